@@ -1,0 +1,54 @@
+//! The JSON wire types of Meeting Manager's REST API (`/api/v1`), exactly as `design/api.md`
+//! names them, shared by the server and the Leptos frontend.
+//!
+//! This crate compiles to WASM: serde and chrono only. It knows nothing of the domain rules, the
+//! database or HTTP handlers; the server parses these types into domain types at the edge.
+//! OpenAPI schemas are derived only with the `openapi` feature, which only the server enables.
+
+pub mod availability;
+pub mod departments;
+pub mod error;
+pub mod meeting_types;
+pub mod users;
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// A page of a list: `?page=1&per_page=50` → `{items, total, page, per_page}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+/// `?page=&per_page=`; defaults 1 and 50, `per_page` at most 200.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct PageQuery {
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+impl PageQuery {
+    pub const MAX_PER_PAGE: u64 = 200;
+
+    pub fn page(self) -> u64 {
+        self.page.unwrap_or(1).max(1)
+    }
+
+    pub fn per_page(self) -> u64 {
+        self.per_page.unwrap_or(50).clamp(1, Self::MAX_PER_PAGE)
+    }
+}
+
+/// For PATCH fields that may be set to `null`: absent → `None`, `null` → `Some(None)`.
+pub fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}

@@ -1,0 +1,139 @@
+//! Meeting types with custom questions and reminder schedule.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CustomQuestion {
+    /// `snake_case`; the answer is stored under this key.
+    pub key: String,
+    pub label: String,
+    /// `text`, `textarea`, `select` or `checkbox`.
+    pub kind: String,
+    #[serde(default)]
+    pub required: bool,
+    /// The choices of a `select`.
+    #[serde(default)]
+    pub options: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReminderEntry {
+    /// 1–720.
+    pub hours_before: i64,
+    /// `email`, `sms` or `both`.
+    pub notification_type: String,
+    #[serde(default = "yes")]
+    pub is_active: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MeetingType {
+    pub id: String,
+    pub department_id: String,
+    pub meeting_name: String,
+    pub meeting_slug: String,
+    pub description: Option<String>,
+    /// Minutes, 5–480.
+    pub duration: u32,
+    /// `video_call`, `phone_call`, `physical_location` or `custom`.
+    pub location_type: String,
+    /// `zoom`, `google_meet`, `microsoft_teams` or `custom`.
+    pub video_platform: Option<String>,
+    pub custom_location: Option<String>,
+    pub requires_approval: bool,
+    pub is_public: bool,
+    pub is_internal: bool,
+    pub is_active: bool,
+    /// `#rrggbb`.
+    pub color: String,
+    /// Minutes; `null` uses the member's availability rule.
+    pub buffer_before: Option<u32>,
+    pub buffer_after: Option<u32>,
+    /// Minutes between slot starts; `null` is the duration.
+    pub slot_interval: Option<u32>,
+    pub custom_questions: Vec<CustomQuestion>,
+    pub reminder_schedule: Vec<ReminderEntry>,
+    pub booking_url: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreateMeetingType {
+    pub meeting_name: String,
+    /// Derived from the name when omitted.
+    #[serde(default)]
+    pub meeting_slug: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub duration: i64,
+    #[serde(default)]
+    pub location_type: Option<String>,
+    #[serde(default)]
+    pub video_platform: Option<String>,
+    #[serde(default)]
+    pub custom_location: Option<String>,
+    #[serde(default)]
+    pub requires_approval: bool,
+    /// Default `true`.
+    #[serde(default)]
+    pub is_public: Option<bool>,
+    #[serde(default)]
+    pub is_internal: bool,
+    #[serde(default)]
+    pub is_active: Option<bool>,
+    #[serde(default)]
+    pub color: Option<String>,
+    #[serde(default)]
+    pub buffer_before: Option<i64>,
+    #[serde(default)]
+    pub buffer_after: Option<i64>,
+    #[serde(default)]
+    pub slot_interval: Option<i64>,
+    #[serde(default)]
+    pub custom_questions: Vec<CustomQuestion>,
+    /// Default: email reminders 24 hours and 1 hour before.
+    #[serde(default)]
+    pub reminder_schedule: Option<Vec<ReminderEntry>>,
+}
+
+/// Absent fields stay; `null` clears the nullable ones.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UpdateMeetingType {
+    pub meeting_name: Option<String>,
+    pub meeting_slug: Option<String>,
+    #[serde(default, deserialize_with = "crate::nullable")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub description: Option<Option<String>>,
+    pub duration: Option<i64>,
+    pub location_type: Option<String>,
+    #[serde(default, deserialize_with = "crate::nullable")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub video_platform: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::nullable")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub custom_location: Option<Option<String>>,
+    pub requires_approval: Option<bool>,
+    pub is_public: Option<bool>,
+    pub is_internal: Option<bool>,
+    pub is_active: Option<bool>,
+    pub color: Option<String>,
+    #[serde(default, deserialize_with = "crate::nullable")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub buffer_before: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "crate::nullable")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub buffer_after: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "crate::nullable")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub slot_interval: Option<Option<i64>>,
+    pub custom_questions: Option<Vec<CustomQuestion>>,
+    pub reminder_schedule: Option<Vec<ReminderEntry>>,
+}

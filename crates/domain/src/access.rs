@@ -1,0 +1,113 @@
+//! Who may do what, following the specification's permissions: a System Manager everything; a
+//! Department Leader their departments, their meeting types and their members' settings and
+//! bookings; a Department Member reads their own settings and rules and their own bookings.
+
+use std::collections::BTreeSet;
+
+use uuid::Uuid;
+
+/// The signed-in person, with the departments they lead and belong to (active memberships).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub user_id: Uuid,
+    pub is_system_manager: bool,
+    pub leads: BTreeSet<Uuid>,
+    pub member_of: BTreeSet<Uuid>,
+}
+
+impl Principal {
+    pub fn is_leader(&self) -> bool {
+        !self.leads.is_empty()
+    }
+
+    pub fn leads(&self, department_id: Uuid) -> bool {
+        self.leads.contains(&department_id)
+    }
+
+    /// Creating and deleting departments and users, seeing the outbox: System Managers only.
+    pub fn can_administer(&self) -> bool {
+        self.is_system_manager
+    }
+
+    /// The staff directory: System Managers and leaders (who pick members from it).
+    pub fn can_list_users(&self) -> bool {
+        self.is_system_manager || self.is_leader()
+    }
+
+    /// A person's profile: themself, a System Manager, or a leader of any department they belong to.
+    pub fn can_read_user(&self, user_id: Uuid, their_departments: &BTreeSet<Uuid>) -> bool {
+        self.user_id == user_id || self.can_manage_member(their_departments) || self.is_leader()
+    }
+
+    /// Working hours and availability rules: read by their owner, written only by a System
+    /// Manager or a leader of one of the owner's departments.
+    pub fn can_read_member_settings(
+        &self,
+        user_id: Uuid,
+        their_departments: &BTreeSet<Uuid>,
+    ) -> bool {
+        self.user_id == user_id || self.can_manage_member(their_departments)
+    }
+
+    pub fn can_manage_member(&self, their_departments: &BTreeSet<Uuid>) -> bool {
+        self.is_system_manager || !self.leads.is_disjoint(their_departments)
+    }
+
+    pub fn can_read_department(&self, department_id: Uuid) -> bool {
+        self.is_system_manager
+            || self.leads(department_id)
+            || self.member_of.contains(&department_id)
+    }
+
+    /// Editing a department, its members and its meeting types.
+    pub fn can_manage_department(&self, department_id: Uuid) -> bool {
+        self.is_system_manager || self.leads(department_id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(ids: &[u128]) -> BTreeSet<Uuid> {
+        ids.iter().copied().map(Uuid::from_u128).collect()
+    }
+
+    fn principal(user: u128, sm: bool, leads: &[u128], member_of: &[u128]) -> Principal {
+        Principal {
+            user_id: Uuid::from_u128(user),
+            is_system_manager: sm,
+            leads: set(leads),
+            member_of: set(member_of),
+        }
+    }
+
+    #[test]
+    fn a_system_manager_manages_every_department_and_member() {
+        let admin = principal(1, true, &[], &[]);
+        assert!(admin.can_manage_department(Uuid::from_u128(50)));
+        assert!(admin.can_manage_member(&set(&[])));
+        assert!(admin.can_administer());
+    }
+
+    #[test]
+    fn a_leader_manages_only_their_departments_and_members() {
+        let leader = principal(1, false, &[10], &[10, 11]);
+        assert!(leader.can_manage_department(Uuid::from_u128(10)));
+        assert!(!leader.can_manage_department(Uuid::from_u128(11)));
+        assert!(leader.can_read_department(Uuid::from_u128(11)));
+        assert!(leader.can_manage_member(&set(&[10, 12])));
+        assert!(!leader.can_manage_member(&set(&[12])));
+        assert!(!leader.can_administer());
+    }
+
+    #[test]
+    fn a_member_reads_their_own_settings_and_nobody_elses() {
+        let member = principal(1, false, &[], &[10]);
+        assert!(member.can_read_member_settings(Uuid::from_u128(1), &set(&[10])));
+        assert!(!member.can_read_member_settings(Uuid::from_u128(2), &set(&[10])));
+        assert!(!member.can_manage_member(&set(&[10])));
+        assert!(!member.can_manage_department(Uuid::from_u128(10)));
+        assert!(!member.can_list_users());
+    }
+}

@@ -1,0 +1,300 @@
+//! Meeting types: what a department offers, with its questions and reminder schedule.
+
+use strum::{AsRefStr, Display, EnumString, IntoStaticStr, VariantNames};
+
+use crate::validation::FieldErrors;
+
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    Display,
+    EnumString,
+    AsRefStr,
+    IntoStaticStr,
+    VariantNames,
+)]
+#[strum(serialize_all = "snake_case")]
+pub enum LocationType {
+    #[default]
+    VideoCall,
+    PhoneCall,
+    PhysicalLocation,
+    Custom,
+}
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Display, EnumString, AsRefStr, IntoStaticStr, VariantNames,
+)]
+#[strum(serialize_all = "snake_case")]
+pub enum VideoPlatform {
+    Zoom,
+    GoogleMeet,
+    MicrosoftTeams,
+    Custom,
+}
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Display, EnumString, AsRefStr, IntoStaticStr, VariantNames,
+)]
+#[strum(serialize_all = "snake_case")]
+pub enum QuestionKind {
+    Text,
+    Textarea,
+    Select,
+    Checkbox,
+}
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Display, EnumString, AsRefStr, IntoStaticStr, VariantNames,
+)]
+#[strum(serialize_all = "snake_case")]
+pub enum ReminderChannel {
+    Email,
+    Sms,
+    Both,
+}
+
+/// A question asked of the customer in step 5, its answer stored under `key`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomQuestion {
+    pub key: String,
+    pub label: String,
+    pub kind: QuestionKind,
+    pub required: bool,
+    pub options: Vec<String>,
+}
+
+/// A question as submitted.
+#[derive(Debug, Clone)]
+pub struct QuestionDraft<'a> {
+    pub key: &'a str,
+    pub label: &'a str,
+    pub kind: &'a str,
+    pub required: bool,
+    pub options: &'a [String],
+}
+
+/// Checks a meeting type's questions: keys are `snake_case` identifiers, unique; labels present;
+/// a `select` has at least one option and no duplicates; other kinds have none.
+pub fn parse_questions(drafts: &[QuestionDraft<'_>]) -> Result<Vec<CustomQuestion>, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let mut questions = Vec::with_capacity(drafts.len());
+    for (i, draft) in drafts.iter().enumerate() {
+        let field = |name: &str| format!("custom_questions[{i}].{name}");
+        let key_ok = draft.key.len() <= 40
+            && draft.key.starts_with(|c: char| c.is_ascii_lowercase())
+            && draft
+                .key
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !key_ok {
+            errors.add(
+                field("key"),
+                "must be a snake_case identifier such as \"company_size\"",
+            );
+        } else if drafts[..i].iter().any(|d| d.key == draft.key) {
+            errors.add(field("key"), "keys must be unique within the meeting type");
+        }
+        let label = errors.check(&field("label"), crate::required_text(draft.label, 200));
+        let kind = errors.check(
+            &field("kind"),
+            draft
+                .kind
+                .parse::<QuestionKind>()
+                .map_err(|_| "must be one of text, textarea, select, checkbox"),
+        );
+        let options: Vec<String> = draft.options.iter().map(|o| o.trim().to_owned()).collect();
+        match kind {
+            Some(QuestionKind::Select)
+                if options.is_empty() || options.iter().any(String::is_empty) =>
+            {
+                errors.add(
+                    field("options"),
+                    "a select question needs non-empty options",
+                );
+            }
+            Some(QuestionKind::Select)
+                if options
+                    .iter()
+                    .enumerate()
+                    .any(|(j, o)| options[..j].contains(o)) =>
+            {
+                errors.add(field("options"), "options must be unique");
+            }
+            Some(kind) if kind != QuestionKind::Select && !options.is_empty() => {
+                errors.add(field("options"), "only select questions have options");
+            }
+            _ => {}
+        }
+        if let (Some(label), Some(kind)) = (label, kind) {
+            questions.push(CustomQuestion {
+                key: draft.key.to_owned(),
+                label,
+                kind,
+                required: draft.required,
+                options,
+            });
+        }
+    }
+    errors.finish(questions)
+}
+
+/// One entry of the reminder schedule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reminder {
+    pub hours_before: u32,
+    pub channel: ReminderChannel,
+    pub is_active: bool,
+}
+
+/// Reminders are 1 hour to 30 days before the meeting, at most one per offset.
+pub fn parse_reminders(drafts: &[(i64, &str, bool)]) -> Result<Vec<Reminder>, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let mut reminders = Vec::with_capacity(drafts.len());
+    for (i, &(hours_before, channel, is_active)) in drafts.iter().enumerate() {
+        let hours = errors.check(
+            &format!("reminder_schedule[{i}].hours_before"),
+            u32::try_from(hours_before)
+                .ok()
+                .filter(|h| (1..=720).contains(h))
+                .ok_or("must be between 1 and 720 hours"),
+        );
+        if drafts[..i].iter().any(|d| d.0 == hours_before) {
+            errors.add(
+                format!("reminder_schedule[{i}].hours_before"),
+                "one reminder per offset",
+            );
+        }
+        let channel = errors.check(
+            &format!("reminder_schedule[{i}].notification_type"),
+            channel
+                .parse::<ReminderChannel>()
+                .map_err(|_| "must be one of email, sms, both"),
+        );
+        if let (Some(hours_before), Some(channel)) = (hours, channel) {
+            reminders.push(Reminder {
+                hours_before,
+                channel,
+                is_active,
+            });
+        }
+    }
+    errors.finish(reminders)
+}
+
+/// A meeting type is offered to customers, to staff, or both — never to no one.
+pub fn check_audience(is_public: bool, is_internal: bool) -> Result<(), &'static str> {
+    if is_public || is_internal {
+        Ok(())
+    } else {
+        Err("at least one of is_public and is_internal must be set")
+    }
+}
+
+/// Calendar colours are `#rrggbb`.
+pub fn parse_color(value: &str) -> Result<String, &'static str> {
+    let hex = value
+        .strip_prefix('#')
+        .filter(|h| h.len() == 6 && h.chars().all(|c| c.is_ascii_hexdigit()));
+    hex.map(|h| format!("#{}", h.to_ascii_lowercase()))
+        .ok_or("must be a colour such as #1e90ff")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn question<'a>(key: &'a str, kind: &'a str, options: &'a [String]) -> QuestionDraft<'a> {
+        QuestionDraft {
+            key,
+            label: "Label",
+            kind,
+            required: true,
+            options,
+        }
+    }
+
+    #[test]
+    fn a_meeting_type_must_be_public_or_internal() {
+        assert!(check_audience(false, false).is_err());
+        assert!(check_audience(true, false).is_ok());
+        assert!(check_audience(false, true).is_ok());
+    }
+
+    #[test]
+    fn select_questions_need_options_and_others_have_none() {
+        let opts = vec!["1-10".to_owned(), "11-50".to_owned()];
+        assert!(parse_questions(&[question("company_size", "select", &opts)]).is_ok());
+        let errors = parse_questions(&[
+            question("size", "select", &[]),
+            question("note", "text", &opts),
+        ])
+        .unwrap_err();
+        assert!(errors.contains("custom_questions[0].options"));
+        assert!(errors.contains("custom_questions[1].options"));
+    }
+
+    #[test]
+    fn question_keys_are_unique_identifiers() {
+        let errors = parse_questions(&[
+            question("a", "text", &[]),
+            question("a", "text", &[]),
+            question("Bad Key", "text", &[]),
+        ])
+        .unwrap_err();
+        assert!(errors.contains("custom_questions[1].key"));
+        assert!(errors.contains("custom_questions[2].key"));
+    }
+
+    #[test]
+    fn reminders_are_within_thirty_days_and_named() {
+        assert_eq!(
+            parse_reminders(&[(24, "email", true), (1, "both", true)])
+                .unwrap()
+                .len(),
+            2
+        );
+        let errors =
+            parse_reminders(&[(0, "email", true), (24, "pigeon", true), (24, "sms", true)])
+                .unwrap_err();
+        assert!(errors.contains("reminder_schedule[0].hours_before"));
+        assert!(errors.contains("reminder_schedule[1].notification_type"));
+        assert!(errors.contains("reminder_schedule[2].hours_before"));
+    }
+
+    #[test]
+    fn colours_are_hex_triplets() {
+        assert_eq!(parse_color("#1E90FF"), Ok("#1e90ff".to_owned()));
+        assert!(parse_color("blue").is_err());
+        assert!(parse_color("#12345").is_err());
+    }
+}
+
+/// A meeting type with its questions and reminder schedule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeetingType {
+    pub id: uuid::Uuid,
+    pub department_id: uuid::Uuid,
+    pub name: String,
+    pub slug: crate::Slug,
+    pub description: Option<String>,
+    pub duration: crate::Minutes,
+    pub location_type: LocationType,
+    pub video_platform: Option<VideoPlatform>,
+    pub custom_location: Option<String>,
+    pub requires_approval: bool,
+    pub is_public: bool,
+    pub is_internal: bool,
+    pub is_active: bool,
+    pub color: String,
+    pub buffer_before: Option<crate::Minutes>,
+    pub buffer_after: Option<crate::Minutes>,
+    pub slot_interval: Option<crate::Minutes>,
+    pub questions: Vec<CustomQuestion>,
+    pub reminders: Vec<Reminder>,
+    pub created_by: Option<uuid::Uuid>,
+}

@@ -1,0 +1,118 @@
+//! Server configuration from `MM_*` environment variables, exactly as the contract's table.
+
+use std::{fmt, path::PathBuf};
+
+use anyhow::{Context, bail};
+
+/// A secret that never prints.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: String) -> Self {
+        Self(value)
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub bind: String,
+    /// `None`: `http://<the address actually bound>`.
+    pub public_base_url: Option<String>,
+    /// `None`: a random secret per start (tokens die with the process).
+    pub jwt_secret: Option<Secret>,
+    pub jwt_ttl_minutes: u64,
+    pub admin_email: Option<String>,
+    pub admin_password: Option<Secret>,
+    pub smtp_url: Option<Secret>,
+    pub demo: bool,
+    pub static_dir: PathBuf,
+    pub public_booking_rate_limit: u32,
+    pub encryption_key: Option<Secret>,
+    pub ical_allow_private_hosts: bool,
+}
+
+impl Config {
+    /// Reads the environment; malformed values are errors, never silently defaulted.
+    pub fn from_env() -> anyhow::Result<Self> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    pub fn from_lookup(var: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
+        let get = |name: &str| {
+            var(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let flag = |name: &str| -> anyhow::Result<bool> {
+            match get(name).as_deref() {
+                None | Some("0") | Some("false") => Ok(false),
+                Some("1") | Some("true") => Ok(true),
+                Some(other) => bail!("{name} must be 0 or 1, not {other:?}"),
+            }
+        };
+        let number = |name: &str, default: u64| -> anyhow::Result<u64> {
+            get(name).map_or(Ok(default), |v| {
+                v.parse()
+                    .with_context(|| format!("{name} must be a whole number"))
+            })
+        };
+        Ok(Self {
+            database_url: get("MM_DATABASE_URL")
+                .unwrap_or_else(|| "sqlite://data/meeting-manager.db".to_owned()),
+            bind: get("MM_BIND").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
+            public_base_url: get("MM_PUBLIC_BASE_URL").map(|u| u.trim_end_matches('/').to_owned()),
+            jwt_secret: get("MM_JWT_SECRET").map(Secret),
+            jwt_ttl_minutes: number("MM_JWT_TTL_MINUTES", 8 * 60)?,
+            admin_email: get("MM_ADMIN_EMAIL"),
+            admin_password: get("MM_ADMIN_PASSWORD").map(Secret),
+            smtp_url: get("MM_SMTP_URL").map(Secret),
+            demo: flag("MM_DEMO")?,
+            static_dir: get("MM_STATIC_DIR")
+                .map_or_else(|| PathBuf::from("frontend/dist"), PathBuf::from),
+            public_booking_rate_limit: u32::try_from(number("MM_PUBLIC_BOOKING_RATE_LIMIT", 10)?)
+                .context("MM_PUBLIC_BOOKING_RATE_LIMIT is too large")?,
+            encryption_key: get("MM_ENCRYPTION_KEY").map(Secret),
+            ical_allow_private_hosts: flag("MM_ICAL_ALLOW_PRIVATE_HOSTS")?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_follow_the_contract() {
+        let config = Config::from_lookup(|_| None).unwrap();
+        assert_eq!(config.bind, "127.0.0.1:8080");
+        assert!(config.database_url.starts_with("sqlite://"));
+        assert_eq!(config.public_booking_rate_limit, 10);
+        assert!(!config.demo);
+    }
+
+    #[test]
+    fn malformed_flags_are_errors_not_defaults() {
+        assert!(Config::from_lookup(|n| (n == "MM_DEMO").then(|| "yes".to_owned())).is_err());
+        assert!(Config::from_lookup(|n| (n == "MM_PUBLIC_BOOKING_RATE_LIMIT").then(|| "ten".to_owned())).is_err());
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let config =
+            Config::from_lookup(|n| (n == "MM_JWT_SECRET").then(|| "hunter2-hunter2".to_owned()))
+                .unwrap();
+        assert!(!format!("{config:?}").contains("hunter2"));
+    }
+}

@@ -1,0 +1,298 @@
+//! The first System Manager from `MM_ADMIN_EMAIL`/`MM_ADMIN_PASSWORD`, and `MM_DEMO=1` demo data.
+
+use chrono::{Utc, Weekday};
+use mm_domain::{
+    Email, Minutes, Slug, TimeZone, WorkingWeek,
+    availability_rule::{AvailabilityRule, RuleLimits, RuleLimitsDraft},
+    department::{AssignmentAlgorithm, Department, Member},
+    meeting_type::{
+        CustomQuestion, LocationType, MeetingType, QuestionKind, Reminder, ReminderChannel,
+        VideoPlatform,
+    },
+    user::StaffUser,
+    working_hours::DayDraft,
+};
+use mm_store::{NewUser, Store};
+use uuid::Uuid;
+
+use crate::{Config, auth::hash_password};
+
+/// The password every demo member signs in with.
+pub const DEMO_PASSWORD: &str = "demo-password";
+
+pub async fn bootstrap_admin(store: &Store, config: &Config) -> anyhow::Result<()> {
+    let (Some(email), Some(password)) = (&config.admin_email, &config.admin_password) else {
+        return Ok(());
+    };
+    let email = Email::parse(email).map_err(|e| anyhow::anyhow!("MM_ADMIN_EMAIL: {e}"))?;
+    if store.user_exists_with_email(&email).await? {
+        return Ok(());
+    }
+    mm_domain::user::check_password(password.expose())
+        .map_err(|e| anyhow::anyhow!("MM_ADMIN_PASSWORD {e}"))?;
+    let user = StaffUser {
+        id: Uuid::new_v4(),
+        email: email.clone(),
+        full_name: "System Manager".into(),
+        is_system_manager: true,
+        is_active: true,
+        timezone: TimeZone::parse("UTC")?,
+        bio: None,
+        profile_picture_url: None,
+    };
+    let hash = hash_password(password.expose().to_owned()).await?;
+    store
+        .create_user(
+            NewUser {
+                user: &user,
+                password_hash: &hash,
+                working_hours: &WorkingWeek::default(),
+            },
+            Utc::now(),
+        )
+        .await?;
+    tracing::info!(%email, "created the System Manager from MM_ADMIN_EMAIL");
+    Ok(())
+}
+
+fn week(
+    start: &str,
+    end: &str,
+    lunch: Option<(&'static str, &'static str)>,
+    days: &[Weekday],
+) -> anyhow::Result<WorkingWeek> {
+    let drafts = days.iter().map(|d| {
+        (
+            *d,
+            DayDraft {
+                enabled: true,
+                start: Some(start),
+                end: Some(end),
+                breaks: lunch.into_iter().collect(),
+            },
+        )
+    });
+    WorkingWeek::parse(drafts.collect::<Vec<_>>()).map_err(|e| anyhow::anyhow!("demo hours: {e}"))
+}
+
+struct DemoMember {
+    name: &'static str,
+    email: &'static str,
+    hours: WorkingWeek,
+}
+
+/// Seeds Support and Sales (Europe/Copenhagen) with members, leaders, rules and meeting types,
+/// once: a database that already has departments is left alone.
+pub async fn seed(store: &Store) -> anyhow::Result<()> {
+    if !store.list_departments().await?.is_empty() {
+        return Ok(());
+    }
+    use Weekday::*;
+    let weekdays = [Mon, Tue, Wed, Thu, Fri];
+    let now = Utc::now();
+    let hash = hash_password(DEMO_PASSWORD.to_owned()).await?;
+    let copenhagen = TimeZone::parse("Europe/Copenhagen")?;
+    let departments = [
+        (
+            "Support",
+            "Help with setup, accounts and technical problems.",
+            AssignmentAlgorithm::RoundRobin,
+            vec![
+                DemoMember {
+                    name: "Anna Jensen",
+                    email: "anna.jensen@example.com",
+                    hours: week("09:00", "17:00", Some(("12:00", "12:30")), &weekdays)?,
+                },
+                DemoMember {
+                    name: "Mikkel Nielsen",
+                    email: "mikkel.nielsen@example.com",
+                    hours: week("08:00", "16:00", Some(("11:30", "12:00")), &weekdays)?,
+                },
+                DemoMember {
+                    name: "Sofie Hansen",
+                    email: "sofie.hansen@example.com",
+                    hours: week("10:00", "18:00", Some(("13:00", "13:30")), &weekdays)?,
+                },
+                DemoMember {
+                    name: "Lars Pedersen",
+                    email: "lars.pedersen@example.com",
+                    hours: week("09:00", "15:00", None, &[Mon, Tue, Wed, Thu])?,
+                },
+            ],
+            vec![
+                ("30-min Call", 30, false, vec![]),
+                (
+                    "Technical Consultation",
+                    60,
+                    false,
+                    vec![CustomQuestion {
+                        key: "product".into(),
+                        label: "Which product is this about?".into(),
+                        kind: QuestionKind::Select,
+                        required: true,
+                        options: vec![
+                            "Firewall".into(),
+                            "Endpoint protection".into(),
+                            "Monitoring".into(),
+                        ],
+                    }],
+                ),
+                ("Account Setup Help", 45, false, vec![]),
+            ],
+        ),
+        (
+            "Sales",
+            "Talk to us about plans, pricing and a demo.",
+            AssignmentAlgorithm::LeastBusy,
+            vec![
+                DemoMember {
+                    name: "Emma Larsen",
+                    email: "emma.larsen@example.com",
+                    hours: week("09:00", "17:00", Some(("12:00", "12:45")), &weekdays)?,
+                },
+                DemoMember {
+                    name: "Oliver Christensen",
+                    email: "oliver.christensen@example.com",
+                    hours: week("08:30", "16:30", Some(("12:00", "12:30")), &weekdays)?,
+                },
+                DemoMember {
+                    name: "Ida Andersen",
+                    email: "ida.andersen@example.com",
+                    hours: week("09:00", "17:00", None, &[Mon, Wed, Thu, Fri])?,
+                },
+            ],
+            vec![
+                ("Intro Call", 30, false, vec![]),
+                (
+                    "Product Demo",
+                    45,
+                    false,
+                    vec![CustomQuestion {
+                        key: "company_size".into(),
+                        label: "How many employees does your company have?".into(),
+                        kind: QuestionKind::Select,
+                        required: false,
+                        options: vec![
+                            "1–10".into(),
+                            "11–50".into(),
+                            "51–250".into(),
+                            "250+".into(),
+                        ],
+                    }],
+                ),
+                ("Executive Consultation", 60, true, vec![]),
+            ],
+        ),
+    ];
+    for (name, description, algorithm, people, types) in departments {
+        let mut members = Vec::new();
+        for person in &people {
+            let user = StaffUser {
+                id: Uuid::new_v4(),
+                email: Email::parse(person.email)?,
+                full_name: person.name.into(),
+                is_system_manager: false,
+                is_active: true,
+                timezone: copenhagen,
+                bio: None,
+                profile_picture_url: None,
+            };
+            store
+                .create_user(
+                    NewUser {
+                        user: &user,
+                        password_hash: &hash,
+                        working_hours: &person.hours,
+                    },
+                    now,
+                )
+                .await?;
+            let limits = RuleLimits::parse(RuleLimitsDraft {
+                buffer_before: 5,
+                buffer_after: 10,
+                max_bookings_per_day: Some(8),
+                max_bookings_per_week: Some(30),
+                min_notice_hours: 2,
+                max_days_advance: Some(60),
+            })
+            .map_err(|e| anyhow::anyhow!("demo rule: {e}"))?;
+            let rule = AvailabilityRule {
+                id: Uuid::new_v4(),
+                user_id: user.id,
+                name: "Standard Availability".into(),
+                is_default: true,
+                limits,
+                overrides: vec![],
+            };
+            store.create_rule(&rule, now).await?;
+            members.push(Member {
+                user_id: user.id,
+                is_active: true,
+                assignment_priority: 1,
+                last_assigned_utc: None,
+                total_assignments: 0,
+            });
+        }
+        let department = Department {
+            id: Uuid::new_v4(),
+            name: name.into(),
+            slug: Slug::from_name(name)?,
+            description: Some(description.into()),
+            leader: members.first().map(|m| m.user_id),
+            is_active: true,
+            timezone: copenhagen,
+            algorithm,
+            notify_leader_on_booking: true,
+            notify_admin_on_booking: false,
+            max_bookings_per_day: None,
+            members,
+        };
+        store.create_department(&department, now).await?;
+        for (meeting_name, minutes, requires_approval, questions) in types {
+            let meeting_type = MeetingType {
+                id: Uuid::new_v4(),
+                department_id: department.id,
+                name: meeting_name.into(),
+                slug: Slug::from_name(meeting_name)?,
+                description: Some(format!("A {minutes}-minute meeting with our {name} team.")),
+                duration: Minutes::duration(minutes)?,
+                location_type: LocationType::VideoCall,
+                video_platform: Some(VideoPlatform::GoogleMeet),
+                custom_location: None,
+                requires_approval,
+                is_public: true,
+                is_internal: false,
+                is_active: true,
+                color: if requires_approval {
+                    "#6a1b9a"
+                } else {
+                    "#2e7d32"
+                }
+                .into(),
+                buffer_before: None,
+                buffer_after: None,
+                slot_interval: None,
+                questions,
+                reminders: vec![
+                    Reminder {
+                        hours_before: 24,
+                        channel: ReminderChannel::Email,
+                        is_active: true,
+                    },
+                    Reminder {
+                        hours_before: 1,
+                        channel: ReminderChannel::Email,
+                        is_active: true,
+                    },
+                ],
+                created_by: None,
+            };
+            store.create_meeting_type(&meeting_type, now).await?;
+        }
+    }
+    tracing::info!(
+        password = DEMO_PASSWORD,
+        "demo data: Support and Sales; members sign in with their example.com email"
+    );
+    Ok(())
+}

@@ -1,0 +1,146 @@
+//! The HTTP layer's one error type, rendered in the contract's shape with the contract's statuses.
+
+use actix_web::{HttpResponse, ResponseError, http::StatusCode};
+use mm_api_types::error::{ErrorBody, ErrorDetail};
+use mm_domain::FieldErrors;
+use mm_store::StoreError;
+use serde_json::json;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{} invalid", fields_phrase(.0))]
+    Validation(FieldErrors),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error(
+        "authentication required: send Authorization: Bearer <token> from POST /api/v1/auth/login"
+    )]
+    Unauthorized,
+    #[error("invalid email or password")]
+    InvalidCredentials,
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{message}")]
+    Conflict { field: String, message: String },
+    #[error("{0}")]
+    InUse(String),
+    #[error("internal error")]
+    Internal(#[from] anyhow::Error),
+}
+
+fn fields_phrase(errors: &FieldErrors) -> String {
+    match errors.iter().count() {
+        1 => "1 field is".to_owned(),
+        n => format!("{n} fields are"),
+    }
+}
+
+impl ApiError {
+    /// One failing field.
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        let mut errors = FieldErrors::new();
+        errors.add(field, message);
+        Self::Validation(errors)
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Validation(_) => "validation_failed",
+            Self::BadRequest(_) => "bad_request",
+            Self::Unauthorized => "unauthorized",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::Forbidden(_) => "forbidden",
+            Self::NotFound(_) => "not_found",
+            Self::Conflict { .. } => "conflict",
+            Self::InUse(_) => "in_use",
+            Self::Internal(_) => "internal",
+        }
+    }
+
+    fn details(&self) -> Option<serde_json::Value> {
+        let fields = |errors: &FieldErrors| {
+            let map: serde_json::Map<String, serde_json::Value> = errors
+                .iter()
+                .map(|(k, v)| (k.to_owned(), json!(v)))
+                .collect();
+            json!({ "fields": map })
+        };
+        match self {
+            Self::Validation(errors) => Some(fields(errors)),
+            Self::Conflict { field, message } => Some(json!({ "fields": { field: message } })),
+            _ => None,
+        }
+    }
+}
+
+impl From<FieldErrors> for ApiError {
+    fn from(errors: FieldErrors) -> Self {
+        Self::Validation(errors)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound(what) => Self::NotFound(what),
+            StoreError::Conflict { field, message } => Self::Conflict { field, message },
+            StoreError::InUse(message) => Self::InUse(message),
+            other => Self::Internal(anyhow::Error::new(other).context("store")),
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::Validation(_) | Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthorized | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Conflict { .. } | Self::InUse(_) => StatusCode::CONFLICT,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let Self::Internal(error) = self {
+            // The chain goes to the log; the client gets an opaque message.
+            tracing::error!(error = format!("{error:#}"), "request failed");
+        }
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code().to_owned(),
+                message: self.to_string(),
+                details: self.details(),
+            },
+        };
+        let mut response = HttpResponse::build(self.status_code());
+        if matches!(self, Self::Unauthorized | Self::InvalidCredentials) {
+            response.insert_header(("WWW-Authenticate", "Bearer"));
+        }
+        response.json(body)
+    }
+}
+
+/// Renders malformed JSON bodies, query strings and paths in the contract's shape.
+pub fn json_error(
+    error: actix_web::error::JsonPayloadError,
+    _: &actix_web::HttpRequest,
+) -> actix_web::Error {
+    ApiError::BadRequest(format!("invalid JSON body: {error}")).into()
+}
+
+pub fn query_error(
+    error: actix_web::error::QueryPayloadError,
+    _: &actix_web::HttpRequest,
+) -> actix_web::Error {
+    ApiError::BadRequest(format!("invalid query string: {error}")).into()
+}
+
+pub fn path_error(_: actix_web::error::PathError, _: &actix_web::HttpRequest) -> actix_web::Error {
+    ApiError::NotFound("resource").into()
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

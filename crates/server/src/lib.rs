@@ -1,0 +1,229 @@
+//! Meeting Manager's HTTP server: the actix-web JSON API under `/api/v1`, bearer-token auth,
+//! the generated OpenAPI description with an offline interactive reference, and the built
+//! frontend served at `/`.
+//!
+//! Only this crate knows HTTP. Handlers parse wire types into domain types, call the store, and
+//! map results back; rules live in `mm-domain`, SQL in `mm-store`.
+
+mod auth;
+pub mod config;
+mod demo;
+mod error;
+mod routes;
+
+use std::{net::TcpListener, path::Path, sync::Arc};
+
+use actix_web::{App, HttpResponse, HttpServer, web};
+use anyhow::Context;
+use mm_store::Store;
+use tracing_actix_web::TracingLogger;
+use utoipa::{
+    Modify, OpenApi,
+    openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+};
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+pub use config::Config;
+
+/// What every handler can reach.
+#[derive(Debug)]
+pub struct AppState {
+    pub store: Store,
+    pub tokens: auth::TokenKeys,
+    /// Base for links in responses, emails and `.ics` files, without a trailing slash.
+    pub public_base_url: String,
+    pub config: Arc<Config>,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Meeting Manager API",
+        description = "Department-based meeting booking: customers book a department, the system picks the member. \
+                       Staff endpoints need `Authorization: Bearer <token>` from `POST /api/v1/auth/login`. \
+                       Errors always have the shape `{\"error\": {\"code\", \"message\", \"details\"}}`.",
+        license(name = "AGPL-3.0-or-later")
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "Sign in and who am I"),
+        (name = "users", description = "Staff users and working hours"),
+        (name = "availability", description = "Availability rules and date overrides"),
+        (name = "departments", description = "Departments and their members"),
+        (name = "meeting types", description = "What each department offers"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The OpenAPI description, collected from the registered handlers.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(routes::api)
+        .split_for_parts()
+        .1
+}
+
+/// Runs the server until Ctrl-C or SIGTERM.
+pub async fn run(config: Config) -> anyhow::Result<()> {
+    let config = Arc::new(config);
+    prepare_sqlite_dir(&config.database_url)?;
+    let store = Store::connect(&config.database_url)
+        .await
+        .context("connecting to the database")?;
+    store.migrate().await.context("running migrations")?;
+    tracing::info!(backend = store.backend(), "database ready");
+
+    demo::bootstrap_admin(&store, &config).await?;
+    if config.demo {
+        demo::seed(&store).await?;
+    }
+
+    let secret = match &config.jwt_secret {
+        Some(secret) => secret.expose().as_bytes().to_vec(),
+        None => {
+            tracing::warn!(
+                "MM_JWT_SECRET is not set: using a random secret, so tokens end with this process"
+            );
+            use rand::RngCore;
+            let mut bytes = vec![0u8; 32];
+            rand::thread_rng().fill_bytes(&mut bytes);
+            bytes
+        }
+    };
+    let listener =
+        TcpListener::bind(&config.bind).with_context(|| format!("binding {}", config.bind))?;
+    let address = listener.local_addr()?;
+    let public_base_url = config
+        .public_base_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{address}"));
+    let state = web::Data::new(AppState {
+        store,
+        tokens: auth::TokenKeys::new(
+            &secret,
+            chrono::Duration::minutes(config.jwt_ttl_minutes as i64),
+        ),
+        public_base_url,
+        config: config.clone(),
+    });
+    let static_dir = config.static_dir.clone();
+    if !static_dir.join("index.html").is_file() {
+        tracing::warn!(dir = %static_dir.display(), "no built frontend found; run `just frontend`");
+    }
+    let server = HttpServer::new(move || {
+        let (app, api) = App::new()
+            .into_utoipa_app()
+            .openapi(ApiDoc::openapi())
+            .configure(routes::api)
+            .split_for_parts();
+        app.wrap(TracingLogger::default())
+            .app_data(state.clone())
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(256 * 1024)
+                    .error_handler(error::json_error),
+            )
+            .app_data(web::QueryConfig::default().error_handler(error::query_error))
+            .app_data(web::PathConfig::default().error_handler(error::path_error))
+            .service(routes::health)
+            .service(routes::ready)
+            .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api))
+            .route(
+                "/api/docs",
+                web::get().to(|| async {
+                    HttpResponse::Found()
+                        .insert_header(("Location", "/api/docs/"))
+                        .finish()
+                }),
+            )
+            .configure(|cfg| frontend(cfg, &static_dir))
+    })
+    .listen(listener)?
+    .run();
+    // The socket already accepts connections; scripts wait for this exact line.
+    #[allow(clippy::print_stdout)]
+    {
+        println!("listening on http://{address}");
+    }
+    tracing::info!(%address, "listening");
+    server.await?;
+    Ok(())
+}
+
+/// Serves the built frontend with `index.html` for client routes, or a note that it is not built.
+fn frontend(cfg: &mut web::ServiceConfig, dir: &Path) {
+    let index = dir.join("index.html");
+    if index.is_file() {
+        let fallback = index.clone();
+        cfg.service(
+            actix_files::Files::new("/", dir)
+                .index_file("index.html")
+                .default_handler(web::to(move || {
+                    let fallback = fallback.clone();
+                    async move { actix_files::NamedFile::open_async(fallback).await }
+                })),
+        );
+    } else {
+        cfg.default_service(web::to(|| async {
+            HttpResponse::NotFound()
+                .content_type("text/html; charset=utf-8")
+                .body("<!doctype html><title>Meeting Manager</title><p>The web app is not built. Run <code>just frontend</code>, or see the API at <a href=\"/api/docs/\">/api/docs/</a>.</p>")
+        }));
+    }
+}
+
+/// SQLite creates the database file but not its directory.
+fn prepare_sqlite_dir(url: &str) -> anyhow::Result<()> {
+    let Some(path) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    else {
+        return Ok(());
+    };
+    let path = path.split('?').next().unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return Ok(());
+    }
+    if let Some(parent) = Path::new(path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating {}", parent.display()))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn committed_openapi_json_is_up_to_date() {
+        let generated = serde_json::to_string_pretty(&super::openapi()).unwrap() + "\n";
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../openapi/openapi.json");
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            generated == committed,
+            "openapi.json is not up to date: run `just openapi` and commit openapi/openapi.json"
+        );
+    }
+}

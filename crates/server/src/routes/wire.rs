@@ -1,0 +1,189 @@
+//! Domain → wire conversions, in one place so every endpoint renders a thing the same way.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use mm_api_types as api;
+use mm_domain::{
+    FieldErrors, WorkingWeek,
+    availability_rule::{AvailabilityRule, OverrideHours},
+    department::Department,
+    meeting_type::MeetingType,
+    user::StaffUser,
+    working_hours::{DayDraft, WEEKDAYS, weekday_name},
+};
+
+/// `2027-03-29T07:00:00Z`.
+pub fn utc(instant: DateTime<Utc>) -> String {
+    instant.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+pub fn user(u: &StaffUser) -> api::users::User {
+    api::users::User {
+        id: u.id.to_string(),
+        email: u.email.to_string(),
+        full_name: u.full_name.clone(),
+        is_system_manager: u.is_system_manager,
+        is_active: u.is_active,
+        timezone: u.timezone.to_string(),
+        bio: u.bio.clone(),
+        profile_picture_url: u.profile_picture_url.clone(),
+    }
+}
+
+pub fn working_hours(week: &WorkingWeek) -> api::users::WorkingHours {
+    let day = |weekday| match week.day(weekday) {
+        None => api::users::WorkingDay::default(),
+        Some(d) => api::users::WorkingDay {
+            enabled: true,
+            start: Some(d.hours().start().to_string()),
+            end: Some(d.hours().end().to_string()),
+            breaks: d
+                .breaks()
+                .iter()
+                .map(|b| api::users::Break {
+                    start: b.start().to_string(),
+                    end: b.end().to_string(),
+                })
+                .collect(),
+        },
+    };
+    let [mon, tue, wed, thu, fri, sat, sun] = WEEKDAYS.map(day);
+    api::users::WorkingHours {
+        monday: mon,
+        tuesday: tue,
+        wednesday: wed,
+        thursday: thu,
+        friday: fri,
+        saturday: sat,
+        sunday: sun,
+    }
+}
+
+pub fn parse_working_hours(hours: &api::users::WorkingHours) -> Result<WorkingWeek, FieldErrors> {
+    let days = hours.days();
+    WorkingWeek::parse(WEEKDAYS.into_iter().map(|weekday| {
+        let name = weekday_name(weekday);
+        let day = days.iter().find(|(n, _)| *n == name).map(|(_, d)| *d);
+        let draft = day.map_or_else(DayDraft::default, |d| DayDraft {
+            enabled: d.enabled,
+            start: d.start.as_deref(),
+            end: d.end.as_deref(),
+            breaks: d
+                .breaks
+                .iter()
+                .map(|b| (b.start.as_str(), b.end.as_str()))
+                .collect(),
+        });
+        (weekday, draft)
+    }))
+}
+
+pub fn rule(r: &AvailabilityRule) -> api::availability::AvailabilityRule {
+    api::availability::AvailabilityRule {
+        id: r.id.to_string(),
+        user_id: r.user_id.to_string(),
+        rule_name: r.name.clone(),
+        is_default: r.is_default,
+        buffer_time_before: r.limits.buffer_before.get(),
+        buffer_time_after: r.limits.buffer_after.get(),
+        max_bookings_per_day: r.limits.max_bookings_per_day,
+        max_bookings_per_week: r.limits.max_bookings_per_week,
+        min_notice_hours: r.limits.min_notice_hours,
+        max_days_advance: r.limits.max_days_advance,
+        date_overrides: r
+            .overrides
+            .iter()
+            .map(|o| {
+                let (available, start, end) = match o.hours {
+                    OverrideHours::DayOff => (false, None, None),
+                    OverrideHours::Custom(range) => (
+                        true,
+                        Some(range.start().to_string()),
+                        Some(range.end().to_string()),
+                    ),
+                };
+                api::availability::DateOverride {
+                    date: o.date.format("%Y-%m-%d").to_string(),
+                    available,
+                    custom_hours_start: start,
+                    custom_hours_end: end,
+                    reason: o.reason.clone(),
+                }
+            })
+            .collect(),
+    }
+}
+
+pub fn department(d: &Department, base_url: &str) -> api::departments::Department {
+    api::departments::Department {
+        id: d.id.to_string(),
+        department_name: d.name.clone(),
+        department_slug: d.slug.to_string(),
+        description: d.description.clone(),
+        department_leader: d.leader.map(|l| l.to_string()),
+        is_active: d.is_active,
+        timezone: d.timezone.to_string(),
+        assignment_algorithm: d.algorithm.as_ref().to_owned(),
+        notify_leader_on_booking: d.notify_leader_on_booking,
+        notify_admin_on_booking: d.notify_admin_on_booking,
+        max_bookings_per_day: d.max_bookings_per_day,
+        public_booking_url: format!("{base_url}/book/{}", d.slug),
+        members: d
+            .members
+            .iter()
+            .map(|m| api::departments::DepartmentMember {
+                user_id: m.user_id.to_string(),
+                is_active: m.is_active,
+                assignment_priority: m.assignment_priority,
+                last_assigned_utc: m.last_assigned_utc.map(utc),
+                total_assignments: m.total_assignments,
+            })
+            .collect(),
+    }
+}
+
+pub fn meeting_type(
+    t: &MeetingType,
+    department_slug: &str,
+    base_url: &str,
+) -> api::meeting_types::MeetingType {
+    api::meeting_types::MeetingType {
+        id: t.id.to_string(),
+        department_id: t.department_id.to_string(),
+        meeting_name: t.name.clone(),
+        meeting_slug: t.slug.to_string(),
+        description: t.description.clone(),
+        duration: t.duration.get(),
+        location_type: t.location_type.as_ref().to_owned(),
+        video_platform: t.video_platform.map(|p| p.as_ref().to_owned()),
+        custom_location: t.custom_location.clone(),
+        requires_approval: t.requires_approval,
+        is_public: t.is_public,
+        is_internal: t.is_internal,
+        is_active: t.is_active,
+        color: t.color.clone(),
+        buffer_before: t.buffer_before.map(|m| m.get()),
+        buffer_after: t.buffer_after.map(|m| m.get()),
+        slot_interval: t.slot_interval.map(|m| m.get()),
+        custom_questions: t
+            .questions
+            .iter()
+            .map(|q| api::meeting_types::CustomQuestion {
+                key: q.key.clone(),
+                label: q.label.clone(),
+                kind: q.kind.as_ref().to_owned(),
+                required: q.required,
+                options: q.options.clone(),
+            })
+            .collect(),
+        reminder_schedule: t
+            .reminders
+            .iter()
+            .map(|r| api::meeting_types::ReminderEntry {
+                hours_before: i64::from(r.hours_before),
+                notification_type: r.channel.as_ref().to_owned(),
+                is_active: r.is_active,
+            })
+            .collect(),
+        booking_url: format!("{base_url}/book/{department_slug}/{}", t.slug),
+    }
+}

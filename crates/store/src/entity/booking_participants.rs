@@ -1,0 +1,21 @@
+//! `booking_participants`: Meeting Participants of a booking.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "booking_participants")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub booking_id: Uuid,
+    pub user_id: Option<Uuid>,
+    pub name: String,
+    pub email: String,
+    pub attendance_status: String,
+    pub response_utc: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

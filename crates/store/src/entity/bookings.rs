@@ -1,0 +1,73 @@
+//! `bookings`: MM Meeting Booking: customer bookings and internal meetings.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "bookings")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub booking_reference: String,
+    pub booking_type: String,
+    pub booking_source: String,
+    pub status: String,
+    pub department_id: Uuid,
+    pub meeting_type_id: Uuid,
+    pub assigned_to: Uuid,
+    pub assignment_method: String,
+    pub reassignment_count: i32,
+    pub start_utc: DateTimeUtc,
+    pub end_utc: DateTimeUtc,
+    pub duration: i32,
+    pub timezone: String,
+    pub customer_name: Option<String>,
+    pub customer_email: Option<String>,
+    pub customer_phone: Option<String>,
+    pub customer_timezone: Option<String>,
+    #[sea_orm(column_type = "Text")]
+    pub customer_notes: Option<String>,
+    pub answers: Json,
+    pub meeting_title: String,
+    pub location_type: String,
+    pub video_platform: Option<String>,
+    pub meeting_link: Option<String>,
+    #[sea_orm(column_type = "Text")]
+    pub physical_location: Option<String>,
+    #[sea_orm(column_type = "Text")]
+    pub meeting_notes: Option<String>,
+    #[sea_orm(column_type = "Text")]
+    pub meeting_agenda: Option<String>,
+    #[sea_orm(column_type = "Text")]
+    pub meeting_minutes: Option<String>,
+    #[sea_orm(column_type = "Text")]
+    pub action_items: Option<String>,
+    pub requires_approval: bool,
+    pub approval_status: Option<String>,
+    pub approved_by: Option<Uuid>,
+    pub approved_utc: Option<DateTimeUtc>,
+    #[sea_orm(column_type = "Text")]
+    pub rejection_reason: Option<String>,
+    pub cancellation_reason: Option<String>,
+    #[sea_orm(column_type = "Text")]
+    pub cancellation_notes: Option<String>,
+    pub cancelled_by_role: Option<String>,
+    pub cancelled_utc: Option<DateTimeUtc>,
+    pub cancel_token_hash: Option<String>,
+    pub reschedule_token_hash: Option<String>,
+    pub tokens_expire_utc: Option<DateTimeUtc>,
+    pub created_from_ip: Option<String>,
+    pub created_by: Option<Uuid>,
+    pub confirmation_sent_utc: Option<DateTimeUtc>,
+    pub last_reminder_sent_utc: Option<DateTimeUtc>,
+    pub thank_you_sent_utc: Option<DateTimeUtc>,
+    pub external_event_id: Option<String>,
+    pub external_calendar_link: Option<String>,
+    pub ics_sequence: i32,
+    pub created_utc: DateTimeUtc,
+    pub updated_utc: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

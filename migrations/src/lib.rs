@@ -1,0 +1,19 @@
+//! The schema of Meeting Manager as a sequence of sea-orm-migration steps that run unchanged on
+//! SQLite and PostgreSQL at server start.
+//!
+//! Migrations name tables and columns as strings and never import the store's entities, so a
+//! change to an entity can never rewrite history. Released migrations are never edited.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_initial_schema;
+
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_initial_schema::Migration)]
+    }
+}
