@@ -1,1 +1,9 @@
+//! Black-box tests of the API: one binary, one module per area. Every scenario that touches the
+//! database runs twice, against a fresh SQLite file and a fresh PostgreSQL database.
 
+mod auth;
+mod departments;
+mod meeting_types;
+mod permissions;
+mod system;
+mod users;

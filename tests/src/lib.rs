@@ -1,1 +1,284 @@
-//! placeholder
+//! Harness for black-box tests: each test spawns the real `meeting-manager serve` on port 0 with
+//! its own fresh database (an SQLite file, or a new PostgreSQL database on the cluster named by
+//! `MM_TEST_POSTGRES_URL`), waits for its `listening on` line and drives it over HTTP.
+//!
+//! It knows nothing of the server's internals: only the binary, its environment and the API.
+
+use std::{path::PathBuf, process::Stdio, time::Duration};
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use tokio::{
+    io::{AsyncBufReadExt, BufReader},
+    process::{Child, Command},
+};
+
+pub const ADMIN_EMAIL: &str = "admin@example.com";
+pub const ADMIN_PASSWORD: &str = "admin-password-1";
+
+/// Which database a test runs against; every database test runs against both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs one scenario as two tests, `…::sqlite` and `…::postgres`.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($scenario:ident),+ $(,)?) => {
+        $(
+            mod $scenario {
+                #[tokio::test]
+                async fn sqlite() {
+                    super::$scenario($crate::Db::Sqlite).await
+                }
+                #[tokio::test]
+                async fn postgres() {
+                    super::$scenario($crate::Db::Postgres).await
+                }
+            }
+        )+
+    };
+}
+
+/// A running server with a fresh database, stopped when dropped.
+#[derive(Debug)]
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    _child: Child,
+    dir: PathBuf,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn server_binary() -> PathBuf {
+    if let Ok(path) = std::env::var("MM_SERVER_BIN") {
+        return path.into();
+    }
+    // target/<profile>/deps/<test binary> → target/<profile>/meeting-manager
+    let exe = std::env::current_exe().expect("test executable path");
+    let profile_dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target profile directory");
+    let binary = profile_dir.join("meeting-manager");
+    assert!(
+        binary.exists(),
+        "{} is missing: run `cargo build -p mm-server` first (`just test` does)",
+        binary.display()
+    );
+    binary
+}
+
+fn postgres_database(name: &str) -> String {
+    let admin = std::env::var("MM_TEST_POSTGRES_URL").expect(
+        "MM_TEST_POSTGRES_URL is not set: run the tests with `just test`, which starts a throwaway PostgreSQL cluster",
+    );
+    let status = std::process::Command::new("psql")
+        .args([
+            admin.as_str(),
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-c",
+            &format!("CREATE DATABASE {name}"),
+        ])
+        .status()
+        .expect("psql");
+    assert!(status.success(), "creating database {name} failed");
+    let base = admin
+        .rsplit_once('/')
+        .map_or(admin.as_str(), |(base, _)| base);
+    format!("{base}/{name}")
+}
+
+impl TestApp {
+    pub async fn spawn(db: Db) -> Self {
+        Self::spawn_with(db, &[]).await
+    }
+
+    /// Spawns with extra environment variables.
+    pub async fn spawn_with(db: Db, env: &[(&str, &str)]) -> Self {
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        let dir = std::env::temp_dir().join(format!("mm-test-{id}"));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let database_url = match db {
+            Db::Sqlite => format!("sqlite://{}", dir.join("test.db").display()),
+            Db::Postgres => postgres_database(&format!("mm_test_{id}")),
+        };
+        let mut command = Command::new(server_binary());
+        command
+            .arg("serve")
+            .current_dir(&dir)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("MM_DATABASE_URL", &database_url)
+            .env("MM_BIND", "127.0.0.1:0")
+            .env(
+                "MM_JWT_SECRET",
+                "test-secret-with-enough-entropy-0123456789",
+            )
+            .env("MM_ADMIN_EMAIL", ADMIN_EMAIL)
+            .env("MM_ADMIN_PASSWORD", ADMIN_PASSWORD)
+            .env("MM_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true);
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let mut child = command.spawn().expect("spawning meeting-manager");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let address = tokio::time::timeout(Duration::from_secs(120), async {
+            while let Some(line) = lines.next_line().await.expect("reading server output") {
+                if let Some(address) = line.strip_prefix("listening on ") {
+                    return address.trim().to_owned();
+                }
+            }
+            panic!("the server exited before it listened")
+        })
+        .await
+        .expect("the server did not print `listening on` within 120 s");
+        // Keep draining stdout so the server never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Self {
+            address,
+            client: reqwest::Client::new(),
+            _child: child,
+            dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// Sends a JSON request to `/api/v1{path}` and returns the status and JSON body (`null` if none).
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut request = self
+            .client
+            .request(method, self.url(&format!("/api/v1{path}")));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status();
+        let text = response.text().await.expect("body");
+        let value = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        (status, value)
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::POST, path, Some(token), Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::PATCH, path, Some(token), Some(body))
+            .await
+    }
+
+    pub async fn put(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::PUT, path, Some(token), Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        self.call(Method::DELETE, path, Some(token), None).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> String {
+        let (status, body) = self
+            .call(
+                Method::POST,
+                "/auth/login",
+                None,
+                Some(json!({"email": email, "password": password})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "login as {email}: {body}");
+        body["access_token"]
+            .as_str()
+            .expect("access_token")
+            .to_owned()
+    }
+
+    pub async fn admin_token(&self) -> String {
+        self.login(ADMIN_EMAIL, ADMIN_PASSWORD).await
+    }
+
+    /// Creates a staff user (as the admin) and returns their id.
+    pub async fn create_user(&self, admin: &str, email: &str, name: &str) -> String {
+        let (status, body) = self
+            .post(
+                "/users",
+                admin,
+                json!({"email": email, "full_name": name, "password": "member-password-1"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["id"].as_str().expect("id").to_owned()
+    }
+
+    /// Creates a department led by `leader` with these members (all active); returns its id.
+    pub async fn create_department(
+        &self,
+        admin: &str,
+        slug: &str,
+        leader: &str,
+        members: &[&str],
+    ) -> String {
+        let members: Vec<Value> = members.iter().map(|m| json!({"user_id": m})).collect();
+        let (status, body) = self
+            .post(
+                "/departments",
+                admin,
+                json!({"department_name": slug, "department_slug": slug, "timezone": "Europe/Copenhagen",
+                       "department_leader": leader, "members": members}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["id"].as_str().expect("id").to_owned()
+    }
+}
+
+/// The failing fields of an error response.
+pub fn failing_fields(body: &Value) -> Vec<String> {
+    body["error"]["details"]["fields"]
+        .as_object()
+        .map(|f| f.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// Asserts the contract's error shape with this code.
+pub fn assert_error(body: &Value, code: &str) {
+    assert_eq!(body["error"]["code"], code, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
+}

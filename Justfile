@@ -1,0 +1,34 @@
+# Meeting Manager — the few recipes a person types. `just run` and `just test` are the two that matter.
+
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+# Build everything and start the app with demo data on embedded SQLite.
+run: bootstrap frontend
+    cargo build --release -p mm-server
+    @echo "Sign in at /admin with admin@example.com / meeting-manager (demo members: <name>@example.com / demo-password)"
+    MM_DEMO=1 MM_ADMIN_EMAIL=admin@example.com MM_ADMIN_PASSWORD=meeting-manager \
+      MM_DATABASE_URL=${MM_DATABASE_URL:-sqlite://data/meeting-manager.db} MM_BIND=${MM_BIND:-127.0.0.1:8080} \
+      ./target/release/meeting-manager serve
+
+# Everything CI checks: formatting, lints, the frontend build, unit and black-box tests on SQLite and PostgreSQL.
+test: bootstrap
+    cargo fmt --all --check
+    cargo clippy --all-targets -- -D warnings
+    just frontend
+    cargo build -p mm-server
+    ./scripts/with-postgres.sh cargo nextest run --workspace --no-fail-fast
+
+# Install what is missing (Debian packages, WASM toolchain, just, wasm-bindgen, nextest).
+bootstrap:
+    ./scripts/bootstrap.sh
+
+# Build the Leptos app to frontend/dist with Debian's Rust and build-std.
+frontend:
+    cd frontend && RUSTC_BOOTSTRAP=1 cargo +debian-web build --release --target wasm32-unknown-unknown
+    rm -rf frontend/dist && mkdir -p frontend/dist
+    wasm-bindgen --target web --no-typescript --out-dir frontend/dist frontend/target/wasm32-unknown-unknown/release/meeting_manager_frontend.wasm
+    cp frontend/index.html frontend/style.css frontend/dist/
+
+# Regenerate the committed OpenAPI description.
+openapi:
+    cargo run -q -p mm-server -- openapi > openapi/openapi.json

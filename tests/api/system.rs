@@ -1,0 +1,133 @@
+use mm_blackbox_tests::{Db, TestApp, on_both_databases};
+use reqwest::StatusCode;
+
+on_both_databases!(
+    health_and_ready_answer_once_listening,
+    api_docs_render_without_internet
+);
+
+async fn health_and_ready_answer_once_listening(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let health = app.client.get(app.url("/health")).send().await.unwrap();
+    assert_eq!(health.status(), StatusCode::OK);
+    let ready: serde_json::Value = app
+        .client
+        .get(app.url("/ready"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ready["status"], "ready");
+    assert_eq!(
+        ready["database"],
+        if db == Db::Sqlite {
+            "sqlite"
+        } else {
+            "postgres"
+        }
+    );
+}
+
+/// The reference page loads only assets the server itself serves.
+async fn api_docs_render_without_internet(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let page = app.client.get(app.url("/api/docs/")).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(
+        !html.contains("https://") && !html.contains("http://"),
+        "the docs page loads remote assets:\n{html}"
+    );
+    for asset in [
+        "swagger-ui-bundle.js",
+        "swagger-ui.css",
+        "swagger-initializer.js",
+    ] {
+        let response = app
+            .client
+            .get(app.url(&format!("/api/docs/{asset}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{asset}");
+    }
+    let spec: serde_json::Value = app
+        .client
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(spec["openapi"].as_str().unwrap().starts_with("3.1"));
+}
+
+/// The staff paths of `design/api.md` that exist so far are all described.
+#[tokio::test]
+async fn openapi_lists_the_staff_paths() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let spec: serde_json::Value = app
+        .client
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let paths = spec["paths"].as_object().unwrap();
+    for (path, method) in [
+        ("/api/v1/auth/login", "post"),
+        ("/api/v1/auth/me", "get"),
+        ("/api/v1/users", "get"),
+        ("/api/v1/users", "post"),
+        ("/api/v1/users/{user_id}", "patch"),
+        ("/api/v1/users/{user_id}", "delete"),
+        ("/api/v1/users/{user_id}/working-hours", "put"),
+        ("/api/v1/users/{user_id}/availability-rules", "post"),
+        ("/api/v1/availability-rules/{rule_id}", "patch"),
+        ("/api/v1/departments", "post"),
+        ("/api/v1/departments/{department_id}", "patch"),
+        ("/api/v1/departments/{department_id}/members", "put"),
+        ("/api/v1/departments/{department_id}/meeting-types", "post"),
+        ("/api/v1/meeting-types/{meeting_type_id}", "delete"),
+    ] {
+        assert!(
+            paths.get(path).and_then(|p| p.get(method)).is_some(),
+            "{method} {path} missing from the OpenAPI description"
+        );
+    }
+}
+
+/// Client routes of the web app get `index.html`; unknown API paths get the JSON 404.
+#[tokio::test]
+async fn the_frontend_is_served_with_index_html_for_client_routes() {
+    let dist = std::env::temp_dir().join(format!("mm-dist-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(
+        dist.join("index.html"),
+        "<!doctype html><title>Meeting Manager test page</title>",
+    )
+    .unwrap();
+    let app = TestApp::spawn_with(Db::Sqlite, &[("MM_STATIC_DIR", dist.to_str().unwrap())]).await;
+    for route in ["/", "/book/support/30-min-call", "/admin/calendar"] {
+        let page = app.client.get(app.url(route)).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::OK, "{route}");
+        assert!(
+            page.text()
+                .await
+                .unwrap()
+                .contains("Meeting Manager test page"),
+            "{route}"
+        );
+    }
+    let (status, body) = app
+        .call(reqwest::Method::GET, "/no-such-endpoint", None, None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    mm_blackbox_tests::assert_error(&body, "not_found");
+    std::fs::remove_dir_all(dist).unwrap();
+}
