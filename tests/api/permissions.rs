@@ -21,6 +21,15 @@ enum Role {
 
 use Role::*;
 
+/// (family, method, path, body maker, expected status for [SystemManager, Leader, Member, OtherLeader]).
+type Case<'a> = (
+    &'a str,
+    Method,
+    String,
+    Box<dyn Fn() -> Option<Value> + 'a>,
+    [u16; 4],
+);
+
 async fn permission_matrix(db: Db) {
     let app = TestApp::spawn(db).await;
     let admin = app.admin_token().await;
@@ -59,13 +68,7 @@ async fn permission_matrix(db: Db) {
     let unique = || n.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     // (family, method, path, body, [SystemManager, Leader, Member, OtherLeader]); anonymous is always 401.
     let hours = json!({"monday": {"enabled": true, "start": "09:00", "end": "17:00"}});
-    let cases: Vec<(
-        &str,
-        Method,
-        String,
-        Box<dyn Fn() -> Option<Value>>,
-        [u16; 4],
-    )> = vec![
+    let cases: Vec<Case> = vec![
         (
             "list users",
             Method::GET,
