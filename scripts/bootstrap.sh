@@ -13,7 +13,8 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 rustup toolchain list | grep -q '^debian-web' || rustup toolchain link debian-web /usr
 command -v just >/dev/null || cargo install just --locked
-wb_version=$(grep -A1 'name = "wasm-bindgen"' frontend/Cargo.lock | sed -n 's/version = "\(.*\)"/\1/p' | head -n 1)
+# wasm-bindgen-cli must equal the crate, which frontend/Cargo.toml pins with `=`.
+wb_version=$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' frontend/Cargo.toml)
 if ! wasm-bindgen --version 2>/dev/null | grep -q "$wb_version"; then
   cargo install wasm-bindgen-cli --version "$wb_version"
 fi
