@@ -8,7 +8,7 @@ use mm_domain::{
     department::Department,
     meeting_type::MeetingType,
     user::StaffUser,
-    working_hours::{DayDraft, WEEKDAYS, weekday_name},
+    working_hours::{DayDraft, WEEKDAYS},
 };
 
 /// `2027-03-29T07:00:00Z`.
@@ -59,22 +59,25 @@ pub fn working_hours(week: &WorkingWeek) -> api::users::WorkingHours {
 }
 
 pub fn parse_working_hours(hours: &api::users::WorkingHours) -> Result<WorkingWeek, FieldErrors> {
-    let days = hours.days();
-    WorkingWeek::parse(WEEKDAYS.into_iter().map(|weekday| {
-        let name = weekday_name(weekday);
-        let day = days.iter().find(|(n, _)| *n == name).map(|(_, d)| *d);
-        let draft = day.map_or_else(DayDraft::default, |d| DayDraft {
-            enabled: d.enabled,
-            start: d.start.as_deref(),
-            end: d.end.as_deref(),
-            breaks: d
-                .breaks
-                .iter()
-                .map(|b| (b.start.as_str(), b.end.as_str()))
-                .collect(),
-        });
-        (weekday, draft)
-    }))
+    // `days()` is Monday-first, like `WEEKDAYS`.
+    WorkingWeek::parse(
+        WEEKDAYS
+            .into_iter()
+            .zip(hours.days())
+            .map(|(weekday, (_, d))| {
+                let draft = DayDraft {
+                    enabled: d.enabled,
+                    start: d.start.as_deref(),
+                    end: d.end.as_deref(),
+                    breaks: d
+                        .breaks
+                        .iter()
+                        .map(|b| (b.start.as_str(), b.end.as_str()))
+                        .collect(),
+                };
+                (weekday, draft)
+            }),
+    )
 }
 
 pub fn rule(r: &AvailabilityRule) -> api::availability::AvailabilityRule {
