@@ -19,6 +19,20 @@ pub struct RuleLimits {
     pub max_days_advance: Option<u32>,
 }
 
+/// No buffers, no caps, no notice, no booking window: what applies to a member without a rule.
+impl Default for RuleLimits {
+    fn default() -> Self {
+        Self {
+            buffer_before: Minutes::ZERO,
+            buffer_after: Minutes::ZERO,
+            max_bookings_per_day: None,
+            max_bookings_per_week: None,
+            min_notice_hours: 0,
+            max_days_advance: None,
+        }
+    }
+}
+
 /// The limits as submitted.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RuleLimitsDraft {

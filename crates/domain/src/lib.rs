@@ -6,11 +6,14 @@
 //! (time zones, availability, assignment, booking transitions) lives here, tested beside the code.
 
 pub mod access;
+pub mod assignment;
 pub mod availability_rule;
 pub mod booking;
 pub mod contact;
 pub mod department;
+pub mod interval;
 pub mod meeting_type;
+pub mod scheduling;
 pub mod slug;
 pub mod time;
 pub mod user;
@@ -19,6 +22,7 @@ pub mod working_hours;
 
 pub use access::Principal;
 pub use contact::{Email, Phone};
+pub use interval::Interval;
 pub use slug::Slug;
 pub use time::{Minutes, TimeZone};
 pub use validation::FieldErrors;

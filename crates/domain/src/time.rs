@@ -3,7 +3,10 @@
 
 use std::{fmt, str::FromStr};
 
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Offset, TimeZone as _, Utc};
 use chrono_tz::Tz;
+
+use crate::{interval::Interval, working_hours::TimeOfDay};
 
 /// An IANA time zone such as `Europe/Copenhagen`. Unknown names are refused, never replaced by UTC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -26,6 +29,75 @@ impl TimeZone {
 
     pub fn name(self) -> &'static str {
         self.0.name()
+    }
+
+    /// The instant a wall-clock time names here: `None` when a DST change skips it, the earlier
+    /// instant when a DST change repeats it (so a repeated time counts once).
+    pub fn instant(self, local: NaiveDateTime) -> Option<DateTime<Utc>> {
+        self.0
+            .from_local_datetime(&local)
+            .earliest()
+            .map(|t| t.with_timezone(&Utc))
+    }
+
+    /// The first instant whose wall-clock time is `local` or later: a skipped time maps to the
+    /// moment the clock jumps forward. Used for the edges of periods, never for slot starts.
+    pub fn instant_at_or_after(self, local: NaiveDateTime) -> DateTime<Utc> {
+        let mut probe = local;
+        // A gap is at most a few hours; a day of minutes bounds the walk for any zone.
+        for _ in 0..=24 * 60 {
+            if let Some(instant) = self.instant(probe) {
+                return instant;
+            }
+            probe += chrono::Duration::minutes(1);
+        }
+        // Unreachable for real zone data; fall back to reading the time as UTC.
+        local.and_utc()
+    }
+
+    /// The first instant at or after the wall-clock `time` on `date`; `24:00` is the next midnight.
+    pub fn time_on(self, date: NaiveDate, time: TimeOfDay) -> DateTime<Utc> {
+        match time.to_naive() {
+            Some(t) => self.instant_at_or_after(date.and_time(t)),
+            None => self.start_of_day(date.succ_opt().unwrap_or(date)),
+        }
+    }
+
+    /// The instant of the wall-clock `time` on `date`, as [`Self::instant`]: `None` when skipped.
+    pub fn exact_time_on(self, date: NaiveDate, time: TimeOfDay) -> Option<DateTime<Utc>> {
+        match time.to_naive() {
+            Some(t) => self.instant(date.and_time(t)),
+            None => Some(self.start_of_day(date.succ_opt().unwrap_or(date))),
+        }
+    }
+
+    /// Local midnight starting `date` (or the first instant of that date when midnight is skipped).
+    pub fn start_of_day(self, date: NaiveDate) -> DateTime<Utc> {
+        self.instant_at_or_after(date.and_time(chrono::NaiveTime::MIN))
+    }
+
+    /// The whole local day `date`: 23, 24 or 25 hours (or 23½, 24½ on Lord Howe Island).
+    pub fn day(self, date: NaiveDate) -> Interval {
+        let next = date.succ_opt().unwrap_or(date);
+        Interval::from_bounds(self.start_of_day(date), self.start_of_day(next))
+    }
+
+    /// The local calendar date of an instant.
+    pub fn date_of(self, instant: DateTime<Utc>) -> NaiveDate {
+        instant.with_timezone(&self.0).date_naive()
+    }
+
+    /// The local wall-clock time of an instant.
+    pub fn local(self, instant: DateTime<Utc>) -> DateTime<Tz> {
+        instant.with_timezone(&self.0)
+    }
+
+    /// The offset from UTC, in seconds, in force at `instant`.
+    pub fn offset_seconds(self, instant: DateTime<Utc>) -> i32 {
+        self.0
+            .offset_from_utc_datetime(&instant.naive_utc())
+            .fix()
+            .local_minus_utc()
     }
 }
 
@@ -56,6 +128,7 @@ pub struct MinutesOutOfRange {
 impl Minutes {
     pub const DURATION: std::ops::RangeInclusive<u32> = 5..=480;
     pub const BUFFER: std::ops::RangeInclusive<u32> = 0..=480;
+    pub const ZERO: Self = Self(0);
 
     pub fn parse_in(
         value: i64,

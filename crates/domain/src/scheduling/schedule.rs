@@ -1,0 +1,410 @@
+//! A department's schedule: which starts each member can take, aggregated into slots.
+
+use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
+use uuid::Uuid;
+
+use super::{
+    Conflict,
+    day::{LocalDay, week_of},
+    member::{DayPlan, MemberCalendar, commitment_block, merge},
+};
+use crate::{interval::Interval, meeting_type::MeetingType, time::Minutes, time::TimeZone};
+
+/// The shape of the meeting being scheduled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MeetingSpec {
+    pub duration: Minutes,
+    /// Minutes between slot starts.
+    pub interval: Minutes,
+    /// The meeting type's buffers; `None` falls back to each member's rule.
+    pub buffer_before: Option<Minutes>,
+    pub buffer_after: Option<Minutes>,
+}
+
+impl MeetingSpec {
+    pub fn of(meeting_type: &MeetingType) -> Self {
+        Self {
+            duration: meeting_type.duration,
+            interval: meeting_type.slot_interval.unwrap_or(meeting_type.duration),
+            buffer_before: meeting_type.buffer_before,
+            buffer_after: meeting_type.buffer_after,
+        }
+    }
+}
+
+/// Everything that decides a department's availability over a window: its zone, its daily limit,
+/// the bookings it already has and the calendars of its active members.
+#[derive(Debug, Clone)]
+pub struct Schedule {
+    zone: TimeZone,
+    daily_limit: Option<u32>,
+    /// Starts of the department's bookings that count toward its daily limit, sorted.
+    department_starts: Vec<DateTime<Utc>>,
+    members: Vec<MemberCalendar>,
+}
+
+impl Schedule {
+    pub fn new(
+        zone: TimeZone,
+        daily_limit: Option<u32>,
+        mut department_starts: Vec<DateTime<Utc>>,
+        members: Vec<MemberCalendar>,
+    ) -> Self {
+        department_starts.sort_unstable();
+        Self {
+            zone,
+            daily_limit,
+            department_starts,
+            members,
+        }
+    }
+
+    pub fn zone(&self) -> TimeZone {
+        self.zone
+    }
+
+    pub fn members(&self) -> &[MemberCalendar] {
+        &self.members
+    }
+
+    pub fn member(&self, user_id: Uuid) -> Option<&MemberCalendar> {
+        self.members.iter().find(|m| m.user_id() == user_id)
+    }
+
+    /// The span whose bookings and events a schedule for `window` must be built from: whole
+    /// local weeks (weekly limits count in them) and a day to spare on each side (buffers and
+    /// meetings that cross midnight).
+    pub fn data_window(zone: TimeZone, window: Interval) -> Interval {
+        let first = zone.date_of(window.start());
+        let last = zone.date_of(window.end());
+        let from = week_of(zone, first).start() - Duration::days(1);
+        let to = week_of(zone, last).end() + Duration::days(1);
+        Interval::from_bounds(from, to)
+    }
+
+    fn department_full(&self, day: Interval) -> bool {
+        self.daily_limit.is_some_and(|limit| {
+            let from = self.department_starts.partition_point(|t| *t < day.start());
+            let to = self.department_starts.partition_point(|t| *t < day.end());
+            to - from >= limit as usize
+        })
+    }
+
+    /// Every start in `window` on each member's grid where the member is free, before the clock
+    /// is applied: minimum notice and the booking window are left to [`SlotTable::bookable`], so
+    /// one table serves every request until the underlying data changes.
+    pub fn open_slots(&self, spec: &MeetingSpec, window: Interval) -> SlotTable {
+        let mut slots: Vec<OpenSlot> = Vec::new();
+        let mut blocked = Vec::new();
+        if !window.is_empty() {
+            let first = self.zone.date_of(window.start());
+            let last = self.zone.date_of(window.end() - Duration::nanoseconds(1));
+            let mut week = week_of(self.zone, first);
+            for date in first.iter_days().take_while(|d| *d <= last) {
+                let day = LocalDay::new(self.zone, date);
+                if self.department_full(day.span) {
+                    continue;
+                }
+                if !week.contains_instant(day.span.start()) {
+                    week = week_of(self.zone, date);
+                }
+                let day_slots = slots.len();
+                for (index, member) in self.members.iter().enumerate() {
+                    let index = u32::try_from(index).unwrap_or(u32::MAX);
+                    member_starts(member, &day, week, spec, window, &mut blocked, |start| {
+                        add_start(&mut slots, day_slots, start, date, spec.duration, index);
+                    });
+                }
+            }
+        }
+        SlotTable {
+            zone: self.zone,
+            gates: self
+                .members
+                .iter()
+                .map(|m| Gate {
+                    user_id: m.user_id(),
+                    notice: Duration::hours(i64::from(m.limits().min_notice_hours)),
+                    max_days_advance: m.limits().max_days_advance,
+                })
+                .collect(),
+            slots,
+        }
+    }
+
+    /// Every reason `member` cannot take a `spec` meeting starting at `start` (empty: free).
+    /// This is the rule set spelled out one check at a time; it does not require `start` to lie on
+    /// the slot grid, so staff may place meetings anywhere.
+    pub fn conflicts(
+        &self,
+        member: &MemberCalendar,
+        spec: &MeetingSpec,
+        start: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Vec<Conflict> {
+        let zone = self.zone;
+        let span = Interval::starting_at(start, spec.duration);
+        let date = zone.date_of(start);
+        let limits = member.limits();
+        let (before, after) = member.buffers(spec.buffer_before, spec.buffer_after);
+        let mut found = Vec::new();
+
+        let earliest = now + Duration::hours(i64::from(limits.min_notice_hours));
+        if start < earliest {
+            found.push(Conflict::TooSoon { earliest });
+        }
+        if let Some(days) = limits.max_days_advance {
+            let last_date = zone.date_of(now) + Days::new(u64::from(days));
+            if date > last_date {
+                found.push(Conflict::BeyondBookingWindow { last_date });
+            }
+        }
+        match member.plan(date) {
+            DayPlan::DayOff => found.push(Conflict::DayOff),
+            DayPlan::NotWorking => found.push(Conflict::NotWorkingThatDay),
+            DayPlan::Working { hours, breaks } => {
+                let period = Interval::from_bounds(
+                    zone.time_on(date, hours.start()),
+                    zone.time_on(date, hours.end()),
+                );
+                if !period.contains(span) {
+                    found.push(Conflict::OutsideWorkingHours);
+                }
+                let on_break = breaks.iter().any(|b| {
+                    Interval::from_bounds(
+                        zone.time_on(date, b.start()),
+                        zone.time_on(date, b.end()),
+                    )
+                    .overlaps(span)
+                });
+                if on_break {
+                    found.push(Conflict::DuringBreak);
+                }
+            }
+        }
+        let day = zone.day(date);
+        if let Some(limit) = limits.max_bookings_per_day
+            && member.hosted_in(day) >= limit
+        {
+            found.push(Conflict::DailyLimit { limit });
+        }
+        if let Some(limit) = limits.max_bookings_per_week
+            && member.hosted_in(week_of(zone, date)) >= limit
+        {
+            found.push(Conflict::WeeklyLimit { limit });
+        }
+        if let Some(limit) = self.daily_limit
+            && self.department_full(day)
+        {
+            found.push(Conflict::DepartmentDailyLimit { limit });
+        }
+        for c in member.blocking() {
+            if commitment_block(c, before, after).overlaps(span) {
+                found.push(Conflict::Booking {
+                    booking_id: c.booking_id,
+                });
+            }
+        }
+        let busy = member.busy_all_day(date)
+            || member
+                .busy()
+                .iter()
+                .any(|b| b.widened(after, before).overlaps(span));
+        if busy {
+            found.push(Conflict::ExternalBusy);
+        }
+        found
+    }
+}
+
+/// Calls `emit` with each start of `member`'s grid on `day` within `window` where a whole `spec`
+/// meeting fits in their free time. `blocked` is scratch space, reused across calls.
+fn member_starts(
+    member: &MemberCalendar,
+    day: &LocalDay,
+    week: Interval,
+    spec: &MeetingSpec,
+    window: Interval,
+    blocked: &mut Vec<Interval>,
+    mut emit: impl FnMut(DateTime<Utc>),
+) {
+    let DayPlan::Working { hours, breaks } = member.plan(day.date) else {
+        return;
+    };
+    let limits = member.limits();
+    let full = member.busy_all_day(day.date)
+        || limits
+            .max_bookings_per_day
+            .is_some_and(|limit| member.hosted_in(day.span) >= limit)
+        || limits
+            .max_bookings_per_week
+            .is_some_and(|limit| member.hosted_in(week) >= limit);
+    if full {
+        return;
+    }
+    let period = day.period(hours.start(), hours.end());
+    let (before, after) = member.buffers(spec.buffer_before, spec.buffer_after);
+    blocked.clear();
+    blocked.extend(breaks.iter().map(|b| day.period(b.start(), b.end())));
+    member.blocked_near(period, before, after, blocked);
+    merge(blocked);
+
+    let length = spec.duration.to_duration();
+    let step = spec.interval.get();
+    let end_minute = u32::from(hours.end().minutes());
+    let mut minute = u32::from(hours.start().minutes());
+    let mut next_block = 0;
+    // Grid starts increase in UTC too: a repeated wall-clock time maps to its earlier instant.
+    while minute < end_minute {
+        if let Some(start) = day.instant(minute) {
+            let end = start + length;
+            if end > period.end() || start >= window.end() {
+                break;
+            }
+            if start >= window.start() && start >= period.start() {
+                while next_block < blocked.len() && blocked[next_block].end() <= start {
+                    next_block += 1;
+                }
+                if blocked.get(next_block).is_none_or(|b| b.start() >= end) {
+                    emit(start);
+                }
+            }
+        }
+        minute += step;
+    }
+}
+
+/// Records that member `index` can start at `start`, keeping the day's slots (from `day_slots`
+/// on) sorted by start.
+fn add_start(
+    slots: &mut Vec<OpenSlot>,
+    day_slots: usize,
+    start: DateTime<Utc>,
+    date: NaiveDate,
+    length: Minutes,
+    index: u32,
+) {
+    let day = &mut slots[day_slots..];
+    match day.binary_search_by_key(&start, |s| s.span.start()) {
+        Ok(i) => day[i].members.push(index),
+        Err(i) => slots.insert(
+            day_slots + i,
+            OpenSlot {
+                span: Interval::starting_at(start, length),
+                date,
+                members: vec![index],
+            },
+        ),
+    }
+}
+
+/// A member's clock-dependent limits, applied when a table is read.
+#[derive(Debug, Clone, Copy)]
+struct Gate {
+    user_id: Uuid,
+    notice: Duration,
+    max_days_advance: Option<u32>,
+}
+
+#[derive(Debug, Clone)]
+struct OpenSlot {
+    span: Interval,
+    /// The department-local date the slot starts on.
+    date: NaiveDate,
+    /// Indexes of the members free for it, ascending.
+    members: Vec<u32>,
+}
+
+/// A bookable slot: a start on the grid and the members free for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slot {
+    pub span: Interval,
+    pub free_members: Vec<Uuid>,
+}
+
+/// The department's open slots over a window, independent of the clock. Reading it with `now`
+/// applies each member's minimum notice and booking window, which gives exactly the slots
+/// [`Schedule::conflicts`] finds free.
+#[derive(Debug, Clone)]
+pub struct SlotTable {
+    zone: TimeZone,
+    gates: Vec<Gate>,
+    slots: Vec<OpenSlot>,
+}
+
+impl SlotTable {
+    fn admits(&self, gate: &Gate, slot: &OpenSlot, now: DateTime<Utc>, today: NaiveDate) -> bool {
+        slot.span.start() >= now + gate.notice
+            && gate
+                .max_days_advance
+                .is_none_or(|days| slot.date <= today + Days::new(u64::from(days)))
+    }
+
+    fn free_members<'a>(
+        &'a self,
+        slot: &'a OpenSlot,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+    ) -> impl Iterator<Item = Uuid> + 'a {
+        slot.members
+            .iter()
+            .filter_map(|&i| self.gates.get(i as usize))
+            .filter(move |gate| self.admits(gate, slot, now, today))
+            .map(|gate| gate.user_id)
+    }
+
+    /// The slots someone can book at `now`, in order, each with the members free for it.
+    pub fn bookable(&self, now: DateTime<Utc>) -> Vec<Slot> {
+        let today = self.zone.date_of(now);
+        self.slots
+            .iter()
+            .filter_map(|slot| {
+                let free_members: Vec<Uuid> = self.free_members(slot, now, today).collect();
+                (!free_members.is_empty()).then_some(Slot {
+                    span: slot.span,
+                    free_members,
+                })
+            })
+            .collect()
+    }
+
+    /// The first slot bookable at `now`.
+    pub fn first_bookable(&self, now: DateTime<Utc>) -> Option<Interval> {
+        let today = self.zone.date_of(now);
+        self.slots
+            .iter()
+            .find(|slot| self.free_members(slot, now, today).next().is_some())
+            .map(|slot| slot.span)
+    }
+
+    /// The members who can take a meeting starting exactly at `start` (empty when `start` is not
+    /// an open slot).
+    pub fn free_members_at(&self, start: DateTime<Utc>, now: DateTime<Utc>) -> Vec<Uuid> {
+        let today = self.zone.date_of(now);
+        let i = self.slots.partition_point(|s| s.span.start() < start);
+        self.slots
+            .get(i)
+            .filter(|slot| slot.span.start() == start)
+            .map(|slot| self.free_members(slot, now, today).collect())
+            .unwrap_or_default()
+    }
+
+    /// The dates, in the visitor's zone, on which at least one slot bookable at `now` starts.
+    pub fn available_dates(&self, now: DateTime<Utc>, visitor: TimeZone) -> Vec<NaiveDate> {
+        let today = self.zone.date_of(now);
+        let mut dates = Vec::new();
+        let mut i = 0;
+        while let Some(slot) = self.slots.get(i) {
+            if self.free_members(slot, now, today).next().is_none() {
+                i += 1;
+                continue;
+            }
+            // Found this visitor date: skip the rest of its slots.
+            let date = visitor.date_of(slot.span.start());
+            dates.push(date);
+            let next_day = visitor.start_of_day(date + Days::new(1));
+            i += self.slots[i..].partition_point(|s| s.span.start() < next_day);
+        }
+        dates
+    }
+}
