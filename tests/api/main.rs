@@ -5,5 +5,6 @@ mod auth;
 mod departments;
 mod meeting_types;
 mod permissions;
+mod public;
 mod system;
 mod users;

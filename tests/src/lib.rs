@@ -47,6 +47,7 @@ macro_rules! on_both_databases {
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
+    pub database_url: String,
     _child: Child,
     dir: PathBuf,
 }
@@ -74,6 +75,14 @@ fn server_binary() -> PathBuf {
         binary.display()
     );
     binary
+}
+
+/// A fresh id and working directory for one server process.
+fn work_dir() -> (String, PathBuf) {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    let dir = std::env::temp_dir().join(format!("mm-test-{id}"));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    (id, dir)
 }
 
 fn postgres_database(name: &str) -> String {
@@ -105,13 +114,21 @@ impl TestApp {
 
     /// Spawns with extra environment variables.
     pub async fn spawn_with(db: Db, env: &[(&str, &str)]) -> Self {
-        let id = uuid::Uuid::new_v4().simple().to_string();
-        let dir = std::env::temp_dir().join(format!("mm-test-{id}"));
-        std::fs::create_dir_all(&dir).expect("temp dir");
+        let (id, dir) = work_dir();
         let database_url = match db {
             Db::Sqlite => format!("sqlite://{}", dir.join("test.db").display()),
             Db::Postgres => postgres_database(&format!("mm_test_{id}")),
         };
+        Self::launch(dir, database_url, env).await
+    }
+
+    /// Another server process on this one's database, as behind a load balancer.
+    pub async fn second_process(&self) -> Self {
+        let (_, dir) = work_dir();
+        Self::launch(dir, self.database_url.clone(), &[]).await
+    }
+
+    async fn launch(dir: PathBuf, database_url: String, env: &[(&str, &str)]) -> Self {
         let mut command = Command::new(server_binary());
         command
             .arg("serve")
@@ -151,6 +168,7 @@ impl TestApp {
         Self {
             address,
             client: reqwest::Client::new(),
+            database_url,
             _child: child,
             dir,
         }

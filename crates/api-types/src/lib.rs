@@ -9,6 +9,7 @@ pub mod availability;
 pub mod departments;
 pub mod error;
 pub mod meeting_types;
+pub mod public;
 pub mod users;
 
 use serde::{Deserialize, Deserializer, Serialize};

@@ -10,6 +10,7 @@ pub mod config;
 mod demo;
 mod error;
 mod routes;
+mod slot_cache;
 
 use std::{net::TcpListener, path::Path, sync::Arc};
 
@@ -34,6 +35,8 @@ pub struct AppState {
     /// Base for links in responses, emails and `.ics` files, without a trailing slash.
     pub public_base_url: String,
     pub config: Arc<Config>,
+    /// Open slots computed from the current data, shared by public requests.
+    pub slots: slot_cache::SlotCache,
 }
 
 #[derive(OpenApi)]
@@ -52,6 +55,7 @@ pub struct AppState {
         (name = "availability", description = "Availability rules and date overrides"),
         (name = "departments", description = "Departments and their members"),
         (name = "meeting types", description = "What each department offers"),
+        (name = "public", description = "The public booking pages: no authentication; the host is never revealed"),
     )
 )]
 struct ApiDoc;
@@ -117,6 +121,8 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         .public_base_url
         .clone()
         .unwrap_or_else(|| format!("http://{address}"));
+    let follower = store.clone();
+    tokio::spawn(async move { follower.follow_other_processes().await });
     let state = web::Data::new(AppState {
         store,
         tokens: auth::TokenKeys::new(
@@ -125,6 +131,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         ),
         public_base_url,
         config: config.clone(),
+        slots: slot_cache::SlotCache::default(),
     });
     let static_dir = config.static_dir.clone();
     if !static_dir.join("index.html").is_file() {

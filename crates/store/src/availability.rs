@@ -18,7 +18,7 @@ use crate::{
     entity::{availability_rules, date_overrides},
 };
 
-fn to_rule(
+pub(crate) fn to_rule(
     row: availability_rules::Model,
     overrides: Vec<date_overrides::Model>,
 ) -> Result<AvailabilityRule> {
@@ -140,7 +140,7 @@ impl Store {
         let mut rule = rule.clone();
         rule.is_default |= existing == 0;
         write_rule(&txn, &rule, now, true).await?;
-        txn.commit().await?;
+        self.commit(txn).await?;
         Ok(rule)
     }
 
@@ -158,7 +158,7 @@ impl Store {
             ));
         }
         write_rule(&txn, rule, now, false).await?;
-        txn.commit().await?;
+        self.commit(txn).await?;
         Ok(())
     }
 
@@ -221,7 +221,7 @@ impl Store {
         availability_rules::Entity::delete_by_id(id)
             .exec(&txn)
             .await?;
-        txn.commit().await?;
+        self.commit(txn).await?;
         Ok(())
     }
 }

@@ -122,7 +122,7 @@ impl Store {
             .await
             .map_err(StoreError::unique_as("department_slug", SLUG_TAKEN))?;
         write_members(&txn, department.id, &department.members).await?;
-        txn.commit().await?;
+        self.commit(txn).await?;
         Ok(())
     }
 
@@ -143,7 +143,7 @@ impl Store {
             .await
             .map_err(StoreError::unique_as("department_slug", SLUG_TAKEN))?;
         write_members(&txn, department.id, &department.members).await?;
-        txn.commit().await?;
+        self.commit(txn).await?;
         Ok(())
     }
 
@@ -216,7 +216,7 @@ impl Store {
             .exec(&txn)
             .await?;
         departments::Entity::delete_by_id(id).exec(&txn).await?;
-        txn.commit().await?;
+        self.commit(txn).await?;
         Ok(())
     }
 }

@@ -9,12 +9,20 @@ mod availability;
 mod departments;
 pub mod entity;
 mod meeting_types;
+mod scheduling;
 mod users;
 
-use std::time::Duration;
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::Duration,
+};
 
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, SqlErr,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, SqlErr,
 };
 
 pub use users::NewUser;
@@ -64,7 +72,13 @@ fn corrupt(what: impl std::fmt::Display) -> StoreError {
 #[derive(Debug, Clone)]
 pub struct Store {
     db: DatabaseConnection,
+    /// Counts committed changes, so that readers can keep derived data (the slot cache) until
+    /// the next change. Other processes' changes arrive through [`Store::follow_other_processes`].
+    revision: Arc<AtomicU64>,
 }
+
+/// The PostgreSQL channel on which every committed change is announced.
+const CHANGES_CHANNEL: &str = "mm_changes";
 
 impl Store {
     /// Connects to `sqlite://…` (the file is created when missing) or `postgres://…`.
@@ -89,7 +103,62 @@ impl Store {
             options.max_connections(16);
         }
         let db = Database::connect(options).await?;
-        Ok(Self { db })
+        Ok(Self {
+            db,
+            revision: Arc::new(AtomicU64::new(0)),
+        })
+    }
+
+    /// A number that changes whenever committed data changes, in this process or (on
+    /// PostgreSQL, while [`Store::follow_other_processes`] runs) in another one.
+    pub fn revision(&self) -> u64 {
+        self.revision.load(Ordering::Acquire)
+    }
+
+    fn bump_revision(&self) {
+        self.revision.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Commits a change and announces it: to this process at once, to other processes through
+    /// PostgreSQL `NOTIFY`, which is delivered only if the transaction commits.
+    async fn commit(&self, txn: DatabaseTransaction) -> Result<()> {
+        if txn.get_database_backend() == DbBackend::Postgres {
+            txn.execute_unprepared(&format!("NOTIFY {CHANGES_CHANNEL}"))
+                .await?;
+        }
+        txn.commit().await?;
+        self.bump_revision();
+        Ok(())
+    }
+
+    /// On PostgreSQL, listens for changes committed by other server processes and bumps the
+    /// revision for each, reconnecting when the connection drops (and bumping then too, since a
+    /// change may have been missed). Returns at once on SQLite, which has one process.
+    pub async fn follow_other_processes(&self) {
+        if self.db.get_database_backend() != DbBackend::Postgres {
+            return;
+        }
+        use sea_orm::sqlx::postgres::PgListener;
+        let pool = self.db.get_postgres_connection_pool();
+        loop {
+            match PgListener::connect_with(pool).await {
+                Ok(mut listener) => match listener.listen(CHANGES_CHANNEL).await {
+                    Ok(()) => {
+                        self.bump_revision();
+                        // `Ok(None)`: the connection dropped and will be re-established.
+                        while let Ok(notification) = listener.try_recv().await {
+                            self.bump_revision();
+                            if notification.is_none() {
+                                tracing::warn!("change notifications interrupted; reconnecting");
+                            }
+                        }
+                    }
+                    Err(error) => tracing::warn!(%error, "cannot listen for changes"),
+                },
+                Err(error) => tracing::warn!(%error, "cannot connect to listen for changes"),
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
     }
 
     /// Brings the schema up to date; safe to call at every start.

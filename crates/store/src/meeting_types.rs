@@ -163,7 +163,7 @@ impl Store {
             .await
             .map_err(StoreError::unique_as("meeting_slug", SLUG_TAKEN))?;
         write_children(&txn, meeting_type).await?;
-        txn.commit().await?;
+        self.commit(txn).await?;
         Ok(())
     }
 
@@ -187,7 +187,7 @@ impl Store {
             .await
             .map_err(StoreError::unique_as("meeting_slug", SLUG_TAKEN))?;
         write_children(&txn, meeting_type).await?;
-        txn.commit().await?;
+        self.commit(txn).await?;
         Ok(())
     }
 
@@ -264,7 +264,7 @@ impl Store {
             )));
         }
         meeting_types::Entity::delete_by_id(id).exec(&txn).await?;
-        txn.commit().await?;
+        self.commit(txn).await?;
         Ok(())
     }
 }

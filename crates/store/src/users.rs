@@ -77,7 +77,7 @@ fn encode_week(week: &WorkingWeek) -> serde_json::Value {
     serde_json::to_value(days).unwrap_or_default()
 }
 
-fn decode_week(value: serde_json::Value) -> Result<WorkingWeek> {
+pub(crate) fn decode_week(value: serde_json::Value) -> Result<WorkingWeek> {
     let days: BTreeMap<String, StoredDay> = serde_json::from_value(value).map_err(corrupt)?;
     let drafts = WEEKDAYS.into_iter().filter_map(|weekday| {
         days.get(weekday_name(weekday)).map(|d| {
@@ -148,7 +148,7 @@ impl Store {
         }
         .insert(&txn)
         .await?;
-        txn.commit().await?;
+        self.commit(txn).await?;
         Ok(())
     }
 
@@ -262,7 +262,7 @@ impl Store {
         settings.profile_picture_url = Set(user.profile_picture_url.clone());
         settings.updated_utc = Set(now);
         settings.update(&txn).await?;
-        txn.commit().await?;
+        self.commit(txn).await?;
         Ok(())
     }
 
@@ -298,7 +298,7 @@ impl Store {
             ));
         }
         users::Entity::delete_by_id(id).exec(&txn).await?;
-        txn.commit().await?;
+        self.commit(txn).await?;
         Ok(())
     }
 
@@ -316,15 +316,16 @@ impl Store {
         week: &WorkingWeek,
         now: DateTime<Utc>,
     ) -> Result<()> {
+        let txn = self.db.begin().await?;
         let mut settings: user_settings::ActiveModel = user_settings::Entity::find_by_id(user_id)
-            .one(&self.db)
+            .one(&txn)
             .await?
             .ok_or(StoreError::NotFound("user"))?
             .into();
         settings.working_hours = Set(encode_week(week));
         settings.updated_utc = Set(now);
-        settings.update(&self.db).await?;
-        Ok(())
+        settings.update(&txn).await?;
+        self.commit(txn).await
     }
 
     /// The departments in which the user is an active member.

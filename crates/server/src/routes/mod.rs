@@ -4,6 +4,7 @@ mod auth;
 mod availability;
 mod departments;
 mod meeting_types;
+mod public;
 mod system;
 mod users;
 mod wire;
@@ -22,6 +23,7 @@ pub fn api(cfg: &mut ServiceConfig) {
             .configure(availability::routes)
             .configure(departments::routes)
             .configure(meeting_types::routes)
+            .configure(public::routes)
             .default_service(web::to(system::api_not_found)),
     );
 }

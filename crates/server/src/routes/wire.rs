@@ -167,17 +167,7 @@ pub fn meeting_type(
         buffer_before: t.buffer_before.map(|m| m.get()),
         buffer_after: t.buffer_after.map(|m| m.get()),
         slot_interval: t.slot_interval.map(|m| m.get()),
-        custom_questions: t
-            .questions
-            .iter()
-            .map(|q| api::meeting_types::CustomQuestion {
-                key: q.key.clone(),
-                label: q.label.clone(),
-                kind: q.kind.as_ref().to_owned(),
-                required: q.required,
-                options: q.options.clone(),
-            })
-            .collect(),
+        custom_questions: t.questions.iter().map(question).collect(),
         reminder_schedule: t
             .reminders
             .iter()
@@ -188,5 +178,15 @@ pub fn meeting_type(
             })
             .collect(),
         booking_url: format!("{base_url}/book/{department_slug}/{}", t.slug),
+    }
+}
+
+pub fn question(q: &mm_domain::meeting_type::CustomQuestion) -> api::meeting_types::CustomQuestion {
+    api::meeting_types::CustomQuestion {
+        key: q.key.clone(),
+        label: q.label.clone(),
+        kind: q.kind.as_ref().to_owned(),
+        required: q.required,
+        options: q.options.clone(),
     }
 }

@@ -1,0 +1,89 @@
+//! What the public booking wizard reads: departments, their meeting types, available dates and
+//! slots. Nothing here names the member who will host.
+
+use serde::{Deserialize, Serialize};
+
+use crate::meeting_types::CustomQuestion;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicDepartment {
+    pub department_slug: String,
+    pub department_name: String,
+    pub description: Option<String>,
+    /// The department's IANA zone: its working hours are read in it.
+    pub timezone: String,
+    /// Active public meeting types.
+    pub meeting_type_count: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicMeetingType {
+    pub meeting_slug: String,
+    pub meeting_name: String,
+    pub description: Option<String>,
+    /// Minutes.
+    pub duration: u32,
+    /// `video_call`, `phone_call`, `physical_location` or `custom`.
+    pub location_type: String,
+    pub custom_questions: Vec<CustomQuestion>,
+    /// Bookings of this type wait for a department leader's approval.
+    pub requires_approval: bool,
+}
+
+/// `?month=YYYY-MM&timezone=ZONE`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct MonthQuery {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// The visitor's IANA zone; the department's when absent.
+    pub timezone: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AvailableDates {
+    pub month: String,
+    pub timezone: String,
+    /// `YYYY-MM-DD` days of the visitor's zone on which at least one slot starts.
+    pub available_dates: Vec<String>,
+    /// The earliest bookable start from now on (searching a year ahead), or `null`.
+    pub next_available_utc: Option<String>,
+}
+
+/// `?date=YYYY-MM-DD&timezone=ZONE`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct DayQuery {
+    /// `YYYY-MM-DD`, a day of the visitor's zone.
+    pub date: String,
+    /// The visitor's IANA zone; the department's when absent.
+    pub timezone: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DaySlots {
+    pub date: String,
+    pub timezone: String,
+    pub department_timezone: String,
+    /// Minutes.
+    pub duration: u32,
+    pub slots: Vec<PublicSlot>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicSlot {
+    pub start_utc: String,
+    pub end_utc: String,
+    /// RFC 3339 in the visitor's zone, e.g. `2026-06-15T09:00:00+02:00`.
+    pub start_local: String,
+    pub end_local: String,
+    /// How many members are free for it.
+    pub available_members: u32,
+}

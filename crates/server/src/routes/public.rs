@@ -1,0 +1,258 @@
+//! The public booking pages' reads: no authentication, and never the host's identity.
+
+use actix_web::{get, web};
+use chrono::{DateTime, Datelike, Months, NaiveDate, SecondsFormat, Utc};
+use mm_api_types::{
+    error::ErrorBody,
+    public::{
+        AvailableDates, DayQuery, DaySlots, MonthQuery, PublicDepartment, PublicMeetingType,
+        PublicSlot,
+    },
+};
+use mm_domain::{FieldErrors, Interval, Slug, TimeZone};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::wire;
+use crate::{
+    AppState,
+    error::{ApiError, ApiResult},
+};
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(public_departments)
+        .service(public_meeting_types)
+        .service(available_dates)
+        .service(day_slots);
+}
+
+/// How far ahead `next_available_utc` looks.
+const SEARCH_MONTHS: u32 = 12;
+
+/// A slug from the path; one that cannot be a slug names nothing.
+fn slug(raw: &str, what: &'static str) -> ApiResult<Slug> {
+    Slug::parse(raw).map_err(|_| ApiError::NotFound(what))
+}
+
+/// A `YYYY-MM-DD` date (or, with `-01` appended, a `YYYY-MM` month) in a sane range.
+fn parse_date(raw: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .ok()
+        .filter(|d| raw.len() == 10 && (1900..=2200).contains(&d.year()))
+}
+
+/// The query's date-like field and optional zone, with every failing field named.
+fn parse_query<T>(
+    field: &str,
+    value: Option<T>,
+    problem: &str,
+    zone: Option<&str>,
+) -> ApiResult<(T, Option<TimeZone>)> {
+    let mut errors = FieldErrors::new();
+    if value.is_none() {
+        errors.add(field, problem);
+    }
+    let zone = zone.and_then(|name| errors.check("timezone", TimeZone::parse(name)));
+    match value {
+        Some(value) if errors.is_empty() => Ok((value, zone)),
+        _ => Err(errors.into()),
+    }
+}
+
+/// The visitor's zone, or the department's when the visitor named none.
+async fn zone_or_departments(
+    state: &AppState,
+    zone: Option<TimeZone>,
+    department: &Slug,
+    meeting: &Slug,
+) -> ApiResult<TimeZone> {
+    match zone {
+        Some(zone) => Ok(zone),
+        None => Ok(state
+            .store
+            .public_meeting_type(department, meeting)
+            .await?
+            .0
+            .timezone),
+    }
+}
+
+/// The local calendar month starting on `first`, in `zone`.
+fn month_window(zone: TimeZone, first: NaiveDate) -> ApiResult<Interval> {
+    let next = first
+        .checked_add_months(Months::new(1))
+        .ok_or_else(|| ApiError::field("month", "is out of range"))?;
+    Interval::new(zone.start_of_day(first), zone.start_of_day(next))
+        .map_err(|_| ApiError::field("month", "is out of range"))
+}
+
+fn local(zone: TimeZone, instant: DateTime<Utc>) -> String {
+    zone.local(instant)
+        .to_rfc3339_opts(SecondsFormat::Secs, false)
+}
+
+#[utoipa::path(
+    tag = "public",
+    responses((status = 200, body = Vec<PublicDepartment>))
+)]
+#[get("/public/departments")]
+async fn public_departments(
+    state: web::Data<AppState>,
+) -> ApiResult<web::Json<Vec<PublicDepartment>>> {
+    let departments = state.store.public_departments().await?;
+    Ok(web::Json(
+        departments
+            .into_iter()
+            .map(|(d, count)| PublicDepartment {
+                department_slug: d.slug.as_str().to_owned(),
+                department_name: d.name,
+                description: d.description,
+                timezone: d.timezone.name().to_owned(),
+                meeting_type_count: count,
+            })
+            .collect(),
+    ))
+}
+
+#[utoipa::path(
+    tag = "public",
+    params(("department_slug" = String, Path)),
+    responses((status = 200, body = Vec<PublicMeetingType>), (status = 404, body = ErrorBody))
+)]
+#[get("/public/departments/{department_slug}/meeting-types")]
+async fn public_meeting_types(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> ApiResult<web::Json<Vec<PublicMeetingType>>> {
+    let department = slug(&path, "department")?;
+    let (_, types) = state.store.public_meeting_types(&department).await?;
+    Ok(web::Json(
+        types
+            .iter()
+            .map(|t| PublicMeetingType {
+                meeting_slug: t.slug.as_str().to_owned(),
+                meeting_name: t.name.clone(),
+                description: t.description.clone(),
+                duration: t.duration.get(),
+                location_type: t.location_type.as_ref().to_owned(),
+                custom_questions: t.questions.iter().map(wire::question).collect(),
+                requires_approval: t.requires_approval,
+            })
+            .collect(),
+    ))
+}
+
+#[utoipa::path(
+    tag = "public",
+    params(("department_slug" = String, Path), ("meeting_slug" = String, Path), MonthQuery),
+    responses(
+        (status = 200, body = AvailableDates),
+        (status = 400, description = "Malformed month or unknown time zone", body = ErrorBody),
+        (status = 404, body = ErrorBody)
+    )
+)]
+#[get("/public/departments/{department_slug}/meeting-types/{meeting_slug}/available-dates")]
+async fn available_dates(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    query: web::Query<MonthQuery>,
+) -> ApiResult<web::Json<AvailableDates>> {
+    let (first, zone) = parse_query(
+        "month",
+        parse_date(&format!("{}-01", query.month)),
+        "must be a month YYYY-MM",
+        query.timezone.as_deref(),
+    )?;
+    let (department, meeting) = (slug(&path.0, "department")?, slug(&path.1, "meeting type")?);
+    let zone = zone_or_departments(&state, zone, &department, &meeting).await?;
+
+    let now = Utc::now();
+    let window = month_window(zone, first)?;
+    let month = state
+        .slots
+        .availability(&state.store, &department, &meeting, window)
+        .await?;
+    let available_dates = month
+        .table
+        .available_dates(now, zone)
+        .iter()
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .collect();
+
+    let mut next_available = None;
+    let this_month = zone.date_of(now).with_day0(0).unwrap_or(first);
+    for ahead in 0..SEARCH_MONTHS {
+        let Some(start) = this_month.checked_add_months(Months::new(ahead)) else {
+            break;
+        };
+        let window = month_window(zone, start)?;
+        let found = if window == month.window {
+            month.table.first_bookable(now)
+        } else {
+            state
+                .slots
+                .availability(&state.store, &department, &meeting, window)
+                .await?
+                .table
+                .first_bookable(now)
+        };
+        if let Some(slot) = found {
+            next_available = Some(wire::utc(slot.start()));
+            break;
+        }
+    }
+    Ok(web::Json(AvailableDates {
+        month: query.month.clone(),
+        timezone: zone.name().to_owned(),
+        available_dates,
+        next_available_utc: next_available,
+    }))
+}
+
+#[utoipa::path(
+    tag = "public",
+    params(("department_slug" = String, Path), ("meeting_slug" = String, Path), DayQuery),
+    responses(
+        (status = 200, body = DaySlots),
+        (status = 400, description = "Malformed date or unknown time zone", body = ErrorBody),
+        (status = 404, body = ErrorBody)
+    )
+)]
+#[get("/public/departments/{department_slug}/meeting-types/{meeting_slug}/slots")]
+async fn day_slots(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    query: web::Query<DayQuery>,
+) -> ApiResult<web::Json<DaySlots>> {
+    let (date, zone) = parse_query(
+        "date",
+        parse_date(&query.date),
+        "must be a date YYYY-MM-DD",
+        query.timezone.as_deref(),
+    )?;
+    let (department, meeting) = (slug(&path.0, "department")?, slug(&path.1, "meeting type")?);
+    let zone = zone_or_departments(&state, zone, &department, &meeting).await?;
+
+    let day = state
+        .slots
+        .availability(&state.store, &department, &meeting, zone.day(date))
+        .await?;
+    let slots = day
+        .table
+        .bookable(Utc::now())
+        .into_iter()
+        .map(|slot| PublicSlot {
+            start_utc: wire::utc(slot.span.start()),
+            end_utc: wire::utc(slot.span.end()),
+            start_local: local(zone, slot.span.start()),
+            end_local: local(zone, slot.span.end()),
+            available_members: u32::try_from(slot.free_members.len()).unwrap_or(u32::MAX),
+        })
+        .collect();
+    Ok(web::Json(DaySlots {
+        date: query.date.clone(),
+        timezone: zone.name().to_owned(),
+        department_timezone: day.department.timezone.name().to_owned(),
+        duration: day.meeting_type.duration.get(),
+        slots,
+    }))
+}
