@@ -32,3 +32,9 @@ frontend:
 # Regenerate the committed OpenAPI description.
 openapi:
     cargo run -q -p mm-server -- openapi > openapi/openapi.json
+
+# Benchmarks of the README's "Performance" section: the engine (criterion), then the public
+# endpoints under wrk on SQLite and PostgreSQL. Takes about three minutes.
+bench: bootstrap
+    cargo bench -p mm-bench --bench engine
+    ./scripts/with-postgres.sh ./scripts/bench-http.sh

@@ -8,6 +8,8 @@
 mod availability;
 mod departments;
 pub mod entity;
+#[cfg(any(test, feature = "fixtures"))]
+pub mod fixtures;
 mod meeting_types;
 mod scheduling;
 mod users;

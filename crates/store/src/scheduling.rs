@@ -306,3 +306,256 @@ fn to_event(row: &calendar_event_syncs::Model) -> Result<ExternalEvent> {
     };
     Ok(ExternalEvent { time, status })
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, NaiveDate, TimeZone as _, Utc};
+    use mm_domain::{
+        Email, TimeZone,
+        department::{AssignmentAlgorithm, Member},
+        meeting_type::LocationType,
+        scheduling::{Conflict, MeetingSpec},
+        user::StaffUser,
+    };
+    use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
+
+    use super::*;
+    use crate::{
+        NewUser,
+        fixtures::{FixtureBooking, FixtureEvent},
+    };
+
+    fn cph() -> TimeZone {
+        TimeZone::parse("Europe/Copenhagen").unwrap()
+    }
+
+    /// Monday 2026-06-15 at `hour:minute` in Copenhagen.
+    fn monday(hour: u32, minute: u32) -> DateTime<Utc> {
+        let local = NaiveDate::from_ymd_opt(2026, 6, 15)
+            .unwrap()
+            .and_hms_opt(hour, minute, 0)
+            .unwrap();
+        cph().instant(local).unwrap()
+    }
+
+    fn span(from: (u32, u32), to: (u32, u32)) -> Interval {
+        Interval::new(monday(from.0, from.1), monday(to.0, to.1)).unwrap()
+    }
+
+    /// A fresh SQLite database, and a fresh PostgreSQL one when `MM_TEST_POSTGRES_URL` names a
+    /// cluster (as `just test` does).
+    async fn stores() -> Vec<Store> {
+        let id = Uuid::new_v4().simple().to_string();
+        let dir = std::env::temp_dir().join(format!("mm-store-{id}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut urls = vec![format!("sqlite://{}", dir.join("t.db").display())];
+        if let Ok(admin) = std::env::var("MM_TEST_POSTGRES_URL") {
+            let cluster = Store::connect(&admin).await.unwrap();
+            cluster
+                .db
+                .execute_unprepared(&format!("CREATE DATABASE mm_store_{id}"))
+                .await
+                .unwrap();
+            let base = admin
+                .rsplit_once('/')
+                .map_or(admin.as_str(), |(base, _)| base);
+            urls.push(format!("{base}/mm_store_{id}"));
+        }
+        let mut stores = Vec::new();
+        for url in urls {
+            let store = Store::connect(&url).await.unwrap();
+            store.migrate().await.unwrap();
+            stores.push(store);
+        }
+        stores
+    }
+
+    async fn user(store: &Store, name: &str, now: DateTime<Utc>) -> Uuid {
+        let user = StaffUser {
+            id: Uuid::new_v4(),
+            email: Email::parse(&format!("{name}@example.com")).unwrap(),
+            full_name: name.into(),
+            is_system_manager: false,
+            is_active: true,
+            timezone: cph(),
+            bio: None,
+            profile_picture_url: None,
+        };
+        let week = WorkingWeek::office_hours();
+        store
+            .create_user(
+                NewUser {
+                    user: &user,
+                    password_hash: "!",
+                    working_hours: &week,
+                },
+                now,
+            )
+            .await
+            .unwrap();
+        user.id
+    }
+
+    fn kinds(found: Vec<Conflict>) -> Vec<&'static str> {
+        found.iter().map(Conflict::kind).collect()
+    }
+
+    #[tokio::test]
+    async fn a_schedule_holds_bookings_with_their_buffers_participations_and_busy_events() {
+        for store in stores().await {
+            schedule_holds_everything_in_the_calendar(&store).await;
+        }
+    }
+
+    async fn schedule_holds_everything_in_the_calendar(store: &Store) {
+        let now = Utc.with_ymd_and_hms(2026, 6, 1, 8, 0, 0).unwrap();
+        let (a, b) = (user(store, "a", now).await, user(store, "b", now).await);
+        let member = |user_id| Member {
+            user_id,
+            is_active: true,
+            assignment_priority: 1,
+            last_assigned_utc: None,
+            total_assignments: 0,
+        };
+        let department = Department {
+            id: Uuid::new_v4(),
+            name: "Support".into(),
+            slug: Slug::parse("support").unwrap(),
+            description: None,
+            leader: Some(a),
+            is_active: true,
+            timezone: cph(),
+            algorithm: AssignmentAlgorithm::RoundRobin,
+            notify_leader_on_booking: false,
+            notify_admin_on_booking: false,
+            max_bookings_per_day: None,
+            members: vec![member(a), member(b)],
+        };
+        store.create_department(&department, now).await.unwrap();
+        let thirty = Minutes::duration(30).unwrap();
+        let call = MeetingType {
+            id: Uuid::new_v4(),
+            department_id: department.id,
+            name: "Call".into(),
+            slug: Slug::parse("call").unwrap(),
+            description: None,
+            duration: thirty,
+            location_type: LocationType::PhoneCall,
+            video_platform: None,
+            custom_location: None,
+            requires_approval: false,
+            is_public: true,
+            is_internal: false,
+            is_active: true,
+            color: "#2e7d32".into(),
+            buffer_before: None,
+            buffer_after: Some(Minutes::buffer(15).unwrap()),
+            slot_interval: None,
+            questions: Vec::new(),
+            reminders: Vec::new(),
+            created_by: None,
+        };
+        store.create_meeting_type(&call, now).await.unwrap();
+        let booking = |host, span, status| FixtureBooking {
+            department_id: department.id,
+            meeting_type_id: call.id,
+            assigned_to: host,
+            span,
+            status,
+        };
+        let event = |user_id, span, status| FixtureEvent {
+            user_id,
+            span,
+            status,
+        };
+        store
+            .load_fixtures(
+                &[
+                    booking(a, span((10, 0), (11, 0)), BookingStatus::Confirmed),
+                    booking(a, span((13, 0), (14, 0)), BookingStatus::Cancelled),
+                    booking(a, span((15, 0), (16, 0)), BookingStatus::Pending),
+                ],
+                &[
+                    event(b, span((10, 0), (11, 0)), BusyStatus::Busy),
+                    event(b, span((14, 0), (15, 0)), BusyStatus::Free),
+                ],
+                now,
+            )
+            .await
+            .unwrap();
+        // The 15:00 booking is an internal meeting that B attends.
+        let internal = bookings::Entity::find()
+            .filter(bookings::Column::StartUtc.eq(monday(15, 0)))
+            .one(&store.db)
+            .await
+            .unwrap()
+            .unwrap();
+        let mut internal: bookings::ActiveModel = internal.into();
+        internal.booking_type = Set("internal".into());
+        let internal = internal.update(&store.db).await.unwrap();
+        booking_participants::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            booking_id: Set(internal.id),
+            user_id: Set(Some(b)),
+            name: Set("b".into()),
+            email: Set("b@example.com".into()),
+            attendance_status: Set("invited".into()),
+            response_utc: Set(None),
+        }
+        .insert(&store.db)
+        .await
+        .unwrap();
+
+        let window = cph().day(NaiveDate::from_ymd_opt(2026, 6, 15).unwrap());
+        let schedule = store.schedule(&department, window).await.unwrap();
+        let spec = MeetingSpec::of(&call);
+        let check = |who: Uuid, hour, minute| {
+            kinds(schedule.conflicts(
+                schedule.member(who).unwrap(),
+                &spec,
+                monday(hour, minute),
+                now,
+            ))
+        };
+        assert_eq!(check(a, 10, 30), ["booking"]);
+        assert_eq!(
+            check(a, 11, 0),
+            ["booking"],
+            "the booking's 15-minute buffer"
+        );
+        assert!(check(a, 11, 15).is_empty());
+        assert!(
+            check(a, 13, 0).is_empty(),
+            "cancelled bookings free their time"
+        );
+        assert_eq!(check(b, 10, 0), ["external_busy"]);
+        assert!(check(b, 14, 0).is_empty(), "free events do not block");
+        assert_eq!(
+            check(b, 15, 0),
+            ["booking"],
+            "B attends the internal meeting"
+        );
+        let table = schedule.open_slots(&spec, window);
+        assert_eq!(
+            table.free_members_at(monday(10, 0), now),
+            Vec::<Uuid>::new()
+        );
+        assert_eq!(table.free_members_at(monday(9, 0), now), [a, b]);
+
+        // A disconnected calendar no longer blocks anything.
+        calendar_integrations::Entity::update_many()
+            .col_expr(
+                calendar_integrations::Column::IsActive,
+                sea_orm::sea_query::Expr::value(false),
+            )
+            .exec(&store.db)
+            .await
+            .unwrap();
+        let schedule = store.schedule(&department, window).await.unwrap();
+        assert!(
+            schedule
+                .conflicts(schedule.member(b).unwrap(), &spec, monday(10, 0), now)
+                .is_empty()
+        );
+    }
+}

@@ -368,6 +368,16 @@ impl SlotTable {
             .collect()
     }
 
+    /// The slots someone can book at `now` with how many members are free for each: what the
+    /// public pages show, without collecting who.
+    pub fn bookable_counts(&self, now: DateTime<Utc>) -> impl Iterator<Item = (Interval, usize)> {
+        let today = self.zone.date_of(now);
+        self.slots.iter().filter_map(move |slot| {
+            let free = self.free_members(slot, now, today).count();
+            (free > 0).then_some((slot.span, free))
+        })
+    }
+
     /// The first slot bookable at `now`.
     pub fn first_bookable(&self, now: DateTime<Utc>) -> Option<Interval> {
         let today = self.zone.date_of(now);

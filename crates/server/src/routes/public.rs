@@ -238,14 +238,13 @@ async fn day_slots(
         .await?;
     let slots = day
         .table
-        .bookable(Utc::now())
-        .into_iter()
-        .map(|slot| PublicSlot {
-            start_utc: wire::utc(slot.span.start()),
-            end_utc: wire::utc(slot.span.end()),
-            start_local: local(zone, slot.span.start()),
-            end_local: local(zone, slot.span.end()),
-            available_members: u32::try_from(slot.free_members.len()).unwrap_or(u32::MAX),
+        .bookable_counts(Utc::now())
+        .map(|(span, free)| PublicSlot {
+            start_utc: wire::utc(span.start()),
+            end_utc: wire::utc(span.end()),
+            start_local: local(zone, span.start()),
+            end_local: local(zone, span.end()),
+            available_members: u32::try_from(free).unwrap_or(u32::MAX),
         })
         .collect();
     Ok(web::Json(DaySlots {

@@ -384,5 +384,7 @@ proptest! {
         prop_assert_eq!(table.available_dates(s.now, s.visitor), expected);
         let first = table.bookable(s.now).first().map(|slot| slot.span);
         prop_assert_eq!(table.first_bookable(s.now), first);
+        let counts: Vec<_> = table.bookable(s.now).iter().map(|slot| (slot.span, slot.free_members.len())).collect();
+        prop_assert_eq!(table.bookable_counts(s.now).collect::<Vec<_>>(), counts);
     }
 }
