@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::Days;
+use chrono::{DateTime, Days, Utc};
 use mm_domain::{
     Interval, Minutes, Slug,
     availability_rule::{AvailabilityRule, RuleLimits},
@@ -13,7 +13,10 @@ use mm_domain::{
     scheduling::{BusyStatus, Commitment, EventTime, ExternalEvent, MemberCalendar, Schedule},
     working_hours::WorkingWeek,
 };
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, sea_query::Query};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
+    sea_query::Query,
+};
 use uuid::Uuid;
 
 use crate::{
@@ -157,7 +160,19 @@ impl Store {
             .from(booking_participants::Entity)
             .and_where(booking_participants::Column::UserId.is_in(members.clone()))
             .to_owned();
-        let booking_rows = bookings::Entity::find()
+        // Only the columns the engine reads: a month of a large department is thousands of rows.
+        let booking_rows: Vec<HeldBooking> = bookings::Entity::find()
+            .select_only()
+            .columns([
+                bookings::Column::Id,
+                bookings::Column::BookingType,
+                bookings::Column::Status,
+                bookings::Column::DepartmentId,
+                bookings::Column::MeetingTypeId,
+                bookings::Column::AssignedTo,
+                bookings::Column::StartUtc,
+                bookings::Column::EndUtc,
+            ])
             .filter(bookings::Column::Status.ne(BookingStatus::Cancelled.as_ref()))
             .filter(bookings::Column::StartUtc.lt(span.end()))
             .filter(bookings::Column::EndUtc.gt(span.start()))
@@ -167,6 +182,7 @@ impl Store {
                     .add(bookings::Column::DepartmentId.eq(department.id))
                     .add(bookings::Column::Id.in_subquery(participations)),
             )
+            .into_model()
             .all(&self.db)
             .await?;
 
@@ -213,10 +229,19 @@ impl Store {
             .to_owned();
         let mut events: BTreeMap<Uuid, Vec<ExternalEvent>> = BTreeMap::new();
         for e in calendar_event_syncs::Entity::find()
+            .select_only()
+            .columns([
+                calendar_event_syncs::Column::UserId,
+                calendar_event_syncs::Column::EventStartUtc,
+                calendar_event_syncs::Column::EventEndUtc,
+                calendar_event_syncs::Column::EventStatus,
+                calendar_event_syncs::Column::IsAllDay,
+            ])
             .filter(calendar_event_syncs::Column::UserId.is_in(members.clone()))
             .filter(calendar_event_syncs::Column::EventStartUtc.lt(span.end()))
             .filter(calendar_event_syncs::Column::EventEndUtc.gt(span.start()))
             .filter(calendar_event_syncs::Column::IntegrationId.in_subquery(active_integrations))
+            .into_model::<BusyRow>()
             .all(&self.db)
             .await?
         {
@@ -293,9 +318,32 @@ impl Store {
     }
 }
 
+/// The columns of a booking that decide availability.
+#[derive(Debug, FromQueryResult)]
+struct HeldBooking {
+    id: Uuid,
+    booking_type: String,
+    status: String,
+    department_id: Uuid,
+    meeting_type_id: Uuid,
+    assigned_to: Uuid,
+    start_utc: DateTime<Utc>,
+    end_utc: DateTime<Utc>,
+}
+
+/// The columns of a synced event that decide availability.
+#[derive(Debug, FromQueryResult)]
+struct BusyRow {
+    user_id: Uuid,
+    event_start_utc: DateTime<Utc>,
+    event_end_utc: DateTime<Utc>,
+    event_status: String,
+    is_all_day: bool,
+}
+
 /// A synced event as the engine sees it. All-day events are stored as their dates at 00:00 UTC
 /// (`event_end_utc` exclusive), because a date has no zone; they block those local dates.
-fn to_event(row: &calendar_event_syncs::Model) -> Result<ExternalEvent> {
+fn to_event(row: &BusyRow) -> Result<ExternalEvent> {
     let status: BusyStatus = row.event_status.parse().map_err(corrupt)?;
     let time = if row.is_all_day {
         let first = row.event_start_utc.date_naive();
