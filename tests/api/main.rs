@@ -2,6 +2,7 @@
 //! database runs twice, against a fresh SQLite file and a fresh PostgreSQL database.
 
 mod auth;
+mod bookings;
 mod departments;
 mod meeting_types;
 mod permissions;

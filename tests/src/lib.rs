@@ -48,6 +48,7 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub database_url: String,
+    env: Vec<(String, String)>,
     _child: Child,
     dir: PathBuf,
 }
@@ -122,10 +123,41 @@ impl TestApp {
         Self::launch(dir, database_url, env).await
     }
 
-    /// Another server process on this one's database, as behind a load balancer.
+    /// Another server process on this one's database and settings, as behind a load balancer.
     pub async fn second_process(&self) -> Self {
         let (_, dir) = work_dir();
-        Self::launch(dir, self.database_url.clone(), &[]).await
+        let env: Vec<(&str, &str)> = self
+            .env
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        Self::launch(dir, self.database_url.clone(), &env).await
+    }
+
+    /// Runs a query returning one integer directly against the server's database: for
+    /// invariants no API answer can prove, such as "no member has overlapping bookings".
+    pub async fn db_count(&self, sql: &str) -> i64 {
+        if self.database_url.starts_with("sqlite:") {
+            let pool = sqlx::SqlitePool::connect(&self.database_url)
+                .await
+                .expect("opening the SQLite database");
+            let n = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.to_owned()))
+                .fetch_one(&pool)
+                .await
+                .expect("query");
+            pool.close().await;
+            n
+        } else {
+            let pool = sqlx::PgPool::connect(&self.database_url)
+                .await
+                .expect("connecting to PostgreSQL");
+            let n = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.to_owned()))
+                .fetch_one(&pool)
+                .await
+                .expect("query");
+            pool.close().await;
+            n
+        }
     }
 
     async fn launch(dir: PathBuf, database_url: String, env: &[(&str, &str)]) -> Self {
@@ -169,6 +201,10 @@ impl TestApp {
             address,
             client: reqwest::Client::new(),
             database_url,
+            env: env
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
             _child: child,
             dir,
         }

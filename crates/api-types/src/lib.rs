@@ -6,6 +6,7 @@
 //! OpenAPI schemas are derived only with the `openapi` feature, which only the server enables.
 
 pub mod availability;
+pub mod bookings;
 pub mod departments;
 pub mod error;
 pub mod meeting_types;

@@ -59,7 +59,21 @@ impl Principal {
             || self.member_of.contains(&department_id)
     }
 
-    /// Editing a department, its members and its meeting types.
+    /// Seeing a booking: System Managers all, leaders their departments', everyone the
+    /// bookings they host or take part in.
+    pub fn can_read_booking(&self, department_id: Uuid, host: Uuid, participants: &[Uuid]) -> bool {
+        self.can_manage_department(department_id)
+            || self.user_id == host
+            || participants.contains(&self.user_id)
+    }
+
+    /// Cancelling, completing, marking no-show and moving in time: the host too.
+    pub fn can_act_on_booking(&self, department_id: Uuid, host: Uuid) -> bool {
+        self.can_manage_department(department_id) || self.user_id == host
+    }
+
+    /// Editing a department, its members and its meeting types; approving, rejecting and
+    /// reassigning its bookings.
     pub fn can_manage_department(&self, department_id: Uuid) -> bool {
         self.is_system_manager || self.leads(department_id)
     }
@@ -99,6 +113,28 @@ mod tests {
         assert!(leader.can_manage_member(&set(&[10, 12])));
         assert!(!leader.can_manage_member(&set(&[12])));
         assert!(!leader.can_administer());
+    }
+
+    #[test]
+    fn a_member_sees_and_acts_on_their_own_bookings_only() {
+        let member = principal(1, false, &[], &[10]);
+        let me = Uuid::from_u128(1);
+        let colleague = Uuid::from_u128(2);
+        let department = Uuid::from_u128(10);
+        assert!(member.can_read_booking(department, me, &[]));
+        assert!(member.can_act_on_booking(department, me));
+        assert!(!member.can_read_booking(department, colleague, &[]));
+        assert!(member.can_read_booking(department, colleague, &[me]));
+        assert!(!member.can_act_on_booking(department, colleague));
+        assert!(!member.can_manage_department(department));
+    }
+
+    #[test]
+    fn a_leader_acts_on_every_booking_of_their_department() {
+        let leader = principal(1, false, &[10], &[10]);
+        let colleague = Uuid::from_u128(2);
+        assert!(leader.can_act_on_booking(Uuid::from_u128(10), colleague));
+        assert!(!leader.can_read_booking(Uuid::from_u128(11), colleague, &[]));
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod contact;
 pub mod department;
 pub mod interval;
 pub mod meeting_type;
+pub mod notification;
 pub mod scheduling;
 pub mod slug;
 pub mod time;

@@ -129,6 +129,7 @@ impl Minutes {
     pub const DURATION: std::ops::RangeInclusive<u32> = 5..=480;
     pub const BUFFER: std::ops::RangeInclusive<u32> = 0..=480;
     pub const ZERO: Self = Self(0);
+    pub const ONE: Self = Self(1);
 
     pub fn parse_in(
         value: i64,

@@ -41,6 +41,9 @@ pub struct Config {
     pub public_booking_rate_limit: u32,
     pub encryption_key: Option<Secret>,
     pub ical_allow_private_hosts: bool,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (`MM_TRUSTED_PROXIES`: addresses or
+    /// CIDR ranges, comma-separated). Empty: the socket's peer is the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Config {
@@ -85,8 +88,27 @@ impl Config {
                 .context("MM_PUBLIC_BOOKING_RATE_LIMIT is too large")?,
             encryption_key: get("MM_ENCRYPTION_KEY").map(Secret),
             ical_allow_private_hosts: flag("MM_ICAL_ALLOW_PRIVATE_HOSTS")?,
+            trusted_proxies: get("MM_TRUSTED_PROXIES")
+                .map(|list| parse_networks(&list))
+                .transpose()?
+                .unwrap_or_default(),
         })
     }
+}
+
+/// `10.0.0.1, 192.168.0.0/16, ::1` → networks; a bare address is a network of one.
+fn parse_networks(list: &str) -> anyhow::Result<Vec<ipnet::IpNet>> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<ipnet::IpNet>()
+                .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .with_context(|| {
+                    format!("MM_TRUSTED_PROXIES: {s:?} is not an IP address or CIDR range")
+                })
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -106,6 +128,19 @@ mod tests {
     fn malformed_flags_are_errors_not_defaults() {
         assert!(Config::from_lookup(|n| (n == "MM_DEMO").then(|| "yes".to_owned())).is_err());
         assert!(Config::from_lookup(|n| (n == "MM_PUBLIC_BOOKING_RATE_LIMIT").then(|| "ten".to_owned())).is_err());
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_ranges() {
+        let config = Config::from_lookup(|n| {
+            (n == "MM_TRUSTED_PROXIES").then(|| "127.0.0.1, 10.0.0.0/8,::1".to_owned())
+        })
+        .unwrap();
+        assert_eq!(config.trusted_proxies.len(), 3);
+        assert!(
+            Config::from_lookup(|n| (n == "MM_TRUSTED_PROXIES").then(|| "proxy.local".to_owned()))
+                .is_err()
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use actix_web::{HttpResponse, ResponseError, http::StatusCode};
 use mm_api_types::error::{ErrorBody, ErrorDetail};
-use mm_domain::FieldErrors;
+use mm_domain::{FieldErrors, scheduling::Conflict};
 use mm_store::StoreError;
 use serde_json::json;
 
@@ -26,8 +26,25 @@ pub enum ApiError {
     Conflict { field: String, message: String },
     #[error("{0}")]
     InUse(String),
+    #[error("{}", slot_phrase(.0))]
+    SlotUnavailable(Vec<Conflict>),
+    /// The booking's state does not allow the action; the message names the state.
+    #[error("{0}")]
+    InvalidTransition(String),
+    #[error("too many bookings from this address in the last hour; try again later")]
+    RateLimited,
+    #[error("this Idempotency-Key was already used with a different request")]
+    IdempotencyKeyReused,
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
+}
+
+fn slot_phrase(conflicts: &[Conflict]) -> String {
+    match conflicts.first() {
+        None => "this time is no longer available; please choose another".to_owned(),
+        Some(first) if conflicts.len() == 1 => format!("not available: {first}"),
+        Some(first) => format!("not available: {first} (and {} more)", conflicts.len() - 1),
+    }
 }
 
 fn fields_phrase(errors: &FieldErrors) -> String {
@@ -55,6 +72,10 @@ impl ApiError {
             Self::NotFound(_) => "not_found",
             Self::Conflict { .. } => "conflict",
             Self::InUse(_) => "in_use",
+            Self::SlotUnavailable(_) => "slot_unavailable",
+            Self::InvalidTransition(_) => "invalid_transition",
+            Self::RateLimited => "rate_limited",
+            Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::Internal(_) => "internal",
         }
     }
@@ -70,6 +91,12 @@ impl ApiError {
         match self {
             Self::Validation(errors) => Some(fields(errors)),
             Self::Conflict { field, message } => Some(json!({ "fields": { field: message } })),
+            Self::SlotUnavailable(conflicts) => Some(json!({
+                "conflicts": conflicts
+                    .iter()
+                    .map(|c| json!({ "kind": c.kind(), "message": c.to_string() }))
+                    .collect::<Vec<_>>()
+            })),
             _ => None,
         }
     }
@@ -87,6 +114,10 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound(what) => Self::NotFound(what),
             StoreError::Conflict { field, message } => Self::Conflict { field, message },
             StoreError::InUse(message) => Self::InUse(message),
+            StoreError::SlotUnavailable(conflicts) => Self::SlotUnavailable(conflicts),
+            StoreError::Transition(error) => Self::InvalidTransition(error.to_string()),
+            StoreError::RateLimited => Self::RateLimited,
+            StoreError::IdempotencyKeyReused => Self::IdempotencyKeyReused,
             other => Self::Internal(anyhow::Error::new(other).context("store")),
         }
     }
@@ -99,7 +130,12 @@ impl ResponseError for ApiError {
             Self::Unauthorized | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
-            Self::Conflict { .. } | Self::InUse(_) => StatusCode::CONFLICT,
+            Self::Conflict { .. }
+            | Self::InUse(_)
+            | Self::SlotUnavailable(_)
+            | Self::IdempotencyKeyReused => StatusCode::CONFLICT,
+            Self::InvalidTransition(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -119,6 +155,10 @@ impl ResponseError for ApiError {
         let mut response = HttpResponse::build(self.status_code());
         if matches!(self, Self::Unauthorized | Self::InvalidCredentials) {
             response.insert_header(("WWW-Authenticate", "Bearer"));
+        }
+        if matches!(self, Self::RateLimited) {
+            // The limit counts the last hour; a slot frees up within it.
+            response.insert_header(("Retry-After", "600"));
         }
         response.json(body)
     }

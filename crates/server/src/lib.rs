@@ -6,9 +6,12 @@
 //! map results back; rules live in `mm-domain`, SQL in `mm-store`.
 
 mod auth;
+mod client_ip;
 pub mod config;
 mod demo;
 mod error;
+mod links;
+mod notices;
 mod routes;
 mod slot_cache;
 
@@ -37,6 +40,10 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Open slots computed from the current data, shared by public requests.
     pub slots: slot_cache::SlotCache,
+    /// Signs customers' self-service links.
+    pub links: links::LinkKeys,
+    /// The domain in calendar invites' `UID`s.
+    pub uid_domain: String,
 }
 
 #[derive(OpenApi)]
@@ -56,6 +63,7 @@ pub struct AppState {
         (name = "departments", description = "Departments and their members"),
         (name = "meeting types", description = "What each department offers"),
         (name = "public", description = "The public booking pages: no authentication; the host is never revealed"),
+        (name = "bookings", description = "Staff: bookings, their changes and histories"),
     )
 )]
 struct ApiDoc;
@@ -129,6 +137,8 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             &secret,
             chrono::Duration::minutes(config.jwt_ttl_minutes as i64),
         ),
+        links: links::LinkKeys::new(&secret),
+        uid_domain: notices::uid_domain(&public_base_url),
         public_base_url,
         config: config.clone(),
         slots: slot_cache::SlotCache::default(),

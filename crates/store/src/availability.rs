@@ -9,7 +9,7 @@ use mm_domain::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait, sea_query::Expr,
+    QueryOrder, Set, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -132,7 +132,7 @@ impl Store {
         rule: &AvailabilityRule,
         now: DateTime<Utc>,
     ) -> Result<AvailabilityRule> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin().await?;
         let existing = availability_rules::Entity::find()
             .filter(availability_rules::Column::UserId.eq(rule.user_id))
             .count(&txn)
@@ -146,7 +146,7 @@ impl Store {
 
     #[tracing::instrument(skip_all, fields(rule_id = %rule.id))]
     pub async fn update_rule(&self, rule: &AvailabilityRule, now: DateTime<Utc>) -> Result<()> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin().await?;
         let existing = availability_rules::Entity::find_by_id(rule.id)
             .one(&txn)
             .await?
@@ -204,7 +204,7 @@ impl Store {
     /// Deletes a rule; the default rule can go only when it is the user's last one.
     #[tracing::instrument(skip(self))]
     pub async fn delete_rule(&self, id: Uuid) -> Result<()> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin().await?;
         let rule = availability_rules::Entity::find_by_id(id)
             .one(&txn)
             .await?

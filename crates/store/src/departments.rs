@@ -9,7 +9,7 @@ use mm_domain::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 use uuid::Uuid;
 
@@ -116,7 +116,7 @@ impl Store {
         department: &Department,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin().await?;
         department_row(department, now)
             .insert(&txn)
             .await
@@ -132,7 +132,7 @@ impl Store {
         department: &Department,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin().await?;
         let existing = departments::Entity::find_by_id(department.id)
             .one(&txn)
             .await?
@@ -148,16 +148,7 @@ impl Store {
     }
 
     pub async fn department(&self, id: Uuid) -> Result<Department> {
-        let row = departments::Entity::find_by_id(id)
-            .one(&self.db)
-            .await?
-            .ok_or(StoreError::NotFound("department"))?;
-        let members = department_members::Entity::find()
-            .filter(department_members::Column::DepartmentId.eq(id))
-            .order_by_asc(department_members::Column::Position)
-            .all(&self.db)
-            .await?;
-        to_department(row, members)
+        load_department(&self.db, id).await
     }
 
     pub async fn department_by_slug(&self, slug: &Slug) -> Result<Department> {
@@ -197,7 +188,7 @@ impl Store {
     /// Deletes a department with its meeting types when no booking refers to it.
     #[tracing::instrument(skip(self))]
     pub async fn delete_department(&self, id: Uuid) -> Result<()> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin().await?;
         departments::Entity::find_by_id(id)
             .one(&txn)
             .await?
@@ -219,4 +210,17 @@ impl Store {
         self.commit(txn).await?;
         Ok(())
     }
+}
+
+pub(crate) async fn load_department(db: &impl ConnectionTrait, id: Uuid) -> Result<Department> {
+    let row = departments::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound("department"))?;
+    let members = department_members::Entity::find()
+        .filter(department_members::Column::DepartmentId.eq(id))
+        .order_by_asc(department_members::Column::Position)
+        .all(db)
+        .await?;
+    to_department(row, members)
 }

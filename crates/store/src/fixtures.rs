@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use mm_domain::{Interval, booking::BookingStatus, scheduling::BusyStatus};
-use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, Set};
 use uuid::Uuid;
 
 use crate::{
@@ -38,7 +38,7 @@ impl Store {
         events: &[FixtureEvent],
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin().await?;
         for (n, b) in bookings.iter().enumerate() {
             let minutes = (b.span.length().num_minutes()).clamp(0, i64::from(i32::MAX)) as i32;
             bookings::ActiveModel {

@@ -6,6 +6,7 @@
 //! multi-row change is one transaction. It must not know HTTP or read the clock: callers pass `now`.
 
 mod availability;
+mod bookings;
 mod departments;
 pub mod entity;
 #[cfg(any(test, feature = "fixtures"))]
@@ -22,11 +23,16 @@ use std::{
     time::Duration,
 };
 
+use mm_domain::{booking::TransitionError, scheduling::Conflict};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
-    DbErr, SqlErr,
+    DbErr, SqlErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
+pub use bookings::{
+    Actor, BookingFilter, BookingKey, Change, Created, HostChoice, LinkHashes, Move, MovePolicy,
+    NewCustomerBooking, RequestGuard,
+};
 pub use users::NewUser;
 
 /// One error type for the persistence layer; the server maps it to the contract's statuses.
@@ -40,6 +46,16 @@ pub enum StoreError {
     /// The row is still referenced and cannot be deleted.
     #[error("{0}")]
     InUse(String),
+    /// Nobody can take the meeting at that time; for a named member, the reasons why.
+    #[error("the time is not available")]
+    SlotUnavailable(Vec<Conflict>),
+    /// The booking's state does not allow the action.
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    #[error("too many bookings from this address in the last hour; try again later")]
+    RateLimited,
+    #[error("this Idempotency-Key was already used with a different request")]
+    IdempotencyKeyReused,
     /// A stored value no longer parses as its domain type (a bug or a hand-edited database).
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
@@ -65,6 +81,11 @@ impl StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// An instant as the contract writes it, for history entries.
+fn utc_text(instant: chrono::DateTime<chrono::Utc>) -> String {
+    instant.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
 
 fn corrupt(what: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(what.to_string())
@@ -119,6 +140,19 @@ impl Store {
 
     fn bump_revision(&self) {
         self.revision.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Starts a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a deferred transaction that reads and then writes fails when another
+    /// writer committed in between, while an immediate one waits its turn.
+    async fn begin(&self) -> Result<DatabaseTransaction> {
+        Ok(self
+            .db
+            .begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..Default::default()
+            })
+            .await?)
     }
 
     /// Commits a change and announces it: to this process at once, to other processes through

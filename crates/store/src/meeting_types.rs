@@ -12,7 +12,7 @@ use mm_domain::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 use uuid::Uuid;
 
@@ -157,7 +157,7 @@ impl Store {
         meeting_type: &MeetingType,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin().await?;
         meeting_type_row(meeting_type, now)
             .insert(&txn)
             .await
@@ -173,7 +173,7 @@ impl Store {
         meeting_type: &MeetingType,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin().await?;
         let existing = meeting_types::Entity::find_by_id(meeting_type.id)
             .one(&txn)
             .await?
@@ -192,12 +192,7 @@ impl Store {
     }
 
     pub async fn meeting_type(&self, id: Uuid) -> Result<MeetingType> {
-        let row = meeting_types::Entity::find_by_id(id)
-            .one(&self.db)
-            .await?
-            .ok_or(StoreError::NotFound("meeting type"))?;
-        let mut all = self.assemble(vec![row]).await?;
-        all.pop().ok_or(StoreError::NotFound("meeting type"))
+        load_meeting_type(&self.db, id).await
     }
 
     /// The meeting types of one department (or of all, with `None`), by name.
@@ -211,45 +206,13 @@ impl Store {
             query = query.filter(meeting_types::Column::DepartmentId.eq(id));
         }
         let rows = query.all(&self.db).await?;
-        self.assemble(rows).await
-    }
-
-    /// Loads the children of these meeting types in two queries.
-    async fn assemble(&self, rows: Vec<meeting_types::Model>) -> Result<Vec<MeetingType>> {
-        let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-        let mut questions: BTreeMap<Uuid, Vec<_>> = BTreeMap::new();
-        for q in meeting_type_questions::Entity::find()
-            .filter(meeting_type_questions::Column::MeetingTypeId.is_in(ids.clone()))
-            .order_by_asc(meeting_type_questions::Column::Position)
-            .all(&self.db)
-            .await?
-        {
-            questions.entry(q.meeting_type_id).or_default().push(q);
-        }
-        let mut reminders: BTreeMap<Uuid, Vec<_>> = BTreeMap::new();
-        for r in meeting_type_reminders::Entity::find()
-            .filter(meeting_type_reminders::Column::MeetingTypeId.is_in(ids))
-            .order_by_desc(meeting_type_reminders::Column::HoursBefore)
-            .all(&self.db)
-            .await?
-        {
-            reminders.entry(r.meeting_type_id).or_default().push(r);
-        }
-        rows.into_iter()
-            .map(|row| {
-                let (q, r) = (
-                    questions.remove(&row.id).unwrap_or_default(),
-                    reminders.remove(&row.id).unwrap_or_default(),
-                );
-                to_meeting_type(row, q, r)
-            })
-            .collect()
+        assemble(&self.db, rows).await
     }
 
     /// Deletes a meeting type no booking refers to; otherwise refuses (deactivate it instead).
     #[tracing::instrument(skip(self))]
     pub async fn delete_meeting_type(&self, id: Uuid) -> Result<()> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin().await?;
         meeting_types::Entity::find_by_id(id)
             .one(&txn)
             .await?
@@ -267,4 +230,48 @@ impl Store {
         self.commit(txn).await?;
         Ok(())
     }
+}
+
+pub(crate) async fn load_meeting_type(db: &impl ConnectionTrait, id: Uuid) -> Result<MeetingType> {
+    let row = meeting_types::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound("meeting type"))?;
+    let mut all = assemble(db, vec![row]).await?;
+    all.pop().ok_or(StoreError::NotFound("meeting type"))
+}
+
+/// Loads the children of these meeting types in two queries.
+async fn assemble(
+    db: &impl ConnectionTrait,
+    rows: Vec<meeting_types::Model>,
+) -> Result<Vec<MeetingType>> {
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let mut questions: BTreeMap<Uuid, Vec<_>> = BTreeMap::new();
+    for q in meeting_type_questions::Entity::find()
+        .filter(meeting_type_questions::Column::MeetingTypeId.is_in(ids.clone()))
+        .order_by_asc(meeting_type_questions::Column::Position)
+        .all(db)
+        .await?
+    {
+        questions.entry(q.meeting_type_id).or_default().push(q);
+    }
+    let mut reminders: BTreeMap<Uuid, Vec<_>> = BTreeMap::new();
+    for r in meeting_type_reminders::Entity::find()
+        .filter(meeting_type_reminders::Column::MeetingTypeId.is_in(ids))
+        .order_by_desc(meeting_type_reminders::Column::HoursBefore)
+        .all(db)
+        .await?
+    {
+        reminders.entry(r.meeting_type_id).or_default().push(r);
+    }
+    rows.into_iter()
+        .map(|row| {
+            let (q, r) = (
+                questions.remove(&row.id).unwrap_or_default(),
+                reminders.remove(&row.id).unwrap_or_default(),
+            );
+            to_meeting_type(row, q, r)
+        })
+        .collect()
 }

@@ -14,8 +14,8 @@ use mm_domain::{
     working_hours::WorkingWeek,
 };
 use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
-    sea_query::Query,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter,
+    QuerySelect, QueryTrait, sea_query::Query,
 };
 use uuid::Uuid;
 
@@ -92,230 +92,242 @@ impl Store {
         Ok((department, meeting_type))
     }
 
-    /// Everything the engine needs to schedule `department` within `window`, read in eight
-    /// queries whatever the number of members or days. Members are its active members whose
-    /// accounts are active, in roster order; a member without a default rule has no limits.
-    #[tracing::instrument(skip_all, fields(department_id = %department.id))]
+    /// Everything the engine needs to schedule `department` within `window`; see
+    /// [`load_schedule`].
     pub async fn schedule(&self, department: &Department, window: Interval) -> Result<Schedule> {
-        let zone = department.timezone;
-        let span = Schedule::data_window(zone, window);
-        let roster: Vec<Uuid> = department
-            .members
-            .iter()
-            .filter(|m| m.is_active)
-            .map(|m| m.user_id)
-            .collect();
-
-        let active: BTreeSet<Uuid> = users::Entity::find()
-            .select_only()
-            .column(users::Column::Id)
-            .filter(users::Column::Id.is_in(roster.clone()))
-            .filter(users::Column::IsActive.eq(true))
-            .into_tuple()
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .collect();
-        let members: Vec<Uuid> = roster
-            .into_iter()
-            .filter(|id| active.contains(id))
-            .collect();
-
-        let mut weeks: BTreeMap<Uuid, WorkingWeek> = BTreeMap::new();
-        for settings in user_settings::Entity::find()
-            .filter(user_settings::Column::UserId.is_in(members.clone()))
-            .all(&self.db)
-            .await?
-        {
-            weeks.insert(settings.user_id, decode_week(settings.working_hours)?);
-        }
-
-        let rule_rows = availability_rules::Entity::find()
-            .filter(availability_rules::Column::UserId.is_in(members.clone()))
-            .filter(availability_rules::Column::IsDefault.eq(true))
-            .all(&self.db)
-            .await?;
-        let first_date = zone.date_of(span.start()) - Days::new(1);
-        let last_date = zone.date_of(span.end()) + Days::new(1);
-        let mut overrides: BTreeMap<Uuid, Vec<date_overrides::Model>> = BTreeMap::new();
-        for o in date_overrides::Entity::find()
-            .filter(
-                date_overrides::Column::RuleId
-                    .is_in(rule_rows.iter().map(|r| r.id).collect::<Vec<_>>()),
-            )
-            .filter(date_overrides::Column::Date.between(first_date, last_date))
-            .all(&self.db)
-            .await?
-        {
-            overrides.entry(o.rule_id).or_default().push(o);
-        }
-        let mut rules: BTreeMap<Uuid, AvailabilityRule> = BTreeMap::new();
-        for row in rule_rows {
-            let o = overrides.remove(&row.id).unwrap_or_default();
-            rules.insert(row.user_id, crate::availability::to_rule(row, o)?);
-        }
-
-        let participations = Query::select()
-            .column(booking_participants::Column::BookingId)
-            .from(booking_participants::Entity)
-            .and_where(booking_participants::Column::UserId.is_in(members.clone()))
-            .to_owned();
-        // Only the columns the engine reads: a month of a large department is thousands of rows.
-        let booking_rows: Vec<HeldBooking> = bookings::Entity::find()
-            .select_only()
-            .columns([
-                bookings::Column::Id,
-                bookings::Column::BookingType,
-                bookings::Column::Status,
-                bookings::Column::DepartmentId,
-                bookings::Column::MeetingTypeId,
-                bookings::Column::AssignedTo,
-                bookings::Column::StartUtc,
-                bookings::Column::EndUtc,
-            ])
-            .filter(bookings::Column::Status.ne(BookingStatus::Cancelled.as_ref()))
-            .filter(bookings::Column::StartUtc.lt(span.end()))
-            .filter(bookings::Column::EndUtc.gt(span.start()))
-            .filter(
-                Condition::any()
-                    .add(bookings::Column::AssignedTo.is_in(members.clone()))
-                    .add(bookings::Column::DepartmentId.eq(department.id))
-                    .add(bookings::Column::Id.in_subquery(participations)),
-            )
-            .into_model()
-            .all(&self.db)
-            .await?;
-
-        let internal: Vec<Uuid> = booking_rows
-            .iter()
-            .filter(|b| b.booking_type == BookingType::Internal.as_ref())
-            .map(|b| b.id)
-            .collect();
-        let mut attendees: BTreeMap<Uuid, Vec<Uuid>> = BTreeMap::new();
-        if !internal.is_empty() {
-            for p in booking_participants::Entity::find()
-                .filter(booking_participants::Column::BookingId.is_in(internal))
-                .filter(booking_participants::Column::UserId.is_in(members.clone()))
-                .all(&self.db)
-                .await?
-            {
-                if let Some(user) = p.user_id {
-                    attendees.entry(p.booking_id).or_default().push(user);
-                }
-            }
-        }
-
-        let type_ids: BTreeSet<Uuid> = booking_rows.iter().map(|b| b.meeting_type_id).collect();
-        let type_buffers: BTreeMap<Uuid, (Option<i32>, Option<i32>)> =
-            meeting_types::Entity::find()
-                .select_only()
-                .columns([
-                    meeting_types::Column::Id,
-                    meeting_types::Column::BufferBefore,
-                    meeting_types::Column::BufferAfter,
-                ])
-                .filter(meeting_types::Column::Id.is_in(type_ids))
-                .into_tuple::<(Uuid, Option<i32>, Option<i32>)>()
-                .all(&self.db)
-                .await?
-                .into_iter()
-                .map(|(id, before, after)| (id, (before, after)))
-                .collect();
-
-        let active_integrations = Query::select()
-            .column(calendar_integrations::Column::Id)
-            .from(calendar_integrations::Entity)
-            .and_where(calendar_integrations::Column::IsActive.eq(true))
-            .to_owned();
-        let mut events: BTreeMap<Uuid, Vec<ExternalEvent>> = BTreeMap::new();
-        for e in calendar_event_syncs::Entity::find()
-            .select_only()
-            .columns([
-                calendar_event_syncs::Column::UserId,
-                calendar_event_syncs::Column::EventStartUtc,
-                calendar_event_syncs::Column::EventEndUtc,
-                calendar_event_syncs::Column::EventStatus,
-                calendar_event_syncs::Column::IsAllDay,
-            ])
-            .filter(calendar_event_syncs::Column::UserId.is_in(members.clone()))
-            .filter(calendar_event_syncs::Column::EventStartUtc.lt(span.end()))
-            .filter(calendar_event_syncs::Column::EventEndUtc.gt(span.start()))
-            .filter(calendar_event_syncs::Column::IntegrationId.in_subquery(active_integrations))
-            .into_model::<BusyRow>()
-            .all(&self.db)
-            .await?
-        {
-            events.entry(e.user_id).or_default().push(to_event(&e)?);
-        }
-
-        let mut commitments: BTreeMap<Uuid, Vec<Commitment>> = BTreeMap::new();
-        let mut department_starts = Vec::new();
-        for b in &booking_rows {
-            let status: BookingStatus = b.status.parse().map_err(corrupt)?;
-            if b.department_id == department.id {
-                department_starts.push(b.start_utc);
-            }
-            let span = Interval::new(b.start_utc, b.end_utc).map_err(corrupt)?;
-            let (type_before, type_after) = type_buffers
-                .get(&b.meeting_type_id)
-                .copied()
-                .unwrap_or_default();
-            let hosts = std::iter::once((b.assigned_to, true));
-            let guests = attendees
-                .get(&b.id)
-                .into_iter()
-                .flatten()
-                .filter(|u| **u != b.assigned_to)
-                .map(|u| (*u, false));
-            for (user, hosted) in hosts.chain(guests) {
-                if !active.contains(&user) {
-                    continue;
-                }
-                let limits = rules
-                    .get(&user)
-                    .map(|r| r.limits.clone())
-                    .unwrap_or_default();
-                let buffer = |own: Option<i32>, fallback: Minutes| -> Result<Minutes> {
-                    own.map(|m| Minutes::buffer(i64::from(m)).map_err(corrupt))
-                        .transpose()
-                        .map(|m| m.unwrap_or(fallback))
-                };
-                commitments.entry(user).or_default().push(Commitment {
-                    booking_id: b.id,
-                    span,
-                    buffer_before: buffer(type_before, limits.buffer_before)?,
-                    buffer_after: buffer(type_after, limits.buffer_after)?,
-                    status,
-                    hosted,
-                });
-            }
-        }
-
-        let calendars = members
-            .iter()
-            .map(|id| {
-                let rule = rules.remove(id);
-                let (limits, overrides) = match rule {
-                    Some(r) => (r.limits, r.overrides),
-                    None => (RuleLimits::default(), Vec::new()),
-                };
-                MemberCalendar::new(
-                    *id,
-                    weeks.remove(id).unwrap_or_default(),
-                    limits,
-                    &overrides,
-                    commitments.remove(id).unwrap_or_default(),
-                    &events.remove(id).unwrap_or_default(),
-                )
-            })
-            .collect();
-        Ok(Schedule::new(
-            zone,
-            department.max_bookings_per_day,
-            department_starts,
-            calendars,
-        ))
+        load_schedule(&self.db, department, window, None).await
     }
+}
+
+/// Everything the engine needs to schedule `department` within `window`, read in eight
+/// queries whatever the number of members or days. Members are its active members whose
+/// accounts are active, in roster order; a member without a default rule has no limits.
+/// `exclude` leaves one booking out, as if it were not there: the one being moved.
+#[tracing::instrument(skip_all, fields(department_id = %department.id))]
+pub(crate) async fn load_schedule(
+    db: &impl ConnectionTrait,
+    department: &Department,
+    window: Interval,
+    exclude: Option<Uuid>,
+) -> Result<Schedule> {
+    let zone = department.timezone;
+    let span = Schedule::data_window(zone, window);
+    let roster: Vec<Uuid> = department
+        .members
+        .iter()
+        .filter(|m| m.is_active)
+        .map(|m| m.user_id)
+        .collect();
+
+    let active: BTreeSet<Uuid> = users::Entity::find()
+        .select_only()
+        .column(users::Column::Id)
+        .filter(users::Column::Id.is_in(roster.clone()))
+        .filter(users::Column::IsActive.eq(true))
+        .into_tuple()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let members: Vec<Uuid> = roster
+        .into_iter()
+        .filter(|id| active.contains(id))
+        .collect();
+
+    let mut weeks: BTreeMap<Uuid, WorkingWeek> = BTreeMap::new();
+    for settings in user_settings::Entity::find()
+        .filter(user_settings::Column::UserId.is_in(members.clone()))
+        .all(db)
+        .await?
+    {
+        weeks.insert(settings.user_id, decode_week(settings.working_hours)?);
+    }
+
+    let rule_rows = availability_rules::Entity::find()
+        .filter(availability_rules::Column::UserId.is_in(members.clone()))
+        .filter(availability_rules::Column::IsDefault.eq(true))
+        .all(db)
+        .await?;
+    let first_date = zone.date_of(span.start()) - Days::new(1);
+    let last_date = zone.date_of(span.end()) + Days::new(1);
+    let mut overrides: BTreeMap<Uuid, Vec<date_overrides::Model>> = BTreeMap::new();
+    for o in date_overrides::Entity::find()
+        .filter(
+            date_overrides::Column::RuleId
+                .is_in(rule_rows.iter().map(|r| r.id).collect::<Vec<_>>()),
+        )
+        .filter(date_overrides::Column::Date.between(first_date, last_date))
+        .all(db)
+        .await?
+    {
+        overrides.entry(o.rule_id).or_default().push(o);
+    }
+    let mut rules: BTreeMap<Uuid, AvailabilityRule> = BTreeMap::new();
+    for row in rule_rows {
+        let o = overrides.remove(&row.id).unwrap_or_default();
+        rules.insert(row.user_id, crate::availability::to_rule(row, o)?);
+    }
+
+    let participations = Query::select()
+        .column(booking_participants::Column::BookingId)
+        .from(booking_participants::Entity)
+        .and_where(booking_participants::Column::UserId.is_in(members.clone()))
+        .to_owned();
+    // Only the columns the engine reads: a month of a large department is thousands of rows.
+    let booking_rows: Vec<HeldBooking> = bookings::Entity::find()
+        .select_only()
+        .columns([
+            bookings::Column::Id,
+            bookings::Column::BookingType,
+            bookings::Column::Status,
+            bookings::Column::DepartmentId,
+            bookings::Column::MeetingTypeId,
+            bookings::Column::AssignedTo,
+            bookings::Column::StartUtc,
+            bookings::Column::EndUtc,
+        ])
+        .filter(bookings::Column::Status.ne(BookingStatus::Cancelled.as_ref()))
+        .apply_if(exclude, |q, id| q.filter(bookings::Column::Id.ne(id)))
+        .filter(bookings::Column::StartUtc.lt(span.end()))
+        .filter(bookings::Column::EndUtc.gt(span.start()))
+        .filter(
+            Condition::any()
+                .add(bookings::Column::AssignedTo.is_in(members.clone()))
+                .add(bookings::Column::DepartmentId.eq(department.id))
+                .add(bookings::Column::Id.in_subquery(participations)),
+        )
+        .into_model()
+        .all(db)
+        .await?;
+
+    let internal: Vec<Uuid> = booking_rows
+        .iter()
+        .filter(|b| b.booking_type == BookingType::Internal.as_ref())
+        .map(|b| b.id)
+        .collect();
+    let mut attendees: BTreeMap<Uuid, Vec<Uuid>> = BTreeMap::new();
+    if !internal.is_empty() {
+        for p in booking_participants::Entity::find()
+            .filter(booking_participants::Column::BookingId.is_in(internal))
+            .filter(booking_participants::Column::UserId.is_in(members.clone()))
+            .all(db)
+            .await?
+        {
+            if let Some(user) = p.user_id {
+                attendees.entry(p.booking_id).or_default().push(user);
+            }
+        }
+    }
+
+    let type_ids: BTreeSet<Uuid> = booking_rows.iter().map(|b| b.meeting_type_id).collect();
+    let type_buffers: BTreeMap<Uuid, (Option<i32>, Option<i32>)> = meeting_types::Entity::find()
+        .select_only()
+        .columns([
+            meeting_types::Column::Id,
+            meeting_types::Column::BufferBefore,
+            meeting_types::Column::BufferAfter,
+        ])
+        .filter(meeting_types::Column::Id.is_in(type_ids))
+        .into_tuple::<(Uuid, Option<i32>, Option<i32>)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(id, before, after)| (id, (before, after)))
+        .collect();
+
+    let active_integrations = Query::select()
+        .column(calendar_integrations::Column::Id)
+        .from(calendar_integrations::Entity)
+        .and_where(calendar_integrations::Column::IsActive.eq(true))
+        .to_owned();
+    let mut events: BTreeMap<Uuid, Vec<ExternalEvent>> = BTreeMap::new();
+    for e in calendar_event_syncs::Entity::find()
+        .select_only()
+        .columns([
+            calendar_event_syncs::Column::UserId,
+            calendar_event_syncs::Column::EventStartUtc,
+            calendar_event_syncs::Column::EventEndUtc,
+            calendar_event_syncs::Column::EventStatus,
+            calendar_event_syncs::Column::IsAllDay,
+        ])
+        .filter(calendar_event_syncs::Column::UserId.is_in(members.clone()))
+        .filter(calendar_event_syncs::Column::EventStartUtc.lt(span.end()))
+        .filter(calendar_event_syncs::Column::EventEndUtc.gt(span.start()))
+        .filter(calendar_event_syncs::Column::IntegrationId.in_subquery(active_integrations))
+        .into_model::<BusyRow>()
+        .all(db)
+        .await?
+    {
+        events.entry(e.user_id).or_default().push(to_event(&e)?);
+    }
+
+    let mut commitments: BTreeMap<Uuid, Vec<Commitment>> = BTreeMap::new();
+    let mut department_starts = Vec::new();
+    for b in &booking_rows {
+        let status: BookingStatus = b.status.parse().map_err(corrupt)?;
+        if b.department_id == department.id {
+            department_starts.push(b.start_utc);
+        }
+        let span = Interval::new(b.start_utc, b.end_utc).map_err(corrupt)?;
+        let (type_before, type_after) = type_buffers
+            .get(&b.meeting_type_id)
+            .copied()
+            .unwrap_or_default();
+        let hosts = std::iter::once((b.assigned_to, true));
+        let guests = attendees
+            .get(&b.id)
+            .into_iter()
+            .flatten()
+            .filter(|u| **u != b.assigned_to)
+            .map(|u| (*u, false));
+        for (user, hosted) in hosts.chain(guests) {
+            if !active.contains(&user) {
+                continue;
+            }
+            let limits = rules
+                .get(&user)
+                .map(|r| r.limits.clone())
+                .unwrap_or_default();
+            let buffer = |own: Option<i32>, fallback: Minutes| -> Result<Minutes> {
+                own.map(|m| Minutes::buffer(i64::from(m)).map_err(corrupt))
+                    .transpose()
+                    .map(|m| m.unwrap_or(fallback))
+            };
+            commitments.entry(user).or_default().push(Commitment {
+                booking_id: b.id,
+                span,
+                buffer_before: buffer(type_before, limits.buffer_before)?,
+                buffer_after: buffer(type_after, limits.buffer_after)?,
+                status,
+                hosted,
+            });
+        }
+    }
+
+    let calendars = members
+        .iter()
+        .map(|id| {
+            let rule = rules.remove(id);
+            let (limits, overrides) = match rule {
+                Some(r) => (r.limits, r.overrides),
+                None => (RuleLimits::default(), Vec::new()),
+            };
+            MemberCalendar::new(
+                *id,
+                weeks.remove(id).unwrap_or_default(),
+                limits,
+                &overrides,
+                commitments.remove(id).unwrap_or_default(),
+                &events.remove(id).unwrap_or_default(),
+            )
+        })
+        .collect();
+    Ok(Schedule::new(
+        zone,
+        department.max_bookings_per_day,
+        department_starts,
+        calendars,
+    ))
 }
 
 /// The columns of a booking that decide availability.

@@ -10,7 +10,7 @@ use mm_domain::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -121,7 +121,7 @@ impl Store {
     #[tracing::instrument(skip_all, fields(user_id = %new.user.id))]
     pub async fn create_user(&self, new: NewUser<'_>, now: DateTime<Utc>) -> Result<()> {
         let user = new.user;
-        let txn = self.db.begin().await?;
+        let txn = self.begin().await?;
         users::ActiveModel {
             id: Set(user.id),
             email: Set(user.email.as_str().to_lowercase()),
@@ -153,12 +153,10 @@ impl Store {
     }
 
     pub async fn user(&self, id: Uuid) -> Result<StaffUser> {
-        let user = users::Entity::find_by_id(id)
-            .one(&self.db)
+        load_users(&self.db, &[id])
             .await?
-            .ok_or(StoreError::NotFound("user"))?;
-        let settings = user_settings::Entity::find_by_id(id).one(&self.db).await?;
-        to_user(user, settings)
+            .pop()
+            .ok_or(StoreError::NotFound("user"))
     }
 
     /// The user with this email (case-insensitive) and their password hash, for login.
@@ -234,7 +232,7 @@ impl Store {
         password_hash: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin().await?;
         let mut row: users::ActiveModel = users::Entity::find_by_id(user.id)
             .one(&txn)
             .await?
@@ -270,7 +268,7 @@ impl Store {
     /// that no booking or department ever points at a missing person (deactivate them instead).
     #[tracing::instrument(skip(self))]
     pub async fn delete_user(&self, id: Uuid) -> Result<()> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin().await?;
         users::Entity::find_by_id(id)
             .one(&txn)
             .await?
@@ -316,7 +314,7 @@ impl Store {
         week: &WorkingWeek,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin().await?;
         let mut settings: user_settings::ActiveModel = user_settings::Entity::find_by_id(user_id)
             .one(&txn)
             .await?
@@ -374,6 +372,28 @@ async fn departments_of(db: &impl ConnectionTrait, user_id: Uuid) -> Result<BTre
         .await?
         .into_iter()
         .collect())
+}
+
+/// These users (unknown ids are skipped), in two queries.
+pub(crate) async fn load_users(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<StaffUser>> {
+    let rows = users::Entity::find()
+        .filter(users::Column::Id.is_in(ids.to_vec()))
+        .all(db)
+        .await?;
+    let mut settings: std::collections::BTreeMap<Uuid, user_settings::Model> =
+        user_settings::Entity::find()
+            .filter(user_settings::Column::UserId.is_in(ids.to_vec()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|s| (s.user_id, s))
+            .collect();
+    rows.into_iter()
+        .map(|u| {
+            let s = settings.remove(&u.id);
+            to_user(u, s)
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -7,6 +7,10 @@ use uuid::Uuid;
 /// is dragged; `kind` is the stable machine name, `Display` the sentence for a person.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Conflict {
+    #[error("the start is in the past")]
+    InThePast,
+    #[error("not an active member of the booking's department")]
+    NotAMember,
     #[error("less notice than the member's minimum: the earliest start is {earliest}")]
     TooSoon { earliest: DateTime<Utc> },
     #[error("beyond the member's booking window, which ends on {last_date}")]
@@ -34,6 +38,8 @@ pub enum Conflict {
 impl Conflict {
     pub fn kind(&self) -> &'static str {
         match self {
+            Self::InThePast => "in_the_past",
+            Self::NotAMember => "not_a_member",
             Self::TooSoon { .. } => "min_notice",
             Self::BeyondBookingWindow { .. } => "booking_window",
             Self::DayOff => "day_off",

@@ -132,6 +132,32 @@ impl Schedule {
         }
     }
 
+    /// Why `member` cannot take a meeting that staff place at `start`: the same rules as for a
+    /// customer except minimum notice and the booking window, which only limit self-service;
+    /// staff may book at short notice or far ahead, but never in the past.
+    pub fn staff_conflicts(
+        &self,
+        member: &MemberCalendar,
+        spec: &MeetingSpec,
+        start: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Vec<Conflict> {
+        let mut found: Vec<Conflict> = self
+            .conflicts(member, spec, start, now)
+            .into_iter()
+            .filter(|c| {
+                !matches!(
+                    c,
+                    Conflict::TooSoon { .. } | Conflict::BeyondBookingWindow { .. }
+                )
+            })
+            .collect();
+        if start < now {
+            found.insert(0, Conflict::InThePast);
+        }
+        found
+    }
+
     /// Every reason `member` cannot take a `spec` meeting starting at `start` (empty: free).
     /// This is the rule set spelled out one check at a time; it does not require `start` to lie on
     /// the slot grid, so staff may place meetings anywhere.

@@ -931,6 +931,30 @@ mod conflicts {
         let earlier = "2026-06-10 08:00";
         assert_eq!(kinds(&s, "2026-06-15 13:30", earlier), ["booking"]);
     }
+
+    #[test]
+    fn staff_may_book_at_short_notice_and_far_ahead_but_never_in_the_past() {
+        let cph = zone(CPH);
+        let mut m = Member::working(every_day("09:00", "17:00"));
+        m.limits.min_notice_hours = 24;
+        m.limits.max_days_advance = Some(30);
+        let s = schedule(cph, &[m]);
+        let member = &s.members()[0];
+        let now = at(cph, "2026-06-15 08:00");
+        let staff = |start: &str| -> Vec<&'static str> {
+            s.staff_conflicts(member, &spec(60), at(cph, start), now)
+                .iter()
+                .map(Conflict::kind)
+                .collect()
+        };
+        assert!(staff("2026-06-15 10:00").is_empty());
+        assert!(staff("2026-09-15 10:00").is_empty());
+        assert_eq!(staff("2026-06-14 10:00"), ["in_the_past"]);
+        assert_eq!(
+            staff("2026-06-15 07:00"),
+            ["in_the_past", "outside_working_hours"]
+        );
+    }
 }
 
 mod properties;

@@ -2,9 +2,11 @@
 
 mod auth;
 mod availability;
+mod bookings;
 mod departments;
 mod meeting_types;
 mod public;
+mod public_bookings;
 mod system;
 mod users;
 mod wire;
@@ -24,6 +26,8 @@ pub fn api(cfg: &mut ServiceConfig) {
             .configure(departments::routes)
             .configure(meeting_types::routes)
             .configure(public::routes)
+            .configure(public_bookings::routes)
+            .configure(bookings::routes)
             .default_service(web::to(system::api_not_found)),
     );
 }

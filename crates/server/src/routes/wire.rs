@@ -190,3 +190,129 @@ pub fn question(q: &mm_domain::meeting_type::CustomQuestion) -> api::meeting_typ
         options: q.options.clone(),
     }
 }
+
+/// An instant from the wire (`2027-03-29T07:00:00Z`; any RFC 3339 offset is accepted).
+pub fn parse_instant(raw: &str) -> Result<DateTime<Utc>, &'static str> {
+    DateTime::parse_from_rfc3339(raw.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| "must be an instant like 2027-03-29T07:00:00Z")
+}
+
+pub fn answers(
+    given: &std::collections::BTreeMap<String, api::bookings::AnswerValue>,
+) -> mm_domain::booking::Answers {
+    use mm_domain::booking::Answer;
+    given
+        .iter()
+        .map(|(key, value)| {
+            let answer = match value {
+                api::bookings::AnswerValue::Flag(flag) => Answer::Checked(*flag),
+                api::bookings::AnswerValue::Text(text) => Answer::Text(text.clone()),
+            };
+            (key.clone(), answer)
+        })
+        .collect()
+}
+
+fn answer_values(
+    answers: &mm_domain::booking::Answers,
+) -> std::collections::BTreeMap<String, api::bookings::AnswerValue> {
+    use mm_domain::booking::Answer;
+    answers
+        .iter()
+        .map(|(key, answer)| {
+            let value = match answer {
+                Answer::Checked(flag) => api::bookings::AnswerValue::Flag(*flag),
+                Answer::Text(text) => api::bookings::AnswerValue::Text(text.clone()),
+            };
+            (key.clone(), value)
+        })
+        .collect()
+}
+
+pub fn booking(b: &mm_domain::booking::Booking) -> api::bookings::Booking {
+    let customer = b.customer.as_ref();
+    api::bookings::Booking {
+        id: b.id.to_string(),
+        booking_reference: b.reference.to_string(),
+        booking_type: b.booking_type.as_ref().to_owned(),
+        status: b.status.as_ref().to_owned(),
+        approval_status: b.approval.map(|a| a.as_ref().to_owned()),
+        approved_by: b.approved_by.map(|u| u.to_string()),
+        approved_utc: b.approved_utc.map(utc),
+        rejection_reason: b.rejection_reason.clone(),
+        department_id: b.department_id.to_string(),
+        meeting_type_id: b.meeting_type_id.to_string(),
+        assigned_to: b.assigned_to.to_string(),
+        assignment_method: b.assignment_method.as_ref().to_owned(),
+        booking_source: b.source.as_ref().to_owned(),
+        start_utc: utc(b.span.start()),
+        end_utc: utc(b.span.end()),
+        duration: u32::try_from(b.duration_minutes()).unwrap_or(0),
+        timezone: b.timezone.name().to_owned(),
+        title: b.title.clone(),
+        customer_name: customer.map(|c| c.name.clone()),
+        customer_email: customer.map(|c| c.email.to_string()),
+        customer_phone: customer.and_then(|c| c.phone.as_ref().map(|p| p.as_str().to_owned())),
+        customer_timezone: customer.map(|c| c.timezone.name().to_owned()),
+        customer_notes: customer.and_then(|c| c.notes.clone()),
+        answers: answer_values(&b.answers),
+        location_type: b.location_type.as_ref().to_owned(),
+        meeting_link: b.meeting_link.clone(),
+        physical_location: b.physical_location.clone(),
+        meeting_agenda: b.meeting_agenda.clone(),
+        meeting_notes: b.meeting_notes.clone(),
+        participants: b
+            .participants
+            .iter()
+            .map(|p| api::bookings::Participant {
+                user_id: p.user_id.map(|u| u.to_string()),
+                name: p.name.clone(),
+                email: p.email.to_string(),
+                attendance_status: p.attendance.as_ref().to_owned(),
+            })
+            .collect(),
+        reassignment_count: b.reassignment_count,
+        assignment_history: b
+            .assignment_history
+            .iter()
+            .map(|a| api::bookings::AssignmentHistoryEntry {
+                assigned_to: a.assigned_to.to_string(),
+                assigned_utc: utc(a.assigned_utc),
+                assigned_by: a.assigned_by.map(|u| u.to_string()),
+                assignment_type: a.assignment_type.as_ref().to_owned(),
+                is_current: a.is_current,
+                notes: a.notes.clone(),
+            })
+            .collect(),
+        booking_history: b
+            .history
+            .iter()
+            .map(|h| api::bookings::BookingHistoryEntry {
+                action: h.action.as_ref().to_owned(),
+                action_by: h.action_by.map(|u| u.to_string()),
+                action_by_role: h.action_by_role.as_ref().to_owned(),
+                action_utc: utc(h.action_utc),
+                old_value: h.old_value.clone(),
+                new_value: h.new_value.clone(),
+                notes: h.notes.clone(),
+            })
+            .collect(),
+        cancellation_reason: b.cancellation_reason.clone(),
+        cancellation_notes: b.cancellation_notes.clone(),
+        cancelled_by_role: b.cancelled_by_role.map(|r| r.as_ref().to_owned()),
+        cancelled_utc: b.cancelled_utc.map(utc),
+        created_by: b.created_by.map(|u| u.to_string()),
+        created_utc: utc(b.created_utc),
+    }
+}
+
+pub fn conflicts(found: &[mm_domain::scheduling::Conflict]) -> Vec<api::bookings::ConflictItem> {
+    found
+        .iter()
+        .map(|c| api::bookings::ConflictItem {
+            kind: c.kind().to_owned(),
+            message: c.to_string(),
+        })
+        .collect()
+}

@@ -1,4 +1,15 @@
-//! The vocabulary of a booking's life: its kind, status, approval, who acted and how it was assigned.
+//! Bookings: the vocabulary of a booking's life (kind, status, approval, who acted, how it was
+//! assigned), its reference, the transitions between its states, and the customer's details.
+
+mod customer;
+mod lifecycle;
+mod record;
+mod reference;
+
+pub use customer::{Answer, Answers, Customer, CustomerDraft, parse_answers};
+pub use lifecycle::{Action, Lifecycle, TransitionError, self_service_open};
+pub use record::{AssignmentEntry, Booking, CustomerRecord, HistoryEntry, Participant};
+pub use reference::{BookingReference, InvalidReference};
 
 use strum::{AsRefStr, Display, EnumString, IntoStaticStr, VariantNames};
 
@@ -49,6 +60,10 @@ vocabulary!(HistoryAction {
     ReminderSent,
     CalendarSynced
 });
+vocabulary!(
+    /// How a host came to an assignment-history entry.
+    AssignmentType { AutoRoundRobin, AutoLeastBusy, AutoWeighted, ManualDragDrop, ManualDirect }
+);
 vocabulary!(AttendanceStatus {
     Invited,
     Confirmed,
@@ -56,6 +71,28 @@ vocabulary!(AttendanceStatus {
     Attended,
     NoShow
 });
+
+impl AssignmentMethod {
+    /// The automatic method a department's algorithm stands for.
+    pub fn of(algorithm: crate::department::AssignmentAlgorithm) -> Self {
+        use crate::department::AssignmentAlgorithm as A;
+        match algorithm {
+            A::RoundRobin => Self::RoundRobin,
+            A::LeastBusy => Self::LeastBusy,
+            A::Weighted => Self::Weighted,
+        }
+    }
+
+    /// The assignment-history type of an assignment made this way.
+    pub fn assignment_type(self) -> AssignmentType {
+        match self {
+            Self::RoundRobin => AssignmentType::AutoRoundRobin,
+            Self::LeastBusy => AssignmentType::AutoLeastBusy,
+            Self::Weighted => AssignmentType::AutoWeighted,
+            Self::Manual => AssignmentType::ManualDirect,
+        }
+    }
+}
 
 impl BookingStatus {
     /// Whether a booking in this status keeps its host's time blocked.

@@ -1,0 +1,266 @@
+//! Bookings on the wire: the public booking request and its answer (never naming the host), and
+//! the staff view of a booking with both histories.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// An answer to a custom question: text, or a flag for a checkbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(untagged)]
+pub enum AnswerValue {
+    Flag(bool),
+    Text(String),
+}
+
+/// `POST /public/bookings`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicBookingRequest {
+    pub department_slug: String,
+    pub meeting_slug: String,
+    /// An offered slot's `start_utc`.
+    pub start_utc: String,
+    pub customer_name: String,
+    pub customer_email: String,
+    pub customer_phone: String,
+    /// The customer's IANA zone; the department's when absent.
+    #[serde(default)]
+    pub customer_timezone: Option<String>,
+    #[serde(default)]
+    pub customer_notes: Option<String>,
+    #[serde(default)]
+    pub answers: BTreeMap<String, AnswerValue>,
+}
+
+/// A booking as the customer sees it: no host.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicBooking {
+    pub booking_reference: String,
+    /// `confirmed`, or `pending` while it waits for approval; later `cancelled` etc.
+    pub status: String,
+    pub department_name: String,
+    pub department_slug: String,
+    pub meeting_name: String,
+    pub meeting_slug: String,
+    pub start_utc: String,
+    pub end_utc: String,
+    /// Minutes.
+    pub duration: u32,
+    pub department_timezone: String,
+    pub customer_name: String,
+    pub customer_timezone: String,
+    pub location_type: String,
+    /// Present while the cancel link works.
+    pub cancel_url: Option<String>,
+    /// Present while the booking can still be moved.
+    pub reschedule_url: Option<String>,
+    pub ics_url: String,
+    pub cancellation_reason: Option<String>,
+}
+
+/// `POST /public/bookings/{cancel_token}/cancel`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicCancel {
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// `POST /public/bookings/{reschedule_token}/reschedule`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicReschedule {
+    /// An offered slot's `start_utc`.
+    pub start_utc: String,
+}
+
+/// A participant of a booking: a staff user or an external guest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Participant {
+    pub user_id: Option<String>,
+    pub name: String,
+    pub email: String,
+    pub attendance_status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AssignmentHistoryEntry {
+    pub assigned_to: String,
+    pub assigned_utc: String,
+    /// `null` for an automatic assignment.
+    pub assigned_by: Option<String>,
+    /// `auto_round_robin`, `auto_least_busy`, `auto_weighted`, `manual_drag_drop`, `manual_direct`.
+    pub assignment_type: String,
+    pub is_current: bool,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BookingHistoryEntry {
+    pub action: String,
+    /// `null` for the customer or the system.
+    pub action_by: Option<String>,
+    /// `customer`, `host`, `department_leader`, `system_manager` or `system`.
+    pub action_by_role: String,
+    pub action_utc: String,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub notes: Option<String>,
+}
+
+/// A booking as staff see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Booking {
+    pub id: String,
+    pub booking_reference: String,
+    /// `customer` or `internal`.
+    pub booking_type: String,
+    /// `pending`, `confirmed`, `cancelled`, `completed` or `no_show`.
+    pub status: String,
+    /// `null`, `pending`, `approved` or `rejected`.
+    pub approval_status: Option<String>,
+    pub approved_by: Option<String>,
+    pub approved_utc: Option<String>,
+    pub rejection_reason: Option<String>,
+    pub department_id: String,
+    pub meeting_type_id: String,
+    pub assigned_to: String,
+    /// `round_robin`, `least_busy`, `weighted` or `manual`.
+    pub assignment_method: String,
+    pub booking_source: String,
+    pub start_utc: String,
+    pub end_utc: String,
+    /// Minutes.
+    pub duration: u32,
+    /// The department's zone.
+    pub timezone: String,
+    pub title: String,
+    pub customer_name: Option<String>,
+    pub customer_email: Option<String>,
+    pub customer_phone: Option<String>,
+    pub customer_timezone: Option<String>,
+    pub customer_notes: Option<String>,
+    pub answers: BTreeMap<String, AnswerValue>,
+    pub location_type: String,
+    pub meeting_link: Option<String>,
+    pub physical_location: Option<String>,
+    pub meeting_agenda: Option<String>,
+    pub meeting_notes: Option<String>,
+    pub participants: Vec<Participant>,
+    pub reassignment_count: u32,
+    pub assignment_history: Vec<AssignmentHistoryEntry>,
+    pub booking_history: Vec<BookingHistoryEntry>,
+    pub cancellation_reason: Option<String>,
+    pub cancellation_notes: Option<String>,
+    pub cancelled_by_role: Option<String>,
+    pub cancelled_utc: Option<String>,
+    pub created_by: Option<String>,
+    pub created_utc: String,
+}
+
+/// `POST /bookings`: a customer booking for a named member.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffBookingRequest {
+    pub meeting_type_id: String,
+    pub assigned_to: String,
+    pub start_utc: String,
+    pub customer_name: String,
+    pub customer_email: String,
+    pub customer_phone: String,
+    #[serde(default)]
+    pub customer_timezone: Option<String>,
+    #[serde(default)]
+    pub customer_notes: Option<String>,
+    #[serde(default)]
+    pub answers: BTreeMap<String, AnswerValue>,
+}
+
+/// `POST /bookings/{id}/cancel`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CancelRequest {
+    #[serde(default)]
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+/// `POST /bookings/{id}/reject`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RejectRequest {
+    pub reason: String,
+}
+
+/// `POST /bookings/{id}/reassign`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReassignRequest {
+    pub assigned_to: String,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// `POST /bookings/{id}/reschedule`; with `assigned_to`, also to another host (a drag onto
+/// another member's column).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RescheduleRequest {
+    pub start_utc: String,
+    #[serde(default)]
+    pub assigned_to: Option<String>,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// `POST /bookings/{id}/check-move`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CheckMoveRequest {
+    pub assigned_to: String,
+    pub start_utc: String,
+}
+
+/// Why a member cannot take a meeting at a time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConflictItem {
+    /// A stable name: `booking`, `outside_working_hours`, `break`, `day_off`, …
+    pub kind: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CheckMoveResult {
+    pub ok: bool,
+    pub conflicts: Vec<ConflictItem>,
+}
+
+/// `GET /bookings` filters; every one narrows the list.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct BookingListQuery {
+    /// One or more statuses, comma-separated: `pending,confirmed`.
+    pub status: Option<String>,
+    pub department_id: Option<String>,
+    pub assigned_to: Option<String>,
+    pub meeting_type_id: Option<String>,
+    /// Bookings ending after this instant.
+    pub from: Option<String>,
+    /// Bookings starting before this instant.
+    pub to: Option<String>,
+    /// Searches customer name, email, notes and the booking reference.
+    pub q: Option<String>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}

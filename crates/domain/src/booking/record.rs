@@ -1,0 +1,113 @@
+//! A booking as it is stored: customer booking or internal meeting, with its participants and
+//! both histories.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::{
+    ActorRole, Answers, ApprovalStatus, AssignmentMethod, AssignmentType, AttendanceStatus,
+    BookingReference, BookingSource, BookingStatus, BookingType, HistoryAction, Lifecycle,
+};
+use crate::{Email, Interval, Phone, TimeZone, meeting_type::LocationType};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Booking {
+    pub id: Uuid,
+    pub reference: BookingReference,
+    pub booking_type: BookingType,
+    pub source: BookingSource,
+    pub status: BookingStatus,
+    pub approval: Option<ApprovalStatus>,
+    pub approved_by: Option<Uuid>,
+    pub approved_utc: Option<DateTime<Utc>>,
+    pub rejection_reason: Option<String>,
+    pub department_id: Uuid,
+    pub meeting_type_id: Uuid,
+    pub assigned_to: Uuid,
+    pub assignment_method: AssignmentMethod,
+    pub reassignment_count: u32,
+    pub span: Interval,
+    /// The department's zone when the booking was made.
+    pub timezone: TimeZone,
+    pub title: String,
+    /// Customer bookings only.
+    pub customer: Option<CustomerRecord>,
+    pub answers: Answers,
+    pub location_type: LocationType,
+    pub meeting_link: Option<String>,
+    pub physical_location: Option<String>,
+    pub meeting_agenda: Option<String>,
+    pub meeting_notes: Option<String>,
+    pub cancellation_reason: Option<String>,
+    pub cancellation_notes: Option<String>,
+    pub cancelled_by_role: Option<ActorRole>,
+    pub cancelled_utc: Option<DateTime<Utc>>,
+    pub created_by: Option<Uuid>,
+    pub created_utc: DateTime<Utc>,
+    /// When the self-service links stop working (they also stop when the meeting ends).
+    pub links_expire_utc: Option<DateTime<Utc>>,
+    /// Whether the cancel link still exists (it dies when used).
+    pub cancel_link_live: bool,
+    /// Increases with every change a calendar invite must carry.
+    pub ics_sequence: u32,
+    pub participants: Vec<Participant>,
+    pub assignment_history: Vec<AssignmentEntry>,
+    pub history: Vec<HistoryEntry>,
+}
+
+/// A customer as stored; older rows may lack a phone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerRecord {
+    pub name: String,
+    pub email: Email,
+    pub phone: Option<Phone>,
+    pub timezone: TimeZone,
+    pub notes: Option<String>,
+}
+
+impl Booking {
+    pub fn lifecycle(&self) -> Lifecycle {
+        Lifecycle {
+            status: self.status,
+            approval: self.approval,
+            span: self.span,
+        }
+    }
+
+    /// Duration in minutes.
+    pub fn duration_minutes(&self) -> i64 {
+        self.span.length().num_minutes()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Participant {
+    /// `None` for an external guest.
+    pub user_id: Option<Uuid>,
+    pub name: String,
+    pub email: Email,
+    pub attendance: AttendanceStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssignmentEntry {
+    pub assigned_to: Uuid,
+    pub assigned_utc: DateTime<Utc>,
+    /// `None` for an automatic assignment.
+    pub assigned_by: Option<Uuid>,
+    pub assignment_type: AssignmentType,
+    pub is_current: bool,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEntry {
+    pub action: HistoryAction,
+    /// `None` for the customer or the system.
+    pub action_by: Option<Uuid>,
+    pub action_by_role: ActorRole,
+    pub action_utc: DateTime<Utc>,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub notes: Option<String>,
+}

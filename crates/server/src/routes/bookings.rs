@@ -1,0 +1,640 @@
+//! Staff work on bookings: read one with both histories, book a customer for a member, and every
+//! change of state, time or host. System Managers act on all bookings, leaders on their
+//! departments', members on their own; a booking someone may not see is a 404.
+
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, Duration, Utc};
+use mm_api_types::{
+    bookings::{
+        Booking as WireBooking, BookingListQuery, CancelRequest, CheckMoveRequest, CheckMoveResult,
+        ReassignRequest, RejectRequest, RescheduleRequest, StaffBookingRequest,
+    },
+    error::ErrorBody,
+};
+use mm_domain::{
+    FieldErrors, Principal,
+    booking::{ActorRole, Booking, BookingSource, Customer, CustomerDraft, parse_answers},
+};
+use mm_store::{
+    Actor, BookingFilter, BookingKey, Change, Created, HostChoice, Move, MovePolicy,
+    NewCustomerBooking, RequestGuard,
+};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use super::{id, wire};
+use crate::{
+    AppState,
+    auth::Staff,
+    error::{ApiError, ApiResult},
+    links::LINK_LIFETIME_DAYS,
+    notices,
+};
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_bookings)
+        .service(create_booking)
+        .service(get_booking)
+        .service(cancel)
+        .service(approve)
+        .service(reject)
+        .service(complete)
+        .service(no_show)
+        .service(check_move)
+        .service(reassign)
+        .service(reschedule);
+}
+
+/// How the actor appears in the history of a booking in `department_id`.
+fn actor(principal: &Principal, department_id: Uuid) -> Actor {
+    let role = if principal.is_system_manager {
+        ActorRole::SystemManager
+    } else if principal.leads(department_id) {
+        ActorRole::DepartmentLeader
+    } else {
+        ActorRole::Host
+    };
+    Actor {
+        user_id: Some(principal.user_id),
+        role,
+    }
+}
+
+/// The booking, if the principal may see it; otherwise it does not exist for them.
+async fn visible(state: &AppState, principal: &Principal, raw_id: &str) -> ApiResult<Booking> {
+    let booking = state.store.booking(id(raw_id, "booking")?).await?;
+    let participants: Vec<Uuid> = booking
+        .participants
+        .iter()
+        .filter_map(|p| p.user_id)
+        .collect();
+    if principal.can_read_booking(booking.department_id, booking.assigned_to, &participants) {
+        Ok(booking)
+    } else {
+        Err(ApiError::NotFound("booking"))
+    }
+}
+
+fn may_act(principal: &Principal, booking: &Booking) -> ApiResult<()> {
+    if principal.can_act_on_booking(booking.department_id, booking.assigned_to) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(
+            "only the host, a leader of the department or a System Manager may change this booking",
+        ))
+    }
+}
+
+fn may_manage(principal: &Principal, booking: &Booking) -> ApiResult<()> {
+    if principal.can_manage_department(booking.department_id) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(
+            "only a leader of the department or a System Manager may do this",
+        ))
+    }
+}
+
+fn optional_text(value: Option<&str>, field: &str, max: usize) -> ApiResult<Option<String>> {
+    let value = value.map(str::trim).filter(|v| !v.is_empty());
+    if value.is_some_and(|v| v.chars().count() > max) {
+        return Err(ApiError::field(
+            field,
+            format!("must be at most {max} characters"),
+        ));
+    }
+    Ok(value.map(str::to_owned))
+}
+
+fn user_id(raw: &str, field: &str) -> ApiResult<Uuid> {
+    Uuid::parse_str(raw.trim()).map_err(|_| ApiError::field(field, "must be a user id"))
+}
+
+fn instant(raw: &str) -> ApiResult<DateTime<Utc>> {
+    wire::parse_instant(raw).map_err(|e| ApiError::field("start_utc", e))
+}
+
+/// Comma-separated ids of one kind; a malformed one is named.
+fn ids(raw: Option<&str>, field: &str, errors: &mut FieldErrors) -> Vec<Uuid> {
+    raw.into_iter()
+        .flat_map(|r| r.split(','))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .filter_map(|s| {
+            errors.check(
+                field,
+                Uuid::parse_str(s).map_err(|_| "must be ids separated by commas"),
+            )
+        })
+        .collect()
+}
+
+/// The list filter of a query, limited to what the principal may see.
+pub(super) fn filter(query: &BookingListQuery, principal: &Principal) -> ApiResult<BookingFilter> {
+    let mut errors = FieldErrors::new();
+    let statuses = query
+        .status
+        .iter()
+        .flat_map(|r| r.split(','))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .filter_map(|s| {
+            errors.check(
+                "status",
+                s.parse::<mm_domain::booking::BookingStatus>().map_err(
+                    |_| "must be statuses among pending, confirmed, cancelled, completed, no_show",
+                ),
+            )
+        })
+        .collect();
+    let instant = |raw: &Option<String>, field: &str, errors: &mut FieldErrors| {
+        raw.as_deref()
+            .filter(|r| !r.trim().is_empty())
+            .and_then(|r| errors.check(field, wire::parse_instant(r)))
+    };
+    let from = instant(&query.from, "from", &mut errors);
+    let to = instant(&query.to, "to", &mut errors);
+    let filter = BookingFilter {
+        statuses,
+        department_ids: ids(query.department_id.as_deref(), "department_id", &mut errors),
+        assigned_to: ids(query.assigned_to.as_deref(), "assigned_to", &mut errors),
+        meeting_type_ids: ids(
+            query.meeting_type_id.as_deref(),
+            "meeting_type_id",
+            &mut errors,
+        ),
+        from,
+        to,
+        search: query.q.clone(),
+        visible_to: (!principal.is_system_manager)
+            .then(|| (principal.leads.iter().copied().collect(), principal.user_id)),
+    };
+    errors.finish(filter).map_err(Into::into)
+}
+
+#[utoipa::path(
+    tag = "bookings",
+    params(BookingListQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Bookings the caller may see, by start time", body = mm_api_types::Page<WireBooking>),
+        (status = 400, body = ErrorBody)
+    )
+)]
+#[get("/bookings")]
+async fn list_bookings(
+    state: web::Data<AppState>,
+    Staff(principal): Staff,
+    query: web::Query<BookingListQuery>,
+) -> ApiResult<web::Json<mm_api_types::Page<WireBooking>>> {
+    let filter = filter(&query, &principal)?;
+    let paging = mm_api_types::PageQuery {
+        page: query.page,
+        per_page: query.per_page,
+    };
+    let page = mm_store::Page {
+        page: paging.page(),
+        per_page: paging.per_page(),
+    };
+    let (bookings, total) = state.store.list_bookings(&filter, page).await?;
+    Ok(web::Json(mm_api_types::Page {
+        items: bookings.iter().map(wire::booking).collect(),
+        total,
+        page: page.page,
+        per_page: page.per_page,
+    }))
+}
+
+#[utoipa::path(
+    tag = "bookings",
+    request_body = StaffBookingRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, body = WireBooking),
+        (status = 400, body = ErrorBody),
+        (status = 403, description = "A member may book only for themself; a leader only in their departments", body = ErrorBody),
+        (status = 409, description = "`slot_unavailable` with the conflicts", body = ErrorBody)
+    )
+)]
+#[post("/bookings")]
+async fn create_booking(
+    state: web::Data<AppState>,
+    Staff(principal): Staff,
+    body: web::Json<StaffBookingRequest>,
+) -> ApiResult<HttpResponse> {
+    let now = Utc::now();
+    let mut errors = FieldErrors::new();
+    let meeting_type_id = errors.check(
+        "meeting_type_id",
+        Uuid::parse_str(body.meeting_type_id.trim()).map_err(|_| "must be a meeting type id"),
+    );
+    let host = errors.check(
+        "assigned_to",
+        Uuid::parse_str(body.assigned_to.trim()).map_err(|_| "must be a user id"),
+    );
+    let start = errors.check("start_utc", wire::parse_instant(&body.start_utc));
+    let meeting_type = match meeting_type_id {
+        Some(id) => match state.store.meeting_type(id).await {
+            Ok(t) if !t.is_active => {
+                errors.add("meeting_type_id", "is not active");
+                None
+            }
+            Ok(t) if !t.is_public => {
+                errors.add("meeting_type_id", "is for internal meetings only");
+                None
+            }
+            Ok(t) => Some(t),
+            Err(mm_store::StoreError::NotFound(_)) => {
+                errors.add("meeting_type_id", "no such meeting type");
+                None
+            }
+            Err(other) => return Err(other.into()),
+        },
+        None => None,
+    };
+    let department = match &meeting_type {
+        Some(t) => Some(state.store.department(t.department_id).await?),
+        None => None,
+    };
+    if let (Some(host), Some(department)) = (host, &department) {
+        if host != principal.user_id && !principal.can_manage_department(department.id) {
+            return Err(ApiError::Forbidden(
+                "a member may create customer meetings only for themself",
+            ));
+        }
+        if !department
+            .members
+            .iter()
+            .any(|m| m.user_id == host && m.is_active)
+        {
+            errors.add(
+                "assigned_to",
+                "is not an active member of the meeting type's department",
+            );
+        }
+    }
+    let zone = department.as_ref().map(|d| d.timezone).unwrap_or_default();
+    let customer = Customer::parse(
+        CustomerDraft {
+            name: &body.customer_name,
+            email: &body.customer_email,
+            phone: &body.customer_phone,
+            timezone: body.customer_timezone.as_deref(),
+            notes: body.customer_notes.as_deref(),
+        },
+        zone,
+    )
+    .map_err(|e| errors.merge(e))
+    .ok();
+    let answers = meeting_type.as_ref().and_then(|t| {
+        parse_answers(&t.questions, &wire::answers(&body.answers))
+            .map_err(|e| errors.merge(e))
+            .ok()
+    });
+    let (
+        Some(meeting_type),
+        Some(department),
+        Some(host),
+        Some(start),
+        Some(customer),
+        Some(answers),
+    ) = (meeting_type, department, host, start, customer, answers)
+    else {
+        return Err(errors.into());
+    };
+
+    let id = Uuid::new_v4();
+    let new = NewCustomerBooking {
+        id,
+        department_id: department.id,
+        meeting_type,
+        start,
+        customer,
+        answers,
+        host: HostChoice::Member(host),
+        source: BookingSource::ManualEntry,
+        actor: actor(&principal, department.id),
+        client_ip: None,
+        links: state.links.hashes(id),
+        links_expire: now + Duration::days(LINK_LIFETIME_DAYS),
+        guard: RequestGuard::default(),
+    };
+    let render = notices::renderer(&state, now);
+    let booking = match state
+        .store
+        .create_customer_booking(new, now, &render)
+        .await?
+    {
+        Created::New(b) | Created::Replayed(b) => b,
+    };
+    Ok(HttpResponse::Created().json(wire::booking(&booking)))
+}
+
+#[utoipa::path(
+    tag = "bookings",
+    params(("booking_id" = String, Path)),
+    security(("bearer" = [])),
+    responses((status = 200, body = WireBooking), (status = 404, body = ErrorBody))
+)]
+#[get("/bookings/{booking_id}")]
+async fn get_booking(
+    state: web::Data<AppState>,
+    Staff(principal): Staff,
+    path: web::Path<String>,
+) -> ApiResult<web::Json<WireBooking>> {
+    let booking = visible(&state, &principal, &path).await?;
+    Ok(web::Json(wire::booking(&booking)))
+}
+
+/// Applies a status change after the permission check.
+async fn apply(
+    state: &AppState,
+    principal: &Principal,
+    booking: &Booking,
+    change: Change,
+) -> ApiResult<web::Json<WireBooking>> {
+    let now = Utc::now();
+    let render = notices::renderer(state, now);
+    let links = state.links.hashes(booking.id);
+    let changed = state
+        .store
+        .change_booking(
+            &BookingKey::Id(booking.id),
+            change,
+            actor(principal, booking.department_id),
+            Some(&links),
+            now,
+            &render,
+        )
+        .await?;
+    Ok(web::Json(wire::booking(&changed)))
+}
+
+#[utoipa::path(
+    tag = "bookings",
+    params(("booking_id" = String, Path)),
+    request_body = CancelRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = WireBooking),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 422, description = "Already cancelled, completed or over", body = ErrorBody)
+    )
+)]
+#[post("/bookings/{booking_id}/cancel")]
+async fn cancel(
+    state: web::Data<AppState>,
+    Staff(principal): Staff,
+    path: web::Path<String>,
+    body: Option<web::Json<CancelRequest>>,
+) -> ApiResult<web::Json<WireBooking>> {
+    let booking = visible(&state, &principal, &path).await?;
+    may_act(&principal, &booking)?;
+    let body = body.map(|b| b.into_inner()).unwrap_or_default();
+    let change = Change::Cancel {
+        reason: optional_text(body.reason.as_deref(), "reason", 2000)?,
+        notes: optional_text(body.notes.as_deref(), "notes", 5000)?,
+    };
+    apply(&state, &principal, &booking, change).await
+}
+
+#[utoipa::path(
+    tag = "bookings",
+    params(("booking_id" = String, Path)),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = WireBooking),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 422, description = "Not waiting for approval", body = ErrorBody)
+    )
+)]
+#[post("/bookings/{booking_id}/approve")]
+async fn approve(
+    state: web::Data<AppState>,
+    Staff(principal): Staff,
+    path: web::Path<String>,
+) -> ApiResult<web::Json<WireBooking>> {
+    let booking = visible(&state, &principal, &path).await?;
+    may_manage(&principal, &booking)?;
+    apply(&state, &principal, &booking, Change::Approve).await
+}
+
+#[utoipa::path(
+    tag = "bookings",
+    params(("booking_id" = String, Path)),
+    request_body = RejectRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = WireBooking),
+        (status = 400, description = "The reason is required", body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 422, description = "Not waiting for approval", body = ErrorBody)
+    )
+)]
+#[post("/bookings/{booking_id}/reject")]
+async fn reject(
+    state: web::Data<AppState>,
+    Staff(principal): Staff,
+    path: web::Path<String>,
+    body: web::Json<RejectRequest>,
+) -> ApiResult<web::Json<WireBooking>> {
+    let booking = visible(&state, &principal, &path).await?;
+    may_manage(&principal, &booking)?;
+    let reason = optional_text(Some(&body.reason), "reason", 2000)?
+        .ok_or_else(|| ApiError::field("reason", "is required when rejecting a booking"))?;
+    apply(&state, &principal, &booking, Change::Reject { reason }).await
+}
+
+#[utoipa::path(
+    tag = "bookings",
+    params(("booking_id" = String, Path)),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = WireBooking),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 422, description = "The meeting has not started yet, or is not confirmed", body = ErrorBody)
+    )
+)]
+#[post("/bookings/{booking_id}/complete")]
+async fn complete(
+    state: web::Data<AppState>,
+    Staff(principal): Staff,
+    path: web::Path<String>,
+) -> ApiResult<web::Json<WireBooking>> {
+    let booking = visible(&state, &principal, &path).await?;
+    may_act(&principal, &booking)?;
+    apply(&state, &principal, &booking, Change::Complete).await
+}
+
+#[utoipa::path(
+    tag = "bookings",
+    params(("booking_id" = String, Path)),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = WireBooking),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 422, description = "The meeting has not started yet, or is not confirmed", body = ErrorBody)
+    )
+)]
+#[post("/bookings/{booking_id}/no-show")]
+async fn no_show(
+    state: web::Data<AppState>,
+    Staff(principal): Staff,
+    path: web::Path<String>,
+) -> ApiResult<web::Json<WireBooking>> {
+    let booking = visible(&state, &principal, &path).await?;
+    may_act(&principal, &booking)?;
+    apply(&state, &principal, &booking, Change::MarkNoShow).await
+}
+
+#[utoipa::path(
+    tag = "bookings",
+    params(("booking_id" = String, Path)),
+    request_body = CheckMoveRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Whether the move would succeed, and every reason it would not", body = CheckMoveResult),
+        (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 422, description = "The booking can no longer be moved", body = ErrorBody)
+    )
+)]
+#[post("/bookings/{booking_id}/check-move")]
+async fn check_move(
+    state: web::Data<AppState>,
+    Staff(principal): Staff,
+    path: web::Path<String>,
+    body: web::Json<CheckMoveRequest>,
+) -> ApiResult<web::Json<CheckMoveResult>> {
+    let booking = visible(&state, &principal, &path).await?;
+    let host = user_id(&body.assigned_to, "assigned_to")?;
+    if host == booking.assigned_to {
+        may_act(&principal, &booking)?;
+    } else {
+        may_manage(&principal, &booking)?;
+    }
+    let start = instant(&body.start_utc)?;
+    let conflicts = state
+        .store
+        .check_move(booking.id, host, start, Utc::now())
+        .await?;
+    Ok(web::Json(CheckMoveResult {
+        ok: conflicts.is_empty(),
+        conflicts: wire::conflicts(&conflicts),
+    }))
+}
+
+/// Moves a booking after the permission check: another host needs a leader or System Manager.
+async fn move_to(
+    state: &AppState,
+    principal: &Principal,
+    booking: &Booking,
+    start: DateTime<Utc>,
+    host: Option<Uuid>,
+    reason: Option<String>,
+    dragged: bool,
+) -> ApiResult<web::Json<WireBooking>> {
+    if host.is_some_and(|h| h != booking.assigned_to) {
+        may_manage(principal, booking)?;
+    } else {
+        may_act(principal, booking)?;
+    }
+    let now = Utc::now();
+    let render = notices::renderer(state, now);
+    let links = state.links.hashes(booking.id);
+    let to = Move {
+        start,
+        host,
+        policy: MovePolicy::Staff,
+        reason,
+        dragged,
+    };
+    let moved = state
+        .store
+        .move_booking(
+            &BookingKey::Id(booking.id),
+            to,
+            actor(principal, booking.department_id),
+            Some(&links),
+            now,
+            &render,
+        )
+        .await?;
+    Ok(web::Json(wire::booking(&moved)))
+}
+
+#[utoipa::path(
+    tag = "bookings",
+    params(("booking_id" = String, Path)),
+    request_body = ReassignRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = WireBooking),
+        (status = 400, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "`slot_unavailable` with the conflicts: the new host is not free or not an active member", body = ErrorBody),
+        (status = 422, description = "The booking can no longer be moved", body = ErrorBody)
+    )
+)]
+#[post("/bookings/{booking_id}/reassign")]
+async fn reassign(
+    state: web::Data<AppState>,
+    Staff(principal): Staff,
+    path: web::Path<String>,
+    body: web::Json<ReassignRequest>,
+) -> ApiResult<web::Json<WireBooking>> {
+    let booking = visible(&state, &principal, &path).await?;
+    may_manage(&principal, &booking)?;
+    let host = user_id(&body.assigned_to, "assigned_to")?;
+    let reason = optional_text(body.reason.as_deref(), "reason", 2000)?;
+    let start = booking.span.start();
+    move_to(
+        &state,
+        &principal,
+        &booking,
+        start,
+        Some(host),
+        reason,
+        false,
+    )
+    .await
+}
+
+#[utoipa::path(
+    tag = "bookings",
+    params(("booking_id" = String, Path)),
+    request_body = RescheduleRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = WireBooking),
+        (status = 400, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "`slot_unavailable` with the conflicts", body = ErrorBody),
+        (status = 422, description = "The booking can no longer be moved", body = ErrorBody)
+    )
+)]
+#[post("/bookings/{booking_id}/reschedule")]
+async fn reschedule(
+    state: web::Data<AppState>,
+    Staff(principal): Staff,
+    path: web::Path<String>,
+    body: web::Json<RescheduleRequest>,
+) -> ApiResult<web::Json<WireBooking>> {
+    let booking = visible(&state, &principal, &path).await?;
+    let start = instant(&body.start_utc)?;
+    let host = body
+        .assigned_to
+        .as_deref()
+        .map(|raw| user_id(raw, "assigned_to"))
+        .transpose()?;
+    let reason = optional_text(body.reason.as_deref(), "reason", 2000)?;
+    let dragged = host.is_some();
+    move_to(&state, &principal, &booking, start, host, reason, dragged).await
+}

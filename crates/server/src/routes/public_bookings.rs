@@ -1,0 +1,345 @@
+//! Booking as a customer: create (idempotent, rate limited), then view, cancel, reschedule and
+//! download the invite through the links in the confirmation. The host is never named here.
+
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::{Duration, Utc};
+use mm_api_types::{
+    bookings::{PublicBooking, PublicBookingRequest, PublicCancel, PublicReschedule},
+    error::ErrorBody,
+};
+use mm_domain::{
+    FieldErrors, Slug,
+    booking::{ActorRole, Booking, BookingSource, Customer, CustomerDraft, parse_answers},
+};
+use mm_store::{
+    Actor, BookingKey, Change, Created, HostChoice, Move, MovePolicy, NewCustomerBooking,
+    RequestGuard,
+};
+use sha2::{Digest, Sha256};
+use utoipa_actix_web::service_config::ServiceConfig;
+use uuid::Uuid;
+
+use super::wire;
+use crate::{
+    AppState,
+    error::{ApiError, ApiResult},
+    links::{self, LINK_LIFETIME_DAYS},
+    notices,
+};
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(create_booking)
+        .service(view_booking)
+        .service(cancel_booking)
+        .service(reschedule_booking)
+        .service(booking_ics);
+}
+
+const CUSTOMER: Actor = Actor {
+    user_id: None,
+    role: ActorRole::Customer,
+};
+
+/// The public view of a booking, with the links that still work.
+async fn public_view(state: &AppState, booking: &Booking) -> ApiResult<PublicBooking> {
+    let department = state.store.department(booking.department_id).await?;
+    let meeting_type = state.store.meeting_type(booking.meeting_type_id).await?;
+    let urls = notices::customer_urls(state, booking.id);
+    let open = booking.lifecycle().status.holds_time();
+    let customer = booking.customer.as_ref();
+    Ok(PublicBooking {
+        booking_reference: booking.reference.to_string(),
+        status: booking.status.as_ref().to_owned(),
+        department_name: department.name,
+        department_slug: department.slug.as_str().to_owned(),
+        meeting_name: meeting_type.name,
+        meeting_slug: meeting_type.slug.as_str().to_owned(),
+        start_utc: wire::utc(booking.span.start()),
+        end_utc: wire::utc(booking.span.end()),
+        duration: u32::try_from(booking.duration_minutes()).unwrap_or(0),
+        department_timezone: booking.timezone.name().to_owned(),
+        customer_name: customer.map(|c| c.name.clone()).unwrap_or_default(),
+        customer_timezone: customer
+            .map_or(booking.timezone, |c| c.timezone)
+            .name()
+            .to_owned(),
+        location_type: booking.location_type.as_ref().to_owned(),
+        cancel_url: (open && booking.cancel_link_live).then_some(urls.cancel),
+        reschedule_url: open.then_some(urls.reschedule),
+        ics_url: urls.ics,
+        cancellation_reason: booking.cancellation_reason.clone(),
+    })
+}
+
+fn hash_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The `Idempotency-Key` header, hashed, with the hash of the request it came with.
+fn idempotency(
+    request: &HttpRequest,
+    body: &PublicBookingRequest,
+) -> ApiResult<Option<(String, String)>> {
+    let Some(value) = request.headers().get("idempotency-key") else {
+        return Ok(None);
+    };
+    let key = value
+        .to_str()
+        .ok()
+        .map(str::trim)
+        .filter(|k| (1..=255).contains(&k.len()))
+        .ok_or_else(|| {
+            ApiError::BadRequest("Idempotency-Key must be 1 to 255 visible characters".into())
+        })?;
+    let canonical = serde_json::to_vec(body).map_err(anyhow::Error::from)?;
+    Ok(Some((hash_hex(key.as_bytes()), hash_hex(&canonical))))
+}
+
+/// A token from the path; anything that cannot be one names nothing.
+fn link_hash(token: &str) -> ApiResult<String> {
+    let plausible = (20..=100).contains(&token.len())
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if plausible {
+        Ok(links::hash(token))
+    } else {
+        Err(ApiError::NotFound("booking link"))
+    }
+}
+
+#[utoipa::path(
+    tag = "public",
+    request_body = PublicBookingRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Repeating a request with the same key and body returns the first booking instead of making another")),
+    responses(
+        (status = 201, body = PublicBooking),
+        (status = 400, description = "Invalid fields, each named", body = ErrorBody),
+        (status = 404, description = "Unknown department or meeting type", body = ErrorBody),
+        (status = 409, description = "`slot_unavailable`: nobody can take this time (also when another request took it first); `idempotency_key_reused`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`: too many bookings from this address in the last hour", body = ErrorBody)
+    )
+)]
+#[post("/public/bookings")]
+async fn create_booking(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    body: web::Json<PublicBookingRequest>,
+) -> ApiResult<HttpResponse> {
+    let now = Utc::now();
+    let guard_key = idempotency(&request, &body)?;
+    let (department, meeting) = (
+        Slug::parse(&body.department_slug).map_err(|_| ApiError::NotFound("department"))?,
+        Slug::parse(&body.meeting_slug).map_err(|_| ApiError::NotFound("meeting type"))?,
+    );
+    let (department, meeting_type) = state
+        .store
+        .public_meeting_type(&department, &meeting)
+        .await?;
+
+    let mut errors = FieldErrors::new();
+    let start = errors.check("start_utc", wire::parse_instant(&body.start_utc));
+    let customer = Customer::parse(
+        CustomerDraft {
+            name: &body.customer_name,
+            email: &body.customer_email,
+            phone: &body.customer_phone,
+            timezone: body.customer_timezone.as_deref(),
+            notes: body.customer_notes.as_deref(),
+        },
+        department.timezone,
+    )
+    .map_err(|e| errors.merge(e))
+    .ok();
+    let answers = parse_answers(&meeting_type.questions, &wire::answers(&body.answers))
+        .map_err(|e| errors.merge(e))
+        .ok();
+    let (Some(start), Some(customer), Some(answers)) = (start, customer, answers) else {
+        return Err(errors.into());
+    };
+
+    let id = Uuid::new_v4();
+    let limit = state.config.public_booking_rate_limit;
+    let client_ip = crate::client_ip::client_ip(&request, &state.config.trusted_proxies);
+    let new = NewCustomerBooking {
+        id,
+        department_id: department.id,
+        meeting_type,
+        start,
+        customer,
+        answers,
+        host: HostChoice::ByAlgorithm,
+        source: BookingSource::PublicBookingPage,
+        actor: CUSTOMER,
+        client_ip: client_ip.map(|ip| ip.to_string()),
+        links: state.links.hashes(id),
+        links_expire: now + Duration::days(LINK_LIFETIME_DAYS),
+        guard: RequestGuard {
+            idempotency: guard_key,
+            hourly_limit: (limit > 0).then_some(limit),
+        },
+    };
+    let render = notices::renderer(&state, now);
+    let booking = match state
+        .store
+        .create_customer_booking(new, now, &render)
+        .await?
+    {
+        Created::New(booking) | Created::Replayed(booking) => booking,
+    };
+    Ok(HttpResponse::Created().json(public_view(&state, &booking).await?))
+}
+
+#[utoipa::path(
+    tag = "public",
+    params(("token" = String, Path, description = "The cancel or reschedule token from the customer's email")),
+    responses(
+        (status = 200, body = PublicBooking),
+        (status = 404, description = "Unknown, used or expired link", body = ErrorBody)
+    )
+)]
+#[get("/public/bookings/{token}")]
+async fn view_booking(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> ApiResult<web::Json<PublicBooking>> {
+    let key = BookingKey::AnyLink(link_hash(&token)?);
+    let booking = state.store.booking_by_link(&key, Utc::now()).await?;
+    Ok(web::Json(public_view(&state, &booking).await?))
+}
+
+#[utoipa::path(
+    tag = "public",
+    params(("cancel_token" = String, Path)),
+    request_body = PublicCancel,
+    responses(
+        (status = 200, body = PublicBooking),
+        (status = 404, description = "Unknown, used or expired link", body = ErrorBody),
+        (status = 422, description = "The booking can no longer be cancelled", body = ErrorBody)
+    )
+)]
+#[post("/public/bookings/{cancel_token}/cancel")]
+async fn cancel_booking(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    body: web::Json<PublicCancel>,
+) -> ApiResult<web::Json<PublicBooking>> {
+    let now = Utc::now();
+    let key = BookingKey::CancelLink(link_hash(&token)?);
+    let reason = body
+        .reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_owned);
+    if reason.as_ref().is_some_and(|r| r.chars().count() > 2000) {
+        return Err(ApiError::field("reason", "must be at most 2000 characters"));
+    }
+    let render = notices::renderer(&state, now);
+    let change = Change::Cancel {
+        reason,
+        notes: None,
+    };
+    let booking = state
+        .store
+        .change_booking(&key, change, CUSTOMER, None, now, &render)
+        .await?;
+    Ok(web::Json(public_view(&state, &booking).await?))
+}
+
+#[utoipa::path(
+    tag = "public",
+    params(("reschedule_token" = String, Path)),
+    request_body = PublicReschedule,
+    responses(
+        (status = 200, body = PublicBooking),
+        (status = 400, body = ErrorBody),
+        (status = 404, description = "Unknown or expired link", body = ErrorBody),
+        (status = 409, description = "`slot_unavailable`", body = ErrorBody),
+        (status = 422, description = "The booking can no longer be moved", body = ErrorBody)
+    )
+)]
+#[post("/public/bookings/{reschedule_token}/reschedule")]
+async fn reschedule_booking(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    body: web::Json<PublicReschedule>,
+) -> ApiResult<web::Json<PublicBooking>> {
+    let now = Utc::now();
+    let key = BookingKey::RescheduleLink(link_hash(&token)?);
+    let start =
+        wire::parse_instant(&body.start_utc).map_err(|e| ApiError::field("start_utc", e))?;
+    let booking = state.store.booking_by_link(&key, now).await?;
+    let render = notices::renderer(&state, now);
+    let to = Move {
+        start,
+        host: None,
+        policy: MovePolicy::Customer,
+        reason: None,
+        dragged: false,
+    };
+    let links = state.links.hashes(booking.id);
+    let booking = state
+        .store
+        .move_booking(&key, to, CUSTOMER, Some(&links), now, &render)
+        .await?;
+    Ok(web::Json(public_view(&state, &booking).await?))
+}
+
+#[utoipa::path(
+    tag = "public",
+    params(("token" = String, Path)),
+    responses(
+        (status = 200, description = "An RFC 5545 invite (`METHOD:CANCEL` once cancelled); it names no host", content_type = "text/calendar"),
+        (status = 404, body = ErrorBody)
+    )
+)]
+#[get("/public/bookings/{token}/booking.ics")]
+async fn booking_ics(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let now = Utc::now();
+    let key = BookingKey::AnyLink(link_hash(&token)?);
+    let booking = state.store.booking_by_link(&key, now).await?;
+    let department = state.store.department(booking.department_id).await?;
+    let meeting_type = state.store.meeting_type(booking.meeting_type_id).await?;
+    let summary = format!("{} with {}", meeting_type.name, department.name);
+    let description = format!(
+        "Booking reference {}. Manage your booking: {}",
+        booking.reference,
+        notices::customer_urls(&state, booking.id).reschedule
+    );
+    let attendees: Vec<mm_notify::ics::Person<'_>> = booking
+        .customer
+        .iter()
+        .map(|c| mm_notify::ics::Person {
+            name: &c.name,
+            email: c.email.as_str(),
+        })
+        .collect();
+    let location = booking
+        .meeting_link
+        .as_deref()
+        .or(booking.physical_location.as_deref());
+    let ics = mm_notify::ics::render(&mm_notify::ics::Invite {
+        booking: &booking,
+        summary: &summary,
+        description: &description,
+        location,
+        organizer: None,
+        attendees,
+        uid_domain: &state.uid_domain,
+        stamp: now,
+    });
+    Ok(HttpResponse::Ok()
+        .content_type("text/calendar; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{}.ics\"", booking.reference),
+        ))
+        .body(ics))
+}

@@ -1,0 +1,263 @@
+//! Bookings: creating them, reading them and every change of their state, each in one
+//! transaction that also writes the booking's history and the outbox rows of its emails.
+//!
+//! Double booking is prevented where the data is. A transaction that decides whether someone is
+//! free first serialises on the people involved: on SQLite by taking the one write lock at its
+//! start (`BEGIN IMMEDIATE`); on PostgreSQL by locking the department members' user rows
+//! (`SELECT … FOR UPDATE`, always in id order so two transactions cannot deadlock). Only then
+//! does it read the calendar, recheck the time and write, so of two requests for the same time
+//! the second sees the first's booking, on one process or many.
+
+mod change;
+mod create;
+mod read;
+
+pub use read::BookingFilter;
+
+use chrono::{DateTime, Utc};
+use mm_domain::{
+    booking::{ActorRole, Answers, Booking, BookingSource, Customer},
+    meeting_type::MeetingType,
+    notification::{BookingFacts, Notice, OutgoingEmail},
+    user::StaffUser,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use uuid::Uuid;
+
+use crate::{
+    Result,
+    entity::{booking_history, email_outbox, users},
+    users::load_users,
+};
+
+/// Who acts: a staff user, or the customer or the system (no user).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: Option<Uuid>,
+    pub role: ActorRole,
+}
+
+/// Which member hosts a new customer booking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostChoice {
+    /// The department's algorithm picks among the members free at an offered slot.
+    ByAlgorithm,
+    /// Staff name the member; they must be free, but the time need not be on the slot grid and
+    /// minimum notice and the booking window do not apply.
+    Member(Uuid),
+}
+
+/// SHA-256 hashes of the customer's self-service tokens; the tokens themselves are never stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkHashes {
+    pub cancel: String,
+    pub reschedule: String,
+}
+
+/// What stands between a public request and a second booking: a replayed `Idempotency-Key`
+/// and the per-address hourly limit.
+#[derive(Debug, Clone, Default)]
+pub struct RequestGuard {
+    /// Hash of the client's key, and hash of the request it came with.
+    pub idempotency: Option<(String, String)>,
+    /// Public creations allowed per client address per hour; `None`: no limit.
+    pub hourly_limit: Option<u32>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewCustomerBooking {
+    pub id: Uuid,
+    pub department_id: Uuid,
+    pub meeting_type: MeetingType,
+    pub start: DateTime<Utc>,
+    pub customer: Customer,
+    pub answers: Answers,
+    pub host: HostChoice,
+    pub source: BookingSource,
+    pub actor: Actor,
+    pub client_ip: Option<String>,
+    pub links: LinkHashes,
+    pub links_expire: DateTime<Utc>,
+    pub guard: RequestGuard,
+}
+
+/// A creation's outcome: a new booking, or the one an earlier request with the same
+/// `Idempotency-Key` created.
+#[derive(Debug, Clone)]
+pub enum Created {
+    New(Booking),
+    Replayed(Booking),
+}
+
+/// How a booking is named in a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BookingKey {
+    Id(Uuid),
+    /// A customer's cancel-link token hash; the link must still work.
+    CancelLink(String),
+    /// A customer's reschedule-link token hash; the link must still work.
+    RescheduleLink(String),
+    /// Either of a customer's link token hashes (for viewing the booking).
+    AnyLink(String),
+}
+
+/// A change of status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    Approve,
+    Reject {
+        reason: String,
+    },
+    Cancel {
+        reason: Option<String>,
+        notes: Option<String>,
+    },
+    Complete,
+    MarkNoShow,
+}
+
+/// Whose rules a move follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MovePolicy {
+    /// The customer's reschedule link: only offered slots; the host stays if still free, else the
+    /// department's algorithm picks another free member.
+    Customer,
+    /// Staff: any start the host is free at, at short notice too.
+    Staff,
+}
+
+/// A new time and/or host.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Move {
+    pub start: DateTime<Utc>,
+    /// `None`: keep the host (or, for a customer, let the algorithm choose when they are busy).
+    pub host: Option<Uuid>,
+    pub policy: MovePolicy,
+    pub reason: Option<String>,
+    /// A drag in the calendar rather than the reassign form, for the assignment history.
+    pub dragged: bool,
+}
+
+/// Renders the emails for a change; called inside the change's transaction.
+pub type Render<'a> = &'a (dyn Fn(&BookingFacts<'_>) -> Vec<OutgoingEmail> + Send + Sync);
+
+/// Locks the user rows of `people` until the transaction ends (PostgreSQL; SQLite already holds
+/// its single write lock).
+async fn lock_people(db: &impl ConnectionTrait, people: &[Uuid]) -> Result<()> {
+    if db.get_database_backend() != DbBackend::Postgres || people.is_empty() {
+        return Ok(());
+    }
+    let _: Vec<Uuid> = users::Entity::find()
+        .select_only()
+        .column(users::Column::Id)
+        .filter(users::Column::Id.is_in(people.to_vec()))
+        .order_by_asc(users::Column::Id)
+        .lock_exclusive()
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(())
+}
+
+/// Appends one entry to a booking's history.
+async fn record(
+    db: &impl ConnectionTrait,
+    booking_id: Uuid,
+    entry: mm_domain::booking::HistoryEntry,
+) -> Result<()> {
+    booking_history::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        booking_id: Set(booking_id),
+        action: Set(entry.action.as_ref().to_owned()),
+        action_by: Set(entry.action_by),
+        action_by_role: Set(entry.action_by_role.as_ref().to_owned()),
+        action_utc: Set(entry.action_utc),
+        old_value: Set(entry.old_value),
+        new_value: Set(entry.new_value),
+        notes: Set(entry.notes),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Reads the people a change concerns, renders its emails and queues them.
+async fn notify(
+    db: &impl ConnectionTrait,
+    notice: &Notice,
+    booking: &Booking,
+    render: Render<'_>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let department = crate::departments::load_department(db, booking.department_id).await?;
+    let meeting_type = crate::meeting_types::load_meeting_type(db, booking.meeting_type_id).await?;
+    let mut wanted = vec![booking.assigned_to];
+    wanted.extend(booking.participants.iter().filter_map(|p| p.user_id));
+    if department.notify_leader_on_booking {
+        wanted.extend(department.leader);
+    }
+    let people = load_users(db, &wanted).await?;
+    let find = |id: Uuid| people.iter().find(|u| u.id == id);
+    let host = find(booking.assigned_to).ok_or(crate::StoreError::NotFound("host"))?;
+    let participants: Vec<StaffUser> = booking
+        .participants
+        .iter()
+        .filter_map(|p| p.user_id)
+        .filter(|id| *id != booking.assigned_to)
+        .filter_map(|id| find(id).cloned())
+        .collect();
+    let leader = department
+        .leader
+        .filter(|_| department.notify_leader_on_booking)
+        .and_then(find)
+        .filter(|u| u.is_active);
+    let admins = if department.notify_admin_on_booking {
+        let ids: Vec<Uuid> = users::Entity::find()
+            .select_only()
+            .column(users::Column::Id)
+            .filter(users::Column::IsSystemManager.eq(true))
+            .filter(users::Column::IsActive.eq(true))
+            .into_tuple()
+            .all(db)
+            .await?;
+        load_users(db, &ids).await?
+    } else {
+        Vec::new()
+    };
+    let facts = BookingFacts {
+        notice,
+        booking,
+        department: &department,
+        meeting_type: &meeting_type,
+        host,
+        participants: &participants,
+        leader,
+        admins: &admins,
+    };
+    for email in render(&facts) {
+        email_outbox::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            booking_id: Set(Some(booking.id)),
+            kind: Set(email.kind.to_owned()),
+            to_address: Set(email.to.as_str().to_owned()),
+            to_name: Set(email.to_name),
+            subject: Set(email.subject),
+            body_text: Set(email.text),
+            body_html: Set(email.html),
+            ics: Set(email.ics),
+            status: Set("queued".to_owned()),
+            attempts: Set(0),
+            last_error: Set(None),
+            next_attempt_utc: Set(now),
+            claimed_until_utc: Set(None),
+            created_utc: Set(now),
+            sent_utc: Set(None),
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,345 @@
+//! Reading bookings back as domain values, with participants and both histories.
+
+use chrono::{DateTime, Utc};
+use mm_domain::{
+    Email, Interval, Phone, TimeZone,
+    booking::{
+        self, Answer, Answers, AssignmentEntry, Booking, BookingReference, CustomerRecord,
+        HistoryEntry, Participant,
+    },
+};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+use super::BookingKey;
+use crate::{
+    Result, Store, StoreError, corrupt,
+    entity::{booking_assignment_history, booking_history, booking_participants, bookings},
+};
+
+impl Store {
+    pub async fn booking(&self, id: Uuid) -> Result<Booking> {
+        load_booking(&self.db, id).await
+    }
+
+    /// The booking a customer's link names, while that link still works.
+    pub async fn booking_by_link(&self, key: &BookingKey, now: DateTime<Utc>) -> Result<Booking> {
+        let row = find_row(&self.db, key, now).await?;
+        assemble(&self.db, row).await
+    }
+}
+
+/// The booking row `key` names. A customer link that is unknown, used up or expired names
+/// nothing, so the answer does not tell which.
+pub(super) async fn find_row(
+    db: &impl ConnectionTrait,
+    key: &BookingKey,
+    now: DateTime<Utc>,
+) -> Result<bookings::Model> {
+    let query = bookings::Entity::find();
+    let query = match key {
+        BookingKey::Id(id) => query.filter(bookings::Column::Id.eq(*id)),
+        BookingKey::CancelLink(hash) => {
+            query.filter(bookings::Column::CancelTokenHash.eq(hash.as_str()))
+        }
+        BookingKey::RescheduleLink(hash) => {
+            query.filter(bookings::Column::RescheduleTokenHash.eq(hash.as_str()))
+        }
+        BookingKey::AnyLink(hash) => query.filter(
+            Condition::any()
+                .add(bookings::Column::CancelTokenHash.eq(hash.as_str()))
+                .add(bookings::Column::RescheduleTokenHash.eq(hash.as_str())),
+        ),
+    };
+    let row = query
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound("booking"))?;
+    if !matches!(key, BookingKey::Id(_)) {
+        let open = row
+            .tokens_expire_utc
+            .is_some_and(|expires| booking::self_service_open(expires, row.end_utc, now));
+        if !open {
+            return Err(StoreError::NotFound("booking link"));
+        }
+    }
+    Ok(row)
+}
+
+pub(super) async fn load_booking(db: &impl ConnectionTrait, id: Uuid) -> Result<Booking> {
+    let row = bookings::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound("booking"))?;
+    assemble(db, row).await
+}
+
+/// A booking row with its children, as a domain value.
+pub(super) async fn assemble(db: &impl ConnectionTrait, row: bookings::Model) -> Result<Booking> {
+    let participants = booking_participants::Entity::find()
+        .filter(booking_participants::Column::BookingId.eq(row.id))
+        .order_by_asc(booking_participants::Column::Name)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| {
+            Ok(Participant {
+                user_id: p.user_id,
+                name: p.name,
+                email: Email::parse(&p.email).map_err(corrupt)?,
+                attendance: p.attendance_status.parse().map_err(corrupt)?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let assignment_history = booking_assignment_history::Entity::find()
+        .filter(booking_assignment_history::Column::BookingId.eq(row.id))
+        .order_by_asc(booking_assignment_history::Column::AssignedUtc)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| {
+            Ok(AssignmentEntry {
+                assigned_to: a.assigned_to,
+                assigned_utc: a.assigned_utc,
+                assigned_by: a.assigned_by,
+                assignment_type: a.assignment_type.parse().map_err(corrupt)?,
+                is_current: a.is_current,
+                notes: a.notes,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let history = booking_history::Entity::find()
+        .filter(booking_history::Column::BookingId.eq(row.id))
+        .order_by_asc(booking_history::Column::ActionUtc)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|h| {
+            Ok(HistoryEntry {
+                action: h.action.parse().map_err(corrupt)?,
+                action_by: h.action_by,
+                action_by_role: h.action_by_role.parse().map_err(corrupt)?,
+                action_utc: h.action_utc,
+                old_value: h.old_value,
+                new_value: h.new_value,
+                notes: h.notes,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    to_booking(row, participants, assignment_history, history)
+}
+
+fn to_booking(
+    row: bookings::Model,
+    participants: Vec<Participant>,
+    assignment_history: Vec<AssignmentEntry>,
+    history: Vec<HistoryEntry>,
+) -> Result<Booking> {
+    let customer = match (row.customer_name, row.customer_email) {
+        (Some(name), Some(email)) => Some(CustomerRecord {
+            name,
+            email: Email::parse(&email).map_err(corrupt)?,
+            phone: row
+                .customer_phone
+                .as_deref()
+                .map(Phone::parse)
+                .transpose()
+                .map_err(corrupt)?,
+            timezone: row
+                .customer_timezone
+                .as_deref()
+                .map(TimeZone::parse)
+                .transpose()
+                .map_err(corrupt)?
+                .unwrap_or_default(),
+            notes: row.customer_notes,
+        }),
+        _ => None,
+    };
+    Ok(Booking {
+        id: row.id,
+        reference: BookingReference::parse(&row.booking_reference).map_err(corrupt)?,
+        booking_type: row.booking_type.parse().map_err(corrupt)?,
+        source: row.booking_source.parse().map_err(corrupt)?,
+        status: row.status.parse().map_err(corrupt)?,
+        approval: parse_opt(row.approval_status)?,
+        approved_by: row.approved_by,
+        approved_utc: row.approved_utc,
+        rejection_reason: row.rejection_reason,
+        department_id: row.department_id,
+        meeting_type_id: row.meeting_type_id,
+        assigned_to: row.assigned_to,
+        assignment_method: row.assignment_method.parse().map_err(corrupt)?,
+        reassignment_count: u32::try_from(row.reassignment_count).map_err(corrupt)?,
+        span: Interval::new(row.start_utc, row.end_utc).map_err(corrupt)?,
+        timezone: TimeZone::parse(&row.timezone).map_err(corrupt)?,
+        title: row.meeting_title,
+        customer,
+        answers: decode_answers(&row.answers)?,
+        location_type: row.location_type.parse().map_err(corrupt)?,
+        meeting_link: row.meeting_link,
+        physical_location: row.physical_location,
+        meeting_agenda: row.meeting_agenda,
+        meeting_notes: row.meeting_notes,
+        cancellation_reason: row.cancellation_reason,
+        cancellation_notes: row.cancellation_notes,
+        cancelled_by_role: parse_opt(row.cancelled_by_role)?,
+        cancelled_utc: row.cancelled_utc,
+        created_by: row.created_by,
+        created_utc: row.created_utc,
+        links_expire_utc: row.tokens_expire_utc,
+        cancel_link_live: row.cancel_token_hash.is_some(),
+        ics_sequence: u32::try_from(row.ics_sequence).map_err(corrupt)?,
+        participants,
+        assignment_history,
+        history,
+    })
+}
+
+/// Answers are stored as a JSON object of strings and booleans.
+pub(super) fn encode_answers(answers: &Answers) -> serde_json::Value {
+    serde_json::Value::Object(
+        answers
+            .iter()
+            .map(|(key, answer)| {
+                let value = match answer {
+                    Answer::Text(text) => serde_json::Value::String(text.clone()),
+                    Answer::Checked(flag) => serde_json::Value::Bool(*flag),
+                };
+                (key.clone(), value)
+            })
+            .collect(),
+    )
+}
+
+fn decode_answers(value: &serde_json::Value) -> Result<Answers> {
+    let Some(object) = value.as_object() else {
+        return Err(corrupt("answers are not an object"));
+    };
+    object
+        .iter()
+        .map(|(key, value)| {
+            let answer = match value {
+                serde_json::Value::String(text) => Answer::Text(text.clone()),
+                serde_json::Value::Bool(flag) => Answer::Checked(*flag),
+                other => return Err(corrupt(format!("answer {key} is {other}"))),
+            };
+            Ok((key.clone(), answer))
+        })
+        .collect()
+}
+
+fn parse_opt<T: std::str::FromStr>(value: Option<String>) -> Result<Option<T>>
+where
+    T::Err: std::fmt::Display,
+{
+    value.map(|v| v.parse().map_err(corrupt)).transpose()
+}
+
+/// Which bookings a list shows; every field narrows it.
+#[derive(Debug, Clone, Default)]
+pub struct BookingFilter {
+    pub statuses: Vec<mm_domain::booking::BookingStatus>,
+    pub department_ids: Vec<Uuid>,
+    pub assigned_to: Vec<Uuid>,
+    pub meeting_type_ids: Vec<Uuid>,
+    /// Bookings ending after this instant.
+    pub from: Option<DateTime<Utc>>,
+    /// Bookings starting before this instant.
+    pub to: Option<DateTime<Utc>>,
+    /// Customer name, email, notes or reference contain this (case-insensitive).
+    pub search: Option<String>,
+    /// What the reader may see: `None` for everything (a System Manager); otherwise bookings of
+    /// these departments, hosted by this user, or with this user taking part.
+    pub visible_to: Option<(Vec<Uuid>, Uuid)>,
+}
+
+impl Store {
+    /// A page of bookings by start time, with the total matching `filter`.
+    pub async fn list_bookings(
+        &self,
+        filter: &BookingFilter,
+        page: crate::Page,
+    ) -> Result<(Vec<Booking>, u64)> {
+        use sea_orm::{
+            PaginatorTrait, QuerySelect,
+            sea_query::{Expr, ExprTrait, Func},
+        };
+        let mut query = bookings::Entity::find();
+        if !filter.statuses.is_empty() {
+            query = query.filter(
+                bookings::Column::Status
+                    .is_in(filter.statuses.iter().map(|s| s.as_ref().to_owned())),
+            );
+        }
+        if !filter.department_ids.is_empty() {
+            query =
+                query.filter(bookings::Column::DepartmentId.is_in(filter.department_ids.clone()));
+        }
+        if !filter.assigned_to.is_empty() {
+            query = query.filter(bookings::Column::AssignedTo.is_in(filter.assigned_to.clone()));
+        }
+        if !filter.meeting_type_ids.is_empty() {
+            query = query
+                .filter(bookings::Column::MeetingTypeId.is_in(filter.meeting_type_ids.clone()));
+        }
+        if let Some(from) = filter.from {
+            query = query.filter(bookings::Column::EndUtc.gt(from));
+        }
+        if let Some(to) = filter.to {
+            query = query.filter(bookings::Column::StartUtc.lt(to));
+        }
+        if let Some(search) = filter
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            let pattern = format!(
+                "%{}%",
+                search
+                    .to_lowercase()
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            );
+            let like = |column: bookings::Column| {
+                Expr::expr(Func::lower(Expr::col(column)))
+                    .like(sea_orm::sea_query::LikeExpr::new(pattern.clone()).escape('\\'))
+            };
+            query = query.filter(
+                Condition::any()
+                    .add(like(bookings::Column::CustomerName))
+                    .add(like(bookings::Column::CustomerEmail))
+                    .add(like(bookings::Column::CustomerNotes))
+                    .add(like(bookings::Column::BookingReference)),
+            );
+        }
+        if let Some((departments, user)) = &filter.visible_to {
+            let takes_part = sea_orm::sea_query::Query::select()
+                .column(booking_participants::Column::BookingId)
+                .from(booking_participants::Entity)
+                .and_where(booking_participants::Column::UserId.eq(*user))
+                .to_owned();
+            query = query.filter(
+                Condition::any()
+                    .add(bookings::Column::DepartmentId.is_in(departments.clone()))
+                    .add(bookings::Column::AssignedTo.eq(*user))
+                    .add(bookings::Column::Id.in_subquery(takes_part)),
+            );
+        }
+        let total = query.clone().count(&self.db).await?;
+        let rows = query
+            .order_by_asc(bookings::Column::StartUtc)
+            .order_by_asc(bookings::Column::Id)
+            .offset(page.offset())
+            .limit(page.per_page)
+            .all(&self.db)
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            out.push(assemble(&self.db, row).await?);
+        }
+        Ok((out, total))
+    }
+}
