@@ -28,6 +28,8 @@ on_both_databases!(
     a_member_books_a_customer_only_for_themself,
     a_reassign_racing_a_new_booking_never_double_books,
     a_reschedule_racing_a_new_booking_lets_exactly_one_win,
+    bulk_cancel_reports_each_failure_and_cancels_the_rest,
+    the_csv_export_follows_the_filter_and_defuses_formulas,
 );
 
 /// Monday to Friday, 09:00–17:00.
@@ -1108,4 +1110,90 @@ async fn a_reschedule_racing_a_new_booking_lets_exactly_one_win(db: Db) {
         assert_eq!(wins, 1, "reschedule {moved}, booking {booked}");
     }
     assert_eq!(app.db_count(OVERLAPPING_HELD_BOOKINGS).await, 0);
+}
+
+async fn bulk_cancel_reports_each_failure_and_cancels_the_rest(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let setup = support(&app, 1, json!({})).await;
+    let monday = next_monday();
+    let mut ids = Vec::new();
+    for hour in [9, 10] {
+        let (_, public) = book(&app, request(&at(monday, hour, 0), "a@customer.com")).await;
+        ids.push(
+            staff_view(&app, &setup.admin, &public).await["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    let (status, _) = app
+        .post(
+            &format!("/bookings/{}/cancel", ids[1]),
+            &setup.admin,
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let unknown = "00000000-0000-0000-0000-000000000000";
+    let (status, body) = app
+        .post(
+            "/bookings/bulk-cancel",
+            &setup.admin,
+            json!({"ids": [ids[0], ids[1], unknown], "reason": "Office closed"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["cancelled"], json!([ids[0]]));
+    let failed = body["failed"].as_array().unwrap();
+    assert_eq!(failed.len(), 2, "{body}");
+    assert_eq!(failed[0]["id"], ids[1].as_str());
+    assert_eq!(failed[0]["error"]["code"], "invalid_transition");
+    assert_eq!(failed[1]["error"]["code"], "not_found");
+    let (_, first) = app
+        .get(&format!("/bookings/{}", ids[0]), &setup.admin)
+        .await;
+    assert_eq!(first["cancellation_reason"], "Office closed");
+}
+
+async fn the_csv_export_follows_the_filter_and_defuses_formulas(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let setup = support(&app, 1, json!({})).await;
+    let monday = next_monday();
+    let mut evil = request(&at(monday, 9, 0), "a@customer.com");
+    evil["customer_name"] = json!("=HYPERLINK(\"http://evil.example\")");
+    let (status, first) = book(&app, evil).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let (_, second) = book(&app, request(&at(monday, 10, 0), "b@customer.com")).await;
+    let id = staff_view(&app, &setup.admin, &second).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.post(&format!("/bookings/{id}/cancel"), &setup.admin, json!({}))
+        .await;
+
+    let response = app
+        .client
+        .get(app.url("/api/v1/bookings/export.csv?status=confirmed"))
+        .bearer_auth(&setup.admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let text = response.text().await.unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines.len(),
+        2,
+        "a header and the one confirmed booking: {text}"
+    );
+    assert!(lines[0].starts_with("booking_reference,status,"));
+    assert!(lines[1].contains(first["booking_reference"].as_str().unwrap()));
+    assert!(lines[1].contains("'=HYPERLINK"), "{text}");
+    assert!(lines[1].contains("Member 0"), "staff see the host: {text}");
 }

@@ -264,3 +264,28 @@ pub struct BookingListQuery {
     pub page: Option<u64>,
     pub per_page: Option<u64>,
 }
+
+/// `POST /bookings/bulk-cancel`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BulkCancelRequest {
+    pub ids: Vec<String>,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BulkFailure {
+    pub id: String,
+    /// The error as any single request would have answered it.
+    pub error: crate::error::ErrorDetail,
+}
+
+/// Each booking is cancelled on its own: one failure does not stop the others.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BulkCancelResult {
+    pub cancelled: Vec<String>,
+    pub failed: Vec<BulkFailure>,
+}

@@ -62,6 +62,15 @@ impl ApiError {
         Self::Validation(errors)
     }
 
+    /// The error as the contract's body carries it.
+    pub fn detail(&self) -> ErrorDetail {
+        ErrorDetail {
+            code: self.code().to_owned(),
+            message: self.to_string(),
+            details: self.details(),
+        }
+    }
+
     fn code(&self) -> &'static str {
         match self {
             Self::Validation(_) => "validation_failed",
@@ -146,11 +155,7 @@ impl ResponseError for ApiError {
             tracing::error!(error = format!("{error:#}"), "request failed");
         }
         let body = ErrorBody {
-            error: ErrorDetail {
-                code: self.code().to_owned(),
-                message: self.to_string(),
-                details: self.details(),
-            },
+            error: self.detail(),
         };
         let mut response = HttpResponse::build(self.status_code());
         if matches!(self, Self::Unauthorized | Self::InvalidCredentials) {

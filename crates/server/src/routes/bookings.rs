@@ -6,8 +6,9 @@ use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Duration, Utc};
 use mm_api_types::{
     bookings::{
-        Booking as WireBooking, BookingListQuery, CancelRequest, CheckMoveRequest, CheckMoveResult,
-        ReassignRequest, RejectRequest, RescheduleRequest, StaffBookingRequest,
+        Booking as WireBooking, BookingListQuery, BulkCancelRequest, BulkCancelResult, BulkFailure,
+        CancelRequest, CheckMoveRequest, CheckMoveResult, ReassignRequest, RejectRequest,
+        RescheduleRequest, StaffBookingRequest,
     },
     error::ErrorBody,
 };
@@ -32,7 +33,10 @@ use crate::{
 };
 
 pub fn routes(cfg: &mut ServiceConfig) {
+    // `export.csv` and `bulk-cancel` before `{booking_id}`, which would match them too.
     cfg.service(list_bookings)
+        .service(export_csv)
+        .service(bulk_cancel)
         .service(create_booking)
         .service(get_booking)
         .service(cancel)
@@ -203,6 +207,166 @@ async fn list_bookings(
         page: page.page,
         per_page: page.per_page,
     }))
+}
+
+/// Most rows one export holds; narrow the filter for more.
+const EXPORT_LIMIT: u64 = 10_000;
+
+#[utoipa::path(
+    tag = "bookings",
+    params(BookingListQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The bookings the list would show (all pages, up to 10 000), with a header row", content_type = "text/csv"),
+        (status = 400, body = ErrorBody)
+    )
+)]
+#[get("/bookings/export.csv")]
+async fn export_csv(
+    state: web::Data<AppState>,
+    Staff(principal): Staff,
+    query: web::Query<BookingListQuery>,
+) -> ApiResult<HttpResponse> {
+    let filter = filter(&query, &principal)?;
+    let page = mm_store::Page {
+        page: 1,
+        per_page: EXPORT_LIMIT,
+    };
+    let (bookings, _) = state.store.list_bookings(&filter, page).await?;
+    let departments = state.store.list_departments().await?;
+    let meeting_types = state.store.list_meeting_types(None).await?;
+    let mut hosts: Vec<Uuid> = bookings.iter().map(|b| b.assigned_to).collect();
+    hosts.sort();
+    hosts.dedup();
+    let mut people = std::collections::BTreeMap::new();
+    for id in hosts {
+        if let Ok(user) = state.store.user(id).await {
+            people.insert(id, user.full_name);
+        }
+    }
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "booking_reference",
+        "status",
+        "booking_type",
+        "department",
+        "meeting_type",
+        "host",
+        "start_utc",
+        "end_utc",
+        "duration",
+        "timezone",
+        "customer_name",
+        "customer_email",
+        "customer_phone",
+        "customer_timezone",
+        "customer_notes",
+        "approval_status",
+        "assignment_method",
+        "reassignment_count",
+        "cancellation_reason",
+        "created_utc",
+        "id",
+    ];
+    out.write_record(header).map_err(anyhow::Error::from)?;
+    for b in &bookings {
+        let w = wire::booking(b);
+        let department = departments
+            .iter()
+            .find(|d| d.id == b.department_id)
+            .map(|d| d.name.clone());
+        let meeting_type = meeting_types
+            .iter()
+            .find(|t| t.id == b.meeting_type_id)
+            .map(|t| t.name.clone());
+        let record = [
+            Some(w.booking_reference),
+            Some(w.status),
+            Some(w.booking_type),
+            department,
+            meeting_type,
+            people.get(&b.assigned_to).cloned(),
+            Some(w.start_utc),
+            Some(w.end_utc),
+            Some(w.duration.to_string()),
+            Some(w.timezone),
+            w.customer_name,
+            w.customer_email,
+            w.customer_phone,
+            w.customer_timezone,
+            w.customer_notes,
+            w.approval_status,
+            Some(w.assignment_method),
+            Some(w.reassignment_count.to_string()),
+            w.cancellation_reason,
+            Some(w.created_utc),
+            Some(w.id),
+        ]
+        .map(|field| spreadsheet_safe(field.unwrap_or_default()));
+        out.write_record(record).map_err(anyhow::Error::from)?;
+    }
+    let body = out
+        .into_inner()
+        .map_err(|e| anyhow::anyhow!("writing CSV: {e}"))?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            "attachment; filename=\"bookings.csv\"",
+        ))
+        .body(body))
+}
+
+/// Customers type the names and notes: a leading `=`, `+`, `-` or `@` would make a spreadsheet
+/// run them as a formula, so such a cell is prefixed with an apostrophe.
+fn spreadsheet_safe(cell: String) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}
+
+#[utoipa::path(
+    tag = "bookings",
+    request_body = BulkCancelRequest,
+    security(("bearer" = [])),
+    responses((status = 200, description = "Which were cancelled, and why each other one was not", body = BulkCancelResult))
+)]
+#[post("/bookings/bulk-cancel")]
+async fn bulk_cancel(
+    state: web::Data<AppState>,
+    Staff(principal): Staff,
+    body: web::Json<BulkCancelRequest>,
+) -> ApiResult<web::Json<BulkCancelResult>> {
+    if body.ids.len() > 500 {
+        return Err(ApiError::field("ids", "at most 500 bookings at once"));
+    }
+    let reason = optional_text(body.reason.as_deref(), "reason", 2000)?;
+    let mut result = BulkCancelResult {
+        cancelled: Vec::new(),
+        failed: Vec::new(),
+    };
+    for raw in &body.ids {
+        let outcome = async {
+            let booking = visible(&state, &principal, raw).await?;
+            may_act(&principal, &booking)?;
+            let change = Change::Cancel {
+                reason: reason.clone(),
+                notes: None,
+            };
+            apply(&state, &principal, &booking, change).await
+        }
+        .await;
+        match outcome {
+            Ok(_) => result.cancelled.push(raw.clone()),
+            Err(error) => result.failed.push(BulkFailure {
+                id: raw.clone(),
+                error: error.detail(),
+            }),
+        }
+    }
+    Ok(web::Json(result))
 }
 
 #[utoipa::path(
