@@ -1035,6 +1035,27 @@ async fn a_member_books_a_customer_only_for_themself(db: Db) {
         past["error"]["details"]["conflicts"][0]["kind"],
         "in_the_past"
     );
+
+    // An inactive meeting type books nothing, publicly or by staff.
+    let (status, _) = app
+        .patch(
+            &format!("/meeting-types/{type_id}"),
+            &setup.admin,
+            json!({"is_active": false}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, inactive) = app
+        .post(
+            "/bookings",
+            &setup.admin,
+            body(&setup.members[0], at(monday, 14, 0)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{inactive}");
+    assert_eq!(failing_fields(&inactive), ["meeting_type_id"]);
+    let (status, inactive) = book(&app, request(&at(monday, 14, 0), "c@customer.com")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{inactive}");
 }
 
 async fn a_reassign_racing_a_new_booking_never_double_books(db: Db) {
