@@ -2,9 +2,11 @@
 //! idempotency, rate limits, and — on one process and on two sharing PostgreSQL — that
 //! concurrent requests can never double-book a member.
 
-use chrono::{Datelike, Days, NaiveDate, TimeZone, Utc};
+use chrono::{Days, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::Copenhagen;
-use mm_blackbox_tests::{Db, TestApp, assert_error, failing_fields, on_both_databases};
+use mm_blackbox_tests::{
+    Db, TestApp, assert_error, failing_fields, next_monday, office_hours, on_both_databases,
+};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -31,25 +33,6 @@ on_both_databases!(
     bulk_cancel_reports_each_failure_and_cancels_the_rest,
     the_csv_export_follows_the_filter_and_defuses_formulas,
 );
-
-/// Monday to Friday, 09:00–17:00.
-fn office_hours() -> Value {
-    let day = |enabled: bool| {
-        if enabled {
-            json!({"enabled": true, "start": "09:00", "end": "17:00", "breaks": []})
-        } else {
-            json!({"enabled": false})
-        }
-    };
-    json!({"monday": day(true), "tuesday": day(true), "wednesday": day(true), "thursday": day(true),
-           "friday": day(true), "saturday": day(false), "sunday": day(false)})
-}
-
-/// A Monday one to seven days from now in Copenhagen.
-fn next_monday() -> NaiveDate {
-    let today = Utc::now().with_timezone(&Copenhagen).date_naive();
-    today + Days::new(7 - u64::from(today.weekday().num_days_from_monday()))
-}
 
 /// `hour:minute` Copenhagen time on `date`, as the contract writes instants.
 fn at(date: NaiveDate, hour: u32, minute: u32) -> String {

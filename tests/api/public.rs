@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, Datelike, Days, NaiveDate, TimeZone, Utc, Weekday};
 use chrono_tz::{Asia::Tokyo, Europe::Copenhagen, Tz};
-use mm_blackbox_tests::{Db, TestApp, assert_error, failing_fields, on_both_databases};
+use mm_blackbox_tests::{
+    Db, TestApp, assert_error, failing_fields, next_monday, office_hours, on_both_databases,
+};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -14,25 +16,6 @@ on_both_databases!(
     malformed_dates_and_unknown_zones_are_400_and_unknown_slugs_404,
     a_change_to_working_hours_shows_in_the_next_request,
 );
-
-/// Monday to Friday, 09:00–17:00.
-fn office_hours() -> Value {
-    let day = |enabled: bool| {
-        if enabled {
-            json!({"enabled": true, "start": "09:00", "end": "17:00", "breaks": []})
-        } else {
-            json!({"enabled": false})
-        }
-    };
-    json!({"monday": day(true), "tuesday": day(true), "wednesday": day(true), "thursday": day(true),
-           "friday": day(true), "saturday": day(false), "sunday": day(false)})
-}
-
-/// A Monday one to seven days from now in Copenhagen.
-fn next_monday() -> NaiveDate {
-    let today = Utc::now().with_timezone(&Copenhagen).date_naive();
-    today + Days::new(7 - u64::from(today.weekday().num_days_from_monday()))
-}
 
 fn at(zone: Tz, date: NaiveDate, hour: u32) -> DateTime<Utc> {
     zone.from_local_datetime(&date.and_hms_opt(hour, 0, 0).unwrap())

@@ -336,3 +336,25 @@ pub fn assert_error(body: &Value, code: &str) {
         "{body}"
     );
 }
+
+/// Working hours Monday to Friday, 09:00–17:00, as `PUT /users/{id}/working-hours` takes them.
+pub fn office_hours() -> Value {
+    let day = |enabled: bool| {
+        if enabled {
+            json!({"enabled": true, "start": "09:00", "end": "17:00", "breaks": []})
+        } else {
+            json!({"enabled": false})
+        }
+    };
+    json!({"monday": day(true), "tuesday": day(true), "wednesday": day(true), "thursday": day(true),
+           "friday": day(true), "saturday": day(false), "sunday": day(false)})
+}
+
+/// A Monday one to seven days from now in Copenhagen: a working day within any booking window.
+pub fn next_monday() -> chrono::NaiveDate {
+    use chrono::Datelike;
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Copenhagen)
+        .date_naive();
+    today + chrono::Days::new(7 - u64::from(today.weekday().num_days_from_monday()))
+}

@@ -11,7 +11,7 @@ use mm_domain::{
     availability_rule::RuleLimits,
     booking::BookingStatus,
     department::{AssignmentAlgorithm, Department, Member},
-    meeting_type::{LocationType, MeetingType},
+    meeting_type::MeetingType,
     scheduling::{
         BusyStatus, Commitment, EventTime, ExternalEvent, MeetingSpec, MemberCalendar, Schedule,
     },
@@ -217,28 +217,12 @@ impl Dataset {
         };
         store.create_department(&department, now).await?;
         let meeting = Self::meeting();
-        let meeting_type = MeetingType {
-            id: Uuid::new_v4(),
-            department_id: department.id,
-            name: "Call".into(),
-            slug: Slug::parse("call")?,
-            description: None,
-            duration: meeting.duration,
-            location_type: LocationType::PhoneCall,
-            video_platform: None,
-            custom_location: None,
-            requires_approval: false,
-            is_public: true,
-            is_internal: false,
-            is_active: true,
-            color: "#2e7d32".into(),
-            buffer_before: None,
-            buffer_after: None,
-            slot_interval: None,
-            questions: Vec::new(),
-            reminders: Vec::new(),
-            created_by: None,
-        };
+        let meeting_type = MeetingType::public_call(
+            department.id,
+            "Call",
+            Slug::parse("call")?,
+            meeting.duration,
+        );
         store.create_meeting_type(&meeting_type, now).await?;
         let bookings: Vec<FixtureBooking> = self
             .members

@@ -274,6 +274,9 @@ mod tests {
     }
 }
 
+/// The colour a meeting type gets when none is chosen.
+pub const DEFAULT_COLOR: &str = "#2e7d32";
+
 /// A meeting type with its questions and reminder schedule.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MeetingType {
@@ -297,4 +300,38 @@ pub struct MeetingType {
     pub questions: Vec<CustomQuestion>,
     pub reminders: Vec<Reminder>,
     pub created_by: Option<uuid::Uuid>,
+}
+
+impl MeetingType {
+    /// An active public video call with nothing else set: no approval, questions, reminders or
+    /// buffers of its own, slots every `duration`. Seed and test data start from it.
+    pub fn public_call(
+        department_id: uuid::Uuid,
+        name: &str,
+        slug: crate::Slug,
+        duration: crate::Minutes,
+    ) -> Self {
+        Self {
+            id: uuid::Uuid::new_v4(),
+            department_id,
+            name: name.to_owned(),
+            slug,
+            description: None,
+            duration,
+            location_type: LocationType::VideoCall,
+            video_platform: None,
+            custom_location: None,
+            requires_approval: false,
+            is_public: true,
+            is_internal: false,
+            is_active: true,
+            color: DEFAULT_COLOR.to_owned(),
+            buffer_before: None,
+            buffer_after: None,
+            slot_interval: None,
+            questions: Vec::new(),
+            reminders: Vec::new(),
+            created_by: None,
+        }
+    }
 }

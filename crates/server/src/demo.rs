@@ -6,7 +6,7 @@ use mm_domain::{
     availability_rule::{AvailabilityRule, RuleLimits, RuleLimitsDraft},
     department::{AssignmentAlgorithm, Department, Member},
     meeting_type::{
-        CustomQuestion, LocationType, MeetingType, QuestionKind, Reminder, ReminderChannel,
+        CustomQuestion, DEFAULT_COLOR, MeetingType, QuestionKind, Reminder, ReminderChannel,
         VideoPlatform,
     },
     user::StaffUser,
@@ -250,28 +250,15 @@ pub async fn seed(store: &Store) -> anyhow::Result<()> {
         store.create_department(&department, now).await?;
         for (meeting_name, minutes, requires_approval, questions) in types {
             let meeting_type = MeetingType {
-                id: Uuid::new_v4(),
-                department_id: department.id,
-                name: meeting_name.into(),
-                slug: Slug::from_name(meeting_name)?,
                 description: Some(format!("A {minutes}-minute meeting with our {name} team.")),
-                duration: Minutes::duration(minutes)?,
-                location_type: LocationType::VideoCall,
                 video_platform: Some(VideoPlatform::GoogleMeet),
-                custom_location: None,
                 requires_approval,
-                is_public: true,
-                is_internal: false,
-                is_active: true,
                 color: if requires_approval {
                     "#6a1b9a"
                 } else {
-                    "#2e7d32"
+                    DEFAULT_COLOR
                 }
                 .into(),
-                buffer_before: None,
-                buffer_after: None,
-                slot_interval: None,
                 questions,
                 reminders: vec![
                     Reminder {
@@ -285,7 +272,12 @@ pub async fn seed(store: &Store) -> anyhow::Result<()> {
                         is_active: true,
                     },
                 ],
-                created_by: None,
+                ..MeetingType::public_call(
+                    department.id,
+                    meeting_name,
+                    Slug::from_name(meeting_name)?,
+                    Minutes::duration(minutes)?,
+                )
             };
             store.create_meeting_type(&meeting_type, now).await?;
         }

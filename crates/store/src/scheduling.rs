@@ -373,7 +373,6 @@ mod tests {
     use mm_domain::{
         Email, TimeZone,
         department::{AssignmentAlgorithm, Member},
-        meeting_type::LocationType,
         scheduling::{Conflict, MeetingSpec},
         user::StaffUser,
     };
@@ -494,26 +493,8 @@ mod tests {
         store.create_department(&department, now).await.unwrap();
         let thirty = Minutes::duration(30).unwrap();
         let call = MeetingType {
-            id: Uuid::new_v4(),
-            department_id: department.id,
-            name: "Call".into(),
-            slug: Slug::parse("call").unwrap(),
-            description: None,
-            duration: thirty,
-            location_type: LocationType::PhoneCall,
-            video_platform: None,
-            custom_location: None,
-            requires_approval: false,
-            is_public: true,
-            is_internal: false,
-            is_active: true,
-            color: "#2e7d32".into(),
-            buffer_before: None,
             buffer_after: Some(Minutes::buffer(15).unwrap()),
-            slot_interval: None,
-            questions: Vec::new(),
-            reminders: Vec::new(),
-            created_by: None,
+            ..MeetingType::public_call(department.id, "Call", Slug::parse("call").unwrap(), thirty)
         };
         store.create_meeting_type(&call, now).await.unwrap();
         let booking = |host, span, status| FixtureBooking {

@@ -152,6 +152,11 @@ impl Store {
         Ok(())
     }
 
+    /// These users, in two queries; unknown ids are skipped.
+    pub async fn users(&self, ids: &[Uuid]) -> Result<Vec<StaffUser>> {
+        load_users(&self.db, ids).await
+    }
+
     pub async fn user(&self, id: Uuid) -> Result<StaffUser> {
         load_users(&self.db, &[id])
             .await?

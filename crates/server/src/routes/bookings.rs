@@ -238,12 +238,13 @@ async fn export_csv(
     let mut hosts: Vec<Uuid> = bookings.iter().map(|b| b.assigned_to).collect();
     hosts.sort();
     hosts.dedup();
-    let mut people = std::collections::BTreeMap::new();
-    for id in hosts {
-        if let Ok(user) = state.store.user(id).await {
-            people.insert(id, user.full_name);
-        }
-    }
+    let people: std::collections::BTreeMap<Uuid, String> = state
+        .store
+        .users(&hosts)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.full_name))
+        .collect();
     let mut out = csv::Writer::from_writer(Vec::new());
     let header = [
         "booking_reference",

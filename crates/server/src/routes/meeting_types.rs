@@ -29,8 +29,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(delete_meeting_type);
 }
 
-const DEFAULT_COLOR: &str = "#2e7d32";
-
 fn default_reminders() -> Vec<ReminderEntry> {
     [24, 1]
         .map(|hours_before| ReminderEntry {
@@ -80,7 +78,12 @@ fn parse(
     );
     let color = errors.check(
         "color",
-        meeting_type::parse_color(input.color.as_deref().unwrap_or(DEFAULT_COLOR)),
+        meeting_type::parse_color(
+            input
+                .color
+                .as_deref()
+                .unwrap_or(meeting_type::DEFAULT_COLOR),
+        ),
     );
     let mut minutes =
         |field: &str,

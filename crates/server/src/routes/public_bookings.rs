@@ -45,7 +45,7 @@ async fn public_view(state: &AppState, booking: &Booking) -> ApiResult<PublicBoo
     let department = state.store.department(booking.department_id).await?;
     let meeting_type = state.store.meeting_type(booking.meeting_type_id).await?;
     let urls = notices::customer_urls(state, booking.id);
-    let open = booking.lifecycle().status.holds_time();
+    let open = booking.status.holds_time();
     let customer = booking.customer.as_ref();
     Ok(PublicBooking {
         booking_reference: booking.reference.to_string(),

@@ -156,11 +156,7 @@ impl Store {
         };
         before.lifecycle().apply(action, now)?;
 
-        let meeting_type = load_meeting_type(&txn, before.meeting_type_id).await?;
-        let mut spec = MeetingSpec::of(&meeting_type);
-        // The booking keeps its own length even if the meeting type's has changed since.
-        spec.duration = mm_domain::Minutes::parse_in(before.duration_minutes(), 1..=1440)
-            .map_err(crate::corrupt)?;
+        let spec = booking_spec(&txn, &before).await?;
         let span = Interval::starting_at(to.start, spec.duration);
         let (host, method) = match to.policy {
             MovePolicy::Staff => {
@@ -311,10 +307,7 @@ impl Store {
         let booking = read::load_booking(&self.db, booking_id).await?;
         booking.lifecycle().apply(Action::Reschedule, now)?;
         let department = load_department(&self.db, booking.department_id).await?;
-        let meeting_type = load_meeting_type(&self.db, booking.meeting_type_id).await?;
-        let mut spec = MeetingSpec::of(&meeting_type);
-        spec.duration = mm_domain::Minutes::parse_in(booking.duration_minutes(), 1..=1440)
-            .map_err(crate::corrupt)?;
+        let spec = booking_spec(&self.db, &booking).await?;
         let span = Interval::starting_at(start, spec.duration);
         let schedule = load_schedule(&self.db, &department, span, Some(booking.id)).await?;
         match create::check_member_free(&schedule, host, &spec, start, now) {
@@ -323,6 +316,17 @@ impl Store {
             Err(other) => Err(other),
         }
     }
+}
+
+/// How a booking occupies time when moved: its meeting type's buffers and grid, and its own
+/// length, which stays even if the meeting type's has changed since.
+async fn booking_spec(db: &impl ConnectionTrait, booking: &Booking) -> Result<MeetingSpec> {
+    let meeting_type = load_meeting_type(db, booking.meeting_type_id).await?;
+    Ok(MeetingSpec {
+        duration: mm_domain::Minutes::parse_in(booking.duration_minutes(), 1..=1440)
+            .map_err(crate::corrupt)?,
+        ..MeetingSpec::of(&meeting_type)
+    })
 }
 
 /// The booking row, locked against concurrent changes until the transaction ends.
