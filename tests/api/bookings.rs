@@ -2,10 +2,9 @@
 //! idempotency, rate limits, and — on one process and on two sharing PostgreSQL — that
 //! concurrent requests can never double-book a member.
 
-use chrono::{Days, NaiveDate, TimeZone, Utc};
-use chrono_tz::Europe::Copenhagen;
+use chrono::{Days, NaiveDate, Utc};
 use mm_blackbox_tests::{
-    Db, TestApp, assert_error, failing_fields, next_monday, office_hours, on_both_databases,
+    Db, TestApp, assert_error, at, failing_fields, next_monday, office_hours, on_both_databases,
 };
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -33,18 +32,6 @@ on_both_databases!(
     bulk_cancel_reports_each_failure_and_cancels_the_rest,
     the_csv_export_follows_the_filter_and_defuses_formulas,
 );
-
-/// `hour:minute` Copenhagen time on `date`, as the contract writes instants.
-fn at(date: NaiveDate, hour: u32, minute: u32) -> String {
-    let local = Copenhagen
-        .from_local_datetime(&date.and_hms_opt(hour, minute, 0).unwrap())
-        .single()
-        .unwrap();
-    local
-        .with_timezone(&Utc)
-        .format("%Y-%m-%dT%H:%M:%SZ")
-        .to_string()
-}
 
 /// A department `support` of `members` staff with office hours, offering a 60-minute public
 /// `call` (plus `extra` fields of the meeting type).

@@ -4,6 +4,7 @@
 mod auth;
 mod bookings;
 mod departments;
+mod internal;
 mod meeting_types;
 mod permissions;
 mod public;

@@ -185,6 +185,22 @@ async fn permission_matrix(db: Db) {
             [201, 201, 403, 403],
         ),
         (
+            "the resource calendar (each sees their own columns)",
+            Method::GET,
+            "/calendar?from=2030-01-07T00:00:00Z&to=2030-01-14T00:00:00Z".into(),
+            Box::new(|| None),
+            [200, 200, 200, 200],
+        ),
+        (
+            "common availability",
+            Method::GET,
+            format!(
+                "/scheduling/common-availability?user_ids={member},{leader}&date=2030-01-07&duration=30"
+            ),
+            Box::new(|| None),
+            [200, 200, 403, 200],
+        ),
+        (
             "delete department A",
             Method::DELETE,
             format!("/departments/{dept_a}"),

@@ -358,3 +358,15 @@ pub fn next_monday() -> chrono::NaiveDate {
         .date_naive();
     today + chrono::Days::new(7 - u64::from(today.weekday().num_days_from_monday()))
 }
+
+/// `hour:minute` Copenhagen time on `date`, as the contract writes instants.
+pub fn at(date: chrono::NaiveDate, hour: u32, minute: u32) -> String {
+    use chrono::TimeZone as _;
+    chrono_tz::Europe::Copenhagen
+        .from_local_datetime(&date.and_hms_opt(hour, minute, 0).expect("a time of day"))
+        .single()
+        .expect("an unambiguous local time")
+        .with_timezone(&chrono::Utc)
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
+}

@@ -183,6 +183,23 @@ pub struct StaffBookingRequest {
     pub answers: BTreeMap<String, AnswerValue>,
 }
 
+/// `POST /bookings/internal`: a meeting of staff with staff. The host may be listed among the
+/// participants; everyone must be free.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InternalMeetingRequest {
+    pub meeting_type_id: String,
+    pub host: String,
+    /// User ids; at least one besides the host, each once.
+    pub participants: Vec<String>,
+    pub start_utc: String,
+    #[serde(default)]
+    pub meeting_agenda: Option<String>,
+    /// Where the meeting happens; defaults to the meeting type's location.
+    #[serde(default)]
+    pub physical_location: Option<String>,
+}
+
 /// `POST /bookings/{id}/cancel`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -236,6 +253,8 @@ pub struct ConflictItem {
     /// A stable name: `booking`, `outside_working_hours`, `break`, `day_off`, …
     pub kind: String,
     pub message: String,
+    /// The person it concerns: the host, or for an internal meeting any of its people.
+    pub user_id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -7,6 +7,7 @@
 
 pub mod availability;
 pub mod bookings;
+pub mod calendar;
 pub mod departments;
 pub mod error;
 pub mod meeting_types;

@@ -6,6 +6,8 @@ use std::collections::BTreeSet;
 
 use uuid::Uuid;
 
+use crate::{department::Department, time::TimeZone};
+
 /// The signed-in person, with the departments they lead and belong to (active memberships).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
@@ -79,6 +81,52 @@ impl Principal {
     }
 }
 
+/// One column of the staff calendar: a member, whose rules are read in the zone of the first
+/// department (by the order given) they appear in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalendarColumn {
+    pub user_id: Uuid,
+    pub zone: TimeZone,
+    /// Every active department they are an active member of.
+    pub department_ids: Vec<Uuid>,
+}
+
+impl Principal {
+    /// The columns the staff calendar shows this person: a System Manager every active member of
+    /// every active department, a leader the members of the departments they lead, and everyone
+    /// their own; narrowed to one department and/or one member when asked. Each member once, in
+    /// department then roster order.
+    pub fn calendar_columns(
+        &self,
+        departments: &[Department],
+        department: Option<Uuid>,
+        member: Option<Uuid>,
+    ) -> Vec<CalendarColumn> {
+        let mut columns: Vec<CalendarColumn> = Vec::new();
+        for d in departments.iter().filter(|d| d.is_active) {
+            for m in d.members.iter().filter(|m| m.is_active) {
+                match columns.iter_mut().find(|c| c.user_id == m.user_id) {
+                    Some(column) => column.department_ids.push(d.id),
+                    None => columns.push(CalendarColumn {
+                        user_id: m.user_id,
+                        zone: d.timezone,
+                        department_ids: vec![d.id],
+                    }),
+                }
+            }
+        }
+        columns.retain(|c| {
+            let visible = self.is_system_manager
+                || c.user_id == self.user_id
+                || c.department_ids.iter().any(|d| self.leads(*d));
+            visible
+                && department.is_none_or(|d| c.department_ids.contains(&d))
+                && member.is_none_or(|m| c.user_id == m)
+        });
+        columns
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,6 +142,72 @@ mod tests {
             leads: set(leads),
             member_of: set(member_of),
         }
+    }
+
+    fn department(id: u128, members: &[u128]) -> Department {
+        Department {
+            id: Uuid::from_u128(id),
+            name: format!("d{id}"),
+            slug: crate::Slug::parse(&format!("d{id}")).unwrap(),
+            description: None,
+            leader: None,
+            is_active: true,
+            timezone: TimeZone::default(),
+            algorithm: crate::department::AssignmentAlgorithm::RoundRobin,
+            notify_leader_on_booking: false,
+            notify_admin_on_booking: false,
+            max_bookings_per_day: None,
+            members: members
+                .iter()
+                .map(|m| crate::department::Member {
+                    user_id: Uuid::from_u128(*m),
+                    is_active: true,
+                    assignment_priority: 1,
+                    last_assigned_utc: None,
+                    total_assignments: 0,
+                })
+                .collect(),
+        }
+    }
+
+    fn column_users(columns: &[CalendarColumn]) -> Vec<u128> {
+        columns.iter().map(|c| c.user_id.as_u128()).collect()
+    }
+
+    #[test]
+    fn the_calendar_shows_each_person_the_columns_they_may_see() {
+        let departments = [department(10, &[1, 2]), department(11, &[2, 3])];
+        let admin = principal(9, true, &[], &[]);
+        let all = admin.calendar_columns(&departments, None, None);
+        assert_eq!(column_users(&all), [1, 2, 3]);
+        assert_eq!(
+            all[1].department_ids,
+            [Uuid::from_u128(10), Uuid::from_u128(11)],
+            "a member of two departments is one column"
+        );
+        let leader = principal(1, false, &[10], &[10]);
+        assert_eq!(
+            column_users(&leader.calendar_columns(&departments, None, None)),
+            [1, 2]
+        );
+        assert!(
+            leader
+                .calendar_columns(
+                    &departments,
+                    Some(Uuid::from_u128(11)),
+                    Some(Uuid::from_u128(3))
+                )
+                .is_empty()
+        );
+        let member = principal(3, false, &[], &[11]);
+        assert_eq!(
+            column_users(&member.calendar_columns(&departments, None, None)),
+            [3]
+        );
+        assert_eq!(
+            column_users(&admin.calendar_columns(&departments, Some(Uuid::from_u128(11)), None)),
+            [2, 3]
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use actix_web::{HttpResponse, ResponseError, http::StatusCode};
 use mm_api_types::error::{ErrorBody, ErrorDetail};
-use mm_domain::{FieldErrors, scheduling::Conflict};
+use mm_domain::{FieldErrors, scheduling::AttendeeConflict};
 use mm_store::StoreError;
 use serde_json::json;
 
@@ -27,7 +27,7 @@ pub enum ApiError {
     #[error("{0}")]
     InUse(String),
     #[error("{}", slot_phrase(.0))]
-    SlotUnavailable(Vec<Conflict>),
+    SlotUnavailable(Vec<AttendeeConflict>),
     /// The booking's state does not allow the action; the message names the state.
     #[error("{0}")]
     InvalidTransition(String),
@@ -39,8 +39,8 @@ pub enum ApiError {
     Internal(#[from] anyhow::Error),
 }
 
-fn slot_phrase(conflicts: &[Conflict]) -> String {
-    match conflicts.first() {
+fn slot_phrase(conflicts: &[AttendeeConflict]) -> String {
+    match conflicts.first().map(|c| &c.conflict) {
         None => "this time is no longer available; please choose another".to_owned(),
         Some(first) if conflicts.len() == 1 => format!("not available: {first}"),
         Some(first) => format!("not available: {first} (and {} more)", conflicts.len() - 1),
@@ -101,10 +101,7 @@ impl ApiError {
             Self::Validation(errors) => Some(fields(errors)),
             Self::Conflict { field, message } => Some(json!({ "fields": { field: message } })),
             Self::SlotUnavailable(conflicts) => Some(json!({
-                "conflicts": conflicts
-                    .iter()
-                    .map(|c| json!({ "kind": c.kind(), "message": c.to_string() }))
-                    .collect::<Vec<_>>()
+                "conflicts": crate::routes::wire::conflicts(conflicts)
             })),
             _ => None,
         }

@@ -64,6 +64,7 @@ pub struct AppState {
         (name = "meeting types", description = "What each department offers"),
         (name = "public", description = "The public booking pages: no authentication; the host is never revealed"),
         (name = "bookings", description = "Staff: bookings, their changes and histories"),
+        (name = "scheduling", description = "Common availability and the resource calendar"),
     )
 )]
 struct ApiDoc;

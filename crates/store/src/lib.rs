@@ -7,6 +7,7 @@
 
 mod availability;
 mod bookings;
+mod calendar;
 mod departments;
 pub mod entity;
 #[cfg(any(test, feature = "fixtures"))]
@@ -23,7 +24,7 @@ use std::{
     time::Duration,
 };
 
-use mm_domain::{booking::TransitionError, scheduling::Conflict};
+use mm_domain::{booking::TransitionError, scheduling::AttendeeConflict};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
     DbErr, SqlErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
@@ -31,8 +32,9 @@ use sea_orm::{
 
 pub use bookings::{
     Actor, BookingFilter, BookingKey, Change, Created, HostChoice, LinkHashes, Move, MovePolicy,
-    NewCustomerBooking, RequestGuard,
+    NewCustomerBooking, NewInternalMeeting, RequestGuard,
 };
+pub use calendar::{BusyBlock, CalendarBooking, CalendarData, ColumnData};
 pub use users::NewUser;
 
 /// One error type for the persistence layer; the server maps it to the contract's statuses.
@@ -48,7 +50,7 @@ pub enum StoreError {
     InUse(String),
     /// Nobody can take the meeting at that time; for a named member, the reasons why.
     #[error("the time is not available")]
-    SlotUnavailable(Vec<Conflict>),
+    SlotUnavailable(Vec<AttendeeConflict>),
     /// The booking's state does not allow the action.
     #[error(transparent)]
     Transition(#[from] TransitionError),

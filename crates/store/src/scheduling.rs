@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Days, Utc};
 use mm_domain::{
-    Interval, Minutes, Slug,
+    Interval, Minutes, Slug, TimeZone,
     availability_rule::{AvailabilityRule, RuleLimits},
     booking::{BookingStatus, BookingType},
     department::Department,
@@ -110,14 +110,49 @@ pub(crate) async fn load_schedule(
     window: Interval,
     exclude: Option<Uuid>,
 ) -> Result<Schedule> {
-    let zone = department.timezone;
-    let span = Schedule::data_window(zone, window);
     let roster: Vec<Uuid> = department
         .members
         .iter()
         .filter(|m| m.is_active)
         .map(|m| m.user_id)
         .collect();
+    load_calendars(
+        db,
+        department.timezone,
+        &roster,
+        Some(department),
+        window,
+        exclude,
+    )
+    .await
+}
+
+/// The schedule of an internal meeting's people, whoever's department they are in, read in
+/// `zone` (the meeting type's department's). No department limit applies: internal meetings
+/// are not customer bookings.
+#[tracing::instrument(skip_all, fields(people = people.len()))]
+pub(crate) async fn load_attendee_schedule(
+    db: &impl ConnectionTrait,
+    zone: TimeZone,
+    people: &[Uuid],
+    window: Interval,
+    exclude: Option<Uuid>,
+) -> Result<Schedule> {
+    load_calendars(db, zone, people, None, window, exclude).await
+}
+
+/// The calendars of the active accounts among `people`, in their order, read in `zone`;
+/// `department` adds its daily limit and the starts that count toward it.
+async fn load_calendars(
+    db: &impl ConnectionTrait,
+    zone: TimeZone,
+    people: &[Uuid],
+    department: Option<&Department>,
+    window: Interval,
+    exclude: Option<Uuid>,
+) -> Result<Schedule> {
+    let span = Schedule::data_window(zone, window);
+    let roster = people.to_vec();
 
     let active: BTreeSet<Uuid> = users::Entity::find()
         .select_only()
@@ -129,10 +164,12 @@ pub(crate) async fn load_schedule(
         .await?
         .into_iter()
         .collect();
-    let members: Vec<Uuid> = roster
-        .into_iter()
-        .filter(|id| active.contains(id))
-        .collect();
+    let mut members: Vec<Uuid> = Vec::with_capacity(roster.len());
+    for id in roster {
+        if active.contains(&id) && !members.contains(&id) {
+            members.push(id);
+        }
+    }
 
     let mut weeks: BTreeMap<Uuid, WorkingWeek> = BTreeMap::new();
     for settings in user_settings::Entity::find()
@@ -193,7 +230,7 @@ pub(crate) async fn load_schedule(
         .filter(
             Condition::any()
                 .add(bookings::Column::AssignedTo.is_in(members.clone()))
-                .add(bookings::Column::DepartmentId.eq(department.id))
+                .add_option(department.map(|d| bookings::Column::DepartmentId.eq(d.id)))
                 .add(bookings::Column::Id.in_subquery(participations)),
         )
         .into_model()
@@ -265,7 +302,7 @@ pub(crate) async fn load_schedule(
     let mut department_starts = Vec::new();
     for b in &booking_rows {
         let status: BookingStatus = b.status.parse().map_err(corrupt)?;
-        if b.department_id == department.id {
+        if department.is_some_and(|d| d.id == b.department_id) {
             department_starts.push(b.start_utc);
         }
         let span = Interval::new(b.start_utc, b.end_utc).map_err(corrupt)?;
@@ -324,7 +361,7 @@ pub(crate) async fn load_schedule(
         .collect();
     Ok(Schedule::new(
         zone,
-        department.max_bookings_per_day,
+        department.and_then(|d| d.max_bookings_per_day),
         department_starts,
         calendars,
     ))
@@ -460,7 +497,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_schedule_holds_bookings_with_their_buffers_participations_and_busy_events() {
+    async fn a_schedule_and_the_calendar_hold_bookings_participations_and_busy_events() {
         for store in stores().await {
             schedule_holds_everything_in_the_calendar(&store).await;
         }
@@ -582,6 +619,31 @@ mod tests {
             Vec::<Uuid>::new()
         );
         assert_eq!(table.free_members_at(monday(9, 0), now), [a, b]);
+
+        // The staff calendar shows B's busy (not free) event, the meeting B attends, and B's
+        // working day.
+        let column = mm_domain::access::CalendarColumn {
+            user_id: b,
+            zone: cph(),
+            department_ids: vec![department.id],
+        };
+        let calendar = store.calendar(&[column], window).await.unwrap();
+        let busy: Vec<_> = calendar
+            .busy
+            .iter()
+            .map(|e| (e.span, e.source.as_str()))
+            .collect();
+        assert_eq!(busy, [(span((10, 0), (11, 0)), "ical")]);
+        let attended: Vec<_> = calendar
+            .bookings
+            .iter()
+            .map(|b| (b.span, b.participants.clone()))
+            .collect();
+        assert_eq!(attended, [(span((15, 0), (16, 0)), vec![b])]);
+        assert_eq!(
+            calendar.columns[0].working.first().map(|w| w.start()),
+            Some(monday(9, 0))
+        );
 
         // A disconnected calendar no longer blocks anything.
         calendar_integrations::Entity::update_many()

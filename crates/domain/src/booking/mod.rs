@@ -2,11 +2,13 @@
 //! assigned), its reference, the transitions between its states, and the customer's details.
 
 mod customer;
+mod internal;
 mod lifecycle;
 mod record;
 mod reference;
 
 pub use customer::{Answer, Answers, Customer, CustomerDraft, parse_answers};
+pub use internal::{Attendees, AttendeesError, internal_use};
 pub use lifecycle::{Action, Lifecycle, TransitionError, self_service_open};
 pub use record::{AssignmentEntry, Booking, CustomerRecord, HistoryEntry, Participant};
 pub use reference::{BookingReference, InvalidReference};

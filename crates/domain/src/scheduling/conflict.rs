@@ -11,6 +11,8 @@ pub enum Conflict {
     InThePast,
     #[error("not an active member of the booking's department")]
     NotAMember,
+    #[error("the person's account is not active")]
+    InactiveAccount,
     #[error("less notice than the member's minimum: the earliest start is {earliest}")]
     TooSoon { earliest: DateTime<Utc> },
     #[error("beyond the member's booking window, which ends on {last_date}")]
@@ -40,6 +42,7 @@ impl Conflict {
         match self {
             Self::InThePast => "in_the_past",
             Self::NotAMember => "not_a_member",
+            Self::InactiveAccount => "inactive_account",
             Self::TooSoon { .. } => "min_notice",
             Self::BeyondBookingWindow { .. } => "booking_window",
             Self::DayOff => "day_off",

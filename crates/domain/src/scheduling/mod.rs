@@ -16,4 +16,4 @@ mod tests;
 
 pub use conflict::Conflict;
 pub use member::{BusyStatus, Commitment, EventTime, ExternalEvent, MemberCalendar};
-pub use schedule::{MeetingSpec, Schedule, Slot, SlotTable};
+pub use schedule::{AttendeeConflict, MeetingSpec, Schedule, Slot, SlotTable};

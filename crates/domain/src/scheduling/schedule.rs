@@ -10,6 +10,13 @@ use super::{
 };
 use crate::{interval::Interval, meeting_type::MeetingType, time::Minutes, time::TimeZone};
 
+/// One reason one person cannot attend a meeting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttendeeConflict {
+    pub user_id: Uuid,
+    pub conflict: Conflict,
+}
+
 /// The shape of the meeting being scheduled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MeetingSpec {
@@ -156,6 +163,109 @@ impl Schedule {
             found.insert(0, Conflict::InThePast);
         }
         found
+    }
+
+    /// Why the schedule's people cannot all attend a `spec` meeting that staff place at `start`,
+    /// each reason with the person it concerns; empty when everyone is free. This is the check for
+    /// internal meetings, whose schedule holds their host and participants.
+    pub fn attendee_conflicts(
+        &self,
+        spec: &MeetingSpec,
+        start: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Vec<AttendeeConflict> {
+        self.members
+            .iter()
+            .flat_map(|member| {
+                self.staff_conflicts(member, spec, start, now)
+                    .into_iter()
+                    .map(|conflict| AttendeeConflict {
+                        user_id: member.user_id(),
+                        conflict,
+                    })
+            })
+            .collect()
+    }
+
+    /// The starts within `window` at which every person of the schedule can attend a `spec`
+    /// meeting placed by staff: [`Schedule::attendee_conflicts`] is empty for each. Candidates lie
+    /// every `step` minutes of the zone's clock from midnight, so that people whose hours begin
+    /// at different times still share a grid.
+    pub fn common_starts(
+        &self,
+        spec: &MeetingSpec,
+        window: Interval,
+        step: Minutes,
+        now: DateTime<Utc>,
+    ) -> Vec<Interval> {
+        let mut found = Vec::new();
+        if window.is_empty() || self.members.is_empty() || step.get() == 0 {
+            return found;
+        }
+        let first = self.zone.date_of(window.start());
+        let last = self.zone.date_of(window.end() - Duration::nanoseconds(1));
+        for date in first.iter_days().take_while(|d| *d <= last) {
+            let day = LocalDay::new(self.zone, date);
+            let everyone_works = self
+                .members
+                .iter()
+                .all(|m| matches!(m.plan(date), DayPlan::Working { .. }));
+            if !everyone_works {
+                continue;
+            }
+            for minute in (0..24 * 60).step_by(step.get() as usize) {
+                let Some(start) = day.instant(minute) else {
+                    continue;
+                };
+                let free = window.contains_instant(start)
+                    && self
+                        .members
+                        .iter()
+                        .all(|member| self.staff_conflicts(member, spec, start, now).is_empty());
+                if free {
+                    found.push(Interval::starting_at(start, spec.duration));
+                }
+            }
+        }
+        found
+    }
+
+    /// When `member` works within `window`: each day's hours (an override's on its date) with
+    /// the breaks cut out, in order. The staff calendar shades these.
+    pub fn working_periods(&self, member: &MemberCalendar, window: Interval) -> Vec<Interval> {
+        let mut periods = Vec::new();
+        if window.is_empty() {
+            return periods;
+        }
+        let first = self.zone.date_of(window.start());
+        let last = self.zone.date_of(window.end() - Duration::nanoseconds(1));
+        for date in first.iter_days().take_while(|d| *d <= last) {
+            let DayPlan::Working { hours, breaks } = member.plan(date) else {
+                continue;
+            };
+            let day = LocalDay::new(self.zone, date);
+            let period = day.period(hours.start(), hours.end());
+            let mut gaps: Vec<Interval> = breaks
+                .iter()
+                .map(|b| day.period(b.start(), b.end()))
+                .collect();
+            gaps.sort_unstable_by_key(|g| g.start());
+            let mut from = period.start();
+            for gap in gaps.iter().chain(std::iter::once(&Interval::from_bounds(
+                period.end(),
+                period.end(),
+            ))) {
+                let piece = Interval::from_bounds(
+                    from.max(window.start()),
+                    gap.start().min(period.end()).min(window.end()),
+                );
+                if !piece.is_empty() {
+                    periods.push(piece);
+                }
+                from = from.max(gap.end());
+            }
+        }
+        periods
     }
 
     /// Every reason `member` cannot take a `spec` meeting starting at `start` (empty: free).

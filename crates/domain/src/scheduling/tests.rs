@@ -957,4 +957,159 @@ mod conflicts {
     }
 }
 
+mod common_availability {
+    use super::*;
+
+    /// The common starts within the local day `day`, as "HH:MM" in the schedule's zone.
+    fn common(s: &Schedule, duration: u32, day: &str, now: DateTime<Utc>) -> Vec<String> {
+        s.common_starts(&spec(duration), s.zone().day(date(day)), minutes(30), now)
+            .iter()
+            .map(|span| s.zone().local(span.start()).format("%H:%M").to_string())
+            .collect()
+    }
+
+    #[test]
+    fn only_the_hours_everyone_works_are_common() {
+        let cph = zone(CPH);
+        let s = schedule(
+            cph,
+            &[
+                Member::working(every_day("09:00", "13:00")),
+                Member::working(every_day("11:15", "17:00")),
+            ],
+        );
+        assert_eq!(
+            common(&s, 60, "2026-06-15", long_ago()),
+            hhmm(&["11:30", "12:00"]),
+            "the grid is the clock's, not either person's"
+        );
+    }
+
+    #[test]
+    fn one_persons_booking_or_busy_time_removes_the_start_for_all() {
+        let cph = zone(CPH);
+        let mut busy = Member::working(every_day("09:00", "12:00"));
+        busy.events.push(ExternalEvent {
+            time: EventTime::Timed(
+                Interval::new(at(cph, "2026-06-15 11:00"), at(cph, "2026-06-15 12:00")).unwrap(),
+            ),
+            status: BusyStatus::Busy,
+        });
+        let booked = Member::working(every_day("09:00", "12:00")).booked(
+            cph,
+            "2026-06-15 09:00",
+            60,
+            BookingStatus::Confirmed,
+        );
+        let s = schedule(cph, &[busy, booked]);
+        assert_eq!(common(&s, 60, "2026-06-15", long_ago()), hhmm(&["10:00"]));
+        let conflicts = s.attendee_conflicts(&spec(60), at(cph, "2026-06-15 09:00"), long_ago());
+        assert_eq!(conflicts.len(), 1);
+        assert_eq!(
+            conflicts[0].user_id,
+            Uuid::from_u128(2),
+            "the second person"
+        );
+        assert_eq!(conflicts[0].conflict.kind(), "booking");
+    }
+
+    #[test]
+    fn a_day_off_of_anyone_leaves_no_common_time() {
+        let cph = zone(CPH);
+        let mut away = Member::working(every_day("09:00", "17:00"));
+        away.overrides.push(DateOverride {
+            date: date("2026-06-15"),
+            hours: OverrideHours::DayOff,
+            reason: None,
+        });
+        let s = schedule(cph, &[Member::working(every_day("09:00", "17:00")), away]);
+        assert!(common(&s, 30, "2026-06-15", long_ago()).is_empty());
+        assert_eq!(common(&s, 30, "2026-06-16", long_ago()).len(), 16);
+    }
+
+    #[test]
+    fn common_time_ignores_notice_but_not_the_past() {
+        let cph = zone(CPH);
+        let mut m = Member::working(every_day("09:00", "12:00"));
+        m.limits.min_notice_hours = 48;
+        let s = schedule(cph, &[m]);
+        assert_eq!(
+            common(&s, 60, "2026-06-15", at(cph, "2026-06-15 09:40")),
+            hhmm(&["10:00", "10:30", "11:00"])
+        );
+    }
+
+    #[test]
+    fn on_the_spring_forward_day_the_missing_hour_is_skipped() {
+        let cph = zone(CPH);
+        let s = schedule(cph, &[Member::working(every_day("00:00", "06:00"))]);
+        let starts = common(&s, 60, "2026-03-29", long_ago());
+        assert!(!starts.iter().any(|t| t.starts_with("02:")), "{starts:?}");
+        assert_eq!(starts.first().map(String::as_str), Some("00:00"));
+        assert_eq!(starts.last().map(String::as_str), Some("05:00"));
+    }
+}
+
+mod working_periods {
+    use super::*;
+
+    fn periods(s: &Schedule, from: &str, to: &str) -> Vec<String> {
+        let z = s.zone();
+        let window = Interval::new(at(z, from), at(z, to)).unwrap();
+        s.working_periods(&s.members()[0], window)
+            .iter()
+            .map(|p| {
+                format!(
+                    "{}-{}",
+                    z.local(p.start()).format("%a %H:%M"),
+                    z.local(p.end()).format("%H:%M")
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn working_periods_are_the_hours_without_breaks_and_days_off() {
+        let cph = zone(CPH);
+        let mut m = Member::working(week(
+            &WEEKDAYS_ONLY,
+            "09:00",
+            "17:00",
+            &[("12:00", "12:30")],
+        ));
+        m.overrides.push(DateOverride {
+            date: date("2026-06-16"),
+            hours: OverrideHours::DayOff,
+            reason: None,
+        });
+        m.overrides.push(DateOverride {
+            date: date("2026-06-17"),
+            hours: OverrideHours::Custom(
+                TimeRange::new(
+                    TimeOfDay::parse("10:00").unwrap(),
+                    TimeOfDay::parse("14:00").unwrap(),
+                )
+                .unwrap(),
+            ),
+            reason: None,
+        });
+        let s = schedule(cph, &[m]);
+        assert_eq!(
+            periods(&s, "2026-06-15 00:00", "2026-06-18 00:00"),
+            ["Mon 09:00-12:00", "Mon 12:30-17:00", "Wed 10:00-14:00"]
+        );
+    }
+
+    #[test]
+    fn working_periods_are_clipped_to_the_window() {
+        let cph = zone(CPH);
+        let s = schedule(cph, &[Member::working(every_day("09:00", "17:00"))]);
+        assert_eq!(
+            periods(&s, "2026-06-15 10:30", "2026-06-15 11:00"),
+            ["Mon 10:30-11:00"]
+        );
+        assert!(periods(&s, "2026-06-15 17:00", "2026-06-15 20:00").is_empty());
+    }
+}
+
 mod properties;

@@ -7,18 +7,21 @@ use chrono::{DateTime, Duration, Utc};
 use mm_api_types::{
     bookings::{
         Booking as WireBooking, BookingListQuery, BulkCancelRequest, BulkCancelResult, BulkFailure,
-        CancelRequest, CheckMoveRequest, CheckMoveResult, ReassignRequest, RejectRequest,
-        RescheduleRequest, StaffBookingRequest,
+        CancelRequest, CheckMoveRequest, CheckMoveResult, InternalMeetingRequest, ReassignRequest,
+        RejectRequest, RescheduleRequest, StaffBookingRequest,
     },
     error::ErrorBody,
 };
 use mm_domain::{
     FieldErrors, Principal,
-    booking::{ActorRole, Booking, BookingSource, Customer, CustomerDraft, parse_answers},
+    booking::{
+        ActorRole, Attendees, Booking, BookingSource, Customer, CustomerDraft, internal_use,
+        parse_answers,
+    },
 };
 use mm_store::{
     Actor, BookingFilter, BookingKey, Change, Created, HostChoice, Move, MovePolicy,
-    NewCustomerBooking, RequestGuard,
+    NewCustomerBooking, NewInternalMeeting, RequestGuard,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -38,6 +41,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(export_csv)
         .service(bulk_cancel)
         .service(create_booking)
+        .service(create_internal_meeting)
         .service(get_booking)
         .service(cancel)
         .service(approve)
@@ -492,6 +496,113 @@ async fn create_booking(
     {
         Created::New(b) | Created::Replayed(b) => b,
     };
+    Ok(HttpResponse::Created().json(wire::booking(&booking)))
+}
+
+#[utoipa::path(
+    tag = "bookings",
+    request_body = InternalMeetingRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "The confirmed meeting; every participant is invited", body = WireBooking),
+        (status = 400, description = "A malformed field, a public-only meeting type, a duplicate or unknown participant", body = ErrorBody),
+        (status = 403, description = "Only System Managers and leaders of the meeting type's department", body = ErrorBody),
+        (status = 409, description = "`slot_unavailable`: each person's conflicts, with their `user_id`", body = ErrorBody)
+    )
+)]
+#[post("/bookings/internal")]
+async fn create_internal_meeting(
+    state: web::Data<AppState>,
+    Staff(principal): Staff,
+    body: web::Json<InternalMeetingRequest>,
+) -> ApiResult<HttpResponse> {
+    let now = Utc::now();
+    let mut errors = FieldErrors::new();
+    let meeting_type_id = errors.check(
+        "meeting_type_id",
+        Uuid::parse_str(body.meeting_type_id.trim()).map_err(|_| "must be a meeting type id"),
+    );
+    let host = errors.check(
+        "host",
+        Uuid::parse_str(body.host.trim()).map_err(|_| "must be a user id"),
+    );
+    let participants: Vec<Uuid> = body
+        .participants
+        .iter()
+        .filter_map(|raw| {
+            errors.check(
+                "participants",
+                Uuid::parse_str(raw.trim()).map_err(|_| "must be user ids"),
+            )
+        })
+        .collect();
+    let start = errors.check("start_utc", wire::parse_instant(&body.start_utc));
+    let agenda = optional_text(body.meeting_agenda.as_deref(), "meeting_agenda", 10_000)?;
+    let location = optional_text(body.physical_location.as_deref(), "physical_location", 500)?;
+    let meeting_type = match meeting_type_id {
+        Some(id) => match state.store.meeting_type(id).await {
+            Ok(t) => Some(t),
+            Err(mm_store::StoreError::NotFound(_)) => {
+                errors.add("meeting_type_id", "no such meeting type");
+                None
+            }
+            Err(other) => return Err(other.into()),
+        },
+        None => None,
+    };
+    if let Some(t) = &meeting_type {
+        if !principal.can_manage_department(t.department_id) {
+            return Err(ApiError::Forbidden(
+                "only a System Manager or a leader of the meeting type's department may create internal meetings",
+            ));
+        }
+        if let Err(why) = internal_use(t) {
+            errors.add("meeting_type_id", why);
+        }
+    }
+    let attendees = host.and_then(|host| {
+        Attendees::new(host, &participants)
+            .map_err(|e| errors.add("participants", e.to_string()))
+            .ok()
+    });
+    if let Some(attendees) = &attendees {
+        let everyone = attendees.everyone();
+        let found = state.store.users(&everyone).await?;
+        for id in everyone {
+            let field = if id == attendees.host() {
+                "host"
+            } else {
+                "participants"
+            };
+            match found.iter().find(|u| u.id == id) {
+                None => errors.add(field, format!("no user has the id {id}")),
+                Some(u) if !u.is_active => {
+                    errors.add(field, format!("{}'s account is not active", u.full_name));
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    let (Some(meeting_type), Some(attendees), Some(start), true) =
+        (meeting_type, attendees, start, errors.is_empty())
+    else {
+        return Err(errors.into());
+    };
+    let department_id = meeting_type.department_id;
+    let new = NewInternalMeeting {
+        id: Uuid::new_v4(),
+        meeting_type,
+        attendees,
+        start,
+        agenda,
+        physical_location: location,
+        actor: actor(&principal, department_id),
+    };
+    let render = notices::renderer(&state, now);
+    let booking = state
+        .store
+        .create_internal_meeting(new, now, &render)
+        .await?;
     Ok(HttpResponse::Created().json(wire::booking(&booking)))
 }
 

@@ -3,13 +3,14 @@
 mod auth;
 mod availability;
 mod bookings;
+mod calendar;
 mod departments;
 mod meeting_types;
 mod public;
 mod public_bookings;
 mod system;
 mod users;
-mod wire;
+pub(crate) mod wire;
 
 use actix_web::web;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
@@ -28,6 +29,7 @@ pub fn api(cfg: &mut ServiceConfig) {
             .configure(public::routes)
             .configure(public_bookings::routes)
             .configure(bookings::routes)
+            .configure(calendar::routes)
             .default_service(web::to(system::api_not_found)),
     );
 }

@@ -1,7 +1,7 @@
 //! The public booking pages' reads: no authentication, and never the host's identity.
 
 use actix_web::{get, web};
-use chrono::{DateTime, Datelike, Months, NaiveDate, SecondsFormat, Utc};
+use chrono::{Datelike, Months, NaiveDate, Utc};
 use mm_api_types::{
     error::ErrorBody,
     public::{
@@ -31,13 +31,6 @@ const SEARCH_MONTHS: u32 = 12;
 /// A slug from the path; one that cannot be a slug names nothing.
 fn slug(raw: &str, what: &'static str) -> ApiResult<Slug> {
     Slug::parse(raw).map_err(|_| ApiError::NotFound(what))
-}
-
-/// A `YYYY-MM-DD` date (or, with `-01` appended, a `YYYY-MM` month) in a sane range.
-fn parse_date(raw: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-        .ok()
-        .filter(|d| raw.len() == 10 && (1900..=2200).contains(&d.year()))
 }
 
 /// The query's date-like field and optional zone, with every failing field named.
@@ -83,11 +76,6 @@ fn month_window(zone: TimeZone, first: NaiveDate) -> ApiResult<Interval> {
         .ok_or_else(|| ApiError::field("month", "is out of range"))?;
     Interval::new(zone.start_of_day(first), zone.start_of_day(next))
         .map_err(|_| ApiError::field("month", "is out of range"))
-}
-
-fn local(zone: TimeZone, instant: DateTime<Utc>) -> String {
-    zone.local(instant)
-        .to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 
 #[utoipa::path(
@@ -158,7 +146,7 @@ async fn available_dates(
 ) -> ApiResult<web::Json<AvailableDates>> {
     let (first, zone) = parse_query(
         "month",
-        parse_date(&format!("{}-01", query.month)),
+        wire::parse_date(&format!("{}-01", query.month)),
         "must be a month YYYY-MM",
         query.timezone.as_deref(),
     )?;
@@ -225,7 +213,7 @@ async fn day_slots(
 ) -> ApiResult<web::Json<DaySlots>> {
     let (date, zone) = parse_query(
         "date",
-        parse_date(&query.date),
+        wire::parse_date(&query.date),
         "must be a date YYYY-MM-DD",
         query.timezone.as_deref(),
     )?;
@@ -242,8 +230,8 @@ async fn day_slots(
         .map(|(span, free)| PublicSlot {
             start_utc: wire::utc(span.start()),
             end_utc: wire::utc(span.end()),
-            start_local: local(zone, span.start()),
-            end_local: local(zone, span.end()),
+            start_local: wire::local(zone, span.start()),
+            end_local: wire::local(zone, span.end()),
             available_members: u32::try_from(free).unwrap_or(u32::MAX),
         })
         .collect();

@@ -192,6 +192,20 @@ pub fn question(q: &mm_domain::meeting_type::CustomQuestion) -> api::meeting_typ
 }
 
 /// An instant from the wire (`2027-03-29T07:00:00Z`; any RFC 3339 offset is accepted).
+/// A `YYYY-MM-DD` date (or, with `-01` appended, a `YYYY-MM` month) in a sane range.
+pub fn parse_date(raw: &str) -> Option<chrono::NaiveDate> {
+    use chrono::Datelike as _;
+    chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .ok()
+        .filter(|d| raw.len() == 10 && (1900..=2200).contains(&d.year()))
+}
+
+/// An instant as wall-clock time of `zone` with its offset.
+pub fn local(zone: mm_domain::TimeZone, instant: DateTime<Utc>) -> String {
+    zone.local(instant)
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
 pub fn parse_instant(raw: &str) -> Result<DateTime<Utc>, &'static str> {
     DateTime::parse_from_rfc3339(raw.trim())
         .map(|t| t.with_timezone(&Utc))
@@ -307,12 +321,15 @@ pub fn booking(b: &mm_domain::booking::Booking) -> api::bookings::Booking {
     }
 }
 
-pub fn conflicts(found: &[mm_domain::scheduling::Conflict]) -> Vec<api::bookings::ConflictItem> {
+pub fn conflicts(
+    found: &[mm_domain::scheduling::AttendeeConflict],
+) -> Vec<api::bookings::ConflictItem> {
     found
         .iter()
         .map(|c| api::bookings::ConflictItem {
-            kind: c.kind().to_owned(),
-            message: c.to_string(),
+            kind: c.conflict.kind().to_owned(),
+            message: c.conflict.to_string(),
+            user_id: c.user_id.to_string(),
         })
         .collect()
 }

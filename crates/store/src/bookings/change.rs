@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use mm_domain::{
     Interval,
     booking::{
-        Action, ActorRole, AssignmentMethod, AssignmentType, Booking, HistoryAction, HistoryEntry,
+        Action, ActorRole, AssignmentMethod, AssignmentType, Booking, BookingType, HistoryAction,
+        HistoryEntry,
     },
     notification::Notice,
     scheduling::MeetingSpec,
@@ -19,15 +20,15 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{
-    Actor, BookingKey, Change, LinkHashes, Move, MovePolicy, Render, create, lock_people, notify,
-    read, record,
+    Actor, BookingKey, Change, LinkHashes, Move, MovePolicy, Render, create, internal, lock_people,
+    notify, read, record,
 };
 use crate::{
     Result, Store, StoreError,
     departments::load_department,
     entity::{booking_assignment_history, bookings},
     meeting_types::load_meeting_type,
-    scheduling::load_schedule,
+    scheduling::{load_attendee_schedule, load_schedule},
     users::load_users,
 };
 
@@ -140,13 +141,22 @@ impl Store {
     ) -> Result<Booking> {
         let txn = self.begin().await?;
         let row = locked_row(&txn, key, now).await?;
+        let before = read::assemble(&txn, row.clone()).await?;
+        let internal = before.booking_type == BookingType::Internal;
         let roster = load_department(&txn, row.department_id).await?;
-        let mut people: Vec<Uuid> = roster.members.iter().map(|m| m.user_id).collect();
+        let mut people: Vec<Uuid> = if internal {
+            before
+                .participants
+                .iter()
+                .filter_map(|p| p.user_id)
+                .collect()
+        } else {
+            roster.members.iter().map(|m| m.user_id).collect()
+        };
         people.push(row.assigned_to);
         people.extend(to.host);
         lock_people(&txn, &people).await?;
         let department = load_department(&txn, row.department_id).await?;
-        let before = read::assemble(&txn, row.clone()).await?;
         let action = if to.host.is_some_and(|h| h != before.assigned_to)
             && to.start == before.span.start()
         {
@@ -159,6 +169,20 @@ impl Store {
         let spec = booking_spec(&txn, &before).await?;
         let span = Interval::starting_at(to.start, spec.duration);
         let (host, method) = match to.policy {
+            MovePolicy::Staff if internal => {
+                let host = to.host.unwrap_or(before.assigned_to);
+                let everyone = attendees(&before, host);
+                let schedule = load_attendee_schedule(
+                    &txn,
+                    department.timezone,
+                    &everyone,
+                    span,
+                    Some(before.id),
+                )
+                .await?;
+                internal::check_all_free(&schedule, &everyone, &spec, to.start, now)?;
+                (host, before.assignment_method)
+            }
             MovePolicy::Staff => {
                 let host = to.host.unwrap_or(before.assigned_to);
                 let schedule = load_schedule(&txn, &department, span, Some(before.id)).await?;
@@ -266,7 +290,9 @@ impl Store {
                 },
             )
             .await?;
-            create::count_assignment(&txn, department.id, host, now).await?;
+            if !internal {
+                create::count_assignment(&txn, department.id, host, now).await?;
+            }
         }
 
         let booking = read::load_booking(&txn, before.id).await?;
@@ -303,19 +329,44 @@ impl Store {
         host: Uuid,
         start: DateTime<Utc>,
         now: DateTime<Utc>,
-    ) -> Result<Vec<mm_domain::scheduling::Conflict>> {
+    ) -> Result<Vec<mm_domain::scheduling::AttendeeConflict>> {
         let booking = read::load_booking(&self.db, booking_id).await?;
         booking.lifecycle().apply(Action::Reschedule, now)?;
         let department = load_department(&self.db, booking.department_id).await?;
         let spec = booking_spec(&self.db, &booking).await?;
         let span = Interval::starting_at(start, spec.duration);
-        let schedule = load_schedule(&self.db, &department, span, Some(booking.id)).await?;
-        match create::check_member_free(&schedule, host, &spec, start, now) {
+        let verdict = if booking.booking_type == BookingType::Internal {
+            let everyone = attendees(&booking, host);
+            let schedule = load_attendee_schedule(
+                &self.db,
+                department.timezone,
+                &everyone,
+                span,
+                Some(booking.id),
+            )
+            .await?;
+            internal::check_all_free(&schedule, &everyone, &spec, start, now)
+        } else {
+            let schedule = load_schedule(&self.db, &department, span, Some(booking.id)).await?;
+            create::check_member_free(&schedule, host, &spec, start, now)
+        };
+        match verdict {
             Ok(()) => Ok(Vec::new()),
             Err(StoreError::SlotUnavailable(conflicts)) => Ok(conflicts),
             Err(other) => Err(other),
         }
     }
+}
+
+/// The people of an internal meeting with `host` as its host: they all must be free.
+fn attendees(booking: &Booking, host: Uuid) -> Vec<Uuid> {
+    let mut everyone = vec![host];
+    for id in booking.participants.iter().filter_map(|p| p.user_id) {
+        if !everyone.contains(&id) {
+            everyone.push(id);
+        }
+    }
+    everyone
 }
 
 /// How a booking occupies time when moved: its meeting type's buffers and grid, and its own

@@ -13,7 +13,7 @@ use mm_domain::{
     department::Department,
     meeting_type::{LocationType, MeetingType},
     notification::Notice,
-    scheduling::{Conflict, MeetingSpec, Schedule},
+    scheduling::{AttendeeConflict, Conflict, MeetingSpec, Schedule},
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -273,14 +273,22 @@ pub(super) fn check_member_free(
     start: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let calendar = schedule
-        .member(member)
-        .ok_or(StoreError::SlotUnavailable(vec![Conflict::NotAMember]))?;
+    let of_member = |conflict| AttendeeConflict {
+        user_id: member,
+        conflict,
+    };
+    let Some(calendar) = schedule.member(member) else {
+        return Err(StoreError::SlotUnavailable(vec![of_member(
+            Conflict::NotAMember,
+        )]));
+    };
     let conflicts = schedule.staff_conflicts(calendar, spec, start, now);
     if conflicts.is_empty() {
         Ok(())
     } else {
-        Err(StoreError::SlotUnavailable(conflicts))
+        Err(StoreError::SlotUnavailable(
+            conflicts.into_iter().map(of_member).collect(),
+        ))
     }
 }
 
@@ -356,7 +364,7 @@ pub(super) async fn count_assignment(
 }
 
 /// A reference no booking has yet; a clash is rare (one in 10¹² per booking) but checked.
-async fn fresh_reference(db: &impl ConnectionTrait) -> Result<BookingReference> {
+pub(super) async fn fresh_reference(db: &impl ConnectionTrait) -> Result<BookingReference> {
     for _ in 0..8 {
         let reference = BookingReference::from_random(rand::random());
         let taken = bookings::Entity::find()

@@ -10,7 +10,10 @@
 
 mod change;
 mod create;
+mod internal;
 mod read;
+
+pub use internal::NewInternalMeeting;
 
 pub use read::BookingFilter;
 
