@@ -1,5 +1,7 @@
 //! Reading bookings back as domain values, with participants and both histories.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use mm_domain::{
     Email, Interval, Phone, TimeZone,
@@ -76,46 +78,65 @@ pub(super) async fn load_booking(db: &impl ConnectionTrait, id: Uuid) -> Result<
 
 /// A booking row with its children, as a domain value.
 pub(super) async fn assemble(db: &impl ConnectionTrait, row: bookings::Model) -> Result<Booking> {
-    let participants = booking_participants::Entity::find()
-        .filter(booking_participants::Column::BookingId.eq(row.id))
+    assemble_all(db, vec![row])
+        .await?
+        .pop()
+        .ok_or(StoreError::NotFound("booking"))
+}
+
+/// Bookings with their children, read in three queries whatever their number.
+async fn assemble_all(
+    db: &impl ConnectionTrait,
+    rows: Vec<bookings::Model>,
+) -> Result<Vec<Booking>> {
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let mut participants: BTreeMap<Uuid, Vec<Participant>> = BTreeMap::new();
+    for p in booking_participants::Entity::find()
+        .filter(booking_participants::Column::BookingId.is_in(ids.clone()))
         .order_by_asc(booking_participants::Column::Name)
         .all(db)
         .await?
-        .into_iter()
-        .map(|p| {
-            Ok(Participant {
+    {
+        participants
+            .entry(p.booking_id)
+            .or_default()
+            .push(Participant {
                 user_id: p.user_id,
                 name: p.name,
                 email: Email::parse(&p.email).map_err(corrupt)?,
                 attendance: p.attendance_status.parse().map_err(corrupt)?,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let assignment_history = booking_assignment_history::Entity::find()
-        .filter(booking_assignment_history::Column::BookingId.eq(row.id))
+            });
+    }
+    let mut assignments: BTreeMap<Uuid, Vec<AssignmentEntry>> = BTreeMap::new();
+    for a in booking_assignment_history::Entity::find()
+        .filter(booking_assignment_history::Column::BookingId.is_in(ids.clone()))
         .order_by_asc(booking_assignment_history::Column::AssignedUtc)
         .all(db)
         .await?
-        .into_iter()
-        .map(|a| {
-            Ok(AssignmentEntry {
+    {
+        assignments
+            .entry(a.booking_id)
+            .or_default()
+            .push(AssignmentEntry {
                 assigned_to: a.assigned_to,
                 assigned_utc: a.assigned_utc,
                 assigned_by: a.assigned_by,
                 assignment_type: a.assignment_type.parse().map_err(corrupt)?,
                 is_current: a.is_current,
                 notes: a.notes,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let history = booking_history::Entity::find()
-        .filter(booking_history::Column::BookingId.eq(row.id))
+            });
+    }
+    let mut histories: BTreeMap<Uuid, Vec<HistoryEntry>> = BTreeMap::new();
+    for h in booking_history::Entity::find()
+        .filter(booking_history::Column::BookingId.is_in(ids))
         .order_by_asc(booking_history::Column::ActionUtc)
         .all(db)
         .await?
-        .into_iter()
-        .map(|h| {
-            Ok(HistoryEntry {
+    {
+        histories
+            .entry(h.booking_id)
+            .or_default()
+            .push(HistoryEntry {
                 action: h.action.parse().map_err(corrupt)?,
                 action_by: h.action_by,
                 action_by_role: h.action_by_role.parse().map_err(corrupt)?,
@@ -123,10 +144,19 @@ pub(super) async fn assemble(db: &impl ConnectionTrait, row: bookings::Model) ->
                 old_value: h.old_value,
                 new_value: h.new_value,
                 notes: h.notes,
-            })
+            });
+    }
+    rows.into_iter()
+        .map(|row| {
+            let id = row.id;
+            to_booking(
+                row,
+                participants.remove(&id).unwrap_or_default(),
+                assignments.remove(&id).unwrap_or_default(),
+                histories.remove(&id).unwrap_or_default(),
+            )
         })
-        .collect::<Result<Vec<_>>>()?;
-    to_booking(row, participants, assignment_history, history)
+        .collect()
 }
 
 fn to_booking(
@@ -336,10 +366,6 @@ impl Store {
             .limit(page.per_page)
             .all(&self.db)
             .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
-            out.push(assemble(&self.db, row).await?);
-        }
-        Ok((out, total))
+        Ok((assemble_all(&self.db, rows).await?, total))
     }
 }
