@@ -15,6 +15,7 @@ on_both_databases!(
     common_availability_lists_the_times_everyone_is_free,
     moving_an_internal_meeting_checks_every_participant,
     the_calendar_shows_columns_events_and_what_else_keeps_people_busy,
+    internal_meetings_racing_customer_bookings_never_double_book_anyone,
 );
 
 /// A `support` department of three members with office hours (the first leads it), a public
@@ -608,4 +609,72 @@ async fn the_calendar_shows_columns_events_and_what_else_keeps_people_busy(db: D
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(failing_fields(&body), ["to"]);
+}
+
+/// Held commitments of one person (as host or participant) that overlap another of theirs.
+const OVERLAPPING_COMMITMENTS: &str = "WITH c AS ( \
+       SELECT id, assigned_to AS person, start_utc, end_utc FROM bookings \
+        WHERE status IN ('pending', 'confirmed') \
+       UNION SELECT b.id, p.user_id, b.start_utc, b.end_utc FROM bookings b \
+        JOIN booking_participants p ON p.booking_id = b.id \
+        WHERE p.user_id IS NOT NULL AND b.status IN ('pending', 'confirmed')) \
+     SELECT COUNT(*) FROM c x JOIN c y ON x.person = y.person AND x.id < y.id \
+       AND x.start_utc < y.end_utc AND y.start_utc < x.end_utc";
+
+async fn internal_meetings_racing_customer_bookings_never_double_book_anyone(db: Db) {
+    let app = TestApp::spawn_with(db, &[("MM_PUBLIC_BOOKING_RATE_LIMIT", "0")]).await;
+    let second = match db {
+        Db::Sqlite => None,
+        Db::Postgres => Some(app.second_process().await),
+    };
+    let apps: Vec<&TestApp> = std::iter::once(&app).chain(second.as_ref()).collect();
+    let team = team(&app).await;
+    let start = at(next_monday(), 10, 0);
+
+    // Ten requests for a meeting of all three members, and ten customers wanting any of them.
+    let mut handles = Vec::new();
+    for i in 0..20 {
+        let target = apps[i % apps.len()];
+        let client = target.client.clone();
+        let (url, body, token) = if i % 2 == 0 {
+            (
+                target.url("/api/v1/bookings/internal"),
+                internal(&team, 0, &[1, 2], &start),
+                Some(team.admin.clone()),
+            )
+        } else {
+            (
+                target.url("/api/v1/public/bookings"),
+                json!({
+                    "department_slug": "support", "meeting_slug": "call", "start_utc": start,
+                    "customer_name": "John Doe", "customer_email": format!("c{i}@customer.com"),
+                    "customer_phone": "+1-555-123-4567",
+                }),
+                None,
+            )
+        };
+        handles.push(tokio::spawn(async move {
+            let mut request = client.post(url).json(&body);
+            if let Some(token) = token {
+                request = request.bearer_auth(token);
+            }
+            let response = request.send().await.expect("request");
+            let internal = response.url().path().ends_with("/internal");
+            (internal, response.status())
+        }));
+    }
+    let mut won = (0, 0);
+    for handle in handles {
+        let (internal, status) = handle.await.expect("task");
+        match status {
+            StatusCode::CREATED if internal => won.0 += 1,
+            StatusCode::CREATED => won.1 += 1,
+            other => assert_eq!(other, StatusCode::CONFLICT),
+        }
+    }
+    assert!(
+        won == (1, 0) || won == (0, 3),
+        "either the meeting of all three or three customers, never both: {won:?}"
+    );
+    assert_eq!(app.db_count(OVERLAPPING_COMMITMENTS).await, 0);
 }
