@@ -4,7 +4,8 @@
 
 use chrono::{Days, NaiveDate, Utc};
 use mm_blackbox_tests::{
-    Db, TestApp, assert_error, at, failing_fields, next_monday, office_hours, on_both_databases,
+    Db, TestApp, assert_error, at, book, failing_fields, next_monday, on_both_databases, request,
+    support,
 };
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -32,65 +33,6 @@ on_both_databases!(
     bulk_cancel_reports_each_failure_and_cancels_the_rest,
     the_csv_export_follows_the_filter_and_defuses_formulas,
 );
-
-/// A department `support` of `members` staff with office hours, offering a 60-minute public
-/// `call` (plus `extra` fields of the meeting type).
-struct Support {
-    admin: String,
-    members: Vec<String>,
-}
-
-async fn support(app: &TestApp, members: usize, extra: Value) -> Support {
-    let admin = app.admin_token().await;
-    let mut ids = Vec::new();
-    for i in 0..members {
-        let id = app
-            .create_user(&admin, &format!("m{i}@example.com"), &format!("Member {i}"))
-            .await;
-        let (status, body) = app
-            .put(
-                &format!("/users/{id}/working-hours"),
-                &admin,
-                office_hours(),
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        ids.push(id);
-    }
-    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-    let department = app
-        .create_department(&admin, "support", refs[0], &refs)
-        .await;
-    let mut meeting = json!({"meeting_name": "Call", "meeting_slug": "call", "duration": 60});
-    if let (Some(meeting), Some(extra)) = (meeting.as_object_mut(), extra.as_object()) {
-        meeting.extend(extra.clone());
-    }
-    let (status, body) = app
-        .post(
-            &format!("/departments/{department}/meeting-types"),
-            &admin,
-            meeting,
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    Support {
-        admin,
-        members: ids,
-    }
-}
-
-fn request(start_utc: &str, email: &str) -> Value {
-    json!({
-        "department_slug": "support", "meeting_slug": "call", "start_utc": start_utc,
-        "customer_name": "John Doe", "customer_email": email, "customer_phone": "+1-555-123-4567",
-        "customer_timezone": "America/New_York", "customer_notes": "Account setup",
-    })
-}
-
-async fn book(app: &TestApp, body: Value) -> (StatusCode, Value) {
-    app.call(Method::POST, "/public/bookings", None, Some(body))
-        .await
-}
 
 /// The token at the end of a link.
 fn token(url: &Value) -> String {

@@ -201,6 +201,13 @@ async fn permission_matrix(db: Db) {
             [200, 200, 403, 200],
         ),
         (
+            "the outbox",
+            Method::GET,
+            "/outbox".into(),
+            Box::new(|| None),
+            [200, 403, 403, 403],
+        ),
+        (
             "delete department A",
             Method::DELETE,
             format!("/departments/{dept_a}"),

@@ -4,6 +4,8 @@
 //!
 //! It knows nothing of the server's internals: only the binary, its environment and the API.
 
+pub mod smtp;
+
 use std::{path::PathBuf, process::Stdio, time::Duration};
 
 use reqwest::{Method, StatusCode};
@@ -121,6 +123,13 @@ impl TestApp {
             Db::Postgres => postgres_database(&format!("mm_test_{id}")),
         };
         Self::launch(dir, database_url, env).await
+    }
+
+    /// Another server process on this one's database with its own settings (`env` replaces this
+    /// one's extra variables): a restart with another configuration.
+    pub async fn process_with(&self, env: &[(&str, &str)]) -> Self {
+        let (_, dir) = work_dir();
+        Self::launch(dir, self.database_url.clone(), env).await
     }
 
     /// Another server process on this one's database and settings, as behind a load balancer.
@@ -369,4 +378,63 @@ pub fn at(date: chrono::NaiveDate, hour: u32, minute: u32) -> String {
         .with_timezone(&chrono::Utc)
         .format("%Y-%m-%dT%H:%M:%SZ")
         .to_string()
+}
+
+/// A department `support` of `members` staff with office hours, offering a 60-minute public
+/// `call` (plus `extra` fields of the meeting type).
+pub struct Support {
+    pub admin: String,
+    pub members: Vec<String>,
+}
+
+pub async fn support(app: &TestApp, members: usize, extra: Value) -> Support {
+    let admin = app.admin_token().await;
+    let mut ids = Vec::new();
+    for i in 0..members {
+        let id = app
+            .create_user(&admin, &format!("m{i}@example.com"), &format!("Member {i}"))
+            .await;
+        let (status, body) = app
+            .put(
+                &format!("/users/{id}/working-hours"),
+                &admin,
+                office_hours(),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        ids.push(id);
+    }
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let department = app
+        .create_department(&admin, "support", refs[0], &refs)
+        .await;
+    let mut meeting = json!({"meeting_name": "Call", "meeting_slug": "call", "duration": 60});
+    if let (Some(meeting), Some(extra)) = (meeting.as_object_mut(), extra.as_object()) {
+        meeting.extend(extra.clone());
+    }
+    let (status, body) = app
+        .post(
+            &format!("/departments/{department}/meeting-types"),
+            &admin,
+            meeting,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    Support {
+        admin,
+        members: ids,
+    }
+}
+
+pub fn request(start_utc: &str, email: &str) -> Value {
+    json!({
+        "department_slug": "support", "meeting_slug": "call", "start_utc": start_utc,
+        "customer_name": "John Doe", "customer_email": email, "customer_phone": "+1-555-123-4567",
+        "customer_timezone": "America/New_York", "customer_notes": "Account setup",
+    })
+}
+
+pub async fn book(app: &TestApp, body: Value) -> (StatusCode, Value) {
+    app.call(Method::POST, "/public/bookings", None, Some(body))
+        .await
 }

@@ -59,3 +59,78 @@ pub struct OutgoingEmail {
     /// A calendar invite (`text/calendar`) to attach.
     pub ics: Option<String>,
 }
+
+/// When a failed email is tried again: the first retry after `first_delay`, each later one after
+/// twice the previous delay up to `max_delay`; after `max_attempts` attempts it has failed for
+/// good and waits for a person to look at it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    pub first_delay: chrono::Duration,
+    pub max_delay: chrono::Duration,
+    pub max_attempts: u32,
+}
+
+impl Default for RetryPolicy {
+    /// A minute, doubling to an hour, twelve attempts: about seven hours of an SMTP outage.
+    fn default() -> Self {
+        Self {
+            first_delay: chrono::Duration::minutes(1),
+            max_delay: chrono::Duration::hours(1),
+            max_attempts: 12,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The wait before the next attempt after `attempts` failed ones, or `None` to give up.
+    pub fn next_delay(&self, attempts: u32) -> Option<chrono::Duration> {
+        if attempts >= self.max_attempts {
+            return None;
+        }
+        let doublings = attempts.saturating_sub(1).min(30);
+        let delay = self
+            .first_delay
+            .checked_mul(1_i32 << doublings)
+            .unwrap_or(self.max_delay);
+        Some(delay.min(self.max_delay))
+    }
+}
+
+#[cfg(test)]
+mod retry_tests {
+    use chrono::Duration;
+
+    use super::RetryPolicy;
+
+    #[test]
+    fn retries_double_from_the_first_delay_up_to_the_cap_then_stop() {
+        let policy = RetryPolicy::default();
+        let delays: Vec<Option<i64>> = (1..=13)
+            .map(|n| policy.next_delay(n).map(|d| d.num_minutes()))
+            .collect();
+        assert_eq!(
+            delays,
+            [
+                Some(1),
+                Some(2),
+                Some(4),
+                Some(8),
+                Some(16),
+                Some(32),
+                Some(60),
+                Some(60),
+                Some(60),
+                Some(60),
+                Some(60),
+                None,
+                None
+            ]
+        );
+        let fast = RetryPolicy {
+            first_delay: Duration::seconds(1),
+            ..policy
+        };
+        assert_eq!(fast.next_delay(1), Some(Duration::seconds(1)));
+        assert_eq!(fast.next_delay(3), Some(Duration::seconds(4)));
+    }
+}

@@ -2,8 +2,9 @@
 //! HTML, and RFC 5545 calendar invites.
 //!
 //! Rendering is pure: it takes the facts of a change (read by the store in the change's
-//! transaction) and returns emails for the outbox. It must not know HTTP, SQL or how mail is
-//! delivered.
+//! transaction) and returns emails for the outbox. Delivery is `smtp`, the one part that does IO.
+//! It must not know HTTP or SQL: the server's worker moves rows from the store to the mailer.
 
 pub mod email;
 pub mod ics;
+pub mod smtp;

@@ -36,6 +36,15 @@ pub struct Config {
     pub admin_email: Option<String>,
     pub admin_password: Option<Secret>,
     pub smtp_url: Option<Secret>,
+    /// The sender of every email (`MM_MAIL_FROM`); default `Meeting Manager <no-reply@HOST>` with
+    /// the host of the public base URL.
+    pub mail_from: Option<String>,
+    /// Seconds before the first retry of a failed email, doubling to an hour
+    /// (`MM_OUTBOX_RETRY_SECONDS`, default 60).
+    pub outbox_retry_seconds: u64,
+    /// How long a sender owns a claimed email; a sender that died lets it go after this
+    /// (`MM_OUTBOX_LEASE_SECONDS`, default 120).
+    pub outbox_lease_seconds: u64,
     pub demo: bool,
     pub static_dir: PathBuf,
     pub public_booking_rate_limit: u32,
@@ -81,6 +90,9 @@ impl Config {
             admin_email: get("MM_ADMIN_EMAIL"),
             admin_password: get("MM_ADMIN_PASSWORD").map(Secret),
             smtp_url: get("MM_SMTP_URL").map(Secret),
+            mail_from: get("MM_MAIL_FROM"),
+            outbox_retry_seconds: number("MM_OUTBOX_RETRY_SECONDS", 60)?.max(1),
+            outbox_lease_seconds: number("MM_OUTBOX_LEASE_SECONDS", 120)?.max(1),
             demo: flag("MM_DEMO")?,
             static_dir: get("MM_STATIC_DIR")
                 .map_or_else(|| PathBuf::from("frontend/dist"), PathBuf::from),

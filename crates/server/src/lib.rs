@@ -12,6 +12,7 @@ mod demo;
 mod error;
 mod links;
 mod notices;
+mod outbox_worker;
 mod routes;
 mod slot_cache;
 
@@ -65,6 +66,7 @@ pub struct AppState {
         (name = "public", description = "The public booking pages: no authentication; the host is never revealed"),
         (name = "bookings", description = "Staff: bookings, their changes and histories"),
         (name = "scheduling", description = "Common availability and the resource calendar"),
+        (name = "outbox", description = "Emails queued, sent or failed"),
     )
 )]
 struct ApiDoc;
@@ -132,6 +134,33 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         .unwrap_or_else(|| format!("http://{address}"));
     let follower = store.clone();
     tokio::spawn(async move { follower.follow_other_processes().await });
+    let uid_domain = notices::uid_domain(&public_base_url);
+    match &config.smtp_url {
+        Some(url) => {
+            let from = config
+                .mail_from
+                .clone()
+                .unwrap_or_else(|| format!("Meeting Manager <no-reply@{uid_domain}>"));
+            let composer = mm_notify::smtp::Composer::new(&from, &uid_domain)
+                .context("MM_MAIL_FROM is not a mailbox")?;
+            let mailer =
+                mm_notify::smtp::SmtpMailer::new(url.expose(), composer).context("MM_SMTP_URL")?;
+            let worker = outbox_worker::OutboxWorker {
+                store: store.clone(),
+                mailer: Arc::new(mailer),
+                retry: mm_domain::notification::RetryPolicy {
+                    first_delay: chrono::Duration::seconds(config.outbox_retry_seconds as i64),
+                    ..Default::default()
+                },
+                lease: chrono::Duration::seconds(config.outbox_lease_seconds as i64),
+            };
+            tokio::spawn(worker.run());
+            tracing::info!(%from, "sending email over SMTP");
+        }
+        None => {
+            tracing::warn!("MM_SMTP_URL is not set: emails stay in the outbox (GET /api/v1/outbox)")
+        }
+    }
     let state = web::Data::new(AppState {
         store,
         tokens: auth::TokenKeys::new(
@@ -139,7 +168,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             chrono::Duration::minutes(config.jwt_ttl_minutes as i64),
         ),
         links: links::LinkKeys::new(&secret),
-        uid_domain: notices::uid_domain(&public_base_url),
+        uid_domain,
         public_base_url,
         config: config.clone(),
         slots: slot_cache::SlotCache::default(),

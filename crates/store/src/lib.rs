@@ -13,6 +13,7 @@ pub mod entity;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
 mod meeting_types;
+mod outbox;
 mod scheduling;
 mod users;
 
@@ -35,6 +36,7 @@ pub use bookings::{
     NewCustomerBooking, NewInternalMeeting, RequestGuard,
 };
 pub use calendar::{BusyBlock, CalendarBooking, CalendarData, ColumnData};
+pub use outbox::OutboxEmail;
 pub use users::NewUser;
 
 /// One error type for the persistence layer; the server maps it to the contract's statuses.

@@ -6,6 +6,7 @@ mod bookings;
 mod calendar;
 mod departments;
 mod meeting_types;
+mod outbox;
 mod public;
 mod public_bookings;
 mod system;
@@ -30,6 +31,7 @@ pub fn api(cfg: &mut ServiceConfig) {
             .configure(public_bookings::routes)
             .configure(bookings::routes)
             .configure(calendar::routes)
+            .configure(outbox::routes)
             .default_service(web::to(system::api_not_found)),
     );
 }

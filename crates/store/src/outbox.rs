@@ -1,0 +1,155 @@
+//! The email outbox: rows written in the transaction of the change that caused them, claimed one
+//! at a time by a sender (several processes never claim the same row), then marked sent or
+//! scheduled again with backoff.
+
+use chrono::{DateTime, Duration, Utc};
+use mm_domain::notification::RetryPolicy;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    sea_query::{LockBehavior, LockType},
+};
+use uuid::Uuid;
+
+use crate::{Page, Result, Store, StoreError, entity::email_outbox};
+
+/// Where an email stands.
+pub const QUEUED: &str = "queued";
+pub const SENT: &str = "sent";
+pub const FAILED: &str = "failed";
+
+/// An outbox row as senders and the outbox page see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxEmail {
+    pub id: Uuid,
+    pub booking_id: Option<Uuid>,
+    pub kind: String,
+    pub to_address: String,
+    pub to_name: Option<String>,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub ics: Option<String>,
+    pub status: String,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+    pub created_utc: DateTime<Utc>,
+    pub sent_utc: Option<DateTime<Utc>>,
+}
+
+impl From<email_outbox::Model> for OutboxEmail {
+    fn from(row: email_outbox::Model) -> Self {
+        Self {
+            id: row.id,
+            booking_id: row.booking_id,
+            kind: row.kind,
+            to_address: row.to_address,
+            to_name: row.to_name,
+            subject: row.subject,
+            body_text: row.body_text,
+            body_html: row.body_html,
+            ics: row.ics,
+            status: row.status,
+            attempts: u32::try_from(row.attempts).unwrap_or(0),
+            last_error: row.last_error,
+            created_utc: row.created_utc,
+            sent_utc: row.sent_utc,
+        }
+    }
+}
+
+impl Store {
+    /// Claims the queued email due longest for `lease`: until then no other sender takes it, and
+    /// if this one dies mid-send the email is due again once the lease ends.
+    pub async fn claim_due_email(
+        &self,
+        now: DateTime<Utc>,
+        lease: Duration,
+    ) -> Result<Option<OutboxEmail>> {
+        let txn = self.begin().await?;
+        let mut due = email_outbox::Entity::find()
+            .filter(email_outbox::Column::Status.eq(QUEUED))
+            .filter(email_outbox::Column::NextAttemptUtc.lte(now))
+            .filter(
+                Condition::any()
+                    .add(email_outbox::Column::ClaimedUntilUtc.is_null())
+                    .add(email_outbox::Column::ClaimedUntilUtc.lt(now)),
+            )
+            .order_by_asc(email_outbox::Column::NextAttemptUtc)
+            .order_by_asc(email_outbox::Column::CreatedUtc)
+            .limit(1);
+        if txn.get_database_backend() == DbBackend::Postgres {
+            // Another process's claim in flight is skipped, not waited for.
+            due = due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+        }
+        let Some(row) = due.one(&txn).await? else {
+            return Ok(None);
+        };
+        let mut claim = row.into_active_model();
+        claim.claimed_until_utc = Set(Some(now + lease));
+        let row = claim.update(&txn).await?;
+        txn.commit().await?;
+        Ok(Some(row.into()))
+    }
+
+    /// Records a delivery.
+    pub async fn mark_email_sent(&self, id: Uuid, now: DateTime<Utc>) -> Result<()> {
+        let row = self.outbox_row(id).await?;
+        let attempts = row.attempts + 1;
+        let mut sent = row.into_active_model();
+        sent.status = Set(SENT.to_owned());
+        sent.attempts = Set(attempts);
+        sent.sent_utc = Set(Some(now));
+        sent.claimed_until_utc = Set(None);
+        sent.last_error = Set(None);
+        sent.update(&self.db).await?;
+        Ok(())
+    }
+
+    /// Records a failed attempt: due again after the policy's delay, or failed for good.
+    pub async fn mark_email_attempt_failed(
+        &self,
+        id: Uuid,
+        error: &str,
+        now: DateTime<Utc>,
+        policy: &RetryPolicy,
+    ) -> Result<()> {
+        let row = self.outbox_row(id).await?;
+        let attempts = row.attempts + 1;
+        let next = policy.next_delay(u32::try_from(attempts).unwrap_or(u32::MAX));
+        let mut failed = row.into_active_model();
+        failed.attempts = Set(attempts);
+        failed.last_error = Set(Some(error.chars().take(2000).collect()));
+        failed.claimed_until_utc = Set(None);
+        match next {
+            Some(delay) => failed.next_attempt_utc = Set(now + delay),
+            None => failed.status = Set(FAILED.to_owned()),
+        }
+        failed.update(&self.db).await?;
+        Ok(())
+    }
+
+    /// The outbox, newest first, optionally only the emails to one address.
+    pub async fn outbox(&self, to: Option<&str>, page: Page) -> Result<(Vec<OutboxEmail>, u64)> {
+        let mut query = email_outbox::Entity::find();
+        if let Some(to) = to.map(str::trim).filter(|t| !t.is_empty()) {
+            query = query.filter(email_outbox::Column::ToAddress.eq(to.to_lowercase()));
+        }
+        let total = query.clone().count(&self.db).await?;
+        let rows = query
+            .order_by_desc(email_outbox::Column::CreatedUtc)
+            .order_by_asc(email_outbox::Column::Id)
+            .offset(page.offset())
+            .limit(page.per_page)
+            .all(&self.db)
+            .await?;
+        Ok((rows.into_iter().map(OutboxEmail::from).collect(), total))
+    }
+
+    async fn outbox_row(&self, id: Uuid) -> Result<email_outbox::Model> {
+        email_outbox::Entity::find_by_id(id)
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound("email"))
+    }
+}
