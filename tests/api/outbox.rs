@@ -106,6 +106,13 @@ async fn a_booking_is_delivered_over_smtp_with_text_html_and_an_invite(db: Db) {
         assert_eq!(row["attempts"], 1, "{row}");
         assert!(row["sent_utc"].is_string(), "{row}");
     }
+    let confirmed = app
+        .db_count("SELECT COUNT(*) FROM bookings WHERE confirmation_sent_utc IS NOT NULL")
+        .await;
+    assert_eq!(
+        confirmed, 1,
+        "the booking records that its confirmation went out"
+    );
     // The Message-ID is the outbox row's: a resend would be recognisably the same message.
     let ids: Vec<String> = rows
         .iter()

@@ -7,16 +7,22 @@ use mm_domain::notification::RetryPolicy;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait,
     IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    sea_query::{LockBehavior, LockType},
+    sea_query::{Expr, LockBehavior, LockType},
 };
 use uuid::Uuid;
 
-use crate::{Page, Result, Store, StoreError, entity::email_outbox};
+use crate::{
+    Page, Result, Store, StoreError,
+    entity::{bookings, email_outbox},
+};
 
 /// Where an email stands.
 pub const QUEUED: &str = "queued";
 pub const SENT: &str = "sent";
 pub const FAILED: &str = "failed";
+
+/// The email whose delivery the booking records in `confirmation_sent_utc`.
+const CUSTOMER_CONFIRMATION: &str = "customer_confirmation";
 
 /// An outbox row as senders and the outbox page see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,17 +98,29 @@ impl Store {
         Ok(Some(row.into()))
     }
 
-    /// Records a delivery.
+    /// Records a delivery; a customer's confirmation also marks its booking as confirmed to them.
     pub async fn mark_email_sent(&self, id: Uuid, now: DateTime<Utc>) -> Result<()> {
-        let row = self.outbox_row(id).await?;
+        let txn = self.begin().await?;
+        let row = email_outbox::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .ok_or(StoreError::NotFound("email"))?;
         let attempts = row.attempts + 1;
+        if let (CUSTOMER_CONFIRMATION, Some(booking)) = (row.kind.as_str(), row.booking_id) {
+            bookings::Entity::update_many()
+                .col_expr(bookings::Column::ConfirmationSentUtc, Expr::value(now))
+                .filter(bookings::Column::Id.eq(booking))
+                .exec(&txn)
+                .await?;
+        }
         let mut sent = row.into_active_model();
         sent.status = Set(SENT.to_owned());
         sent.attempts = Set(attempts);
         sent.sent_utc = Set(Some(now));
         sent.claimed_until_utc = Set(None);
         sent.last_error = Set(None);
-        sent.update(&self.db).await?;
+        sent.update(&txn).await?;
+        txn.commit().await?;
         Ok(())
     }
 
