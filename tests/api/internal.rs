@@ -4,6 +4,7 @@
 
 use mm_blackbox_tests::{
     Db, TestApp, assert_error, at, failing_fields, next_monday, office_hours, on_both_databases,
+    support,
 };
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -30,55 +31,26 @@ struct Team {
 }
 
 async fn team(app: &TestApp) -> Team {
-    let admin = app.admin_token().await;
-    let mut members = Vec::new();
-    for i in 0..3 {
-        let id = app
-            .create_user(&admin, &format!("m{i}@example.com"), &format!("Member {i}"))
-            .await;
-        let (status, body) = app
-            .put(
-                &format!("/users/{id}/working-hours"),
-                &admin,
-                office_hours(),
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        members.push(id);
-    }
-    let refs: Vec<&str> = members.iter().map(String::as_str).collect();
-    let department = app
-        .create_department(&admin, "support", refs[0], &refs)
+    let support = support(app, 3, json!({})).await;
+    let (status, planning) = app
+        .post(
+            &format!("/departments/{}/meeting-types", support.department),
+            &support.admin,
+            json!({
+                "meeting_name": "Planning", "meeting_slug": "planning", "duration": 60,
+                "is_public": false, "is_internal": true,
+            }),
+        )
         .await;
-    let meeting_type = |body: Value| {
-        let (app, admin, department) = (app, admin.clone(), department.clone());
-        async move {
-            let (status, body) = app
-                .post(
-                    &format!("/departments/{department}/meeting-types"),
-                    &admin,
-                    body,
-                )
-                .await;
-            assert_eq!(status, StatusCode::CREATED, "{body}");
-            body["id"].as_str().unwrap().to_owned()
-        }
-    };
-    let call =
-        meeting_type(json!({"meeting_name": "Call", "meeting_slug": "call", "duration": 60})).await;
-    let planning = meeting_type(json!({
-        "meeting_name": "Planning", "meeting_slug": "planning", "duration": 60,
-        "is_public": false, "is_internal": true,
-    }))
-    .await;
+    assert_eq!(status, StatusCode::CREATED, "{planning}");
     let leader = app.login("m0@example.com", "member-password-1").await;
     Team {
-        admin,
+        admin: support.admin,
         leader,
-        members,
-        department,
-        planning,
-        call,
+        members: support.members,
+        department: support.department,
+        planning: planning["id"].as_str().unwrap().to_owned(),
+        call: support.call,
     }
 }
 

@@ -4,6 +4,7 @@ use chrono::{DateTime, Datelike, Days, NaiveDate, TimeZone, Utc, Weekday};
 use chrono_tz::{Asia::Tokyo, Europe::Copenhagen, Tz};
 use mm_blackbox_tests::{
     Db, TestApp, assert_error, failing_fields, next_monday, office_hours, on_both_databases,
+    support,
 };
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -28,38 +29,11 @@ fn utc(instant: DateTime<Utc>) -> String {
     instant.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-/// Creates `members` staff with office hours in a Copenhagen department `support` offering a
-/// 60-minute public `call`; returns the admin token and the member ids.
+/// `members` staff with office hours in a Copenhagen department `support` offering a 60-minute
+/// public `call`: the admin token and the member ids.
 async fn support_with_call(app: &TestApp, members: usize) -> (String, Vec<String>) {
-    let admin = app.admin_token().await;
-    let mut ids = Vec::new();
-    for i in 0..members {
-        let id = app
-            .create_user(&admin, &format!("m{i}@example.com"), &format!("Member {i}"))
-            .await;
-        let (status, body) = app
-            .put(
-                &format!("/users/{id}/working-hours"),
-                &admin,
-                office_hours(),
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        ids.push(id);
-    }
-    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-    let support = app
-        .create_department(&admin, "support", refs[0], &refs)
-        .await;
-    let (status, body) = app
-        .post(
-            &format!("/departments/{support}/meeting-types"),
-            &admin,
-            json!({"meeting_name": "Call", "meeting_slug": "call", "duration": 60}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    (admin, ids)
+    let setup = support(app, members, json!({})).await;
+    (setup.admin, setup.members)
 }
 
 async fn public(app: &TestApp, path: &str) -> (StatusCode, Value) {

@@ -385,6 +385,9 @@ pub fn at(date: chrono::NaiveDate, hour: u32, minute: u32) -> String {
 pub struct Support {
     pub admin: String,
     pub members: Vec<String>,
+    pub department: String,
+    /// The `call` meeting type's id.
+    pub call: String,
 }
 
 pub async fn support(app: &TestApp, members: usize, extra: Value) -> Support {
@@ -423,6 +426,8 @@ pub async fn support(app: &TestApp, members: usize, extra: Value) -> Support {
     Support {
         admin,
         members: ids,
+        call: body["id"].as_str().expect("id").to_owned(),
+        department,
     }
 }
 

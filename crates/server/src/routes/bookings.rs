@@ -15,8 +15,7 @@ use mm_api_types::{
 use mm_domain::{
     FieldErrors, Principal,
     booking::{
-        ActorRole, Attendees, Booking, BookingSource, Customer, CustomerDraft, internal_use,
-        parse_answers,
+        ActorRole, Attendees, Booking, BookingSource, Customer, CustomerDraft, parse_answers,
     },
 };
 use mm_store::{
@@ -26,7 +25,7 @@ use mm_store::{
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::{id, wire};
+use super::{active_people, id, internal_meeting_type, named_meeting_type, wire};
 use crate::{
     AppState,
     auth::Staff,
@@ -393,33 +392,21 @@ async fn create_booking(
 ) -> ApiResult<HttpResponse> {
     let now = Utc::now();
     let mut errors = FieldErrors::new();
-    let meeting_type_id = errors.check(
-        "meeting_type_id",
-        Uuid::parse_str(body.meeting_type_id.trim()).map_err(|_| "must be a meeting type id"),
-    );
     let host = errors.check(
         "assigned_to",
         Uuid::parse_str(body.assigned_to.trim()).map_err(|_| "must be a user id"),
     );
     let start = errors.check("start_utc", wire::parse_instant(&body.start_utc));
-    let meeting_type = match meeting_type_id {
-        Some(id) => match state.store.meeting_type(id).await {
-            Ok(t) if !t.is_active => {
-                errors.add("meeting_type_id", "is not active");
-                None
-            }
-            Ok(t) if !t.is_public => {
-                errors.add("meeting_type_id", "is for internal meetings only");
-                None
-            }
-            Ok(t) => Some(t),
-            Err(mm_store::StoreError::NotFound(_)) => {
-                errors.add("meeting_type_id", "no such meeting type");
-                None
-            }
-            Err(other) => return Err(other.into()),
-        },
-        None => None,
+    let meeting_type = match named_meeting_type(&state, &body.meeting_type_id, &mut errors).await? {
+        Some(t) if !t.is_active => {
+            errors.add("meeting_type_id", "is not active");
+            None
+        }
+        Some(t) if !t.is_public => {
+            errors.add("meeting_type_id", "is for internal meetings only");
+            None
+        }
+        found => found,
     };
     let department = match &meeting_type {
         Some(t) => Some(state.store.department(t.department_id).await?),
@@ -518,10 +505,6 @@ async fn create_internal_meeting(
 ) -> ApiResult<HttpResponse> {
     let now = Utc::now();
     let mut errors = FieldErrors::new();
-    let meeting_type_id = errors.check(
-        "meeting_type_id",
-        Uuid::parse_str(body.meeting_type_id.trim()).map_err(|_| "must be a meeting type id"),
-    );
     let host = errors.check(
         "host",
         Uuid::parse_str(body.host.trim()).map_err(|_| "must be a user id"),
@@ -539,49 +522,17 @@ async fn create_internal_meeting(
     let start = errors.check("start_utc", wire::parse_instant(&body.start_utc));
     let agenda = optional_text(body.meeting_agenda.as_deref(), "meeting_agenda", 10_000)?;
     let location = optional_text(body.physical_location.as_deref(), "physical_location", 500)?;
-    let meeting_type = match meeting_type_id {
-        Some(id) => match state.store.meeting_type(id).await {
-            Ok(t) => Some(t),
-            Err(mm_store::StoreError::NotFound(_)) => {
-                errors.add("meeting_type_id", "no such meeting type");
-                None
-            }
-            Err(other) => return Err(other.into()),
-        },
-        None => None,
-    };
-    if let Some(t) = &meeting_type {
-        if !principal.can_manage_department(t.department_id) {
-            return Err(ApiError::Forbidden(
-                "only a System Manager or a leader of the meeting type's department may create internal meetings",
-            ));
-        }
-        if let Err(why) = internal_use(t) {
-            errors.add("meeting_type_id", why);
-        }
-    }
+    let meeting_type =
+        internal_meeting_type(&state, &principal, &body.meeting_type_id, &mut errors).await?;
     let attendees = host.and_then(|host| {
         Attendees::new(host, &participants)
             .map_err(|e| errors.add("participants", e.to_string()))
             .ok()
     });
     if let Some(attendees) = &attendees {
-        let everyone = attendees.everyone();
-        let found = state.store.users(&everyone).await?;
-        for id in everyone {
-            let field = if id == attendees.host() {
-                "host"
-            } else {
-                "participants"
-            };
-            match found.iter().find(|u| u.id == id) {
-                None => errors.add(field, format!("no user has the id {id}")),
-                Some(u) if !u.is_active => {
-                    errors.add(field, format!("{}'s account is not active", u.full_name));
-                }
-                Some(_) => {}
-            }
-        }
+        let host = attendees.host();
+        let field_of = |id| if id == host { "host" } else { "participants" };
+        active_people(&state, &attendees.everyone(), field_of, &mut errors).await?;
     }
     let (Some(meeting_type), Some(attendees), Some(start), true) =
         (meeting_type, attendees, start, errors.is_empty())

@@ -12,14 +12,11 @@ use mm_api_types::{
     },
     error::ErrorBody,
 };
-use mm_domain::{
-    FieldErrors, Interval, Minutes, Principal, TimeZone, booking::internal_use,
-    scheduling::MeetingSpec,
-};
+use mm_domain::{FieldErrors, Interval, Minutes, Principal, TimeZone, scheduling::MeetingSpec};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::wire;
+use super::{active_people, internal_meeting_type, wire};
 use crate::{
     AppState,
     auth::Staff,
@@ -92,31 +89,8 @@ async fn common_availability(
         .timezone
         .as_deref()
         .and_then(|name| errors.check("timezone", TimeZone::parse(name)));
-    let meeting_type = match query.meeting_type_id.as_deref().map(str::trim) {
-        Some(raw) => match Uuid::parse_str(raw) {
-            Ok(id) => match state.store.meeting_type(id).await {
-                Ok(t) => {
-                    if !principal.can_manage_department(t.department_id) {
-                        return Err(ApiError::Forbidden(
-                            "only a System Manager or a leader of the meeting type's department may use it",
-                        ));
-                    }
-                    if let Err(why) = internal_use(&t) {
-                        errors.add("meeting_type_id", why);
-                    }
-                    Some(t)
-                }
-                Err(mm_store::StoreError::NotFound(_)) => {
-                    errors.add("meeting_type_id", "no such meeting type");
-                    None
-                }
-                Err(other) => return Err(other.into()),
-            },
-            Err(_) => {
-                errors.add("meeting_type_id", "must be a meeting type id");
-                None
-            }
-        },
+    let meeting_type = match query.meeting_type_id.as_deref() {
+        Some(raw) => internal_meeting_type(&state, &principal, raw, &mut errors).await?,
         None => None,
     };
     let duration = match (query.duration, &meeting_type) {
@@ -134,19 +108,7 @@ async fn common_availability(
         return Err(errors.into());
     };
 
-    let found = state.store.users(&people).await?;
-    for id in &people {
-        match found.iter().find(|u| u.id == *id) {
-            None => errors.add("user_ids", format!("no user has the id {id}")),
-            Some(u) if !u.is_active => {
-                errors.add(
-                    "user_ids",
-                    format!("{}'s account is not active", u.full_name),
-                );
-            }
-            Some(_) => {}
-        }
-    }
+    let found = active_people(&state, &people, |_| "user_ids", &mut errors).await?;
     if !errors.is_empty() {
         return Err(errors.into());
     }

@@ -8,10 +8,9 @@ use mm_domain::{
     assignment::{self, Candidate},
     booking::{
         ActorRole, ApprovalStatus, AssignmentMethod, AttendanceStatus, BookingReference,
-        BookingSource, BookingStatus, BookingType, HistoryAction, HistoryEntry,
+        BookingSource, BookingStatus, BookingType,
     },
     department::Department,
-    meeting_type::{LocationType, MeetingType},
     notification::Notice,
     scheduling::{AttendeeConflict, Conflict, MeetingSpec, Schedule},
 };
@@ -22,14 +21,14 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{Created, HostChoice, NewCustomerBooking, Render, lock_people, notify, read, record};
+use super::{
+    Created, HostChoice, NewCustomerBooking, NewRow, Render, lock_people, new_row, notify, read,
+    record_creation,
+};
 use crate::{
     Result, Store, StoreError,
     departments::load_department,
-    entity::{
-        booking_assignment_history, booking_participants, bookings, department_members,
-        idempotency_keys,
-    },
+    entity::{booking_participants, bookings, department_members, idempotency_keys},
     scheduling::load_schedule,
 };
 
@@ -116,14 +115,21 @@ impl Store {
         let customer = &new.customer;
         booking_row(
             &new,
-            meeting_type,
-            &department,
-            span,
-            host,
-            method,
-            status,
+            NewRow {
+                id: new.id,
+                reference: &reference,
+                booking_type: BookingType::Customer,
+                source: new.source,
+                status,
+                department: &department,
+                meeting_type,
+                span,
+                host,
+                method,
+                title: format!("{} – {}", meeting_type.name, customer.name),
+                created_by: new.actor.user_id,
+            },
             approval,
-            &reference,
             now,
         )
         .insert(&txn)
@@ -139,30 +145,14 @@ impl Store {
         }
         .insert(&txn)
         .await?;
-        booking_assignment_history::ActiveModel {
-            id: Set(Uuid::new_v4()),
-            booking_id: Set(new.id),
-            assigned_to: Set(host),
-            assigned_utc: Set(now),
-            assigned_by: Set(new.actor.user_id),
-            assignment_type: Set(method.assignment_type().as_ref().to_owned()),
-            is_current: Set(true),
-            notes: Set(None),
-        }
-        .insert(&txn)
-        .await?;
-        record(
+        record_creation(
             &txn,
             new.id,
-            HistoryEntry {
-                action: HistoryAction::Created,
-                action_by: new.actor.user_id,
-                action_by_role: new.actor.role,
-                action_utc: now,
-                old_value: None,
-                new_value: Some(status.as_ref().to_owned()),
-                notes: None,
-            },
+            host,
+            method.assignment_type(),
+            status,
+            new.actor,
+            now,
         )
         .await?;
         count_assignment(&txn, department.id, host, now).await?;
@@ -193,76 +183,28 @@ impl Store {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// A customer booking's row: the common fields, the customer, their answers and link hashes.
 fn booking_row(
     new: &NewCustomerBooking,
-    meeting_type: &MeetingType,
-    department: &Department,
-    span: Interval,
-    host: Uuid,
-    method: AssignmentMethod,
-    status: BookingStatus,
+    common: NewRow<'_>,
     approval: Option<ApprovalStatus>,
-    reference: &BookingReference,
     now: DateTime<Utc>,
 ) -> bookings::ActiveModel {
     let customer = &new.customer;
-    let physical = (meeting_type.location_type == LocationType::PhysicalLocation)
-        .then(|| meeting_type.custom_location.clone())
-        .flatten();
-    bookings::ActiveModel {
-        id: Set(new.id),
-        booking_reference: Set(reference.as_str().to_owned()),
-        booking_type: Set(BookingType::Customer.as_ref().to_owned()),
-        booking_source: Set(new.source.as_ref().to_owned()),
-        status: Set(status.as_ref().to_owned()),
-        department_id: Set(department.id),
-        meeting_type_id: Set(meeting_type.id),
-        assigned_to: Set(host),
-        assignment_method: Set(method.as_ref().to_owned()),
-        reassignment_count: Set(0),
-        start_utc: Set(span.start()),
-        end_utc: Set(span.end()),
-        duration: Set(i32::try_from(meeting_type.duration.get()).unwrap_or(i32::MAX)),
-        timezone: Set(department.timezone.name().to_owned()),
-        customer_name: Set(Some(customer.name.clone())),
-        customer_email: Set(Some(customer.email.as_str().to_owned())),
-        customer_phone: Set(Some(customer.phone.as_str().to_owned())),
-        customer_timezone: Set(Some(customer.timezone.name().to_owned())),
-        customer_notes: Set(customer.notes.clone()),
-        answers: Set(read::encode_answers(&new.answers)),
-        meeting_title: Set(format!("{} – {}", meeting_type.name, customer.name)),
-        location_type: Set(meeting_type.location_type.as_ref().to_owned()),
-        video_platform: Set(meeting_type.video_platform.map(|p| p.as_ref().to_owned())),
-        meeting_link: Set(None),
-        physical_location: Set(physical),
-        meeting_notes: Set(None),
-        meeting_agenda: Set(None),
-        meeting_minutes: Set(None),
-        action_items: Set(None),
-        requires_approval: Set(meeting_type.requires_approval),
-        approval_status: Set(approval.map(|a| a.as_ref().to_owned())),
-        approved_by: Set(None),
-        approved_utc: Set(None),
-        rejection_reason: Set(None),
-        cancellation_reason: Set(None),
-        cancellation_notes: Set(None),
-        cancelled_by_role: Set(None),
-        cancelled_utc: Set(None),
-        cancel_token_hash: Set(Some(new.links.cancel.clone())),
-        reschedule_token_hash: Set(Some(new.links.reschedule.clone())),
-        tokens_expire_utc: Set(Some(new.links_expire)),
-        created_from_ip: Set(new.client_ip.clone()),
-        created_by: Set(new.actor.user_id),
-        confirmation_sent_utc: Set(None),
-        last_reminder_sent_utc: Set(None),
-        thank_you_sent_utc: Set(None),
-        external_event_id: Set(None),
-        external_calendar_link: Set(None),
-        ics_sequence: Set(0),
-        created_utc: Set(now),
-        updated_utc: Set(now),
-    }
+    let mut row = new_row(common, now);
+    row.customer_name = Set(Some(customer.name.clone()));
+    row.customer_email = Set(Some(customer.email.as_str().to_owned()));
+    row.customer_phone = Set(Some(customer.phone.as_str().to_owned()));
+    row.customer_timezone = Set(Some(customer.timezone.name().to_owned()));
+    row.customer_notes = Set(customer.notes.clone());
+    row.answers = Set(read::encode_answers(&new.answers));
+    row.requires_approval = Set(new.meeting_type.requires_approval);
+    row.approval_status = Set(approval.map(|a| a.as_ref().to_owned()));
+    row.cancel_token_hash = Set(Some(new.links.cancel.clone()));
+    row.reschedule_token_hash = Set(Some(new.links.reschedule.clone()));
+    row.tokens_expire_utc = Set(Some(new.links_expire));
+    row.created_from_ip = Set(new.client_ip.clone());
+    row
 }
 
 /// Fails unless `member` is an active member of the schedule's department and free at `start`.

@@ -6,7 +6,7 @@ use mm_domain::{
     Interval,
     booking::{
         AssignmentMethod, AssignmentType, AttendanceStatus, Attendees, BookingSource,
-        BookingStatus, BookingType, HistoryAction, HistoryEntry,
+        BookingStatus, BookingType,
     },
     meeting_type::MeetingType,
     notification::Notice,
@@ -15,13 +15,13 @@ use mm_domain::{
 use sea_orm::{ActiveModelTrait, Set};
 use uuid::Uuid;
 
-use super::{Actor, Render, create::fresh_reference, lock_people, notify, read, record};
+use super::{
+    Actor, NewRow, Render, create::fresh_reference, lock_people, new_row, notify, read,
+    record_creation,
+};
 use crate::{
-    Result, Store, StoreError,
-    departments::load_department,
-    entity::{booking_assignment_history, booking_participants, bookings},
-    scheduling::load_attendee_schedule,
-    users::load_users,
+    Result, Store, StoreError, departments::load_department, entity::booking_participants,
+    scheduling::load_attendee_schedule, users::load_users,
 };
 
 #[derive(Debug, Clone)]
@@ -61,66 +61,28 @@ impl Store {
         let people = load_users(&txn, &everyone).await?;
         let reference = fresh_reference(&txn).await?;
         let host = new.attendees.host();
-        let physical = new.physical_location.clone().or_else(|| {
-            (meeting_type.location_type == mm_domain::meeting_type::LocationType::PhysicalLocation)
-                .then(|| meeting_type.custom_location.clone())
-                .flatten()
-        });
-        bookings::ActiveModel {
-            id: Set(new.id),
-            booking_reference: Set(reference.as_str().to_owned()),
-            booking_type: Set(BookingType::Internal.as_ref().to_owned()),
-            booking_source: Set(BookingSource::InternalSystem.as_ref().to_owned()),
-            status: Set(BookingStatus::Confirmed.as_ref().to_owned()),
-            department_id: Set(department.id),
-            meeting_type_id: Set(meeting_type.id),
-            assigned_to: Set(host),
-            assignment_method: Set(AssignmentMethod::Manual.as_ref().to_owned()),
-            reassignment_count: Set(0),
-            start_utc: Set(span.start()),
-            end_utc: Set(span.end()),
-            duration: Set(i32::try_from(meeting_type.duration.get()).unwrap_or(i32::MAX)),
-            timezone: Set(department.timezone.name().to_owned()),
-            customer_name: Set(None),
-            customer_email: Set(None),
-            customer_phone: Set(None),
-            customer_timezone: Set(None),
-            customer_notes: Set(None),
-            answers: Set(read::encode_answers(&Default::default())),
-            meeting_title: Set(meeting_type.name.clone()),
-            location_type: Set(meeting_type.location_type.as_ref().to_owned()),
-            video_platform: Set(meeting_type.video_platform.map(|p| p.as_ref().to_owned())),
-            meeting_link: Set(None),
-            physical_location: Set(physical),
-            meeting_notes: Set(None),
-            meeting_agenda: Set(new.agenda.clone()),
-            meeting_minutes: Set(None),
-            action_items: Set(None),
-            requires_approval: Set(false),
-            approval_status: Set(None),
-            approved_by: Set(None),
-            approved_utc: Set(None),
-            rejection_reason: Set(None),
-            cancellation_reason: Set(None),
-            cancellation_notes: Set(None),
-            cancelled_by_role: Set(None),
-            cancelled_utc: Set(None),
-            cancel_token_hash: Set(None),
-            reschedule_token_hash: Set(None),
-            tokens_expire_utc: Set(None),
-            created_from_ip: Set(None),
-            created_by: Set(new.actor.user_id),
-            confirmation_sent_utc: Set(None),
-            last_reminder_sent_utc: Set(None),
-            thank_you_sent_utc: Set(None),
-            external_event_id: Set(None),
-            external_calendar_link: Set(None),
-            ics_sequence: Set(0),
-            created_utc: Set(now),
-            updated_utc: Set(now),
+        let mut row = new_row(
+            NewRow {
+                id: new.id,
+                reference: &reference,
+                booking_type: BookingType::Internal,
+                source: BookingSource::InternalSystem,
+                status: BookingStatus::Confirmed,
+                department: &department,
+                meeting_type,
+                span,
+                host,
+                method: AssignmentMethod::Manual,
+                title: meeting_type.name.clone(),
+                created_by: new.actor.user_id,
+            },
+            now,
+        );
+        row.meeting_agenda = Set(new.agenda.clone());
+        if new.physical_location.is_some() {
+            row.physical_location = Set(new.physical_location.clone());
         }
-        .insert(&txn)
-        .await?;
+        row.insert(&txn).await?;
         for id in new.attendees.participants() {
             let person = people
                 .iter()
@@ -138,30 +100,14 @@ impl Store {
             .insert(&txn)
             .await?;
         }
-        booking_assignment_history::ActiveModel {
-            id: Set(Uuid::new_v4()),
-            booking_id: Set(new.id),
-            assigned_to: Set(host),
-            assigned_utc: Set(now),
-            assigned_by: Set(new.actor.user_id),
-            assignment_type: Set(AssignmentType::ManualDirect.as_ref().to_owned()),
-            is_current: Set(true),
-            notes: Set(None),
-        }
-        .insert(&txn)
-        .await?;
-        record(
+        record_creation(
             &txn,
             new.id,
-            HistoryEntry {
-                action: HistoryAction::Created,
-                action_by: new.actor.user_id,
-                action_by_role: new.actor.role,
-                action_utc: now,
-                old_value: None,
-                new_value: Some(BookingStatus::Confirmed.as_ref().to_owned()),
-                notes: None,
-            },
+            host,
+            AssignmentType::ManualDirect,
+            BookingStatus::Confirmed,
+            new.actor,
+            now,
         )
         .await?;
         let booking = read::load_booking(&txn, new.id).await?;

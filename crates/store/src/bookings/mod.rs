@@ -19,8 +19,13 @@ pub use read::BookingFilter;
 
 use chrono::{DateTime, Utc};
 use mm_domain::{
-    booking::{ActorRole, Answers, Booking, BookingSource, Customer},
-    meeting_type::MeetingType,
+    Interval,
+    booking::{
+        ActorRole, Answers, AssignmentMethod, AssignmentType, Booking, BookingSource,
+        BookingStatus, BookingType, Customer, HistoryAction,
+    },
+    department::Department,
+    meeting_type::{LocationType, MeetingType},
     notification::{BookingFacts, Notice, OutgoingEmail},
     user::StaffUser,
 };
@@ -32,7 +37,7 @@ use uuid::Uuid;
 
 use crate::{
     Result,
-    entity::{booking_history, email_outbox, users},
+    entity::{booking_assignment_history, booking_history, bookings, email_outbox, users},
     users::load_users,
 };
 
@@ -163,6 +168,122 @@ async fn lock_people(db: &impl ConnectionTrait, people: &[Uuid]) -> Result<()> {
         .all(db)
         .await?;
     Ok(())
+}
+
+/// What every new booking holds, whatever its kind.
+struct NewRow<'a> {
+    id: Uuid,
+    reference: &'a mm_domain::booking::BookingReference,
+    booking_type: BookingType,
+    source: BookingSource,
+    status: BookingStatus,
+    department: &'a Department,
+    meeting_type: &'a MeetingType,
+    span: Interval,
+    host: Uuid,
+    method: AssignmentMethod,
+    title: String,
+    created_by: Option<Uuid>,
+}
+
+/// A booking row with the common fields set and everything kind-specific empty: callers set the
+/// customer, links, approval or agenda on top. The location defaults to the meeting type's.
+fn new_row(row: NewRow<'_>, now: DateTime<Utc>) -> bookings::ActiveModel {
+    let meeting_type = row.meeting_type;
+    let physical = (meeting_type.location_type == LocationType::PhysicalLocation)
+        .then(|| meeting_type.custom_location.clone())
+        .flatten();
+    bookings::ActiveModel {
+        id: Set(row.id),
+        booking_reference: Set(row.reference.as_str().to_owned()),
+        booking_type: Set(row.booking_type.as_ref().to_owned()),
+        booking_source: Set(row.source.as_ref().to_owned()),
+        status: Set(row.status.as_ref().to_owned()),
+        department_id: Set(row.department.id),
+        meeting_type_id: Set(meeting_type.id),
+        assigned_to: Set(row.host),
+        assignment_method: Set(row.method.as_ref().to_owned()),
+        reassignment_count: Set(0),
+        start_utc: Set(row.span.start()),
+        end_utc: Set(row.span.end()),
+        duration: Set(i32::try_from(meeting_type.duration.get()).unwrap_or(i32::MAX)),
+        timezone: Set(row.department.timezone.name().to_owned()),
+        customer_name: Set(None),
+        customer_email: Set(None),
+        customer_phone: Set(None),
+        customer_timezone: Set(None),
+        customer_notes: Set(None),
+        answers: Set(read::encode_answers(&Answers::default())),
+        meeting_title: Set(row.title),
+        location_type: Set(meeting_type.location_type.as_ref().to_owned()),
+        video_platform: Set(meeting_type.video_platform.map(|p| p.as_ref().to_owned())),
+        meeting_link: Set(None),
+        physical_location: Set(physical),
+        meeting_notes: Set(None),
+        meeting_agenda: Set(None),
+        meeting_minutes: Set(None),
+        action_items: Set(None),
+        requires_approval: Set(false),
+        approval_status: Set(None),
+        approved_by: Set(None),
+        approved_utc: Set(None),
+        rejection_reason: Set(None),
+        cancellation_reason: Set(None),
+        cancellation_notes: Set(None),
+        cancelled_by_role: Set(None),
+        cancelled_utc: Set(None),
+        cancel_token_hash: Set(None),
+        reschedule_token_hash: Set(None),
+        tokens_expire_utc: Set(None),
+        created_from_ip: Set(None),
+        created_by: Set(row.created_by),
+        confirmation_sent_utc: Set(None),
+        last_reminder_sent_utc: Set(None),
+        thank_you_sent_utc: Set(None),
+        external_event_id: Set(None),
+        external_calendar_link: Set(None),
+        ics_sequence: Set(0),
+        created_utc: Set(now),
+        updated_utc: Set(now),
+    }
+}
+
+/// Writes a new booking's first assignment and its `created` history entry.
+async fn record_creation(
+    db: &impl ConnectionTrait,
+    booking_id: Uuid,
+    host: Uuid,
+    assignment_type: AssignmentType,
+    status: BookingStatus,
+    actor: Actor,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    booking_assignment_history::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        booking_id: Set(booking_id),
+        assigned_to: Set(host),
+        assigned_utc: Set(now),
+        assigned_by: Set(actor.user_id),
+        assignment_type: Set(assignment_type.as_ref().to_owned()),
+        is_current: Set(true),
+        notes: Set(None),
+    }
+    .insert(db)
+    .await?;
+    record(
+        db,
+        booking_id,
+        mm_domain::booking::HistoryEntry {
+            action: HistoryAction::Created,
+            action_by: actor.user_id,
+            action_by_role: actor.role,
+            action_utc: now,
+            old_value: None,
+            new_value: Some(status.as_ref().to_owned()),
+            notes: None,
+        },
+    )
+    .await
 }
 
 /// Appends one entry to a booking's history.
