@@ -6,6 +6,7 @@ mod bookings;
 mod departments;
 mod internal;
 mod meeting_types;
+mod notifications;
 mod outbox;
 mod permissions;
 mod public;

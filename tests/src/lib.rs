@@ -4,6 +4,7 @@
 //!
 //! It knows nothing of the server's internals: only the binary, its environment and the API.
 
+pub mod invite;
 pub mod smtp;
 
 use std::{path::PathBuf, process::Stdio, time::Duration};
@@ -167,6 +168,46 @@ impl TestApp {
             pool.close().await;
             n
         }
+    }
+
+    /// Moves a booking to `start`–`end` directly in the database, past the checks of the API:
+    /// for behaviour that waits on the clock, such as what follows a meeting that has ended.
+    pub async fn db_set_booking_times(
+        &self,
+        booking_id: &str,
+        start: chrono::DateTime<chrono::Utc>,
+        end: chrono::DateTime<chrono::Utc>,
+    ) {
+        let id = uuid::Uuid::parse_str(booking_id).expect("a booking id");
+        let sql = "UPDATE bookings SET start_utc = $1, end_utc = $2 WHERE id = $3";
+        let updated = if self.database_url.starts_with("sqlite:") {
+            let pool = sqlx::SqlitePool::connect(&self.database_url)
+                .await
+                .expect("opening the SQLite database");
+            let result = sqlx::query(sql)
+                .bind(start)
+                .bind(end)
+                .bind(id)
+                .execute(&pool)
+                .await
+                .expect("update");
+            pool.close().await;
+            result.rows_affected()
+        } else {
+            let pool = sqlx::PgPool::connect(&self.database_url)
+                .await
+                .expect("connecting to PostgreSQL");
+            let result = sqlx::query(sql)
+                .bind(start)
+                .bind(end)
+                .bind(id)
+                .execute(&pool)
+                .await
+                .expect("update");
+            pool.close().await;
+            result.rows_affected()
+        };
+        assert_eq!(updated, 1, "booking {booking_id} exists");
     }
 
     async fn launch(dir: PathBuf, database_url: String, env: &[(&str, &str)]) -> Self {

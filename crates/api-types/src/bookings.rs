@@ -163,6 +163,27 @@ pub struct Booking {
     pub cancelled_utc: Option<String>,
     pub created_by: Option<String>,
     pub created_utc: String,
+    /// When the customer's confirmation email was delivered.
+    pub confirmation_sent_utc: Option<String>,
+    /// Reminder entries handled for this booking, oldest first.
+    pub reminders: Vec<ReminderRecord>,
+    /// When the thank-you email was queued.
+    pub thank_you_sent_utc: Option<String>,
+}
+
+/// One entry of the meeting type's reminder schedule, handled for one start time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReminderRecord {
+    pub hours_before: u32,
+    /// `email`, `sms` or `both`, as the schedule said.
+    pub notification_type: String,
+    /// The start time it reminded of; a reschedule arms the schedule again.
+    pub for_start_utc: String,
+    pub handled_utc: String,
+    /// `sent`, or `skipped` when its time had passed when the meeting was booked, moved or
+    /// approved, or a nearer reminder superseded it.
+    pub outcome: String,
 }
 
 /// `POST /bookings`: a customer booking for a named member.

@@ -60,6 +60,12 @@ pub struct MeetingType {
     pub slot_interval: Option<u32>,
     pub custom_questions: Vec<CustomQuestion>,
     pub reminder_schedule: Vec<ReminderEntry>,
+    /// Send the customer a thank-you email after the meeting.
+    pub thank_you_enabled: bool,
+    /// A survey or rating page the thank-you links to.
+    pub feedback_url: Option<String>,
+    /// What happens next, told in the thank-you.
+    pub next_steps: Option<String>,
     pub booking_url: String,
 }
 
@@ -101,6 +107,13 @@ pub struct CreateMeetingType {
     /// Default: email reminders 24 hours and 1 hour before.
     #[serde(default)]
     pub reminder_schedule: Option<Vec<ReminderEntry>>,
+    #[serde(default)]
+    pub thank_you_enabled: bool,
+    /// An `http(s)` address.
+    #[serde(default)]
+    pub feedback_url: Option<String>,
+    #[serde(default)]
+    pub next_steps: Option<String>,
 }
 
 /// Absent fields stay; `null` clears the nullable ones.
@@ -136,4 +149,11 @@ pub struct UpdateMeetingType {
     pub slot_interval: Option<Option<i64>>,
     pub custom_questions: Option<Vec<CustomQuestion>>,
     pub reminder_schedule: Option<Vec<ReminderEntry>>,
+    pub thank_you_enabled: Option<bool>,
+    #[serde(default, deserialize_with = "crate::nullable")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub feedback_url: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::nullable")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub next_steps: Option<Option<String>>,
 }

@@ -14,6 +14,7 @@ pub mod department;
 pub mod interval;
 pub mod meeting_type;
 pub mod notification;
+pub mod reminder;
 pub mod scheduling;
 pub mod slug;
 pub mod time;

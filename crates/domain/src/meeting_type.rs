@@ -186,6 +186,31 @@ pub fn parse_reminders(drafts: &[(i64, &str, bool)]) -> Result<Vec<Reminder>, Fi
     errors.finish(reminders)
 }
 
+/// The thank-you email a customer gets after the meeting, when the type enables it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FollowUp {
+    pub enabled: bool,
+    /// A survey or rating page the email links to.
+    pub feedback_url: Option<String>,
+    /// What happens next, in the type's own words.
+    pub next_steps: Option<String>,
+}
+
+/// A link for a customer to follow: an absolute `http(s)` URL with a host and no spaces.
+pub fn parse_web_link(value: &str) -> Result<String, &'static str> {
+    const INVALID: &str = "must be an http:// or https:// address";
+    let value = value.trim();
+    let rest = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"))
+        .ok_or(INVALID)?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if host.is_empty() || value.len() > 2000 || value.chars().any(char::is_whitespace) {
+        return Err(INVALID);
+    }
+    Ok(value.to_owned())
+}
+
 /// A meeting type is offered to customers, to staff, or both — never to no one.
 pub fn check_audience(is_public: bool, is_internal: bool) -> Result<(), &'static str> {
     if is_public || is_internal {
@@ -251,6 +276,24 @@ mod tests {
     }
 
     #[test]
+    fn feedback_links_are_absolute_web_addresses() {
+        assert_eq!(
+            parse_web_link(" https://example.com/survey?b=1 "),
+            Ok("https://example.com/survey?b=1".to_owned())
+        );
+        assert!(parse_web_link("http://x.test").is_ok());
+        for bad in [
+            "example.com",
+            "https://",
+            "https:///path",
+            "javascript:alert(1)",
+            "https://a b",
+        ] {
+            assert!(parse_web_link(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn reminders_are_within_thirty_days_and_named() {
         assert_eq!(
             parse_reminders(&[(24, "email", true), (1, "both", true)])
@@ -299,6 +342,7 @@ pub struct MeetingType {
     pub slot_interval: Option<crate::Minutes>,
     pub questions: Vec<CustomQuestion>,
     pub reminders: Vec<Reminder>,
+    pub follow_up: FollowUp,
     pub created_by: Option<uuid::Uuid>,
 }
 
@@ -331,6 +375,7 @@ impl MeetingType {
             slot_interval: None,
             questions: Vec::new(),
             reminders: Vec::new(),
+            follow_up: FollowUp::default(),
             created_by: None,
         }
     }

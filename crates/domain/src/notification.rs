@@ -27,6 +27,12 @@ pub enum Notice {
     Reassigned {
         previous_host: StaffUser,
     },
+    /// An entry of the meeting type's reminder schedule has come due.
+    Reminder {
+        hours_before: u32,
+    },
+    /// The meeting is over and its type sends a thank-you.
+    ThankYou,
 }
 
 /// Everything a renderer needs about a booking and the people around it, read in the
@@ -38,12 +44,29 @@ pub struct BookingFacts<'a> {
     pub department: &'a Department,
     pub meeting_type: &'a MeetingType,
     pub host: &'a StaffUser,
+    /// The staff user who made the change, if one did.
+    pub actor: Option<&'a StaffUser>,
     /// Staff participants of an internal meeting other than the host.
     pub participants: &'a [StaffUser],
     /// The department leader, when the department wants them told.
     pub leader: Option<&'a StaffUser>,
     /// Active System Managers, when the department wants them told.
     pub admins: &'a [StaffUser],
+    /// Who may approve the booking: the department's active leader, else every active System
+    /// Manager.
+    pub approvers: &'a [StaffUser],
+}
+
+impl<'a> BookingFacts<'a> {
+    /// The staff in the meeting: the host, then the other participants.
+    pub fn attendees(&self) -> impl Iterator<Item = &'a StaffUser> + use<'a> {
+        std::iter::once(self.host).chain(self.participants)
+    }
+
+    /// Whether `user` is among the attendees.
+    pub fn attends(&self, user: uuid::Uuid) -> bool {
+        self.host.id == user || self.participants.iter().any(|p| p.id == user)
+    }
 }
 
 /// One email, ready for the outbox.

@@ -9,6 +9,8 @@ use mm_domain::{
     user::StaffUser,
 };
 
+use uuid::Uuid;
+
 use crate::ics::{self, Invite, Person};
 
 /// The customer's self-service links, when they still work.
@@ -22,6 +24,8 @@ pub struct Links {
 #[derive(Debug, Clone)]
 pub struct Context<'a> {
     pub links: Links,
+    /// The public site, for "book again" links.
+    pub public_base_url: &'a str,
     pub uid_domain: &'a str,
     pub now: DateTime<Utc>,
 }
@@ -29,212 +33,265 @@ pub struct Context<'a> {
 /// Every email `facts.notice` causes.
 pub fn render(facts: &BookingFacts<'_>, context: &Context<'_>) -> Vec<OutgoingEmail> {
     let booking = facts.booking;
-    let mut out = Vec::new();
-    let customer = booking.customer.as_ref();
-    let to_customer = |kind, subject: String, body: Body| {
-        customer.map(|c| body.into_email(kind, &c.email, Some(&c.name), subject))
-    };
+    let mut out = Outbox::default();
     let title = format!("{} with {}", facts.meeting_type.name, facts.department.name);
-    let with_invite = |body: Body| body.invite(invite(facts, context));
+    let invite = || invite(facts, context);
+    // The staff user who acted, when they are not the host: they get a confirmation instead of
+    // the host's notice.
+    let acting_staff = facts.actor.filter(|a| a.id != facts.host.id);
     match facts.notice {
         Notice::Created if booking.booking_type == BookingType::Internal => {
-            for person in std::iter::once(facts.host).chain(facts.participants) {
-                out.push(
-                    with_invite(staff_summary(
+            for person in facts.attendees() {
+                let lead = match facts.actor {
+                    Some(creator) if creator.id != person.id => {
+                        format!("{} invites you to a meeting.", creator.full_name)
+                    }
+                    _ => "You are invited to a meeting.".to_owned(),
+                };
+                out.staff(
+                    "internal_invitation",
+                    person,
+                    format!("Invitation: {}", booking.title),
+                    staff_summary(facts, person.timezone, &lead).invite(invite()),
+                );
+            }
+            if let Some(creator) = facts.actor.filter(|a| !facts.attends(a.id)) {
+                out.staff(
+                    "internal_created",
+                    creator,
+                    format!("Meeting created: {}", booking.title),
+                    staff_summary(
                         facts,
-                        person.timezone,
-                        "You are invited to a meeting.",
-                    ))
-                    .into_email(
-                        "internal_invitation",
-                        &person.email,
-                        Some(&person.full_name),
-                        format!("Invitation: {}", booking.title),
+                        creator.timezone,
+                        "The meeting is created and everyone is invited.",
                     ),
+                );
+            }
+        }
+        Notice::Created if booking.status == BookingStatus::Pending => {
+            out.customer(
+                facts,
+                "customer_pending",
+                format!("Booking request received: {title}"),
+                |zone| {
+                    customer_summary(
+                        facts,
+                        zone,
+                        "We have received your booking request. It needs approval; we will \
+                         write again as soon as it is confirmed.",
+                        &context.links,
+                    )
+                },
+            );
+            out.staff(
+                "host_new_booking",
+                facts.host,
+                format!("New booking: {title}"),
+                staff_summary(
+                    facts,
+                    facts.host.timezone,
+                    "A new booking is assigned to you and waits for approval.",
+                ),
+            );
+            let approvers = facts.approvers.iter().chain(watchers(facts));
+            for person in distinct(approvers, &[facts.host.id]) {
+                out.staff(
+                    "approval_request",
+                    person,
+                    format!("Approval needed: {title}"),
+                    staff_summary(facts, person.timezone, "A booking waits for your approval."),
                 );
             }
         }
         Notice::Created => {
-            let pending = booking.status == BookingStatus::Pending;
-            if let Some(c) = customer {
-                let (kind, subject, lead) = if pending {
-                    (
-                        "customer_pending",
-                        format!("Booking request received: {title}"),
-                        "We have received your booking request. It needs approval; we will write \
-                         again as soon as it is confirmed."
-                            .to_owned(),
-                    )
-                } else {
-                    (
-                        "customer_confirmation",
-                        format!("Booking confirmed: {title}"),
-                        format!(
-                            "Your meeting will be with {} from {}.",
-                            facts.host.full_name, facts.department.name
-                        ),
-                    )
-                };
-                let mut body = customer_summary(facts, c.timezone, &lead, &context.links);
-                if !pending {
-                    body = body.invite(invite(facts, context));
-                }
-                out.extend(to_customer(kind, subject, body));
-            }
-            let host_lead = if pending {
-                "A new booking is assigned to you and waits for approval."
-            } else {
-                "A new booking is assigned to you."
-            };
-            out.push(
-                with_invite(staff_summary(facts, facts.host.timezone, host_lead)).into_email(
-                    "host_new_booking",
-                    &facts.host.email,
-                    Some(&facts.host.full_name),
-                    format!("New booking: {title}"),
-                ),
+            out.customer(
+                facts,
+                "customer_confirmation",
+                format!("Booking confirmed: {title}"),
+                |zone| {
+                    let lead = format!(
+                        "Your meeting will be with {} from {}.",
+                        facts.host.full_name, facts.department.name
+                    );
+                    customer_summary(facts, zone, &lead, &context.links).invite(invite())
+                },
             );
-            for (kind, person) in watchers(facts) {
-                let lead = if pending {
-                    "A booking waits for your approval."
-                } else {
-                    "A new booking was made in your department."
-                };
-                let kind = if pending { "approval_request" } else { kind };
-                out.push(staff_summary(facts, person.timezone, lead).into_email(
-                    kind,
-                    &person.email,
-                    Some(&person.full_name),
-                    format!(
-                        "{}: {title}",
-                        if pending {
-                            "Approval needed"
-                        } else {
-                            "New booking"
-                        }
+            let host_lead = match acting_staff {
+                Some(actor) => format!("{} booked this meeting for you.", actor.full_name),
+                None => "A new booking is assigned to you.".to_owned(),
+            };
+            out.staff(
+                "host_new_booking",
+                facts.host,
+                format!("New booking: {title}"),
+                staff_summary(facts, facts.host.timezone, &host_lead).invite(invite()),
+            );
+            if let Some(actor) = acting_staff {
+                out.staff(
+                    "booking_created",
+                    actor,
+                    format!("Booking created: {title}"),
+                    staff_summary(
+                        facts,
+                        actor.timezone,
+                        &format!(
+                            "You booked this meeting for {}; the customer has been told.",
+                            facts.host.full_name
+                        ),
                     ),
-                ));
+                );
+            }
+            let skip = [Some(facts.host.id), acting_staff.map(|a| a.id)];
+            for person in distinct(
+                watchers(facts),
+                &skip.into_iter().flatten().collect::<Vec<_>>(),
+            ) {
+                out.staff(
+                    watcher_kind(facts, person, ("leader_new_booking", "admin_new_booking")),
+                    person,
+                    format!("New booking: {title}"),
+                    staff_summary(
+                        facts,
+                        person.timezone,
+                        &format!(
+                            "A new booking in {} is assigned to {}.",
+                            facts.department.name, facts.host.full_name
+                        ),
+                    ),
+                );
             }
         }
         Notice::Approved => {
-            if let Some(c) = customer {
-                let lead = format!(
-                    "Your booking is confirmed. Your meeting will be with {} from {}.",
-                    facts.host.full_name, facts.department.name
-                );
-                out.extend(to_customer(
-                    "customer_confirmation",
-                    format!("Booking confirmed: {title}"),
-                    with_invite(customer_summary(facts, c.timezone, &lead, &context.links)),
-                ));
-            }
-            out.push(
-                with_invite(staff_summary(
+            out.customer(
+                facts,
+                "customer_confirmation",
+                format!("Booking confirmed: {title}"),
+                |zone| {
+                    let lead = format!(
+                        "Your booking is confirmed. Your meeting will be with {} from {}.",
+                        facts.host.full_name, facts.department.name
+                    );
+                    customer_summary(facts, zone, &lead, &context.links).invite(invite())
+                },
+            );
+            out.staff(
+                "host_booking_approved",
+                facts.host,
+                format!("Booking approved: {title}"),
+                staff_summary(
                     facts,
                     facts.host.timezone,
                     "A booking assigned to you was approved.",
-                ))
-                .into_email(
-                    "host_booking_approved",
-                    &facts.host.email,
-                    Some(&facts.host.full_name),
-                    format!("Booking approved: {title}"),
-                ),
+                )
+                .invite(invite()),
             );
         }
         Notice::Rejected { reason } => {
-            if let Some(c) = customer {
-                let lead = format!(
-                    "We are sorry: your booking request could not be accepted. Reason: {reason}"
-                );
-                out.extend(to_customer(
-                    "customer_rejected",
-                    format!("Booking request declined: {title}"),
-                    customer_summary(facts, c.timezone, &lead, &Links::none()),
-                ));
-            }
+            out.customer(
+                facts,
+                "customer_rejected",
+                format!("Booking request declined: {title}"),
+                |zone| {
+                    let lead = format!(
+                        "We are sorry: your booking request could not be accepted. Reason: {reason}"
+                    );
+                    customer_summary(facts, zone, &lead, &Links::none())
+                        .link("Choose another time", &book_again(facts, context))
+                },
+            );
         }
         Notice::Cancelled { by, reason } => {
             let why = reason
                 .as_deref()
                 .map(|r| format!(" Reason: {r}"))
                 .unwrap_or_default();
-            if let Some(c) = customer {
-                let lead = if *by == ActorRole::Customer {
-                    format!("Your booking has been cancelled as you asked.{why}")
-                } else {
-                    format!("We are sorry: your booking has been cancelled.{why}")
-                };
-                out.extend(to_customer(
-                    "customer_cancelled",
-                    format!("Booking cancelled: {title}"),
-                    with_invite(customer_summary(facts, c.timezone, &lead, &Links::none())),
-                ));
-            }
-            let lead = format!("This meeting has been cancelled.{why}");
-            for person in std::iter::once(facts.host).chain(facts.participants) {
-                out.push(
-                    with_invite(staff_summary(facts, person.timezone, &lead)).into_email(
-                        "host_cancelled",
-                        &person.email,
-                        Some(&person.full_name),
-                        format!("Cancelled: {}", booking.title),
-                    ),
+            let by_customer = *by == ActorRole::Customer;
+            out.customer(
+                facts,
+                "customer_cancelled",
+                format!("Booking cancelled: {title}"),
+                |zone| {
+                    let lead = if by_customer {
+                        format!("Your booking has been cancelled as you asked.{why}")
+                    } else {
+                        format!("We are sorry: your booking has been cancelled.{why}")
+                    };
+                    customer_summary(facts, zone, &lead, &Links::none())
+                        .link("Book a new time", &book_again(facts, context))
+                        .invite(invite())
+                },
+            );
+            let lead = if by_customer {
+                format!("The customer cancelled this meeting.{why}")
+            } else {
+                format!("This meeting has been cancelled.{why}")
+            };
+            for person in facts.attendees() {
+                out.staff(
+                    "host_cancelled",
+                    person,
+                    format!("Cancelled: {}", booking.title),
+                    staff_summary(facts, person.timezone, &lead).invite(invite()),
                 );
             }
-            for (_, person) in watchers(facts) {
-                out.push(staff_summary(facts, person.timezone, &lead).into_email(
-                    "leader_cancelled",
-                    &person.email,
-                    Some(&person.full_name),
-                    format!("Cancelled: {}", booking.title),
-                ));
+            // Staff who cancel have told whoever they meant to; a customer's cancellation is
+            // news to the people watching the department.
+            if by_customer {
+                for person in distinct(watchers(facts), &[facts.host.id]) {
+                    out.staff(
+                        watcher_kind(facts, person, ("leader_cancelled", "admin_cancelled")),
+                        person,
+                        format!("Cancelled: {}", booking.title),
+                        staff_summary(facts, person.timezone, &lead),
+                    );
+                }
             }
         }
         Notice::Rescheduled { previous } => {
             let moved =
                 |zone: TimeZone| format!("This meeting has moved from {}.", span(*previous, zone));
-            if let Some(c) = customer {
-                out.extend(to_customer(
-                    "customer_rescheduled",
-                    format!("Booking rescheduled: {title}"),
-                    with_invite(customer_summary(
-                        facts,
-                        c.timezone,
-                        &moved(c.timezone),
-                        &context.links,
-                    )),
-                ));
+            out.customer(
+                facts,
+                "customer_rescheduled",
+                format!("Booking rescheduled: {title}"),
+                |zone| customer_summary(facts, zone, &moved(zone), &context.links).invite(invite()),
+            );
+            for person in facts.attendees() {
+                out.staff(
+                    "host_rescheduled",
+                    person,
+                    format!("Rescheduled: {}", booking.title),
+                    staff_summary(facts, person.timezone, &moved(person.timezone)).invite(invite()),
+                );
             }
-            for person in std::iter::once(facts.host).chain(facts.participants) {
-                out.push(
-                    with_invite(staff_summary(
-                        facts,
-                        person.timezone,
-                        &moved(person.timezone),
-                    ))
-                    .into_email(
-                        "host_rescheduled",
-                        &person.email,
-                        Some(&person.full_name),
-                        format!("Rescheduled: {}", booking.title),
-                    ),
+            let skip: Vec<Uuid> = facts.attendees().map(|p| p.id).collect();
+            for person in distinct(watchers(facts), &skip) {
+                out.staff(
+                    watcher_kind(facts, person, ("leader_rescheduled", "admin_rescheduled")),
+                    person,
+                    format!("Rescheduled: {}", booking.title),
+                    staff_summary(facts, person.timezone, &moved(person.timezone)),
                 );
             }
         }
         Notice::Reassigned { previous_host } => {
-            if let Some(c) = customer {
-                let lead = format!(
-                    "Your meeting will now be with {} from {}.",
-                    facts.host.full_name, facts.department.name
-                );
-                out.extend(to_customer(
-                    "customer_reassigned",
-                    format!("New host for your meeting: {title}"),
-                    with_invite(customer_summary(facts, c.timezone, &lead, &context.links)),
-                ));
-            }
-            out.push(
+            out.customer(
+                facts,
+                "customer_reassigned",
+                format!("New host for your meeting: {title}"),
+                |zone| {
+                    let lead = format!(
+                        "Your meeting host has been changed: your meeting will now be with {} \
+                         from {}.",
+                        facts.host.full_name, facts.department.name
+                    );
+                    customer_summary(facts, zone, &lead, &context.links).invite(invite())
+                },
+            );
+            out.staff(
+                "old_host_reassigned",
+                previous_host,
+                format!("Reassigned away from you: {}", booking.title),
                 staff_summary(
                     facts,
                     previous_host.timezone,
@@ -242,42 +299,130 @@ pub fn render(facts: &BookingFacts<'_>, context: &Context<'_>) -> Vec<OutgoingEm
                         "This meeting has been reassigned to {}; you no longer host it.",
                         facts.host.full_name
                     ),
-                )
-                .into_email(
-                    "old_host_reassigned",
-                    &previous_host.email,
-                    Some(&previous_host.full_name),
-                    format!("Reassigned away from you: {}", booking.title),
                 ),
             );
-            out.push(
-                with_invite(staff_summary(
+            out.staff(
+                "new_host_reassigned",
+                facts.host,
+                format!("Assigned to you: {}", booking.title),
+                staff_summary(
                     facts,
                     facts.host.timezone,
                     "This meeting has been assigned to you.",
-                ))
-                .into_email(
-                    "new_host_reassigned",
-                    &facts.host.email,
-                    Some(&facts.host.full_name),
-                    format!("Assigned to you: {}", booking.title),
-                ),
+                )
+                .invite(invite()),
             );
             let lead = format!(
                 "This meeting has been reassigned from {} to {}.",
                 previous_host.full_name, facts.host.full_name
             );
-            for (_, person) in watchers(facts) {
-                out.push(staff_summary(facts, person.timezone, &lead).into_email(
-                    "leader_reassigned",
-                    &person.email,
-                    Some(&person.full_name),
+            for person in distinct(watchers(facts), &[facts.host.id, previous_host.id]) {
+                out.staff(
+                    watcher_kind(facts, person, ("leader_reassigned", "admin_reassigned")),
+                    person,
                     format!("Reassigned: {}", booking.title),
-                ));
+                    staff_summary(facts, person.timezone, &lead),
+                );
             }
         }
+        Notice::Reminder { .. } => {
+            let when = until(booking.span.start() - context.now);
+            out.customer(
+                facts,
+                "customer_reminder",
+                format!("Reminder: {title} {when}"),
+                |zone| {
+                    let lead = format!("A reminder: your meeting starts {when}.");
+                    customer_summary(facts, zone, &lead, &context.links)
+                },
+            );
+            for person in facts.attendees() {
+                out.staff(
+                    "host_reminder",
+                    person,
+                    format!("Reminder: {} {when}", booking.title),
+                    staff_summary(
+                        facts,
+                        person.timezone,
+                        &format!("This meeting starts {when}."),
+                    ),
+                );
+            }
+        }
+        Notice::ThankYou => {
+            let follow_up = &facts.meeting_type.follow_up;
+            out.customer(
+                facts,
+                "customer_thank_you",
+                format!("Thank you for your meeting with {}", facts.department.name),
+                |zone| {
+                    let mut body = Body::new(&format!(
+                        "Thank you for meeting with {} from {}.",
+                        facts.host.full_name, facts.department.name
+                    ))
+                    .line("Reference", booking.reference.as_str())
+                    .line("Meeting", &facts.meeting_type.name)
+                    .line("When", &span(booking.span, zone));
+                    if let Some(next) = &follow_up.next_steps {
+                        body = body.line("Next steps", next);
+                    }
+                    if let Some(url) = &follow_up.feedback_url {
+                        body = body.link("Tell us how it went", url);
+                    }
+                    body.link("Book another meeting", &book_again(facts, context))
+                },
+            );
+        }
     }
-    out
+    out.emails
+}
+
+/// The emails of one change, in the order they are queued.
+#[derive(Default)]
+struct Outbox {
+    emails: Vec<OutgoingEmail>,
+}
+
+impl Outbox {
+    /// Writes to the booking's customer, if it has one, in their zone.
+    fn customer(
+        &mut self,
+        facts: &BookingFacts<'_>,
+        kind: &'static str,
+        subject: String,
+        body: impl FnOnce(TimeZone) -> Body,
+    ) {
+        if let Some(c) = &facts.booking.customer {
+            self.emails
+                .push(body(c.timezone).into_email(kind, &c.email, Some(&c.name), subject));
+        }
+    }
+
+    fn staff(&mut self, kind: &'static str, to: &StaffUser, subject: String, body: Body) {
+        self.emails
+            .push(body.into_email(kind, &to.email, Some(&to.full_name), subject));
+    }
+}
+
+/// How long until the meeting: `in 24 hours`, `in 1 hour`, `in 45 minutes`.
+fn until(left: chrono::Duration) -> String {
+    let minutes = (left.num_seconds() + 59).div_euclid(60).max(1);
+    // A reminder a few minutes late still reads as its round hour.
+    let hours = (minutes + 5) / 60;
+    match (hours, minutes) {
+        (0, 1) => "in 1 minute".to_owned(),
+        (0, m) => format!("in {m} minutes"),
+        (1, _) => "in 1 hour".to_owned(),
+        (h, _) => format!("in {h} hours"),
+    }
+}
+
+/// The department's public page for this meeting type.
+fn book_again(facts: &BookingFacts<'_>, context: &Context<'_>) -> String {
+    format!(
+        "{}/book/{}/{}",
+        context.public_base_url, facts.department.slug, facts.meeting_type.slug
+    )
 }
 
 impl Links {
@@ -289,22 +434,35 @@ impl Links {
     }
 }
 
-/// The leader and admins the department wants told, each once, never the host again.
-fn watchers<'a>(facts: &BookingFacts<'a>) -> Vec<(&'static str, &'a StaffUser)> {
-    let mut found: Vec<(&'static str, &StaffUser)> = Vec::new();
-    if let Some(leader) = facts.leader {
-        found.push(("leader_new_booking", leader));
+/// The leader and admins the department wants told of its bookings.
+fn watchers<'a>(facts: &BookingFacts<'a>) -> impl Iterator<Item = &'a StaffUser> + use<'a> {
+    facts.leader.into_iter().chain(facts.admins)
+}
+
+/// The email kind a watcher gets: the first of `kinds` for the department's leader, the second
+/// for a System Manager.
+fn watcher_kind(
+    facts: &BookingFacts<'_>,
+    person: &StaffUser,
+    kinds: (&'static str, &'static str),
+) -> &'static str {
+    if facts.leader.is_some_and(|l| l.id == person.id) {
+        kinds.0
+    } else {
+        kinds.1
     }
-    for admin in facts.admins {
-        found.push(("admin_new_booking", admin));
-    }
-    let mut seen = vec![facts.host.id];
-    found.retain(|(_, p)| {
-        let fresh = !seen.contains(&p.id);
-        seen.push(p.id);
-        fresh
-    });
-    found
+}
+
+/// Each person once, leaving out those in `skip` (who hear about the change otherwise).
+fn distinct<'a>(people: impl Iterator<Item = &'a StaffUser>, skip: &[Uuid]) -> Vec<&'a StaffUser> {
+    let mut seen: Vec<Uuid> = skip.to_vec();
+    people
+        .filter(|p| {
+            let fresh = !seen.contains(&p.id);
+            seen.push(p.id);
+            fresh
+        })
+        .collect()
 }
 
 fn invite(facts: &BookingFacts<'_>, context: &Context<'_>) -> String {
@@ -528,6 +686,18 @@ pub fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn time_until_a_meeting_reads_in_round_hours_or_minutes() {
+        use chrono::Duration;
+        assert_eq!(
+            until(Duration::hours(24) + Duration::seconds(20)),
+            "in 24 hours"
+        );
+        assert_eq!(until(Duration::minutes(58)), "in 1 hour");
+        assert_eq!(until(Duration::minutes(45)), "in 45 minutes");
+        assert_eq!(until(Duration::seconds(30)), "in 1 minute");
+    }
 
     #[test]
     fn html_special_characters_are_escaped() {

@@ -45,6 +45,9 @@ pub struct Config {
     /// How long a sender owns a claimed email; a sender that died lets it go after this
     /// (`MM_OUTBOX_LEASE_SECONDS`, default 120).
     pub outbox_lease_seconds: u64,
+    /// How often reminders and thank-you emails that have come due are queued
+    /// (`MM_REMINDER_INTERVAL_SECONDS`, default 60).
+    pub reminder_interval_seconds: u64,
     pub demo: bool,
     pub static_dir: PathBuf,
     pub public_booking_rate_limit: u32,
@@ -93,6 +96,7 @@ impl Config {
             mail_from: get("MM_MAIL_FROM"),
             outbox_retry_seconds: number("MM_OUTBOX_RETRY_SECONDS", 60)?.max(1),
             outbox_lease_seconds: number("MM_OUTBOX_LEASE_SECONDS", 120)?.max(1),
+            reminder_interval_seconds: number("MM_REMINDER_INTERVAL_SECONDS", 60)?.max(1),
             demo: flag("MM_DEMO")?,
             static_dir: get("MM_STATIC_DIR")
                 .map_or_else(|| PathBuf::from("frontend/dist"), PathBuf::from),

@@ -13,6 +13,7 @@ mod error;
 mod links;
 mod notices;
 mod outbox_worker;
+mod reminder_worker;
 mod routes;
 mod slot_cache;
 
@@ -173,6 +174,10 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         config: config.clone(),
         slots: slot_cache::SlotCache::default(),
     });
+    tokio::spawn(reminder_worker::run(
+        state.clone(),
+        std::time::Duration::from_secs(config.reminder_interval_seconds),
+    ));
     let static_dir = config.static_dir.clone();
     if !static_dir.join("index.html").is_file() {
         tracing::warn!(dir = %static_dir.display(), "no built frontend found; run `just frontend`");

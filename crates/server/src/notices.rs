@@ -48,6 +48,7 @@ pub fn renderer(
             facts,
             &Context {
                 links,
+                public_base_url: &state.public_base_url,
                 uid_domain: &state.uid_domain,
                 now,
             },

@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 use mm_domain::{
     Minutes, Slug,
     meeting_type::{
-        CustomQuestion, LocationType, MeetingType, QuestionKind, Reminder, ReminderChannel,
-        VideoPlatform,
+        CustomQuestion, FollowUp, LocationType, MeetingType, QuestionKind, Reminder,
+        ReminderChannel, VideoPlatform,
     },
 };
 use sea_orm::{
@@ -80,6 +80,11 @@ fn to_meeting_type(
                 })
             })
             .collect::<Result<_>>()?,
+        follow_up: FollowUp {
+            enabled: row.thank_you_enabled,
+            feedback_url: row.feedback_url,
+            next_steps: row.next_steps,
+        },
         created_by: row.created_by,
     })
 }
@@ -104,9 +109,9 @@ fn meeting_type_row(t: &MeetingType, now: DateTime<Utc>) -> meeting_types::Activ
         buffer_before: Set(minutes(t.buffer_before)),
         buffer_after: Set(minutes(t.buffer_after)),
         slot_interval: Set(minutes(t.slot_interval)),
-        thank_you_enabled: Set(false),
-        feedback_url: Set(None),
-        next_steps: Set(None),
+        thank_you_enabled: Set(t.follow_up.enabled),
+        feedback_url: Set(t.follow_up.feedback_url.clone()),
+        next_steps: Set(t.follow_up.next_steps.clone()),
         created_by: Set(t.created_by),
         created_utc: Set(now),
         updated_utc: Set(now),
@@ -180,9 +185,6 @@ impl Store {
             .ok_or(StoreError::NotFound("meeting type"))?;
         let mut row = meeting_type_row(meeting_type, now);
         row.created_utc = Set(existing.created_utc);
-        row.thank_you_enabled = Set(existing.thank_you_enabled);
-        row.feedback_url = Set(existing.feedback_url);
-        row.next_steps = Set(existing.next_steps);
         row.update(&txn)
             .await
             .map_err(StoreError::unique_as("meeting_slug", SLUG_TAKEN))?;

@@ -8,7 +8,9 @@ use super::{
     ActorRole, Answers, ApprovalStatus, AssignmentMethod, AssignmentType, AttendanceStatus,
     BookingReference, BookingSource, BookingStatus, BookingType, HistoryAction, Lifecycle,
 };
-use crate::{Email, Interval, Phone, TimeZone, meeting_type::LocationType};
+use crate::{
+    Email, Interval, Phone, TimeZone, meeting_type::LocationType, reminder::ReminderRecord,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Booking {
@@ -50,6 +52,11 @@ pub struct Booking {
     pub cancel_link_live: bool,
     /// Increases with every change a calendar invite must carry.
     pub ics_sequence: u32,
+    /// When the customer's confirmation email was delivered.
+    pub confirmation_sent_utc: Option<DateTime<Utc>>,
+    /// Reminder entries sent or skipped, oldest first.
+    pub reminders: Vec<ReminderRecord>,
+    pub thank_you_sent_utc: Option<DateTime<Utc>>,
     pub participants: Vec<Participant>,
     pub assignment_history: Vec<AssignmentEntry>,
     pub history: Vec<HistoryEntry>,
@@ -72,6 +79,30 @@ impl Booking {
             approval: self.approval,
             span: self.span,
         }
+    }
+
+    /// When the booking got its current time and was confirmed: reminders due before then are
+    /// skipped, since the confirmation or the reschedule email had just gone out.
+    pub fn armed_utc(&self) -> DateTime<Utc> {
+        let moved = self
+            .history
+            .iter()
+            .filter(|h| h.action == HistoryAction::Rescheduled)
+            .map(|h| h.action_utc);
+        std::iter::once(self.created_utc)
+            .chain(self.approved_utc)
+            .chain(moved)
+            .max()
+            .unwrap_or(self.created_utc)
+    }
+
+    /// The reminder offsets already handled for the current start time.
+    pub fn reminders_handled(&self) -> Vec<u32> {
+        self.reminders
+            .iter()
+            .filter(|r| r.for_start == self.span.start())
+            .map(|r| r.hours_before)
+            .collect()
     }
 
     /// Duration in minutes.

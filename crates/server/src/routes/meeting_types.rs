@@ -8,7 +8,7 @@ use mm_api_types::{
 };
 use mm_domain::{
     FieldErrors, Minutes, Slug,
-    meeting_type::{self, LocationType, QuestionDraft, VideoPlatform},
+    meeting_type::{self, FollowUp, LocationType, QuestionDraft, VideoPlatform},
     required_text,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -127,6 +127,19 @@ fn parse(
             .filter(|v| !v.is_empty())
             .map(str::to_owned)
     };
+    let feedback_url = match text(&input.feedback_url) {
+        None => Some(None),
+        Some(url) => errors
+            .check("feedback_url", meeting_type::parse_web_link(&url))
+            .map(Some),
+    };
+    if input
+        .next_steps
+        .as_deref()
+        .is_some_and(|t| t.chars().count() > 5000)
+    {
+        errors.add("next_steps", "must be at most 5000 characters");
+    }
     match (
         name,
         slug,
@@ -139,6 +152,7 @@ fn parse(
         slot_interval,
         questions,
         reminders,
+        feedback_url,
     ) {
         (
             Some(name),
@@ -152,6 +166,7 @@ fn parse(
             Some(slot_interval),
             Some(questions),
             Some(reminders),
+            Some(feedback_url),
         ) if errors.is_empty() => Ok(mm_domain::meeting_type::MeetingType {
             id,
             department_id,
@@ -172,6 +187,11 @@ fn parse(
             slot_interval,
             questions,
             reminders,
+            follow_up: FollowUp {
+                enabled: input.thank_you_enabled,
+                feedback_url,
+                next_steps: text(&input.next_steps),
+            },
             created_by,
         }),
         _ => Err(errors),
@@ -316,6 +336,9 @@ async fn update_meeting_type(
         slot_interval: p.slot_interval.unwrap_or(signed(now.slot_interval)),
         custom_questions: p.custom_questions.unwrap_or(now.custom_questions),
         reminder_schedule: Some(p.reminder_schedule.unwrap_or(now.reminder_schedule)),
+        thank_you_enabled: p.thank_you_enabled.unwrap_or(now.thank_you_enabled),
+        feedback_url: p.feedback_url.unwrap_or(now.feedback_url),
+        next_steps: p.next_steps.unwrap_or(now.next_steps),
     };
     let meeting_type = parse(
         current.id,

@@ -177,6 +177,9 @@ pub fn meeting_type(
                 is_active: r.is_active,
             })
             .collect(),
+        thank_you_enabled: t.follow_up.enabled,
+        feedback_url: t.follow_up.feedback_url.clone(),
+        next_steps: t.follow_up.next_steps.clone(),
         booking_url: format!("{base_url}/book/{department_slug}/{}", t.slug),
     }
 }
@@ -318,6 +321,19 @@ pub fn booking(b: &mm_domain::booking::Booking) -> api::bookings::Booking {
         cancelled_utc: b.cancelled_utc.map(utc),
         created_by: b.created_by.map(|u| u.to_string()),
         created_utc: utc(b.created_utc),
+        confirmation_sent_utc: b.confirmation_sent_utc.map(utc),
+        reminders: b
+            .reminders
+            .iter()
+            .map(|r| api::bookings::ReminderRecord {
+                hours_before: r.hours_before,
+                notification_type: r.channel.as_ref().to_owned(),
+                for_start_utc: utc(r.for_start),
+                handled_utc: utc(r.handled_utc),
+                outcome: r.outcome.as_ref().to_owned(),
+            })
+            .collect(),
+        thank_you_sent_utc: b.thank_you_sent_utc.map(utc),
     }
 }
 

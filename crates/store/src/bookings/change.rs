@@ -120,7 +120,7 @@ impl Store {
         .await?;
         let booking = read::load_booking(&txn, before.id).await?;
         if let Some(notice) = notice {
-            notify(&txn, &notice, &booking, render, now).await?;
+            notify(&txn, &notice, &booking, actor.user_id, render, now).await?;
         }
         self.commit(txn).await?;
         Ok(booking)
@@ -300,7 +300,7 @@ impl Store {
             let notice = Notice::Rescheduled {
                 previous: before.span,
             };
-            notify(&txn, &notice, &booking, render, now).await?;
+            notify(&txn, &notice, &booking, actor.user_id, render, now).await?;
         }
         if reassigned {
             let previous_host: StaffUser = load_users(&txn, &[before.assigned_to])
@@ -311,6 +311,7 @@ impl Store {
                 &txn,
                 &Notice::Reassigned { previous_host },
                 &booking,
+                actor.user_id,
                 render,
                 now,
             )

@@ -158,7 +158,15 @@ impl Store {
         count_assignment(&txn, department.id, host, now).await?;
 
         let booking = read::load_booking(&txn, new.id).await?;
-        notify(&txn, &Notice::Created, &booking, render, now).await?;
+        notify(
+            &txn,
+            &Notice::Created,
+            &booking,
+            new.actor.user_id,
+            render,
+            now,
+        )
+        .await?;
         if let Some((key, request)) = new.guard.idempotency {
             idempotency_keys::ActiveModel {
                 id: Set(Uuid::new_v4()),

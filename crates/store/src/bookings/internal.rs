@@ -111,7 +111,15 @@ impl Store {
         )
         .await?;
         let booking = read::load_booking(&txn, new.id).await?;
-        notify(&txn, &Notice::Created, &booking, render, now).await?;
+        notify(
+            &txn,
+            &Notice::Created,
+            &booking,
+            new.actor.user_id,
+            render,
+            now,
+        )
+        .await?;
         self.commit(txn).await?;
         tracing::info!(reference = %booking.reference, people = everyone.len(), "internal meeting created");
         Ok(booking)

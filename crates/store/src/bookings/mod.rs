@@ -10,6 +10,7 @@
 
 mod change;
 mod create;
+mod follow_up;
 mod internal;
 mod read;
 
@@ -308,11 +309,13 @@ async fn record(
     Ok(())
 }
 
-/// Reads the people a change concerns, renders its emails and queues them.
+/// Reads the people a change concerns, renders its emails and queues them. `actor` is the staff
+/// user who made the change, if one did.
 async fn notify(
     db: &impl ConnectionTrait,
     notice: &Notice,
     booking: &Booking,
+    actor: Option<Uuid>,
     render: Render<'_>,
     now: DateTime<Utc>,
 ) -> Result<()> {
@@ -320,9 +323,8 @@ async fn notify(
     let meeting_type = crate::meeting_types::load_meeting_type(db, booking.meeting_type_id).await?;
     let mut wanted = vec![booking.assigned_to];
     wanted.extend(booking.participants.iter().filter_map(|p| p.user_id));
-    if department.notify_leader_on_booking {
-        wanted.extend(department.leader);
-    }
+    wanted.extend(department.leader);
+    wanted.extend(actor);
     let people = load_users(db, &wanted).await?;
     let find = |id: Uuid| people.iter().find(|u| u.id == id);
     let host = find(booking.assigned_to).ok_or(crate::StoreError::NotFound("host"))?;
@@ -333,23 +335,32 @@ async fn notify(
         .filter(|id| *id != booking.assigned_to)
         .filter_map(|id| find(id).cloned())
         .collect();
-    let leader = department
-        .leader
-        .filter(|_| department.notify_leader_on_booking)
-        .and_then(find)
-        .filter(|u| u.is_active);
-    let admins = if department.notify_admin_on_booking {
-        let ids: Vec<Uuid> = users::Entity::find()
-            .select_only()
-            .column(users::Column::Id)
-            .filter(users::Column::IsSystemManager.eq(true))
-            .filter(users::Column::IsActive.eq(true))
-            .into_tuple()
-            .all(db)
-            .await?;
-        load_users(db, &ids).await?
+    let active_leader = department.leader.and_then(find).filter(|u| u.is_active);
+    let leader = active_leader.filter(|_| department.notify_leader_on_booking);
+    let awaiting_approval = booking.status == BookingStatus::Pending;
+    let system_managers =
+        if department.notify_admin_on_booking || (awaiting_approval && active_leader.is_none()) {
+            let ids: Vec<Uuid> = users::Entity::find()
+                .select_only()
+                .column(users::Column::Id)
+                .filter(users::Column::IsSystemManager.eq(true))
+                .filter(users::Column::IsActive.eq(true))
+                .into_tuple()
+                .all(db)
+                .await?;
+            load_users(db, &ids).await?
+        } else {
+            Vec::new()
+        };
+    let admins: &[StaffUser] = if department.notify_admin_on_booking {
+        &system_managers
     } else {
-        Vec::new()
+        &[]
+    };
+    let approvers: Vec<StaffUser> = match active_leader {
+        _ if !awaiting_approval => Vec::new(),
+        Some(leader) => vec![leader.clone()],
+        None => system_managers.clone(),
     };
     let facts = BookingFacts {
         notice,
@@ -357,9 +368,11 @@ async fn notify(
         department: &department,
         meeting_type: &meeting_type,
         host,
+        actor: actor.and_then(find),
         participants: &participants,
         leader,
-        admins: &admins,
+        admins,
+        approvers: &approvers,
     };
     for email in render(&facts) {
         email_outbox::ActiveModel {

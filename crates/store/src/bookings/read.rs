@@ -9,6 +9,7 @@ use mm_domain::{
         self, Answer, Answers, AssignmentEntry, Booking, BookingReference, CustomerRecord,
         HistoryEntry, Participant,
     },
+    reminder::ReminderRecord,
 };
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
@@ -16,7 +17,10 @@ use uuid::Uuid;
 use super::BookingKey;
 use crate::{
     Result, Store, StoreError, corrupt,
-    entity::{booking_assignment_history, booking_history, booking_participants, bookings},
+    entity::{
+        booking_assignment_history, booking_history, booking_participants, booking_reminders_sent,
+        bookings,
+    },
 };
 
 impl Store {
@@ -84,7 +88,7 @@ pub(super) async fn assemble(db: &impl ConnectionTrait, row: bookings::Model) ->
         .ok_or(StoreError::NotFound("booking"))
 }
 
-/// Bookings with their children, read in three queries whatever their number.
+/// Bookings with their children, read in four queries whatever their number.
 async fn assemble_all(
     db: &impl ConnectionTrait,
     rows: Vec<bookings::Model>,
@@ -126,6 +130,24 @@ async fn assemble_all(
                 notes: a.notes,
             });
     }
+    let mut reminders: BTreeMap<Uuid, Vec<ReminderRecord>> = BTreeMap::new();
+    for r in booking_reminders_sent::Entity::find()
+        .filter(booking_reminders_sent::Column::BookingId.is_in(ids.clone()))
+        .order_by_asc(booking_reminders_sent::Column::SentUtc)
+        .all(db)
+        .await?
+    {
+        reminders
+            .entry(r.booking_id)
+            .or_default()
+            .push(ReminderRecord {
+                hours_before: u32::try_from(r.hours_before).map_err(corrupt)?,
+                channel: r.channel.parse().map_err(corrupt)?,
+                for_start: r.for_start_utc,
+                handled_utc: r.sent_utc,
+                outcome: r.outcome.parse().map_err(corrupt)?,
+            });
+    }
     let mut histories: BTreeMap<Uuid, Vec<HistoryEntry>> = BTreeMap::new();
     for h in booking_history::Entity::find()
         .filter(booking_history::Column::BookingId.is_in(ids))
@@ -151,20 +173,26 @@ async fn assemble_all(
             let id = row.id;
             to_booking(
                 row,
-                participants.remove(&id).unwrap_or_default(),
-                assignments.remove(&id).unwrap_or_default(),
-                histories.remove(&id).unwrap_or_default(),
+                Children {
+                    participants: participants.remove(&id).unwrap_or_default(),
+                    assignment_history: assignments.remove(&id).unwrap_or_default(),
+                    history: histories.remove(&id).unwrap_or_default(),
+                    reminders: reminders.remove(&id).unwrap_or_default(),
+                },
             )
         })
         .collect()
 }
 
-fn to_booking(
-    row: bookings::Model,
+/// A booking's child rows.
+struct Children {
     participants: Vec<Participant>,
     assignment_history: Vec<AssignmentEntry>,
     history: Vec<HistoryEntry>,
-) -> Result<Booking> {
+    reminders: Vec<ReminderRecord>,
+}
+
+fn to_booking(row: bookings::Model, children: Children) -> Result<Booking> {
     let customer = match (row.customer_name, row.customer_email) {
         (Some(name), Some(email)) => Some(CustomerRecord {
             name,
@@ -220,9 +248,12 @@ fn to_booking(
         links_expire_utc: row.tokens_expire_utc,
         cancel_link_live: row.cancel_token_hash.is_some(),
         ics_sequence: u32::try_from(row.ics_sequence).map_err(corrupt)?,
-        participants,
-        assignment_history,
-        history,
+        confirmation_sent_utc: row.confirmation_sent_utc,
+        reminders: children.reminders,
+        thank_you_sent_utc: row.thank_you_sent_utc,
+        participants: children.participants,
+        assignment_history: children.assignment_history,
+        history: children.history,
     })
 }
 

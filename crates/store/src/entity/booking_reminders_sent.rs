@@ -1,4 +1,4 @@
-//! `booking_reminders_sent`: A reminder sent for a booking's start time.
+//! `booking_reminders_sent`: a reminder entry handled (sent or skipped) for a booking's start time.
 
 use sea_orm::entity::prelude::*;
 
@@ -12,6 +12,8 @@ pub struct Model {
     pub channel: String,
     pub for_start_utc: DateTimeUtc,
     pub sent_utc: DateTimeUtc,
+    /// `sent` or `skipped`.
+    pub outcome: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

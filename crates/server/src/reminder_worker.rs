@@ -1,0 +1,31 @@
+//! Queues the emails that time causes: reminders before meetings and thank-yous after them. Every
+//! process runs it; the store lets exactly one of them queue each email.
+
+use std::time::Duration;
+
+use actix_web::web;
+use chrono::Utc;
+use tokio::time::MissedTickBehavior;
+
+use crate::{AppState, notices};
+
+/// Runs until the process ends, looking every `every` for emails that have come due.
+pub async fn run(state: web::Data<AppState>, every: Duration) {
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        let now = Utc::now();
+        let render = notices::renderer(&state, now);
+        match state.store.queue_due_reminders(now, &render).await {
+            Ok(0) => {}
+            Ok(queued) => tracing::info!(queued, "reminders queued"),
+            Err(error) => tracing::error!(%error, "queuing reminders failed"),
+        }
+        match state.store.queue_thank_yous(now, &render).await {
+            Ok(0) => {}
+            Ok(queued) => tracing::info!(queued, "thank-you emails queued"),
+            Err(error) => tracing::error!(%error, "queuing thank-you emails failed"),
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! Reading calendar invites back with `ical`, a parser independent of the `icalendar` crate the
+//! server writes them with: what a calendar program would see.
+
+use ical::{IcalParser, parser::ical::component::IcalCalendar, property::Property};
+
+/// The fields of an invite's one event that calendar programs act on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invite {
+    pub method: String,
+    pub uid: String,
+    pub sequence: u32,
+    /// As written, e.g. `20270329T070000Z`.
+    pub dtstart: String,
+    pub dtend: String,
+    pub status: String,
+    pub summary: String,
+    pub location: Option<String>,
+    /// `mailto:` addresses.
+    pub organizer: Option<String>,
+    pub attendees: Vec<String>,
+    pub alarms: usize,
+}
+
+/// Parses `ics`, which must hold exactly one calendar with exactly one event.
+pub fn parse(ics: &str) -> Invite {
+    let calendars: Vec<IcalCalendar> = IcalParser::new(ics.as_bytes())
+        .collect::<Result<_, _>>()
+        .unwrap_or_else(|e| panic!("an invite a calendar program can read: {e}\n{ics}"));
+    assert_eq!(calendars.len(), 1, "one calendar: {ics}");
+    let calendar = &calendars[0];
+    assert_eq!(calendar.events.len(), 1, "one event: {ics}");
+    let event = &calendar.events[0];
+    let value = |props: &[Property], name: &str| {
+        props
+            .iter()
+            .find(|p| p.name == name)
+            .and_then(|p| p.value.clone())
+    };
+    let required = |name: &str| {
+        value(&event.properties, name).unwrap_or_else(|| panic!("the event has {name}: {ics}"))
+    };
+    Invite {
+        method: value(&calendar.properties, "METHOD").expect("METHOD"),
+        uid: required("UID"),
+        sequence: required("SEQUENCE").parse().expect("a numeric SEQUENCE"),
+        dtstart: required("DTSTART"),
+        dtend: required("DTEND"),
+        status: required("STATUS"),
+        summary: required("SUMMARY"),
+        location: value(&event.properties, "LOCATION"),
+        organizer: value(&event.properties, "ORGANIZER"),
+        attendees: event
+            .properties
+            .iter()
+            .filter(|p| p.name == "ATTENDEE")
+            .filter_map(|p| p.value.clone())
+            .collect(),
+        alarms: event.alarms.len(),
+    }
+}
+
+/// An instant as the contract writes it (`2027-03-29T07:00:00Z`) in iCalendar's UTC form.
+pub fn ical_utc(instant: &str) -> String {
+    instant.replace(['-', ':'], "")
+}
