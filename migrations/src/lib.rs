@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_initial_schema;
 mod m20261123_000001_reminder_outcome;
+mod m20261123_000002_outbox_channel;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_000001_initial_schema::Migration),
             Box::new(m20261123_000001_reminder_outcome::Migration),
+            Box::new(m20261123_000002_outbox_channel::Migration),
         ]
     }
 }

@@ -11,6 +11,7 @@ use mm_blackbox_tests::{
     next_monday, on_both_databases, request,
     smtp::{MailCatcher, Received},
     support,
+    twilio::FakeTwilio,
 };
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -24,6 +25,7 @@ on_both_databases!(
     reminders_go_out_once_per_start_time_and_never_after_a_cancellation,
     a_meeting_booked_inside_its_reminder_windows_records_them_as_skipped,
     a_meeting_that_ended_gets_one_thank_you_with_feedback_link_and_next_steps,
+    an_sms_reminder_reaches_the_provider_as_twilio_expects_it,
 );
 
 /// Delivers over SMTP, looks for due reminders every second, allows many public bookings.
@@ -79,6 +81,7 @@ impl<'a> Mailroom<'a> {
                 .as_array()
                 .unwrap()
                 .iter()
+                .filter(|row| row["channel"] == "email")
                 .filter(|row| !self.seen.contains(row["id"].as_str().unwrap()))
                 .collect();
             let received = self.mail.messages();
@@ -949,4 +952,87 @@ async fn a_meeting_that_ended_gets_one_thank_you_with_feedback_link_and_next_ste
         thanks.html
     );
     assert!(thanks.ics.is_none());
+}
+
+async fn an_sms_reminder_reaches_the_provider_as_twilio_expects_it(db: Db) {
+    let mail = MailCatcher::start().await;
+    let twilio = FakeTwilio::start().await;
+    let smtp = mail.url();
+    let mut env = env(&smtp);
+    env.extend([
+        ("MM_TWILIO_ACCOUNT_SID", "AC0123456789"),
+        ("MM_TWILIO_AUTH_TOKEN", "secret-token"),
+        ("MM_TWILIO_FROM", "+15005550006"),
+        ("MM_TWILIO_API_URL", twilio.url.as_str()),
+    ]);
+    let app = TestApp::spawn_with(db, &env).await;
+    let schedule = json!([{"hours_before": 24, "notification_type": "both", "is_active": true}]);
+    let setup = support(&app, 1, json!({"reminder_schedule": schedule})).await;
+    all_hours(&app, &setup.admin, &setup.members[0]).await;
+    let mut mailroom = Mailroom::new(&app, &mail).await;
+
+    let start = instant(Utc::now() + Duration::hours(24) + Duration::seconds(15));
+    let booking = staff_booking(
+        &app,
+        &setup.admin,
+        &setup.call,
+        &setup.members[0],
+        &start,
+        "texted@customer.com",
+    )
+    .await;
+    mailroom.next().await;
+    assert!(
+        twilio.received().is_empty(),
+        "no text message with the confirmation"
+    );
+
+    let id = booking["id"].as_str().unwrap();
+    wait_for_reminders(&app, &setup.admin, id, |r| !r.is_empty()).await;
+    let texts = twilio.wait_for(1).await;
+    assert_eq!(texts.len(), 1, "{texts:#?}");
+    let text = &texts[0];
+    assert_eq!(text.method, "POST");
+    assert_eq!(text.path, "/2010-04-01/Accounts/AC0123456789/Messages.json");
+    assert_eq!(
+        text.authorization, "Basic QUMwMTIzNDU2Nzg5OnNlY3JldC10b2tlbg==",
+        "HTTP basic auth with the account SID and auth token"
+    );
+    assert!(
+        text.content_type
+            .starts_with("application/x-www-form-urlencoded"),
+        "{}",
+        text.content_type
+    );
+    assert_eq!(
+        text.form["To"], "+4512345678",
+        "the customer's number in E.164"
+    );
+    assert_eq!(text.form["From"], "+15005550006");
+    let body = &text.form["Body"];
+    assert!(
+        body.starts_with("Reminder: Call with support in 24 hours"),
+        "{body}"
+    );
+    assert!(
+        body.contains("(Europe/London)"),
+        "the customer's zone: {body}"
+    );
+    assert!(body.contains("/book/reschedule/"), "{body}");
+
+    // `both`: the email reminders go out too, and the outbox shows the text message as sent.
+    let sent = mailroom.next().await;
+    assert_eq!(
+        who(&sent),
+        [
+            ("customer_reminder", "texted@customer.com"),
+            ("host_reminder", "m0@example.com"),
+        ]
+    );
+    let (_, outbox) = app.get("/outbox?to=%2B4512345678", &setup.admin).await;
+    let rows = outbox["items"].as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{outbox:#}");
+    assert_eq!(rows[0]["channel"], "sms");
+    assert_eq!(rows[0]["kind"], "customer_reminder_sms");
+    assert_eq!(rows[0]["status"], "sent");
 }

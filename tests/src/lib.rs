@@ -6,6 +6,7 @@
 
 pub mod invite;
 pub mod smtp;
+pub mod twilio;
 
 use std::{path::PathBuf, process::Stdio, time::Duration};
 

@@ -18,6 +18,8 @@ pub struct OutboxQuery {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutboxEmail {
     pub id: String,
+    /// `email`, or `sms` for a text message (then `to` is a phone number in E.164 form).
+    pub channel: String,
     pub booking_id: Option<String>,
     pub to: String,
     pub to_name: Option<String>,

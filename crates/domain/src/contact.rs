@@ -97,10 +97,27 @@ impl Phone {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The number in E.164 form (`+4512345678`) when it was written with its country code, which
+    /// is what SMS providers need; a local number has none.
+    pub fn e164(&self) -> Option<String> {
+        self.0.starts_with('+').then(|| {
+            std::iter::once('+')
+                .chain(self.0.chars().filter(char::is_ascii_digit))
+                .collect()
+        })
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_numbers_with_a_country_code_have_an_e164_form() {
+        let international = super::Phone::parse("+45 12-34 (56) 78").unwrap();
+        assert_eq!(international.e164().as_deref(), Some("+4512345678"));
+        assert_eq!(super::Phone::parse("555 123 4567").unwrap().e164(), None);
+    }
+
     use super::*;
 
     #[test]

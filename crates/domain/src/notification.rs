@@ -2,10 +2,10 @@
 //! rendered elsewhere (`mm-notify`) and written to the outbox in the transaction of the change.
 
 use crate::{
-    Email, Interval,
+    Email, Interval, Phone,
     booking::{ActorRole, Booking},
     department::Department,
-    meeting_type::MeetingType,
+    meeting_type::{MeetingType, ReminderChannel},
     user::StaffUser,
 };
 
@@ -30,6 +30,7 @@ pub enum Notice {
     /// An entry of the meeting type's reminder schedule has come due.
     Reminder {
         hours_before: u32,
+        channel: ReminderChannel,
     },
     /// The meeting is over and its type sends a thank-you.
     ThankYou,
@@ -81,6 +82,22 @@ pub struct OutgoingEmail {
     pub html: String,
     /// A calendar invite (`text/calendar`) to attach.
     pub ics: Option<String>,
+}
+
+/// One text message, ready for the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingSms {
+    /// A stable machine name such as `customer_reminder_sms`.
+    pub kind: &'static str,
+    pub to: Phone,
+    pub text: String,
+}
+
+/// A message of either channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outgoing {
+    Email(OutgoingEmail),
+    Sms(OutgoingSms),
 }
 
 /// When a failed email is tried again: the first retry after `first_delay`, each later one after

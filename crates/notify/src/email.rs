@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use mm_domain::{
     Email, Interval, TimeZone,
     booking::{ActorRole, Answer, BookingStatus, BookingType},
+    meeting_type::ReminderChannel,
     notification::{BookingFacts, Notice, OutgoingEmail},
     user::StaffUser,
 };
@@ -325,6 +326,7 @@ pub fn render(facts: &BookingFacts<'_>, context: &Context<'_>) -> Vec<OutgoingEm
                 );
             }
         }
+        Notice::Reminder { channel, .. } if *channel == ReminderChannel::Sms => {}
         Notice::Reminder { .. } => {
             let when = until(booking.span.start() - context.now);
             out.customer(
@@ -405,7 +407,7 @@ impl Outbox {
 }
 
 /// How long until the meeting: `in 24 hours`, `in 1 hour`, `in 45 minutes`.
-fn until(left: chrono::Duration) -> String {
+pub(crate) fn until(left: chrono::Duration) -> String {
     let minutes = (left.num_seconds() + 59).div_euclid(60).max(1);
     // A reminder a few minutes late still reads as its round hour.
     let hours = (minutes + 5) / 60;
@@ -499,7 +501,7 @@ fn invite(facts: &BookingFacts<'_>, context: &Context<'_>) -> String {
     })
 }
 
-fn location<'a>(facts: &BookingFacts<'a>) -> Option<&'a str> {
+pub(crate) fn location<'a>(facts: &BookingFacts<'a>) -> Option<&'a str> {
     let booking = facts.booking;
     booking
         .meeting_link

@@ -2,9 +2,11 @@
 //! HTML, and RFC 5545 calendar invites.
 //!
 //! Rendering is pure: it takes the facts of a change (read by the store in the change's
-//! transaction) and returns emails for the outbox. Delivery is `smtp`, the one part that does IO.
+//! transaction) and returns emails and text messages for the outbox. Delivery is `smtp` and the
+//! SMS sender in `sms`, the only parts that do IO.
 //! It must not know HTTP or SQL: the server's worker moves rows from the store to the mailer.
 
 pub mod email;
 pub mod ics;
+pub mod sms;
 pub mod smtp;

@@ -48,6 +48,8 @@ pub struct Config {
     /// How often reminders and thank-you emails that have come due are queued
     /// (`MM_REMINDER_INTERVAL_SECONDS`, default 60).
     pub reminder_interval_seconds: u64,
+    /// The SMS provider (Twilio's Messages API); `None`: text messages stay in the outbox.
+    pub twilio: Option<TwilioConfig>,
     pub demo: bool,
     pub static_dir: PathBuf,
     pub public_booking_rate_limit: u32,
@@ -56,6 +58,17 @@ pub struct Config {
     /// Reverse proxies whose `X-Forwarded-For` is believed (`MM_TRUSTED_PROXIES`: addresses or
     /// CIDR ranges, comma-separated). Empty: the socket's peer is the client.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+}
+
+/// `MM_TWILIO_ACCOUNT_SID`, `MM_TWILIO_AUTH_TOKEN` and `MM_TWILIO_FROM`, all or none;
+/// `MM_TWILIO_API_URL` points elsewhere than `https://api.twilio.com` (a compatible provider or a
+/// test double).
+#[derive(Debug, Clone)]
+pub struct TwilioConfig {
+    pub account_sid: String,
+    pub auth_token: Secret,
+    pub from: String,
+    pub api_url: String,
 }
 
 impl Config {
@@ -97,6 +110,23 @@ impl Config {
             outbox_retry_seconds: number("MM_OUTBOX_RETRY_SECONDS", 60)?.max(1),
             outbox_lease_seconds: number("MM_OUTBOX_LEASE_SECONDS", 120)?.max(1),
             reminder_interval_seconds: number("MM_REMINDER_INTERVAL_SECONDS", 60)?.max(1),
+            twilio: match (
+                get("MM_TWILIO_ACCOUNT_SID"),
+                get("MM_TWILIO_AUTH_TOKEN"),
+                get("MM_TWILIO_FROM"),
+            ) {
+                (None, None, None) => None,
+                (Some(account_sid), Some(auth_token), Some(from)) => Some(TwilioConfig {
+                    account_sid,
+                    auth_token: Secret(auth_token),
+                    from,
+                    api_url: get("MM_TWILIO_API_URL")
+                        .unwrap_or_else(|| "https://api.twilio.com".to_owned()),
+                }),
+                _ => bail!(
+                    "set all of MM_TWILIO_ACCOUNT_SID, MM_TWILIO_AUTH_TOKEN and MM_TWILIO_FROM, or none"
+                ),
+            },
             demo: flag("MM_DEMO")?,
             static_dir: get("MM_STATIC_DIR")
                 .map_or_else(|| PathBuf::from("frontend/dist"), PathBuf::from),
@@ -144,6 +174,23 @@ mod tests {
     fn malformed_flags_are_errors_not_defaults() {
         assert!(Config::from_lookup(|n| (n == "MM_DEMO").then(|| "yes".to_owned())).is_err());
         assert!(Config::from_lookup(|n| (n == "MM_PUBLIC_BOOKING_RATE_LIMIT").then(|| "ten".to_owned())).is_err());
+    }
+
+    #[test]
+    fn the_sms_provider_needs_all_three_settings_or_none() {
+        let only_sid =
+            Config::from_lookup(|n| (n == "MM_TWILIO_ACCOUNT_SID").then(|| "AC1".to_owned()));
+        assert!(only_sid.is_err());
+        let all = Config::from_lookup(|n| match n {
+            "MM_TWILIO_ACCOUNT_SID" => Some("AC1".to_owned()),
+            "MM_TWILIO_AUTH_TOKEN" => Some("token".to_owned()),
+            "MM_TWILIO_FROM" => Some("+15005550006".to_owned()),
+            _ => None,
+        })
+        .unwrap();
+        let twilio = all.twilio.expect("configured");
+        assert_eq!(twilio.api_url, "https://api.twilio.com");
+        assert!(Config::from_lookup(|_| None).unwrap().twilio.is_none());
     }
 
     #[test]

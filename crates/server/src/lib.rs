@@ -99,6 +99,23 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .1
 }
 
+/// A sender of one channel's outbox rows.
+fn outbox_worker(
+    store: &Store,
+    config: &Config,
+    courier: outbox_worker::Courier,
+) -> outbox_worker::OutboxWorker {
+    outbox_worker::OutboxWorker {
+        store: store.clone(),
+        courier,
+        retry: mm_domain::notification::RetryPolicy {
+            first_delay: chrono::Duration::seconds(config.outbox_retry_seconds as i64),
+            ..Default::default()
+        },
+        lease: chrono::Duration::seconds(config.outbox_lease_seconds as i64),
+    }
+}
+
 /// Runs the server until Ctrl-C or SIGTERM.
 pub async fn run(config: Config) -> anyhow::Result<()> {
     let config = Arc::new(config);
@@ -146,21 +163,27 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
                 .context("MM_MAIL_FROM is not a mailbox")?;
             let mailer =
                 mm_notify::smtp::SmtpMailer::new(url.expose(), composer).context("MM_SMTP_URL")?;
-            let worker = outbox_worker::OutboxWorker {
-                store: store.clone(),
-                mailer: Arc::new(mailer),
-                retry: mm_domain::notification::RetryPolicy {
-                    first_delay: chrono::Duration::seconds(config.outbox_retry_seconds as i64),
-                    ..Default::default()
-                },
-                lease: chrono::Duration::seconds(config.outbox_lease_seconds as i64),
-            };
-            tokio::spawn(worker.run());
+            let courier = outbox_worker::Courier::Smtp(Arc::new(mailer));
+            tokio::spawn(outbox_worker(&store, &config, courier).run());
             tracing::info!(%from, "sending email over SMTP");
         }
         None => {
             tracing::warn!("MM_SMTP_URL is not set: emails stay in the outbox (GET /api/v1/outbox)")
         }
+    }
+    match &config.twilio {
+        Some(twilio) => {
+            let sms = mm_notify::sms::TwilioSms::new(
+                &twilio.api_url,
+                &twilio.account_sid,
+                twilio.auth_token.expose(),
+                &twilio.from,
+            );
+            let courier = outbox_worker::Courier::Sms(sms);
+            tokio::spawn(outbox_worker(&store, &config, courier).run());
+            tracing::info!(from = %twilio.from, "sending text messages through Twilio");
+        }
+        None => tracing::info!("no SMS provider: text messages stay in the outbox"),
     }
     let state = web::Data::new(AppState {
         store,

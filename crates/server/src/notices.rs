@@ -1,7 +1,7 @@
 //! Wiring the server's links into the notification renderer, and the URLs customers follow.
 
 use chrono::{DateTime, Utc};
-use mm_domain::notification::{BookingFacts, OutgoingEmail};
+use mm_domain::notification::{BookingFacts, Outgoing};
 use mm_notify::email::{Context, Links};
 use uuid::Uuid;
 
@@ -28,11 +28,11 @@ pub fn customer_urls(state: &AppState, booking_id: Uuid) -> CustomerUrls {
     }
 }
 
-/// Renders a change's emails with the booking's working links.
+/// Renders a change's emails and text messages with the booking's working links.
 pub fn renderer(
     state: &AppState,
     now: DateTime<Utc>,
-) -> impl Fn(&BookingFacts<'_>) -> Vec<OutgoingEmail> + Send + Sync + '_ {
+) -> impl Fn(&BookingFacts<'_>) -> Vec<Outgoing> + Send + Sync + '_ {
     move |facts| {
         let booking = facts.booking;
         let links = if booking.status.holds_time() && booking.links_expire_utc.is_some() {
@@ -44,15 +44,19 @@ pub fn renderer(
         } else {
             Links::none()
         };
-        mm_notify::email::render(
-            facts,
-            &Context {
-                links,
-                public_base_url: &state.public_base_url,
-                uid_domain: &state.uid_domain,
-                now,
-            },
-        )
+        let context = Context {
+            links,
+            public_base_url: &state.public_base_url,
+            uid_domain: &state.uid_domain,
+            now,
+        };
+        let emails = mm_notify::email::render(facts, &context)
+            .into_iter()
+            .map(Outgoing::Email);
+        let texts = mm_notify::sms::render(facts, &context)
+            .into_iter()
+            .map(Outgoing::Sms);
+        emails.chain(texts).collect()
     }
 }
 

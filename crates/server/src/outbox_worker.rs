@@ -1,21 +1,63 @@
-//! Sends the outbox over SMTP: claims one due email at a time, sends it, and records the outcome,
-//! so that a crash, an SMTP outage or several server processes never lose or duplicate a row
-//! (short of a crash between the SMTP server's acceptance and the record, which resends once).
+//! Sends the outbox: claims one due message of its channel at a time (emails over SMTP, text
+//! messages through the SMS provider), sends it, and records the outcome, so that a crash, an
+//! outage or several server processes never lose or duplicate a row (short of a crash between the
+//! server's acceptance and the record, which resends once).
 
 use std::{sync::Arc, time::Duration};
 
 use chrono::Utc;
 use mm_domain::notification::RetryPolicy;
-use mm_notify::smtp::{Letter, SmtpMailer};
+use mm_notify::{
+    sms::TwilioSms,
+    smtp::{Letter, SmtpMailer},
+};
 use mm_store::{OutboxEmail, Store};
 
 /// How often an idle worker looks for due emails.
 const POLL: Duration = Duration::from_secs(1);
 
+/// What carries one channel's messages.
+#[derive(Debug, Clone)]
+pub enum Courier {
+    Smtp(Arc<SmtpMailer>),
+    Sms(TwilioSms),
+}
+
+impl Courier {
+    fn channel(&self) -> &'static str {
+        match self {
+            Self::Smtp(_) => mm_store::EMAIL_CHANNEL,
+            Self::Sms(_) => mm_store::SMS_CHANNEL,
+        }
+    }
+
+    async fn deliver(&self, message: &OutboxEmail) -> Result<(), String> {
+        match self {
+            Self::Smtp(mailer) => {
+                let id = message.id.to_string();
+                let letter = Letter {
+                    id: &id,
+                    to: &message.to_address,
+                    to_name: message.to_name.as_deref(),
+                    subject: &message.subject,
+                    text: &message.body_text,
+                    html: &message.body_html,
+                    ics: message.ics.as_deref(),
+                };
+                mailer.send(&letter).await.map_err(|e| e.to_string())
+            }
+            Self::Sms(sms) => sms
+                .send(&message.to_address, &message.body_text)
+                .await
+                .map_err(|e| e.to_string()),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct OutboxWorker {
     pub store: Store,
-    pub mailer: Arc<SmtpMailer>,
+    pub courier: Courier,
     pub retry: RetryPolicy,
     pub lease: chrono::Duration,
 }
@@ -38,7 +80,12 @@ impl OutboxWorker {
     /// Sends every email due now; returns how many it tried.
     pub async fn send_due(&self) -> mm_store::Result<usize> {
         let mut tried = 0;
-        while let Some(email) = self.store.claim_due_email(Utc::now(), self.lease).await? {
+        let channel = self.courier.channel();
+        while let Some(email) = self
+            .store
+            .claim_due_message(channel, Utc::now(), self.lease)
+            .await?
+        {
             tried += 1;
             self.send(&email).await?;
         }
@@ -47,30 +94,15 @@ impl OutboxWorker {
 
     #[tracing::instrument(skip_all, fields(email_id = %email.id, kind = %email.kind, attempt = email.attempts + 1))]
     async fn send(&self, email: &OutboxEmail) -> mm_store::Result<()> {
-        let id = email.id.to_string();
-        let letter = Letter {
-            id: &id,
-            to: &email.to_address,
-            to_name: email.to_name.as_deref(),
-            subject: &email.subject,
-            text: &email.body_text,
-            html: &email.body_html,
-            ics: email.ics.as_deref(),
-        };
-        match self.mailer.send(&letter).await {
+        match self.courier.deliver(email).await {
             Ok(()) => {
-                tracing::info!("email sent");
+                tracing::info!("message sent");
                 self.store.mark_email_sent(email.id, Utc::now()).await
             }
             Err(error) => {
-                tracing::warn!(%error, "email not sent; it will be retried");
+                tracing::warn!(%error, "message not sent; it will be retried");
                 self.store
-                    .mark_email_attempt_failed(
-                        email.id,
-                        &error.to_string(),
-                        Utc::now(),
-                        &self.retry,
-                    )
+                    .mark_email_attempt_failed(email.id, &error, Utc::now(), &self.retry)
                     .await
             }
         }

@@ -36,7 +36,7 @@ pub use bookings::{
     NewCustomerBooking, NewInternalMeeting, RequestGuard,
 };
 pub use calendar::{BusyBlock, CalendarBooking, CalendarData, ColumnData};
-pub use outbox::OutboxEmail;
+pub use outbox::{EMAIL as EMAIL_CHANNEL, OutboxEmail, SMS as SMS_CHANNEL};
 pub use users::NewUser;
 
 /// One error type for the persistence layer; the server maps it to the contract's statuses.

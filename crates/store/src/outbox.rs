@@ -21,6 +21,10 @@ pub const QUEUED: &str = "queued";
 pub const SENT: &str = "sent";
 pub const FAILED: &str = "failed";
 
+/// How a message travels.
+pub const EMAIL: &str = "email";
+pub const SMS: &str = "sms";
+
 /// The email whose delivery the booking records in `confirmation_sent_utc`.
 const CUSTOMER_CONFIRMATION: &str = "customer_confirmation";
 
@@ -28,6 +32,8 @@ const CUSTOMER_CONFIRMATION: &str = "customer_confirmation";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxEmail {
     pub id: Uuid,
+    /// `email` or `sms`.
+    pub channel: String,
     pub booking_id: Option<Uuid>,
     pub kind: String,
     pub to_address: String,
@@ -47,6 +53,7 @@ impl From<email_outbox::Model> for OutboxEmail {
     fn from(row: email_outbox::Model) -> Self {
         Self {
             id: row.id,
+            channel: row.channel,
             booking_id: row.booking_id,
             kind: row.kind,
             to_address: row.to_address,
@@ -65,15 +72,17 @@ impl From<email_outbox::Model> for OutboxEmail {
 }
 
 impl Store {
-    /// Claims the queued email due longest for `lease`: until then no other sender takes it, and
-    /// if this one dies mid-send the email is due again once the lease ends.
-    pub async fn claim_due_email(
+    /// Claims the queued message of `channel` due longest for `lease`: until then no other sender
+    /// takes it, and if this one dies mid-send the message is due again once the lease ends.
+    pub async fn claim_due_message(
         &self,
+        channel: &str,
         now: DateTime<Utc>,
         lease: Duration,
     ) -> Result<Option<OutboxEmail>> {
         let txn = self.begin().await?;
         let mut due = email_outbox::Entity::find()
+            .filter(email_outbox::Column::Channel.eq(channel))
             .filter(email_outbox::Column::Status.eq(QUEUED))
             .filter(email_outbox::Column::NextAttemptUtc.lte(now))
             .filter(

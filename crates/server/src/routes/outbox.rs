@@ -52,6 +52,7 @@ async fn outbox(
             .into_iter()
             .map(|e| OutboxEmail {
                 id: e.id.to_string(),
+                channel: e.channel,
                 booking_id: e.booking_id.map(|b| b.to_string()),
                 to: e.to_address,
                 to_name: e.to_name,

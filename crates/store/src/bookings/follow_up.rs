@@ -179,6 +179,7 @@ impl Store {
         .await?;
         let notice = Notice::Reminder {
             hours_before: reminder.hours_before,
+            channel: reminder.channel,
         };
         notify(&txn, &notice, &booking, None, render, now).await?;
         self.commit(txn).await?;

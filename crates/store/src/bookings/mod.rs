@@ -27,7 +27,7 @@ use mm_domain::{
     },
     department::Department,
     meeting_type::{LocationType, MeetingType},
-    notification::{BookingFacts, Notice, OutgoingEmail},
+    notification::{BookingFacts, Notice, Outgoing},
     user::StaffUser,
 };
 use sea_orm::{
@@ -151,7 +151,7 @@ pub struct Move {
 }
 
 /// Renders the emails for a change; called inside the change's transaction.
-pub type Render<'a> = &'a (dyn Fn(&BookingFacts<'_>) -> Vec<OutgoingEmail> + Send + Sync);
+pub type Render<'a> = &'a (dyn Fn(&BookingFacts<'_>) -> Vec<Outgoing> + Send + Sync);
 
 /// Locks the user rows of `people` until the transaction ends (PostgreSQL; SQLite already holds
 /// its single write lock).
@@ -309,6 +309,22 @@ async fn record(
     Ok(())
 }
 
+/// An outbox row due now, with the message fields left for the caller.
+fn queued(booking_id: Uuid, now: DateTime<Utc>) -> email_outbox::ActiveModel {
+    email_outbox::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        booking_id: Set(Some(booking_id)),
+        status: Set(crate::outbox::QUEUED.to_owned()),
+        attempts: Set(0),
+        last_error: Set(None),
+        next_attempt_utc: Set(now),
+        claimed_until_utc: Set(None),
+        created_utc: Set(now),
+        sent_utc: Set(None),
+        ..Default::default()
+    }
+}
+
 /// Reads the people a change concerns, renders its emails and queues them. `actor` is the staff
 /// user who made the change, if one did.
 async fn notify(
@@ -374,27 +390,41 @@ async fn notify(
         admins,
         approvers: &approvers,
     };
-    for email in render(&facts) {
-        email_outbox::ActiveModel {
-            id: Set(Uuid::new_v4()),
-            booking_id: Set(Some(booking.id)),
-            kind: Set(email.kind.to_owned()),
-            to_address: Set(email.to.as_str().to_owned()),
-            to_name: Set(email.to_name),
-            subject: Set(email.subject),
-            body_text: Set(email.text),
-            body_html: Set(email.html),
-            ics: Set(email.ics),
-            status: Set("queued".to_owned()),
-            attempts: Set(0),
-            last_error: Set(None),
-            next_attempt_utc: Set(now),
-            claimed_until_utc: Set(None),
-            created_utc: Set(now),
-            sent_utc: Set(None),
-        }
-        .insert(db)
-        .await?;
+    for message in render(&facts) {
+        let row = match message {
+            Outgoing::Email(email) => email_outbox::ActiveModel {
+                channel: Set(crate::outbox::EMAIL.to_owned()),
+                kind: Set(email.kind.to_owned()),
+                to_address: Set(email.to.as_str().to_owned()),
+                to_name: Set(email.to_name),
+                subject: Set(email.subject),
+                body_text: Set(email.text),
+                body_html: Set(email.html),
+                ics: Set(email.ics),
+                ..queued(booking.id, now)
+            },
+            Outgoing::Sms(sms) => match sms.to.e164() {
+                Some(number) => email_outbox::ActiveModel {
+                    channel: Set(crate::outbox::SMS.to_owned()),
+                    kind: Set(sms.kind.to_owned()),
+                    to_address: Set(number),
+                    to_name: Set(None),
+                    subject: Set(String::new()),
+                    body_text: Set(sms.text),
+                    body_html: Set(String::new()),
+                    ics: Set(None),
+                    ..queued(booking.id, now)
+                },
+                None => {
+                    tracing::info!(
+                        kind = sms.kind,
+                        "no text message: the number has no country code"
+                    );
+                    continue;
+                }
+            },
+        };
+        row.insert(db).await?;
     }
     Ok(())
 }

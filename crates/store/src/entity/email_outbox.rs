@@ -1,4 +1,4 @@
-//! `email_outbox`: An email queued in the transaction of the change that caused it.
+//! `email_outbox`: an email or text message queued in the transaction of the change that caused it.
 
 use sea_orm::entity::prelude::*;
 
@@ -26,6 +26,8 @@ pub struct Model {
     pub claimed_until_utc: Option<DateTimeUtc>,
     pub created_utc: DateTimeUtc,
     pub sent_utc: Option<DateTimeUtc>,
+    /// `email` or `sms`.
+    pub channel: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

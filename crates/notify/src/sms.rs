@@ -1,0 +1,115 @@
+//! Text messages: the reminder SMS a meeting type's schedule asks for, and a sender that speaks
+//! Twilio's Messages API. No provider is configured by default; SMS rows then wait in the outbox
+//! like emails without SMTP.
+
+use mm_domain::{
+    meeting_type::ReminderChannel,
+    notification::{BookingFacts, Notice, OutgoingSms},
+};
+
+use crate::email::{Context, location, until};
+
+/// Every text message `facts.notice` causes: a reminder to the customer when the schedule entry
+/// asks for SMS and the customer gave a phone number.
+pub fn render(facts: &BookingFacts<'_>, context: &Context<'_>) -> Vec<OutgoingSms> {
+    let Notice::Reminder { channel, .. } = facts.notice else {
+        return Vec::new();
+    };
+    if *channel == ReminderChannel::Email {
+        return Vec::new();
+    }
+    let booking = facts.booking;
+    let Some((customer, phone)) = booking
+        .customer
+        .as_ref()
+        .and_then(|c| c.phone.as_ref().map(|p| (c, p)))
+    else {
+        return Vec::new();
+    };
+    let start = customer.timezone.local(booking.span.start());
+    let mut text = format!(
+        "Reminder: {} with {} {}, {} ({}).",
+        facts.meeting_type.name,
+        facts.department.name,
+        until(booking.span.start() - context.now),
+        start.format("%a %-d %b %H:%M"),
+        customer.timezone.name()
+    );
+    if let Some(place) = location(facts) {
+        text.push_str(&format!(" {place}"));
+    }
+    if let Some(url) = &context.links.reschedule_url {
+        text.push_str(&format!(" Change: {url}"));
+    }
+    vec![OutgoingSms {
+        kind: "customer_reminder_sms",
+        to: phone.clone(),
+        text,
+    }]
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SmsError {
+    #[error("the SMS provider is unreachable: {0}")]
+    Unreachable(String),
+    #[error("the SMS provider refused the message (HTTP {status}): {body}")]
+    Refused { status: u16, body: String },
+}
+
+/// Sends text messages through Twilio's Messages API (`POST
+/// /2010-04-01/Accounts/{AccountSid}/Messages.json`, form-encoded `To`, `From`, `Body`, HTTP
+/// basic auth with the account SID and auth token).
+#[derive(Debug, Clone)]
+pub struct TwilioSms {
+    client: reqwest::Client,
+    messages_url: String,
+    account_sid: String,
+    auth_token: String,
+    from: String,
+}
+
+impl TwilioSms {
+    /// `api_base` is `https://api.twilio.com` in production.
+    pub fn new(api_base: &str, account_sid: &str, auth_token: &str, from: &str) -> Self {
+        Self {
+            client: reqwest::Client::builder()
+                .timeout(std::time::Duration::from_secs(30))
+                .build()
+                .unwrap_or_default(),
+            messages_url: format!(
+                "{}/2010-04-01/Accounts/{account_sid}/Messages.json",
+                api_base.trim_end_matches('/')
+            ),
+            account_sid: account_sid.to_owned(),
+            auth_token: auth_token.to_owned(),
+            from: from.to_owned(),
+        }
+    }
+
+    /// Sends `text` to `to` (E.164).
+    pub async fn send(&self, to: &str, text: &str) -> Result<(), SmsError> {
+        let response = self
+            .client
+            .post(&self.messages_url)
+            .basic_auth(&self.account_sid, Some(&self.auth_token))
+            .form(&[("To", to), ("From", self.from.as_str()), ("Body", text)])
+            .send()
+            .await
+            .map_err(|e| SmsError::Unreachable(e.to_string()))?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(());
+        }
+        let body: String = response
+            .text()
+            .await
+            .unwrap_or_default()
+            .chars()
+            .take(500)
+            .collect();
+        Err(SmsError::Refused {
+            status: status.as_u16(),
+            body,
+        })
+    }
+}
