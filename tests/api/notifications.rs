@@ -105,6 +105,12 @@ impl<'a> Mailroom<'a> {
                 for row in &fresh {
                     self.seen.insert(row["id"].as_str().unwrap().to_owned());
                 }
+                // Every invite must be one a calendar program reads.
+                for d in &delivered {
+                    if let Some(ics) = &d.mail.ics {
+                        invite::parse(ics);
+                    }
+                }
                 delivered.sort_by(|a, b| (&a.kind, &a.to).cmp(&(&b.kind, &b.to)));
                 return delivered;
             }
@@ -286,6 +292,11 @@ async fn a_public_booking_tells_the_customer_the_host_the_leader_and_the_admins(
     );
     assert!(!to_host.html.contains("<script>"), "{}", to_host.html);
     assert!(to_host.ics.is_some(), "the host gets the invite too");
+    assert!(
+        to_host.text.contains("/admin/bookings/"),
+        "staff get a link to the booking: {}",
+        to_host.text
+    );
     let to_leader = find(&sent, "leader_new_booking", "m0@example.com");
     assert!(
         to_leader.text.contains("assigned to Member 1"),

@@ -53,7 +53,7 @@ pub fn render(facts: &BookingFacts<'_>, context: &Context<'_>) -> Vec<OutgoingEm
                     "internal_invitation",
                     person,
                     format!("Invitation: {}", booking.title),
-                    staff_summary(facts, person.timezone, &lead).invite(invite()),
+                    staff_summary(context, facts, person.timezone, &lead).invite(invite()),
                 );
             }
             if let Some(creator) = facts.actor.filter(|a| !facts.attends(a.id)) {
@@ -62,6 +62,7 @@ pub fn render(facts: &BookingFacts<'_>, context: &Context<'_>) -> Vec<OutgoingEm
                     creator,
                     format!("Meeting created: {}", booking.title),
                     staff_summary(
+                        context,
                         facts,
                         creator.timezone,
                         "The meeting is created and everyone is invited.",
@@ -89,6 +90,7 @@ pub fn render(facts: &BookingFacts<'_>, context: &Context<'_>) -> Vec<OutgoingEm
                 facts.host,
                 format!("New booking: {title}"),
                 staff_summary(
+                    context,
                     facts,
                     facts.host.timezone,
                     "A new booking is assigned to you and waits for approval.",
@@ -100,7 +102,12 @@ pub fn render(facts: &BookingFacts<'_>, context: &Context<'_>) -> Vec<OutgoingEm
                     "approval_request",
                     person,
                     format!("Approval needed: {title}"),
-                    staff_summary(facts, person.timezone, "A booking waits for your approval."),
+                    staff_summary(
+                        context,
+                        facts,
+                        person.timezone,
+                        "A booking waits for your approval.",
+                    ),
                 );
             }
         }
@@ -125,7 +132,7 @@ pub fn render(facts: &BookingFacts<'_>, context: &Context<'_>) -> Vec<OutgoingEm
                 "host_new_booking",
                 facts.host,
                 format!("New booking: {title}"),
-                staff_summary(facts, facts.host.timezone, &host_lead).invite(invite()),
+                staff_summary(context, facts, facts.host.timezone, &host_lead).invite(invite()),
             );
             if let Some(actor) = acting_staff {
                 out.staff(
@@ -133,6 +140,7 @@ pub fn render(facts: &BookingFacts<'_>, context: &Context<'_>) -> Vec<OutgoingEm
                     actor,
                     format!("Booking created: {title}"),
                     staff_summary(
+                        context,
                         facts,
                         actor.timezone,
                         &format!(
@@ -152,6 +160,7 @@ pub fn render(facts: &BookingFacts<'_>, context: &Context<'_>) -> Vec<OutgoingEm
                     person,
                     format!("New booking: {title}"),
                     staff_summary(
+                        context,
                         facts,
                         person.timezone,
                         &format!(
@@ -180,6 +189,7 @@ pub fn render(facts: &BookingFacts<'_>, context: &Context<'_>) -> Vec<OutgoingEm
                 facts.host,
                 format!("Booking approved: {title}"),
                 staff_summary(
+                    context,
                     facts,
                     facts.host.timezone,
                     "A booking assigned to you was approved.",
@@ -232,7 +242,7 @@ pub fn render(facts: &BookingFacts<'_>, context: &Context<'_>) -> Vec<OutgoingEm
                     "host_cancelled",
                     person,
                     format!("Cancelled: {}", booking.title),
-                    staff_summary(facts, person.timezone, &lead).invite(invite()),
+                    staff_summary(context, facts, person.timezone, &lead).invite(invite()),
                 );
             }
             // Staff who cancel have told whoever they meant to; a customer's cancellation is
@@ -243,7 +253,7 @@ pub fn render(facts: &BookingFacts<'_>, context: &Context<'_>) -> Vec<OutgoingEm
                         watcher_kind(facts, person, ("leader_cancelled", "admin_cancelled")),
                         person,
                         format!("Cancelled: {}", booking.title),
-                        staff_summary(facts, person.timezone, &lead),
+                        staff_summary(context, facts, person.timezone, &lead),
                     );
                 }
             }
@@ -262,7 +272,8 @@ pub fn render(facts: &BookingFacts<'_>, context: &Context<'_>) -> Vec<OutgoingEm
                     "host_rescheduled",
                     person,
                     format!("Rescheduled: {}", booking.title),
-                    staff_summary(facts, person.timezone, &moved(person.timezone)).invite(invite()),
+                    staff_summary(context, facts, person.timezone, &moved(person.timezone))
+                        .invite(invite()),
                 );
             }
             let skip: Vec<Uuid> = facts.attendees().map(|p| p.id).collect();
@@ -271,7 +282,7 @@ pub fn render(facts: &BookingFacts<'_>, context: &Context<'_>) -> Vec<OutgoingEm
                     watcher_kind(facts, person, ("leader_rescheduled", "admin_rescheduled")),
                     person,
                     format!("Rescheduled: {}", booking.title),
-                    staff_summary(facts, person.timezone, &moved(person.timezone)),
+                    staff_summary(context, facts, person.timezone, &moved(person.timezone)),
                 );
             }
         }
@@ -294,6 +305,7 @@ pub fn render(facts: &BookingFacts<'_>, context: &Context<'_>) -> Vec<OutgoingEm
                 previous_host,
                 format!("Reassigned away from you: {}", booking.title),
                 staff_summary(
+                    context,
                     facts,
                     previous_host.timezone,
                     &format!(
@@ -307,6 +319,7 @@ pub fn render(facts: &BookingFacts<'_>, context: &Context<'_>) -> Vec<OutgoingEm
                 facts.host,
                 format!("Assigned to you: {}", booking.title),
                 staff_summary(
+                    context,
                     facts,
                     facts.host.timezone,
                     "This meeting has been assigned to you.",
@@ -322,7 +335,7 @@ pub fn render(facts: &BookingFacts<'_>, context: &Context<'_>) -> Vec<OutgoingEm
                     watcher_kind(facts, person, ("leader_reassigned", "admin_reassigned")),
                     person,
                     format!("Reassigned: {}", booking.title),
-                    staff_summary(facts, person.timezone, &lead),
+                    staff_summary(context, facts, person.timezone, &lead),
                 );
             }
         }
@@ -344,6 +357,7 @@ pub fn render(facts: &BookingFacts<'_>, context: &Context<'_>) -> Vec<OutgoingEm
                     person,
                     format!("Reminder: {} {when}", booking.title),
                     staff_summary(
+                        context,
                         facts,
                         person.timezone,
                         &format!("This meeting starts {when}."),
@@ -547,7 +561,12 @@ fn customer_summary(facts: &BookingFacts<'_>, zone: TimeZone, lead: &str, links:
 }
 
 /// The staff view: the customer's details and answers, in the staff member's zone.
-fn staff_summary(facts: &BookingFacts<'_>, zone: TimeZone, lead: &str) -> Body {
+fn staff_summary(
+    context: &Context<'_>,
+    facts: &BookingFacts<'_>,
+    zone: TimeZone,
+    lead: &str,
+) -> Body {
     let booking = facts.booking;
     let mut body = Body::new(lead)
         .line("Reference", booking.reference.as_str())
@@ -585,7 +604,10 @@ fn staff_summary(facts: &BookingFacts<'_>, zone: TimeZone, lead: &str) -> Body {
     if let Some(place) = location(facts) {
         body = body.line("Where", place);
     }
-    body
+    body.link(
+        "Open in Meeting Manager (reschedule, reassign or cancel)",
+        &format!("{}/admin/bookings/{}", context.public_base_url, booking.id),
+    )
 }
 
 /// A message as a lead sentence and labelled lines, rendered twice: as text and as HTML.
