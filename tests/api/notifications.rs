@@ -676,26 +676,41 @@ async fn an_internal_meeting_invites_every_participant_and_confirms_to_its_creat
     }
 }
 
-/// Waits (at most 60 s) until the booking's reminder records satisfy `done`; returns the booking.
+/// Waits (at most 60 s) until the booking satisfies `done`, which the sweeps of the server make
+/// true in their own time; returns the booking.
+async fn wait_for_booking(
+    app: &TestApp,
+    admin: &str,
+    id: &str,
+    what: &str,
+    done: impl Fn(&Value) -> bool,
+) -> Value {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let (status, booking) = app.get(&format!("/bookings/{id}"), admin).await;
+        assert_eq!(status, StatusCode::OK, "{booking}");
+        if done(&booking) {
+            return booking;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{what} never came: {booking:#}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+}
+
+/// Waits until the booking's reminder records satisfy `done`; returns the booking.
 async fn wait_for_reminders(
     app: &TestApp,
     admin: &str,
     id: &str,
     done: impl Fn(&[Value]) -> bool,
 ) -> Value {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    loop {
-        let (status, booking) = app.get(&format!("/bookings/{id}"), admin).await;
-        assert_eq!(status, StatusCode::OK, "{booking}");
-        if done(booking["reminders"].as_array().unwrap()) {
-            return booking;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "reminders never came: {booking:#}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
-    }
+    wait_for_booking(app, admin, id, "reminders", |b| {
+        done(b["reminders"].as_array().unwrap())
+    })
+    .await
 }
 
 async fn reminders_go_out_once_per_start_time_and_never_after_a_cancellation(db: Db) {
@@ -923,18 +938,10 @@ async fn a_meeting_that_ended_gets_one_thank_you_with_feedback_link_and_next_ste
         .await;
     }
     let id = held["id"].as_str().unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    loop {
-        let (_, booking) = app.get(&format!("/bookings/{id}"), &setup.admin).await;
-        if booking["thank_you_sent_utc"].is_string() {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no thank-you: {booking:#}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
-    }
+    wait_for_booking(&app, &setup.admin, id, "a thank-you", |b| {
+        b["thank_you_sent_utc"].is_string()
+    })
+    .await;
     tokio::time::sleep(std::time::Duration::from_secs(3)).await;
     let sent = mailroom.next().await;
     assert_eq!(
