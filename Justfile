@@ -26,7 +26,7 @@ bootstrap:
 frontend:
     cd frontend && RUSTC_BOOTSTRAP=1 cargo +debian-web build --release --target wasm32-unknown-unknown
     rm -rf frontend/dist && mkdir -p frontend/dist
-    wasm-bindgen --target web --no-typescript --out-name meeting_manager_frontend --out-dir frontend/dist frontend/target/wasm32-unknown-unknown/release/meeting-manager-frontend.wasm
+    wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-name meeting_manager_frontend --out-dir frontend/dist frontend/target/wasm32-unknown-unknown/release/meeting-manager-frontend.wasm
     cp frontend/index.html frontend/style.css frontend/dist/
 
 # Regenerate the committed OpenAPI description.

@@ -1,59 +1,142 @@
-//! Meeting Manager's web app (Leptos, client-side rendered). For now the shell: routing and a
-//! live status line from the server; the booking wizard and the staff app grow from here.
+//! Meeting Manager's web app (Leptos, client-side rendered): the public booking wizard, one URL
+//! per step, its embeddable twin for other websites, and the self-service pages the emails link
+//! to. The staff app grows beside it.
 //!
-//! It talks to the server only through the JSON API and shares its wire types (`mm-api-types`).
+//! It talks to the server only through the JSON API (`api`), shares the server's wire types
+//! (`mm-api-types`), and knows nothing of how availability is computed: every time it shows
+//! comes from the server.
+
+mod api;
+mod components;
+mod pages;
+mod storage;
+mod zone;
 
 use leptos::prelude::*;
 use leptos_router::{
-    components::{Route, Router, Routes},
+    components::{Outlet, ParentRoute, Redirect, Route, Router, Routes},
     path,
 };
 
+use crate::{
+    components::NotFound,
+    pages::{
+        Confirmation, DateStep, Departments, DetailsStep, MeetingTypes, RescheduleDate,
+        RescheduleTime, SelfServiceCancel, TimeStep,
+    },
+};
+
 fn main() {
-    console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(App);
 }
 
-/// The server's `/ready` answer, or why it could not be read.
-async fn server_status() -> Result<String, String> {
-    let response = gloo_net::http::Request::get("/ready").send().await.map_err(|e| e.to_string())?;
-    #[derive(serde::Deserialize)]
-    struct Ready {
-        status: String,
-        database: Option<String>,
+/// Where the wizard runs: on our own site, or inside another website's iframe without our
+/// header and footer. Every link the wizard makes goes through it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Frame {
+    Site,
+    Embed,
+}
+
+impl Frame {
+    /// A wizard path under this frame: `path(&["support", "call"])` → `/book/support/call`.
+    pub fn path(self, segments: &[&str]) -> String {
+        let base = match self {
+            Self::Site => "/book",
+            Self::Embed => "/embed",
+        };
+        segments
+            .iter()
+            .fold(base.to_owned(), |path, segment| format!("{path}/{segment}"))
     }
-    let ready: Ready = response.json().await.map_err(|e| e.to_string())?;
-    Ok(format!("{} ({})", ready.status, ready.database.unwrap_or_default()))
+}
+
+/// The time zone the visitor sees times in: detected from the browser, changeable, remembered
+/// for the tab.
+#[derive(Debug, Clone, Copy)]
+pub struct VisitorZone(pub RwSignal<String>);
+
+impl VisitorZone {
+    fn restore() -> Self {
+        let zone = storage::load::<String>(storage::ZONE)
+            .filter(|z| zone::is_known(z))
+            .unwrap_or_else(zone::detected);
+        Self(RwSignal::new(zone))
+    }
+
+    pub fn get(self) -> String {
+        self.0.get()
+    }
+
+    pub fn get_untracked(self) -> String {
+        self.0.get_untracked()
+    }
+
+    pub fn set(self, zone: String) {
+        storage::save(storage::ZONE, &zone);
+        self.0.set(zone);
+    }
 }
 
 #[component]
 fn App() -> impl IntoView {
+    provide_context(VisitorZone::restore());
     view! {
         <Router>
-            <header class="site-header"><a href="/">"Meeting Manager"</a></header>
-            <main>
-                <Routes fallback=|| view! { <p>"Page not found."</p> }>
-                    <Route path=path!("/") view=Home />
-                </Routes>
-            </main>
+            <Routes fallback=|| view! { <SiteLayoutShell><NotFound what="page" /></SiteLayoutShell> }>
+                <Route path=path!("/") view=|| view! { <Redirect path="/book" /> } />
+                <ParentRoute path=path!("/book") view=SiteLayout>
+                    <Route path=path!("") view=Departments />
+                    <Route path=path!("confirm/:reference") view=Confirmation />
+                    <Route path=path!("cancel/:token") view=SelfServiceCancel />
+                    <Route path=path!("reschedule/:token") view=RescheduleDate />
+                    <Route path=path!("reschedule/:token/:date") view=RescheduleTime />
+                    <Route path=path!(":department") view=MeetingTypes />
+                    <Route path=path!(":department/:meeting") view=DateStep />
+                    <Route path=path!(":department/:meeting/:date") view=TimeStep />
+                    <Route path=path!(":department/:meeting/:date/:time") view=DetailsStep />
+                </ParentRoute>
+                <ParentRoute path=path!("/embed") view=EmbedLayout>
+                    <Route path=path!("confirm/:reference") view=Confirmation />
+                    <Route path=path!(":department") view=MeetingTypes />
+                    <Route path=path!(":department/:meeting") view=DateStep />
+                    <Route path=path!(":department/:meeting/:date") view=TimeStep />
+                    <Route path=path!(":department/:meeting/:date/:time") view=DetailsStep />
+                </ParentRoute>
+            </Routes>
         </Router>
     }
 }
 
 #[component]
-fn Home() -> impl IntoView {
-    let status = LocalResource::new(server_status);
+fn SiteLayoutShell(children: Children) -> impl IntoView {
     view! {
-        <h1>"Book a meeting with our team"</h1>
-        <p>"The booking wizard is on its way. The API and its reference are ready: "
-            <a href="/api/docs/">"API documentation"</a>"."</p>
-        <p class="status">"Server: "
-            <Suspense fallback=|| "checking…">
-                {move || status.get().map(|s| match s {
-                    Ok(text) => text,
-                    Err(error) => format!("unreachable: {error}"),
-                })}
-            </Suspense>
-        </p>
+        <header class="site-header">
+            <a class="brand" href="/book">"Meeting Manager"</a>
+        </header>
+        <main id="main" class="page">{children()}</main>
+        <footer class="site-footer">
+            <a href="/api/docs/">"API"</a>
+        </footer>
+    }
+}
+
+#[component]
+fn SiteLayout() -> impl IntoView {
+    provide_context(Frame::Site);
+    view! {
+        <SiteLayoutShell>
+            <Outlet />
+        </SiteLayoutShell>
+    }
+}
+
+#[component]
+fn EmbedLayout() -> impl IntoView {
+    provide_context(Frame::Embed);
+    view! {
+        <main id="main" class="page embedded">
+            <Outlet />
+        </main>
     }
 }

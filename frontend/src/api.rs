@@ -1,0 +1,203 @@
+//! The typed client of the public booking API: one function per endpoint, the server's own wire
+//! types in and out, and one error type for everything that can go wrong on the way.
+
+use std::collections::BTreeMap;
+
+use gloo_net::http::{Request, Response};
+use mm_api_types::{
+    bookings::{PublicBooking, PublicBookingRequest, PublicCancel, PublicReschedule},
+    error::ErrorBody,
+    public::{AvailableDates, DaySlots, PublicDepartment, PublicMeetingType},
+};
+use serde::{Serialize, de::DeserializeOwned};
+
+const BASE: &str = "/api/v1";
+
+/// Why a call did not give the answer the page asked for.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ApiError {
+    #[error("We could not reach the server. Check your connection and try again.")]
+    Network,
+    /// The server answered with the contract's error shape.
+    #[error("{}", .body.error.message)]
+    Refused { status: u16, body: ErrorBody },
+    #[error("The server sent an answer this page does not understand.")]
+    Unreadable,
+}
+
+impl ApiError {
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Self::Refused { status: 404, .. })
+    }
+
+    /// The contract's error code (`slot_unavailable`, `rate_limited`, …).
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Self::Refused { body, .. } => Some(body.error.code.as_str()),
+            _ => None,
+        }
+    }
+
+    /// The fields a validation error names, with the server's message for each.
+    pub fn fields(&self) -> BTreeMap<String, String> {
+        match self {
+            Self::Refused { body, .. } => body.fields(),
+            _ => BTreeMap::new(),
+        }
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+async fn read<T: DeserializeOwned>(response: Result<Response, gloo_net::Error>) -> ApiResult<T> {
+    let response = response.map_err(|_| ApiError::Network)?;
+    if response.ok() {
+        response.json().await.map_err(|_| ApiError::Unreadable)
+    } else {
+        let status = response.status();
+        let body = response
+            .json::<ErrorBody>()
+            .await
+            .map_err(|_| ApiError::Unreadable)?;
+        Err(ApiError::Refused { status, body })
+    }
+}
+
+async fn get<T: DeserializeOwned>(path: &str, query: &[(&str, &str)]) -> ApiResult<T> {
+    let request = Request::get(&format!("{BASE}{path}")).query(query.iter().copied());
+    read(request.send().await).await
+}
+
+async fn post<B: Serialize, T: DeserializeOwned>(
+    path: &str,
+    body: &B,
+    headers: &[(&str, &str)],
+) -> ApiResult<T> {
+    let mut builder = Request::post(&format!("{BASE}{path}"));
+    for (name, value) in headers {
+        builder = builder.header(name, value);
+    }
+    let request = builder.json(body).map_err(|_| ApiError::Unreadable)?;
+    read(request.send().await).await
+}
+
+pub async fn departments() -> ApiResult<Vec<PublicDepartment>> {
+    get("/public/departments", &[]).await
+}
+
+/// One department, or a 404 when no active department has that slug.
+pub async fn department(slug: &str) -> ApiResult<PublicDepartment> {
+    departments()
+        .await?
+        .into_iter()
+        .find(|d| d.department_slug == slug)
+        .ok_or_else(|| not_found("department"))
+}
+
+pub async fn meeting_types(department: &str) -> ApiResult<Vec<PublicMeetingType>> {
+    get(
+        &format!("/public/departments/{department}/meeting-types"),
+        &[],
+    )
+    .await
+}
+
+/// A department and one of its public meeting types: what every step after the second shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choice {
+    pub department: PublicDepartment,
+    pub meeting_type: PublicMeetingType,
+}
+
+pub async fn choice(department: &str, meeting: &str) -> ApiResult<Choice> {
+    let (found, types) = futures::join!(self::department(department), meeting_types(department));
+    let meeting_type = types?
+        .into_iter()
+        .find(|t| t.meeting_slug == meeting)
+        .ok_or_else(|| not_found("meeting type"))?;
+    Ok(Choice {
+        department: found?,
+        meeting_type,
+    })
+}
+
+pub async fn available_dates(
+    department: &str,
+    meeting: &str,
+    month: &str,
+    timezone: &str,
+) -> ApiResult<AvailableDates> {
+    get(
+        &format!("/public/departments/{department}/meeting-types/{meeting}/available-dates"),
+        &[("month", month), ("timezone", timezone)],
+    )
+    .await
+}
+
+pub async fn slots(
+    department: &str,
+    meeting: &str,
+    date: &str,
+    timezone: &str,
+) -> ApiResult<DaySlots> {
+    get(
+        &format!("/public/departments/{department}/meeting-types/{meeting}/slots"),
+        &[("date", date), ("timezone", timezone)],
+    )
+    .await
+}
+
+/// Books a slot. Repeating a call with the same `idempotency_key` and request returns the first
+/// booking, so a retry after a lost answer never books twice.
+pub async fn create_booking(
+    request: &PublicBookingRequest,
+    idempotency_key: &str,
+) -> ApiResult<PublicBooking> {
+    post(
+        "/public/bookings",
+        request,
+        &[("Idempotency-Key", idempotency_key)],
+    )
+    .await
+}
+
+/// The booking a cancel or reschedule token names.
+pub async fn booking(token: &str) -> ApiResult<PublicBooking> {
+    get(&format!("/public/bookings/{token}"), &[]).await
+}
+
+pub async fn cancel(token: &str, reason: Option<String>) -> ApiResult<PublicBooking> {
+    post(
+        &format!("/public/bookings/{token}/cancel"),
+        &PublicCancel { reason },
+        &[],
+    )
+    .await
+}
+
+pub async fn reschedule(token: &str, start_utc: String) -> ApiResult<PublicBooking> {
+    post(
+        &format!("/public/bookings/{token}/reschedule"),
+        &PublicReschedule { start_utc },
+        &[],
+    )
+    .await
+}
+
+/// The last path segment of a self-service link: its token.
+pub fn token_of(url: &str) -> Option<&str> {
+    url.rsplit('/').next().filter(|t| !t.is_empty())
+}
+
+fn not_found(what: &str) -> ApiError {
+    ApiError::Refused {
+        status: 404,
+        body: ErrorBody {
+            error: mm_api_types::error::ErrorDetail {
+                code: "not_found".into(),
+                message: format!("No such {what}."),
+                details: None,
+            },
+        },
+    }
+}

@@ -1,0 +1,411 @@
+//! Step 5: who the customer is. The same rules the server applies (`mm-domain`) check the form
+//! as the customer types, so most mistakes never make a round trip; the server's answer is still
+//! the last word and its field errors land next to the same fields.
+
+use std::collections::BTreeMap;
+
+use leptos::{ev, prelude::*, task::spawn_local};
+use leptos_router::hooks::use_navigate;
+use mm_api_types::{
+    bookings::{AnswerValue, PublicBookingRequest},
+    meeting_types::CustomQuestion,
+    public::PublicSlot,
+};
+use mm_domain::{
+    Email, FieldErrors, Phone,
+    booking::{Answer, parse_answers},
+    meeting_type::{self, QuestionKind},
+};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsCast;
+
+use super::{param, wizard::ChoiceSummary};
+use crate::{
+    Frame, VisitorZone,
+    api::{self, ApiError, Choice},
+    components::{Loading, NotFound, Problem, Steps, find_slot, set_title},
+    storage,
+    zone::{self, Style},
+};
+
+/// The form as typed, kept in session storage so a reload or a step back loses nothing.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+struct Draft {
+    name: String,
+    email: String,
+    phone: String,
+    notes: String,
+    answers: BTreeMap<String, AnswerValue>,
+}
+
+/// Every failing field, under the contract's names (`customer_email`, `answers.<key>`).
+fn check(draft: &Draft, questions: &[CustomQuestion]) -> BTreeMap<String, String> {
+    let mut errors = FieldErrors::new();
+    errors.check("customer_name", mm_domain::required_text(&draft.name, 200));
+    errors.check("customer_email", Email::parse(&draft.email));
+    errors.check("customer_phone", Phone::parse(&draft.phone));
+    let questions: Vec<meeting_type::CustomQuestion> = questions
+        .iter()
+        .filter_map(|q| {
+            Some(meeting_type::CustomQuestion {
+                key: q.key.clone(),
+                label: q.label.clone(),
+                kind: q.kind.parse().ok()?,
+                required: q.required,
+                options: q.options.clone(),
+            })
+        })
+        .collect();
+    let answers = draft
+        .answers
+        .iter()
+        .map(|(key, value)| {
+            let answer = match value {
+                AnswerValue::Flag(flag) => Answer::Checked(*flag),
+                AnswerValue::Text(text) => Answer::Text(text.clone()),
+            };
+            (key.clone(), answer)
+        })
+        .collect();
+    if let Err(failures) = parse_answers(&questions, &answers) {
+        errors.merge(failures);
+    }
+    errors
+        .iter()
+        .map(|(field, message)| (field.to_owned(), message.to_owned()))
+        .collect()
+}
+
+/// "Email is invalid" reads better than the server's bare "invalid email" next to a label.
+fn sentence(label: &str, message: &str) -> String {
+    format!("{label} {message}.")
+}
+
+/// The step-5 page: finds the chosen time among the day's free times, then asks who is coming.
+#[component]
+pub fn DetailsStep() -> impl IntoView {
+    let frame = expect_context::<Frame>();
+    let visitor = expect_context::<VisitorZone>();
+    let (department, meeting, date, time) = (
+        param("department"),
+        param("meeting"),
+        param("date"),
+        param("time"),
+    );
+    let loaded = LocalResource::new(move || {
+        let (d, m, day, zone) = (department(), meeting(), date(), visitor.get());
+        async move {
+            let (choice, slots) =
+                futures::join!(api::choice(&d, &m), api::slots(&d, &m, &day, &zone));
+            Ok::<_, ApiError>((choice?, slots?.slots))
+        }
+    });
+    view! {
+        <Steps current=5 />
+        <Transition fallback=|| view! { <Loading /> }>
+            {move || Suspend::new(async move {
+                match loaded.await {
+                    Ok((choice, slots)) => match find_slot(&time(), &slots) {
+                        Some(slot) => view! { <CustomerForm choice=choice chosen=slot.clone() /> }.into_any(),
+                        None => {
+                            let back = frame.path(&[&department(), &meeting(), &date()]);
+                            view! {
+                                <div class="notice warning" role="alert">
+                                    <p>"That time is no longer available."</p>
+                                    <p><a class="button" href=back>"Choose another time"</a></p>
+                                </div>
+                            }.into_any()
+                        }
+                    },
+                    Err(error) if error.is_not_found() => view! { <NotFound what="meeting type" /> }.into_any(),
+                    Err(error) => view! { <Problem error=error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn CustomerForm(choice: Choice, chosen: PublicSlot) -> impl IntoView {
+    let frame = expect_context::<Frame>();
+    let visitor = expect_context::<VisitorZone>();
+    let navigate = use_navigate();
+    let slot = chosen;
+    let zone = visitor.get_untracked();
+    let when = format!(
+        "{}, {}",
+        zone::instant(&slot.start_utc, &zone, Style::LongDate),
+        zone::instant(&slot.start_utc, &zone, Style::Time)
+    );
+    set_title(&format!(
+        "{}: your details",
+        choice.meeting_type.meeting_name
+    ));
+    let questions = choice.meeting_type.custom_questions.clone();
+    let draft = RwSignal::new(storage::load::<Draft>(storage::DETAILS).unwrap_or_default());
+    Effect::new(move |_| storage::save(storage::DETAILS, &draft.get()));
+    // Errors show once a field was left or the form submitted, then follow every keystroke.
+    let touched = RwSignal::new(BTreeMap::<String, bool>::new());
+    let server_errors = RwSignal::new(BTreeMap::<String, String>::new());
+    let errors = {
+        let questions = questions.clone();
+        Memo::new(move |_| {
+            let mut found = check(&draft.get(), &questions);
+            found.retain(|field, _| touched.with(|t| t.get(field).copied().unwrap_or(false)));
+            for (field, message) in server_errors.get() {
+                found.entry(field).or_insert(message);
+            }
+            found
+        })
+    };
+    let error_of = move |field: &'static str| move || errors.with(|e| e.get(field).cloned());
+    let touch = move |field: String| {
+        touched.update(|t| {
+            t.insert(field, true);
+        })
+    };
+    let busy = RwSignal::new(false);
+    let failure = RwSignal::new(None::<String>);
+    // One key per distinct request: a retry after a lost answer returns the same booking.
+    let attempt = RwSignal::new(None::<(String, PublicBookingRequest)>);
+
+    let department_slug = choice.department.department_slug.clone();
+    let meeting_slug = choice.meeting_type.meeting_slug.clone();
+    let submit = {
+        let questions = questions.clone();
+        let start_utc = slot.start_utc.clone();
+        move |ev: ev::SubmitEvent| {
+            ev.prevent_default();
+            if busy.get_untracked() {
+                return;
+            }
+            let current = draft.get_untracked();
+            let problems = check(&current, &questions);
+            server_errors.set(BTreeMap::new());
+            if !problems.is_empty() {
+                touched.update(|t| t.extend(problems.keys().map(|k| (k.clone(), true))));
+                focus_first_invalid();
+                return;
+            }
+            let request = PublicBookingRequest {
+                department_slug: department_slug.clone(),
+                meeting_slug: meeting_slug.clone(),
+                start_utc: start_utc.clone(),
+                customer_name: current.name.trim().to_owned(),
+                customer_email: current.email.trim().to_owned(),
+                customer_phone: current.phone.trim().to_owned(),
+                customer_timezone: Some(visitor.get_untracked()),
+                customer_notes: Some(current.notes.trim().to_owned()).filter(|n| !n.is_empty()),
+                answers: current.answers.clone(),
+            };
+            let key = match attempt.get_untracked() {
+                Some((key, last)) if last == request => key,
+                _ => new_key(),
+            };
+            attempt.set(Some((key.clone(), request.clone())));
+            busy.set(true);
+            failure.set(None);
+            let navigate = navigate.clone();
+            let time_step = frame.path(&[
+                &department_slug,
+                &meeting_slug,
+                &slot_date(&start_utc, &visitor.get_untracked()),
+            ]);
+            spawn_local(async move {
+                match api::create_booking(&request, &key).await {
+                    Ok(booking) => {
+                        storage::save(&storage::booking_key(&booking.booking_reference), &booking);
+                        navigate(
+                            &frame.path(&["confirm", &booking.booking_reference]),
+                            Default::default(),
+                        );
+                    }
+                    Err(error) if error.code() == Some("slot_unavailable") => {
+                        storage::save(
+                            storage::NOTICE,
+                            &"Sorry, someone booked that time a moment ago. Please choose another time.",
+                        );
+                        navigate(&time_step, Default::default());
+                    }
+                    Err(error) => {
+                        busy.set(false);
+                        let fields = error.fields();
+                        if fields.is_empty() {
+                            failure.set(Some(error.to_string()));
+                        } else {
+                            server_errors.set(fields);
+                            focus_first_invalid();
+                        }
+                    }
+                }
+            });
+        }
+    };
+
+    let text_field = move |field: &'static str,
+                           label: &'static str,
+                           kind: &'static str,
+                           autocomplete: &'static str,
+                           hint: Option<&'static str>,
+                           get: fn(&Draft) -> String,
+                           set: fn(&mut Draft, String)| {
+        let id = field.to_owned();
+        let described = format!("{field}-error");
+        view! {
+            <div class="field">
+                <label for=id.clone()>{label}" "<span class="required" aria-hidden="true">"*"</span></label>
+                {hint.map(|h| view! { <p class="hint">{h}</p> })}
+                <input id=id.clone() name=id.clone() type=kind autocomplete=autocomplete required
+                    aria-invalid=move || error_of(field)().is_some().to_string()
+                    aria-describedby=described.clone()
+                    prop:value=move || draft.with(get)
+                    on:input=move |ev| { let v = event_target_value(&ev); draft.update(|d| set(d, v)); server_errors.update(|e| { e.remove(field); }); }
+                    on:blur=move |_| touch(field.to_owned()) />
+                <p class="field-error" id=described aria-live="polite">{move || error_of(field)().map(|m| sentence(label, &m))}</p>
+            </div>
+        }
+    };
+
+    view! {
+        <ChoiceSummary choice=choice when=when.clone() />
+        <p class="zone-note">{format!("Times in {}", zone::label(&zone))}</p>
+        <h1>"Your details"</h1>
+        <form class="details" novalidate on:submit=submit>
+            {text_field("customer_name", "Name", "text", "name", None, |d| d.name.clone(), |d, v| d.name = v)}
+            {text_field("customer_email", "Email", "email", "email", Some("Your confirmation goes here."), |d| d.email.clone(), |d, v| d.email = v)}
+            {text_field("customer_phone", "Phone", "tel", "tel", Some("With country code, e.g. +45 12 34 56 78."), |d| d.phone.clone(), |d, v| d.phone = v)}
+            {questions.into_iter().map(|q| view! { <Question question=q draft=draft errors=errors touch=Callback::new(touch) /> }).collect_view()}
+            <div class="field">
+                <label for="customer_notes">"Anything we should know? (optional)"</label>
+                <textarea id="customer_notes" name="customer_notes" rows="3"
+                    prop:value=move || draft.with(|d| d.notes.clone())
+                    on:input=move |ev| { let v = event_target_value(&ev); draft.update(|d| d.notes = v); }></textarea>
+                <p class="field-error" aria-live="polite">{move || error_of("customer_notes")().map(|m| sentence("Notes", &m))}</p>
+            </div>
+            {move || failure.get().map(|f| view! { <div class="notice error" role="alert">{f}</div> })}
+            <button type="submit" class="button primary" disabled=move || busy.get() aria-busy=move || busy.get().to_string()>
+                {move || if busy.get() { "Booking…" } else { "Confirm booking" }}
+            </button>
+        </form>
+    }
+}
+
+/// One of the meeting type's own questions.
+#[component]
+fn Question(
+    question: CustomQuestion,
+    draft: RwSignal<Draft>,
+    errors: Memo<BTreeMap<String, String>>,
+    touch: Callback<String>,
+) -> impl IntoView {
+    let field = format!("answers.{}", question.key);
+    let id = format!("answer-{}", question.key);
+    let described = format!("{id}-error");
+    let key = question.key.clone();
+    let label = question.label.clone();
+    let error = {
+        let (field, label) = (field.clone(), label.clone());
+        move || errors.with(|e| e.get(&field).map(|m| sentence(&label, m)))
+    };
+    let text_of = {
+        let key = key.clone();
+        move || {
+            draft.with(|d| match d.answers.get(&key) {
+                Some(AnswerValue::Text(t)) => t.clone(),
+                _ => String::new(),
+            })
+        }
+    };
+    let set_text = {
+        let key = key.clone();
+        move |ev: ev::Event| {
+            let value = event_target_value(&ev);
+            draft.update(|d| {
+                d.answers.insert(key.clone(), AnswerValue::Text(value));
+            });
+        }
+    };
+    let blur = {
+        let field = field.clone();
+        move |_| touch.run(field.clone())
+    };
+    let marker = question
+        .required
+        .then(|| view! { " "<span class="required" aria-hidden="true">"*"</span> });
+    let input = match question.kind.parse::<QuestionKind>() {
+        Ok(QuestionKind::Checkbox) => {
+            let key = key.clone();
+            let checked = {
+                let key = key.clone();
+                move || draft.with(|d| matches!(d.answers.get(&key), Some(AnswerValue::Flag(true))))
+            };
+            return view! {
+                <div class="field checkbox">
+                    <input id=id.clone() type="checkbox" required=question.required prop:checked=checked
+                        aria-describedby=described.clone()
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            draft.update(|d| { d.answers.insert(key.clone(), AnswerValue::Flag(on)); });
+                            touch.run(format!("answers.{}", key));
+                        } />
+                    <label for=id>{label}{marker}</label>
+                    <p class="field-error" id=described aria-live="polite">{error}</p>
+                </div>
+            }
+            .into_any();
+        }
+        Ok(QuestionKind::Select) => view! {
+            <select id=id.clone() required=question.required aria-describedby=described.clone()
+                prop:value=text_of on:change=set_text on:blur=blur>
+                <option value="">"Choose…"</option>
+                {question.options.iter().map(|o| view! { <option value=o.clone()>{o.clone()}</option> }).collect_view()}
+            </select>
+        }
+        .into_any(),
+        Ok(QuestionKind::Textarea) => view! {
+            <textarea id=id.clone() rows="3" required=question.required aria-describedby=described.clone()
+                prop:value=text_of on:input=set_text on:blur=blur></textarea>
+        }
+        .into_any(),
+        _ => view! {
+            <input id=id.clone() type="text" required=question.required aria-describedby=described.clone()
+                prop:value=text_of on:input=set_text on:blur=blur />
+        }
+        .into_any(),
+    };
+    view! {
+        <div class="field">
+            <label for=id>{label.clone()}{marker}</label>
+            {input}
+            <p class="field-error" id=described aria-live="polite">{error}</p>
+        </div>
+    }
+    .into_any()
+}
+
+/// The visitor's day a slot starts on, for the way back to its time step.
+fn slot_date(start_utc: &str, zone: &str) -> String {
+    zone::date_of(start_utc, zone)
+        .map(|d| d.to_string())
+        .unwrap_or_default()
+}
+
+fn new_key() -> String {
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+        .unwrap_or_else(|| format!("{}", js_sys::Math::random()))
+}
+
+fn focus_first_invalid() {
+    // After the view updated its `aria-invalid` attributes.
+    leptos::prelude::request_animation_frame(|| {
+        if let Some(element) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector("[aria-invalid=\"true\"]").ok().flatten())
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = element.focus();
+        }
+    });
+}

@@ -1,0 +1,36 @@
+//! One component per page: the wizard's six steps, and the self-service pages the customer's
+//! emails link to.
+
+mod confirmation;
+mod details;
+mod self_service;
+mod wizard;
+
+pub use confirmation::Confirmation;
+pub use details::DetailsStep;
+pub use self_service::{RescheduleDate, RescheduleTime, SelfServiceCancel};
+pub use wizard::{DateStep, Departments, MeetingTypes, TimeStep};
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+/// A route parameter, or the empty string (which no request can match, so it reads as "not found").
+pub fn param(name: &'static str) -> impl Fn() -> String + Copy + Send + Sync + 'static {
+    let params = use_params_map();
+    move || params.read().get(name).unwrap_or_default()
+}
+
+/// `30 min`, `90 min`: how booking pages everywhere state a meeting's length.
+pub fn duration_label(minutes: u32) -> String {
+    format!("{minutes} min")
+}
+
+/// How the meeting happens, in words.
+pub fn location_label(location_type: &str) -> &'static str {
+    match location_type {
+        "video_call" => "Video call",
+        "phone_call" => "Phone call",
+        "physical_location" => "In person",
+        _ => "Details in your confirmation",
+    }
+}

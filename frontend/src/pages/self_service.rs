@@ -1,0 +1,282 @@
+//! The pages behind the links in the customer's emails: cancel with a reason, and reschedule
+//! through the same date and time steps as booking. A link names its booking by an unguessable
+//! token; a used, expired or unknown one gets a plain explanation.
+
+use chrono::NaiveDate;
+use leptos::{prelude::*, task::spawn_local};
+use leptos_router::hooks::{use_navigate, use_query_map};
+use mm_api_types::bookings::PublicBooking;
+
+use super::{
+    confirmation::when_in,
+    param,
+    wizard::{DatePicker, TimePicker},
+};
+use crate::{
+    VisitorZone,
+    api::{self, ApiError},
+    components::{Loading, Problem, month_key, set_title},
+    storage,
+    zone::{self, Style},
+};
+
+/// What a dead link says instead of "not found".
+#[component]
+fn LinkGone(error: ApiError) -> impl IntoView {
+    if error.is_not_found() {
+        set_title("Link no longer works");
+        view! {
+            <section>
+                <h1>"This link no longer works"</h1>
+                <p>"It may have been used already, or the meeting is over. Your latest email about the meeting has the links that still work."</p>
+                <p><a class="button" href="/book">"Book a meeting"</a></p>
+            </section>
+        }
+        .into_any()
+    } else {
+        view! { <Problem error=error /> }.into_any()
+    }
+}
+
+fn booking_by_link(
+    token: impl Fn() -> String + 'static,
+) -> LocalResource<Result<PublicBooking, ApiError>> {
+    LocalResource::new(move || {
+        let token = token();
+        async move { api::booking(&token).await }
+    })
+}
+
+fn customer_zone(booking: &PublicBooking) -> String {
+    if zone::is_known(&booking.customer_timezone) {
+        booking.customer_timezone.clone()
+    } else {
+        expect_context::<VisitorZone>().get_untracked()
+    }
+}
+
+/// The meeting a link is about, in the customer's zone.
+#[component]
+fn BookingFacts(booking: PublicBooking) -> impl IntoView {
+    let zone = customer_zone(&booking);
+    view! {
+        <dl class="facts">
+            <dt>"Meeting"</dt>
+            <dd>{booking.meeting_name.clone()}" with "{booking.department_name.clone()}</dd>
+            <dt>"When"</dt>
+            <dd class="when-visitor">{when_in(&booking, &zone)}<br/><span class="meta">{zone::label(&zone)}</span></dd>
+            <dt>"Reference"</dt>
+            <dd class="reference">{booking.booking_reference.clone()}</dd>
+        </dl>
+    }
+}
+
+#[component]
+pub fn SelfServiceCancel() -> impl IntoView {
+    set_title("Cancel your meeting");
+    let token = param("token");
+    let booking = booking_by_link(token);
+    let cancelled = RwSignal::new(None::<PublicBooking>);
+    let reason = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let failure = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        let reason = Some(reason.get_untracked().trim().to_owned()).filter(|r| !r.is_empty());
+        spawn_local(async move {
+            match api::cancel(&token(), reason).await {
+                Ok(booking) => cancelled.set(Some(booking)),
+                Err(error) => failure.set(Some(error.to_string())),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        {move || match cancelled.get() {
+            Some(booking) => {
+                set_title("Meeting cancelled");
+                let again = format!("/book/{}/{}", booking.department_slug, booking.meeting_slug);
+                view! {
+                    <section class="confirmation" data-status="cancelled">
+                        <h1>"Your meeting is cancelled"</h1>
+                        <p>"We've let the team know, and you'll get an email confirming the cancellation."</p>
+                        <BookingFacts booking=booking />
+                        <p><a class="button primary" href=again>"Book another time"</a></p>
+                    </section>
+                }.into_any()
+            }
+            None => view! {
+                <Transition fallback=|| view! { <Loading /> }>
+                    {move || Suspend::new(async move {
+                        match booking.await {
+                            Ok(booking) if booking.cancel_url.is_none() => view! {
+                                <section>
+                                    <h1>{if booking.status == "cancelled" { "This meeting is already cancelled" } else { "This meeting can no longer be cancelled online" }}</h1>
+                                    <BookingFacts booking=booking />
+                                </section>
+                            }.into_any(),
+                            Ok(booking) => view! {
+                                <section>
+                                    <h1>"Cancel your meeting?"</h1>
+                                    <BookingFacts booking=booking.clone() />
+                                    <form class="details" on:submit=submit>
+                                        <div class="field">
+                                            <label for="reason">"Reason (optional)"</label>
+                                            <p class="hint">"It helps the team, and they see it in their email."</p>
+                                            <textarea id="reason" rows="3" prop:value=move || reason.get()
+                                                on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+                                        </div>
+                                        {move || failure.get().map(|f| view! { <div class="notice error" role="alert">{f}</div> })}
+                                        <div class="actions">
+                                            <button type="submit" class="button primary danger" disabled=move || busy.get()>
+                                                {move || if busy.get() { "Cancelling…" } else { "Cancel meeting" }}
+                                            </button>
+                                            {booking.reschedule_url.clone().map(|url| view! { <a class="button secondary" href=url>"Reschedule instead"</a> })}
+                                        </div>
+                                    </form>
+                                </section>
+                            }.into_any(),
+                            Err(error) => view! { <LinkGone error=error /> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            }.into_any(),
+        }}
+    }
+}
+
+/// Rescheduling, step one: the same calendar as booking.
+#[component]
+pub fn RescheduleDate() -> impl IntoView {
+    set_title("Reschedule your meeting");
+    let token = param("token");
+    let booking = booking_by_link(token);
+    view! {
+        <Transition fallback=|| view! { <Loading /> }>
+            {move || Suspend::new(async move {
+                match booking.await {
+                    Ok(booking) if booking.reschedule_url.is_none() => view! {
+                        <section>
+                            <h1>"This meeting can no longer be moved"</h1>
+                            <BookingFacts booking=booking />
+                        </section>
+                    }.into_any(),
+                    Ok(booking) => {
+                        let (department, meeting) = (booking.department_slug.clone(), booking.meeting_slug.clone());
+                        view! {
+                            <h1>"Reschedule your meeting"</h1>
+                            <BookingFacts booking=booking />
+                            <h2 class="section">"Choose a new date"</h2>
+                            <DatePicker department=Signal::stored(department) meeting=Signal::stored(meeting)
+                                day_href=Callback::new(move |day: NaiveDate| format!("/book/reschedule/{}/{day}", token()))
+                                month_href=Callback::new(move |month: NaiveDate| format!("/book/reschedule/{}?month={}", token(), month_key(month)))
+                            />
+                        }.into_any()
+                    }
+                    Err(error) => view! { <LinkGone error=error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// Rescheduling, step two: the day's times; choosing one asks for a last confirmation.
+#[component]
+pub fn RescheduleTime() -> impl IntoView {
+    set_title("Reschedule your meeting");
+    let (token, date) = (param("token"), param("date"));
+    let booking = booking_by_link(token);
+    let query = use_query_map();
+    let chosen = Memo::new(move |_| query.read().get("start"));
+    let moved = RwSignal::new(None::<PublicBooking>);
+    let busy = RwSignal::new(false);
+    let navigate = use_navigate();
+    let here = move || format!("/book/reschedule/{}/{}", token(), date());
+    let confirm = move |start_utc: String| {
+        busy.set(true);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match api::reschedule(&token(), start_utc).await {
+                Ok(booking) => moved.set(Some(booking)),
+                Err(error) => {
+                    let text = if error.code() == Some("slot_unavailable") {
+                        "Sorry, someone booked that time a moment ago. Please choose another time."
+                            .to_owned()
+                    } else {
+                        error.to_string()
+                    };
+                    storage::save(storage::NOTICE, &text);
+                    navigate(&here(), Default::default());
+                }
+            }
+            busy.set(false);
+        });
+    };
+    let calendar_href = Signal::derive(move || {
+        let month = date()
+            .parse::<NaiveDate>()
+            .map(|d| month_key(d))
+            .unwrap_or_default();
+        format!("/book/reschedule/{}?month={month}", token())
+    });
+    view! {
+        {move || {
+            let confirm = confirm.clone();
+            match moved.get() {
+            Some(booking) => {
+                set_title("Meeting moved");
+                view! {
+                    <section class="confirmation" data-status=booking.status.clone()>
+                        <h1>"Your meeting is moved"</h1>
+                        <p>"We've sent you an updated invitation by email."</p>
+                        <BookingFacts booking=booking.clone() />
+                        <div class="actions">
+                            <a class="button primary" href=booking.ics_url.clone()>"Add to calendar"</a>
+                        </div>
+                    </section>
+                }.into_any()
+            }
+            None => view! {
+                <Transition fallback=|| view! { <Loading /> }>
+                    {move || {
+                        let confirm = confirm.clone();
+                        Suspend::new(async move {
+                        match (booking.await, date().parse::<NaiveDate>()) {
+                            (Ok(booking), Ok(day)) => {
+                                let (department, meeting) = (booking.department_slug.clone(), booking.meeting_slug.clone());
+                                let zone = customer_zone(&booking);
+                                view! {
+                                    <h1>"Reschedule your meeting"</h1>
+                                    <BookingFacts booking=booking />
+                                    <h2 class="section">{format!("New time on {}", zone::day(day, Style::LongDate))}</h2>
+                                    {move || chosen.get().map(|start| {
+                                        let confirm = confirm.clone();
+                                        let text = format!("{}, {}", zone::instant(&start, &zone, Style::LongDate), zone::instant(&start, &zone, Style::Time));
+                                        view! {
+                                            <div class="notice confirm-move">
+                                                <p>"Move your meeting to "<strong>{text}</strong>"?"</p>
+                                                <button type="button" class="button primary" disabled=move || busy.get()
+                                                    on:click=move |_| confirm(start.clone())>
+                                                    {move || if busy.get() { "Moving…" } else { "Move my meeting" }}
+                                                </button>
+                                            </div>
+                                        }
+                                    })}
+                                    <TimePicker department=Signal::stored(department) meeting=Signal::stored(meeting) date=Signal::derive(date)
+                                        calendar_href=calendar_href
+                                        slot_href=Callback::new(move |(slot, _): (mm_api_types::public::PublicSlot, Vec<_>)| format!("{}?start={}", here(), slot.start_utc)) />
+                                }.into_any()
+                            }
+                            (Err(error), _) => view! { <LinkGone error=error /> }.into_any(),
+                            (Ok(_), Err(_)) => view! { <crate::components::NotFound what="date" /> }.into_any(),
+                        }
+                    })}}
+                </Transition>
+            }.into_any(),
+        }}}
+    }
+}
