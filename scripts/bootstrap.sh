@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Installs what building and testing need on a fresh Debian machine: PostgreSQL, aiosmtpd, Debian's
+# Installs what building and testing need on a fresh Debian machine: PostgreSQL, aiosmtpd, Chromium, Debian's
 # WASM-capable Rust (rustc-web + std sources + lld), `just`, `wasm-bindgen-cli` and nextest.
 set -euo pipefail
 need_apt=()
 command -v psql >/dev/null || need_apt+=(postgresql)
+# The browser tests' Chromium and its WebDriver.
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
+command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
 # The tests' SMTP server.
 /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || need_apt+=(python3-aiosmtpd)
 [ -x /usr/bin/rustc ] && /usr/bin/rustc --version | grep -q '1\.9[6-9]\|1\.[1-9][0-9][0-9]' || need_apt+=(rustc-web cargo-web)

@@ -4,6 +4,7 @@
 //!
 //! It knows nothing of the server's internals: only the binary, its environment and the API.
 
+pub mod browser;
 pub mod invite;
 pub mod smtp;
 pub mod twilio;

@@ -1,0 +1,416 @@
+//! The public booking wizard in a real browser: headless Chromium against the real server
+//! serving the built web app, on SQLite (the pages do not care which database answers; the API
+//! tests cover both). Each test checks its outcome through the API as well as on the page.
+
+use chrono::{Datelike, Days, NaiveDate, TimeZone as _, Utc, Weekday};
+use chrono_tz::{America::New_York, Europe::Copenhagen, Tz};
+use mm_blackbox_tests::{
+    Db, TestApp, book,
+    browser::{Browser, plain, web_app_dir},
+    request, support,
+};
+use serde_json::{Value, json};
+
+/// A server with the web app and a `support` department of `members` members offering a
+/// 60-minute `call`.
+async fn wizard_app(members: usize, extra: Value) -> (TestApp, mm_blackbox_tests::Support) {
+    let dir = web_app_dir();
+    let app = TestApp::spawn_with(
+        Db::Sqlite,
+        &[("MM_STATIC_DIR", dir.to_str().expect("utf-8 path"))],
+    )
+    .await;
+    let setup = support(&app, members, extra).await;
+    (app, setup)
+}
+
+/// The staff view of the booking with this reference.
+async fn staff_booking(app: &TestApp, admin: &str, reference: &str) -> Value {
+    let (_, page) = app.get("/bookings?per_page=200", admin).await;
+    page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|b| b["booking_reference"] == reference)
+        .unwrap_or_else(|| panic!("no booking {reference} in {page}"))
+        .clone()
+}
+
+/// `hour`:00 on `date` in Copenhagen, as the API writes instants.
+fn copenhagen(date: NaiveDate, hour: u32) -> chrono::DateTime<Utc> {
+    Copenhagen
+        .with_ymd_and_hms(date.year(), date.month(), date.day(), hour, 0, 0)
+        .single()
+        .expect("an unambiguous time")
+        .with_timezone(&Utc)
+}
+
+/// How Chromium in US English writes an instant's time of day in `zone`: `3:00 AM`.
+fn us_clock(instant: chrono::DateTime<Utc>, zone: Tz) -> String {
+    instant.with_timezone(&zone).format("%-I:%M %p").to_string()
+}
+
+#[tokio::test]
+async fn customer_completes_all_six_steps_and_the_booking_exists() {
+    let (app, setup) = wizard_app(
+        1,
+        json!({"custom_questions": [
+            {"key": "company", "label": "Company", "kind": "text", "required": true}
+        ]}),
+    )
+    .await;
+    let browser = Browser::open("Europe/Copenhagen", 1280, 900).await;
+
+    // 1: departments.
+    browser.goto(&app.url("/book")).await;
+    browser
+        .find_text("a.card", "Book with support")
+        .await
+        .click()
+        .await
+        .expect("click");
+    // 2: meeting types.
+    browser.wait_for_path("/book/support").await;
+    browser
+        .find_text("a.card", "Call")
+        .await
+        .click()
+        .await
+        .expect("click");
+    // 3: a month with free days; the next one is highlighted, and it is the one chosen.
+    browser.wait_for_path("/book/support/call").await;
+    let next = browser.find("button.day.available.next").await;
+    let day = next
+        .attr("data-date")
+        .await
+        .expect("attr")
+        .expect("data-date");
+    next.click().await.expect("click");
+    // 4: that day's times.
+    browser
+        .wait_for_path(&format!("/book/support/call/{day}"))
+        .await;
+    let slot = browser.find("a.slot").await;
+    let start_utc = slot
+        .attr("data-start-utc")
+        .await
+        .expect("attr")
+        .expect("start");
+    slot.click().await.expect("click");
+    // 5: the form; Back and Forward keep the steps, a reload keeps what was typed.
+    browser.find("#customer_name").await;
+    let details_path = browser.path().await;
+    browser.client.back().await.expect("back");
+    browser
+        .wait_for_path(&format!("/book/support/call/{day}"))
+        .await;
+    browser.find("a.slot").await;
+    browser.client.forward().await.expect("forward");
+    browser.wait_for_path(&details_path).await;
+    browser.type_into("#customer_name", "Ada Lovelace").await;
+    browser.client.refresh().await.expect("reload");
+    let name = browser.find("#customer_name").await;
+    assert_eq!(
+        name.prop("value").await.expect("prop").as_deref(),
+        Some("Ada Lovelace"),
+        "a reload keeps what the customer typed"
+    );
+    // Submitting with fields missing names each of them and books nothing.
+    browser.click("button[type=submit]").await;
+    browser.find_text(".field-error", "Email is required").await;
+    browser
+        .find_text(".field-error", "Company is required")
+        .await;
+    assert_eq!(app.db_count("SELECT COUNT(*) FROM bookings").await, 0);
+    browser
+        .type_into("#customer_email", "ada@example.com")
+        .await;
+    browser
+        .type_into("#customer_phone", "+45 12 34 56 78")
+        .await;
+    browser
+        .type_into("#answer-company", "Analytical Engines")
+        .await;
+    browser
+        .type_into("#customer_notes", "About the difference engine")
+        .await;
+    browser.click("button[type=submit]").await;
+    // 6: the confirmation, without the host.
+    let heading = browser.find_text(".confirmation h1", "booked").await;
+    assert!(
+        heading
+            .text()
+            .await
+            .expect("text")
+            .contains("You're booked")
+    );
+    let reference = browser.text(".reference").await;
+    browser
+        .wait_for_path(&format!("/book/confirm/{reference}"))
+        .await;
+    let page = browser.text(".confirmation").await;
+    assert!(page.contains("Check your email"), "{page}");
+    assert!(!page.contains("Member 0"), "the host stays hidden: {page}");
+    let calendar_link = browser.find_text("a.button", "Add to calendar").await;
+    assert!(
+        calendar_link
+            .attr("href")
+            .await
+            .expect("attr")
+            .expect("href")
+            .ends_with("/booking.ics")
+    );
+    browser.find_text("a.button", "Reschedule").await;
+    browser.find_text("a.button", "Cancel").await;
+    browser.client.refresh().await.expect("reload");
+    browser.find_text(".confirmation h1", "You're booked").await;
+
+    let booking = staff_booking(&app, &setup.admin, &reference).await;
+    assert_eq!(booking["start_utc"], start_utc.as_str());
+    assert_eq!(booking["status"], "confirmed");
+    assert_eq!(booking["customer_name"], "Ada Lovelace");
+    assert_eq!(booking["customer_email"], "ada@example.com");
+    assert_eq!(booking["customer_timezone"], "Europe/Copenhagen");
+    assert_eq!(booking["customer_notes"], "About the difference engine");
+    assert_eq!(booking["answers"]["company"], "Analytical Engines");
+    assert_eq!(booking["booking_source"], "public_booking_page");
+}
+
+/// The Sunday of the next change of Copenhagen's clocks at least `after` days from now: the
+/// last Sunday of March or of October.
+fn next_copenhagen_clock_change(after: u64) -> NaiveDate {
+    let mut day = Utc::now().date_naive() + Days::new(after);
+    loop {
+        let last_sunday_of_month =
+            day.weekday() == Weekday::Sun && (day + Days::new(7)).month() != day.month();
+        if last_sunday_of_month && matches!(day.month(), 3 | 10) {
+            return day;
+        }
+        day = day + Days::new(1);
+    }
+}
+
+#[tokio::test]
+async fn new_york_visitor_books_copenhagen_across_its_clock_change_in_local_times() {
+    let (app, setup) = wizard_app(1, json!({})).await;
+    let browser = Browser::open("America/New_York", 1280, 900).await;
+    let change = next_copenhagen_clock_change(3);
+    let (friday, monday) = (change - Days::new(2), change + Days::new(1));
+
+    // Copenhagen's 09:00 opening is an hour apart in New York on either side of the change.
+    let mut seen = Vec::new();
+    for day in [friday, monday] {
+        browser
+            .goto(&app.url(&format!("/book/support/call/{day}")))
+            .await;
+        assert_eq!(
+            browser.text(".zone-picker strong").await,
+            "America/New York",
+            "the browser's zone is detected"
+        );
+        let first = browser.find("a.slot").await;
+        let opening = copenhagen(day, 9);
+        assert_eq!(
+            first.attr("data-start-utc").await.expect("attr").as_deref(),
+            Some(opening.format("%Y-%m-%dT%H:%M:%SZ").to_string().as_str())
+        );
+        let shown = browser.text("a.slot .slot-time").await;
+        assert_eq!(shown, us_clock(opening, New_York), "on {day}");
+        seen.push(shown);
+    }
+    assert_ne!(
+        seen[0], seen[1],
+        "the clock change shows in New York's times"
+    );
+
+    // Booking Monday's opening confirms it in both zones.
+    browser.click("a.slot").await;
+    browser.type_into("#customer_name", "Grace Hopper").await;
+    browser
+        .type_into("#customer_email", "grace@example.com")
+        .await;
+    browser
+        .type_into("#customer_phone", "+1 212 555 0100")
+        .await;
+    browser.click("button[type=submit]").await;
+    browser.find(".confirmation").await;
+    let opening = copenhagen(monday, 9);
+    let visitor_time = browser.text(".when-visitor").await;
+    assert!(
+        visitor_time.contains(&us_clock(opening, New_York)),
+        "{visitor_time}"
+    );
+    assert!(visitor_time.contains("America/New York"), "{visitor_time}");
+    let department_time = browser.text(".when-department").await;
+    assert!(department_time.contains("9:00 AM"), "{department_time}");
+    assert!(
+        department_time.contains("Europe/Copenhagen"),
+        "{department_time}"
+    );
+    let reference = browser.text(".reference").await;
+    let booking = staff_booking(&app, &setup.admin, &reference).await;
+    assert_eq!(
+        booking["start_utc"],
+        opening.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    );
+    assert_eq!(booking["customer_timezone"], "America/New_York");
+}
+
+#[tokio::test]
+async fn a_time_taken_meanwhile_sends_the_customer_back_to_the_times_with_a_message() {
+    let (app, _setup) = wizard_app(1, json!({})).await;
+    let browser = Browser::open("Europe/Copenhagen", 1280, 900).await;
+    let day = mm_blackbox_tests::next_monday();
+    browser
+        .goto(&app.url(&format!("/book/support/call/{day}")))
+        .await;
+    let slot = browser.find("a.slot").await;
+    let start_utc = slot
+        .attr("data-start-utc")
+        .await
+        .expect("attr")
+        .expect("start");
+    slot.click().await.expect("click");
+    browser.type_into("#customer_name", "Late Customer").await;
+    browser
+        .type_into("#customer_email", "late@example.com")
+        .await;
+    browser
+        .type_into("#customer_phone", "+45 12 34 56 78")
+        .await;
+
+    // Someone else books the only member at that time first.
+    let (status, body) = book(&app, request(&start_utc, "early@example.com")).await;
+    assert_eq!(status, 201, "{body}");
+
+    browser.click("button[type=submit]").await;
+    browser
+        .wait_for_path(&format!("/book/support/call/{day}"))
+        .await;
+    let notice = browser.text(".notice.warning").await;
+    assert!(notice.contains("someone booked that time"), "{notice}");
+    for slot in browser.find_all("a.slot").await {
+        assert_ne!(
+            slot.attr("data-start-utc").await.expect("attr").as_deref(),
+            Some(start_utc.as_str()),
+            "the taken time is no longer offered"
+        );
+    }
+    assert_eq!(app.db_count("SELECT COUNT(*) FROM bookings").await, 1);
+}
+
+#[tokio::test]
+async fn customer_cancels_through_the_link_in_their_email() {
+    let (app, setup) = wizard_app(1, json!({})).await;
+    let start = mm_blackbox_tests::at(mm_blackbox_tests::next_monday(), 10, 0);
+    let (status, booked) = book(&app, request(&start, "john@example.com")).await;
+    assert_eq!(status, 201, "{booked}");
+    let (_, outbox) = app
+        .get("/outbox?to=john%40example.com&per_page=50", &setup.admin)
+        .await;
+    let confirmation = outbox["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|m| m["kind"] == "customer_confirmation")
+        .unwrap_or_else(|| panic!("no confirmation in {outbox}"));
+    let body = confirmation["body_text"].as_str().expect("body");
+    let link = body
+        .split_whitespace()
+        .find(|word| word.contains("/book/cancel/"))
+        .unwrap_or_else(|| panic!("no cancel link in {body}"));
+
+    let browser = Browser::open("America/New_York", 390, 844).await;
+    browser.goto(link).await;
+    browser.find_text("h1", "Cancel your meeting?").await;
+    let when = browser.text(".when-visitor").await;
+    assert!(
+        when.contains("America/New York"),
+        "shown in the customer's zone: {when}"
+    );
+    browser
+        .type_into("#reason", "Found the answer in the docs")
+        .await;
+    browser.click("button[type=submit]").await;
+    browser.find_text("h1", "Your meeting is cancelled").await;
+
+    let reference = booked["booking_reference"].as_str().expect("reference");
+    let booking = staff_booking(&app, &setup.admin, reference).await;
+    assert_eq!(booking["status"], "cancelled");
+    assert_eq!(
+        booking["cancellation_reason"],
+        "Found the answer in the docs"
+    );
+    assert_eq!(booking["cancelled_by_role"], "customer");
+
+    // The used link explains itself instead of failing.
+    browser.goto(link).await;
+    browser.find_text("h1", "This link no longer works").await;
+}
+
+#[tokio::test]
+async fn wizard_fits_a_360_px_phone_screen() {
+    let (app, _setup) = wizard_app(1, json!({})).await;
+    let browser = Browser::open("Europe/Copenhagen", 360, 800).await;
+    let day = mm_blackbox_tests::next_monday();
+    let steps = [
+        ("step-1-departments", "/book".to_owned(), "a.card"),
+        ("step-2-meeting-types", "/book/support".to_owned(), "a.card"),
+        ("step-3-date", "/book/support/call".to_owned(), "button.day"),
+        ("step-4-time", format!("/book/support/call/{day}"), "a.slot"),
+    ];
+    for (name, path, ready) in steps {
+        browser.goto(&app.url(&path)).await;
+        browser.find(ready).await;
+        assert_eq!(browser.script("return window.innerWidth").await, 360);
+        let overflow = browser
+            .script("return document.documentElement.scrollWidth - window.innerWidth")
+            .await;
+        assert!(
+            overflow.as_i64().is_some_and(|o| o <= 0),
+            "{path} is wider than a 360 px screen by {overflow} px"
+        );
+        let shot = browser.screenshot(&format!("{name}-360px")).await;
+        assert!(std::fs::metadata(&shot).is_ok_and(|m| m.len() > 1000));
+    }
+    browser.click("a.slot").await;
+    browser.find("#customer_name").await;
+    browser.screenshot("step-5-details-360px").await;
+}
+
+#[tokio::test]
+async fn unknown_links_and_the_embedded_wizard() {
+    let (app, _setup) = wizard_app(1, json!({})).await;
+    let browser = Browser::open("Europe/Copenhagen", 800, 800).await;
+    browser.goto(&app.url("/book/no-such-department")).await;
+    browser
+        .find_text("h1", "We couldn't find that department")
+        .await;
+    browser
+        .goto(&app.url("/book/support/no-such-meeting"))
+        .await;
+    browser
+        .find_text("h1", "We couldn't find that meeting type")
+        .await;
+
+    // Embedded: the same steps without the site's header, and links stay inside the frame.
+    browser.goto(&app.url("/embed/support")).await;
+    let card = browser.find_text("a.card", "Call").await;
+    assert_eq!(
+        card.attr("href").await.expect("attr").as_deref(),
+        Some("/embed/support/call")
+    );
+    let header = browser
+        .script("return document.querySelector('.site-header') === null")
+        .await;
+    assert_eq!(header, true, "no site chrome in an iframe");
+    card.click().await.expect("click");
+    let day = browser.find("button.day.available").await;
+    let date = day.attr("data-date").await.expect("attr").expect("date");
+    day.click().await.expect("click");
+    browser
+        .wait_for_path(&format!("/embed/support/call/{date}"))
+        .await;
+    let text = plain(&browser.text("main").await);
+    assert!(text.contains("Choose a time"), "{text}");
+}
