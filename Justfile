@@ -38,3 +38,8 @@ openapi:
 bench: bootstrap
     cargo bench -p mm-bench --bench engine
     ./scripts/with-postgres.sh ./scripts/bench-http.sh
+
+# The web app in headless Chromium: download size, time to the first page, each step's answer.
+bench-web: bootstrap frontend
+    cargo build --release -q -p mm-server
+    cargo run --release -q -p mm-blackbox-tests --example web_bench

@@ -178,6 +178,13 @@ impl Browser {
         self.find(css).await.send_keys(text).await.expect("typing");
     }
 
+    /// Replaces what a field holds.
+    pub async fn fill(&self, css: &str, text: &str) {
+        let field = self.find(css).await;
+        field.clear().await.expect("clearing");
+        field.send_keys(text).await.expect("typing");
+    }
+
     /// The visible text of the first element matching `css`, with the narrow spaces some
     /// languages put before AM/PM made plain.
     pub async fn text(&self, css: &str) -> String {

@@ -41,7 +41,8 @@ pub fn Departments() -> impl IntoView {
                                 view! {
                                     <li>
                                         <a class="card" href=frame.path(&[&d.department_slug])>
-                                            <h2>{d.department_name.clone()}</h2>
+                                            // Element Timing lets `just bench-web` see when the cards are on screen.
+                                            {leptos::html::h2().attr("elementtiming", "departments").child(d.department_name.clone())}
                                             {d.description.clone().map(|text| view! { <p>{text}</p> })}
                                             <p class="meta">{format!("{count} meeting type{}", if count == 1 { "" } else { "s" })}</p>
                                             <span class="cta">{format!("Book with {}", d.department_name)}</span>
