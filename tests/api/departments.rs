@@ -77,6 +77,18 @@ async fn slugs_are_unique(db: Db) {
     assert_eq!(status, StatusCode::CONFLICT);
     assert_error(&body, "conflict");
     assert_eq!(failing_fields(&body), ["department_slug"]);
+
+    // `/book/cancel/…` is the cancel page, so no department may be called "cancel".
+    let (status, body) = app
+        .post(
+            "/departments",
+            &admin,
+            json!({"department_name": "Cancel", "department_slug": "cancel",
+            "timezone": "UTC", "members": [{"user_id": member}]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(failing_fields(&body), ["department_slug"]);
 }
 
 async fn a_leader_edits_their_department_and_members_keep_their_counters(db: Db) {

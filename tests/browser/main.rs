@@ -414,3 +414,67 @@ async fn unknown_links_and_the_embedded_wizard() {
     let text = plain(&browser.text("main").await);
     assert!(text.contains("Choose a time"), "{text}");
 }
+
+#[tokio::test]
+async fn calendar_and_times_work_from_the_keyboard() {
+    let (app, _setup) = wizard_app(1, json!({})).await;
+    let browser = Browser::open("Europe/Copenhagen", 1280, 900).await;
+    browser.goto(&app.url("/book/support/call")).await;
+    // The highlighted next free day is the calendar's one tab stop.
+    let next = browser.find("button.day.next[tabindex='0']").await;
+    let first = next.attr("data-date").await.expect("attr").expect("date");
+    browser
+        .script("document.querySelector(\"button.day[tabindex='0']\").focus()")
+        .await;
+    let outline = browser
+        .script("return getComputedStyle(document.activeElement).outlineStyle")
+        .await;
+    assert_ne!(outline, "none", "the focused day is visibly marked");
+
+    // Arrow keys walk the days of the month (away and back, staying inside it); Enter chooses one.
+    let first = first.parse::<NaiveDate>().expect("date");
+    let (away, back, neighbour) = if (first + Days::new(1)).month() == first.month() {
+        ("\u{E014}", "\u{E012}", first + Days::new(1))
+    } else {
+        ("\u{E012}", "\u{E014}", first - Days::new(1))
+    };
+    let active = browser.client.active_element().await.expect("focus");
+    active.send_keys(away).await.expect("arrow key");
+    let active = browser.client.active_element().await.expect("focus");
+    let moved = active.attr("data-date").await.expect("attr").expect("date");
+    assert_eq!(moved, neighbour.to_string());
+    active.send_keys(back).await.expect("arrow key");
+    let active = browser.client.active_element().await.expect("focus");
+    let label = active
+        .attr("aria-label")
+        .await
+        .expect("attr")
+        .unwrap_or_default();
+    assert!(label.ends_with(", next available"), "{label}");
+    active.send_keys("\u{E007}").await.expect("Enter");
+    browser
+        .wait_for_path(&format!("/book/support/call/{first}"))
+        .await;
+
+    // Times are links: Enter on one opens the form, whose fields are labelled.
+    browser.find("a.slot").await;
+    browser
+        .script("document.querySelector('a.slot').focus()")
+        .await;
+    let active = browser.client.active_element().await.expect("focus");
+    active.send_keys("\u{E007}").await.expect("Enter");
+    browser.find("#customer_name").await;
+    for field in [
+        "customer_name",
+        "customer_email",
+        "customer_phone",
+        "customer_notes",
+    ] {
+        let labelled = browser
+            .script(&format!(
+                "return document.querySelector(\"label[for='{field}']\") !== null"
+            ))
+            .await;
+        assert_eq!(labelled, true, "{field} has a label");
+    }
+}

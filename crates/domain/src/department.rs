@@ -43,6 +43,22 @@ pub const PRIORITY: std::ops::RangeInclusive<i32> = 1..=100;
 
 /// The rules of the specification for a department's roster: every member listed once, with a
 /// priority in range; at least one active member; the leader (if any) is an active member.
+/// Words the public booking pages use for their own addresses (`/book/confirm/…`,
+/// `/book/cancel/…`, `/book/reschedule/…`), so no department may be called by them.
+pub const RESERVED_SLUGS: [&str; 3] = ["confirm", "cancel", "reschedule"];
+
+/// A department's slug: well formed, and not one of the booking pages' own words.
+pub fn department_slug(slug: crate::Slug) -> Result<crate::Slug, String> {
+    if RESERVED_SLUGS.contains(&slug.as_str()) {
+        Err(format!(
+            "\"{}\" is reserved for the booking pages' own addresses",
+            slug.as_str()
+        ))
+    } else {
+        Ok(slug)
+    }
+}
+
 pub fn check_roster(leader: Option<Uuid>, members: &[MemberEntry]) -> FieldErrors {
     let mut errors = FieldErrors::new();
     for (i, member) in members.iter().enumerate() {
@@ -125,6 +141,16 @@ mod tests {
         let errors = check_roster(None, &[member(1, true), bad]);
         assert!(errors.contains("members[1].user_id"));
         assert!(errors.contains("members[1].assignment_priority"));
+    }
+
+    #[test]
+    fn a_department_cannot_take_a_word_the_booking_pages_use() {
+        for word in RESERVED_SLUGS {
+            let slug = crate::Slug::parse(word).unwrap();
+            assert!(department_slug(slug).is_err(), "{word}");
+        }
+        let fine = crate::Slug::parse("customer-care").unwrap();
+        assert_eq!(department_slug(fine.clone()), Ok(fine));
     }
 
     #[test]

@@ -45,7 +45,13 @@ async fn parse(
     let slug = match &input.department_slug {
         Some(slug) => errors.check("department_slug", Slug::parse(slug)),
         None => errors.check("department_slug", Slug::from_name(&input.department_name)),
-    };
+    }
+    .and_then(|slug| {
+        errors.check(
+            "department_slug",
+            mm_domain::department::department_slug(slug),
+        )
+    });
     let timezone = errors.check("timezone", TimeZone::parse(&input.timezone));
     let algorithm = errors.check(
         "assignment_algorithm",
