@@ -105,7 +105,7 @@ pub fn ZonePicker() -> impl IntoView {
     let (problem, set_problem) = signal(None::<String>);
     let choose = move |value: String| {
         let value = value.trim().replace(' ', "_");
-        if zone::is_known(&value) && value.contains('/') || value == "UTC" {
+        if zone::is_known(&value) {
             visitor.set(value);
             set_problem.set(None);
             set_open.set(false);

@@ -305,20 +305,8 @@ async fn customer_cancels_through_the_link_in_their_email() {
     let start = mm_blackbox_tests::at(mm_blackbox_tests::next_monday(), 10, 0);
     let (status, booked) = book(&app, request(&start, "john@example.com")).await;
     assert_eq!(status, 201, "{booked}");
-    let (_, outbox) = app
-        .get("/outbox?to=john%40example.com&per_page=50", &setup.admin)
-        .await;
-    let confirmation = outbox["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .find(|m| m["kind"] == "customer_confirmation")
-        .unwrap_or_else(|| panic!("no confirmation in {outbox}"));
-    let body = confirmation["body_text"].as_str().expect("body");
-    let link = body
-        .split_whitespace()
-        .find(|word| word.contains("/book/cancel/"))
-        .unwrap_or_else(|| panic!("no cancel link in {body}"));
+    let link = emailed_link(&app, &setup.admin, "john@example.com", "cancel").await;
+    let link = link.as_str();
 
     let browser = Browser::open("America/New_York", 390, 844).await;
     browser.goto(link).await;
@@ -346,6 +334,72 @@ async fn customer_cancels_through_the_link_in_their_email() {
     // The used link explains itself instead of failing.
     browser.goto(link).await;
     browser.find_text("h1", "This link no longer works").await;
+}
+
+/// The link of `kind` (`cancel` or `reschedule`) in the customer's confirmation email.
+async fn emailed_link(app: &TestApp, admin: &str, to: &str, kind: &str) -> String {
+    let (_, outbox) = app
+        .get(
+            &format!("/outbox?to={}&per_page=50", to.replace('@', "%40")),
+            admin,
+        )
+        .await;
+    let confirmation = outbox["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|m| m["kind"] == "customer_confirmation")
+        .unwrap_or_else(|| panic!("no confirmation in {outbox}"));
+    let body = confirmation["body_text"].as_str().expect("body");
+    body.split_whitespace()
+        .find(|word| word.contains(&format!("/book/{kind}/")))
+        .unwrap_or_else(|| panic!("no {kind} link in {body}"))
+        .to_owned()
+}
+
+#[tokio::test]
+async fn customer_reschedules_through_the_link_in_their_email() {
+    let (app, setup) = wizard_app(1, json!({})).await;
+    let monday = mm_blackbox_tests::next_monday();
+    let start = mm_blackbox_tests::at(monday, 10, 0);
+    let (status, booked) = book(&app, request(&start, "mover@example.com")).await;
+    assert_eq!(status, 201, "{booked}");
+    let link = emailed_link(&app, &setup.admin, "mover@example.com", "reschedule").await;
+
+    let browser = Browser::open("Europe/Copenhagen", 390, 844).await;
+    browser.goto(&link).await;
+    browser.find_text("h1", "Reschedule your meeting").await;
+    // The same calendar as booking; the day after the meeting, at its first free time.
+    let tuesday = monday + Days::new(1);
+    browser
+        .goto(&format!("{link}?month={}", tuesday.format("%Y-%m")))
+        .await;
+    browser
+        .find(&format!("button.day.available[data-date='{tuesday}']"))
+        .await
+        .click()
+        .await
+        .expect("click");
+    let slot = browser.find("a.slot").await;
+    let new_start = slot
+        .attr("data-start-utc")
+        .await
+        .expect("attr")
+        .expect("start");
+    slot.click().await.expect("click");
+    browser
+        .find_text("button", "Move my meeting")
+        .await
+        .click()
+        .await
+        .expect("click");
+    browser.find_text("h1", "Your meeting is moved").await;
+
+    let reference = booked["booking_reference"].as_str().expect("reference");
+    let booking = staff_booking(&app, &setup.admin, reference).await;
+    assert_eq!(booking["start_utc"], new_start.as_str());
+    assert_eq!(new_start, mm_blackbox_tests::at(tuesday, 9, 0));
+    assert_eq!(booking["status"], "confirmed");
 }
 
 #[tokio::test]

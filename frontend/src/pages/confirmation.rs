@@ -85,6 +85,8 @@ fn BookingConfirmed(booking: PublicBooking) -> impl IntoView {
     };
     let department_zone = booking.department_timezone.clone();
     let both_zones = department_zone != customer_zone;
+    // Inside another site's iframe, the self-service pages open in a tab of their own.
+    let target = (frame == Frame::Embed).then_some("_blank");
     view! {
         <section class="confirmation" data-status=booking.status.clone()>
             <h1><span class="check" aria-hidden="true">{if cancelled { "✕" } else { "✓" }}</span>" "{heading}</h1>
@@ -109,8 +111,8 @@ fn BookingConfirmed(booking: PublicBooking) -> impl IntoView {
                 <p class="email-note">"Check your email for the meeting details and the name of your host."</p>
                 <div class="actions">
                     <a class="button primary" href=booking.ics_url.clone() download=format!("{}.ics", booking.booking_reference)>"Add to calendar"</a>
-                    {booking.reschedule_url.clone().map(|url| view! { <a class="button secondary" href=url rel="external">"Reschedule"</a> })}
-                    {booking.cancel_url.clone().map(|url| view! { <a class="button secondary danger" href=url rel="external">"Cancel"</a> })}
+                    {booking.reschedule_url.clone().map(|url| view! { <a class="button secondary" href=url rel="external" target=target>"Reschedule"</a> })}
+                    {booking.cancel_url.clone().map(|url| view! { <a class="button secondary danger" href=url rel="external" target=target>"Cancel"</a> })}
                 </div>
             })}
             {(frame == Frame::Site).then(|| view! { <p><a class="link" href="/book">"Book another meeting"</a></p> })}

@@ -178,8 +178,13 @@ pub fn DatePicker(
             Ok((this_month, month, found, next))
         }
     });
+    // A month or zone change keeps the calendar on screen while the next one loads.
+    let updating = RwSignal::new(false);
     view! {
-        <Transition fallback=|| view! { <Loading label="Finding free days…" /> }>
+        <Show when=move || updating.get()>
+            <Loading label="Updating…" />
+        </Show>
+        <Transition fallback=|| view! { <Loading label="Finding free days…" /> } set_pending=updating>
             {move || {
                 let navigate = navigate.clone();
                 Suspend::new(async move {
@@ -270,9 +275,13 @@ pub fn TimePicker(
             (department.get(), meeting.get(), date.get(), visitor.get());
         async move { api::slots(&department, &meeting, &date, &zone).await }
     });
+    let updating = RwSignal::new(false);
     view! {
         <PassedNotice />
-        <Transition fallback=|| view! { <Loading label="Finding free times…" /> }>
+        <Show when=move || updating.get()>
+            <Loading label="Updating…" />
+        </Show>
+        <Transition fallback=|| view! { <Loading label="Finding free times…" /> } set_pending=updating>
             {move || Suspend::new(async move {
                 match slots.await {
                     Ok(DaySlots { slots, .. }) if slots.is_empty() => {
