@@ -1,6 +1,7 @@
 //! Black-box tests of the API: one binary, one module per area. Every scenario that touches the
 //! database runs twice, against a fresh SQLite file and a fresh PostgreSQL database.
 
+mod analytics;
 mod auth;
 mod bookings;
 mod departments;

@@ -94,6 +94,15 @@ async fn openapi_lists_the_staff_paths() {
         ("/api/v1/departments/{department_id}/members", "put"),
         ("/api/v1/departments/{department_id}/meeting-types", "post"),
         ("/api/v1/meeting-types/{meeting_type_id}", "delete"),
+        ("/api/v1/bookings", "get"),
+        ("/api/v1/bookings/export.csv", "get"),
+        ("/api/v1/bookings/internal", "post"),
+        ("/api/v1/bookings/{booking_id}/check-move", "post"),
+        ("/api/v1/bookings/bulk-cancel", "post"),
+        ("/api/v1/scheduling/common-availability", "get"),
+        ("/api/v1/calendar", "get"),
+        ("/api/v1/outbox", "get"),
+        ("/api/v1/analytics/summary", "get"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),

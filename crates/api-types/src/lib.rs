@@ -5,6 +5,7 @@
 //! database or HTTP handlers; the server parses these types into domain types at the edge.
 //! OpenAPI schemas are derived only with the `openapi` feature, which only the server enables.
 
+pub mod analytics;
 pub mod availability;
 pub mod bookings;
 pub mod calendar;

@@ -6,6 +6,7 @@
 //! (time zones, availability, assignment, booking transitions) lives here, tested beside the code.
 
 pub mod access;
+pub mod analytics;
 pub mod assignment;
 pub mod availability_rule;
 pub mod booking;

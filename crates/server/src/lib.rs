@@ -68,6 +68,7 @@ pub struct AppState {
         (name = "bookings", description = "Staff: bookings, their changes and histories"),
         (name = "scheduling", description = "Common availability and the resource calendar"),
         (name = "outbox", description = "Emails queued, sent or failed"),
+        (name = "analytics", description = "The staff dashboard's figures"),
     )
 )]
 struct ApiDoc;

@@ -1,5 +1,6 @@
 //! The API's routes, wired in one place. Handlers are thin: parse → domain/store → wire type.
 
+mod analytics;
 mod auth;
 mod availability;
 mod bookings;
@@ -32,6 +33,7 @@ pub fn api(cfg: &mut ServiceConfig) {
             .configure(bookings::routes)
             .configure(calendar::routes)
             .configure(outbox::routes)
+            .configure(analytics::routes)
             .default_service(web::to(system::api_not_found)),
     );
 }

@@ -322,73 +322,8 @@ impl Store {
         filter: &BookingFilter,
         page: crate::Page,
     ) -> Result<(Vec<Booking>, u64)> {
-        use sea_orm::{
-            PaginatorTrait, QuerySelect,
-            sea_query::{Expr, ExprTrait, Func},
-        };
-        let mut query = bookings::Entity::find();
-        if !filter.statuses.is_empty() {
-            query = query.filter(
-                bookings::Column::Status
-                    .is_in(filter.statuses.iter().map(|s| s.as_ref().to_owned())),
-            );
-        }
-        if !filter.department_ids.is_empty() {
-            query =
-                query.filter(bookings::Column::DepartmentId.is_in(filter.department_ids.clone()));
-        }
-        if !filter.assigned_to.is_empty() {
-            query = query.filter(bookings::Column::AssignedTo.is_in(filter.assigned_to.clone()));
-        }
-        if !filter.meeting_type_ids.is_empty() {
-            query = query
-                .filter(bookings::Column::MeetingTypeId.is_in(filter.meeting_type_ids.clone()));
-        }
-        if let Some(from) = filter.from {
-            query = query.filter(bookings::Column::EndUtc.gt(from));
-        }
-        if let Some(to) = filter.to {
-            query = query.filter(bookings::Column::StartUtc.lt(to));
-        }
-        if let Some(search) = filter
-            .search
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            let pattern = format!(
-                "%{}%",
-                search
-                    .to_lowercase()
-                    .replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_")
-            );
-            let like = |column: bookings::Column| {
-                Expr::expr(Func::lower(Expr::col(column)))
-                    .like(sea_orm::sea_query::LikeExpr::new(pattern.clone()).escape('\\'))
-            };
-            query = query.filter(
-                Condition::any()
-                    .add(like(bookings::Column::CustomerName))
-                    .add(like(bookings::Column::CustomerEmail))
-                    .add(like(bookings::Column::CustomerNotes))
-                    .add(like(bookings::Column::BookingReference)),
-            );
-        }
-        if let Some((departments, user)) = &filter.visible_to {
-            let takes_part = sea_orm::sea_query::Query::select()
-                .column(booking_participants::Column::BookingId)
-                .from(booking_participants::Entity)
-                .and_where(booking_participants::Column::UserId.eq(*user))
-                .to_owned();
-            query = query.filter(
-                Condition::any()
-                    .add(bookings::Column::DepartmentId.is_in(departments.clone()))
-                    .add(bookings::Column::AssignedTo.eq(*user))
-                    .add(bookings::Column::Id.in_subquery(takes_part)),
-            );
-        }
+        use sea_orm::{PaginatorTrait, QuerySelect};
+        let query = filtered(filter);
         let total = query.clone().count(&self.db).await?;
         let rows = query
             .order_by_asc(bookings::Column::StartUtc)
@@ -398,5 +333,113 @@ impl Store {
             .all(&self.db)
             .await?;
         Ok((assemble_all(&self.db, rows).await?, total))
+    }
+}
+
+/// The bookings a filter selects.
+fn filtered(filter: &BookingFilter) -> sea_orm::Select<bookings::Entity> {
+    use sea_orm::sea_query::{Expr, ExprTrait, Func};
+    let mut query = bookings::Entity::find();
+    if !filter.statuses.is_empty() {
+        query = query.filter(
+            bookings::Column::Status.is_in(filter.statuses.iter().map(|s| s.as_ref().to_owned())),
+        );
+    }
+    if !filter.department_ids.is_empty() {
+        query = query.filter(bookings::Column::DepartmentId.is_in(filter.department_ids.clone()));
+    }
+    if !filter.assigned_to.is_empty() {
+        query = query.filter(bookings::Column::AssignedTo.is_in(filter.assigned_to.clone()));
+    }
+    if !filter.meeting_type_ids.is_empty() {
+        query =
+            query.filter(bookings::Column::MeetingTypeId.is_in(filter.meeting_type_ids.clone()));
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(bookings::Column::EndUtc.gt(from));
+    }
+    if let Some(to) = filter.to {
+        query = query.filter(bookings::Column::StartUtc.lt(to));
+    }
+    if let Some(search) = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let pattern = format!(
+            "%{}%",
+            search
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        let like = |column: bookings::Column| {
+            Expr::expr(Func::lower(Expr::col(column)))
+                .like(sea_orm::sea_query::LikeExpr::new(pattern.clone()).escape('\\'))
+        };
+        query = query.filter(
+            Condition::any()
+                .add(like(bookings::Column::CustomerName))
+                .add(like(bookings::Column::CustomerEmail))
+                .add(like(bookings::Column::CustomerNotes))
+                .add(like(bookings::Column::BookingReference)),
+        );
+    }
+    if let Some((departments, user)) = &filter.visible_to {
+        let takes_part = sea_orm::sea_query::Query::select()
+            .column(booking_participants::Column::BookingId)
+            .from(booking_participants::Entity)
+            .and_where(booking_participants::Column::UserId.eq(*user))
+            .to_owned();
+        query = query.filter(
+            Condition::any()
+                .add(bookings::Column::DepartmentId.is_in(departments.clone()))
+                .add(bookings::Column::AssignedTo.eq(*user))
+                .add(bookings::Column::Id.in_subquery(takes_part)),
+        );
+    }
+    query
+}
+
+/// Department, meeting type, host, booking type, status, assignment method, start.
+type FactRow = (Uuid, Uuid, Uuid, String, String, String, DateTime<Utc>);
+
+impl Store {
+    /// What the dashboard counts of each booking the filter selects, oldest first.
+    pub async fn booking_facts(
+        &self,
+        filter: &BookingFilter,
+    ) -> Result<Vec<mm_domain::analytics::BookingFact>> {
+        use sea_orm::QuerySelect;
+        let rows: Vec<FactRow> = filtered(filter)
+            .select_only()
+            .column(bookings::Column::DepartmentId)
+            .column(bookings::Column::MeetingTypeId)
+            .column(bookings::Column::AssignedTo)
+            .column(bookings::Column::BookingType)
+            .column(bookings::Column::Status)
+            .column(bookings::Column::AssignmentMethod)
+            .column(bookings::Column::StartUtc)
+            .order_by_asc(bookings::Column::StartUtc)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        rows.into_iter()
+            .map(
+                |(department_id, meeting_type_id, assigned_to, kind, status, method, start)| {
+                    Ok(mm_domain::analytics::BookingFact {
+                        department_id,
+                        meeting_type_id,
+                        assigned_to,
+                        booking_type: kind.parse().map_err(corrupt)?,
+                        status: status.parse().map_err(corrupt)?,
+                        assignment_method: method.parse().map_err(corrupt)?,
+                        start,
+                    })
+                },
+            )
+            .collect()
     }
 }
