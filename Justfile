@@ -22,12 +22,16 @@ test: bootstrap
 bootstrap:
     ./scripts/bootstrap.sh
 
-# Build the Leptos app to frontend/dist with Debian's Rust and build-std.
+# Build the Leptos apps (the wizard and the staff app, one WASM each) to frontend/dist with
+# Debian's Rust and build-std.
 frontend:
-    cd frontend && RUSTC_BOOTSTRAP=1 cargo +debian-web build --release --target wasm32-unknown-unknown
+    cd frontend && RUSTC_BOOTSTRAP=1 cargo +debian-web build --release --target wasm32-unknown-unknown --bins
     rm -rf frontend/dist && mkdir -p frontend/dist
-    wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-name meeting_manager_frontend --out-dir frontend/dist frontend/target/wasm32-unknown-unknown/release/meeting-manager-frontend.wasm
-    cp frontend/index.html frontend/style.css frontend/dist/
+    for app in wizard staff; do \
+      wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
+        --out-dir frontend/dist frontend/target/wasm32-unknown-unknown/release/$app.wasm; \
+    done
+    cp frontend/index.html frontend/admin.html frontend/style.css frontend/dist/
 
 # Regenerate the committed OpenAPI description.
 openapi:

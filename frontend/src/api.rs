@@ -11,7 +11,7 @@ use mm_api_types::{
 };
 use serde::{Serialize, de::DeserializeOwned};
 
-const BASE: &str = "/api/v1";
+pub(crate) const BASE: &str = "/api/v1";
 
 /// Why a call did not give the answer the page asked for.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -26,6 +26,11 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// The token is missing, expired or revoked: the person must sign in again.
+    pub fn is_unauthorized(&self) -> bool {
+        matches!(self, Self::Refused { status: 401, .. })
+    }
+
     pub fn is_not_found(&self) -> bool {
         matches!(self, Self::Refused { status: 404, .. })
     }
@@ -49,7 +54,10 @@ impl ApiError {
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
-async fn read<T: DeserializeOwned>(response: Result<Response, gloo_net::Error>) -> ApiResult<T> {
+/// An answer as `T`, or the contract's error.
+pub(crate) async fn read<T: DeserializeOwned>(
+    response: Result<Response, gloo_net::Error>,
+) -> ApiResult<T> {
     let response = response.map_err(|_| ApiError::Network)?;
     if response.ok() {
         response.json().await.map_err(|_| ApiError::Unreadable)

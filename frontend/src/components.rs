@@ -9,8 +9,8 @@ use mm_api_types::public::PublicSlot;
 use wasm_bindgen::JsCast;
 
 use crate::{
-    VisitorZone,
     api::ApiError,
+    wizard::VisitorZone,
     zone::{self, Style},
 };
 

@@ -116,13 +116,19 @@ pub fn date_of(utc: &str, zone: &str) -> Option<NaiveDate> {
 }
 
 fn local_date(date: &Date, zone: &str) -> Option<NaiveDate> {
-    let options = Object::new();
-    Reflect::set(&options, &"timeZone".into(), &zone.into()).ok()?;
-    for key in ["year", "month", "day"] {
-        Reflect::set(&options, &key.into(), &"numeric".into()).ok()?;
-    }
+    wall(date, zone).map(|(day, _)| day)
+}
+
+/// The day and the minutes since its midnight that `zone`'s clocks show at an instant.
+fn wall(date: &Date, zone: &str) -> Option<(NaiveDate, u32)> {
     // Known zones only: the constructor throws on others.
     formatter(zone, Style::Time)?;
+    let options = Object::new();
+    Reflect::set(&options, &"timeZone".into(), &zone.into()).ok()?;
+    Reflect::set(&options, &"hourCycle".into(), &"h23".into()).ok()?;
+    for key in ["year", "month", "day", "hour", "minute"] {
+        Reflect::set(&options, &key.into(), &"numeric".into()).ok()?;
+    }
     let format = Intl::DateTimeFormat::new(&Array::of1(&"en-US".into()), &options);
     let parts = format.format_to_parts(date);
     let part = |kind: &str| -> Option<u32> {
@@ -140,5 +146,52 @@ fn local_date(date: &Date, zone: &str) -> Option<NaiveDate> {
         })
     };
     let year = i32::try_from(part("year")?).ok()?;
-    NaiveDate::from_ymd_opt(year, part("month")?, part("day")?)
+    let day = NaiveDate::from_ymd_opt(year, part("month")?, part("day")?)?;
+    Some((day, part("hour")? % 24 * 60 + part("minute")?))
+}
+
+/// Milliseconds since the epoch of an RFC 3339 instant (NaN when it is not one).
+pub fn millis(utc: &str) -> f64 {
+    Date::parse(utc)
+}
+
+/// The day and minute of the day `zone` shows at an instant given in milliseconds.
+pub fn wall_clock(millis: f64, zone: &str) -> Option<(NaiveDate, u32)> {
+    wall(&Date::new(&JsValue::from_f64(millis)), zone)
+}
+
+/// How far `zone` is ahead of UTC at an instant, in milliseconds.
+fn offset(millis: f64, zone: &str) -> Option<f64> {
+    let (day, minute) = wall_clock(millis, zone)?;
+    let shown = midnight_utc(day) + f64::from(minute) * 60_000.0;
+    // The wall clock has whole minutes; the instant may not.
+    Some(shown - (millis / 60_000.0).floor() * 60_000.0)
+}
+
+fn midnight_utc(day: NaiveDate) -> f64 {
+    use chrono::Datelike;
+    Date::utc(f64::from(day.year()), f64::from(day.month0()))
+        + f64::from(day.day() - 1) * 86_400_000.0
+}
+
+/// The instant at which `zone`'s clocks show `minute` minutes past midnight of `day` (a time the
+/// clocks skipped lands just after the change; a time they showed twice is its first showing).
+pub fn instant_of(day: NaiveDate, minute: u32, zone: &str) -> Option<f64> {
+    const HALF_DAY: f64 = 43_200_000.0;
+    let shown = midnight_utc(day) + f64::from(minute) * 60_000.0;
+    // The offsets before and after any change that day give every candidate.
+    let before = shown - offset(shown - HALF_DAY, zone)?;
+    let after = shown - offset(shown + HALF_DAY, zone)?;
+    let shows = |at: f64| wall_clock(at, zone) == Some((day, minute));
+    Some(match (shows(before), shows(after)) {
+        (true, true) => before.min(after),
+        (false, true) => after,
+        _ => before,
+    })
+}
+
+/// An instant in milliseconds as the API writes instants: `2027-03-29T07:00:00Z`.
+pub fn rfc3339(millis: f64) -> String {
+    let iso: String = Date::new(&JsValue::from_f64(millis)).to_iso_string().into();
+    format!("{}Z", iso.get(..19).unwrap_or_default())
 }

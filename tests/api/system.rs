@@ -111,7 +111,8 @@ async fn openapi_lists_the_staff_paths() {
     }
 }
 
-/// Client routes of the web app get `index.html`; unknown API paths get the JSON 404.
+/// Client routes of the wizard get `index.html`, those of the staff app `admin.html`; unknown API
+/// paths get the JSON 404.
 #[tokio::test]
 async fn the_frontend_is_served_with_index_html_for_client_routes() {
     let dist = std::env::temp_dir().join(format!("mm-dist-{}", uuid::Uuid::new_v4()));
@@ -121,16 +122,25 @@ async fn the_frontend_is_served_with_index_html_for_client_routes() {
         "<!doctype html><title>Meeting Manager test page</title>",
     )
     .unwrap();
+    std::fs::write(
+        dist.join("admin.html"),
+        "<!doctype html><title>Meeting Manager staff test page</title>",
+    )
+    .unwrap();
     let app = TestApp::spawn_with(Db::Sqlite, &[("MM_STATIC_DIR", dist.to_str().unwrap())]).await;
-    for route in ["/", "/book/support/30-min-call", "/admin/calendar"] {
+    for (route, page_title) in [
+        ("/", "Meeting Manager test page"),
+        ("/book/support/30-min-call", "Meeting Manager test page"),
+        ("/book/administration", "Meeting Manager test page"),
+        ("/admin", "Meeting Manager staff test page"),
+        ("/admin/calendar", "Meeting Manager staff test page"),
+    ] {
         let page = app.client.get(app.url(route)).send().await.unwrap();
         assert_eq!(page.status(), StatusCode::OK, "{route}");
+        let text = page.text().await.unwrap();
         assert!(
-            page.text()
-                .await
-                .unwrap()
-                .contains("Meeting Manager test page"),
-            "{route}"
+            text.contains(&format!("<title>{page_title}</title>")),
+            "{route}: {text}"
         );
     }
     let (status, body) = app

@@ -248,17 +248,24 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Serves the built frontend with `index.html` for client routes, or a note that it is not built.
+/// Serves the built web apps: `admin.html` (the staff app) for client routes under `/admin`,
+/// `index.html` (the booking wizard) for every other one; or a note that they are not built.
 fn frontend(cfg: &mut web::ServiceConfig, dir: &Path) {
     let index = dir.join("index.html");
     if index.is_file() {
-        let fallback = index.clone();
+        let admin = dir.join("admin.html");
         cfg.service(
             actix_files::Files::new("/", dir)
                 .index_file("index.html")
-                .default_handler(web::to(move || {
-                    let fallback = fallback.clone();
-                    async move { actix_files::NamedFile::open_async(fallback).await }
+                .default_handler(web::to(move |request: actix_web::HttpRequest| {
+                    let is_staff =
+                        request.path() == "/admin" || request.path().starts_with("/admin/");
+                    let page = if is_staff {
+                        admin.clone()
+                    } else {
+                        index.clone()
+                    };
+                    async move { actix_files::NamedFile::open_async(page).await }
                 })),
         );
     } else {

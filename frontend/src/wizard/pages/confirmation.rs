@@ -6,9 +6,10 @@ use mm_api_types::bookings::PublicBooking;
 
 use super::{duration_label, location_label, param};
 use crate::{
-    Frame, VisitorZone, api,
+    api,
     components::{Loading, Steps, set_title},
     storage,
+    wizard::{Frame, VisitorZone},
     zone::{self, Style},
 };
 

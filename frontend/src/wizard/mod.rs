@@ -1,16 +1,8 @@
-//! Meeting Manager's web app (Leptos, client-side rendered): the public booking wizard, one URL
-//! per step, its embeddable twin for other websites, and the self-service pages the emails link
-//! to. The staff app grows beside it.
-//!
-//! It talks to the server only through the JSON API (`api`), shares the server's wire types
-//! (`mm-api-types`), and knows nothing of how availability is computed: every time it shows
-//! comes from the server.
+//! The public booking wizard: one URL per step, its embeddable twin for other websites, and the
+//! self-service pages the customer's emails link to. It knows nothing of how availability is
+//! computed: every time it shows comes from the server.
 
-mod api;
-mod components;
 mod pages;
-mod storage;
-mod zone;
 
 use leptos::prelude::*;
 use leptos_router::{
@@ -18,17 +10,11 @@ use leptos_router::{
     path,
 };
 
-use crate::{
-    components::NotFound,
-    pages::{
-        Confirmation, DateStep, Departments, DetailsStep, MeetingTypes, RescheduleDate,
-        RescheduleTime, SelfServiceCancel, TimeStep,
-    },
+use self::pages::{
+    Confirmation, DateStep, Departments, DetailsStep, MeetingTypes, RescheduleDate, RescheduleTime,
+    SelfServiceCancel, TimeStep,
 };
-
-fn main() {
-    leptos::mount::mount_to_body(App);
-}
+use crate::{components::NotFound, storage, zone};
 
 /// Where the wizard runs: on our own site, or inside another website's iframe without our
 /// header and footer. Every link the wizard makes goes through it.
@@ -79,7 +65,7 @@ impl VisitorZone {
 }
 
 #[component]
-fn App() -> impl IntoView {
+pub fn App() -> impl IntoView {
     provide_context(VisitorZone::restore());
     view! {
         <Router>

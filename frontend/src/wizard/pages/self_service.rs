@@ -10,13 +10,13 @@ use mm_api_types::bookings::PublicBooking;
 use super::{
     confirmation::when_in,
     param,
-    wizard::{DatePicker, TimePicker},
+    steps::{DatePicker, TimePicker},
 };
 use crate::{
-    VisitorZone,
     api::{self, ApiError},
     components::{Loading, Problem, month_key, set_title},
     storage,
+    wizard::VisitorZone,
     zone::{self, Style},
 };
 

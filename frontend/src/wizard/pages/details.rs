@@ -19,12 +19,12 @@ use mm_domain::{
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 
-use super::{param, wizard::ChoiceSummary};
+use super::{param, steps::ChoiceSummary};
 use crate::{
-    Frame, VisitorZone,
     api::{self, ApiError, Choice},
     components::{Loading, NotFound, Problem, Steps, find_slot, set_title},
     storage,
+    wizard::{Frame, VisitorZone},
     zone::{self, Style},
 };
 

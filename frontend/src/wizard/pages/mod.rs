@@ -4,12 +4,12 @@
 mod confirmation;
 mod details;
 mod self_service;
-mod wizard;
+mod steps;
 
 pub use confirmation::Confirmation;
 pub use details::DetailsStep;
 pub use self_service::{RescheduleDate, RescheduleTime, SelfServiceCancel};
-pub use wizard::{DateStep, Departments, MeetingTypes, TimeStep};
+pub use steps::{DateStep, Departments, MeetingTypes, TimeStep};
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;

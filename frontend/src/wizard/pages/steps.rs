@@ -10,12 +10,12 @@ use mm_api_types::public::{AvailableDates, DaySlots, PublicSlot};
 
 use super::{duration_label, location_label, param};
 use crate::{
-    Frame, VisitorZone,
     api::{self, ApiResult, Choice},
     components::{
         Loading, MonthCalendar, NotFound, PassedNotice, Problem, SlotList, Steps, ZonePicker,
         month_key, parse_month, set_title, slot_key,
     },
+    wizard::{Frame, VisitorZone},
     zone::{self, Style},
 };
 

@@ -1,0 +1,5 @@
+//! The staff app, mounted on `admin.html`.
+
+fn main() {
+    leptos::mount::mount_to_body(meeting_manager_frontend::staff::App);
+}

@@ -1,0 +1,239 @@
+//! The staff API client. Only signing in makes one, so no page can call a protected endpoint
+//! without a token; the token lives in the browser's local storage until it expires or the
+//! person signs out.
+
+use gloo_net::http::Request;
+use mm_api_types::{
+    Page,
+    analytics::Summary,
+    bookings::{
+        Booking, BulkCancelRequest, BulkCancelResult, CancelRequest, CheckMoveRequest,
+        CheckMoveResult, ReassignRequest, RejectRequest, RescheduleRequest,
+    },
+    calendar::CalendarFeed,
+    departments::Department,
+    meeting_types::MeetingType,
+    users::{LoginRequest, LoginResponse, Me},
+};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+
+use crate::api::{ApiError, ApiResult, BASE, read};
+
+const SESSION: &str = "mm.staff.session";
+
+/// A signed-in person's token.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffClient {
+    token: String,
+    /// Milliseconds since the epoch, as the browser counts.
+    expires_at_ms: f64,
+}
+
+impl StaffClient {
+    /// Signs in; the client is kept for the next visit.
+    pub async fn login(email: &str, password: &str) -> ApiResult<(Self, Me)> {
+        let body = LoginRequest {
+            email: email.trim().to_owned(),
+            password: password.to_owned(),
+        };
+        let request = Request::post(&format!("{BASE}/auth/login"))
+            .json(&body)
+            .map_err(|_| ApiError::Unreadable)?;
+        let answer: LoginResponse = read(request.send().await).await?;
+        let client = Self {
+            token: answer.access_token,
+            expires_at_ms: js_sys::Date::now() + answer.expires_in as f64 * 1000.0,
+        };
+        let me = client.me().await?;
+        client.keep();
+        Ok((client, me))
+    }
+
+    /// The client kept from an earlier sign-in, unless its token has expired.
+    pub fn restore() -> Option<Self> {
+        let kept: Self = serde_json::from_str(&local()?.get_item(SESSION).ok()??).ok()?;
+        (kept.expires_at_ms > js_sys::Date::now()).then_some(kept)
+    }
+
+    fn keep(&self) {
+        if let (Some(storage), Ok(text)) = (local(), serde_json::to_string(self)) {
+            let _ = storage.set_item(SESSION, &text);
+        }
+    }
+
+    /// Signs out in this browser.
+    pub fn forget() {
+        if let Some(storage) = local() {
+            let _ = storage.remove_item(SESSION);
+        }
+    }
+
+    fn bearer(&self) -> String {
+        format!("Bearer {}", self.token)
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str, query: &[(&str, &str)]) -> ApiResult<T> {
+        let request = Request::get(&format!("{BASE}{path}"))
+            .header("Authorization", &self.bearer())
+            .query(query.iter().copied());
+        read(request.send().await).await
+    }
+
+    async fn post<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> ApiResult<T> {
+        let request = Request::post(&format!("{BASE}{path}"))
+            .header("Authorization", &self.bearer())
+            .json(body)
+            .map_err(|_| ApiError::Unreadable)?;
+        read(request.send().await).await
+    }
+
+    /// A booking action that takes no body (`approve`, `complete`, `no-show`).
+    async fn act(&self, id: &str, action: &str) -> ApiResult<Booking> {
+        self.post(&format!("/bookings/{id}/{action}"), &serde_json::json!({}))
+            .await
+    }
+
+    pub async fn me(&self) -> ApiResult<Me> {
+        self.get("/auth/me", &[]).await
+    }
+
+    pub async fn departments(&self) -> ApiResult<Vec<Department>> {
+        let page: Page<Department> = self.get("/departments", &[]).await?;
+        Ok(page.items)
+    }
+
+    /// `GET /analytics/summary` for one department or everything the person may see.
+    pub async fn summary(&self, department_id: Option<&str>) -> ApiResult<Summary> {
+        let query: Vec<(&str, &str)> = department_id
+            .map(|id| ("department_id", id))
+            .into_iter()
+            .collect();
+        self.get("/analytics/summary", &query).await
+    }
+
+    /// `GET /calendar` for a window, one department or all the person may see.
+    pub async fn calendar(
+        &self,
+        from_utc: &str,
+        to_utc: &str,
+        department_id: Option<&str>,
+    ) -> ApiResult<CalendarFeed> {
+        let mut query = vec![("from", from_utc), ("to", to_utc)];
+        query.extend(department_id.map(|id| ("department_id", id)));
+        self.get("/calendar", &query).await
+    }
+
+    pub async fn meeting_types(&self, department_id: &str) -> ApiResult<Vec<MeetingType>> {
+        let page: Page<MeetingType> = self
+            .get(&format!("/departments/{department_id}/meeting-types"), &[])
+            .await?;
+        Ok(page.items)
+    }
+
+    pub async fn booking(&self, id: &str) -> ApiResult<Booking> {
+        self.get(&format!("/bookings/{id}"), &[]).await
+    }
+
+    /// `GET /bookings` with the list's filters as query pairs.
+    pub async fn bookings(&self, filters: &[(String, String)]) -> ApiResult<Page<Booking>> {
+        let query: Vec<(&str, &str)> = filters
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        self.get("/bookings", &query).await
+    }
+
+    /// `GET /bookings/export.csv` with the same filters: the file's text.
+    pub async fn export_csv(&self, filters: &[(String, String)]) -> ApiResult<String> {
+        let request = Request::get(&format!("{BASE}/bookings/export.csv"))
+            .header("Authorization", &self.bearer())
+            .query(filters.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let response = request.send().await.map_err(|_| ApiError::Network)?;
+        if response.ok() {
+            response.text().await.map_err(|_| ApiError::Unreadable)
+        } else {
+            read::<String>(Ok(response)).await
+        }
+    }
+
+    /// Whether `assigned_to` could host the booking from `start_utc`, changing nothing.
+    pub async fn check_move(
+        &self,
+        id: &str,
+        assigned_to: String,
+        start_utc: String,
+    ) -> ApiResult<CheckMoveResult> {
+        let body = CheckMoveRequest {
+            assigned_to,
+            start_utc,
+        };
+        self.post(&format!("/bookings/{id}/check-move"), &body)
+            .await
+    }
+
+    pub async fn reassign(
+        &self,
+        id: &str,
+        assigned_to: String,
+        reason: Option<String>,
+    ) -> ApiResult<Booking> {
+        let body = ReassignRequest {
+            assigned_to,
+            reason,
+        };
+        self.post(&format!("/bookings/{id}/reassign"), &body).await
+    }
+
+    pub async fn reschedule(
+        &self,
+        id: &str,
+        start_utc: String,
+        assigned_to: Option<String>,
+    ) -> ApiResult<Booking> {
+        let body = RescheduleRequest {
+            start_utc,
+            assigned_to,
+            reason: None,
+        };
+        self.post(&format!("/bookings/{id}/reschedule"), &body)
+            .await
+    }
+
+    pub async fn cancel(&self, id: &str, reason: Option<String>) -> ApiResult<Booking> {
+        let body = CancelRequest {
+            reason,
+            notes: None,
+        };
+        self.post(&format!("/bookings/{id}/cancel"), &body).await
+    }
+
+    pub async fn bulk_cancel(
+        &self,
+        ids: Vec<String>,
+        reason: Option<String>,
+    ) -> ApiResult<BulkCancelResult> {
+        self.post("/bookings/bulk-cancel", &BulkCancelRequest { ids, reason })
+            .await
+    }
+
+    pub async fn approve(&self, id: &str) -> ApiResult<Booking> {
+        self.act(id, "approve").await
+    }
+
+    pub async fn reject(&self, id: &str, reason: String) -> ApiResult<Booking> {
+        self.post(&format!("/bookings/{id}/reject"), &RejectRequest { reason })
+            .await
+    }
+
+    pub async fn complete(&self, id: &str) -> ApiResult<Booking> {
+        self.act(id, "complete").await
+    }
+
+    pub async fn no_show(&self, id: &str) -> ApiResult<Booking> {
+        self.act(id, "no-show").await
+    }
+}
+
+fn local() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}

@@ -1,0 +1,130 @@
+//! The staff app under `/admin`: sign-in, then pages that show each person what their role lets
+//! them see (the server decides; the app never widens it). A token that expired or was revoked
+//! sends the person to sign in again and then back to where they were.
+
+mod client;
+mod dashboard;
+mod login;
+
+use leptos::prelude::*;
+use leptos_router::{
+    components::{Outlet, ParentRoute, Redirect, Route, Router, Routes},
+    hooks::{use_location, use_navigate},
+    path,
+};
+use mm_api_types::users::Me;
+
+pub use self::client::StaffClient;
+use self::{dashboard::Dashboard, login::Login};
+use crate::{
+    api::ApiError,
+    components::{Loading, NotFound, Problem},
+};
+
+/// The signed-in person: their client and who they are.
+#[derive(Debug, Clone, Copy)]
+pub struct Session(RwSignal<Option<(StaffClient, Me)>>);
+
+impl Session {
+    pub fn client(self) -> Option<StaffClient> {
+        self.0
+            .with_untracked(|s| s.as_ref().map(|(c, _)| c.clone()))
+    }
+
+    pub fn me(self) -> Option<Me> {
+        self.0.with(|s| s.as_ref().map(|(_, m)| m.clone()))
+    }
+}
+
+/// Where to sign in so as to come back to `path` afterwards.
+fn login_path(path: &str) -> String {
+    let next: String = js_sys::encode_uri_component(path).into();
+    format!("/admin/login?next={next}")
+}
+
+/// Handles a refused call the same way everywhere: an expired or revoked token signs the person
+/// out and sends them to sign in, then back here.
+pub fn on_unauthorized(error: &ApiError) {
+    if error.is_unauthorized() {
+        StaffClient::forget();
+        if let Some(window) = web_sys::window() {
+            let here = window.location().pathname().unwrap_or_default()
+                + &window.location().search().unwrap_or_default();
+            let _ = window.location().assign(&login_path(&here));
+        }
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_context(Session(RwSignal::new(None)));
+    view! {
+        <Router>
+            <Routes fallback=|| view! { <main class="page"><NotFound what="page" /></main> }>
+                <Route path=path!("/admin/login") view=Login />
+                <ParentRoute path=path!("/admin") view=StaffLayout>
+                    <Route path=path!("") view=|| view! { <Redirect path="/admin/dashboard" /> } />
+                    <Route path=path!("dashboard") view=Dashboard />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+/// The staff area's frame: a signed-in person's header and navigation around the page.
+#[component]
+fn StaffLayout() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let location = use_location();
+    let navigate = use_navigate();
+    let here = move || location.pathname.get_untracked() + &location.search.get_untracked();
+    let Some(client) = StaffClient::restore() else {
+        navigate(&login_path(&here()), Default::default());
+        return view! { <Loading /> }.into_any();
+    };
+    let me = LocalResource::new({
+        let client = client.clone();
+        move || {
+            let client = client.clone();
+            async move { client.me().await }
+        }
+    });
+    let sign_out = move |_| {
+        StaffClient::forget();
+        session.0.set(None);
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().assign("/admin/login");
+        }
+    };
+    view! {
+        <Transition fallback=|| view! { <Loading /> }>
+            {move || {
+                let client = client.clone();
+                Suspend::new(async move {
+                    match me.await {
+                        Ok(me) => {
+                            session.0.set(Some((client, me.clone())));
+                            view! {
+                                <header class="site-header staff-header">
+                                    <a class="brand" href="/admin/dashboard">"Meeting Manager"</a>
+                                    <nav aria-label="Staff">
+                                        <a href="/admin/dashboard">"Dashboard"</a>
+                                    </nav>
+                                    <span class="who">{me.user.full_name.clone()}</span>
+                                    <button type="button" class="link sign-out" on:click=sign_out>"Sign out"</button>
+                                </header>
+                                <main id="main" class="page wide"><Outlet /></main>
+                            }
+                            .into_any()
+                        }
+                        Err(error) => {
+                            on_unauthorized(&error);
+                            view! { <main class="page"><Problem error=error /></main> }.into_any()
+                        }
+                    }
+                })
+            }}
+        </Transition>
+    }
+    .into_any()
+}
