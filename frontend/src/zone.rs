@@ -44,6 +44,8 @@ pub enum Style {
     Month,
     /// `Mon`.
     Weekday,
+    /// `Mon, Nov 23`.
+    ShortDate,
 }
 
 impl Style {
@@ -58,6 +60,7 @@ impl Style {
             ],
             Self::Month => &[("month", "long"), ("year", "numeric")],
             Self::Weekday => &[("weekday", "short")],
+            Self::ShortDate => &[("weekday", "short"), ("day", "numeric"), ("month", "short")],
         }
     }
 }
@@ -121,33 +124,72 @@ fn local_date(date: &Date, zone: &str) -> Option<NaiveDate> {
 
 /// The day and the minutes since its midnight that `zone`'s clocks show at an instant.
 fn wall(date: &Date, zone: &str) -> Option<(NaiveDate, u32)> {
-    // Known zones only: the constructor throws on others.
-    formatter(zone, Style::Time)?;
-    let options = Object::new();
-    Reflect::set(&options, &"timeZone".into(), &zone.into()).ok()?;
-    Reflect::set(&options, &"hourCycle".into(), &"h23".into()).ok()?;
-    for key in ["year", "month", "day", "hour", "minute"] {
-        Reflect::set(&options, &key.into(), &"numeric".into()).ok()?;
+    Clock::new(zone)?.read(date)
+}
+
+/// One zone's wall clock, its formatter built once: a calendar reads it thousands of times.
+pub struct Clock(Intl::DateTimeFormat);
+
+impl Clock {
+    /// `None` for a zone the browser does not know.
+    pub fn new(zone: &str) -> Option<Self> {
+        // Known zones only: the constructor throws on others.
+        formatter(zone, Style::Time)?;
+        let options = Object::new();
+        Reflect::set(&options, &"timeZone".into(), &zone.into()).ok()?;
+        Reflect::set(&options, &"hourCycle".into(), &"h23".into()).ok()?;
+        for key in ["year", "month", "day", "hour", "minute"] {
+            Reflect::set(&options, &key.into(), &"numeric".into()).ok()?;
+        }
+        Some(Self(Intl::DateTimeFormat::new(
+            &Array::of1(&"en-US".into()),
+            &options,
+        )))
     }
-    let format = Intl::DateTimeFormat::new(&Array::of1(&"en-US".into()), &options);
-    let parts = format.format_to_parts(date);
-    let part = |kind: &str| -> Option<u32> {
-        parts.iter().find_map(|p: JsValue| {
-            let is_kind = Reflect::get(&p, &"type".into()).ok()?.as_string()? == kind;
-            if is_kind {
-                Reflect::get(&p, &"value".into())
-                    .ok()?
-                    .as_string()?
-                    .parse()
-                    .ok()
-            } else {
-                None
-            }
-        })
-    };
-    let year = i32::try_from(part("year")?).ok()?;
-    let day = NaiveDate::from_ymd_opt(year, part("month")?, part("day")?)?;
-    Some((day, part("hour")? % 24 * 60 + part("minute")?))
+
+    /// The day and minute of the day the clock shows at an instant in milliseconds.
+    pub fn at(&self, millis: f64) -> Option<(NaiveDate, u32)> {
+        self.read(&Date::new(&JsValue::from_f64(millis)))
+    }
+
+    fn read(&self, date: &Date) -> Option<(NaiveDate, u32)> {
+        let parts = self.0.format_to_parts(date);
+        let part = |kind: &str| -> Option<u32> {
+            parts.iter().find_map(|p: JsValue| {
+                let is_kind = Reflect::get(&p, &"type".into()).ok()?.as_string()? == kind;
+                if is_kind {
+                    Reflect::get(&p, &"value".into())
+                        .ok()?
+                        .as_string()?
+                        .parse()
+                        .ok()
+                } else {
+                    None
+                }
+            })
+        };
+        let year = i32::try_from(part("year")?).ok()?;
+        let day = NaiveDate::from_ymd_opt(year, part("month")?, part("day")?)?;
+        Some((day, part("hour")? % 24 * 60 + part("minute")?))
+    }
+}
+
+/// Writes instants of one zone in one style, its formatter built once.
+pub struct Writer(Intl::DateTimeFormat);
+
+impl Writer {
+    pub fn new(zone: &str, style: Style) -> Option<Self> {
+        formatter(zone, style).map(Self)
+    }
+
+    pub fn write(&self, millis: f64) -> String {
+        self.0
+            .format()
+            .call1(&JsValue::NULL, &Date::new(&JsValue::from_f64(millis)))
+            .ok()
+            .and_then(|text| text.as_string())
+            .unwrap_or_default()
+    }
 }
 
 /// Milliseconds since the epoch of an RFC 3339 instant (NaN when it is not one).

@@ -1,6 +1,7 @@
-//! The public booking wizard in a real browser: headless Chromium against the real server
-//! serving the built web app, on SQLite (the pages do not care which database answers; the API
-//! tests cover both). Each test checks its outcome through the API as well as on the page.
+//! The web apps in a real browser: headless Chromium against the real server serving the built
+//! web app, on SQLite (the pages do not care which database answers; the API tests cover both).
+//! The booking wizard's tests are here, the staff app's in `staff.rs`. Each test checks its
+//! outcome through the API as well as on the page.
 
 use chrono::{Datelike, Days, NaiveDate, TimeZone as _, Utc, Weekday};
 use chrono_tz::{America::New_York, Europe::Copenhagen, Tz};
@@ -10,6 +11,8 @@ use mm_blackbox_tests::{
     request, support,
 };
 use serde_json::{Value, json};
+
+mod staff;
 
 /// A server with the web app and a `support` department of `members` members offering a
 /// 60-minute `call`.
@@ -531,106 +534,4 @@ async fn calendar_and_times_work_from_the_keyboard() {
             .await;
         assert_eq!(labelled, true, "{field} has a label");
     }
-}
-
-#[tokio::test]
-async fn staff_sign_in_see_the_dashboard_and_come_back_after_the_token_dies() {
-    let (app, setup) = wizard_app(2, json!({})).await;
-    // Three meetings held yesterday: the dashboard looks back 30 days.
-    let yesterday = Utc::now().with_timezone(&Copenhagen).date_naive() - Days::new(1);
-    for hour in [9, 10, 11] {
-        let start = mm_blackbox_tests::at(mm_blackbox_tests::next_monday(), hour, 0);
-        let (status, body) = book(&app, request(&start, &format!("c{hour}@example.com"))).await;
-        assert_eq!(status, 201, "{body}");
-        let booking = staff_booking(
-            &app,
-            &setup.admin,
-            body["booking_reference"].as_str().expect("reference"),
-        )
-        .await;
-        let held = copenhagen(yesterday, hour);
-        app.db_set_booking_times(
-            booking["id"].as_str().expect("id"),
-            held,
-            held + chrono::Duration::hours(1),
-        )
-        .await;
-    }
-    let browser = Browser::open("Europe/Copenhagen", 1280, 900).await;
-
-    // The staff area asks for a sign-in first, and a wrong password says so.
-    browser.goto(&app.url("/admin/dashboard")).await;
-    browser
-        .wait_for_path("/admin/login?next=%2Fadmin%2Fdashboard")
-        .await;
-    browser
-        .type_into("#email", mm_blackbox_tests::ADMIN_EMAIL)
-        .await;
-    browser.type_into("#password", "not-the-password").await;
-    browser.click("button[type=submit]").await;
-    browser.find(".notice.error").await;
-    browser
-        .fill("#password", mm_blackbox_tests::ADMIN_PASSWORD)
-        .await;
-    browser.click("button[type=submit]").await;
-    browser.wait_for_path("/admin/dashboard").await;
-
-    // The dashboard draws its charts from the API's figures.
-    browser.find("svg.chart-line polyline").await;
-    let (_, figures) = app.get("/analytics/summary", &setup.admin).await;
-    let next_week = browser.find_text(".kpi", "Next 7 days").await;
-    let shown = next_week.text().await.expect("text");
-    assert!(
-        shown.starts_with(&figures["headline"]["next_7_days"].to_string()),
-        "{shown} vs {}",
-        figures["headline"]
-    );
-    assert_eq!(browser.find_all("svg.heatmap rect").await.len(), 7 * 24);
-    assert!(browser.find_all("svg.chart-bars rect").await.len() >= 5);
-    let fairness = browser.text(".fairness").await;
-    assert!(
-        fairness.contains("Member 0") && fairness.contains("Member 1"),
-        "{fairness}"
-    );
-    browser.screenshot("staff-dashboard").await;
-
-    // Choosing a department keeps it in the address.
-    let select = browser.find(".filter select").await;
-    browser
-        .find(&format!(".filter option[value='{}']", setup.department))
-        .await;
-    select
-        .select_by_value(&setup.department)
-        .await
-        .expect("choosing a department");
-    let filtered = format!("/admin/dashboard?department={}", setup.department);
-    browser.wait_for_path(&filtered).await;
-    browser.find("svg.heatmap").await;
-
-    // A token the server no longer accepts sends the person to sign in, then back here.
-    browser
-        .script(
-            "const s = JSON.parse(localStorage.getItem('mm.staff.session'));
-             s.token = 'revoked'; localStorage.setItem('mm.staff.session', JSON.stringify(s));",
-        )
-        .await;
-    browser.client.refresh().await.expect("reload");
-    browser.find("#email").await;
-    assert!(browser.path().await.starts_with("/admin/login?next="));
-    browser
-        .type_into("#email", mm_blackbox_tests::ADMIN_EMAIL)
-        .await;
-    browser
-        .type_into("#password", mm_blackbox_tests::ADMIN_PASSWORD)
-        .await;
-    browser.click("button[type=submit]").await;
-    browser.wait_for_path(&filtered).await;
-
-    // Signing out forgets the token.
-    browser.click("button.sign-out").await;
-    browser.wait_for_path("/admin/login").await;
-    let kept = browser
-        .script("return localStorage.getItem('mm.staff.session')")
-        .await;
-    assert_eq!(kept, Value::Null);
 }

@@ -9,7 +9,11 @@ use std::{
     time::Duration,
 };
 
-use fantoccini::{Client, ClientBuilder, Locator, elements::Element};
+use fantoccini::{
+    Client, ClientBuilder, Locator,
+    actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction},
+    elements::Element,
+};
 use serde_json::{Value, json};
 use tokio::process::{Child, Command};
 
@@ -221,6 +225,53 @@ impl Browser {
 
     pub async fn script(&self, script: &str) -> Value {
         self.client.execute(script, vec![]).await.expect("script")
+    }
+
+    /// Presses the left button on `from` and, holding it, moves the pointer in small steps to
+    /// `from`'s centre shifted by `(dx, dy)` pixels, as a person drags; the button stays down
+    /// until [`Browser::release`].
+    pub async fn press_and_drag(&self, from: &Element, dx: f64, dy: f64) {
+        let step = Some(Duration::from_millis(150));
+        let mouse = MouseActions::new("mouse".to_owned())
+            .then(PointerAction::MoveToElement {
+                element: from.clone(),
+                duration: None,
+                x: 0.0,
+                y: 0.0,
+            })
+            .then(PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            })
+            .then(PointerAction::MoveBy {
+                duration: step,
+                x: dx / 2.0,
+                y: dy / 2.0 + 8.0,
+            })
+            .then(PointerAction::MoveToElement {
+                element: from.clone(),
+                duration: step,
+                x: dx,
+                y: dy,
+            });
+        self.client
+            .perform_actions(mouse)
+            .await
+            .expect("pressing and dragging");
+    }
+
+    /// Lets go of the button [`Browser::press_and_drag`] holds.
+    pub async fn release(&self) {
+        let mouse = MouseActions::new("mouse".to_owned()).then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+        self.client.perform_actions(mouse).await.expect("releasing");
+        self.client.release_actions().await.expect("releasing");
+    }
+
+    /// The centre of an element, in the page's CSS pixels.
+    pub async fn centre(element: &Element) -> (f64, f64) {
+        let (x, y, width, height) = element.rectangle().await.expect("rectangle");
+        (x + width / 2.0, y + height / 2.0)
     }
 
     /// Saves a screenshot as `target/browser-artifacts/<name>.png` and returns its path.

@@ -6,27 +6,11 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use mm_api_types::analytics::{AssignmentDistribution, Count, DayCount, Summary};
 
-use super::{Session, on_unauthorized};
+use super::{
+    Session, on_unauthorized,
+    status::{colour as status_colour, label as status_label},
+};
 use crate::components::{Loading, Problem, set_title};
-
-/// Status colours, as the calendar and the specification name them.
-fn status_colour(status: &str) -> &'static str {
-    match status {
-        "confirmed" => "#2e7d32",
-        "pending" => "#f9a825",
-        "cancelled" => "#c62828",
-        "completed" => "#1565c0",
-        _ => "#757575",
-    }
-}
-
-fn status_label(status: &str) -> String {
-    let mut label = status.replace('_', "-");
-    if let Some(first) = label.get_mut(0..1) {
-        first.make_ascii_uppercase();
-    }
-    label
-}
 
 fn percent(share: f64) -> String {
     format!("{:.0} %", share * 100.0)

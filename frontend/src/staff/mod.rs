@@ -2,9 +2,12 @@
 //! them see (the server decides; the app never widens it). A token that expired or was revoked
 //! sends the person to sign in again and then back to where they were.
 
+mod booking_panel;
+mod calendar;
 mod client;
 mod dashboard;
 mod login;
+mod status;
 
 use leptos::prelude::*;
 use leptos_router::{
@@ -15,7 +18,7 @@ use leptos_router::{
 use mm_api_types::users::Me;
 
 pub use self::client::StaffClient;
-use self::{dashboard::Dashboard, login::Login};
+use self::{calendar::Calendar, dashboard::Dashboard, login::Login};
 use crate::{
     api::ApiError,
     components::{Loading, NotFound, Problem},
@@ -65,6 +68,7 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("/admin") view=StaffLayout>
                     <Route path=path!("") view=|| view! { <Redirect path="/admin/dashboard" /> } />
                     <Route path=path!("dashboard") view=Dashboard />
+                    <Route path=path!("calendar") view=Calendar />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -108,6 +112,7 @@ fn StaffLayout() -> impl IntoView {
                                 <header class="site-header staff-header">
                                     <a class="brand" href="/admin/dashboard">"Meeting Manager"</a>
                                     <nav aria-label="Staff">
+                                        <a href="/admin/calendar">"Calendar"</a>
                                         <a href="/admin/dashboard">"Dashboard"</a>
                                     </nav>
                                     <span class="who">{me.user.full_name.clone()}</span>

@@ -1,0 +1,388 @@
+//! The detail panel of one booking, opened from the calendar or the booking list: everything
+//! about the meeting, both of its histories, and the quick actions its status allows. The
+//! server decides what is allowed; a refused action shows its reason here.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use leptos::{ev, prelude::*, task::spawn_local};
+use mm_api_types::{
+    bookings::{AnswerValue, Booking},
+    calendar::CalendarResource,
+};
+
+use super::{Session, StaffClient, on_unauthorized, status};
+use crate::{
+    api::{ApiError, ApiResult},
+    components::{Loading, Problem},
+    zone::{self, Style},
+};
+
+/// An action from the panel, with what it needs.
+#[derive(Debug, Clone, PartialEq)]
+enum Action {
+    Approve,
+    Reject(String),
+    Cancel(Option<String>),
+    Reschedule(String),
+    Reassign(String, Option<String>),
+    Complete,
+    NoShow,
+}
+
+impl Action {
+    async fn run(self, client: &StaffClient, id: &str) -> ApiResult<Booking> {
+        match self {
+            Self::Approve => client.approve(id).await,
+            Self::Reject(reason) => client.reject(id, reason).await,
+            Self::Cancel(reason) => client.cancel(id, reason).await,
+            Self::Reschedule(start) => client.reschedule(id, start, None).await,
+            Self::Reassign(host, reason) => client.reassign(id, host, reason).await,
+            Self::Complete => client.complete(id).await,
+            Self::NoShow => client.no_show(id).await,
+        }
+    }
+
+    fn done(&self) -> &'static str {
+        match self {
+            Self::Approve => "Approved.",
+            Self::Reject(_) => "Rejected.",
+            Self::Cancel(_) => "Cancelled.",
+            Self::Reschedule(_) => "Rescheduled.",
+            Self::Reassign(..) => "Reassigned.",
+            Self::Complete => "Marked as completed.",
+            Self::NoShow => "Marked as no-show.",
+        }
+    }
+}
+
+/// The form the person opened below the actions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Form {
+    Cancel,
+    Reject,
+    Reschedule,
+    Reassign,
+}
+
+fn text(value: Option<String>) -> String {
+    value
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| "–".to_owned())
+}
+
+fn answer_text(value: &AnswerValue) -> String {
+    match value {
+        AnswerValue::Text(text) => text.clone(),
+        AnswerValue::Flag(true) => "Yes".to_owned(),
+        AnswerValue::Flag(false) => "No".to_owned(),
+    }
+}
+
+#[component]
+pub fn BookingPanel(
+    id: String,
+    /// Staff names by user id, for hosts and histories.
+    names: BTreeMap<String, String>,
+    /// People the booking may be reassigned to (those of its department are offered).
+    members: Vec<CalendarResource>,
+    zone: String,
+    #[prop(into)] on_close: Callback<()>,
+    #[prop(into)] on_change: Callback<()>,
+) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let version = RwSignal::new(0u32);
+    let booking = LocalResource::new({
+        let id = id.clone();
+        move || {
+            version.track();
+            let (client, id) = (session.client(), id.clone());
+            async move {
+                let booking = client.ok_or(ApiError::Network)?.booking(&id).await;
+                if let Err(error) = &booking {
+                    on_unauthorized(error);
+                }
+                booking
+            }
+        }
+    });
+    let outcome = RwSignal::new(None::<(bool, String)>);
+    let busy = RwSignal::new(false);
+    let form = RwSignal::new(None::<Form>);
+    let run = {
+        let id = id.clone();
+        move |action: Action| {
+            let Some(client) = session.client() else {
+                return;
+            };
+            busy.set(true);
+            outcome.set(None);
+            let id = id.clone();
+            spawn_local(async move {
+                let done = action.done();
+                match action.run(&client, &id).await {
+                    Ok(_) => {
+                        outcome.set(Some((true, done.to_owned())));
+                        form.set(None);
+                        version.update(|v| *v += 1);
+                        on_change.run(());
+                    }
+                    Err(error) => {
+                        on_unauthorized(&error);
+                        outcome.set(Some((false, error.to_string())));
+                    }
+                }
+                busy.set(false);
+            });
+        }
+    };
+    let close = move |_| on_close.run(());
+    let on_key = move |ev: ev::KeyboardEvent| {
+        if ev.key() == "Escape" {
+            on_close.run(());
+        }
+    };
+    view! {
+        <aside class="panel" aria-label="Booking" on:keydown=on_key>
+            <button type="button" class="link panel-close" aria-label="Close" on:click=close>"×"</button>
+            <Transition fallback=|| view! { <Loading /> }>
+                {move || {
+                    let (names, members, zone, run) = (names.clone(), members.clone(), zone.clone(), run.clone());
+                    Suspend::new(async move {
+                        match booking.await {
+                            Ok(booking) => view! { <Details booking names members zone run form busy outcome /> }.into_any(),
+                            Err(error) => view! { <Problem error what="booking" /> }.into_any(),
+                        }
+                    })
+                }}
+            </Transition>
+        </aside>
+    }
+}
+
+#[component]
+fn Details<F>(
+    booking: Booking,
+    names: BTreeMap<String, String>,
+    members: Vec<CalendarResource>,
+    zone: String,
+    run: F,
+    form: RwSignal<Option<Form>>,
+    busy: RwSignal<bool>,
+    outcome: RwSignal<Option<(bool, String)>>,
+) -> impl IntoView
+where
+    F: Fn(Action) + Clone + Send + Sync + 'static,
+{
+    let name_of = {
+        let names = names.clone();
+        move |id: &str| {
+            names
+                .get(id)
+                .cloned()
+                .unwrap_or_else(|| "someone".to_owned())
+        }
+    };
+    let when = format!(
+        "{}, {} – {}",
+        zone::instant(&booking.start_utc, &zone, Style::LongDate),
+        zone::instant(&booking.start_utc, &zone, Style::Time),
+        zone::instant(&booking.end_utc, &zone, Style::Time)
+    );
+    let customer_when = booking
+        .customer_timezone
+        .clone()
+        .filter(|z| *z != zone && zone::is_known(z))
+        .map(|z| {
+            format!(
+                "{} {} for the customer ({})",
+                zone::instant(&booking.start_utc, &z, Style::LongDate),
+                zone::instant(&booking.start_utc, &z, Style::Time),
+                zone::label(&z)
+            )
+        });
+    let started = zone::millis(&booking.start_utc) <= js_sys::Date::now();
+    let open = status::is_movable(&booking.status);
+    let awaiting_approval =
+        booking.status == "pending" && booking.approval_status.as_deref() == Some("pending");
+    let hosts: Vec<(String, String)> = members
+        .iter()
+        .filter(|m| {
+            m.department_ids.contains(&booking.department_id) && m.user_id != booking.assigned_to
+        })
+        .map(|m| (m.user_id.clone(), m.full_name.clone()))
+        .collect();
+    let reason = RwSignal::new(String::new());
+    let start_date = RwSignal::new(
+        zone::date_of(&booking.start_utc, &zone)
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+    );
+    let start_time = RwSignal::new(String::new());
+    let new_host = RwSignal::new(hosts.first().map(|h| h.0.clone()).unwrap_or_default());
+    let submit = {
+        let (run, zone) = (run.clone(), zone.clone());
+        move |ev: ev::SubmitEvent| {
+            ev.prevent_default();
+            let reason_given =
+                Some(reason.get_untracked().trim().to_owned()).filter(|r| !r.is_empty());
+            let action = match form.get_untracked() {
+                Some(Form::Cancel) => Action::Cancel(reason_given),
+                Some(Form::Reject) => Action::Reject(reason_given.unwrap_or_default()),
+                Some(Form::Reassign) => Action::Reassign(new_host.get_untracked(), reason_given),
+                Some(Form::Reschedule) => {
+                    let start = parse_local(
+                        &start_date.get_untracked(),
+                        &start_time.get_untracked(),
+                        &zone,
+                    );
+                    match start {
+                        Some(start) => Action::Reschedule(start),
+                        None => {
+                            outcome.set(Some((false, "Choose a date and a time.".to_owned())));
+                            return;
+                        }
+                    }
+                }
+                None => return,
+            };
+            run(action);
+        }
+    };
+    let button = {
+        let run = run.clone();
+        move |label: &'static str, action: Action| {
+            let run = run.clone();
+            view! { <button type="button" class="button" disabled=move || busy.get() on:click=move |_| run(action.clone())>{label}</button> }
+        }
+    };
+    let opener = move |label: &'static str, which: Form| {
+        view! {
+            <button type="button" class="button" aria-expanded=move || (form.get() == Some(which)).to_string()
+                on:click=move |_| { reason.set(String::new()); outcome.set(None); form.set(Some(which)); }>{label}</button>
+        }
+    };
+    let status_badge = format!(
+        "badge {}",
+        status::class(&booking.status, &booking.booking_type)
+    );
+    let answers = booking.answers.clone();
+    let participants = booking.participants.clone();
+    let assignments = booking.assignment_history.clone();
+    let history = booking.booking_history.clone();
+    view! {
+        <h2>{booking.title.clone()}</h2>
+        <p>
+            <span class=status_badge>{status::label(&booking.status)}</span>
+            {booking.approval_status.clone().map(|a| view! { " "<span class="badge">{format!("Approval: {a}")}</span> })}
+            " "<span class="meta">{booking.booking_reference.clone()}</span>
+        </p>
+        <p class="when">{when}</p>
+        {customer_when.map(|w| view! { <p class="meta">{w}</p> })}
+        <dl class="facts">
+            <dt>"Host"</dt><dd>{name_of(&booking.assigned_to)}{format!(" ({})", booking.assignment_method.replace('_', " "))}</dd>
+            {(booking.booking_type == "customer").then(|| view! {
+                <dt>"Customer"</dt><dd>{text(booking.customer_name.clone())}</dd>
+                <dt>"Email"</dt><dd>{booking.customer_email.clone().map(|e| view! { <a href=format!("mailto:{e}")>{e.clone()}</a> })}</dd>
+                <dt>"Phone"</dt><dd>{text(booking.customer_phone.clone())}</dd>
+                <dt>"Notes"</dt><dd>{text(booking.customer_notes.clone())}</dd>
+            })}
+            {answers.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{answer_text(&v)}</dd> }).collect_view()}
+            <dt>"Where"</dt><dd>{booking.location_type.replace('_', " ")}
+                {booking.meeting_link.clone().map(|l| view! { " · "<a href=l.clone() target="_blank" rel="noopener">{l.clone()}</a> })}
+                {booking.physical_location.clone().map(|p| format!(" · {p}"))}</dd>
+            {booking.meeting_agenda.clone().map(|a| view! { <dt>"Agenda"</dt><dd>{a}</dd> })}
+            {(!participants.is_empty()).then(|| view! {
+                <dt>"Participants"</dt>
+                <dd><ul class="plain">{participants.into_iter().map(|p| view! { <li>{format!("{} <{}> · {}", p.name, p.email, p.attendance_status)}</li> }).collect_view()}</ul></dd>
+            })}
+            {booking.cancellation_reason.clone().map(|r| view! { <dt>"Cancelled because"</dt><dd>{r}</dd> })}
+            {booking.rejection_reason.clone().map(|r| view! { <dt>"Rejected because"</dt><dd>{r}</dd> })}
+        </dl>
+        <div class="actions" role="group" aria-label="Actions">
+            {awaiting_approval.then(|| button("Approve", Action::Approve))}
+            {awaiting_approval.then(|| opener("Reject…", Form::Reject))}
+            {open.then(|| opener("Reschedule…", Form::Reschedule))}
+            {(open && !hosts.is_empty()).then(|| opener("Reassign…", Form::Reassign))}
+            {open.then(|| opener("Cancel…", Form::Cancel))}
+            {(booking.status == "confirmed" && started).then(|| button("Completed", Action::Complete))}
+            {(booking.status == "confirmed" && started).then(|| button("No-show", Action::NoShow))}
+        </div>
+        {move || form.get().map(|which| {
+            let hosts = hosts.clone();
+            let submit = submit.clone();
+            let (title, confirm) = match which {
+                Form::Cancel => ("Cancel the meeting", "Cancel meeting"),
+                Form::Reject => ("Reject the request", "Reject"),
+                Form::Reschedule => ("Move to another time", "Reschedule"),
+                Form::Reassign => ("Give to another member", "Reassign"),
+            };
+            view! {
+                <form class="details panel-form" on:submit=submit>
+                    <h3>{title}</h3>
+                    {(which == Form::Reschedule).then(|| view! {
+                        <div class="field"><label for="panel-date">"Date"</label>
+                            <input id="panel-date" type="date" required prop:value=move || start_date.get() on:input=move |e| start_date.set(event_target_value(&e)) /></div>
+                        <div class="field"><label for="panel-time">"Start time"</label>
+                            <input id="panel-time" type="time" step="300" required prop:value=move || start_time.get() on:input=move |e| start_time.set(event_target_value(&e)) /></div>
+                    })}
+                    {(which == Form::Reassign).then(|| view! {
+                        <div class="field"><label for="panel-host">"New host"</label>
+                            <select id="panel-host" on:change=move |e| new_host.set(event_target_value(&e))>
+                                {hosts.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                            </select></div>
+                    })}
+                    {(which != Form::Reschedule).then(|| view! {
+                        <div class="field"><label for="panel-reason">{if which == Form::Reject { "Reason (required)" } else { "Reason" }}</label>
+                            <textarea id="panel-reason" rows="2" required=which == Form::Reject
+                                prop:value=move || reason.get() on:input=move |e| reason.set(event_target_value(&e))></textarea></div>
+                    })}
+                    <div class="actions">
+                        <button type="submit" class="button primary" disabled=move || busy.get()>{confirm}</button>
+                        <button type="button" class="button" on:click=move |_| form.set(None)>"Back"</button>
+                    </div>
+                </form>
+            }
+        })}
+        {move || outcome.get().map(|(ok, text)| view! { <div class=if ok { "notice success" } else { "notice error" } role="status">{text}</div> })}
+        <h3>"Assignment history"</h3>
+        <ol class="history">
+            {assignments.into_iter().map(|a| view! {
+                <li class:current=a.is_current>
+                    <strong>{name_of(&a.assigned_to)}</strong>
+                    {format!(" · {} · {}", a.assignment_type.replace('_', " "), zone::instant(&a.assigned_utc, &zone, Style::LongDate))}
+                    {a.assigned_by.map(|by| format!(" · by {}", name_of(&by)))}
+                    {a.notes.map(|n| view! { <br /><span class="meta">{n}</span> })}
+                </li>
+            }).collect_view()}
+        </ol>
+        <h3>"Booking history"</h3>
+        <ol class="history">
+            {history.into_iter().map(|h| {
+                let change = match (h.old_value, h.new_value) {
+                    (Some(old), Some(new)) => format!(": {old} → {new}"),
+                    (None, Some(new)) => format!(": {new}"),
+                    _ => String::new(),
+                };
+                view! {
+                    <li>
+                        <strong>{h.action.replace('_', " ")}</strong>{change}
+                        <br /><span class="meta">{format!("{} · {}{}",
+                            zone::instant(&h.action_utc, &zone, Style::LongDate),
+                            h.action_by_role.replace('_', " "),
+                            h.action_by.map(|by| format!(" {}", name_of(&by))).unwrap_or_default())}</span>
+                        {h.notes.map(|n| view! { <br /><span class="meta">{n}</span> })}
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+    }
+}
+
+/// A date and time typed in `zone` as the API's instant.
+fn parse_local(date: &str, time: &str, zone: &str) -> Option<String> {
+    let day: NaiveDate = date.parse().ok()?;
+    let (hours, minutes) = time.split_once(':')?;
+    let minute = hours.parse::<u32>().ok()? * 60 + minutes.get(..2)?.parse::<u32>().ok()?;
+    zone::instant_of(day, minute, zone).map(zone::rfc3339)
+}

@@ -1,0 +1,356 @@
+//! The staff app in a real browser: signing in, the dashboard, and the resource calendar whose
+//! meetings are dragged between members with the mouse. Every outcome is checked through the
+//! API too.
+
+use chrono::{Days, Utc};
+use chrono_tz::Europe::Copenhagen;
+use mm_blackbox_tests::{TestApp, at, book, browser::Browser, next_monday, request};
+use serde_json::{Value, json};
+
+use super::{copenhagen, staff_booking, wizard_app};
+
+const MEMBER_PASSWORD: &str = "member-password-1";
+
+/// Signs in on the login page, which then opens `path`.
+async fn sign_in(browser: &Browser, app: &TestApp, email: &str, password: &str, path: &str) {
+    let next: String = path
+        .chars()
+        .map(|c| match c {
+            '/' | '?' | '&' | '=' => format!("%{:02X}", c as u32),
+            c => c.to_string(),
+        })
+        .collect();
+    browser
+        .goto(&app.url(&format!("/admin/login?next={next}")))
+        .await;
+    browser.type_into("#email", email).await;
+    browser.type_into("#password", password).await;
+    browser.click("button[type=submit]").await;
+    browser.wait_for_path(path).await;
+}
+
+/// Books the `call` at `start_utc` through the public API; the staff view of the booking.
+async fn booked(app: &TestApp, admin: &str, start_utc: &str, email: &str) -> Value {
+    let (status, body) = book(app, request(start_utc, email)).await;
+    assert_eq!(status, 201, "{body}");
+    staff_booking(
+        app,
+        admin,
+        body["booking_reference"].as_str().expect("reference"),
+    )
+    .await
+}
+
+fn id(value: &Value) -> String {
+    value.as_str().expect("an id").to_owned()
+}
+
+/// The horizontal distance from a meeting's block to the centre of a member's column.
+async fn to_column(browser: &Browser, block: &fantoccini::elements::Element, member: &str) -> f64 {
+    let column = browser
+        .find(&format!(".rc-cell[data-member='{member}']"))
+        .await;
+    Browser::centre(&column).await.0 - Browser::centre(block).await.0
+}
+
+#[tokio::test]
+async fn leader_drags_a_meeting_to_another_members_column_and_it_is_reassigned() {
+    let (app, setup) = wizard_app(3, json!({})).await;
+    let monday = next_monday();
+    let start = at(monday, 11, 0);
+    let booking = booked(&app, &setup.admin, &start, "ada@example.com").await;
+    let (meeting, host) = (id(&booking["id"]), id(&booking["assigned_to"]));
+    let new_host = setup
+        .members
+        .iter()
+        .find(|m| **m != host)
+        .expect("another member")
+        .clone();
+    let browser = Browser::open("Europe/Copenhagen", 1280, 900).await;
+    // Member 0 leads the department.
+    let day = format!(
+        "/admin/calendar?view=day&date={monday}&department={}",
+        setup.department
+    );
+    sign_in(&browser, &app, "m0@example.com", MEMBER_PASSWORD, &day).await;
+    assert_eq!(browser.find_all(".rc-colhead").await.len(), 3);
+
+    let block = browser
+        .find(&format!(
+            ".rc-cell[data-member='{host}'] .rc-event[data-booking='{meeting}']"
+        ))
+        .await;
+    let dx = to_column(&browser, &block, &new_host).await;
+    browser.press_and_drag(&block, dx, 0.0).await;
+    // While the button is held, the target says the new host is free, in green.
+    let ghost = browser.find(".rc-ghost.free").await;
+    assert!(
+        ghost.text().await.expect("text").contains("is free"),
+        "the green target says why"
+    );
+    browser.screenshot("staff-calendar-drag").await;
+    browser.release().await;
+    browser.find_text(".notice.success", "moved").await;
+    browser
+        .find(&format!(
+            ".rc-cell[data-member='{new_host}'] .rc-event[data-booking='{meeting}']"
+        ))
+        .await;
+
+    // The API shows the new host at the same time, the history entry and the emails.
+    let (_, moved) = app.get(&format!("/bookings/{meeting}"), &setup.admin).await;
+    assert_eq!(moved["assigned_to"], new_host.as_str());
+    assert_eq!(moved["start_utc"], start.as_str());
+    let assignments = moved["assignment_history"].as_array().expect("history");
+    assert_eq!(assignments.len(), 2, "{moved}");
+    assert_eq!(assignments[1]["assigned_to"], new_host.as_str());
+    assert_eq!(assignments[1]["is_current"], true);
+    let actions: Vec<&str> = moved["booking_history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .filter_map(|h| h["action"].as_str())
+        .collect();
+    assert!(actions.contains(&"reassigned"), "{actions:?}");
+    let (_, outbox) = app.get("/outbox?per_page=200", &setup.admin).await;
+    let kinds: Vec<&str> = outbox["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|m| m["kind"].as_str())
+        .collect();
+    for kind in ["old_host_reassigned", "new_host_reassigned"] {
+        assert!(kinds.contains(&kind), "no {kind} email queued: {kinds:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_drag_onto_a_busy_member_shows_red_and_changes_nothing() {
+    let (app, setup) = wizard_app(2, json!({})).await;
+    let monday = next_monday();
+    let start = at(monday, 11, 0);
+    // Two customers at the same hour: round-robin gives each member one.
+    let first = booked(&app, &setup.admin, &start, "ada@example.com").await;
+    let second = booked(&app, &setup.admin, &start, "bob@example.com").await;
+    assert_ne!(first["assigned_to"], second["assigned_to"]);
+    let (meeting, host) = (id(&first["id"]), id(&first["assigned_to"]));
+    let busy_member = id(&second["assigned_to"]);
+    let browser = Browser::open("Europe/Copenhagen", 1280, 900).await;
+    let day = format!("/admin/calendar?view=day&date={monday}");
+    sign_in(
+        &browser,
+        &app,
+        mm_blackbox_tests::ADMIN_EMAIL,
+        mm_blackbox_tests::ADMIN_PASSWORD,
+        &day,
+    )
+    .await;
+
+    let block = browser
+        .find(&format!(
+            ".rc-cell[data-member='{host}'] .rc-event[data-booking='{meeting}']"
+        ))
+        .await;
+    let dx = to_column(&browser, &block, &busy_member).await;
+    browser.press_and_drag(&block, dx, 0.0).await;
+    let ghost = browser.find(".rc-ghost.refused").await;
+    let reason = ghost.text().await.expect("text");
+    assert!(
+        reason.to_lowercase().contains("booking") || reason.to_lowercase().contains("meeting"),
+        "the red target gives the reason: {reason}"
+    );
+    browser.screenshot("staff-calendar-refused").await;
+    browser.release().await;
+    browser.find_text(".notice.error", "was not moved").await;
+    // Snapped back: still in its column, unchanged in the API.
+    browser
+        .find(&format!(
+            ".rc-cell[data-member='{host}'] .rc-event[data-booking='{meeting}']"
+        ))
+        .await;
+    let (_, after) = app.get(&format!("/bookings/{meeting}"), &setup.admin).await;
+    assert_eq!(after["assigned_to"], host.as_str());
+    assert_eq!(after["start_utc"], start.as_str());
+    assert_eq!(
+        after["assignment_history"].as_array().map(Vec::len),
+        Some(1)
+    );
+}
+
+#[tokio::test]
+async fn a_meeting_dragged_to_a_later_time_is_rescheduled() {
+    let (app, setup) = wizard_app(1, json!({})).await;
+    let monday = next_monday();
+    let booking = booked(&app, &setup.admin, &at(monday, 11, 0), "ada@example.com").await;
+    let meeting = id(&booking["id"]);
+    let browser = Browser::open("Europe/Copenhagen", 1280, 900).await;
+    let day = format!("/admin/calendar?view=day&date={monday}");
+    sign_in(
+        &browser,
+        &app,
+        mm_blackbox_tests::ADMIN_EMAIL,
+        mm_blackbox_tests::ADMIN_PASSWORD,
+        &day,
+    )
+    .await;
+    // The calendar is drawn in the admin's zone (UTC): a one-hour block is one hour tall.
+    let block = browser
+        .find(&format!(".rc-event[data-booking='{meeting}']"))
+        .await;
+    let (_, _, _, hour) = block.rectangle().await.expect("rectangle");
+    browser.press_and_drag(&block, 0.0, 2.0 * hour).await;
+    browser.find(".rc-ghost.free").await;
+    browser.release().await;
+    browser.find_text(".notice.success", "moved").await;
+    let (_, moved) = app.get(&format!("/bookings/{meeting}"), &setup.admin).await;
+    assert_eq!(moved["start_utc"], at(monday, 13, 0).as_str(), "{moved}");
+}
+
+#[tokio::test]
+async fn a_member_sees_only_their_own_meetings_and_opens_one() {
+    let (app, setup) = wizard_app(2, json!({})).await;
+    let monday = next_monday();
+    let start = at(monday, 11, 0);
+    let first = booked(&app, &setup.admin, &start, "ada@example.com").await;
+    let second = booked(&app, &setup.admin, &start, "bob@example.com").await;
+    // Member 1 does not lead the department.
+    let (mine, theirs) = if first["assigned_to"] == setup.members[1].as_str() {
+        (first, second)
+    } else {
+        (second, first)
+    };
+    let browser = Browser::open("Europe/Copenhagen", 1280, 900).await;
+    let week = format!("/admin/calendar?view=week&date={monday}");
+    sign_in(&browser, &app, "m1@example.com", MEMBER_PASSWORD, &week).await;
+
+    let columns = browser.find_all(".rc-colhead").await;
+    assert_eq!(columns.len(), 1, "one column: their own");
+    assert_eq!(columns[0].text().await.expect("text"), "Member 1");
+    let shown = browser.find_all(".rc-event").await;
+    assert_eq!(shown.len(), 1);
+    assert_eq!(
+        shown[0].attr("data-booking").await.expect("attr"),
+        mine["id"].as_str().map(str::to_owned)
+    );
+    let theirs_id = id(&theirs["id"]);
+    assert!(
+        browser
+            .client
+            .find(fantoccini::Locator::Css(&format!(
+                "[data-booking='{theirs_id}']"
+            )))
+            .await
+            .is_err(),
+        "another member's meeting is not shown"
+    );
+    // A click opens everything about the meeting.
+    shown[0].click().await.expect("click");
+    let panel = browser.find_text(".panel", "Assignment history").await;
+    let text = panel.text().await.expect("text");
+    let email = mine["customer_email"].as_str().expect("email");
+    assert!(text.contains("John Doe") && text.contains(email), "{text}");
+    assert!(text.contains(mine["booking_reference"].as_str().expect("reference")));
+    browser.screenshot("staff-calendar-member-week").await;
+}
+
+#[tokio::test]
+async fn staff_sign_in_see_the_dashboard_and_come_back_after_the_token_dies() {
+    let (app, setup) = wizard_app(2, json!({})).await;
+    // Three meetings held yesterday: the dashboard looks back 30 days.
+    let yesterday = Utc::now().with_timezone(&Copenhagen).date_naive() - Days::new(1);
+    for hour in [9, 10, 11] {
+        let start = mm_blackbox_tests::at(mm_blackbox_tests::next_monday(), hour, 0);
+        let (status, body) = book(&app, request(&start, &format!("c{hour}@example.com"))).await;
+        assert_eq!(status, 201, "{body}");
+        let booking = staff_booking(
+            &app,
+            &setup.admin,
+            body["booking_reference"].as_str().expect("reference"),
+        )
+        .await;
+        let held = copenhagen(yesterday, hour);
+        app.db_set_booking_times(
+            booking["id"].as_str().expect("id"),
+            held,
+            held + chrono::Duration::hours(1),
+        )
+        .await;
+    }
+    let browser = Browser::open("Europe/Copenhagen", 1280, 900).await;
+
+    // The staff area asks for a sign-in first, and a wrong password says so.
+    browser.goto(&app.url("/admin/dashboard")).await;
+    browser
+        .wait_for_path("/admin/login?next=%2Fadmin%2Fdashboard")
+        .await;
+    browser
+        .type_into("#email", mm_blackbox_tests::ADMIN_EMAIL)
+        .await;
+    browser.type_into("#password", "not-the-password").await;
+    browser.click("button[type=submit]").await;
+    browser.find(".notice.error").await;
+    browser
+        .fill("#password", mm_blackbox_tests::ADMIN_PASSWORD)
+        .await;
+    browser.click("button[type=submit]").await;
+    browser.wait_for_path("/admin/dashboard").await;
+
+    // The dashboard draws its charts from the API's figures.
+    browser.find("svg.chart-line polyline").await;
+    let (_, figures) = app.get("/analytics/summary", &setup.admin).await;
+    let next_week = browser.find_text(".kpi", "Next 7 days").await;
+    let shown = next_week.text().await.expect("text");
+    assert!(
+        shown.starts_with(&figures["headline"]["next_7_days"].to_string()),
+        "{shown} vs {}",
+        figures["headline"]
+    );
+    assert_eq!(browser.find_all("svg.heatmap rect").await.len(), 7 * 24);
+    assert!(browser.find_all("svg.chart-bars rect").await.len() >= 5);
+    let fairness = browser.text(".fairness").await;
+    assert!(
+        fairness.contains("Member 0") && fairness.contains("Member 1"),
+        "{fairness}"
+    );
+    browser.screenshot("staff-dashboard").await;
+
+    // Choosing a department keeps it in the address.
+    let select = browser.find(".filter select").await;
+    browser
+        .find(&format!(".filter option[value='{}']", setup.department))
+        .await;
+    select
+        .select_by_value(&setup.department)
+        .await
+        .expect("choosing a department");
+    let filtered = format!("/admin/dashboard?department={}", setup.department);
+    browser.wait_for_path(&filtered).await;
+    browser.find("svg.heatmap").await;
+
+    // A token the server no longer accepts sends the person to sign in, then back here.
+    browser
+        .script(
+            "const s = JSON.parse(localStorage.getItem('mm.staff.session'));
+             s.token = 'revoked'; localStorage.setItem('mm.staff.session', JSON.stringify(s));",
+        )
+        .await;
+    browser.client.refresh().await.expect("reload");
+    browser.find("#email").await;
+    assert!(browser.path().await.starts_with("/admin/login?next="));
+    browser
+        .type_into("#email", mm_blackbox_tests::ADMIN_EMAIL)
+        .await;
+    browser
+        .type_into("#password", mm_blackbox_tests::ADMIN_PASSWORD)
+        .await;
+    browser.click("button[type=submit]").await;
+    browser.wait_for_path(&filtered).await;
+
+    // Signing out forgets the token.
+    browser.click("button.sign-out").await;
+    browser.wait_for_path("/admin/login").await;
+    let kept = browser
+        .script("return localStorage.getItem('mm.staff.session')")
+        .await;
+    assert_eq!(kept, Value::Null);
+}
