@@ -354,3 +354,143 @@ async fn staff_sign_in_see_the_dashboard_and_come_back_after_the_token_dies() {
         .await;
     assert_eq!(kept, Value::Null);
 }
+
+#[tokio::test]
+async fn the_booking_list_filters_exports_what_it_shows_and_cancels_in_bulk() {
+    let (app, setup) = wizard_app(2, json!({})).await;
+    let monday = next_monday();
+    let mut references = Vec::new();
+    for (hour, email) in [
+        (10, "ada@example.com"),
+        (12, "bob@example.com"),
+        (14, "cy@example.com"),
+    ] {
+        let booking = booked(&app, &setup.admin, &at(monday, hour, 0), email).await;
+        references.push((id(&booking["id"]), id(&booking["booking_reference"])));
+    }
+    // One of them is cancelled already: the "confirmed" filter leaves it out.
+    let (status, body) = app
+        .post(
+            &format!("/bookings/{}/cancel", references[2].0),
+            &setup.admin,
+            json!({"reason": "customer asked"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let browser = Browser::open("Europe/Copenhagen", 1280, 900).await;
+    sign_in(
+        &browser,
+        &app,
+        mm_blackbox_tests::ADMIN_EMAIL,
+        mm_blackbox_tests::ADMIN_PASSWORD,
+        "/admin/bookings?status=confirmed",
+    )
+    .await;
+    let rows = browser.find_all("table.bookings tbody tr").await;
+    assert_eq!(rows.len(), 2);
+    let shown: Vec<String> = {
+        let mut shown = Vec::new();
+        for row in &rows {
+            shown.push(row.attr("data-booking").await.expect("attr").expect("id"));
+        }
+        shown
+    };
+    assert!(
+        !shown.contains(&references[2].0),
+        "the cancelled one is filtered out"
+    );
+
+    // The export holds exactly the rows of the filter.
+    browser
+        .find_text("button", "Export CSV")
+        .await
+        .click()
+        .await
+        .expect("click");
+    let csv = browser.downloaded("bookings.csv").await;
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].starts_with("booking_reference,status"), "{csv}");
+    assert_eq!(
+        lines.len(),
+        3,
+        "a header and the two confirmed bookings: {csv}"
+    );
+    for (_, reference) in &references[..2] {
+        assert!(
+            csv.contains(reference.as_str()),
+            "{reference} missing from {csv}"
+        );
+    }
+    assert!(!csv.contains(references[2].1.as_str()));
+
+    // A search narrows the list to one customer.
+    browser.fill("#q", "bob@example").await;
+    browser.click(".search-row button").await;
+    browser
+        .wait_for_path("/admin/bookings?status=confirmed&q=bob%40example")
+        .await;
+    browser
+        .find_text("table.bookings tbody tr", "bob@example.com")
+        .await;
+    assert_eq!(browser.find_all("table.bookings tbody tr").await.len(), 1);
+
+    // Selecting rows and cancelling them cancels each, with the reason.
+    browser
+        .goto(&app.url("/admin/bookings?status=confirmed"))
+        .await;
+    browser
+        .find(&format!(
+            "tr[data-booking='{}'] input[type=checkbox]",
+            references[0].0
+        ))
+        .await
+        .click()
+        .await
+        .expect("click");
+    browser
+        .find_text("button", "Cancel selected")
+        .await
+        .click()
+        .await
+        .expect("click");
+    browser.type_into("#bulk-reason", "office closed").await;
+    browser
+        .find_text("button", "Cancel these meetings")
+        .await
+        .click()
+        .await
+        .expect("click");
+    browser.find_text(".notice.success", "Cancelled 1.").await;
+    let (_, cancelled) = app
+        .get(&format!("/bookings/{}", references[0].0), &setup.admin)
+        .await;
+    assert_eq!(cancelled["status"], "cancelled");
+    assert_eq!(cancelled["cancellation_reason"], "office closed");
+    assert_eq!(browser.find_all("table.bookings tbody tr").await.len(), 1);
+
+    // The row's quick reassign gives the meeting to the other member.
+    let (_, before) = app
+        .get(&format!("/bookings/{}", references[1].0), &setup.admin)
+        .await;
+    let other = setup
+        .members
+        .iter()
+        .find(|m| before["assigned_to"] != m.as_str())
+        .expect("another member")
+        .clone();
+    browser
+        .find(&format!(
+            "tr[data-booking='{}'] select.quick-reassign",
+            references[1].0
+        ))
+        .await
+        .select_by_value(&other)
+        .await
+        .expect("choosing a host");
+    browser.find_text(".notice.success", "reassigned").await;
+    let (_, after) = app
+        .get(&format!("/bookings/{}", references[1].0), &setup.admin)
+        .await;
+    assert_eq!(after["assigned_to"], other.as_str());
+    browser.screenshot("staff-bookings").await;
+}

@@ -92,7 +92,11 @@ impl Browser {
                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
                 "--lang=en-US", format!("--window-size={width},{height}"),
                 format!("--user-data-dir={}", profile.display()),
-            ]
+            ],
+            "prefs": {
+                "download.default_directory": profile.join("downloads"),
+                "download.prompt_for_download": false,
+            }
         });
         // Headless windows are at least 500 px wide; phones are emulated as Chromium's device
         // mode does, with touch and a mobile viewport.
@@ -272,6 +276,23 @@ impl Browser {
     pub async fn centre(element: &Element) -> (f64, f64) {
         let (x, y, width, height) = element.rectangle().await.expect("rectangle");
         (x + width / 2.0, y + height / 2.0)
+    }
+
+    /// The text of a file the page downloaded, once the download has finished.
+    pub async fn downloaded(&self, name: &str) -> String {
+        let path = self.profile.join("downloads").join(name);
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        loop {
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                return text;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "no download {name} in {}",
+                path.display()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Saves a screenshot as `target/browser-artifacts/<name>.png` and returns its path.

@@ -10,7 +10,7 @@ use mm_api_types::{
         Booking, BulkCancelRequest, BulkCancelResult, CancelRequest, CheckMoveRequest,
         CheckMoveResult, ReassignRequest, RejectRequest, RescheduleRequest,
     },
-    calendar::CalendarFeed,
+    calendar::{CalendarFeed, CalendarResource},
     departments::Department,
     meeting_types::MeetingType,
     users::{LoginRequest, LoginResponse, Me},
@@ -121,6 +121,19 @@ impl StaffClient {
         let mut query = vec![("from", from_utc), ("to", to_utc)];
         query.extend(department_id.map(|id| ("department_id", id)));
         self.get("/calendar", &query).await
+    }
+
+    /// The staff the person may see (the calendar's columns), with names and departments.
+    pub async fn people(&self) -> ApiResult<Vec<CalendarResource>> {
+        let now = js_sys::Date::now();
+        let feed = self
+            .calendar(
+                &crate::zone::rfc3339(now),
+                &crate::zone::rfc3339(now + 60_000.0),
+                None,
+            )
+            .await?;
+        Ok(feed.resources)
     }
 
     pub async fn meeting_types(&self, department_id: &str) -> ApiResult<Vec<MeetingType>> {

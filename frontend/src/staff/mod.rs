@@ -3,6 +3,7 @@
 //! sends the person to sign in again and then back to where they were.
 
 mod booking_panel;
+mod bookings;
 mod calendar;
 mod client;
 mod dashboard;
@@ -18,7 +19,7 @@ use leptos_router::{
 use mm_api_types::users::Me;
 
 pub use self::client::StaffClient;
-use self::{calendar::Calendar, dashboard::Dashboard, login::Login};
+use self::{bookings::Bookings, calendar::Calendar, dashboard::Dashboard, login::Login};
 use crate::{
     api::ApiError,
     components::{Loading, NotFound, Problem},
@@ -69,6 +70,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=|| view! { <Redirect path="/admin/dashboard" /> } />
                     <Route path=path!("dashboard") view=Dashboard />
                     <Route path=path!("calendar") view=Calendar />
+                    <Route path=path!("bookings") view=Bookings />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -113,6 +115,7 @@ fn StaffLayout() -> impl IntoView {
                                     <a class="brand" href="/admin/dashboard">"Meeting Manager"</a>
                                     <nav aria-label="Staff">
                                         <a href="/admin/calendar">"Calendar"</a>
+                                        <a href="/admin/bookings">"Bookings"</a>
                                         <a href="/admin/dashboard">"Dashboard"</a>
                                     </nav>
                                     <span class="who">{me.user.full_name.clone()}</span>
