@@ -371,6 +371,21 @@ async fn common_availability_lists_the_times_everyone_is_free(db: Db) {
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    // A member may ask when they themself are free (to book their own customer meeting).
+    let (status, body) = app
+        .get(
+            &format!(
+                "/scheduling/common-availability?user_ids={}&date={monday}&duration=30",
+                team.members[1]
+            ),
+            &member,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(
+        !body["slots"].as_array().expect("slots").is_empty(),
+        "{body}"
+    );
 }
 
 async fn moving_an_internal_meeting_checks_every_participant(db: Db) {

@@ -494,3 +494,143 @@ async fn the_booking_list_filters_exports_what_it_shows_and_cancels_in_bulk() {
     assert_eq!(after["assigned_to"], other.as_str());
     browser.screenshot("staff-bookings").await;
 }
+
+/// Sets a date field the way a date picker does, whatever the browser's date format.
+async fn choose_date(browser: &Browser, css: &str, date: chrono::NaiveDate) {
+    browser.find(css).await;
+    browser
+        .script(&format!(
+            "const field = document.querySelector(\"{css}\");
+             field.value = '{date}';
+             field.dispatchEvent(new Event('change', {{ bubbles: true }}));"
+        ))
+        .await;
+}
+
+#[tokio::test]
+async fn a_leader_schedules_an_internal_meeting_when_everyone_is_free() {
+    let (app, setup) = wizard_app(3, json!({})).await;
+    let (status, body) = app
+        .post(
+            &format!("/departments/{}/meeting-types", setup.department),
+            &setup.admin,
+            json!({"meeting_name": "Planning", "meeting_slug": "planning", "duration": 60,
+                   "is_public": false, "is_internal": true}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let monday = next_monday();
+    // Someone has a customer at 11:00 Copenhagen time: no common time then.
+    booked(&app, &setup.admin, &at(monday, 11, 0), "ada@example.com").await;
+    let browser = Browser::open("Europe/Copenhagen", 1280, 900).await;
+    sign_in(
+        &browser,
+        &app,
+        "m0@example.com",
+        MEMBER_PASSWORD,
+        "/admin/meetings/new?kind=internal",
+    )
+    .await;
+    browser.find_text("#meeting-type option", "Planning").await;
+    for member in &setup.members[1..] {
+        browser
+            .find(&format!(".people input[value='{member}']"))
+            .await
+            .click()
+            .await
+            .expect("click");
+    }
+    choose_date(&browser, "#date", monday).await;
+    let noon = at(monday, 12, 0);
+    let free = browser
+        .find(&format!("button.slot[data-start-utc='{noon}']"))
+        .await;
+    let taken = browser
+        .client
+        .find(fantoccini::Locator::Css(&format!(
+            "button.slot[data-start-utc='{}']",
+            at(monday, 11, 0)
+        )))
+        .await;
+    assert!(taken.is_err(), "a time someone is busy is not offered");
+    free.click().await.expect("click");
+    browser.type_into("#agenda", "Plan the quarter").await;
+    browser.click(".meeting-form button[type=submit]").await;
+    browser.find_text(".notice.success", "booked").await;
+
+    let (_, page) = app
+        .get(
+            &format!("/bookings?assigned_to={}", setup.members[0]),
+            &setup.admin,
+        )
+        .await;
+    let meeting = page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|b| b["booking_type"] == "internal")
+        .unwrap_or_else(|| panic!("no internal meeting in {page}"));
+    assert_eq!(meeting["start_utc"], noon.as_str());
+    assert_eq!(meeting["meeting_agenda"], "Plan the quarter");
+    let people: Vec<&str> = meeting["participants"]
+        .as_array()
+        .expect("participants")
+        .iter()
+        .filter_map(|p| p["user_id"].as_str())
+        .collect();
+    for member in &setup.members[1..] {
+        assert!(people.contains(&member.as_str()), "{meeting}");
+    }
+}
+
+#[tokio::test]
+async fn a_member_books_a_customer_meeting_for_themself() {
+    let (app, setup) = wizard_app(2, json!({})).await;
+    let monday = next_monday();
+    let browser = Browser::open("Europe/Copenhagen", 1280, 900).await;
+    sign_in(
+        &browser,
+        &app,
+        "m1@example.com",
+        MEMBER_PASSWORD,
+        "/admin/meetings/new",
+    )
+    .await;
+    // Only they can host: a member books for themself.
+    browser.find_text("#host option", "Member 1").await;
+    assert_eq!(browser.find_all("#host option").await.len(), 1);
+    assert!(
+        browser
+            .client
+            .find(fantoccini::Locator::Css(
+                "a[href='/admin/meetings/new?kind=internal']"
+            ))
+            .await
+            .is_err(),
+        "members do not schedule internal meetings"
+    );
+    choose_date(&browser, "#date", monday).await;
+    let start = at(monday, 14, 0);
+    browser
+        .find(&format!("button.slot[data-start-utc='{start}']"))
+        .await
+        .click()
+        .await
+        .expect("click");
+    browser.type_into("#customer_name", "Grace Hopper").await;
+    browser
+        .type_into("#customer_email", "grace@example.com")
+        .await;
+    browser
+        .type_into("#customer_phone", "+45 12 34 56 78")
+        .await;
+    browser.click(".meeting-form button[type=submit]").await;
+    browser.find_text(".notice.success", "booked").await;
+
+    let (_, page) = app.get("/bookings?q=grace", &setup.admin).await;
+    let booking = &page["items"][0];
+    assert_eq!(booking["assigned_to"], setup.members[1].as_str(), "{page}");
+    assert_eq!(booking["start_utc"], start.as_str());
+    assert_eq!(booking["assignment_method"], "manual");
+    assert_eq!(booking["customer_timezone"], "UTC");
+}

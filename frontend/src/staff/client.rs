@@ -8,9 +8,10 @@ use mm_api_types::{
     analytics::Summary,
     bookings::{
         Booking, BulkCancelRequest, BulkCancelResult, CancelRequest, CheckMoveRequest,
-        CheckMoveResult, ReassignRequest, RejectRequest, RescheduleRequest,
+        CheckMoveResult, InternalMeetingRequest, ReassignRequest, RejectRequest, RescheduleRequest,
+        StaffBookingRequest,
     },
-    calendar::{CalendarFeed, CalendarResource},
+    calendar::{CalendarFeed, CalendarResource, CommonAvailability},
     departments::Department,
     meeting_types::MeetingType,
     users::{LoginRequest, LoginResponse, Me},
@@ -141,6 +142,37 @@ impl StaffClient {
             .get(&format!("/departments/{department_id}/meeting-types"), &[])
             .await?;
         Ok(page.items)
+    }
+
+    /// Times on `date` (a day of `zone`) at which all of `people` are free for a meeting of
+    /// `duration` minutes, or of the internal meeting type's length and buffers.
+    pub async fn common_availability(
+        &self,
+        people: &[String],
+        date: &str,
+        duration: Option<u32>,
+        internal_type: Option<&str>,
+        zone: &str,
+    ) -> ApiResult<CommonAvailability> {
+        let (ids, minutes) = (people.join(","), duration.map(|d| d.to_string()));
+        let mut query = vec![
+            ("user_ids", ids.as_str()),
+            ("date", date),
+            ("timezone", zone),
+        ];
+        query.extend(minutes.as_deref().map(|m| ("duration", m)));
+        query.extend(internal_type.map(|t| ("meeting_type_id", t)));
+        self.get("/scheduling/common-availability", &query).await
+    }
+
+    /// `POST /bookings`: a customer meeting hosted by a named member.
+    pub async fn create_booking(&self, request: &StaffBookingRequest) -> ApiResult<Booking> {
+        self.post("/bookings", request).await
+    }
+
+    /// `POST /bookings/internal`.
+    pub async fn create_internal(&self, request: &InternalMeetingRequest) -> ApiResult<Booking> {
+        self.post("/bookings/internal", request).await
     }
 
     pub async fn booking(&self, id: &str) -> ApiResult<Booking> {

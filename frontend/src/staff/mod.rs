@@ -8,6 +8,7 @@ mod calendar;
 mod client;
 mod dashboard;
 mod login;
+mod new_meeting;
 mod status;
 
 use leptos::prelude::*;
@@ -19,7 +20,10 @@ use leptos_router::{
 use mm_api_types::users::Me;
 
 pub use self::client::StaffClient;
-use self::{bookings::Bookings, calendar::Calendar, dashboard::Dashboard, login::Login};
+use self::{
+    bookings::Bookings, calendar::Calendar, dashboard::Dashboard, login::Login,
+    new_meeting::NewMeeting,
+};
 use crate::{
     api::ApiError,
     components::{Loading, NotFound, Problem},
@@ -71,6 +75,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("dashboard") view=Dashboard />
                     <Route path=path!("calendar") view=Calendar />
                     <Route path=path!("bookings") view=Bookings />
+                    <Route path=path!("meetings/new") view=NewMeeting />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -116,6 +121,7 @@ fn StaffLayout() -> impl IntoView {
                                     <nav aria-label="Staff">
                                         <a href="/admin/calendar">"Calendar"</a>
                                         <a href="/admin/bookings">"Bookings"</a>
+                                        <a href="/admin/meetings/new">"New meeting"</a>
                                         <a href="/admin/dashboard">"Dashboard"</a>
                                     </nav>
                                     <span class="who">{me.user.full_name.clone()}</span>

@@ -48,7 +48,7 @@ fn span(interval: Interval) -> TimeSpan {
     responses(
         (status = 200, description = "Starts every 15 minutes at which everyone is free, as staff may book them (no minimum notice, never in the past)", body = CommonAvailability),
         (status = 400, body = ErrorBody),
-        (status = 403, description = "System Managers and Department Leaders only", body = ErrorBody)
+        (status = 403, description = "System Managers and Department Leaders; a member only about themself", body = ErrorBody)
     )
 )]
 #[get("/scheduling/common-availability")]
@@ -57,9 +57,19 @@ async fn common_availability(
     Staff(principal): Staff,
     query: web::Query<CommonAvailabilityQuery>,
 ) -> ApiResult<web::Json<CommonAvailability>> {
-    if !principal.is_system_manager && !principal.is_leader() {
+    // Members plan their own customer meetings: they may ask about themselves alone.
+    let only_themself = {
+        let mut named = query
+            .user_ids
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty());
+        named.clone().next().is_some()
+            && named.all(|raw| Uuid::parse_str(raw).is_ok_and(|id| id == principal.user_id))
+    };
+    if !principal.is_system_manager && !principal.is_leader() && !only_themself {
         return Err(ApiError::Forbidden(
-            "only System Managers and Department Leaders schedule internal meetings",
+            "only System Managers and Department Leaders ask when others are free",
         ));
     }
     let mut errors = FieldErrors::new();
