@@ -634,3 +634,104 @@ async fn a_member_books_a_customer_meeting_for_themself() {
     assert_eq!(booking["assignment_method"], "manual");
     assert_eq!(booking["customer_timezone"], "UTC");
 }
+
+#[tokio::test]
+async fn a_leader_changes_a_members_week_and_adds_a_day_off_which_the_member_then_reads() {
+    let (app, setup) = wizard_app(2, json!({})).await;
+    let member = setup.members[1].clone();
+    let browser = Browser::open("Europe/Copenhagen", 1280, 900).await;
+    let page = format!("/admin/availability?user={member}");
+    sign_in(&browser, &app, "m0@example.com", MEMBER_PASSWORD, &page).await;
+
+    // Fridays off, and a lunch break on Mondays.
+    browser
+        .find_text(".week label.check", "Friday")
+        .await
+        .find(fantoccini::Locator::Css("input"))
+        .await
+        .expect("checkbox")
+        .click()
+        .await
+        .expect("click");
+    browser
+        .find_text(".week button", "Add break")
+        .await
+        .click()
+        .await
+        .expect("click");
+    browser
+        .find_text(".week button", "Save working hours")
+        .await
+        .click()
+        .await
+        .expect("click");
+    browser.find_text(".week .notice.success", "Saved").await;
+    let (_, week) = app
+        .get(&format!("/users/{member}/working-hours"), &setup.admin)
+        .await;
+    assert_eq!(week["friday"]["enabled"], false, "{week}");
+    assert_eq!(week["monday"]["breaks"][0]["start"], "12:00", "{week}");
+
+    // A day off on a date, with its reason.
+    let day_off = next_monday() + Days::new(7);
+    browser
+        .find_text(".rule button", "Add a date")
+        .await
+        .click()
+        .await
+        .expect("click");
+    browser
+        .script(&format!(
+            "const field = document.querySelector('.overrides input[type=date]');
+             field.value = '{day_off}';
+             field.dispatchEvent(new Event('change', {{ bubbles: true }}));"
+        ))
+        .await;
+    browser
+        .type_into(".overrides input[type=text]", "Course")
+        .await;
+    browser.click("#max_per_day").await;
+    browser.type_into("#max_per_day", "4").await;
+    browser
+        .find_text(".rule button", "Save booking rules")
+        .await
+        .click()
+        .await
+        .expect("click");
+    browser.find_text(".rule .notice.success", "Saved").await;
+    let (_, rules) = app
+        .get(&format!("/users/{member}/availability-rules"), &setup.admin)
+        .await;
+    let rule = &rules["items"][0];
+    assert_eq!(rule["max_bookings_per_day"], 4, "{rules}");
+    assert_eq!(
+        rule["date_overrides"][0]["date"],
+        day_off.to_string(),
+        "{rules}"
+    );
+    assert_eq!(rule["date_overrides"][0]["available"], false);
+    assert_eq!(rule["date_overrides"][0]["reason"], "Course");
+
+    // The member reads the same, without the means to change it.
+    browser.click("button.sign-out").await;
+    browser.wait_for_path("/admin/login").await;
+    sign_in(
+        &browser,
+        &app,
+        "m1@example.com",
+        MEMBER_PASSWORD,
+        "/admin/availability",
+    )
+    .await;
+    browser.find_text(".notice", "Department Leader").await;
+    let max = browser.find("#max_per_day").await;
+    assert_eq!(max.prop("value").await.expect("prop").as_deref(), Some("4"));
+    assert!(max.attr("disabled").await.expect("attr").is_some());
+    assert!(
+        browser
+            .client
+            .find(fantoccini::Locator::Css(".week button[type=submit]"))
+            .await
+            .is_err()
+    );
+}

@@ -6,6 +6,7 @@ use gloo_net::http::Request;
 use mm_api_types::{
     Page,
     analytics::Summary,
+    availability::{AvailabilityRule, CreateAvailabilityRule, UpdateAvailabilityRule},
     bookings::{
         Booking, BulkCancelRequest, BulkCancelResult, CancelRequest, CheckMoveRequest,
         CheckMoveResult, InternalMeetingRequest, ReassignRequest, RejectRequest, RescheduleRequest,
@@ -14,7 +15,7 @@ use mm_api_types::{
     calendar::{CalendarFeed, CalendarResource, CommonAvailability},
     departments::Department,
     meeting_types::MeetingType,
-    users::{LoginRequest, LoginResponse, Me},
+    users::{LoginRequest, LoginResponse, Me, WorkingHours},
 };
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
@@ -88,6 +89,20 @@ impl StaffClient {
         read(request.send().await).await
     }
 
+    async fn send<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: gloo_net::http::Method,
+        path: &str,
+        body: &B,
+    ) -> ApiResult<T> {
+        let request = gloo_net::http::RequestBuilder::new(&format!("{BASE}{path}"))
+            .method(method)
+            .header("Authorization", &self.bearer())
+            .json(body)
+            .map_err(|_| ApiError::Unreadable)?;
+        read(request.send().await).await
+    }
+
     /// A booking action that takes no body (`approve`, `complete`, `no-show`).
     async fn act(&self, id: &str, action: &str) -> ApiResult<Booking> {
         self.post(&format!("/bookings/{id}/{action}"), &serde_json::json!({}))
@@ -110,6 +125,53 @@ impl StaffClient {
             .into_iter()
             .collect();
         self.get("/analytics/summary", &query).await
+    }
+
+    pub async fn working_hours(&self, user_id: &str) -> ApiResult<WorkingHours> {
+        self.get(&format!("/users/{user_id}/working-hours"), &[])
+            .await
+    }
+
+    pub async fn set_working_hours(
+        &self,
+        user_id: &str,
+        hours: &WorkingHours,
+    ) -> ApiResult<WorkingHours> {
+        self.send(
+            gloo_net::http::Method::PUT,
+            &format!("/users/{user_id}/working-hours"),
+            hours,
+        )
+        .await
+    }
+
+    pub async fn availability_rules(&self, user_id: &str) -> ApiResult<Vec<AvailabilityRule>> {
+        let page: Page<AvailabilityRule> = self
+            .get(&format!("/users/{user_id}/availability-rules"), &[])
+            .await?;
+        Ok(page.items)
+    }
+
+    pub async fn create_rule(
+        &self,
+        user_id: &str,
+        rule: &CreateAvailabilityRule,
+    ) -> ApiResult<AvailabilityRule> {
+        self.post(&format!("/users/{user_id}/availability-rules"), rule)
+            .await
+    }
+
+    pub async fn update_rule(
+        &self,
+        rule_id: &str,
+        rule: &UpdateAvailabilityRule,
+    ) -> ApiResult<AvailabilityRule> {
+        self.send(
+            gloo_net::http::Method::PATCH,
+            &format!("/availability-rules/{rule_id}"),
+            rule,
+        )
+        .await
     }
 
     /// `GET /calendar` for a window, one department or all the person may see.

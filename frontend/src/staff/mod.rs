@@ -2,6 +2,7 @@
 //! them see (the server decides; the app never widens it). A token that expired or was revoked
 //! sends the person to sign in again and then back to where they were.
 
+mod availability;
 mod booking_panel;
 mod bookings;
 mod calendar;
@@ -21,8 +22,8 @@ use mm_api_types::users::Me;
 
 pub use self::client::StaffClient;
 use self::{
-    bookings::Bookings, calendar::Calendar, dashboard::Dashboard, login::Login,
-    new_meeting::NewMeeting,
+    availability::Availability, bookings::Bookings, calendar::Calendar, dashboard::Dashboard,
+    login::Login, new_meeting::NewMeeting,
 };
 use crate::{
     api::ApiError,
@@ -76,6 +77,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("calendar") view=Calendar />
                     <Route path=path!("bookings") view=Bookings />
                     <Route path=path!("meetings/new") view=NewMeeting />
+                    <Route path=path!("availability") view=Availability />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -122,6 +124,7 @@ fn StaffLayout() -> impl IntoView {
                                         <a href="/admin/calendar">"Calendar"</a>
                                         <a href="/admin/bookings">"Bookings"</a>
                                         <a href="/admin/meetings/new">"New meeting"</a>
+                                        <a href="/admin/availability">"Availability"</a>
                                         <a href="/admin/dashboard">"Dashboard"</a>
                                     </nav>
                                     <span class="who">{me.user.full_name.clone()}</span>
