@@ -346,6 +346,19 @@ async fn staff_sign_in_see_the_dashboard_and_come_back_after_the_token_dies() {
     browser.click("button[type=submit]").await;
     browser.wait_for_path(&filtered).await;
 
+    // A System Manager's navigation leads to the outbox: every message, readable.
+    browser.click(".staff-header a[href='/admin/outbox']").await;
+    browser.wait_for_path("/admin/outbox").await;
+    let (_, outbox) = app.get("/outbox?per_page=1", &setup.admin).await;
+    let newest = outbox["items"][0]["subject"].as_str().expect("a subject");
+    browser
+        .find_text(".outbox summary", newest)
+        .await
+        .click()
+        .await
+        .expect("click");
+    browser.find(".outbox details[open] pre.body").await;
+
     // Signing out forgets the token.
     browser.click("button.sign-out").await;
     browser.wait_for_path("/admin/login").await;

@@ -15,6 +15,7 @@ use mm_api_types::{
     calendar::{CalendarFeed, CalendarResource, CommonAvailability},
     departments::Department,
     meeting_types::MeetingType,
+    outbox::OutboxEmail,
     users::{LoginRequest, LoginResponse, Me, WorkingHours},
 };
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
@@ -172,6 +173,16 @@ impl StaffClient {
             rule,
         )
         .await
+    }
+
+    /// `GET /outbox` (System Managers), optionally for one recipient.
+    pub async fn outbox(&self, page: u64, per_page: u64, to: &str) -> ApiResult<Page<OutboxEmail>> {
+        let (page, per_page) = (page.to_string(), per_page.to_string());
+        let mut query = vec![("page", page.as_str()), ("per_page", per_page.as_str())];
+        if !to.trim().is_empty() {
+            query.push(("to", to.trim()));
+        }
+        self.get("/outbox", &query).await
     }
 
     /// `GET /calendar` for a window, one department or all the person may see.

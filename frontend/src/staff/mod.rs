@@ -10,6 +10,7 @@ mod client;
 mod dashboard;
 mod login;
 mod new_meeting;
+mod outbox;
 mod status;
 
 use leptos::prelude::*;
@@ -23,7 +24,7 @@ use mm_api_types::users::Me;
 pub use self::client::StaffClient;
 use self::{
     availability::Availability, bookings::Bookings, calendar::Calendar, dashboard::Dashboard,
-    login::Login, new_meeting::NewMeeting,
+    login::Login, new_meeting::NewMeeting, outbox::Outbox,
 };
 use crate::{
     api::ApiError,
@@ -78,6 +79,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("bookings") view=Bookings />
                     <Route path=path!("meetings/new") view=NewMeeting />
                     <Route path=path!("availability") view=Availability />
+                    <Route path=path!("outbox") view=Outbox />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -126,6 +128,7 @@ fn StaffLayout() -> impl IntoView {
                                         <a href="/admin/meetings/new">"New meeting"</a>
                                         <a href="/admin/availability">"Availability"</a>
                                         <a href="/admin/dashboard">"Dashboard"</a>
+                                        {me.user.is_system_manager.then(|| view! { <a href="/admin/outbox">"Outbox"</a> })}
                                     </nav>
                                     <span class="who">{me.user.full_name.clone()}</span>
                                     <button type="button" class="link sign-out" on:click=sign_out>"Sign out"</button>
