@@ -47,3 +47,8 @@ bench: bootstrap
 bench-web: bootstrap frontend
     cargo build --release -q -p mm-server
     cargo run --release -q -p mm-blackbox-tests --example web_bench
+
+# The staff app in headless Chromium: its download and a 20-member department's week on screen.
+bench-staff: bootstrap frontend
+    cargo build --release -q -p mm-server
+    cargo run --release -q -p mm-blackbox-tests --example staff_bench

@@ -488,7 +488,12 @@ fn Grid(feed: CalendarFeed, shown: Shown, zone: String, board: Board) -> impl In
             <div class="rc" style=style>
                 <div class="rc-head">
                     <div class="rc-corner"></div>
-                    {resources.iter().map(|r| view! { <div class="rc-colhead" title=r.timezone.clone()>{r.full_name.clone()}</div> }).collect_view()}
+                    // Element Timing lets `just bench-staff` see when the grid is on screen.
+                    {resources.iter().map(|r| leptos::html::div()
+                        .class("rc-colhead")
+                        .attr("title", r.timezone.clone())
+                        .attr("elementtiming", "calendar")
+                        .child(r.full_name.clone())).collect_view()}
                 </div>
                 {days.into_iter().map(|day| {
                     let label = (hours.first..hours.last).step_by(60).map(|m| {
