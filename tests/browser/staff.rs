@@ -748,3 +748,92 @@ async fn a_leader_changes_a_members_week_and_adds_a_day_off_which_the_member_the
             .is_err()
     );
 }
+
+#[tokio::test]
+async fn a_system_manager_creates_a_department_and_is_told_when_its_leader_is_not_active() {
+    let (app, setup) = wizard_app(2, json!({})).await;
+    let browser = Browser::open("Europe/Copenhagen", 1280, 900).await;
+    sign_in(
+        &browser,
+        &app,
+        mm_blackbox_tests::ADMIN_EMAIL,
+        mm_blackbox_tests::ADMIN_PASSWORD,
+        "/admin/departments/new",
+    )
+    .await;
+    browser.type_into("#department_name", "Sales").await;
+    browser.fill("#timezone", "Europe/Copenhagen").await;
+    for member in &setup.members {
+        browser
+            .find(&format!("#add-member option[value='{member}']"))
+            .await;
+        browser
+            .find("#add-member")
+            .await
+            .select_by_value(member)
+            .await
+            .expect("choosing a member");
+        browser
+            .find_text(".add-member button", "Add")
+            .await
+            .click()
+            .await
+            .expect("click");
+    }
+    browser
+        .find("#leader")
+        .await
+        .select_by_value(&setup.members[1])
+        .await
+        .expect("choosing the leader");
+    browser
+        .find("#algorithm")
+        .await
+        .select_by_value("weighted")
+        .await
+        .expect("choosing weighted");
+    browser.click(".department-form button[type=submit]").await;
+    // Created: the department's own page, with the address customers book at.
+    browser.find_text(".booking-url", "/book/sales").await;
+    let (_, all) = app.get("/departments", &setup.admin).await;
+    let sales = all["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|d| d["department_slug"] == "sales")
+        .unwrap_or_else(|| panic!("no sales in {all}"))
+        .clone();
+    assert_eq!(sales["department_leader"], setup.members[1].as_str());
+    assert_eq!(sales["assignment_algorithm"], "weighted");
+    assert_eq!(sales["members"].as_array().map(Vec::len), Some(2));
+
+    // The leader made inactive: the server refuses and the page names the field; nothing changes.
+    browser
+        .wait_for_path(&format!(
+            "/admin/departments/{}",
+            sales["id"].as_str().expect("id")
+        ))
+        .await;
+    // The saved department's own form replaces the new one.
+    browser.find_text("h1", "Sales").await;
+    browser
+        .find(&format!(
+            "tr[data-member='{}'] input[type=checkbox]",
+            setup.members[1]
+        ))
+        .await
+        .click()
+        .await
+        .expect("click");
+    browser.click(".department-form button[type=submit]").await;
+    browser
+        .find_text(".notice.error", "department leader")
+        .await;
+    let (_, after) = app
+        .get(
+            &format!("/departments/{}", sales["id"].as_str().expect("id")),
+            &setup.admin,
+        )
+        .await;
+    assert_eq!(after["members"], sales["members"]);
+}

@@ -13,10 +13,10 @@ use mm_api_types::{
         StaffBookingRequest,
     },
     calendar::{CalendarFeed, CalendarResource, CommonAvailability},
-    departments::Department,
+    departments::{CreateDepartment, Department, UpdateDepartment},
     meeting_types::MeetingType,
     outbox::OutboxEmail,
-    users::{LoginRequest, LoginResponse, Me, WorkingHours},
+    users::{LoginRequest, LoginResponse, Me, User, WorkingHours},
 };
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
@@ -117,6 +117,34 @@ impl StaffClient {
     pub async fn departments(&self) -> ApiResult<Vec<Department>> {
         let page: Page<Department> = self.get("/departments", &[]).await?;
         Ok(page.items)
+    }
+
+    /// The accounts (the first 200, by name; System Managers and Department Leaders may list them).
+    pub async fn users(&self) -> ApiResult<Vec<User>> {
+        let page: Page<User> = self.get("/users", &[("per_page", "200")]).await?;
+        Ok(page.items)
+    }
+
+    pub async fn department(&self, id: &str) -> ApiResult<Department> {
+        self.get(&format!("/departments/{id}"), &[]).await
+    }
+
+    pub async fn create_department(&self, department: &CreateDepartment) -> ApiResult<Department> {
+        self.post("/departments", department).await
+    }
+
+    /// One `PATCH`: the fields and the member list change together or not at all.
+    pub async fn update_department(
+        &self,
+        id: &str,
+        change: &UpdateDepartment,
+    ) -> ApiResult<Department> {
+        self.send(
+            gloo_net::http::Method::PATCH,
+            &format!("/departments/{id}"),
+            change,
+        )
+        .await
     }
 
     /// `GET /analytics/summary` for one department or everything the person may see.

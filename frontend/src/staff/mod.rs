@@ -8,6 +8,7 @@ mod bookings;
 mod calendar;
 mod client;
 mod dashboard;
+mod departments;
 mod login;
 mod new_meeting;
 mod outbox;
@@ -23,8 +24,14 @@ use mm_api_types::users::Me;
 
 pub use self::client::StaffClient;
 use self::{
-    availability::Availability, bookings::Bookings, calendar::Calendar, dashboard::Dashboard,
-    login::Login, new_meeting::NewMeeting, outbox::Outbox,
+    availability::Availability,
+    bookings::Bookings,
+    calendar::Calendar,
+    dashboard::Dashboard,
+    departments::{DepartmentEditor, Departments},
+    login::Login,
+    new_meeting::NewMeeting,
+    outbox::Outbox,
 };
 use crate::{
     api::ApiError,
@@ -80,6 +87,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("meetings/new") view=NewMeeting />
                     <Route path=path!("availability") view=Availability />
                     <Route path=path!("outbox") view=Outbox />
+                    <Route path=path!("departments") view=Departments />
+                    <Route path=path!("departments/:id") view=DepartmentEditor />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -119,6 +128,8 @@ fn StaffLayout() -> impl IntoView {
                     match me.await {
                         Ok(me) => {
                             session.0.set(Some((client, me.clone())));
+                            // Department settings are for System Managers and leaders.
+                            let runs = me.user.is_system_manager || !me.leads_department_ids.is_empty();
                             view! {
                                 <header class="site-header staff-header">
                                     <a class="brand" href="/admin/dashboard">"Meeting Manager"</a>
@@ -128,6 +139,7 @@ fn StaffLayout() -> impl IntoView {
                                         <a href="/admin/meetings/new">"New meeting"</a>
                                         <a href="/admin/availability">"Availability"</a>
                                         <a href="/admin/dashboard">"Dashboard"</a>
+                                        {runs.then(|| view! { <a href="/admin/departments">"Departments"</a> })}
                                         {me.user.is_system_manager.then(|| view! { <a href="/admin/outbox">"Outbox"</a> })}
                                     </nav>
                                     <span class="who">{me.user.full_name.clone()}</span>
