@@ -837,3 +837,90 @@ async fn a_system_manager_creates_a_department_and_is_told_when_its_leader_is_no
         .await;
     assert_eq!(after["members"], sales["members"]);
 }
+
+#[tokio::test]
+async fn a_leader_edits_a_meeting_type_with_a_question_a_reminder_and_approval() {
+    let (app, setup) = wizard_app(2, json!({})).await;
+    let (_, before) = app
+        .get(&format!("/meeting-types/{}", setup.call), &setup.admin)
+        .await;
+    let reminders = before["reminder_schedule"].as_array().map_or(0, Vec::len);
+    let browser = Browser::open("Europe/Copenhagen", 1280, 900).await;
+    let department = format!("/admin/departments/{}", setup.department);
+    sign_in(
+        &browser,
+        &app,
+        "m0@example.com",
+        MEMBER_PASSWORD,
+        &department,
+    )
+    .await;
+    browser
+        .find_text(".type-list a", "Call")
+        .await
+        .click()
+        .await
+        .expect("click");
+    browser
+        .wait_for_path(&format!("/admin/meeting-types/{}", setup.call))
+        .await;
+    browser.fill("#duration", "45").await;
+    browser.click("#requires_approval").await;
+    browser
+        .find_text("button", "Add a question")
+        .await
+        .click()
+        .await
+        .expect("click");
+    browser
+        .type_into(".questions input[aria-label=Key]", "company")
+        .await;
+    browser
+        .type_into(".questions input[aria-label=Question]", "Company")
+        .await;
+    browser.click(".questions input[aria-label=Required]").await;
+    browser
+        .find_text("button", "Add a reminder")
+        .await
+        .click()
+        .await
+        .expect("click");
+    browser
+        .find_text(".type-form button", "Save meeting type")
+        .await
+        .click()
+        .await
+        .expect("click");
+    browser
+        .find_text(".type-form .notice.success", "Saved")
+        .await;
+
+    let (_, saved) = app
+        .get(&format!("/meeting-types/{}", setup.call), &setup.admin)
+        .await;
+    assert_eq!(saved["duration"], 45, "{saved}");
+    assert_eq!(saved["requires_approval"], true);
+    assert_eq!(saved["custom_questions"][0]["key"], "company");
+    assert_eq!(saved["custom_questions"][0]["required"], true);
+    assert_eq!(
+        saved["reminder_schedule"].as_array().map(Vec::len),
+        Some(reminders + 1),
+        "one reminder more, at an hour not yet used: {saved}"
+    );
+
+    // A length outside 5–480 minutes is refused, named, and nothing changes.
+    browser.fill("#duration", "1000").await;
+    browser
+        .find_text(".type-form button", "Save meeting type")
+        .await
+        .click()
+        .await
+        .expect("click");
+    browser
+        .find_text(".type-form .notice.error", "duration")
+        .await;
+    let (_, after) = app
+        .get(&format!("/meeting-types/{}", setup.call), &setup.admin)
+        .await;
+    assert_eq!(after["duration"], 45);
+}

@@ -14,7 +14,7 @@ use mm_api_types::{
     },
     calendar::{CalendarFeed, CalendarResource, CommonAvailability},
     departments::{CreateDepartment, Department, UpdateDepartment},
-    meeting_types::MeetingType,
+    meeting_types::{CreateMeetingType, MeetingType, UpdateMeetingType},
     outbox::OutboxEmail,
     users::{LoginRequest, LoginResponse, Me, User, WorkingHours},
 };
@@ -274,6 +274,35 @@ impl StaffClient {
     /// `POST /bookings/internal`.
     pub async fn create_internal(&self, request: &InternalMeetingRequest) -> ApiResult<Booking> {
         self.post("/bookings/internal", request).await
+    }
+
+    pub async fn meeting_type(&self, id: &str) -> ApiResult<MeetingType> {
+        self.get(&format!("/meeting-types/{id}"), &[]).await
+    }
+
+    pub async fn create_meeting_type(
+        &self,
+        department_id: &str,
+        meeting_type: &CreateMeetingType,
+    ) -> ApiResult<MeetingType> {
+        self.post(
+            &format!("/departments/{department_id}/meeting-types"),
+            meeting_type,
+        )
+        .await
+    }
+
+    pub async fn update_meeting_type(
+        &self,
+        id: &str,
+        change: &UpdateMeetingType,
+    ) -> ApiResult<MeetingType> {
+        self.send(
+            gloo_net::http::Method::PATCH,
+            &format!("/meeting-types/{id}"),
+            change,
+        )
+        .await
     }
 
     pub async fn booking(&self, id: &str) -> ApiResult<Booking> {

@@ -10,6 +10,7 @@ mod client;
 mod dashboard;
 mod departments;
 mod login;
+mod meeting_types;
 mod new_meeting;
 mod outbox;
 mod status;
@@ -30,6 +31,7 @@ use self::{
     dashboard::Dashboard,
     departments::{DepartmentEditor, Departments},
     login::Login,
+    meeting_types::MeetingTypeEditor,
     new_meeting::NewMeeting,
     outbox::Outbox,
 };
@@ -89,6 +91,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("outbox") view=Outbox />
                     <Route path=path!("departments") view=Departments />
                     <Route path=path!("departments/:id") view=DepartmentEditor />
+                    <Route path=path!("meeting-types/:id") view=MeetingTypeEditor />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -1,0 +1,352 @@
+//! `/admin/meeting-types/{id}` (and `/admin/meeting-types/new?department=`): every setting of a
+//! meeting type — what customers see, where it happens, who may book it, approval, buffers and
+//! slot grid, custom questions, the reminder schedule and the thank-you — saved in one request.
+
+use leptos::{ev, prelude::*, task::spawn_local};
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use mm_api_types::meeting_types::{
+    CreateMeetingType, CustomQuestion, MeetingType, ReminderEntry, UpdateMeetingType,
+};
+
+use super::{Session, on_unauthorized};
+use crate::{
+    api::ApiError,
+    components::{Loading, Problem, set_title},
+};
+
+const LOCATIONS: [(&str, &str); 4] = [
+    ("video_call", "Video call"),
+    ("phone_call", "Phone call"),
+    ("physical_location", "In person"),
+    ("custom", "Other"),
+];
+const PLATFORMS: [(&str, &str); 4] = [
+    ("zoom", "Zoom"),
+    ("google_meet", "Google Meet"),
+    ("microsoft_teams", "Microsoft Teams"),
+    ("custom", "Our own link"),
+];
+const KINDS: [(&str, &str); 4] = [
+    ("text", "Short text"),
+    ("textarea", "Long text"),
+    ("select", "Choice"),
+    ("checkbox", "Yes / no"),
+];
+const CHANNELS: [(&str, &str); 3] = [("email", "Email"), ("sms", "Text"), ("both", "Both")];
+
+#[component]
+pub fn MeetingTypeEditor() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let params = use_params_map();
+    let query = use_query_map();
+    let loaded = LocalResource::new(move || {
+        let (client, id) = (
+            session.client(),
+            params.read().get("id").unwrap_or_default(),
+        );
+        async move {
+            let client = client.ok_or(ApiError::Network)?;
+            if id == "new" {
+                Ok(None)
+            } else {
+                client.meeting_type(&id).await.map(Some)
+            }
+        }
+    });
+    view! {
+        <Transition fallback=|| view! { <Loading /> }>
+            {move || Suspend::new(async move {
+                match loaded.await {
+                    Ok(found) => {
+                        let department = found.as_ref().map(|t| t.department_id.clone())
+                            .or_else(|| query.get_untracked().get("department"))
+                            .unwrap_or_default();
+                        view! {
+                            <p><a class="back" href=format!("/admin/departments/{department}")>"← Department"</a></p>
+                            <TypeForm found department />
+                        }.into_any()
+                    }
+                    Err(error) => {
+                        on_unauthorized(&error);
+                        view! { <Problem error what="meeting type" /> }.into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+fn minutes(text: &str) -> Option<i64> {
+    text.trim().parse().ok()
+}
+
+fn shown(value: Option<u32>) -> String {
+    value.map(|v| v.to_string()).unwrap_or_default()
+}
+
+#[component]
+fn TypeForm(found: Option<MeetingType>, department: String) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let navigate = use_navigate();
+    let creating = found.is_none();
+    set_title(if creating {
+        "New meeting type"
+    } else {
+        "Meeting type"
+    });
+    let t = found.clone();
+    let text = |f: fn(&MeetingType) -> Option<String>| {
+        RwSignal::new(t.as_ref().and_then(f).unwrap_or_default())
+    };
+    let flag =
+        |f: fn(&MeetingType) -> bool, default: bool| RwSignal::new(t.as_ref().map_or(default, f));
+    let name = text(|t| Some(t.meeting_name.clone()));
+    let slug = text(|t| Some(t.meeting_slug.clone()));
+    let description = text(|t| t.description.clone());
+    let duration = RwSignal::new(
+        t.as_ref()
+            .map_or("30".to_owned(), |t| t.duration.to_string()),
+    );
+    let color = RwSignal::new(t.as_ref().map_or("#1f5fae".to_owned(), |t| t.color.clone()));
+    let location = RwSignal::new(
+        t.as_ref()
+            .map_or("video_call".to_owned(), |t| t.location_type.clone()),
+    );
+    let platform = text(|t| t.video_platform.clone());
+    let custom_location = text(|t| t.custom_location.clone());
+    let is_public = flag(|t| t.is_public, true);
+    let is_internal = flag(|t| t.is_internal, false);
+    let is_active = flag(|t| t.is_active, true);
+    let approval = flag(|t| t.requires_approval, false);
+    let thank_you = flag(|t| t.thank_you_enabled, false);
+    let before = RwSignal::new(shown(t.as_ref().and_then(|t| t.buffer_before)));
+    let after = RwSignal::new(shown(t.as_ref().and_then(|t| t.buffer_after)));
+    let interval = RwSignal::new(shown(t.as_ref().and_then(|t| t.slot_interval)));
+    let questions = RwSignal::new(
+        t.as_ref()
+            .map(|t| t.custom_questions.clone())
+            .unwrap_or_default(),
+    );
+    let reminders = RwSignal::new(
+        t.as_ref()
+            .map(|t| t.reminder_schedule.clone())
+            .unwrap_or_else(|| {
+                vec![ReminderEntry {
+                    hours_before: 24,
+                    notification_type: "email".to_owned(),
+                    is_active: true,
+                }]
+            }),
+    );
+    let feedback = text(|t| t.feedback_url.clone());
+    let next_steps = text(|t| t.next_steps.clone());
+    let outcome = RwSignal::new(None::<Result<(), ApiError>>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(client) = session.client() else {
+            return;
+        };
+        let some = |s: RwSignal<String>| {
+            Some(s.get_untracked().trim().to_owned()).filter(|v| !v.is_empty())
+        };
+        let video = (location.get_untracked() == "video_call")
+            .then(|| some(platform))
+            .flatten();
+        let create = CreateMeetingType {
+            meeting_name: name.get_untracked().trim().to_owned(),
+            meeting_slug: some(slug),
+            description: some(description),
+            duration: minutes(&duration.get_untracked()).unwrap_or(0),
+            location_type: Some(location.get_untracked()),
+            video_platform: video,
+            custom_location: some(custom_location),
+            requires_approval: approval.get_untracked(),
+            is_public: Some(is_public.get_untracked()),
+            is_internal: is_internal.get_untracked(),
+            is_active: Some(is_active.get_untracked()),
+            color: Some(color.get_untracked()),
+            buffer_before: minutes(&before.get_untracked()),
+            buffer_after: minutes(&after.get_untracked()),
+            slot_interval: minutes(&interval.get_untracked()),
+            custom_questions: questions.get_untracked(),
+            reminder_schedule: Some(reminders.get_untracked()),
+            thank_you_enabled: thank_you.get_untracked(),
+            feedback_url: some(feedback),
+            next_steps: some(next_steps),
+        };
+        let (found, department, navigate) = (found.clone(), department.clone(), navigate.clone());
+        busy.set(true);
+        spawn_local(async move {
+            let saved = match &found {
+                None => client.create_meeting_type(&department, &create).await,
+                Some(before) => {
+                    let change = UpdateMeetingType {
+                        meeting_name: Some(create.meeting_name),
+                        meeting_slug: create.meeting_slug.filter(|s| *s != before.meeting_slug),
+                        description: Some(create.description),
+                        duration: Some(create.duration),
+                        location_type: create.location_type,
+                        video_platform: Some(create.video_platform),
+                        custom_location: Some(create.custom_location),
+                        requires_approval: Some(create.requires_approval),
+                        is_public: create.is_public,
+                        is_internal: Some(create.is_internal),
+                        is_active: create.is_active,
+                        color: create.color,
+                        buffer_before: Some(create.buffer_before),
+                        buffer_after: Some(create.buffer_after),
+                        slot_interval: Some(create.slot_interval),
+                        custom_questions: Some(create.custom_questions),
+                        reminder_schedule: create.reminder_schedule,
+                        thank_you_enabled: Some(create.thank_you_enabled),
+                        feedback_url: Some(create.feedback_url),
+                        next_steps: Some(create.next_steps),
+                    };
+                    client.update_meeting_type(&before.id, &change).await
+                }
+            };
+            match saved {
+                Ok(saved) => {
+                    outcome.set(Some(Ok(())));
+                    if found.is_none() {
+                        navigate(
+                            &format!("/admin/meeting-types/{}", saved.id),
+                            Default::default(),
+                        );
+                    }
+                }
+                Err(error) => {
+                    on_unauthorized(&error);
+                    outcome.set(Some(Err(error)));
+                }
+            }
+            busy.set(false);
+        });
+    };
+    let check = |id: &'static str, label: &'static str, value: RwSignal<bool>| {
+        view! {
+            <label class="check" for=id><input id=id type="checkbox" prop:checked=move || value.get() on:change=move |_| value.update(|v| *v = !*v) />{label}</label>
+        }
+    };
+    let field = |id: &'static str,
+                 label: &'static str,
+                 kind: &'static str,
+                 hint: &'static str,
+                 value: RwSignal<String>| {
+        view! {
+            <div class="field"><label for=id>{label}</label>
+                <input id=id type=kind placeholder=hint prop:value=move || value.get() on:input=move |e| value.set(event_target_value(&e)) /></div>
+        }
+    };
+    view! {
+        <h1>{if creating { "New meeting type".to_owned() } else { t.as_ref().map(|t| t.meeting_name.clone()).unwrap_or_default() }}</h1>
+        {t.as_ref().map(|t| view! { <p class="meta booking-url">"Customers book at "<a href=t.booking_url.clone()>{t.booking_url.clone()}</a></p> })}
+        <form class="details settings type-form" on:submit=submit>
+            <div class="field-grid">
+                {field("meeting_name", "Name", "text", "", name)}
+                {field("meeting_slug", "Address (slug)", "text", "from the name", slug)}
+                {field("duration", "Length (minutes, 5–480)", "number", "30", duration)}
+                {field("color", "Colour in the calendar", "color", "", color)}
+            </div>
+            <div class="field"><label for="description">"Description (shown to customers)"</label>
+                <textarea id="description" rows="2" prop:value=move || description.get() on:input=move |e| description.set(event_target_value(&e))></textarea></div>
+            <div class="field-grid">
+                <div class="field"><label for="location_type">"Where"</label>
+                    <select id="location_type" on:change=move |e| location.set(event_target_value(&e))>
+                        {LOCATIONS.into_iter().map(|(k, l)| view! { <option value=k selected=move || location.get() == k>{l}</option> }).collect_view()}
+                    </select></div>
+                {move || (location.get() == "video_call").then(|| view! {
+                    <div class="field"><label for="video_platform">"Video platform"</label>
+                        <select id="video_platform" on:change=move |e| platform.set(event_target_value(&e))>
+                            <option value="" selected=move || platform.get().is_empty()>"None"</option>
+                            {PLATFORMS.into_iter().map(|(k, l)| view! { <option value=k selected=move || platform.get() == k>{l}</option> }).collect_view()}
+                        </select></div>
+                })}
+                {move || matches!(location.get().as_str(), "physical_location" | "custom").then(|| field("custom_location", "Address or instructions", "text", "", custom_location))}
+            </div>
+            <p class="checks">
+                {check("is_public", "Customers book it", is_public)}
+                {check("is_internal", "Staff use it internally", is_internal)}
+                {check("is_active", "Active", is_active)}
+                {check("requires_approval", "A leader approves each booking", approval)}
+            </p>
+            <div class="field-grid">
+                {field("buffer_before", "Buffer before (minutes)", "number", "the member's rule", before)}
+                {field("buffer_after", "Buffer after (minutes)", "number", "the member's rule", after)}
+                {field("slot_interval", "Minutes between start times", "number", "the length", interval)}
+            </div>
+            <h2>"Questions for the customer"</h2>
+            <table class="table questions">
+                <thead><tr><th>"Key"</th><th>"Question"</th><th>"Kind"</th><th>"Required"</th><th>"Choices (comma-separated)"</th><th></th></tr></thead>
+                <tbody>
+                    {move || (0..questions.with(Vec::len)).map(|i| {
+                        let read = move |f: fn(&CustomQuestion) -> String| move || questions.with(|all| all.get(i).map(f).unwrap_or_default());
+                        let write = move |f: fn(&mut CustomQuestion, String)| move |e: ev::Event| { let v = event_target_value(&e); questions.update(|all| if let Some(q) = all.get_mut(i) { f(q, v); }); };
+                        view! {
+                            <tr>
+                                <td><input type="text" aria-label="Key" prop:value=read(|q| q.key.clone()) on:change=write(|q, v| q.key = v) /></td>
+                                <td><input type="text" aria-label="Question" prop:value=read(|q| q.label.clone()) on:change=write(|q, v| q.label = v) /></td>
+                                <td><select aria-label="Kind" on:change=write(|q, v| q.kind = v)>
+                                    {KINDS.into_iter().map(|(k, l)| view! { <option value=k selected=move || questions.with(|all| all.get(i).is_some_and(|q| q.kind == k))>{l}</option> }).collect_view()}
+                                </select></td>
+                                <td><input type="checkbox" aria-label="Required" prop:checked=move || questions.with(|all| all.get(i).is_some_and(|q| q.required))
+                                    on:change=move |_| questions.update(|all| if let Some(q) = all.get_mut(i) { q.required = !q.required; }) /></td>
+                                <td><input type="text" aria-label="Choices" prop:value=read(|q| q.options.join(", "))
+                                    on:change=write(|q, v| q.options = v.split(',').map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect()) /></td>
+                                <td><button type="button" class="link" on:click=move |_| questions.update(|all| { if i < all.len() { all.remove(i); } })>"Remove"</button></td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <p><button type="button" class="button" on:click=move |_| questions.update(|all| all.push(CustomQuestion {
+                key: String::new(), label: String::new(), kind: "text".to_owned(), required: false, options: Vec::new(),
+            }))>"Add a question"</button></p>
+            <h2>"Reminders"</h2>
+            <table class="table reminders">
+                <thead><tr><th>"Hours before"</th><th>"By"</th><th>"Active"</th><th></th></tr></thead>
+                <tbody>
+                    {move || (0..reminders.with(Vec::len)).map(|i| view! {
+                        <tr>
+                            <td><input type="number" min="1" aria-label="Hours before"
+                                prop:value=move || reminders.with(|all| all.get(i).map(|r| r.hours_before.to_string()).unwrap_or_default())
+                                on:change=move |e| { let v = event_target_value(&e).parse().unwrap_or(0); reminders.update(|all| if let Some(r) = all.get_mut(i) { r.hours_before = v; }); } /></td>
+                            <td><select aria-label="By" on:change=move |e| { let v = event_target_value(&e); reminders.update(|all| if let Some(r) = all.get_mut(i) { r.notification_type = v; }); }>
+                                {CHANNELS.into_iter().map(|(k, l)| view! { <option value=k selected=move || reminders.with(|all| all.get(i).is_some_and(|r| r.notification_type == k))>{l}</option> }).collect_view()}
+                            </select></td>
+                            <td><input type="checkbox" aria-label="Active" prop:checked=move || reminders.with(|all| all.get(i).is_some_and(|r| r.is_active))
+                                on:change=move |_| reminders.update(|all| if let Some(r) = all.get_mut(i) { r.is_active = !r.is_active; }) /></td>
+                            <td><button type="button" class="link" on:click=move |_| reminders.update(|all| { if i < all.len() { all.remove(i); } })>"Remove"</button></td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <p><button type="button" class="button" on:click=move |_| reminders.update(|all| {
+                // Offsets must differ: the first usual one not yet taken.
+                let taken: Vec<i64> = all.iter().map(|r| r.hours_before).collect();
+                let hours_before = [1, 2, 4, 24, 48, 168].into_iter().find(|h| !taken.contains(h))
+                    .unwrap_or_else(|| taken.iter().max().copied().unwrap_or(0) + 1);
+                all.push(ReminderEntry { hours_before, notification_type: "email".to_owned(), is_active: true });
+            })>"Add a reminder"</button></p>
+            <h2>"After the meeting"</h2>
+            <p class="checks">{check("thank_you_enabled", "Send the customer a thank-you", thank_you)}</p>
+            {field("feedback_url", "Feedback or survey link", "url", "", feedback)}
+            <div class="field"><label for="next_steps">"What happens next (in the thank-you)"</label>
+                <textarea id="next_steps" rows="2" prop:value=move || next_steps.get() on:input=move |e| next_steps.set(event_target_value(&e))></textarea></div>
+            {move || outcome.get().map(|result| match result {
+                Ok(()) => view! { <div class="notice success" role="status">"Saved."</div> }.into_any(),
+                Err(error) => {
+                    let fields = error.fields();
+                    view! {
+                        <div class="notice error" role="alert">
+                            <p>{error.to_string()}</p>
+                            <ul>{fields.into_iter().map(|(f, why)| view! { <li>{format!("{}: {why}", f.replace('_', " "))}</li> }).collect_view()}</ul>
+                        </div>
+                    }.into_any()
+                }
+            })}
+            <button type="submit" class="button primary" disabled=move || busy.get()>{if creating { "Create meeting type" } else { "Save meeting type" }}</button>
+        </form>
+    }
+}
