@@ -155,6 +155,29 @@ impl Browser {
             .expect("elements")
     }
 
+    /// Waits until exactly `count` elements match `css`: a list the app is still redrawing
+    /// after a change is not yet its answer.
+    pub async fn wait_for_count(&self, css: &str, count: usize) {
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        loop {
+            let now = self
+                .client
+                .find_all(Locator::Css(css))
+                .await
+                .map(|all| all.len())
+                .unwrap_or_default();
+            if now == count {
+                return;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "expected {count} `{css}`, {} shows {now}",
+                self.path().await
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// The first element matching `css` whose text contains `text`, once it exists.
     pub async fn find_text(&self, css: &str, text: &str) -> Element {
         let deadline = tokio::time::Instant::now() + PATIENCE;

@@ -251,7 +251,12 @@ impl TestApp {
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
         Self {
             address,
-            client: reqwest::Client::new(),
+            // The server drops idle connections after 5 s; a test that pauses longer (a browser
+            // at work) must not send its next request down one the server is closing.
+            client: reqwest::Client::builder()
+                .pool_idle_timeout(Duration::from_secs(2))
+                .build()
+                .expect("HTTP client"),
             database_url,
             env: env
                 .iter()
@@ -274,6 +279,7 @@ impl TestApp {
         token: Option<&str>,
         body: Option<Value>,
     ) -> (StatusCode, Value) {
+        let what = format!("{method} {path}");
         let mut request = self
             .client
             .request(method, self.url(&format!("/api/v1{path}")));
@@ -283,7 +289,10 @@ impl TestApp {
         if let Some(body) = body {
             request = request.json(&body);
         }
-        let response = request.send().await.expect("request");
+        let response = request
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{what}: {e:?}"));
         let status = response.status();
         let text = response.text().await.expect("body");
         let value = if text.is_empty() {
