@@ -73,7 +73,7 @@ async fn leader_drags_a_meeting_to_another_members_column_and_it_is_reassigned()
         setup.department
     );
     sign_in(&browser, &app, "m0@example.com", MEMBER_PASSWORD, &day).await;
-    assert_eq!(browser.find_all(".rc-colhead").await.len(), 3);
+    browser.wait_for_count(".rc-colhead", 3).await;
 
     let block = browser
         .find(&format!(
@@ -445,7 +445,7 @@ async fn the_booking_list_filters_exports_what_it_shows_and_cancels_in_bulk() {
     browser
         .find_text("table.bookings tbody tr", "bob@example.com")
         .await;
-    assert_eq!(browser.find_all("table.bookings tbody tr").await.len(), 1);
+    browser.wait_for_count("table.bookings tbody tr", 1).await;
 
     // Selecting rows and cancelling them cancels each, with the reason.
     browser
@@ -479,7 +479,7 @@ async fn the_booking_list_filters_exports_what_it_shows_and_cancels_in_bulk() {
         .await;
     assert_eq!(cancelled["status"], "cancelled");
     assert_eq!(cancelled["cancellation_reason"], "office closed");
-    assert_eq!(browser.find_all("table.bookings tbody tr").await.len(), 1);
+    browser.wait_for_count("table.bookings tbody tr", 1).await;
 
     // The row's quick reassign gives the meeting to the other member.
     let (_, before) = app
@@ -611,7 +611,7 @@ async fn a_member_books_a_customer_meeting_for_themself() {
     .await;
     // Only they can host: a member books for themself.
     browser.find_text("#host option", "Member 1").await;
-    assert_eq!(browser.find_all("#host option").await.len(), 1);
+    browser.wait_for_count("#host option", 1).await;
     assert!(
         browser
             .client
@@ -923,4 +923,93 @@ async fn a_leader_edits_a_meeting_type_with_a_question_a_reminder_and_approval()
         .get(&format!("/meeting-types/{}", setup.call), &setup.admin)
         .await;
     assert_eq!(after["duration"], 45);
+}
+
+#[tokio::test]
+async fn a_system_manager_adds_and_deactivates_a_user_and_sets_their_own_time_zone() {
+    let (app, setup) = wizard_app(1, json!({})).await;
+    let browser = Browser::open("Europe/Copenhagen", 1280, 900).await;
+    sign_in(
+        &browser,
+        &app,
+        mm_blackbox_tests::ADMIN_EMAIL,
+        mm_blackbox_tests::ADMIN_PASSWORD,
+        "/admin/users",
+    )
+    .await;
+    browser
+        .find_text("button", "New user")
+        .await
+        .click()
+        .await
+        .expect("click");
+    browser.type_into("#new_email", "nina@example.com").await;
+    browser.type_into("#new_name", "Nina Berg").await;
+    browser
+        .type_into("#new_user_password", "a-long-password")
+        .await;
+    browser
+        .find_text(".new-user button", "Create user")
+        .await
+        .click()
+        .await
+        .expect("click");
+    browser
+        .find_text(".notice.success", "nina@example.com")
+        .await;
+    let nina = browser.find_text("table.users tr", "Nina Berg").await;
+    let id = nina.attr("data-user").await.expect("attr").expect("id");
+    let (_, created) = app.get(&format!("/users/{id}"), &setup.admin).await;
+    assert_eq!(
+        created["timezone"], "Europe/Copenhagen",
+        "the browser's zone is the default"
+    );
+    assert_eq!(created["is_active"], true);
+    browser
+        .find(&format!(
+            "tr[data-user='{id}'] input[aria-label='Nina Berg is active']"
+        ))
+        .await
+        .click()
+        .await
+        .expect("click");
+    browser
+        .find(&format!("tr[data-user='{id}'].inactive"))
+        .await;
+    let (_, deactivated) = app.get(&format!("/users/{id}"), &setup.admin).await;
+    assert_eq!(deactivated["is_active"], false);
+    assert_eq!(deactivated["full_name"], "Nina Berg");
+    let (refused, _) = app
+        .call(
+            reqwest::Method::POST,
+            "/auth/login",
+            None,
+            Some(json!({"email": "nina@example.com", "password": "a-long-password"})),
+        )
+        .await;
+    assert_eq!(
+        refused,
+        reqwest::StatusCode::UNAUTHORIZED,
+        "an inactive user cannot sign in"
+    );
+
+    // Their own profile: the zone every page then shows times in.
+    browser.click(".staff-header a.who").await;
+    browser.wait_for_path("/admin/profile").await;
+    browser.fill("#timezone", "America/New_York").await;
+    browser
+        .find_text(".profile button", "Save profile")
+        .await
+        .click()
+        .await
+        .expect("click");
+    browser.find_text(".profile .notice.success", "Saved").await;
+    let (_, me) = app.get("/auth/me", &setup.admin).await;
+    assert_eq!(me["timezone"], "America/New_York");
+    browser
+        .click(".staff-header a[href='/admin/calendar']")
+        .await;
+    browser
+        .find_text(".rc-legend", "Times in America/New York")
+        .await;
 }

@@ -82,10 +82,19 @@ pub struct UpdateUser {
     pub is_system_manager: Option<bool>,
     pub is_active: Option<bool>,
     pub timezone: Option<String>,
-    #[serde(default, deserialize_with = "crate::nullable")]
+    // Absent means "unchanged" and `null` means "clear", so an absent value is never written.
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub bio: Option<Option<String>>,
-    #[serde(default, deserialize_with = "crate::nullable")]
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub profile_picture_url: Option<Option<String>>,
 }

@@ -16,7 +16,7 @@ use mm_api_types::{
     departments::{CreateDepartment, Department, UpdateDepartment},
     meeting_types::{CreateMeetingType, MeetingType, UpdateMeetingType},
     outbox::OutboxEmail,
-    users::{LoginRequest, LoginResponse, Me, User, WorkingHours},
+    users::{CreateUser, LoginRequest, LoginResponse, Me, UpdateUser, User, WorkingHours},
 };
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
@@ -123,6 +123,19 @@ impl StaffClient {
     pub async fn users(&self) -> ApiResult<Vec<User>> {
         let page: Page<User> = self.get("/users", &[("per_page", "200")]).await?;
         Ok(page.items)
+    }
+
+    pub async fn create_user(&self, user: &CreateUser) -> ApiResult<User> {
+        self.post("/users", user).await
+    }
+
+    pub async fn update_user(&self, id: &str, change: &UpdateUser) -> ApiResult<User> {
+        self.send(
+            gloo_net::http::Method::PATCH,
+            &format!("/users/{id}"),
+            change,
+        )
+        .await
     }
 
     pub async fn department(&self, id: &str) -> ApiResult<Department> {

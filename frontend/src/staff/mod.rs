@@ -13,6 +13,7 @@ mod login;
 mod meeting_types;
 mod new_meeting;
 mod outbox;
+mod people;
 mod status;
 
 use leptos::prelude::*;
@@ -34,6 +35,7 @@ use self::{
     meeting_types::MeetingTypeEditor,
     new_meeting::NewMeeting,
     outbox::Outbox,
+    people::{Profile, Users},
 };
 use crate::{
     api::ApiError,
@@ -89,6 +91,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("meetings/new") view=NewMeeting />
                     <Route path=path!("availability") view=Availability />
                     <Route path=path!("outbox") view=Outbox />
+                    <Route path=path!("users") view=Users />
+                    <Route path=path!("profile") view=Profile />
                     <Route path=path!("departments") view=Departments />
                     <Route path=path!("departments/:id") view=DepartmentEditor />
                     <Route path=path!("meeting-types/:id") view=MeetingTypeEditor />
@@ -143,9 +147,10 @@ fn StaffLayout() -> impl IntoView {
                                         <a href="/admin/availability">"Availability"</a>
                                         <a href="/admin/dashboard">"Dashboard"</a>
                                         {runs.then(|| view! { <a href="/admin/departments">"Departments"</a> })}
+                                        {me.user.is_system_manager.then(|| view! { <a href="/admin/users">"Users"</a> })}
                                         {me.user.is_system_manager.then(|| view! { <a href="/admin/outbox">"Outbox"</a> })}
                                     </nav>
-                                    <span class="who">{me.user.full_name.clone()}</span>
+                                    <a class="who" href="/admin/profile" title="Your profile">{me.user.full_name.clone()}</a>
                                     <button type="button" class="link sign-out" on:click=sign_out>"Sign out"</button>
                                 </header>
                                 <main id="main" class="page wide"><Outlet /></main>
