@@ -12,6 +12,7 @@ pub mod availability_rule;
 pub mod booking;
 pub mod contact;
 pub mod department;
+pub mod external_calendar;
 pub mod interval;
 pub mod meeting_type;
 pub mod notification;
