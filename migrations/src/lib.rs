@@ -9,6 +9,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_initial_schema;
 mod m20261123_000001_reminder_outcome;
 mod m20261123_000002_outbox_channel;
+mod m20261124_000001_calendar_sync_claim;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_initial_schema::Migration),
             Box::new(m20261123_000001_reminder_outcome::Migration),
             Box::new(m20261123_000002_outbox_channel::Migration),
+            Box::new(m20261124_000001_calendar_sync_claim::Migration),
         ]
     }
 }

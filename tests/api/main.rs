@@ -4,6 +4,7 @@
 mod analytics;
 mod auth;
 mod bookings;
+mod calendars;
 mod departments;
 mod internal;
 mod meeting_types;

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::{copenhagen, staff_booking, wizard_app};
 
-const MEMBER_PASSWORD: &str = "member-password-1";
+use mm_blackbox_tests::MEMBER_PASSWORD;
 
 /// Signs in on the login page, which then opens `path`.
 async fn sign_in(browser: &Browser, app: &TestApp, email: &str, password: &str, path: &str) {

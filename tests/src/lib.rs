@@ -5,6 +5,7 @@
 //! It knows nothing of the server's internals: only the binary, its environment and the API.
 
 pub mod browser;
+pub mod feeds;
 pub mod invite;
 pub mod smtp;
 pub mod twilio;
@@ -20,6 +21,8 @@ use tokio::{
 
 pub const ADMIN_EMAIL: &str = "admin@example.com";
 pub const ADMIN_PASSWORD: &str = "admin-password-1";
+/// The password `create_user` gives every member.
+pub const MEMBER_PASSWORD: &str = "member-password-1";
 
 /// Which database a test runs against; every database test runs against both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -350,7 +353,7 @@ impl TestApp {
             .post(
                 "/users",
                 admin,
-                json!({"email": email, "full_name": name, "password": "member-password-1"}),
+                json!({"email": email, "full_name": name, "password": MEMBER_PASSWORD}),
             )
             .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");

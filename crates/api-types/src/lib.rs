@@ -11,6 +11,7 @@ pub mod bookings;
 pub mod calendar;
 pub mod departments;
 pub mod error;
+pub mod integrations;
 pub mod meeting_types;
 pub mod outbox;
 pub mod public;

@@ -51,6 +51,12 @@ impl Principal {
         self.user_id == user_id || self.can_manage_member(their_departments)
     }
 
+    /// A calendar connection reads a person's private calendar: they connect their own, and only
+    /// they or a System Manager remove it. Their leaders see how it syncs (read access).
+    pub fn can_connect_calendar(&self, user_id: Uuid) -> bool {
+        self.user_id == user_id || self.is_system_manager
+    }
+
     pub fn can_manage_member(&self, their_departments: &BTreeSet<Uuid>) -> bool {
         self.is_system_manager || !self.leads.is_disjoint(their_departments)
     }

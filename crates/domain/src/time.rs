@@ -17,6 +17,8 @@ pub struct TimeZone(Tz);
 pub struct UnknownTimeZone(pub String);
 
 impl TimeZone {
+    pub const UTC: Self = Self(Tz::UTC);
+
     pub fn parse(name: &str) -> Result<Self, UnknownTimeZone> {
         Tz::from_str(name.trim())
             .map(Self)

@@ -55,6 +55,9 @@ pub struct Config {
     pub public_booking_rate_limit: u32,
     pub encryption_key: Option<Secret>,
     pub ical_allow_private_hosts: bool,
+    /// How long after its last sync a calendar is read again
+    /// (`MM_CALENDAR_SYNC_INTERVAL_SECONDS`, default 600).
+    pub calendar_sync_interval_seconds: u64,
     /// Reverse proxies whose `X-Forwarded-For` is believed (`MM_TRUSTED_PROXIES`: addresses or
     /// CIDR ranges, comma-separated). Empty: the socket's peer is the client.
     pub trusted_proxies: Vec<ipnet::IpNet>,
@@ -134,6 +137,8 @@ impl Config {
                 .context("MM_PUBLIC_BOOKING_RATE_LIMIT is too large")?,
             encryption_key: get("MM_ENCRYPTION_KEY").map(Secret),
             ical_allow_private_hosts: flag("MM_ICAL_ALLOW_PRIVATE_HOSTS")?,
+            calendar_sync_interval_seconds: number("MM_CALENDAR_SYNC_INTERVAL_SECONDS", 600)?
+                .max(1),
             trusted_proxies: get("MM_TRUSTED_PROXIES")
                 .map(|list| parse_networks(&list))
                 .transpose()?

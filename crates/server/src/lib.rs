@@ -6,6 +6,7 @@
 //! map results back; rules live in `mm-domain`, SQL in `mm-store`.
 
 mod auth;
+mod calendar_sync;
 mod client_ip;
 pub mod config;
 mod demo;
@@ -46,6 +47,8 @@ pub struct AppState {
     pub links: links::LinkKeys,
     /// The domain in calendar invites' `UID`s.
     pub uid_domain: String,
+    /// Reads members' iCal feeds.
+    pub feeds: mm_calendars::FeedFetcher,
 }
 
 #[derive(OpenApi)]
@@ -67,6 +70,7 @@ pub struct AppState {
         (name = "public", description = "The public booking pages: no authentication; the host is never revealed"),
         (name = "bookings", description = "Staff: bookings, their changes and histories"),
         (name = "scheduling", description = "Common availability and the resource calendar"),
+        (name = "calendars", description = "Members' external calendars and their syncs"),
         (name = "outbox", description = "Emails queued, sent or failed"),
         (name = "analytics", description = "The staff dashboard's figures"),
     )
@@ -197,7 +201,17 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         public_base_url,
         config: config.clone(),
         slots: slot_cache::SlotCache::default(),
+        feeds: mm_calendars::FeedFetcher {
+            allow_private_hosts: config.ical_allow_private_hosts,
+            ..Default::default()
+        },
     });
+    let sync_every = std::time::Duration::from_secs(config.calendar_sync_interval_seconds);
+    tokio::spawn(calendar_sync::run(
+        state.clone(),
+        sync_every,
+        sync_every.min(std::time::Duration::from_secs(30)),
+    ));
     tokio::spawn(reminder_worker::run(
         state.clone(),
         std::time::Duration::from_secs(config.reminder_interval_seconds),

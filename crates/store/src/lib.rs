@@ -12,6 +12,7 @@ mod departments;
 pub mod entity;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
+mod integrations;
 mod meeting_types;
 mod outbox;
 mod scheduling;
@@ -36,6 +37,7 @@ pub use bookings::{
     NewCustomerBooking, NewInternalMeeting, RequestGuard,
 };
 pub use calendar::{BusyBlock, CalendarBooking, CalendarData, ColumnData};
+pub use integrations::{Integration, NewIcalIntegration, SyncJob, SyncOutcome};
 pub use outbox::{EMAIL as EMAIL_CHANNEL, OutboxEmail, SMS as SMS_CHANNEL};
 pub use users::NewUser;
 

@@ -6,6 +6,7 @@ mod availability;
 mod bookings;
 mod calendar;
 mod departments;
+mod integrations;
 mod meeting_types;
 mod outbox;
 mod public;
@@ -32,6 +33,7 @@ pub fn api(cfg: &mut ServiceConfig) {
             .configure(public_bookings::routes)
             .configure(bookings::routes)
             .configure(calendar::routes)
+            .configure(integrations::routes)
             .configure(outbox::routes)
             .configure(analytics::routes)
             .default_service(web::to(system::api_not_found)),

@@ -26,6 +26,7 @@ pub struct Model {
     pub sync_status: String,
     #[sea_orm(column_type = "Text")]
     pub sync_error_log: Option<String>,
+    pub sync_claimed_until_utc: Option<DateTimeUtc>,
     pub created_utc: DateTimeUtc,
     pub updated_utc: DateTimeUtc,
 }

@@ -1,0 +1,58 @@
+//! Calendar connections on the wire. Access tokens and feed URLs (which carry a secret of their
+//! own) are never sent back: a connection shows where it reads from, not how.
+
+use serde::{Deserialize, Serialize};
+
+/// `GET /users/{user_id}/calendar-integrations` items.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CalendarIntegration {
+    pub id: String,
+    pub user_id: String,
+    /// `google`, `outlook` or `ical`.
+    pub integration_type: String,
+    pub integration_name: String,
+    pub is_active: bool,
+    /// Where it reads from: the feed's host for iCal (`calendar.google.com`), the calendar for
+    /// the providers.
+    pub source: Option<String>,
+    /// `read_only` or `two_way`.
+    pub sync_direction: String,
+    pub last_sync_utc: Option<String>,
+    /// `pending` (never synced), `success` or `failed`.
+    pub sync_status: String,
+    /// Why the last sync failed.
+    pub sync_error: Option<String>,
+    /// Events held from the last good sync.
+    pub events_synced: u64,
+    pub created_utc: String,
+}
+
+/// `POST /users/{user_id}/calendar-integrations`. Google and Outlook connect through
+/// `GET /oauth/{provider}/start`; this creates iCal subscriptions.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewCalendarIntegration {
+    pub integration_type: String,
+    /// A name to tell calendars apart; default: the feed's host.
+    #[serde(default)]
+    pub integration_name: Option<String>,
+    /// `https://…`, `http://…` or `webcal://…`.
+    #[serde(default)]
+    pub ical_url: Option<String>,
+}
+
+/// `POST /calendar-integrations/{id}/sync`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SyncResult {
+    /// Events held after the sync.
+    pub events_synced: u64,
+    /// `success` or `failed`.
+    pub status: String,
+    pub added: u64,
+    pub updated: u64,
+    pub removed: u64,
+    /// Why it failed.
+    pub error: Option<String>,
+}

@@ -1,0 +1,386 @@
+//! Calendar integrations and the busy events their syncs bring back. A sync is claimed like an
+//! outbox email (one process at a time, released if that process dies), and its result lands in
+//! one transaction: new events added, changed ones rewritten, vanished ones removed.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, NaiveTime, Utc};
+use mm_domain::{
+    TimeZone,
+    external_calendar::{IntegrationKind, SyncDirection, SyncStatus, SyncedEvent},
+    scheduling::EventTime,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    sea_query::{LockBehavior, LockType},
+};
+use uuid::Uuid;
+
+use crate::{
+    Result, Store, StoreError, corrupt,
+    entity::{calendar_event_syncs, calendar_integrations, user_settings},
+};
+
+/// A connected calendar as staff see it; its secrets never leave the store through this type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Integration {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub kind: IntegrationKind,
+    pub name: String,
+    pub is_active: bool,
+    pub calendar_id: Option<String>,
+    pub ical_url: Option<String>,
+    pub direction: SyncDirection,
+    pub last_sync_utc: Option<DateTime<Utc>>,
+    pub status: SyncStatus,
+    pub last_error: Option<String>,
+    pub created_utc: DateTime<Utc>,
+    /// Busy (and free) events held from its last sync.
+    pub events: u64,
+}
+
+/// A new iCal subscription.
+#[derive(Debug, Clone)]
+pub struct NewIcalIntegration {
+    pub user_id: Uuid,
+    pub name: String,
+    pub url: String,
+}
+
+/// An integration a sync may now read: the calendar and the zone its floating times mean.
+#[derive(Debug, Clone)]
+pub struct SyncJob {
+    pub integration: Integration,
+    pub owner_zone: TimeZone,
+}
+
+/// What one sync changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SyncOutcome {
+    pub added: u64,
+    pub updated: u64,
+    pub removed: u64,
+    /// Events held after the sync.
+    pub held: u64,
+}
+
+impl Store {
+    /// A user's calendars, oldest first.
+    pub async fn integrations_of(&self, user_id: Uuid) -> Result<Vec<Integration>> {
+        let rows = calendar_integrations::Entity::find()
+            .filter(calendar_integrations::Column::UserId.eq(user_id))
+            .order_by_asc(calendar_integrations::Column::CreatedUtc)
+            .all(&self.db)
+            .await?;
+        let mut all = Vec::with_capacity(rows.len());
+        for row in rows {
+            let events = count_events(&self.db, row.id).await?;
+            all.push(integration(row, events)?);
+        }
+        Ok(all)
+    }
+
+    pub async fn integration(&self, id: Uuid) -> Result<Integration> {
+        let row = calendar_integrations::Entity::find_by_id(id)
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound("calendar integration"))?;
+        let events = count_events(&self.db, id).await?;
+        integration(row, events)
+    }
+
+    /// Subscribes a user to a feed; the same feed twice is refused.
+    pub async fn create_ical_integration(
+        &self,
+        new: &NewIcalIntegration,
+        now: DateTime<Utc>,
+    ) -> Result<Integration> {
+        let txn = self.begin().await?;
+        let taken = calendar_integrations::Entity::find()
+            .filter(calendar_integrations::Column::UserId.eq(new.user_id))
+            .filter(calendar_integrations::Column::IcalUrl.eq(new.url.as_str()))
+            .count(&txn)
+            .await?;
+        if taken > 0 {
+            return Err(StoreError::conflict(
+                "ical_url",
+                "this calendar is already connected",
+            ));
+        }
+        let row = calendar_integrations::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            user_id: Set(new.user_id),
+            integration_type: Set(IntegrationKind::Ical.as_ref().to_owned()),
+            integration_name: Set(new.name.clone()),
+            is_active: Set(true),
+            access_token_encrypted: Set(None),
+            refresh_token_encrypted: Set(None),
+            token_expiry_utc: Set(None),
+            calendar_id: Set(None),
+            ical_url: Set(Some(new.url.clone())),
+            sync_direction: Set(SyncDirection::ReadOnly.as_ref().to_owned()),
+            sync_token: Set(None),
+            last_sync_utc: Set(None),
+            sync_status: Set(SyncStatus::Pending.as_ref().to_owned()),
+            sync_error_log: Set(None),
+            sync_claimed_until_utc: Set(None),
+            created_utc: Set(now),
+            updated_utc: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        self.commit(txn).await?;
+        integration(row, 0)
+    }
+
+    /// Disconnects a calendar: the integration and every event it brought go together.
+    pub async fn delete_integration(&self, id: Uuid) -> Result<()> {
+        let txn = self.begin().await?;
+        calendar_event_syncs::Entity::delete_many()
+            .filter(calendar_event_syncs::Column::IntegrationId.eq(id))
+            .exec(&txn)
+            .await?;
+        let deleted = calendar_integrations::Entity::delete_by_id(id)
+            .exec(&txn)
+            .await?;
+        if deleted.rows_affected == 0 {
+            return Err(StoreError::NotFound("calendar integration"));
+        }
+        self.commit(txn).await
+    }
+
+    /// Claims the active integration whose sync is most overdue (never synced first), if any
+    /// last synced more than `every` ago.
+    pub async fn claim_due_sync(
+        &self,
+        now: DateTime<Utc>,
+        every: Duration,
+        lease: Duration,
+    ) -> Result<Option<SyncJob>> {
+        let due = Condition::any()
+            .add(calendar_integrations::Column::LastSyncUtc.is_null())
+            .add(calendar_integrations::Column::LastSyncUtc.lte(now - every));
+        self.claim(due, now, lease).await
+    }
+
+    /// Claims one integration for a sync asked for now; `None` while another sync of it runs.
+    pub async fn claim_sync_now(
+        &self,
+        id: Uuid,
+        now: DateTime<Utc>,
+        lease: Duration,
+    ) -> Result<Option<SyncJob>> {
+        self.integration(id).await?;
+        self.claim(
+            Condition::all().add(calendar_integrations::Column::Id.eq(id)),
+            now,
+            lease,
+        )
+        .await
+    }
+
+    async fn claim(
+        &self,
+        condition: Condition,
+        now: DateTime<Utc>,
+        lease: Duration,
+    ) -> Result<Option<SyncJob>> {
+        let txn = self.begin().await?;
+        let mut query = calendar_integrations::Entity::find()
+            .filter(calendar_integrations::Column::IsActive.eq(true))
+            .filter(condition)
+            .filter(
+                Condition::any()
+                    .add(calendar_integrations::Column::SyncClaimedUntilUtc.is_null())
+                    .add(calendar_integrations::Column::SyncClaimedUntilUtc.lt(now)),
+            )
+            .order_by_asc(calendar_integrations::Column::LastSyncUtc)
+            .order_by_asc(calendar_integrations::Column::CreatedUtc)
+            .limit(1);
+        if txn.get_database_backend() == DbBackend::Postgres {
+            query = query.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+        }
+        let Some(row) = query.one(&txn).await? else {
+            return Ok(None);
+        };
+        let zone = user_settings::Entity::find_by_id(row.user_id)
+            .one(&txn)
+            .await?
+            .map(|s| TimeZone::parse(&s.timezone))
+            .transpose()
+            .map_err(corrupt)?
+            .unwrap_or(TimeZone::UTC);
+        let mut claim = row.into_active_model();
+        claim.sync_claimed_until_utc = Set(Some(now + lease));
+        let row = claim.update(&txn).await?;
+        // A claim changes nothing anyone reads: no revision bump.
+        txn.commit().await?;
+        let events = count_events(&self.db, row.id).await?;
+        Ok(Some(SyncJob {
+            integration: integration(row, events)?,
+            owner_zone: zone,
+        }))
+    }
+
+    /// Lands a successful sync: the events of `window` become exactly `events`.
+    pub async fn record_sync(
+        &self,
+        id: Uuid,
+        events: &[SyncedEvent],
+        now: DateTime<Utc>,
+    ) -> Result<SyncOutcome> {
+        let txn = self.begin().await?;
+        let row = calendar_integrations::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .ok_or(StoreError::NotFound("calendar integration"))?;
+        let held: HashMap<String, calendar_event_syncs::Model> =
+            calendar_event_syncs::Entity::find()
+                .filter(calendar_event_syncs::Column::IntegrationId.eq(id))
+                .all(&txn)
+                .await?
+                .into_iter()
+                .map(|e| (e.external_event_id.clone(), e))
+                .collect();
+        let mut outcome = SyncOutcome::default();
+        let mut seen = std::collections::HashSet::new();
+        for event in events {
+            if !seen.insert(event.external_id.as_str()) {
+                continue;
+            }
+            let hash = fingerprint_hash(event);
+            let (start, end, all_day) = stored_times(event.event.time);
+            match held.get(&event.external_id) {
+                Some(old) if old.sync_hash == hash => {}
+                Some(old) => {
+                    let mut update = old.clone().into_active_model();
+                    update.event_summary = Set(event.summary.clone());
+                    update.event_start_utc = Set(start);
+                    update.event_end_utc = Set(end);
+                    update.is_all_day = Set(all_day);
+                    update.event_status = Set(event.event.status.as_ref().to_owned());
+                    update.sync_hash = Set(hash);
+                    update.last_synced_utc = Set(now);
+                    update.update(&txn).await?;
+                    outcome.updated += 1;
+                }
+                None => {
+                    calendar_event_syncs::ActiveModel {
+                        id: Set(Uuid::new_v4()),
+                        user_id: Set(row.user_id),
+                        integration_id: Set(id),
+                        external_event_id: Set(event.external_id.clone()),
+                        event_summary: Set(event.summary.clone()),
+                        event_start_utc: Set(start),
+                        event_end_utc: Set(end),
+                        event_status: Set(event.event.status.as_ref().to_owned()),
+                        is_all_day: Set(all_day),
+                        last_synced_utc: Set(now),
+                        sync_hash: Set(hash),
+                    }
+                    .insert(&txn)
+                    .await?;
+                    outcome.added += 1;
+                }
+            }
+        }
+        let vanished: Vec<Uuid> = held
+            .values()
+            .filter(|e| !seen.contains(e.external_event_id.as_str()))
+            .map(|e| e.id)
+            .collect();
+        outcome.removed = vanished.len() as u64;
+        for chunk in vanished.chunks(500) {
+            calendar_event_syncs::Entity::delete_many()
+                .filter(calendar_event_syncs::Column::Id.is_in(chunk.to_vec()))
+                .exec(&txn)
+                .await?;
+        }
+        outcome.held = seen.len() as u64;
+        let mut done = row.into_active_model();
+        done.last_sync_utc = Set(Some(now));
+        done.sync_status = Set(SyncStatus::Success.as_ref().to_owned());
+        done.sync_error_log = Set(None);
+        done.sync_claimed_until_utc = Set(None);
+        done.updated_utc = Set(now);
+        done.update(&txn).await?;
+        if outcome.added + outcome.updated + outcome.removed > 0 {
+            // Busy times changed: slots computed before are stale.
+            self.commit(txn).await?;
+        } else {
+            txn.commit().await?;
+        }
+        Ok(outcome)
+    }
+
+    /// Records a failed sync; the events of the last good sync stay, so a feed that is down for
+    /// a while does not make its owner look free.
+    pub async fn record_sync_failure(
+        &self,
+        id: Uuid,
+        error: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let txn = self.begin().await?;
+        let row = calendar_integrations::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .ok_or(StoreError::NotFound("calendar integration"))?;
+        let mut failed = row.into_active_model();
+        failed.last_sync_utc = Set(Some(now));
+        failed.sync_status = Set(SyncStatus::Failed.as_ref().to_owned());
+        failed.sync_error_log = Set(Some(error.chars().take(2_000).collect()));
+        failed.sync_claimed_until_utc = Set(None);
+        failed.updated_utc = Set(now);
+        failed.update(&txn).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+}
+
+async fn count_events(db: &impl ConnectionTrait, integration_id: Uuid) -> Result<u64> {
+    Ok(calendar_event_syncs::Entity::find()
+        .filter(calendar_event_syncs::Column::IntegrationId.eq(integration_id))
+        .count(db)
+        .await?)
+}
+
+/// The stored form: all-day events as their first and (exclusive) last dates at midnight UTC.
+fn stored_times(time: EventTime) -> (DateTime<Utc>, DateTime<Utc>, bool) {
+    match time {
+        EventTime::Timed(span) => (span.start(), span.end(), false),
+        EventTime::AllDay { first, until } => (
+            first.and_time(NaiveTime::MIN).and_utc(),
+            until.and_time(NaiveTime::MIN).and_utc(),
+            true,
+        ),
+    }
+}
+
+fn fingerprint_hash(event: &SyncedEvent) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(event.fingerprint().as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn integration(row: calendar_integrations::Model, events: u64) -> Result<Integration> {
+    Ok(Integration {
+        id: row.id,
+        user_id: row.user_id,
+        kind: row.integration_type.parse().map_err(corrupt)?,
+        name: row.integration_name,
+        is_active: row.is_active,
+        calendar_id: row.calendar_id,
+        ical_url: row.ical_url,
+        direction: row.sync_direction.parse().map_err(corrupt)?,
+        last_sync_utc: row.last_sync_utc,
+        status: row.sync_status.parse().map_err(corrupt)?,
+        last_error: row.sync_error_log,
+        created_utc: row.created_utc,
+        events,
+    })
+}
