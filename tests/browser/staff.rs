@@ -1013,3 +1013,84 @@ async fn a_system_manager_adds_and_deactivates_a_user_and_sets_their_own_time_zo
         .find_text(".rc-legend", "Times in America/New York")
         .await;
 }
+
+#[tokio::test]
+async fn a_member_connects_an_ical_feed_sees_it_fail_and_disconnects_it() {
+    let (app, setup) = wizard_app(2, json!({})).await;
+    let monday = next_monday();
+    let feeds = mm_blackbox_tests::feeds::FeedServer::start().await;
+    feeds.publish(
+        "/private/basic.ics",
+        &mm_blackbox_tests::feeds::calendar(&[(
+            "dentist@google.com",
+            &at(monday, 10, 0),
+            &at(monday, 11, 0),
+            "Dentist",
+        )]),
+    );
+    let browser = Browser::open("Europe/Copenhagen", 1280, 900).await;
+    sign_in(
+        &browser,
+        &app,
+        "m1@example.com",
+        MEMBER_PASSWORD,
+        "/admin/calendars",
+    )
+    .await;
+    browser.find_text(".empty", "No calendars connected").await;
+    browser
+        .type_into("#ical_url", &feeds.url("/private/basic.ics"))
+        .await;
+    browser.type_into("#ical_name", "Personal").await;
+    browser.click(".connect-feed button[type=submit]").await;
+    browser
+        .find_text(".notice.success", "Connected Personal: 1 events.")
+        .await;
+    browser
+        .find_text("li.connection .sync-status", "Synced")
+        .await;
+    browser.find_text("li.connection", "127.0.0.1").await;
+    let (_, list) = app
+        .get(
+            &format!("/users/{}/calendar-integrations", setup.members[1]),
+            &setup.admin,
+        )
+        .await;
+    assert_eq!(list["items"][0]["events_synced"], 1, "{list}");
+
+    // The feed goes down: "Sync now" shows why, and the calendar is marked failed.
+    feeds.fail("/private/basic.ics", 503);
+    browser
+        .find_text("li.connection button", "Sync now")
+        .await
+        .click()
+        .await
+        .expect("click");
+    browser.find_text("li.connection .sync-error", "503").await;
+    browser
+        .find_text("li.connection .sync-status", "Failed")
+        .await;
+
+    browser
+        .find_text("li.connection button", "Disconnect")
+        .await
+        .click()
+        .await
+        .expect("click");
+    browser
+        .client
+        .accept_alert()
+        .await
+        .expect("the confirmation");
+    browser
+        .find_text(".notice.success", "Disconnected Personal.")
+        .await;
+    browser.find_text(".empty", "No calendars connected").await;
+    let (_, list) = app
+        .get(
+            &format!("/users/{}/calendar-integrations", setup.members[1]),
+            &setup.admin,
+        )
+        .await;
+    assert_eq!(list["total"], 0, "{list}");
+}

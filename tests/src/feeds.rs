@@ -20,7 +20,6 @@ use tokio::{
 enum Answer {
     Calendar(String),
     Status(u16),
-    Redirect(String),
 }
 
 pub struct FeedServer {
@@ -66,11 +65,6 @@ impl FeedServer {
         self.set(path, Answer::Status(status));
     }
 
-    /// Makes `path` redirect to `location`.
-    pub fn redirect(&self, path: &str, location: &str) {
-        self.set(path, Answer::Redirect(location.to_owned()));
-    }
-
     pub fn requests(&self) -> usize {
         self.requests.load(Ordering::SeqCst)
     }
@@ -107,9 +101,6 @@ async fn serve(
         Some(Answer::Calendar(text)) => format!(
             "HTTP/1.1 200 OK\r\nContent-Type: text/calendar; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
             text.len()
-        ),
-        Some(Answer::Redirect(location)) => format!(
-            "HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
         ),
         Some(Answer::Status(status)) => {
             format!("HTTP/1.1 {status} Failed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")

@@ -14,6 +14,8 @@ use mm_api_types::{
     },
     calendar::{CalendarFeed, CalendarResource, CommonAvailability},
     departments::{CreateDepartment, Department, UpdateDepartment},
+    error::ErrorBody,
+    integrations::{CalendarIntegration, NewCalendarIntegration, SyncResult},
     meeting_types::{CreateMeetingType, MeetingType, UpdateMeetingType},
     outbox::OutboxEmail,
     users::{CreateUser, LoginRequest, LoginResponse, Me, UpdateUser, User, WorkingHours},
@@ -102,6 +104,24 @@ impl StaffClient {
             .json(body)
             .map_err(|_| ApiError::Unreadable)?;
         read(request.send().await).await
+    }
+
+    /// A `DELETE`, which answers `204 No Content`.
+    async fn delete(&self, path: &str) -> ApiResult<()> {
+        let response = Request::delete(&format!("{BASE}{path}"))
+            .header("Authorization", &self.bearer())
+            .send()
+            .await
+            .map_err(|_| ApiError::Network)?;
+        if response.ok() {
+            return Ok(());
+        }
+        let status = response.status();
+        let body = response
+            .json::<ErrorBody>()
+            .await
+            .map_err(|_| ApiError::Unreadable)?;
+        Err(ApiError::Refused { status, body })
     }
 
     /// A booking action that takes no body (`approve`, `complete`, `no-show`).
@@ -217,6 +237,37 @@ impl StaffClient {
     }
 
     /// `GET /outbox` (System Managers), optionally for one recipient.
+    pub async fn calendar_integrations(
+        &self,
+        user_id: &str,
+    ) -> ApiResult<Vec<CalendarIntegration>> {
+        let page: Page<CalendarIntegration> = self
+            .get(&format!("/users/{user_id}/calendar-integrations"), &[])
+            .await?;
+        Ok(page.items)
+    }
+
+    pub async fn connect_calendar(
+        &self,
+        user_id: &str,
+        new: &NewCalendarIntegration,
+    ) -> ApiResult<CalendarIntegration> {
+        self.post(&format!("/users/{user_id}/calendar-integrations"), new)
+            .await
+    }
+
+    pub async fn sync_calendar(&self, id: &str) -> ApiResult<SyncResult> {
+        self.post(
+            &format!("/calendar-integrations/{id}/sync"),
+            &serde_json::json!({}),
+        )
+        .await
+    }
+
+    pub async fn disconnect_calendar(&self, id: &str) -> ApiResult<()> {
+        self.delete(&format!("/calendar-integrations/{id}")).await
+    }
+
     pub async fn outbox(&self, page: u64, per_page: u64, to: &str) -> ApiResult<Page<OutboxEmail>> {
         let (page, per_page) = (page.to_string(), per_page.to_string());
         let mut query = vec![("page", page.as_str()), ("per_page", per_page.as_str())];

@@ -7,6 +7,7 @@ mod booking_panel;
 mod bookings;
 mod calendar;
 mod client;
+mod connections;
 mod dashboard;
 mod departments;
 mod login;
@@ -29,6 +30,7 @@ use self::{
     availability::Availability,
     bookings::Bookings,
     calendar::Calendar,
+    connections::Connections,
     dashboard::Dashboard,
     departments::{DepartmentEditor, Departments},
     login::Login,
@@ -90,6 +92,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("bookings") view=Bookings />
                     <Route path=path!("meetings/new") view=NewMeeting />
                     <Route path=path!("availability") view=Availability />
+                    <Route path=path!("calendars") view=Connections />
                     <Route path=path!("outbox") view=Outbox />
                     <Route path=path!("users") view=Users />
                     <Route path=path!("profile") view=Profile />
@@ -145,6 +148,7 @@ fn StaffLayout() -> impl IntoView {
                                         <a href="/admin/bookings">"Bookings"</a>
                                         <a href="/admin/meetings/new">"New meeting"</a>
                                         <a href="/admin/availability">"Availability"</a>
+                                        <a href="/admin/calendars">"Calendar sync"</a>
                                         <a href="/admin/dashboard">"Dashboard"</a>
                                         {runs.then(|| view! { <a href="/admin/departments">"Departments"</a> })}
                                         {me.user.is_system_manager.then(|| view! { <a href="/admin/users">"Users"</a> })}

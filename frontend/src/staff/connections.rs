@@ -1,0 +1,292 @@
+//! `/admin/calendars`: a person's external calendars and how each syncs — last sync, events
+//! held, the error of a failed sync — with "Sync now", "Disconnect" and a form to subscribe to an
+//! iCal feed. Everyone manages their own; System Managers and leaders choose whom to see
+//! (`?user=`), and only the owner or a System Manager connects or disconnects.
+
+use leptos::{ev, prelude::*, task::spawn_local};
+use leptos_router::hooks::{use_navigate, use_query_map};
+use mm_api_types::integrations::{CalendarIntegration, NewCalendarIntegration};
+
+use super::{Session, on_unauthorized};
+use crate::{
+    api::ApiError,
+    components::{Loading, Problem, set_title},
+    zone::{self, Style},
+};
+
+/// What the last action on this page came to.
+#[derive(Debug, Clone)]
+enum Outcome {
+    Done(String),
+    Failed(ApiError),
+}
+
+#[component]
+pub fn Connections() -> impl IntoView {
+    set_title("Calendars");
+    let session = expect_context::<Session>();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let me = session.me();
+    let my_id = me.as_ref().map(|m| m.user.id.clone()).unwrap_or_default();
+    let is_manager = me.as_ref().is_some_and(|m| m.user.is_system_manager);
+    let chooses = is_manager
+        || me
+            .as_ref()
+            .is_some_and(|m| !m.leads_department_ids.is_empty());
+    let zone = StoredValue::new(
+        me.map(|m| m.user.timezone)
+            .filter(|z| zone::is_known(z))
+            .unwrap_or_else(zone::detected),
+    );
+    let user = Memo::new({
+        let my_id = my_id.clone();
+        move |_| {
+            query
+                .read()
+                .get("user")
+                .filter(|u| !u.is_empty())
+                .unwrap_or_else(|| my_id.clone())
+        }
+    });
+    let owns = Memo::new(move |_| is_manager || user.get() == my_id);
+    let people = LocalResource::new(move || {
+        let client = session.client();
+        async move {
+            match client {
+                Some(client) if chooses => client.people().await.unwrap_or_default(),
+                _ => Vec::new(),
+            }
+        }
+    });
+    // Bumped after every change, so the list is read again.
+    let version = RwSignal::new(0u32);
+    let outcome = RwSignal::new(None::<Outcome>);
+    let connections = LocalResource::new(move || {
+        let (client, user) = (session.client(), user.get());
+        version.track();
+        async move {
+            let found = client
+                .ok_or(ApiError::Network)?
+                .calendar_integrations(&user)
+                .await;
+            if let Err(error) = &found {
+                on_unauthorized(error);
+            }
+            found
+        }
+    });
+    let name = RwSignal::new(String::new());
+    let url = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let connect = move |ev: ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(client) = session.client() else {
+            return;
+        };
+        let new = NewCalendarIntegration {
+            integration_type: "ical".into(),
+            integration_name: Some(name.get_untracked()).filter(|n| !n.trim().is_empty()),
+            ical_url: Some(url.get_untracked()),
+        };
+        let user = user.get_untracked();
+        busy.set(true);
+        outcome.set(None);
+        spawn_local(async move {
+            match client.connect_calendar(&user, &new).await {
+                Ok(connected) => {
+                    outcome.set(Some(Outcome::Done(match connected.sync_status.as_str() {
+                        "failed" => format!(
+                            "Connected {}, but it could not be read yet: {}",
+                            connected.integration_name,
+                            connected.sync_error.unwrap_or_default()
+                        ),
+                        _ => format!(
+                            "Connected {}: {} events.",
+                            connected.integration_name, connected.events_synced
+                        ),
+                    })));
+                    name.set(String::new());
+                    url.set(String::new());
+                    version.update(|v| *v += 1);
+                }
+                Err(error) => {
+                    on_unauthorized(&error);
+                    outcome.set(Some(Outcome::Failed(error)));
+                }
+            }
+            busy.set(false);
+        });
+    };
+
+    view! {
+        <h1>"Calendars"</h1>
+        <p class="meta">"Busy times in these calendars keep customers off those times. Each is read again every few minutes; nothing is written to an iCal feed."</p>
+        {chooses.then(|| view! {
+            <label class="rc-filter"><span>"Person"</span>
+                <select id="person" on:change=move |e| navigate(&format!("/admin/calendars?user={}", event_target_value(&e)), Default::default())>
+                    {move || people.get().unwrap_or_default().into_iter().map(|p| {
+                        let id = p.user_id.clone();
+                        view! { <option value=p.user_id selected=move || user.get() == id>{p.full_name}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+        })}
+        {move || outcome.get().map(|o| match o {
+            Outcome::Done(message) => view! { <div class="notice success" role="status">{message}</div> }.into_any(),
+            Outcome::Failed(error) => {
+                let fields = error.fields();
+                view! {
+                    <div class="notice error" role="alert">
+                        <p>{error.to_string()}</p>
+                        <ul>{fields.into_iter().map(|(f, why)| view! { <li>{format!("{}: {why}", f.replace('_', " "))}</li> }).collect_view()}</ul>
+                    </div>
+                }.into_any()
+            }
+        })}
+        <Transition fallback=|| view! { <Loading /> }>
+            {move || Suspend::new(async move {
+                match connections.await {
+                    Ok(found) if found.is_empty() => view! { <p class="empty">"No calendars connected."</p> }.into_any(),
+                    Ok(found) => view! {
+                        <ul class="connections">
+                            {found.into_iter().map(|c| view! { <Connection connection=c zone outcome version owns=owns.get_untracked() /> }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(error) => view! { <Problem error /> }.into_any(),
+                }
+            })}
+        </Transition>
+        <Show when=move || owns.get()>
+            <form class="connect-feed" on:submit=connect>
+                <h2>"Add an iCal feed"</h2>
+                <p class="meta">"Paste the calendar's secret address: in Google Calendar, Settings → your calendar → “Secret address in iCal format”; in Outlook, Settings → Shared calendars → Publish a calendar → ICS; in Apple Calendar, share the calendar publicly (webcal:// works)."</p>
+                <label for="ical_url">"Feed address"</label>
+                <input id="ical_url" type="url" inputmode="url" required placeholder="https://…/basic.ics"
+                    prop:value=move || url.get() on:input=move |e| url.set(event_target_value(&e)) />
+                <label for="ical_name">"Name (optional)"</label>
+                <input id="ical_name" type="text" maxlength="140" placeholder="Personal"
+                    prop:value=move || name.get() on:input=move |e| name.set(event_target_value(&e)) />
+                <button type="submit" class="button primary" disabled=move || busy.get()>
+                    {move || if busy.get() { "Connecting…" } else { "Connect" }}
+                </button>
+            </form>
+        </Show>
+    }
+}
+
+#[component]
+fn Connection(
+    connection: CalendarIntegration,
+    zone: StoredValue<String>,
+    outcome: RwSignal<Option<Outcome>>,
+    version: RwSignal<u32>,
+    owns: bool,
+) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let busy = RwSignal::new(false);
+    let (status_class, status_text) = match connection.sync_status.as_str() {
+        "success" => ("badge st-confirmed", "Synced"),
+        "failed" => ("badge st-cancelled", "Failed"),
+        _ => ("badge st-pending", "Not synced yet"),
+    };
+    let last = connection.last_sync_utc.as_deref().map(|at| {
+        let zone = zone.get_value();
+        format!(
+            "last read {} {}",
+            zone::instant(at, &zone, Style::ShortDate),
+            zone::instant(at, &zone, Style::Time)
+        )
+    });
+    let kind = match connection.integration_type.as_str() {
+        "google" => "Google Calendar",
+        "outlook" => "Outlook",
+        _ => "iCal feed",
+    };
+    let id = StoredValue::new(connection.id.clone());
+    let name = StoredValue::new(connection.integration_name.clone());
+    let sync = move |_| {
+        let Some(client) = session.client() else {
+            return;
+        };
+        busy.set(true);
+        spawn_local(async move {
+            match client.sync_calendar(&id.get_value()).await {
+                Ok(result) if result.status == "success" => {
+                    outcome.set(Some(Outcome::Done(format!(
+                        "Synced {}: {} events ({} new, {} changed, {} gone).",
+                        name.get_value(),
+                        result.events_synced,
+                        result.added,
+                        result.updated,
+                        result.removed
+                    ))));
+                }
+                Ok(result) => outcome.set(Some(Outcome::Done(format!(
+                    "{} could not be read: {}",
+                    name.get_value(),
+                    result.error.unwrap_or_default()
+                )))),
+                Err(error) => {
+                    on_unauthorized(&error);
+                    outcome.set(Some(Outcome::Failed(error)));
+                }
+            }
+            busy.set(false);
+            version.update(|v| *v += 1);
+        });
+    };
+    let disconnect = move |_| {
+        let Some(client) = session.client() else {
+            return;
+        };
+        let confirmed = web_sys::window()
+            .and_then(|w| {
+                w.confirm_with_message(&format!(
+                    "Disconnect {}? Its busy times stop blocking bookings.",
+                    name.get_value()
+                ))
+                .ok()
+            })
+            .unwrap_or(false);
+        if !confirmed {
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            match client.disconnect_calendar(&id.get_value()).await {
+                Ok(()) => outcome.set(Some(Outcome::Done(format!(
+                    "Disconnected {}.",
+                    name.get_value()
+                )))),
+                Err(error) => {
+                    on_unauthorized(&error);
+                    outcome.set(Some(Outcome::Failed(error)));
+                }
+            }
+            busy.set(false);
+            version.update(|v| *v += 1);
+        });
+    };
+    view! {
+        <li class="connection" data-integration=connection.id.clone()>
+            <div class="connection-head">
+                <strong>{connection.integration_name.clone()}</strong>
+                <span class="meta">{format!(" · {kind}{}", connection.source.as_deref().map(|s| format!(" · {s}")).unwrap_or_default())}</span>
+                " "<span class=format!("{status_class} sync-status")>{status_text}</span>
+            </div>
+            <p class="meta">
+                {format!("{} events", connection.events_synced)}
+                {last.map(|l| format!(" · {l}"))}
+                {(connection.sync_direction == "two_way").then_some(" · bookings are written to it")}
+            </p>
+            {connection.sync_error.clone().map(|e| view! { <p class="notice error sync-error">{e}</p> })}
+            <div class="actions">
+                <button type="button" class="button" disabled=move || busy.get() on:click=sync>"Sync now"</button>
+                {owns.then(|| view! {
+                    <button type="button" class="button danger" disabled=move || busy.get() on:click=disconnect>"Disconnect"</button>
+                })}
+            </div>
+        </li>
+    }
+}
