@@ -10,6 +10,7 @@ mod m20261122_000001_initial_schema;
 mod m20261123_000001_reminder_outcome;
 mod m20261123_000002_outbox_channel;
 mod m20261124_000001_calendar_sync_claim;
+mod m20261125_000001_oauth_connections;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_reminder_outcome::Migration),
             Box::new(m20261123_000002_outbox_channel::Migration),
             Box::new(m20261124_000001_calendar_sync_claim::Migration),
+            Box::new(m20261125_000001_oauth_connections::Migration),
         ]
     }
 }

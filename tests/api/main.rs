@@ -6,6 +6,7 @@ mod auth;
 mod bookings;
 mod calendars;
 mod departments;
+mod google;
 mod internal;
 mod meeting_types;
 mod notifications;

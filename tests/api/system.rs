@@ -101,6 +101,15 @@ async fn openapi_lists_the_staff_paths() {
         ("/api/v1/bookings/bulk-cancel", "post"),
         ("/api/v1/scheduling/common-availability", "get"),
         ("/api/v1/calendar", "get"),
+        ("/api/v1/users/{user_id}/calendar-integrations", "get"),
+        ("/api/v1/users/{user_id}/calendar-integrations", "post"),
+        ("/api/v1/calendar-integrations/{integration_id}", "delete"),
+        (
+            "/api/v1/calendar-integrations/{integration_id}/sync",
+            "post",
+        ),
+        ("/api/v1/oauth/{provider}/start", "get"),
+        ("/api/v1/oauth/{provider}/callback", "get"),
         ("/api/v1/outbox", "get"),
         ("/api/v1/analytics/summary", "get"),
     ] {

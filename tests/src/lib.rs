@@ -6,6 +6,7 @@
 
 pub mod browser;
 pub mod feeds;
+pub mod google;
 pub mod invite;
 pub mod smtp;
 pub mod twilio;

@@ -56,3 +56,19 @@ pub struct SyncResult {
     /// Why it failed.
     pub error: Option<String>,
 }
+
+/// `GET /oauth/{provider}/start` with `Accept: application/json`: where to send the person to
+/// consent (a browser app cannot follow a redirect it had to authenticate for).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OAuthStart {
+    pub authorization_url: String,
+}
+
+/// `GET /oauth/providers`: which calendar providers this server can connect.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CalendarProviders {
+    pub google: bool,
+    pub outlook: bool,
+}

@@ -157,6 +157,41 @@ impl GoogleCalendar {
     }
 }
 
+/// The calendar a connection reads and writes: its id (the account's address for the primary
+/// calendar) and its name.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct CalendarInfo {
+    pub id: String,
+    #[serde(default)]
+    pub summary: Option<String>,
+}
+
+impl GoogleCalendar {
+    /// The account's primary calendar (`calendars.get` of `primary`).
+    pub async fn primary_calendar(
+        &self,
+        http: &reqwest::Client,
+        access_token: &str,
+    ) -> Result<CalendarInfo, ProviderError> {
+        let mut url = self.api_base.clone();
+        url.path_segments_mut()
+            .map_err(|()| ProviderError::Unreadable)?
+            .pop_if_empty()
+            .extend(["calendars", "primary"]);
+        let response = http
+            .get(url)
+            .bearer_auth(access_token)
+            .send()
+            .await
+            .map_err(|e| ProviderError::Network(without_url(&e)))?;
+        match response.status().as_u16() {
+            200 => response.json().await.map_err(|_| ProviderError::Unreadable),
+            401 => Err(ProviderError::Unauthorized),
+            status => Err(ProviderError::Status(status)),
+        }
+    }
+}
+
 /// Google signals quota with `429`, and with `403` plus a `Retry-After` for per-user limits.
 fn rate_limited(response: &reqwest::Response) -> bool {
     response.status().as_u16() == 429 || response.headers().contains_key("retry-after")

@@ -9,7 +9,7 @@ use sha2::{Digest as _, Sha256};
 use url::Url;
 
 /// One provider's OAuth client and endpoints.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct OAuthClient {
     pub client_id: String,
     pub client_secret: String,
@@ -20,6 +20,16 @@ pub struct OAuthClient {
     pub scopes: Vec<String>,
     /// Extra parameters of the consent URL (Google's `access_type=offline`).
     pub extra: Vec<(String, String)>,
+}
+
+impl std::fmt::Debug for OAuthClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OAuthClient")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"[redacted]")
+            .field("token_url", &self.token_url.as_str())
+            .finish_non_exhaustive()
+    }
 }
 
 /// A PKCE verifier and its S256 challenge.
@@ -278,6 +288,7 @@ mod tests {
             !url.as_str().contains("secret"),
             "the secret never travels in a URL"
         );
+        assert!(!format!("{:?}", google()).contains("secret\""));
     }
 
     #[test]

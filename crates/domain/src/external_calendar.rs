@@ -61,6 +61,25 @@ pub fn sync_window(now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
     )
 }
 
+/// Whether a provider with incremental sync must read the whole window again. Its sync token
+/// reports changes, not events that merely came into the window as days passed, so once the
+/// window has moved a day beyond what the last full read covered, everything is read again.
+pub fn needs_full_read(full_read_until: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    match full_read_until {
+        None => true,
+        Some(until) => sync_window(now).1 - until >= Duration::days(1),
+    }
+}
+
+/// How often an access token is refreshed ahead of its expiry, so that no request of a sync
+/// runs into the expiry.
+pub const TOKEN_REFRESH_MARGIN_SECONDS: i64 = 120;
+
+/// Whether an access token expiring at `expiry` must be refreshed before use.
+pub fn token_needs_refresh(expiry: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    expiry.is_none_or(|at| at - now <= Duration::seconds(TOKEN_REFRESH_MARGIN_SECONDS))
+}
+
 /// One event (or one occurrence of a recurring event) read from an external calendar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyncedEvent {
@@ -146,5 +165,24 @@ mod tests {
         assert!(IntegrationKind::Outlook.can_write());
         assert!(!IntegrationKind::Ical.can_write());
         assert_eq!("ical".parse::<IntegrationKind>(), Ok(IntegrationKind::Ical));
+    }
+
+    #[test]
+    fn incremental_sync_reads_everything_again_once_the_window_moved_a_day() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
+        assert!(needs_full_read(None, now), "never read in full");
+        let until = sync_window(now).1;
+        assert!(!needs_full_read(Some(until), now));
+        assert!(!needs_full_read(Some(until), now + Duration::hours(23)));
+        assert!(needs_full_read(Some(until), now + Duration::hours(24)));
+    }
+
+    #[test]
+    fn an_access_token_is_refreshed_shortly_before_it_expires() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
+        assert!(token_needs_refresh(None, now));
+        assert!(token_needs_refresh(Some(now - Duration::minutes(1)), now));
+        assert!(token_needs_refresh(Some(now + Duration::minutes(1)), now));
+        assert!(!token_needs_refresh(Some(now + Duration::minutes(30)), now));
     }
 }

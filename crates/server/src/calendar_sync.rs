@@ -9,11 +9,20 @@ use std::time::Duration;
 
 use actix_web::web;
 use chrono::Utc;
-use mm_domain::external_calendar::{IntegrationKind, sync_window};
-use mm_store::{SyncJob, SyncOutcome};
+use mm_calendars::{
+    google::{Changes, ProviderError, ReadFrom},
+    oauth::OAuthError,
+};
+use mm_domain::external_calendar::{
+    IntegrationKind, needs_full_read, sync_window, token_needs_refresh,
+};
+use mm_store::{SyncBatch, SyncJob, SyncOutcome};
 use tokio::time::MissedTickBehavior;
 
-use crate::AppState;
+use crate::{
+    AppState,
+    providers::{CalendarApi, Provider},
+};
 
 /// How long a process owns a calendar it is syncing; one that died lets it go after this.
 pub fn lease() -> chrono::Duration {
@@ -27,10 +36,20 @@ pub enum SyncError {
     Feed(#[from] mm_calendars::FeedError),
     #[error(transparent)]
     Ical(#[from] mm_calendars::IcalError),
-    #[error("{0} calendars cannot be synced on this server yet")]
-    Unsupported(IntegrationKind),
+    #[error("{0} calendars are not configured on this server")]
+    NotConfigured(IntegrationKind),
     #[error("the calendar has no feed URL")]
     NoUrl,
+    #[error(
+        "{0} no longer grants us access (it was revoked or has expired): connect the calendar again"
+    )]
+    Reconnect(IntegrationKind),
+    #[error("signing in to {0} failed: {1}")]
+    OAuth(IntegrationKind, OAuthError),
+    #[error("{0}: {1}")]
+    Provider(IntegrationKind, ProviderError),
+    #[error(transparent)]
+    Crypto(#[from] mm_calendars::CryptoError),
     #[error("storing the events failed: {0}")]
     Store(#[from] mm_store::StoreError),
 }
@@ -55,27 +74,131 @@ pub async fn sync(state: &AppState, job: SyncJob) -> Result<SyncOutcome, SyncErr
 }
 
 async fn read_and_store(state: &AppState, job: SyncJob) -> Result<SyncOutcome, SyncError> {
-    let integration = &job.integration;
     let now = Utc::now();
     let (from, to) = sync_window(now);
-    let events = match integration.kind {
+    let batch = match job.integration.kind {
         IntegrationKind::Ical => {
-            let url = integration.ical_url.as_deref().ok_or(SyncError::NoUrl)?;
+            let url = job
+                .integration
+                .ical_url
+                .as_deref()
+                .ok_or(SyncError::NoUrl)?;
             let text = state.feeds.fetch(url).await?;
             let zone = job.owner_zone.tz();
             // Expanding a large feed's recurrences is CPU work: off the async workers.
-            tokio::task::spawn_blocking(move || mm_calendars::read_feed(&text, from, to, zone))
-                .await
-                .map_err(|e| {
-                    mm_calendars::IcalError::Malformed(format!("the feed reader stopped: {e}"))
-                })??
+            let events =
+                tokio::task::spawn_blocking(move || mm_calendars::read_feed(&text, from, to, zone))
+                    .await
+                    .map_err(|e| {
+                        mm_calendars::IcalError::Malformed(format!("the feed reader stopped: {e}"))
+                    })??;
+            SyncBatch {
+                events,
+                full: true,
+                ..SyncBatch::default()
+            }
         }
-        kind => return Err(SyncError::Unsupported(kind)),
+        kind => read_provider(state, &job, kind).await?,
     };
     Ok(state
         .store
-        .record_sync(integration.id, &events, now)
+        .record_sync(job.integration.id, &batch, now)
         .await?)
+}
+
+/// Reads a Google or Outlook calendar: incrementally from the last sync token while the window
+/// it covers is current, in full otherwise or when the provider calls the token stale. An
+/// access token is refreshed shortly before it expires, and once more if the provider refuses it.
+async fn read_provider(
+    state: &AppState,
+    job: &SyncJob,
+    kind: IntegrationKind,
+) -> Result<SyncBatch, SyncError> {
+    let provider = state
+        .providers
+        .get(kind)
+        .ok_or(SyncError::NotConfigured(kind))?;
+    let calendar_id = job.integration.calendar_id.as_deref().unwrap_or("primary");
+    let now = Utc::now();
+    let (from, to) = sync_window(now);
+    let mut full = job.sync_token.is_none() || needs_full_read(job.full_read_until, now);
+    let mut access = access_token(state, job, provider, kind, false).await?;
+    let mut refreshed = false;
+    let changes: Changes = loop {
+        let read_from = match (&job.sync_token, full) {
+            (Some(token), false) => ReadFrom::Token(token.clone()),
+            _ => ReadFrom::Window { from, to },
+        };
+        let read = match &provider.api {
+            CalendarApi::Google(google) => {
+                google
+                    .read(&state.providers.http, &access, calendar_id, &read_from)
+                    .await
+            }
+        };
+        match read {
+            Ok(changes) => break changes,
+            Err(ProviderError::Gone) if !full => full = true,
+            Err(ProviderError::Unauthorized) if !refreshed => {
+                access = access_token(state, job, provider, kind, true).await?;
+                refreshed = true;
+            }
+            Err(ProviderError::Unauthorized) => return Err(SyncError::Reconnect(kind)),
+            Err(error) => return Err(SyncError::Provider(kind, error)),
+        }
+    };
+    Ok(SyncBatch {
+        events: changes
+            .events
+            .into_iter()
+            .filter(|e| e.event.time.overlaps(from, to))
+            .collect(),
+        removed: changes.removed,
+        full,
+        sync_token: changes.next_sync_token,
+        full_read_until: full.then_some(to),
+        prune_before: Some(from),
+    })
+}
+
+/// An access token to call the provider with: the one held while it is fresh, else a new one
+/// from the refresh token (stored before use, so a crash loses nothing).
+async fn access_token(
+    state: &AppState,
+    job: &SyncJob,
+    provider: &Provider,
+    kind: IntegrationKind,
+    force_refresh: bool,
+) -> Result<String, SyncError> {
+    // Tokens may have been refreshed by an earlier attempt of this sync: read them again.
+    let sealed = match force_refresh {
+        true => state.store.integration_tokens(job.integration.id).await?,
+        false => job.tokens.clone(),
+    }
+    .ok_or(SyncError::Reconnect(kind))?;
+    let now = Utc::now();
+    if !force_refresh && !token_needs_refresh(Some(sealed.expiry_utc), now) {
+        return Ok(state.providers.open(&sealed.access)?);
+    }
+    let refresh = sealed
+        .refresh
+        .as_deref()
+        .ok_or(SyncError::Reconnect(kind))
+        .and_then(|r| Ok(state.providers.open(r)?))?;
+    let tokens = provider
+        .oauth
+        .refresh(&state.providers.http, &refresh)
+        .await
+        .map_err(|e| match e.needs_reconnect() {
+            true => SyncError::Reconnect(kind),
+            false => SyncError::OAuth(kind, e),
+        })?;
+    let renewed = state.providers.seal(&tokens, now)?;
+    state
+        .store
+        .store_tokens(job.integration.id, &renewed, now)
+        .await?;
+    Ok(tokens.access_token)
 }
 
 /// Runs until the process ends: every `tick`, syncs each calendar last read more than `every`

@@ -58,6 +58,10 @@ pub struct Config {
     /// How long after its last sync a calendar is read again
     /// (`MM_CALENDAR_SYNC_INTERVAL_SECONDS`, default 600).
     pub calendar_sync_interval_seconds: u64,
+    /// Google Calendar (`MM_GOOGLE_*`); `None`: members cannot connect Google calendars.
+    pub google: Option<ProviderConfig>,
+    /// Microsoft Outlook through Graph (`MM_MICROSOFT_*`); `None`: no Outlook calendars.
+    pub microsoft: Option<ProviderConfig>,
     /// Reverse proxies whose `X-Forwarded-For` is believed (`MM_TRUSTED_PROXIES`: addresses or
     /// CIDR ranges, comma-separated). Empty: the socket's peer is the client.
     pub trusted_proxies: Vec<ipnet::IpNet>,
@@ -72,6 +76,79 @@ pub struct TwilioConfig {
     pub auth_token: Secret,
     pub from: String,
     pub api_url: String,
+}
+
+/// An OAuth calendar provider: the app registered with it and where its endpoints are. The
+/// endpoints default to the provider's own and are overridable so tests can use local fakes.
+#[derive(Debug, Clone)]
+pub struct ProviderConfig {
+    pub client_id: String,
+    pub client_secret: Secret,
+    pub authorize_url: String,
+    pub token_url: String,
+    /// `None`: the provider has no revocation endpoint (Microsoft).
+    pub revoke_url: Option<String>,
+    /// The calendar API: Google Calendar v3 or Microsoft Graph v1.0.
+    pub api_url: String,
+}
+
+impl ProviderConfig {
+    fn google(get: &impl Fn(&str) -> Option<String>) -> anyhow::Result<Option<Self>> {
+        let Some((client_id, client_secret)) = credentials(get, "MM_GOOGLE")? else {
+            return Ok(None);
+        };
+        let or = |name: &str, default: &str| get(name).unwrap_or_else(|| default.to_owned());
+        Ok(Some(Self {
+            client_id,
+            client_secret,
+            authorize_url: or(
+                "MM_GOOGLE_AUTH_URL",
+                "https://accounts.google.com/o/oauth2/v2/auth",
+            ),
+            token_url: or("MM_GOOGLE_TOKEN_URL", "https://oauth2.googleapis.com/token"),
+            revoke_url: Some(or(
+                "MM_GOOGLE_REVOKE_URL",
+                "https://oauth2.googleapis.com/revoke",
+            )),
+            api_url: or(
+                "MM_GOOGLE_API_URL",
+                "https://www.googleapis.com/calendar/v3",
+            ),
+        }))
+    }
+
+    fn microsoft(get: &impl Fn(&str) -> Option<String>) -> anyhow::Result<Option<Self>> {
+        let Some((client_id, client_secret)) = credentials(get, "MM_MICROSOFT")? else {
+            return Ok(None);
+        };
+        let tenant = get("MM_MICROSOFT_TENANT").unwrap_or_else(|| "common".to_owned());
+        let login = format!("https://login.microsoftonline.com/{tenant}/oauth2/v2.0");
+        Ok(Some(Self {
+            client_id,
+            client_secret,
+            authorize_url: get("MM_MICROSOFT_AUTH_URL")
+                .unwrap_or_else(|| format!("{login}/authorize")),
+            token_url: get("MM_MICROSOFT_TOKEN_URL").unwrap_or_else(|| format!("{login}/token")),
+            revoke_url: None,
+            api_url: get("MM_MICROSOFT_GRAPH_URL")
+                .unwrap_or_else(|| "https://graph.microsoft.com/v1.0".to_owned()),
+        }))
+    }
+}
+
+/// `<PREFIX>_CLIENT_ID` and `<PREFIX>_CLIENT_SECRET`, both or neither.
+fn credentials(
+    get: &impl Fn(&str) -> Option<String>,
+    prefix: &str,
+) -> anyhow::Result<Option<(String, Secret)>> {
+    match (
+        get(&format!("{prefix}_CLIENT_ID")),
+        get(&format!("{prefix}_CLIENT_SECRET")),
+    ) {
+        (None, None) => Ok(None),
+        (Some(id), Some(secret)) => Ok(Some((id, Secret(secret)))),
+        _ => bail!("set both {prefix}_CLIENT_ID and {prefix}_CLIENT_SECRET, or neither"),
+    }
 }
 
 impl Config {
@@ -99,6 +176,15 @@ impl Config {
                     .with_context(|| format!("{name} must be a whole number"))
             })
         };
+        let google = ProviderConfig::google(&get)?;
+        let microsoft = ProviderConfig::microsoft(&get)?;
+        let encryption_key = get("MM_ENCRYPTION_KEY").map(Secret);
+        if (google.is_some() || microsoft.is_some()) && encryption_key.is_none() {
+            bail!(
+                "MM_ENCRYPTION_KEY is required when Google or Microsoft calendars are configured: \
+                 their tokens are encrypted with it (make one with `openssl rand -base64 32`)"
+            );
+        }
         Ok(Self {
             database_url: get("MM_DATABASE_URL")
                 .unwrap_or_else(|| "sqlite://data/meeting-manager.db".to_owned()),
@@ -135,10 +221,12 @@ impl Config {
                 .map_or_else(|| PathBuf::from("frontend/dist"), PathBuf::from),
             public_booking_rate_limit: u32::try_from(number("MM_PUBLIC_BOOKING_RATE_LIMIT", 10)?)
                 .context("MM_PUBLIC_BOOKING_RATE_LIMIT is too large")?,
-            encryption_key: get("MM_ENCRYPTION_KEY").map(Secret),
+            encryption_key,
             ical_allow_private_hosts: flag("MM_ICAL_ALLOW_PRIVATE_HOSTS")?,
             calendar_sync_interval_seconds: number("MM_CALENDAR_SYNC_INTERVAL_SECONDS", 600)?
                 .max(1),
+            google,
+            microsoft,
             trusted_proxies: get("MM_TRUSTED_PROXIES")
                 .map(|list| parse_networks(&list))
                 .transpose()?
@@ -196,6 +284,36 @@ mod tests {
         let twilio = all.twilio.expect("configured");
         assert_eq!(twilio.api_url, "https://api.twilio.com");
         assert!(Config::from_lookup(|_| None).unwrap().twilio.is_none());
+    }
+
+    #[test]
+    fn a_calendar_provider_needs_its_client_and_the_encryption_key() {
+        let google = |extra: &'static [(&'static str, &'static str)]| {
+            Config::from_lookup(move |n| {
+                [
+                    ("MM_GOOGLE_CLIENT_ID", "id.apps.googleusercontent.com"),
+                    ("MM_GOOGLE_CLIENT_SECRET", "s3cret"),
+                ]
+                .iter()
+                .chain(extra)
+                .find(|(k, _)| *k == n)
+                .map(|(_, v)| (*v).to_owned())
+            })
+        };
+        assert!(google(&[]).is_err(), "tokens need the key");
+        let config = google(&[(
+            "MM_ENCRYPTION_KEY",
+            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+        )])
+        .unwrap();
+        let provider = config.google.expect("configured");
+        assert_eq!(provider.token_url, "https://oauth2.googleapis.com/token");
+        assert!(config.microsoft.is_none());
+        assert!(
+            Config::from_lookup(|n| (n == "MM_MICROSOFT_CLIENT_ID").then(|| "id".to_owned()))
+                .is_err(),
+            "an id without a secret"
+        );
     }
 
     #[test]

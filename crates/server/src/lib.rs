@@ -14,6 +14,7 @@ mod error;
 mod links;
 mod notices;
 mod outbox_worker;
+mod providers;
 mod reminder_worker;
 mod routes;
 mod slot_cache;
@@ -49,6 +50,8 @@ pub struct AppState {
     pub uid_domain: String,
     /// Reads members' iCal feeds.
     pub feeds: mm_calendars::FeedFetcher,
+    /// Google and Microsoft calendars, when configured.
+    pub providers: providers::Providers,
 }
 
 #[derive(OpenApi)]
@@ -205,6 +208,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             allow_private_hosts: config.ical_allow_private_hosts,
             ..Default::default()
         },
+        providers: providers::Providers::from_config(&config)?,
     });
     let sync_every = std::time::Duration::from_secs(config.calendar_sync_interval_seconds);
     tokio::spawn(calendar_sync::run(

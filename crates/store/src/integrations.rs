@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use crate::{
     Result, Store, StoreError, corrupt,
-    entity::{calendar_event_syncs, calendar_integrations, user_settings},
+    entity::{calendar_event_syncs, calendar_integrations, oauth_states, user_settings},
 };
 
 /// A connected calendar as staff see it; its secrets never leave the store through this type.
@@ -49,11 +49,61 @@ pub struct NewIcalIntegration {
     pub url: String,
 }
 
-/// An integration a sync may now read: the calendar and the zone its floating times mean.
+/// A provider's tokens as stored: sealed by the server's cipher before they reach the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SealedTokens {
+    pub access: String,
+    /// `None` on a refresh that kept the refresh token we hold.
+    pub refresh: Option<String>,
+    pub expiry_utc: DateTime<Utc>,
+}
+
+/// A Google or Outlook calendar a member just connected through OAuth.
+#[derive(Debug, Clone)]
+pub struct NewOAuthIntegration {
+    pub user_id: Uuid,
+    pub kind: IntegrationKind,
+    pub name: String,
+    pub calendar_id: String,
+    pub tokens: SealedTokens,
+}
+
+/// A consent a member started: the provider sends them back with `state` and we need the PKCE
+/// verifier to finish.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OAuthStart {
+    pub state: String,
+    pub user_id: Uuid,
+    pub provider: IntegrationKind,
+    pub pkce_verifier: String,
+}
+
+/// An integration a sync may now read: the calendar, the zone its floating times mean, and for
+/// the providers the sealed tokens and where the last read stopped.
 #[derive(Debug, Clone)]
 pub struct SyncJob {
     pub integration: Integration,
     pub owner_zone: TimeZone,
+    pub tokens: Option<SealedTokens>,
+    pub sync_token: Option<String>,
+    pub full_read_until: Option<DateTime<Utc>>,
+}
+
+/// What a sync read, to be stored in one transaction.
+#[derive(Debug, Clone, Default)]
+pub struct SyncBatch {
+    /// New or changed events; on a full read, every event of the window.
+    pub events: Vec<SyncedEvent>,
+    /// Ids the provider reported deleted since the last read.
+    pub removed: Vec<String>,
+    /// A full read: events held but not in `events` have vanished.
+    pub full: bool,
+    /// Where the next incremental read starts (the provider's sync token or delta link).
+    pub sync_token: Option<String>,
+    /// The end of the window a full read covered; kept from before on an incremental read.
+    pub full_read_until: Option<DateTime<Utc>>,
+    /// Events that ended before this are past and dropped.
+    pub prune_before: Option<DateTime<Utc>>,
 }
 
 /// What one sync changed.
@@ -126,6 +176,7 @@ impl Store {
             sync_status: Set(SyncStatus::Pending.as_ref().to_owned()),
             sync_error_log: Set(None),
             sync_claimed_until_utc: Set(None),
+            full_read_until_utc: Set(None),
             created_utc: Set(now),
             updated_utc: Set(now),
         }
@@ -133,6 +184,154 @@ impl Store {
         .await?;
         self.commit(txn).await?;
         integration(row, 0)
+    }
+
+    /// Connects a calendar a member consented to. Connecting the same calendar again (after the
+    /// provider revoked our access, say) renews its tokens and reads it in full at the next sync.
+    pub async fn connect_oauth_integration(
+        &self,
+        new: &NewOAuthIntegration,
+        now: DateTime<Utc>,
+    ) -> Result<Integration> {
+        let txn = self.begin().await?;
+        let existing = calendar_integrations::Entity::find()
+            .filter(calendar_integrations::Column::UserId.eq(new.user_id))
+            .filter(calendar_integrations::Column::IntegrationType.eq(new.kind.as_ref()))
+            .filter(calendar_integrations::Column::CalendarId.eq(new.calendar_id.as_str()))
+            .one(&txn)
+            .await?;
+        let row = match existing {
+            Some(row) => {
+                let mut renewed = row.clone().into_active_model();
+                renewed.access_token_encrypted = Set(Some(new.tokens.access.clone()));
+                if let Some(refresh) = &new.tokens.refresh {
+                    renewed.refresh_token_encrypted = Set(Some(refresh.clone()));
+                }
+                renewed.token_expiry_utc = Set(Some(new.tokens.expiry_utc));
+                renewed.integration_name = Set(new.name.clone());
+                renewed.is_active = Set(true);
+                renewed.sync_status = Set(SyncStatus::Pending.as_ref().to_owned());
+                renewed.sync_error_log = Set(None);
+                renewed.sync_token = Set(None);
+                renewed.full_read_until_utc = Set(None);
+                renewed.updated_utc = Set(now);
+                renewed.update(&txn).await?
+            }
+            None => {
+                calendar_integrations::ActiveModel {
+                    id: Set(Uuid::new_v4()),
+                    user_id: Set(new.user_id),
+                    integration_type: Set(new.kind.as_ref().to_owned()),
+                    integration_name: Set(new.name.clone()),
+                    is_active: Set(true),
+                    access_token_encrypted: Set(Some(new.tokens.access.clone())),
+                    refresh_token_encrypted: Set(new.tokens.refresh.clone()),
+                    token_expiry_utc: Set(Some(new.tokens.expiry_utc)),
+                    calendar_id: Set(Some(new.calendar_id.clone())),
+                    ical_url: Set(None),
+                    sync_direction: Set(SyncDirection::TwoWay.as_ref().to_owned()),
+                    sync_token: Set(None),
+                    last_sync_utc: Set(None),
+                    sync_status: Set(SyncStatus::Pending.as_ref().to_owned()),
+                    sync_error_log: Set(None),
+                    sync_claimed_until_utc: Set(None),
+                    full_read_until_utc: Set(None),
+                    created_utc: Set(now),
+                    updated_utc: Set(now),
+                }
+                .insert(&txn)
+                .await?
+            }
+        };
+        txn.commit().await?;
+        let events = count_events(&self.db, row.id).await?;
+        integration(row, events)
+    }
+
+    /// The sealed tokens of a provider's calendar; `None` for an iCal feed.
+    pub async fn integration_tokens(&self, id: Uuid) -> Result<Option<SealedTokens>> {
+        let row = calendar_integrations::Entity::find_by_id(id)
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound("calendar integration"))?;
+        Ok(sealed_tokens(&row))
+    }
+
+    /// Keeps refreshed tokens; a refresh that brought no refresh token keeps the one held.
+    pub async fn store_tokens(
+        &self,
+        id: Uuid,
+        tokens: &SealedTokens,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let row = calendar_integrations::Entity::find_by_id(id)
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound("calendar integration"))?;
+        let mut renewed = row.into_active_model();
+        renewed.access_token_encrypted = Set(Some(tokens.access.clone()));
+        if let Some(refresh) = &tokens.refresh {
+            renewed.refresh_token_encrypted = Set(Some(refresh.clone()));
+        }
+        renewed.token_expiry_utc = Set(Some(tokens.expiry_utc));
+        renewed.updated_utc = Set(now);
+        renewed.update(&self.db).await?;
+        Ok(())
+    }
+
+    /// Remembers a consent until the provider sends the member back; stale ones are dropped.
+    pub async fn begin_oauth(
+        &self,
+        start: &OAuthStart,
+        now: DateTime<Utc>,
+        ttl: Duration,
+    ) -> Result<()> {
+        let txn = self.begin().await?;
+        oauth_states::Entity::delete_many()
+            .filter(oauth_states::Column::ExpiresUtc.lt(now))
+            .exec(&txn)
+            .await?;
+        oauth_states::ActiveModel {
+            state: Set(start.state.clone()),
+            user_id: Set(start.user_id),
+            provider: Set(start.provider.as_ref().to_owned()),
+            pkce_verifier: Set(start.pkce_verifier.clone()),
+            created_utc: Set(now),
+            expires_utc: Set(now + ttl),
+        }
+        .insert(&txn)
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Takes a consent back by its `state`, once: `None` if unknown, used or expired.
+    pub async fn take_oauth_state(
+        &self,
+        state: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<OAuthStart>> {
+        let txn = self.begin().await?;
+        let Some(row) = oauth_states::Entity::find_by_id(state.to_owned())
+            .one(&txn)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let deleted = oauth_states::Entity::delete_by_id(state.to_owned())
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+        // Two callbacks racing with one state: only the one that deleted it goes on.
+        if deleted.rows_affected == 0 || row.expires_utc < now {
+            return Ok(None);
+        }
+        Ok(Some(OAuthStart {
+            state: row.state,
+            user_id: row.user_id,
+            provider: row.provider.parse().map_err(corrupt)?,
+            pkce_verifier: row.pkce_verifier,
+        }))
     }
 
     /// Disconnects a calendar: the integration and every event it brought go together.
@@ -218,17 +417,23 @@ impl Store {
         // A claim changes nothing anyone reads: no revision bump.
         txn.commit().await?;
         let events = count_events(&self.db, row.id).await?;
+        let tokens = sealed_tokens(&row);
+        let (sync_token, full_read_until) = (row.sync_token.clone(), row.full_read_until_utc);
         Ok(Some(SyncJob {
             integration: integration(row, events)?,
             owner_zone: zone,
+            tokens,
+            sync_token,
+            full_read_until,
         }))
     }
 
-    /// Lands a successful sync: the events of `window` become exactly `events`.
+    /// Lands a successful sync in one transaction: changed events rewritten, new ones added,
+    /// removed (or, on a full read, vanished) ones deleted, and where the next read starts.
     pub async fn record_sync(
         &self,
         id: Uuid,
-        events: &[SyncedEvent],
+        batch: &SyncBatch,
         now: DateTime<Utc>,
     ) -> Result<SyncOutcome> {
         let txn = self.begin().await?;
@@ -246,7 +451,7 @@ impl Store {
                 .collect();
         let mut outcome = SyncOutcome::default();
         let mut seen = std::collections::HashSet::new();
-        for event in events {
+        for event in &batch.events {
             if !seen.insert(event.external_id.as_str()) {
                 continue;
             }
@@ -286,24 +491,34 @@ impl Store {
                 }
             }
         }
-        let vanished: Vec<Uuid> = held
+        let removed: std::collections::HashSet<&str> =
+            batch.removed.iter().map(String::as_str).collect();
+        let gone: Vec<Uuid> = held
             .values()
-            .filter(|e| !seen.contains(e.external_event_id.as_str()))
+            .filter(|e| {
+                let id = e.external_event_id.as_str();
+                let past = batch.prune_before.is_some_and(|t| e.event_end_utc < t);
+                !seen.contains(id) && (batch.full || removed.contains(id) || past)
+            })
             .map(|e| e.id)
             .collect();
-        outcome.removed = vanished.len() as u64;
-        for chunk in vanished.chunks(500) {
+        outcome.removed = gone.len() as u64;
+        for chunk in gone.chunks(500) {
             calendar_event_syncs::Entity::delete_many()
                 .filter(calendar_event_syncs::Column::Id.is_in(chunk.to_vec()))
                 .exec(&txn)
                 .await?;
         }
-        outcome.held = seen.len() as u64;
+        outcome.held = count_events(&txn, id).await?;
         let mut done = row.into_active_model();
         done.last_sync_utc = Set(Some(now));
         done.sync_status = Set(SyncStatus::Success.as_ref().to_owned());
         done.sync_error_log = Set(None);
         done.sync_claimed_until_utc = Set(None);
+        done.sync_token = Set(batch.sync_token.clone());
+        if batch.full {
+            done.full_read_until_utc = Set(batch.full_read_until);
+        }
         done.updated_utc = Set(now);
         done.update(&txn).await?;
         if outcome.added + outcome.updated + outcome.removed > 0 {
@@ -365,6 +580,14 @@ fn fingerprint_hash(event: &SyncedEvent) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+fn sealed_tokens(row: &calendar_integrations::Model) -> Option<SealedTokens> {
+    Some(SealedTokens {
+        access: row.access_token_encrypted.clone()?,
+        refresh: row.refresh_token_encrypted.clone(),
+        expiry_utc: row.token_expiry_utc?,
+    })
 }
 
 fn integration(row: calendar_integrations::Model, events: u64) -> Result<Integration> {

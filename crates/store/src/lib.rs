@@ -37,7 +37,10 @@ pub use bookings::{
     NewCustomerBooking, NewInternalMeeting, RequestGuard,
 };
 pub use calendar::{BusyBlock, CalendarBooking, CalendarData, ColumnData};
-pub use integrations::{Integration, NewIcalIntegration, SyncJob, SyncOutcome};
+pub use integrations::{
+    Integration, NewIcalIntegration, NewOAuthIntegration, OAuthStart, SealedTokens, SyncBatch,
+    SyncJob, SyncOutcome,
+};
 pub use outbox::{EMAIL as EMAIL_CHANNEL, OutboxEmail, SMS as SMS_CHANNEL};
 pub use users::NewUser;
 

@@ -44,6 +44,21 @@ pub enum EventTime {
     AllDay { first: NaiveDate, until: NaiveDate },
 }
 
+impl EventTime {
+    /// Whether the event may fall within `[from, to)`. Whole days are local to a zone we do not
+    /// know here, so they count if they could touch the stretch in any zone on earth.
+    pub fn overlaps(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> bool {
+        match *self {
+            Self::Timed(span) => span.start() < to && from < span.end(),
+            Self::AllDay { first, until } => {
+                let earliest = first.and_time(chrono::NaiveTime::MIN).and_utc() - Duration::days(1);
+                let latest = until.and_time(chrono::NaiveTime::MIN).and_utc() + Duration::days(1);
+                earliest < to && from < latest
+            }
+        }
+    }
+}
+
 /// An event synced from a member's external calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ExternalEvent {
@@ -250,4 +265,35 @@ pub(crate) fn merge(spans: &mut Vec<Interval>) {
         }
     }
     spans.truncate(kept);
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone as _;
+
+    use super::*;
+
+    #[test]
+    fn an_event_overlaps_a_stretch_it_shares_time_with_and_whole_days_count_in_any_zone() {
+        let at = |d, h| Utc.with_ymd_and_hms(2026, 11, d, h, 0, 0).unwrap();
+        let (from, to) = (at(22, 0), at(24, 0));
+        let timed = |a, b| EventTime::Timed(Interval::new(a, b).unwrap());
+        assert!(timed(at(21, 23), at(22, 1)).overlaps(from, to));
+        assert!(
+            !timed(at(21, 20), at(22, 0)).overlaps(from, to),
+            "ends as it starts"
+        );
+        assert!(!timed(at(24, 0), at(24, 1)).overlaps(from, to));
+        let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+        let all_day = |a, b| EventTime::AllDay {
+            first: day(a),
+            until: day(b),
+        };
+        assert!(
+            all_day(24, 25).overlaps(from, to),
+            "Nov 24 begins before Nov 24 UTC east of UTC"
+        );
+        assert!(!all_day(26, 27).overlaps(from, to));
+        assert!(!all_day(19, 20).overlaps(from, to));
+    }
 }

@@ -196,7 +196,8 @@ fn parse(
     }
 }
 
-/// Disconnect a calendar: its synced events go with it, so its busy times stop blocking slots.
+/// Disconnect a calendar: our access is revoked at the provider, and its synced events go with
+/// it, so its busy times stop blocking slots.
 #[utoipa::path(
     tag = "calendars",
     params(("integration_id" = String, Path)),
@@ -212,8 +213,29 @@ async fn delete_integration(
     let integration_id = id(&path, "calendar integration")?;
     let integration = state.store.integration(integration_id).await?;
     authorize(&state, &me, integration.user_id, true).await?;
+    revoke(&state, &integration).await;
     state.store.delete_integration(integration_id).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Withdraws our access at the provider before the tokens are deleted. A provider that cannot be
+/// reached does not keep the member connected: the tokens go anyway, and the grant can be removed
+/// from their account settings.
+async fn revoke(state: &AppState, integration: &Integration) {
+    let Some(provider) = state.providers.get(integration.kind) else {
+        return;
+    };
+    let Ok(Some(tokens)) = state.store.integration_tokens(integration.id).await else {
+        return;
+    };
+    // Revoking the refresh token ends the whole grant; the access token is all some grants have.
+    let sealed = tokens.refresh.as_deref().unwrap_or(&tokens.access);
+    let Ok(token) = state.providers.open(sealed) else {
+        return;
+    };
+    if let Err(error) = provider.oauth.revoke(&state.providers.http, &token).await {
+        tracing::warn!(integration = %integration.id, %error, "revoking calendar access failed");
+    }
 }
 
 /// Sync a calendar now. A failing feed answers 200 with `status: "failed"` and the reason, as

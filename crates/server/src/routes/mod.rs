@@ -8,6 +8,7 @@ mod calendar;
 mod departments;
 mod integrations;
 mod meeting_types;
+mod oauth;
 mod outbox;
 mod public;
 mod public_bookings;
@@ -34,6 +35,7 @@ pub fn api(cfg: &mut ServiceConfig) {
             .configure(bookings::routes)
             .configure(calendar::routes)
             .configure(integrations::routes)
+            .configure(oauth::routes)
             .configure(outbox::routes)
             .configure(analytics::routes)
             .default_service(web::to(system::api_not_found)),

@@ -27,6 +27,8 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub sync_error_log: Option<String>,
     pub sync_claimed_until_utc: Option<DateTimeUtc>,
+    /// The end of the window the last full read covered (providers with incremental sync).
+    pub full_read_until_utc: Option<DateTimeUtc>,
     pub created_utc: DateTimeUtc,
     pub updated_utc: DateTimeUtc,
 }

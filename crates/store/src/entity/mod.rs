@@ -17,5 +17,6 @@ pub mod idempotency_keys;
 pub mod meeting_type_questions;
 pub mod meeting_type_reminders;
 pub mod meeting_types;
+pub mod oauth_states;
 pub mod user_settings;
 pub mod users;
