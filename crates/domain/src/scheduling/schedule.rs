@@ -8,7 +8,13 @@ use super::{
     day::{LocalDay, week_of},
     member::{DayPlan, MemberCalendar, commitment_block, merge},
 };
-use crate::{interval::Interval, meeting_type::MeetingType, time::Minutes, time::TimeZone};
+use crate::{
+    interval::Interval,
+    meeting_type::MeetingType,
+    time::Minutes,
+    time::TimeZone,
+    working_hours::{TimeOfDay, TimeRange},
+};
 
 /// One reason one person cannot attend a meeting.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -299,20 +305,39 @@ impl Schedule {
             DayPlan::DayOff => found.push(Conflict::DayOff),
             DayPlan::NotWorking => found.push(Conflict::NotWorkingThatDay),
             DayPlan::Working { hours, breaks } => {
-                let period = Interval::from_bounds(
+                let mut period = Interval::from_bounds(
                     zone.time_on(date, hours.start()),
                     zone.time_on(date, hours.end()),
                 );
+                let mut next_breaks: &[TimeRange] = &[];
+                // Hours that run to midnight carry on into a next day that starts at midnight, so
+                // a meeting may cross it (an evening shift, or someone available around the clock).
+                let next_day = date + Days::new(1);
+                if hours.end() == TimeOfDay::END_OF_DAY
+                    && let DayPlan::Working {
+                        hours: next,
+                        breaks: later,
+                    } = member.plan(next_day)
+                    && next.start() == TimeOfDay::MIDNIGHT
+                {
+                    period =
+                        Interval::from_bounds(period.start(), zone.time_on(next_day, next.end()));
+                    next_breaks = later;
+                }
                 if !period.contains(span) {
                     found.push(Conflict::OutsideWorkingHours);
                 }
-                let on_break = breaks.iter().any(|b| {
-                    Interval::from_bounds(
-                        zone.time_on(date, b.start()),
-                        zone.time_on(date, b.end()),
-                    )
-                    .overlaps(span)
-                });
+                let on_break = breaks
+                    .iter()
+                    .map(|b| (date, b))
+                    .chain(next_breaks.iter().map(|b| (next_day, b)))
+                    .any(|(day, b)| {
+                        Interval::from_bounds(
+                            zone.time_on(day, b.start()),
+                            zone.time_on(day, b.end()),
+                        )
+                        .overlaps(span)
+                    });
                 if on_break {
                     found.push(Conflict::DuringBreak);
                 }

@@ -893,6 +893,41 @@ mod conflicts {
     }
 
     #[test]
+    fn a_meeting_may_cross_midnight_when_the_hours_run_on_into_the_next_day() {
+        let cph = zone(CPH);
+        let around_the_clock = schedule(cph, &[Member::working(every_day("00:00", "24:00"))]);
+        assert!(kinds(&around_the_clock, "2026-06-15 23:30", "2026-06-01 08:00").is_empty());
+        // Monday ends at midnight but Tuesday starts at nine: nothing to run on into.
+        let evenings = schedule(
+            cph,
+            &[Member::working(week(
+                &[Weekday::Mon],
+                "20:00",
+                "24:00",
+                &[],
+            ))],
+        );
+        assert_eq!(
+            kinds(&evenings, "2026-06-15 23:30", "2026-06-01 08:00"),
+            ["outside_working_hours"]
+        );
+        // A break just after midnight still counts.
+        let night_break = schedule(
+            cph,
+            &[Member::working(week(
+                &WEEKDAYS,
+                "00:00",
+                "24:00",
+                &[("00:00", "00:15")],
+            ))],
+        );
+        assert_eq!(
+            kinds(&night_break, "2026-06-15 23:30", "2026-06-01 08:00"),
+            ["break"]
+        );
+    }
+
+    #[test]
     fn a_free_start_has_no_conflicts_even_off_the_grid() {
         let cph = zone(CPH);
         let s = schedule(cph, &[Member::working(every_day("09:00", "17:00"))]);
