@@ -17,16 +17,23 @@ mod staff;
 /// A server with the web app and a `support` department of `members` members offering a
 /// 60-minute `call`.
 async fn wizard_app(members: usize, extra: Value) -> (TestApp, mm_blackbox_tests::Support) {
+    wizard_app_with(members, extra, &[]).await
+}
+
+/// [`wizard_app`] with more settings (a calendar provider's, say).
+async fn wizard_app_with(
+    members: usize,
+    extra: Value,
+    settings: &[(&str, &str)],
+) -> (TestApp, mm_blackbox_tests::Support) {
     let dir = web_app_dir();
-    let app = TestApp::spawn_with(
-        Db::Sqlite,
-        &[
-            ("MM_STATIC_DIR", dir.to_str().expect("utf-8 path")),
-            // Members' calendar feeds are served from loopback in these tests.
-            ("MM_ICAL_ALLOW_PRIVATE_HOSTS", "1"),
-        ],
-    )
-    .await;
+    let mut env = vec![
+        ("MM_STATIC_DIR", dir.to_str().expect("utf-8 path")),
+        // Members' calendar feeds are served from loopback in these tests.
+        ("MM_ICAL_ALLOW_PRIVATE_HOSTS", "1"),
+    ];
+    env.extend_from_slice(settings);
+    let app = TestApp::spawn_with(Db::Sqlite, &env).await;
     let setup = support(&app, members, extra).await;
     (app, setup)
 }

@@ -7,7 +7,7 @@ use chrono_tz::Europe::Copenhagen;
 use mm_blackbox_tests::{TestApp, at, book, browser::Browser, next_monday, request};
 use serde_json::{Value, json};
 
-use super::{copenhagen, staff_booking, wizard_app};
+use super::{copenhagen, staff_booking, wizard_app, wizard_app_with};
 
 use mm_blackbox_tests::MEMBER_PASSWORD;
 
@@ -1044,7 +1044,7 @@ async fn a_member_connects_an_ical_feed_sees_it_fail_and_disconnects_it() {
     browser.type_into("#ical_name", "Personal").await;
     browser.click(".connect-feed button[type=submit]").await;
     browser
-        .find_text(".notice.success", "Connected Personal: 1 events.")
+        .find_text(".notice.success", "Connected Personal: 1 event.")
         .await;
     browser
         .find_text("li.connection .sync-status", "Synced")
@@ -1093,4 +1093,57 @@ async fn a_member_connects_an_ical_feed_sees_it_fail_and_disconnects_it() {
         )
         .await;
     assert_eq!(list["total"], 0, "{list}");
+}
+
+#[tokio::test]
+async fn a_member_connects_google_calendar_through_the_consent_page() {
+    let google = mm_blackbox_tests::google::FakeGoogle::start().await;
+    let monday = next_monday();
+    google.put_event("dentist", &at(monday, 10, 0), &at(monday, 11, 0), "Dentist");
+    let settings = google.env();
+    let settings: Vec<(&str, &str)> = settings
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let (app, setup) = wizard_app_with(2, json!({}), &settings).await;
+    let browser = Browser::open("Europe/Copenhagen", 1280, 900).await;
+    sign_in(
+        &browser,
+        &app,
+        "m1@example.com",
+        MEMBER_PASSWORD,
+        "/admin/calendars",
+    )
+    .await;
+    browser
+        .find_text(".connect-provider button", "Connect Google Calendar")
+        .await
+        .click()
+        .await
+        .expect("click");
+    // Google's consent page sends the browser straight back, and the page says so.
+    browser
+        .find_text(".notice.success", "Calendar connected")
+        .await;
+    browser
+        .find_text("li.connection", mm_blackbox_tests::google::ACCOUNT)
+        .await;
+    browser
+        .find_text("li.connection .sync-status", "Synced")
+        .await;
+    browser.find_text("li.connection", "1 event").await;
+    let (_, list) = app
+        .get(
+            &format!("/users/{}/calendar-integrations", setup.members[1]),
+            &setup.admin,
+        )
+        .await;
+    assert_eq!(list["items"][0]["integration_type"], "google", "{list}");
+    assert!(
+        google
+            .requests()
+            .iter()
+            .any(|r| r.starts_with("GET /o/oauth2/v2/auth?")),
+        "the browser went through the consent page"
+    );
 }

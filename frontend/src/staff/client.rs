@@ -15,7 +15,9 @@ use mm_api_types::{
     calendar::{CalendarFeed, CalendarResource, CommonAvailability},
     departments::{CreateDepartment, Department, UpdateDepartment},
     error::ErrorBody,
-    integrations::{CalendarIntegration, NewCalendarIntegration, SyncResult},
+    integrations::{
+        CalendarIntegration, CalendarProviders, NewCalendarIntegration, OAuthStart, SyncResult,
+    },
     meeting_types::{CreateMeetingType, MeetingType, UpdateMeetingType},
     outbox::OutboxEmail,
     users::{CreateUser, LoginRequest, LoginResponse, Me, UpdateUser, User, WorkingHours},
@@ -236,7 +238,7 @@ impl StaffClient {
         .await
     }
 
-    /// `GET /outbox` (System Managers), optionally for one recipient.
+    /// `GET /users/{id}/calendar-integrations`: a person's connected calendars.
     pub async fn calendar_integrations(
         &self,
         user_id: &str,
@@ -254,6 +256,20 @@ impl StaffClient {
     ) -> ApiResult<CalendarIntegration> {
         self.post(&format!("/users/{user_id}/calendar-integrations"), new)
             .await
+    }
+
+    /// `GET /oauth/providers`: which providers this server can connect.
+    pub async fn calendar_providers(&self) -> ApiResult<CalendarProviders> {
+        self.get("/oauth/providers", &[]).await
+    }
+
+    /// Where to send the person to consent to connecting their `provider` calendar. Asked for as
+    /// JSON: the token travels in a header, which a plain navigation could not carry.
+    pub async fn oauth_start(&self, provider: &str) -> ApiResult<OAuthStart> {
+        let request = Request::get(&format!("{BASE}/oauth/{provider}/start"))
+            .header("Authorization", &self.bearer())
+            .header("Accept", "application/json");
+        read(request.send().await).await
     }
 
     pub async fn sync_calendar(&self, id: &str) -> ApiResult<SyncResult> {

@@ -1,7 +1,9 @@
 //! `/admin/calendars`: a person's external calendars and how each syncs — last sync, events
 //! held, the error of a failed sync — with "Sync now", "Disconnect" and a form to subscribe to an
-//! iCal feed. Everyone manages their own; System Managers and leaders choose whom to see
-//! (`?user=`), and only the owner or a System Manager connects or disconnects.
+//! iCal feed, and buttons that connect Google or Outlook through the provider's consent page
+//! (which sends the person back here with `?connected=` or `?connect_error=`). Everyone manages
+//! their own; System Managers and leaders choose whom to see (`?user=`), and only the owner or a
+//! System Manager connects or disconnects.
 
 use leptos::{ev, prelude::*, task::spawn_local};
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -49,7 +51,57 @@ pub fn Connections() -> impl IntoView {
                 .unwrap_or_else(|| my_id.clone())
         }
     });
-    let owns = Memo::new(move |_| is_manager || user.get() == my_id);
+    // Bumped after every change, so the list is read again.
+    let version = RwSignal::new(0u32);
+    let outcome = RwSignal::new(None::<Outcome>);
+    let busy = RwSignal::new(false);
+    let own = Memo::new({
+        let my_id = my_id.clone();
+        move |_| user.get() == my_id
+    });
+    let owns = Memo::new(move |_| is_manager || own.get());
+    // Back from a provider's consent page.
+    let returned = move || {
+        let query = query.read();
+        match (query.get("connected"), query.get("connect_error")) {
+            (Some(_), _) => Some(Ok(
+                "Calendar connected: its busy times were read and are read again every few minutes."
+                    .to_owned(),
+            )),
+            (None, Some(reason)) => Some(Err(format!("The calendar was not connected: {reason}"))),
+            _ => None,
+        }
+    };
+    let providers = LocalResource::new(move || {
+        let client = session.client();
+        async move {
+            match client {
+                Some(client) => client.calendar_providers().await.unwrap_or_default(),
+                None => Default::default(),
+            }
+        }
+    });
+    let consent = move |provider: &'static str| {
+        let Some(client) = session.client() else {
+            return;
+        };
+        busy.set(true);
+        outcome.set(None);
+        spawn_local(async move {
+            match client.oauth_start(provider).await {
+                Ok(start) => {
+                    if let Some(window) = web_sys::window() {
+                        let _ = window.location().set_href(&start.authorization_url);
+                    }
+                }
+                Err(error) => {
+                    on_unauthorized(&error);
+                    outcome.set(Some(Outcome::Failed(error)));
+                    busy.set(false);
+                }
+            }
+        });
+    };
     let people = LocalResource::new(move || {
         let client = session.client();
         async move {
@@ -59,9 +111,6 @@ pub fn Connections() -> impl IntoView {
             }
         }
     });
-    // Bumped after every change, so the list is read again.
-    let version = RwSignal::new(0u32);
-    let outcome = RwSignal::new(None::<Outcome>);
     let connections = LocalResource::new(move || {
         let (client, user) = (session.client(), user.get());
         version.track();
@@ -78,7 +127,6 @@ pub fn Connections() -> impl IntoView {
     });
     let name = RwSignal::new(String::new());
     let url = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
     let connect = move |ev: ev::SubmitEvent| {
         ev.prevent_default();
         let Some(client) = session.client() else {
@@ -102,8 +150,9 @@ pub fn Connections() -> impl IntoView {
                             connected.sync_error.unwrap_or_default()
                         ),
                         _ => format!(
-                            "Connected {}: {} events.",
-                            connected.integration_name, connected.events_synced
+                            "Connected {}: {}.",
+                            connected.integration_name,
+                            events(connected.events_synced)
                         ),
                     })));
                     name.set(String::new());
@@ -132,6 +181,10 @@ pub fn Connections() -> impl IntoView {
                 </select>
             </label>
         })}
+        {move || returned().map(|r| match r {
+            Ok(message) => view! { <div class="notice success" role="status">{message}</div> }.into_any(),
+            Err(message) => view! { <div class="notice error" role="alert">{message}</div> }.into_any(),
+        })}
         {move || outcome.get().map(|o| match o {
             Outcome::Done(message) => view! { <div class="notice success" role="status">{message}</div> }.into_any(),
             Outcome::Failed(error) => {
@@ -157,6 +210,21 @@ pub fn Connections() -> impl IntoView {
                 }
             })}
         </Transition>
+        <Show when=move || own.get()>
+            {move || providers.get().filter(|p| p.google || p.outlook).map(|p| view! {
+                <div class="connect-provider">
+                    <h2>"Connect your calendar account"</h2>
+                    <p class="meta">"Your busy times are read every few minutes, and the meetings you are booked for are written to the calendar."</p>
+                    {p.google.then(|| view! {
+                        <button type="button" class="button primary" data-provider="google" disabled=move || busy.get() on:click=move |_| consent("google")>"Connect Google Calendar"</button>
+                    })}
+                    " "
+                    {p.outlook.then(|| view! {
+                        <button type="button" class="button primary" data-provider="outlook" disabled=move || busy.get() on:click=move |_| consent("outlook")>"Connect Outlook"</button>
+                    })}
+                </div>
+            })}
+        </Show>
         <Show when=move || owns.get()>
             <form class="connect-feed" on:submit=connect>
                 <h2>"Add an iCal feed"</h2>
@@ -214,9 +282,9 @@ fn Connection(
             match client.sync_calendar(&id.get_value()).await {
                 Ok(result) if result.status == "success" => {
                     outcome.set(Some(Outcome::Done(format!(
-                        "Synced {}: {} events ({} new, {} changed, {} gone).",
+                        "Synced {}: {} ({} new, {} changed, {} gone).",
                         name.get_value(),
-                        result.events_synced,
+                        events(result.events_synced),
                         result.added,
                         result.updated,
                         result.removed
@@ -276,7 +344,7 @@ fn Connection(
                 " "<span class=format!("{status_class} sync-status")>{status_text}</span>
             </div>
             <p class="meta">
-                {format!("{} events", connection.events_synced)}
+                {events(connection.events_synced)}
                 {last.map(|l| format!(" · {l}"))}
                 {(connection.sync_direction == "two_way").then_some(" · bookings are written to it")}
             </p>
@@ -288,5 +356,12 @@ fn Connection(
                 })}
             </div>
         </li>
+    }
+}
+
+fn events(count: u64) -> String {
+    match count {
+        1 => "1 event".to_owned(),
+        n => format!("{n} events"),
     }
 }
