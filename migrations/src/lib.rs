@@ -11,6 +11,7 @@ mod m20261123_000001_reminder_outcome;
 mod m20261123_000002_outbox_channel;
 mod m20261124_000001_calendar_sync_claim;
 mod m20261125_000001_oauth_connections;
+mod m20261125_000002_calendar_write_back;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_outbox_channel::Migration),
             Box::new(m20261124_000001_calendar_sync_claim::Migration),
             Box::new(m20261125_000001_oauth_connections::Migration),
+            Box::new(m20261125_000002_calendar_write_back::Migration),
         ]
     }
 }

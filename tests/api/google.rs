@@ -16,6 +16,7 @@ on_both_databases!(
     tokens_are_refreshed_before_they_expire_and_a_lost_grant_asks_to_reconnect,
     a_stale_sync_token_reads_everything_again_and_a_429_is_waited_out,
     a_consent_returns_once_to_the_member_who_started_it,
+    bookings_are_written_to_the_hosts_google_calendar_and_follow_every_change,
 );
 
 async fn spawn(db: Db, google: &FakeGoogle) -> TestApp {
@@ -26,22 +27,26 @@ async fn spawn(db: Db, google: &FakeGoogle) -> TestApp {
 }
 
 /// A client that shows redirects instead of following them, as the tests walk the browser's way.
-fn browser() -> reqwest::Client {
+pub(super) fn browser() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap()
 }
 
-fn location(response: &reqwest::Response) -> String {
+pub(super) fn location(response: &reqwest::Response) -> String {
     assert_eq!(response.status(), StatusCode::FOUND, "a redirect");
     response.headers()["location"].to_str().unwrap().to_owned()
 }
 
 /// Starts a connection as the staff app does and returns the consent page's address.
 async fn start(app: &TestApp, token: &str) -> String {
+    start_with(app, token, "google").await
+}
+
+pub(super) async fn start_with(app: &TestApp, token: &str, provider: &str) -> String {
     let answer: Value = browser()
-        .get(app.url("/api/v1/oauth/google/start"))
+        .get(app.url(&format!("/api/v1/oauth/{provider}/start")))
         .bearer_auth(token)
         .header("accept", "application/json")
         .send()
@@ -59,16 +64,20 @@ async fn start(app: &TestApp, token: &str) -> String {
 /// Walks the whole consent: start, Google's consent page, the callback. Returns where the
 /// browser lands in the staff app.
 async fn connect(app: &TestApp, token: &str) -> String {
-    let consent = start(app, token).await;
+    connect_with(app, token, "google").await
+}
+
+pub(super) async fn connect_with(app: &TestApp, token: &str, provider: &str) -> String {
+    let consent = start_with(app, token, provider).await;
     let callback = location(&browser().get(&consent).send().await.unwrap());
     assert!(
-        callback.starts_with(&app.url("/api/v1/oauth/google/callback?")),
+        callback.starts_with(&app.url(&format!("/api/v1/oauth/{provider}/callback?"))),
         "{callback}"
     );
     location(&browser().get(&callback).send().await.unwrap())
 }
 
-async fn calendars(app: &TestApp, token: &str, user: &str) -> Vec<Value> {
+pub(super) async fn calendars(app: &TestApp, token: &str, user: &str) -> Vec<Value> {
     let (status, list) = app
         .get(&format!("/users/{user}/calendar-integrations"), token)
         .await;
@@ -76,7 +85,7 @@ async fn calendars(app: &TestApp, token: &str, user: &str) -> Vec<Value> {
     list["items"].as_array().unwrap().clone()
 }
 
-async fn sync(app: &TestApp, token: &str, id: &str) -> Value {
+pub(super) async fn sync(app: &TestApp, token: &str, id: &str) -> Value {
     let (status, synced) = app
         .post(
             &format!("/calendar-integrations/{id}/sync"),
@@ -88,7 +97,7 @@ async fn sync(app: &TestApp, token: &str, id: &str) -> Value {
     synced
 }
 
-async fn free_members_at(app: &TestApp, start_utc: &str) -> u64 {
+pub(super) async fn free_members_at(app: &TestApp, start_utc: &str) -> u64 {
     let (status, body) = app
         .call(
             reqwest::Method::GET,
@@ -405,4 +414,154 @@ async fn a_consent_returns_once_to_the_member_who_started_it(db: Db) {
     let (status, body) = app.get("/oauth/ical/start", &member).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
     assert_error(&body, "not_found");
+}
+
+/// Waits until Google holds exactly `count` live events titled with `text`, and returns them.
+async fn google_events(google: &FakeGoogle, text: &str, count: usize) -> Vec<Value> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let events = google.events_titled(text);
+        if events.len() == count {
+            return events;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "expected {count} events titled {text:?} in Google, found {events:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}
+
+pub(super) fn rfc3339(instant: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(instant)
+        .unwrap()
+        .with_timezone(&chrono::Utc)
+}
+
+async fn bookings_are_written_to_the_hosts_google_calendar_and_follow_every_change(db: Db) {
+    let google = FakeGoogle::start().await;
+    let app = spawn(db, &google).await;
+    let setup = support(
+        &app,
+        2,
+        json!({"location_type": "video_call", "video_platform": "google_meet"}),
+    )
+    .await;
+    let (m0, m1) = (&setup.members[0], &setup.members[1]);
+    let member = app.login("m0@example.com", MEMBER_PASSWORD).await;
+    connect(&app, &member).await;
+    let monday = next_monday();
+    let (ten, eleven, two) = (at(monday, 10, 0), at(monday, 11, 0), at(monday, 14, 0));
+
+    // Booked for member 0: the meeting appears in their Google calendar with a Meet link.
+    let (status, booking) = app
+        .post(
+            "/bookings",
+            &setup.admin,
+            json!({"meeting_type_id": setup.call, "assigned_to": m0, "start_utc": ten,
+                   "customer_name": "Ann Smith", "customer_email": "ann@customer.com",
+                   "customer_phone": "+45 12 34 56 78", "customer_timezone": "Europe/London",
+                   "customer_notes": "About the invoice"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{booking}");
+    let id = booking["id"].as_str().unwrap();
+    let event = &google_events(&google, "Ann Smith", 1).await[0];
+    assert_eq!(
+        rfc3339(event["start"]["dateTime"].as_str().unwrap()),
+        rfc3339(&ten)
+    );
+    assert_eq!(
+        rfc3339(event["end"]["dateTime"].as_str().unwrap()),
+        rfc3339(&eleven)
+    );
+    let description = event["description"].as_str().unwrap();
+    assert!(
+        description.contains(booking["booking_reference"].as_str().unwrap())
+            && description.contains("ann@customer.com")
+            && description.contains("About the invoice"),
+        "{description}"
+    );
+    let meet = event["hangoutLink"].as_str().unwrap().to_owned();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let (_, shown) = app.get(&format!("/bookings/{id}"), &setup.admin).await;
+        if shown["meeting_link"] == meet.as_str() {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no Meet link on {shown}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+
+    // Reading the calendar back does not count our own booking as an outside busy time.
+    let calendar_id = calendars(&app, &member, m0).await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let synced = sync(&app, &member, &calendar_id).await;
+    assert_eq!(synced["events_synced"], 0, "{synced}");
+
+    // Rescheduled: the same event moves.
+    let (status, body) = app
+        .post(
+            &format!("/bookings/{id}/reschedule"),
+            &setup.admin,
+            json!({"start_utc": two}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let events = google.events_titled("Ann Smith");
+        if events.len() == 1
+            && rfc3339(events[0]["start"]["dateTime"].as_str().unwrap()) == rfc3339(&two)
+        {
+            assert_eq!(events[0]["id"], event["id"], "updated, not recreated");
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not moved: {events:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+
+    // Reassigned to member 1, who has no calendar connected: it leaves member 0's calendar;
+    // back to member 0, it returns.
+    let (status, body) = app
+        .post(
+            &format!("/bookings/{id}/reassign"),
+            &setup.admin,
+            json!({"assigned_to": m1, "reason": "Holiday"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    google_events(&google, "Ann Smith", 0).await;
+    let (status, body) = app
+        .post(
+            &format!("/bookings/{id}/reassign"),
+            &setup.admin,
+            json!({"assigned_to": m0, "reason": "Back"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    google_events(&google, "Ann Smith", 1).await;
+
+    // Cancelled: deleted from the calendar.
+    let (status, body) = app
+        .post(&format!("/bookings/{id}/cancel"), &setup.admin, json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    google_events(&google, "Ann Smith", 0).await;
+    assert!(
+        google
+            .requests()
+            .iter()
+            .any(|r| r.starts_with("DELETE /calendar/v3/calendars/")),
+        "{:?}",
+        google.requests()
+    );
 }

@@ -11,6 +11,7 @@ mod internal;
 mod meeting_types;
 mod notifications;
 mod outbox;
+mod outlook;
 mod permissions;
 mod public;
 mod system;

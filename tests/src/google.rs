@@ -4,24 +4,13 @@
 //! `events.list` with `timeMin`/`timeMax`, `syncToken`, paging and `410 Gone`. Tests change the
 //! calendar, expire tokens, ask for a `429` and read back every request the server made.
 
-use std::{
-    collections::HashMap,
-    convert::Infallible,
-    sync::{Arc, Mutex},
-};
+use std::sync::{Arc, Mutex};
 
-use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
-use http_body_util::{BodyExt as _, Full};
-use hyper::{
-    Method, Request, Response, StatusCode,
-    body::{Bytes, Incoming},
-    server::conn::http1,
-    service::service_fn,
-};
-use hyper_util::rt::TokioIo;
+use hyper::{Method, StatusCode};
 use serde_json::{Value, json};
-use sha2::{Digest as _, Sha256};
-use tokio::{net::TcpListener, task::JoinHandle};
+use tokio::task::JoinHandle;
+
+use crate::fake_http::{Answer, Call, FakeOAuth, empty_answer, json_answer as respond, serve};
 
 pub const CLIENT_ID: &str = "1234-meeting-manager.apps.googleusercontent.com";
 pub const CLIENT_SECRET: &str = "GOCSPX-test-secret";
@@ -38,27 +27,22 @@ struct Event {
     cancelled: bool,
     /// The calendar's version when it last changed.
     version: u64,
+    description: String,
+    status: String,
+    meet_link: Option<String>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Calendar {
+    oauth: FakeOAuth,
     events: Vec<Event>,
     version: u64,
-    /// Codes handed out at consent, with the PKCE challenge and redirect they belong to.
-    codes: HashMap<String, (String, String)>,
-    /// Live access tokens and whether they still work.
-    access_tokens: HashMap<String, bool>,
-    refresh_tokens: HashMap<String, bool>,
-    issued: u64,
-    /// Seconds an access token lives, as `expires_in` says.
-    token_lifetime: i64,
     /// Sync tokens Google no longer honours.
     stale_sync_tokens: bool,
     /// The next `events.list` calls answered `429` with `Retry-After: 1`.
     rate_limited: usize,
     page_size: usize,
     requests: Vec<String>,
-    revoked: Vec<String>,
 }
 
 pub struct FakeGoogle {
@@ -69,28 +53,16 @@ pub struct FakeGoogle {
 
 impl FakeGoogle {
     pub async fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("a port");
-        let base = format!("http://{}", listener.local_addr().expect("an address"));
         let calendar = Arc::new(Mutex::new(Calendar {
-            token_lifetime: 3599,
+            oauth: FakeOAuth::new(CLIENT_ID, CLIENT_SECRET),
+            events: Vec::new(),
+            version: 0,
+            stale_sync_tokens: false,
+            rate_limited: 0,
             page_size: 2,
-            ..Calendar::default()
+            requests: Vec::new(),
         }));
-        let shared = calendar.clone();
-        let task = tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let shared = shared.clone();
-                tokio::spawn(async move {
-                    let service = service_fn(move |request| {
-                        let shared = shared.clone();
-                        async move { Ok::<_, Infallible>(answer(&shared, request).await) }
-                    });
-                    let _ = http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
-                });
-            }
-        });
+        let (base, task) = serve(calendar.clone(), answer).await;
         Self {
             base,
             calendar,
@@ -133,6 +105,9 @@ impl FakeGoogle {
             end: end.to_owned(),
             cancelled: false,
             version,
+            description: String::new(),
+            status: "confirmed".to_owned(),
+            meet_link: None,
         });
     }
 
@@ -150,19 +125,12 @@ impl FakeGoogle {
 
     /// Every access token issued so far stops working, as if each had expired.
     pub fn expire_access_tokens(&self) {
-        for valid in self.calendar.lock().unwrap().access_tokens.values_mut() {
-            *valid = false;
-        }
+        self.calendar.lock().unwrap().oauth.expire_access_tokens();
     }
 
     /// The person removes our access in their Google account.
     pub fn revoke_everything(&self) {
-        let mut calendar = self.calendar.lock().unwrap();
-        calendar.access_tokens.values_mut().for_each(|v| *v = false);
-        calendar
-            .refresh_tokens
-            .values_mut()
-            .for_each(|v| *v = false);
+        self.calendar.lock().unwrap().oauth.revoke_everything();
     }
 
     pub fn make_sync_tokens_stale(&self) {
@@ -174,7 +142,7 @@ impl FakeGoogle {
     }
 
     pub fn set_token_lifetime(&self, seconds: i64) {
-        self.calendar.lock().unwrap().token_lifetime = seconds;
+        self.calendar.lock().unwrap().oauth.token_lifetime = seconds;
     }
 
     /// `METHOD /path?query` of every request, oldest first.
@@ -182,19 +150,25 @@ impl FakeGoogle {
         self.calendar.lock().unwrap().requests.clone()
     }
 
+    /// Live events whose title contains `text`, as Google would list them.
+    pub fn events_titled(&self, text: &str) -> Vec<Value> {
+        let calendar = self.calendar.lock().unwrap();
+        calendar
+            .events
+            .iter()
+            .filter(|e| !e.cancelled && e.summary.contains(text))
+            .map(event_json)
+            .collect()
+    }
+
     /// Tokens the server revoked.
     pub fn revoked(&self) -> Vec<String> {
-        self.calendar.lock().unwrap().revoked.clone()
+        self.calendar.lock().unwrap().oauth.revoked.clone()
     }
 
     /// Whether a token the fake issued still appears anywhere in `text`.
     pub fn any_token_in(&self, text: &str) -> bool {
-        let calendar = self.calendar.lock().unwrap();
-        calendar
-            .access_tokens
-            .keys()
-            .chain(calendar.refresh_tokens.keys())
-            .any(|t| text.contains(t.as_str()))
+        self.calendar.lock().unwrap().oauth.any_token_in(text)
     }
 }
 
@@ -202,18 +176,6 @@ impl Drop for FakeGoogle {
     fn drop(&mut self) {
         self.task.abort();
     }
-}
-
-type Answer = Response<Full<Bytes>>;
-
-fn respond(status: StatusCode, body: &Value) -> Answer {
-    let mut response = Response::new(Full::new(Bytes::from(body.to_string())));
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        "content-type",
-        "application/json; charset=UTF-8".parse().unwrap(),
-    );
-    response
 }
 
 /// Google's error shape for API calls.
@@ -225,179 +187,44 @@ fn api_error(status: StatusCode, reason: &str, message: &str) -> Answer {
     )
 }
 
-fn query_of(uri: &hyper::Uri) -> HashMap<String, String> {
-    url::form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
-        .into_owned()
-        .collect()
-}
-
-async fn answer(shared: &Mutex<Calendar>, request: Request<Incoming>) -> Answer {
-    let method = request.method().clone();
-    let uri = request.uri().clone();
-    let bearer = request
-        .headers()
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::to_owned);
-    let body = request
-        .into_body()
-        .collect()
-        .await
-        .map(|b| b.to_bytes())
-        .unwrap_or_default();
-    let form: HashMap<String, String> = url::form_urlencoded::parse(&body).into_owned().collect();
-    let query = query_of(&uri);
-    let mut calendar = shared.lock().unwrap();
-    calendar.requests.push(format!("{method} {uri}"));
-    let path = uri.path();
-    match (method, path) {
-        (Method::GET, "/o/oauth2/v2/auth") => consent(&mut calendar, &query),
-        (Method::POST, "/token") => token(&mut calendar, &form),
-        (Method::POST, "/revoke") => {
-            let token = form.get("token").cloned().unwrap_or_default();
-            let known = calendar.refresh_tokens.contains_key(&token)
-                || calendar.access_tokens.contains_key(&token);
+fn answer(calendar: &mut Calendar, call: &Call) -> Answer {
+    calendar
+        .requests
+        .push(format!("{} {}", call.method, call.uri));
+    let path = call.path();
+    let events_path = format!("/calendar/v3/calendars/{ACCOUNT}/events");
+    match (&call.method, path.as_str()) {
+        (&Method::GET, "/o/oauth2/v2/auth") => calendar.oauth.consent(call),
+        (&Method::POST, "/token") => {
             calendar
-                .refresh_tokens
-                .values_mut()
-                .for_each(|v| *v = false);
-            calendar.access_tokens.values_mut().for_each(|v| *v = false);
-            calendar.revoked.push(token);
-            if known {
-                respond(StatusCode::OK, &json!({}))
-            } else {
-                respond(StatusCode::BAD_REQUEST, &json!({"error": "invalid_token"}))
-            }
+                .oauth
+                .token(call, "ya29.a0-access-", "1//0g-refresh-")
         }
-        (Method::GET, path) if path.starts_with("/calendar/v3/") => {
-            if bearer.is_none_or(|t| calendar.access_tokens.get(&t) != Some(&true)) {
-                return api_error(
-                    StatusCode::UNAUTHORIZED,
-                    "authError",
-                    "Request had invalid authentication credentials.",
-                );
-            }
-            match path {
-                "/calendar/v3/calendars/primary" => respond(
-                    StatusCode::OK,
-                    &json!({"kind": "calendar#calendar", "etag": "\"p32k\"", "id": ACCOUNT,
-                        "summary": ACCOUNT, "timeZone": "Europe/Copenhagen"}),
-                ),
-                path if path.replace("%40", "@")
-                    == format!("/calendar/v3/calendars/{ACCOUNT}/events") =>
-                {
-                    events(&mut calendar, &query)
-                }
-                _ => api_error(StatusCode::NOT_FOUND, "notFound", "Not Found"),
-            }
+        (&Method::POST, "/revoke") => calendar.oauth.revoke(call),
+        (_, path) if path.starts_with("/calendar/v3/") && !calendar.oauth.accepts(call) => {
+            api_error(
+                StatusCode::UNAUTHORIZED,
+                "authError",
+                "Request had invalid authentication credentials.",
+            )
+        }
+        (&Method::GET, "/calendar/v3/calendars/primary") => respond(
+            StatusCode::OK,
+            &json!({"kind": "calendar#calendar", "etag": "\"p32k\"", "id": ACCOUNT,
+                "summary": ACCOUNT, "timeZone": "Europe/Copenhagen"}),
+        ),
+        (&Method::GET, path) if path == events_path => events(calendar, &call.query()),
+        (method, path) if path.starts_with(&events_path) => {
+            let event_id = path[events_path.len()..].trim_start_matches('/');
+            write(calendar, method.clone(), event_id, &call.json())
         }
         _ => api_error(StatusCode::NOT_FOUND, "notFound", "Not Found"),
     }
 }
 
-/// The person consents at once: back to the app with a code.
-fn consent(calendar: &mut Calendar, query: &HashMap<String, String>) -> Answer {
-    if query.get("client_id").map(String::as_str) != Some(CLIENT_ID)
-        || query.get("code_challenge_method").map(String::as_str) != Some("S256")
-    {
-        return respond(
-            StatusCode::BAD_REQUEST,
-            &json!({"error": "invalid_request"}),
-        );
-    }
-    calendar.issued += 1;
-    let code = format!("4/0Ab-code-{}", calendar.issued);
-    let redirect = query.get("redirect_uri").cloned().unwrap_or_default();
-    calendar.codes.insert(
-        code.clone(),
-        (
-            query.get("code_challenge").cloned().unwrap_or_default(),
-            redirect.clone(),
-        ),
-    );
-    let mut location = url::Url::parse(&redirect).unwrap();
-    location
-        .query_pairs_mut()
-        .append_pair(
-            "state",
-            query.get("state").map(String::as_str).unwrap_or(""),
-        )
-        .append_pair("code", &code)
-        .append_pair(
-            "scope",
-            query.get("scope").map(String::as_str).unwrap_or(""),
-        );
-    let mut response = Response::new(Full::new(Bytes::new()));
-    *response.status_mut() = StatusCode::FOUND;
-    response
-        .headers_mut()
-        .insert("location", location.as_str().parse().unwrap());
-    response
-}
-
-fn token(calendar: &mut Calendar, form: &HashMap<String, String>) -> Answer {
-    let invalid_grant = || {
-        respond(
-            StatusCode::BAD_REQUEST,
-            &json!({"error": "invalid_grant", "error_description": "Token has been expired or revoked."}),
-        )
-    };
-    if form.get("client_id").map(String::as_str) != Some(CLIENT_ID)
-        || form.get("client_secret").map(String::as_str) != Some(CLIENT_SECRET)
-    {
-        return respond(
-            StatusCode::UNAUTHORIZED,
-            &json!({"error": "invalid_client", "error_description": "Unauthorized"}),
-        );
-    }
-    calendar.issued += 1;
-    let access = format!("ya29.a0-access-{}", calendar.issued);
-    let lifetime = calendar.token_lifetime;
-    match form.get("grant_type").map(String::as_str) {
-        Some("authorization_code") => {
-            let code = form.get("code").cloned().unwrap_or_default();
-            let Some((challenge, redirect)) = calendar.codes.remove(&code) else {
-                return invalid_grant();
-            };
-            let verifier = form.get("code_verifier").cloned().unwrap_or_default();
-            if URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())) != challenge
-                || form.get("redirect_uri") != Some(&redirect)
-            {
-                return invalid_grant();
-            }
-            let refresh = format!("1//0g-refresh-{}", calendar.issued);
-            calendar.access_tokens.insert(access.clone(), true);
-            calendar.refresh_tokens.insert(refresh.clone(), true);
-            respond(
-                StatusCode::OK,
-                &json!({"access_token": access, "expires_in": lifetime, "refresh_token": refresh,
-                    "scope": "https://www.googleapis.com/auth/calendar.events https://www.googleapis.com/auth/calendar.readonly",
-                    "token_type": "Bearer"}),
-            )
-        }
-        Some("refresh_token") => {
-            let refresh = form.get("refresh_token").cloned().unwrap_or_default();
-            if calendar.refresh_tokens.get(&refresh) != Some(&true) {
-                return invalid_grant();
-            }
-            calendar.access_tokens.insert(access.clone(), true);
-            respond(
-                StatusCode::OK,
-                &json!({"access_token": access, "expires_in": lifetime,
-                    "scope": "https://www.googleapis.com/auth/calendar.events", "token_type": "Bearer"}),
-            )
-        }
-        _ => respond(
-            StatusCode::BAD_REQUEST,
-            &json!({"error": "unsupported_grant_type"}),
-        ),
-    }
-}
-
 /// `events.list`: a window read lists live events; a `syncToken` read lists what changed since,
 /// deleted ones as `cancelled`. Pages of `page_size`; the last page carries `nextSyncToken`.
-fn events(calendar: &mut Calendar, query: &HashMap<String, String>) -> Answer {
+fn events(calendar: &mut Calendar, query: &std::collections::HashMap<String, String>) -> Answer {
     if calendar.rate_limited > 0 {
         calendar.rate_limited -= 1;
         let mut response = api_error(
@@ -459,11 +286,7 @@ fn events(calendar: &mut Calendar, query: &HashMap<String, String>) -> Answer {
             if e.cancelled {
                 json!({"kind": "calendar#event", "id": e.id, "status": "cancelled"})
             } else {
-                json!({"kind": "calendar#event", "etag": format!("\"{}\"", e.version), "id": e.id,
-                    "status": "confirmed", "summary": e.summary,
-                    "start": {"dateTime": e.start, "timeZone": "Europe/Copenhagen"},
-                    "end": {"dateTime": e.end, "timeZone": "Europe/Copenhagen"},
-                    "eventType": "default"})
+                event_json(e)
             }
         })
         .collect();
@@ -475,4 +298,93 @@ fn events(calendar: &mut Calendar, query: &HashMap<String, String>) -> Answer {
         body["nextSyncToken"] = json!(format!("sync-{}", calendar.version));
     }
     respond(StatusCode::OK, &body)
+}
+
+fn event_json(e: &Event) -> Value {
+    let mut event = json!({"kind": "calendar#event", "etag": format!("\"{}\"", e.version),
+        "id": e.id, "status": e.status, "summary": e.summary, "description": e.description,
+        "htmlLink": format!("https://www.google.com/calendar/event?eid={}", e.id),
+        "start": {"dateTime": e.start, "timeZone": "Europe/Copenhagen"},
+        "end": {"dateTime": e.end, "timeZone": "Europe/Copenhagen"},
+        "eventType": "default"});
+    if let Some(link) = &e.meet_link {
+        event["hangoutLink"] = json!(link);
+        event["conferenceData"] = json!({"entryPoints": [{"entryPointType": "video", "uri": link}],
+            "conferenceSolution": {"key": {"type": "hangoutsMeet"}, "name": "Google Meet"}});
+    }
+    event
+}
+
+/// `events.insert`, `events.patch` and `events.delete`.
+fn write(calendar: &mut Calendar, method: Method, event_id: &str, body: &Value) -> Answer {
+    calendar.version += 1;
+    let version = calendar.version;
+    let field = |event: &mut Event, body: &Value| {
+        if let Some(summary) = body["summary"].as_str() {
+            event.summary = summary.to_owned();
+        }
+        if let Some(description) = body["description"].as_str() {
+            event.description = description.to_owned();
+        }
+        if let Some(start) = body["start"]["dateTime"].as_str() {
+            event.start = start.to_owned();
+        }
+        if let Some(end) = body["end"]["dateTime"].as_str() {
+            event.end = end.to_owned();
+        }
+        if let Some(status) = body["status"].as_str() {
+            event.status = status.to_owned();
+        }
+        event.version = version;
+    };
+    match (method, event_id) {
+        (Method::POST, "") => {
+            let mut event = Event {
+                id: format!("mm{version}"),
+                summary: String::new(),
+                start: String::new(),
+                end: String::new(),
+                cancelled: false,
+                version,
+                description: String::new(),
+                status: "confirmed".to_owned(),
+                meet_link: body["conferenceData"]["createRequest"]["requestId"]
+                    .as_str()
+                    .map(|_| format!("https://meet.google.com/abc-defg-{version:03}")),
+            };
+            field(&mut event, body);
+            let answer = event_json(&event);
+            calendar.events.push(event);
+            respond(StatusCode::OK, &answer)
+        }
+        (Method::PATCH, id) => {
+            match calendar
+                .events
+                .iter_mut()
+                .find(|e| e.id == id && !e.cancelled)
+            {
+                Some(event) => {
+                    field(event, body);
+                    respond(StatusCode::OK, &event_json(event))
+                }
+                None => api_error(StatusCode::NOT_FOUND, "notFound", "Not Found"),
+            }
+        }
+        (Method::DELETE, id) => match calendar.events.iter_mut().find(|e| e.id == id) {
+            Some(event) if event.cancelled => {
+                api_error(StatusCode::GONE, "deleted", "Resource has been deleted")
+            }
+            Some(event) => {
+                event.cancelled = true;
+                event.version = version;
+                empty_answer(StatusCode::NO_CONTENT)
+            }
+            None => api_error(StatusCode::NOT_FOUND, "notFound", "Not Found"),
+        },
+        _ => api_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "notAllowed",
+            "Method Not Allowed",
+        ),
+    }
 }

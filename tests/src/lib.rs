@@ -5,9 +5,11 @@
 //! It knows nothing of the server's internals: only the binary, its environment and the API.
 
 pub mod browser;
+pub mod fake_http;
 pub mod feeds;
 pub mod google;
 pub mod invite;
+pub mod microsoft;
 pub mod smtp;
 pub mod twilio;
 

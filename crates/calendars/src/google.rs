@@ -1,7 +1,8 @@
-//! Google Calendar API v3, read side: `events.list` with recurring events expanded
+//! Google Calendar API v3. Reads: `events.list` with recurring events expanded
 //! (`singleEvents=true`), a full read of the window that ends in a `nextSyncToken`, then
 //! incremental reads with that token; `410 Gone` means the token is stale and a full read is due.
-//! Pages are followed, and `429` waits as `Retry-After` says.
+//! Pages are followed. Writes: `events.insert`/`patch`/`delete` of our bookings, with a Google
+//! Meet conference when asked, and without Google emailing anyone.
 
 use std::time::Duration;
 
@@ -14,45 +15,9 @@ use mm_domain::{
 use serde::Deserialize;
 use url::Url;
 
-use crate::oauth::without_url;
-
-/// Where a read starts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ReadFrom {
-    /// Everything in the window.
-    Window {
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    },
-    /// What changed since the token was handed out.
-    Token(String),
-}
-
-/// The result of a read.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Changes {
-    /// Events new or changed (all of them on a full read).
-    pub events: Vec<SyncedEvent>,
-    /// Ids of events deleted or cancelled since the token.
-    pub removed: Vec<String>,
-    pub next_sync_token: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ProviderError {
-    #[error("the sync token is stale; a full read is needed")]
-    Gone,
-    #[error("the access token was refused")]
-    Unauthorized,
-    #[error("the provider asked us to slow down and kept refusing")]
-    RateLimited,
-    #[error("the provider answered {0}")]
-    Status(u16),
-    #[error("the provider could not be reached: {0}")]
-    Network(String),
-    #[error("the provider's answer could not be read")]
-    Unreadable,
-}
+use crate::provider::{
+    CalendarInfo, Changes, EventDraft, ProviderError, ReadFrom, WrittenEvent, send,
+};
 
 /// Google Calendar at `api_base` (`https://www.googleapis.com/calendar/v3`).
 #[derive(Debug, Clone)]
@@ -61,8 +26,6 @@ pub struct GoogleCalendar {
     /// The longest a `Retry-After` is waited for; longer asks fail the sync, to be retried later.
     pub max_wait: Duration,
 }
-
-const MAX_RATE_LIMIT_RETRIES: usize = 3;
 
 impl GoogleCalendar {
     pub async fn read(
@@ -127,43 +90,164 @@ impl GoogleCalendar {
                 query.append_pair("pageToken", page);
             }
         }
-        for _ in 0..=MAX_RATE_LIMIT_RETRIES {
-            let response = http
-                .get(url.clone())
-                .bearer_auth(access_token)
-                .send()
+        let response = send(self.max_wait, || {
+            http.get(url.clone()).bearer_auth(access_token)
+        })
+        .await?;
+        match response.status().as_u16() {
+            200 => response
+                .json::<EventsPage>()
                 .await
-                .map_err(|e| ProviderError::Network(without_url(&e)))?;
-            match response.status().as_u16() {
-                200 => {
-                    return response
-                        .json::<EventsPage>()
-                        .await
-                        .map_err(|_| ProviderError::Unreadable);
-                }
-                401 => return Err(ProviderError::Unauthorized),
-                410 => return Err(ProviderError::Gone),
-                429 | 403 if rate_limited(&response) => {
-                    let wait = retry_after(&response).unwrap_or(Duration::from_secs(1));
-                    if wait > self.max_wait {
-                        return Err(ProviderError::RateLimited);
-                    }
-                    tokio::time::sleep(wait).await;
-                }
-                status => return Err(ProviderError::Status(status)),
-            }
+                .map_err(|_| ProviderError::Unreadable),
+            410 => Err(ProviderError::Gone),
+            status => Err(ProviderError::Status(status)),
         }
-        Err(ProviderError::RateLimited)
     }
 }
 
-/// The calendar a connection reads and writes: its id (the account's address for the primary
-/// calendar) and its name.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct CalendarInfo {
-    pub id: String,
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct InsertedEvent {
+    id: String,
+    html_link: Option<String>,
+    hangout_link: Option<String>,
+    conference_data: Option<ConferenceData>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ConferenceData {
     #[serde(default)]
-    pub summary: Option<String>,
+    entry_points: Vec<EntryPoint>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct EntryPoint {
+    entry_point_type: String,
+    uri: String,
+}
+
+impl GoogleCalendar {
+    /// `events.insert`, without Google emailing anyone: our own emails carry the invitations.
+    pub async fn insert_event(
+        &self,
+        http: &reqwest::Client,
+        access_token: &str,
+        calendar_id: &str,
+        draft: &EventDraft,
+    ) -> Result<WrittenEvent, ProviderError> {
+        let url = self.events_url(calendar_id, None)?;
+        let body = event_body(draft);
+        let response = send(self.max_wait, || {
+            http.post(url.clone()).bearer_auth(access_token).json(&body)
+        })
+        .await?;
+        written(response).await
+    }
+
+    /// `events.patch` of an event we wrote; `NotFound` when the host deleted it meanwhile.
+    pub async fn patch_event(
+        &self,
+        http: &reqwest::Client,
+        access_token: &str,
+        calendar_id: &str,
+        event_id: &str,
+        draft: &EventDraft,
+    ) -> Result<WrittenEvent, ProviderError> {
+        let url = self.events_url(calendar_id, Some(event_id))?;
+        let body = event_body(draft);
+        let response = send(self.max_wait, || {
+            http.patch(url.clone())
+                .bearer_auth(access_token)
+                .json(&body)
+        })
+        .await?;
+        written(response).await
+    }
+
+    /// `events.delete`; an event already gone counts as deleted.
+    pub async fn delete_event(
+        &self,
+        http: &reqwest::Client,
+        access_token: &str,
+        calendar_id: &str,
+        event_id: &str,
+    ) -> Result<(), ProviderError> {
+        let url = self.events_url(calendar_id, Some(event_id))?;
+        let response = send(self.max_wait, || {
+            http.delete(url.clone()).bearer_auth(access_token)
+        })
+        .await?;
+        match response.status().as_u16() {
+            200..=299 | 404 | 410 => Ok(()),
+            status => Err(ProviderError::Status(status)),
+        }
+    }
+
+    fn events_url(&self, calendar_id: &str, event_id: Option<&str>) -> Result<Url, ProviderError> {
+        let mut url = self.api_base.clone();
+        {
+            let mut path = url
+                .path_segments_mut()
+                .map_err(|()| ProviderError::Unreadable)?;
+            path.pop_if_empty()
+                .extend(["calendars", calendar_id, "events"]);
+            if let Some(id) = event_id {
+                path.push(id);
+            }
+        }
+        url.query_pairs_mut()
+            .append_pair("conferenceDataVersion", "1")
+            .append_pair("sendUpdates", "none");
+        Ok(url)
+    }
+}
+
+fn event_body(draft: &EventDraft) -> serde_json::Value {
+    let when = |at: DateTime<Utc>| serde_json::json!({"dateTime": at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true), "timeZone": draft.time_zone});
+    let mut body = serde_json::json!({
+        "summary": draft.summary,
+        "description": draft.description,
+        "start": when(draft.start),
+        "end": when(draft.end),
+        "status": if draft.tentative { "tentative" } else { "confirmed" },
+        "transparency": "opaque",
+    });
+    if let Some(location) = &draft.location {
+        body["location"] = serde_json::json!(location);
+    }
+    if draft.video {
+        body["conferenceData"] = serde_json::json!({
+            "createRequest": {"requestId": draft.idempotency_key, "conferenceSolutionKey": {"type": "hangoutsMeet"}}
+        });
+    }
+    body
+}
+
+async fn written(response: reqwest::Response) -> Result<WrittenEvent, ProviderError> {
+    match response.status().as_u16() {
+        200 | 201 => {}
+        404 | 410 => return Err(ProviderError::NotFound),
+        status => return Err(ProviderError::Status(status)),
+    }
+    let event: InsertedEvent = response
+        .json()
+        .await
+        .map_err(|_| ProviderError::Unreadable)?;
+    let video_link = event.hangout_link.or_else(|| {
+        event
+            .conference_data?
+            .entry_points
+            .into_iter()
+            .find(|e| e.entry_point_type == "video")
+            .map(|e| e.uri)
+    });
+    Ok(WrittenEvent {
+        id: event.id,
+        web_link: event.html_link,
+        video_link,
+    })
 }
 
 impl GoogleCalendar {
@@ -178,35 +262,15 @@ impl GoogleCalendar {
             .map_err(|()| ProviderError::Unreadable)?
             .pop_if_empty()
             .extend(["calendars", "primary"]);
-        let response = http
-            .get(url)
-            .bearer_auth(access_token)
-            .send()
-            .await
-            .map_err(|e| ProviderError::Network(without_url(&e)))?;
+        let response = send(self.max_wait, || {
+            http.get(url.clone()).bearer_auth(access_token)
+        })
+        .await?;
         match response.status().as_u16() {
             200 => response.json().await.map_err(|_| ProviderError::Unreadable),
-            401 => Err(ProviderError::Unauthorized),
             status => Err(ProviderError::Status(status)),
         }
     }
-}
-
-/// Google signals quota with `429`, and with `403` plus a `Retry-After` for per-user limits.
-fn rate_limited(response: &reqwest::Response) -> bool {
-    response.status().as_u16() == 429 || response.headers().contains_key("retry-after")
-}
-
-fn retry_after(response: &reqwest::Response) -> Option<Duration> {
-    response
-        .headers()
-        .get("retry-after")?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse::<u64>()
-        .ok()
-        .map(Duration::from_secs)
 }
 
 #[derive(Debug, Deserialize)]

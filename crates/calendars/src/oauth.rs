@@ -20,6 +20,8 @@ pub struct OAuthClient {
     pub scopes: Vec<String>,
     /// Extra parameters of the consent URL (Google's `access_type=offline`).
     pub extra: Vec<(String, String)>,
+    /// Whether a refresh names the scopes again (Microsoft's v2.0 endpoint wants them).
+    pub scopes_on_refresh: bool,
 }
 
 impl std::fmt::Debug for OAuthClient {
@@ -168,8 +170,7 @@ impl OAuthClient {
             ("refresh_token", refresh_token),
         ];
         let scope = self.scopes.join(" ");
-        if self.revoke_url.is_none() {
-            // Microsoft's v2.0 endpoint wants the scopes again on a refresh.
+        if self.scopes_on_refresh {
             form.push(("scope", scope.as_str()));
         }
         self.token_request(http, &form).await
@@ -252,6 +253,7 @@ mod tests {
             revoke_url: Some(Url::parse("https://oauth2.googleapis.com/revoke").unwrap()),
             scopes: vec!["https://www.googleapis.com/auth/calendar.events".into()],
             extra: vec![("access_type".into(), "offline".into())],
+            scopes_on_refresh: false,
         }
     }
 

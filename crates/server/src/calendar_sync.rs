@@ -10,26 +10,23 @@ use std::time::Duration;
 use actix_web::web;
 use chrono::Utc;
 use mm_calendars::{
-    google::{Changes, ProviderError, ReadFrom},
     oauth::OAuthError,
+    provider::{Changes, ProviderError, ReadFrom},
 };
 use mm_domain::external_calendar::{
     IntegrationKind, needs_full_read, sync_window, token_needs_refresh,
 };
-use mm_store::{SyncBatch, SyncJob, SyncOutcome};
+use mm_store::{SealedTokens, SyncBatch, SyncJob, SyncOutcome};
 use tokio::time::MissedTickBehavior;
 
-use crate::{
-    AppState,
-    providers::{CalendarApi, Provider},
-};
+use crate::{AppState, providers::Provider};
 
 /// How long a process owns a calendar it is syncing; one that died lets it go after this.
 pub fn lease() -> chrono::Duration {
     chrono::Duration::minutes(5)
 }
 
-/// Why a sync failed, in words for the member.
+/// Why a sync (or a write into a calendar) failed, in words for the member.
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
     #[error(transparent)]
@@ -129,13 +126,10 @@ async fn read_provider(
             (Some(token), false) => ReadFrom::Token(token.clone()),
             _ => ReadFrom::Window { from, to },
         };
-        let read = match &provider.api {
-            CalendarApi::Google(google) => {
-                google
-                    .read(&state.providers.http, &access, calendar_id, &read_from)
-                    .await
-            }
-        };
+        let read = provider
+            .api
+            .read(&state.providers.http, &access, calendar_id, &read_from)
+            .await;
         match read {
             Ok(changes) => break changes,
             Err(ProviderError::Gone) if !full => full = true,
@@ -170,10 +164,30 @@ async fn access_token(
     kind: IntegrationKind,
     force_refresh: bool,
 ) -> Result<String, SyncError> {
-    // Tokens may have been refreshed by an earlier attempt of this sync: read them again.
+    fresh_access_token(
+        state,
+        job.integration.id,
+        job.tokens.as_ref(),
+        provider,
+        kind,
+        force_refresh,
+    )
+    .await
+}
+
+/// [`access_token`] for any calling code that holds an integration's sealed tokens. With
+/// `force_refresh` the tokens are read again first: an earlier attempt may have refreshed them.
+pub async fn fresh_access_token(
+    state: &AppState,
+    integration_id: uuid::Uuid,
+    held: Option<&SealedTokens>,
+    provider: &Provider,
+    kind: IntegrationKind,
+    force_refresh: bool,
+) -> Result<String, SyncError> {
     let sealed = match force_refresh {
-        true => state.store.integration_tokens(job.integration.id).await?,
-        false => job.tokens.clone(),
+        true => state.store.integration_tokens(integration_id).await?,
+        false => held.cloned(),
     }
     .ok_or(SyncError::Reconnect(kind))?;
     let now = Utc::now();
@@ -196,7 +210,7 @@ async fn access_token(
     let renewed = state.providers.seal(&tokens, now)?;
     state
         .store
-        .store_tokens(job.integration.id, &renewed, now)
+        .store_tokens(integration_id, &renewed, now)
         .await?;
     Ok(tokens.access_token)
 }

@@ -6,6 +6,7 @@
 //! map results back; rules live in `mm-domain`, SQL in `mm-store`.
 
 mod auth;
+mod calendar_push;
 mod calendar_sync;
 mod client_ip;
 pub mod config;
@@ -215,6 +216,10 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         state.clone(),
         sync_every,
         sync_every.min(std::time::Duration::from_secs(30)),
+    ));
+    tokio::spawn(calendar_push::run(
+        state.clone(),
+        std::time::Duration::from_secs(2),
     ));
     tokio::spawn(reminder_worker::run(
         state.clone(),

@@ -7,9 +7,10 @@ use std::time::Duration;
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use mm_calendars::{
-    CryptoError, TokenCipher,
+    CalendarApi, CryptoError, TokenCipher,
     google::GoogleCalendar,
     oauth::{OAuthClient, Tokens},
+    outlook::OutlookCalendar,
 };
 use mm_domain::external_calendar::IntegrationKind;
 use mm_store::SealedTokens;
@@ -22,11 +23,6 @@ use crate::config::{Config, ProviderConfig};
 pub struct Provider {
     pub oauth: OAuthClient,
     pub api: CalendarApi,
-}
-
-#[derive(Debug, Clone)]
-pub enum CalendarApi {
-    Google(GoogleCalendar),
 }
 
 #[derive(Debug, Clone)]
@@ -62,6 +58,7 @@ impl Providers {
                         ],
                         // A refresh token on every consent, also when the person consented before.
                         &[("access_type", "offline"), ("prompt", "consent")],
+                        false,
                     )
                     .context("MM_GOOGLE_*")?,
                     api: CalendarApi::Google(GoogleCalendar {
@@ -71,8 +68,31 @@ impl Providers {
                 })
             })
             .transpose()?;
-        // Outlook's calendar API arrives with its reader; until then only its settings parse.
-        let microsoft = None;
+        let microsoft = config
+            .microsoft
+            .as_ref()
+            .map(|microsoft| -> anyhow::Result<Provider> {
+                Ok(Provider {
+                    oauth: oauth_client(
+                        microsoft,
+                        &[
+                            "offline_access",
+                            "https://graph.microsoft.com/Calendars.ReadWrite",
+                            "https://graph.microsoft.com/User.Read",
+                        ],
+                        &[],
+                        // Microsoft's v2.0 endpoint wants the scopes again on a refresh.
+                        true,
+                    )
+                    .context("MM_MICROSOFT_*")?,
+                    api: CalendarApi::Outlook(OutlookCalendar {
+                        api_base: Url::parse(&microsoft.api_url)
+                            .context("MM_MICROSOFT_GRAPH_URL")?,
+                        max_wait: MAX_RATE_LIMIT_WAIT,
+                    }),
+                })
+            })
+            .transpose()?;
         Ok(Self {
             google,
             microsoft,
@@ -127,6 +147,7 @@ fn oauth_client(
     config: &ProviderConfig,
     scopes: &[&str],
     extra: &[(&str, &str)],
+    scopes_on_refresh: bool,
 ) -> anyhow::Result<OAuthClient> {
     Ok(OAuthClient {
         client_id: config.client_id.clone(),
@@ -144,5 +165,6 @@ fn oauth_client(
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect(),
+        scopes_on_refresh,
     })
 }

@@ -13,13 +13,13 @@ use mm_domain::{
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait,
     IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    sea_query::{LockBehavior, LockType},
+    sea_query::{Expr, LockBehavior, LockType},
 };
 use uuid::Uuid;
 
 use crate::{
     Result, Store, StoreError, corrupt,
-    entity::{calendar_event_syncs, calendar_integrations, oauth_states, user_settings},
+    entity::{bookings, calendar_event_syncs, calendar_integrations, oauth_states, user_settings},
 };
 
 /// A connected calendar as staff see it; its secrets never leave the store through this type.
@@ -341,6 +341,19 @@ impl Store {
             .filter(calendar_event_syncs::Column::IntegrationId.eq(id))
             .exec(&txn)
             .await?;
+        // Events of our bookings stay in the calendar we can no longer reach; we forget them.
+        bookings::Entity::update_many()
+            .col_expr(
+                bookings::Column::CalendarIntegrationId,
+                Expr::val(Option::<Uuid>::None),
+            )
+            .col_expr(
+                bookings::Column::ExternalEventId,
+                Expr::val(Option::<String>::None),
+            )
+            .filter(bookings::Column::CalendarIntegrationId.eq(id))
+            .exec(&txn)
+            .await?;
         let deleted = calendar_integrations::Entity::delete_by_id(id)
             .exec(&txn)
             .await?;
@@ -449,10 +462,13 @@ impl Store {
                 .into_iter()
                 .map(|e| (e.external_event_id.clone(), e))
                 .collect();
+        // Our own bookings written to this calendar come back in its reads; they block their
+        // time as bookings already.
+        let own = Store::own_event_ids(&txn, id).await?;
         let mut outcome = SyncOutcome::default();
         let mut seen = std::collections::HashSet::new();
         for event in &batch.events {
-            if !seen.insert(event.external_id.as_str()) {
+            if own.contains(&event.external_id) || !seen.insert(event.external_id.as_str()) {
                 continue;
             }
             let hash = fingerprint_hash(event);
@@ -498,7 +514,8 @@ impl Store {
             .filter(|e| {
                 let id = e.external_event_id.as_str();
                 let past = batch.prune_before.is_some_and(|t| e.event_end_utc < t);
-                !seen.contains(id) && (batch.full || removed.contains(id) || past)
+                !seen.contains(id)
+                    && (batch.full || removed.contains(id) || past || own.contains(id))
             })
             .map(|e| e.id)
             .collect();

@@ -8,6 +8,7 @@
 mod availability;
 mod bookings;
 mod calendar;
+mod calendar_push;
 mod departments;
 pub mod entity;
 #[cfg(any(test, feature = "fixtures"))]
@@ -37,6 +38,7 @@ pub use bookings::{
     NewCustomerBooking, NewInternalMeeting, RequestGuard,
 };
 pub use calendar::{BusyBlock, CalendarBooking, CalendarData, ColumnData};
+pub use calendar_push::{CalendarPush, PlacedEvent, PushCalendar, PushedEvent};
 pub use integrations::{
     Integration, NewIcalIntegration, NewOAuthIntegration, OAuthStart, SealedTokens, SyncBatch,
     SyncJob, SyncOutcome,

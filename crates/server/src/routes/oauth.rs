@@ -9,10 +9,7 @@ use mm_api_types::{
     error::ErrorBody,
     integrations::{CalendarProviders, OAuthStart},
 };
-use mm_calendars::{
-    google::ProviderError,
-    oauth::{Pkce, new_state},
-};
+use mm_calendars::oauth::{Pkce, new_state};
 use mm_domain::external_calendar::IntegrationKind;
 use mm_store::NewOAuthIntegration;
 use serde::Deserialize;
@@ -23,7 +20,7 @@ use crate::{
     auth::Staff,
     calendar_sync,
     error::{ApiError, ApiResult},
-    providers::{CalendarApi, Provider, redirect_uri},
+    providers::{Provider, redirect_uri},
 };
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -201,12 +198,11 @@ async fn connect(
         )
         .await
         .map_err(|e| format!("{kind} refused the connection: {e}"))?;
-    let calendar = match &provider.api {
-        CalendarApi::Google(google) => google
-            .primary_calendar(&state.providers.http, &tokens.access_token)
-            .await
-            .map_err(|e: ProviderError| format!("reading your {kind} calendar failed: {e}"))?,
-    };
+    let calendar = provider
+        .api
+        .primary_calendar(&state.providers.http, &tokens.access_token)
+        .await
+        .map_err(|e| format!("reading your {kind} calendar failed: {e}"))?;
     let sealed = state
         .providers
         .seal(&tokens, now)

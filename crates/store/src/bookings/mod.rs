@@ -246,6 +246,11 @@ fn new_row(row: NewRow<'_>, now: DateTime<Utc>) -> bookings::ActiveModel {
         ics_sequence: Set(0),
         created_utc: Set(now),
         updated_utc: Set(now),
+        calendar_integration_id: Set(None),
+        calendar_pushed_utc: Set(None),
+        calendar_push_claimed_until_utc: Set(None),
+        calendar_push_retry_utc: Set(None),
+        calendar_push_error: Set(None),
     }
 }
 

@@ -64,6 +64,14 @@ pub struct Model {
     pub external_calendar_link: Option<String>,
     pub ics_sequence: i32,
     pub created_utc: DateTimeUtc,
+    /// The connected calendar holding the booking's event (`external_event_id`).
+    pub calendar_integration_id: Option<Uuid>,
+    /// The `updated_utc` the host's calendar last reflected.
+    pub calendar_pushed_utc: Option<DateTimeUtc>,
+    pub calendar_push_claimed_until_utc: Option<DateTimeUtc>,
+    pub calendar_push_retry_utc: Option<DateTimeUtc>,
+    #[sea_orm(column_type = "Text")]
+    pub calendar_push_error: Option<String>,
     pub updated_utc: DateTimeUtc,
 }
 

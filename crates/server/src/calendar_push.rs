@@ -1,0 +1,243 @@
+//! Writes bookings into their hosts' connected calendars: created when booked, updated when
+//! rescheduled, deleted when cancelled, and moved from the old host's calendar to the new one's
+//! when reassigned. A Google Meet or Microsoft Teams link is made with the event when the meeting
+//! type asks for one and the host's calendar is with that provider.
+//!
+//! The store says which bookings changed since their calendar last reflected them; every process
+//! runs this loop and each booking is claimed by one of them at a time. A failed write is retried
+//! with a growing pause and never holds up the others.
+
+use std::time::Duration;
+
+use actix_web::web;
+use chrono::Utc;
+use mm_calendars::{
+    CalendarApi,
+    provider::{EventDraft, ProviderError, WrittenEvent},
+};
+use mm_domain::{
+    booking::{Booking, BookingStatus},
+    external_calendar::IntegrationKind,
+    meeting_type::{MeetingType, VideoPlatform},
+};
+use mm_store::{CalendarPush, PlacedEvent, PushCalendar, PushedEvent};
+use tokio::time::MissedTickBehavior;
+
+use crate::{
+    AppState,
+    calendar_sync::{SyncError, fresh_access_token},
+};
+
+/// How long a process owns a booking it is writing.
+fn lease() -> chrono::Duration {
+    chrono::Duration::minutes(2)
+}
+
+/// The pause before a failed write is tried again.
+fn retry_pause() -> chrono::Duration {
+    chrono::Duration::minutes(5)
+}
+
+/// Runs until the process ends: every `tick`, writes each booking whose calendar is behind.
+pub async fn run(state: web::Data<AppState>, tick: Duration) {
+    let mut ticks = tokio::time::interval(tick);
+    ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        loop {
+            let claim = match state.store.claim_calendar_push(Utc::now(), lease()).await {
+                Ok(Some(claim)) => claim,
+                Ok(None) => break,
+                Err(error) => {
+                    tracing::error!(%error, "claiming a calendar write failed");
+                    break;
+                }
+            };
+            let booking = claim.booking_id;
+            match push(&state, &claim).await {
+                Ok(()) => tracing::info!(%booking, "booking written to its host's calendar"),
+                Err(error) => {
+                    tracing::warn!(%booking, %error, "writing a booking to a calendar failed");
+                    let retry_at = Utc::now() + retry_pause();
+                    if let Err(store_error) = state
+                        .store
+                        .record_calendar_push_failure(booking, &error.to_string(), retry_at)
+                        .await
+                    {
+                        tracing::error!(%store_error, %booking, "recording a failed calendar write failed");
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Brings the calendars in line with one booking.
+async fn push(state: &AppState, claim: &CalendarPush) -> Result<(), SyncError> {
+    let booking = state.store.booking(claim.booking_id).await?;
+    let meeting_type = state.store.meeting_type(booking.meeting_type_id).await?;
+    let wanted = booking.status.holds_time();
+    let target = claim.target.as_ref().filter(|_| wanted);
+    if let Some((holder, event_id)) = &claim.holder {
+        let stays = target.is_some_and(|t| t.integration_id == holder.integration_id);
+        if !stays {
+            with_access(state, holder, |api, http, token| async move {
+                api.delete_event(&http, &token, &holder.calendar_id, event_id)
+                    .await
+            })
+            .await?;
+        }
+    }
+    let mut pushed = PushedEvent::default();
+    if let Some(target) = target {
+        let draft = draft(state, &booking, &meeting_type, target.kind, claim.version);
+        let existing = claim
+            .holder
+            .as_ref()
+            .filter(|(h, _)| h.integration_id == target.integration_id)
+            .map(|(_, event)| event.as_str());
+        let written: WrittenEvent = with_access(state, target, |api, http, token| {
+            let draft = &draft;
+            async move {
+                let calendar = &target.calendar_id;
+                match existing {
+                    Some(event) => {
+                        match api.patch_event(&http, &token, calendar, event, draft).await {
+                            // The host deleted it: a booking that holds time gets it back.
+                            Err(ProviderError::NotFound) => {
+                                api.insert_event(&http, &token, calendar, draft).await
+                            }
+                            other => other,
+                        }
+                    }
+                    None => api.insert_event(&http, &token, calendar, draft).await,
+                }
+            }
+        })
+        .await?;
+        pushed = PushedEvent {
+            meeting_link: written
+                .video_link
+                .filter(|_| booking.meeting_link.is_none()),
+            placed: Some(PlacedEvent {
+                integration_id: target.integration_id,
+                event_id: written.id,
+                web_link: written.web_link,
+            }),
+        };
+    }
+    state.store.record_calendar_push(claim, &pushed).await?;
+    Ok(())
+}
+
+/// Calls the provider of `calendar` with a fresh access token, refreshing once more if the
+/// provider refuses it.
+async fn with_access<T, F, Fut>(
+    state: &AppState,
+    calendar: &PushCalendar,
+    call: F,
+) -> Result<T, SyncError>
+where
+    F: Fn(CalendarApi, reqwest::Client, String) -> Fut,
+    Fut: Future<Output = Result<T, ProviderError>>,
+{
+    let kind = calendar.kind;
+    let provider = state
+        .providers
+        .get(kind)
+        .ok_or(SyncError::NotConfigured(kind))?;
+    let http = state.providers.http.clone();
+    let mut force = false;
+    loop {
+        let token = fresh_access_token(
+            state,
+            calendar.integration_id,
+            Some(&calendar.tokens),
+            provider,
+            kind,
+            force,
+        )
+        .await?;
+        match call(provider.api.clone(), http.clone(), token).await {
+            Err(ProviderError::Unauthorized) if !force => force = true,
+            Err(ProviderError::Unauthorized) => return Err(SyncError::Reconnect(kind)),
+            Err(error) => return Err(SyncError::Provider(kind, error)),
+            Ok(done) => return Ok(done),
+        }
+    }
+}
+
+/// The event a booking shows as in its host's calendar.
+fn draft(
+    state: &AppState,
+    booking: &Booking,
+    meeting_type: &MeetingType,
+    kind: IntegrationKind,
+    version: chrono::DateTime<Utc>,
+) -> EventDraft {
+    event_draft(
+        booking,
+        meeting_type,
+        kind,
+        version,
+        &format!("{}/admin/bookings/{}", state.public_base_url, booking.id),
+    )
+}
+
+fn event_draft(
+    booking: &Booking,
+    meeting_type: &MeetingType,
+    kind: IntegrationKind,
+    version: chrono::DateTime<Utc>,
+    staff_link: &str,
+) -> EventDraft {
+    let mut lines = vec![format!("Booking {}", booking.reference)];
+    let summary = match &booking.customer {
+        Some(customer) => {
+            lines.push(format!("Customer: {} <{}>", customer.name, customer.email));
+            if let Some(phone) = &customer.phone {
+                lines.push(format!("Phone: {}", phone.as_str()));
+            }
+            if let Some(notes) = customer.notes.as_deref().filter(|n| !n.trim().is_empty()) {
+                lines.push(format!("Notes: {notes}"));
+            }
+            format!("{}: {}", meeting_type.name, customer.name)
+        }
+        None => booking.title.clone(),
+    };
+    if let Some(agenda) = booking
+        .meeting_agenda
+        .as_deref()
+        .filter(|a| !a.trim().is_empty())
+    {
+        lines.push(format!("Agenda: {agenda}"));
+    }
+    if let Some(link) = &booking.meeting_link {
+        lines.push(format!("Join: {link}"));
+    }
+    lines.push(format!("Open in Meeting Manager: {staff_link}"));
+    // The host's provider makes the video meeting the meeting type asks for, if it is theirs.
+    let video = booking.meeting_link.is_none()
+        && matches!(
+            (kind, meeting_type.video_platform),
+            (IntegrationKind::Google, Some(VideoPlatform::GoogleMeet))
+                | (
+                    IntegrationKind::Outlook,
+                    Some(VideoPlatform::MicrosoftTeams)
+                )
+        );
+    EventDraft {
+        summary,
+        description: lines.join("\n"),
+        start: booking.span.start(),
+        end: booking.span.end(),
+        time_zone: booking.timezone.to_string(),
+        tentative: booking.status == BookingStatus::Pending,
+        location: booking
+            .physical_location
+            .clone()
+            .or_else(|| booking.meeting_link.clone()),
+        video,
+        idempotency_key: format!("{}-{}", booking.id, version.timestamp_micros()),
+    }
+}
