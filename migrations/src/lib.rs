@@ -12,6 +12,7 @@ mod m20261123_000002_outbox_channel;
 mod m20261124_000001_calendar_sync_claim;
 mod m20261125_000001_oauth_connections;
 mod m20261125_000002_calendar_write_back;
+mod m20261125_000003_zoom_meetings;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000001_calendar_sync_claim::Migration),
             Box::new(m20261125_000001_oauth_connections::Migration),
             Box::new(m20261125_000002_calendar_write_back::Migration),
+            Box::new(m20261125_000003_zoom_meetings::Migration),
         ]
     }
 }

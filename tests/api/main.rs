@@ -16,3 +16,4 @@ mod permissions;
 mod public;
 mod system;
 mod users;
+mod zoom;

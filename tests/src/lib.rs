@@ -12,6 +12,7 @@ pub mod invite;
 pub mod microsoft;
 pub mod smtp;
 pub mod twilio;
+pub mod zoom;
 
 use std::{path::PathBuf, process::Stdio, time::Duration};
 

@@ -15,6 +15,7 @@ pub mod oauth;
 pub mod outlook;
 pub mod provider;
 mod zone;
+pub mod zoom;
 
 pub use api::CalendarApi;
 pub use crypto::{CryptoError, TokenCipher};

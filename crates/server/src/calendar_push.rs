@@ -1,7 +1,8 @@
 //! Writes bookings into their hosts' connected calendars: created when booked, updated when
 //! rescheduled, deleted when cancelled, and moved from the old host's calendar to the new one's
 //! when reassigned. A Google Meet or Microsoft Teams link is made with the event when the meeting
-//! type asks for one and the host's calendar is with that provider.
+//! type asks for one and the host's calendar is with that provider; a Zoom meeting is made, moved
+//! and deleted through Zoom's API when the meeting type asks for Zoom and Zoom is configured.
 //!
 //! The store says which bookings changed since their calendar last reflected them; every process
 //! runs this loop and each booking is claimed by one of them at a time. A failed write is retried
@@ -14,13 +15,14 @@ use chrono::Utc;
 use mm_calendars::{
     CalendarApi,
     provider::{EventDraft, ProviderError, WrittenEvent},
+    zoom::MeetingDraft,
 };
 use mm_domain::{
     booking::{Booking, BookingStatus},
     external_calendar::IntegrationKind,
     meeting_type::{MeetingType, VideoPlatform},
 };
-use mm_store::{CalendarPush, PlacedEvent, PushCalendar, PushedEvent};
+use mm_store::{CalendarPush, PlacedEvent, PushCalendar, PushedEvent, VideoMeeting};
 use tokio::time::MissedTickBehavior;
 
 use crate::{
@@ -45,7 +47,12 @@ pub async fn run(state: web::Data<AppState>, tick: Duration) {
     loop {
         ticks.tick().await;
         loop {
-            let claim = match state.store.claim_calendar_push(Utc::now(), lease()).await {
+            let zoom = state.providers.zoom.as_ref().map(|_| VideoPlatform::Zoom);
+            let claim = match state
+                .store
+                .claim_calendar_push(Utc::now(), lease(), zoom)
+                .await
+            {
                 Ok(Some(claim)) => claim,
                 Ok(None) => break,
                 Err(error) => {
@@ -72,11 +79,15 @@ pub async fn run(state: web::Data<AppState>, tick: Duration) {
     }
 }
 
-/// Brings the calendars in line with one booking.
+/// Brings the video meeting and the calendars in line with one booking.
 async fn push(state: &AppState, claim: &CalendarPush) -> Result<(), SyncError> {
-    let booking = state.store.booking(claim.booking_id).await?;
+    let mut booking = state.store.booking(claim.booking_id).await?;
     let meeting_type = state.store.meeting_type(booking.meeting_type_id).await?;
     let wanted = booking.status.holds_time();
+    let (video_meeting, zoom_link) = zoom_meeting(state, claim, &booking, &meeting_type).await?;
+    if zoom_link.is_some() {
+        booking.meeting_link.clone_from(&zoom_link);
+    }
     let target = claim.target.as_ref().filter(|_| wanted);
     if let Some((holder, event_id)) = &claim.holder {
         let stays = target.is_some_and(|t| t.integration_id == holder.integration_id);
@@ -88,7 +99,11 @@ async fn push(state: &AppState, claim: &CalendarPush) -> Result<(), SyncError> {
             .await?;
         }
     }
-    let mut pushed = PushedEvent::default();
+    let mut pushed = PushedEvent {
+        meeting_link: zoom_link,
+        video_meeting,
+        placed: None,
+    };
     if let Some(target) = target {
         let draft = draft(state, &booking, &meeting_type, target.kind, claim.version);
         let existing = claim
@@ -115,19 +130,76 @@ async fn push(state: &AppState, claim: &CalendarPush) -> Result<(), SyncError> {
             }
         })
         .await?;
-        pushed = PushedEvent {
-            meeting_link: written
-                .video_link
-                .filter(|_| booking.meeting_link.is_none()),
-            placed: Some(PlacedEvent {
-                integration_id: target.integration_id,
-                event_id: written.id,
-                web_link: written.web_link,
-            }),
-        };
+        if let Some(link) = written
+            .video_link
+            .filter(|_| booking.meeting_link.is_none())
+        {
+            pushed.meeting_link = Some(link);
+        }
+        pushed.placed = Some(PlacedEvent {
+            integration_id: target.integration_id,
+            event_id: written.id,
+            web_link: written.web_link,
+        });
     }
     state.store.record_calendar_push(claim, &pushed).await?;
     Ok(())
+}
+
+/// Makes, moves or deletes the booking's Zoom meeting when its meeting type asks for Zoom and
+/// Zoom is configured. Returns what changed and the join link of a meeting just made.
+async fn zoom_meeting(
+    state: &AppState,
+    claim: &CalendarPush,
+    booking: &Booking,
+    meeting_type: &MeetingType,
+) -> Result<(VideoMeeting, Option<String>), SyncError> {
+    let Some(zoom) = state.providers.zoom.as_deref() else {
+        return Ok((VideoMeeting::Unchanged, None));
+    };
+    let zoom_error = |e| SyncError::Video("Zoom", e);
+    let (http, now) = (&state.providers.http, Utc::now());
+    let wanted =
+        booking.status.holds_time() && meeting_type.video_platform == Some(VideoPlatform::Zoom);
+    let draft = || MeetingDraft {
+        topic: match &booking.customer {
+            Some(customer) => format!("{}: {}", meeting_type.name, customer.name),
+            None => booking.title.clone(),
+        },
+        agenda: format!("Booking {}", booking.reference),
+        start: booking.span.start(),
+        duration_minutes: u32::try_from((booking.span.end() - booking.span.start()).num_minutes())
+            .unwrap_or(0),
+        time_zone: booking.timezone.to_string(),
+    };
+    match (&claim.video_meeting_id, wanted) {
+        (None, true) => {
+            let made = zoom
+                .create_meeting(http, &draft(), now)
+                .await
+                .map_err(zoom_error)?;
+            Ok((VideoMeeting::Made(made.id), Some(made.join_url)))
+        }
+        (Some(id), true) => match zoom.update_meeting(http, id, &draft(), now).await {
+            Ok(()) => Ok((VideoMeeting::Unchanged, None)),
+            // Deleted in Zoom meanwhile: the booking gets a new meeting.
+            Err(ProviderError::NotFound) => {
+                let made = zoom
+                    .create_meeting(http, &draft(), now)
+                    .await
+                    .map_err(zoom_error)?;
+                Ok((VideoMeeting::Made(made.id), Some(made.join_url)))
+            }
+            Err(error) => Err(zoom_error(error)),
+        },
+        (Some(id), false) => {
+            zoom.delete_meeting(http, id, now)
+                .await
+                .map_err(zoom_error)?;
+            Ok((VideoMeeting::Deleted, None))
+        }
+        (None, false) => Ok((VideoMeeting::Unchanged, None)),
+    }
 }
 
 /// Calls the provider of `calendar` with a fresh access token, refreshing once more if the

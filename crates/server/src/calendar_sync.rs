@@ -47,6 +47,8 @@ pub enum SyncError {
     Provider(IntegrationKind, ProviderError),
     #[error(transparent)]
     Crypto(#[from] mm_calendars::CryptoError),
+    #[error("{0}: {1}")]
+    Video(&'static str, ProviderError),
     #[error("storing the events failed: {0}")]
     Store(#[from] mm_store::StoreError),
 }

@@ -62,6 +62,9 @@ pub struct Config {
     pub google: Option<ProviderConfig>,
     /// Microsoft Outlook through Graph (`MM_MICROSOFT_*`); `None`: no Outlook calendars.
     pub microsoft: Option<ProviderConfig>,
+    /// Zoom meetings for bookings (`MM_ZOOM_*`); `None`: meeting types asking for Zoom get no
+    /// generated link.
+    pub zoom: Option<ZoomConfig>,
     /// Reverse proxies whose `X-Forwarded-For` is believed (`MM_TRUSTED_PROXIES`: addresses or
     /// CIDR ranges, comma-separated). Empty: the socket's peer is the client.
     pub trusted_proxies: Vec<ipnet::IpNet>,
@@ -133,6 +136,44 @@ impl ProviderConfig {
             api_url: get("MM_MICROSOFT_GRAPH_URL")
                 .unwrap_or_else(|| "https://graph.microsoft.com/v1.0".to_owned()),
         }))
+    }
+}
+
+/// A Zoom Server-to-Server OAuth app: `MM_ZOOM_ACCOUNT_ID`, `MM_ZOOM_CLIENT_ID` and
+/// `MM_ZOOM_CLIENT_SECRET`, all or none.
+#[derive(Debug, Clone)]
+pub struct ZoomConfig {
+    pub account_id: String,
+    pub client_id: String,
+    pub client_secret: Secret,
+    pub token_url: String,
+    pub api_url: String,
+    /// The Zoom user hosting the meetings (`MM_ZOOM_USER`, default `me`: the account owner).
+    pub user: String,
+}
+
+impl ZoomConfig {
+    fn from(get: &impl Fn(&str) -> Option<String>) -> anyhow::Result<Option<Self>> {
+        match (
+            get("MM_ZOOM_ACCOUNT_ID"),
+            get("MM_ZOOM_CLIENT_ID"),
+            get("MM_ZOOM_CLIENT_SECRET"),
+        ) {
+            (None, None, None) => Ok(None),
+            (Some(account_id), Some(client_id), Some(secret)) => Ok(Some(Self {
+                account_id,
+                client_id,
+                client_secret: Secret(secret),
+                token_url: get("MM_ZOOM_TOKEN_URL")
+                    .unwrap_or_else(|| "https://zoom.us/oauth/token".to_owned()),
+                api_url: get("MM_ZOOM_API_URL")
+                    .unwrap_or_else(|| "https://api.zoom.us/v2".to_owned()),
+                user: get("MM_ZOOM_USER").unwrap_or_else(|| "me".to_owned()),
+            })),
+            _ => bail!(
+                "set all of MM_ZOOM_ACCOUNT_ID, MM_ZOOM_CLIENT_ID and MM_ZOOM_CLIENT_SECRET, or none"
+            ),
+        }
     }
 }
 
@@ -227,6 +268,7 @@ impl Config {
                 .max(1),
             google,
             microsoft,
+            zoom: ZoomConfig::from(&get)?,
             trusted_proxies: get("MM_TRUSTED_PROXIES")
                 .map(|list| parse_networks(&list))
                 .transpose()?

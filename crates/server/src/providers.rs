@@ -11,6 +11,7 @@ use mm_calendars::{
     google::GoogleCalendar,
     oauth::{OAuthClient, Tokens},
     outlook::OutlookCalendar,
+    zoom::Zoom,
 };
 use mm_domain::external_calendar::IntegrationKind;
 use mm_store::SealedTokens;
@@ -30,6 +31,8 @@ pub struct Providers {
     google: Option<Provider>,
     microsoft: Option<Provider>,
     cipher: Option<TokenCipher>,
+    /// Makes Zoom meetings for bookings, when configured.
+    pub zoom: Option<std::sync::Arc<Zoom>>,
     pub http: reqwest::Client,
 }
 
@@ -93,9 +96,24 @@ impl Providers {
                 })
             })
             .transpose()?;
+        let zoom = config
+            .zoom
+            .as_ref()
+            .map(|zoom| -> anyhow::Result<std::sync::Arc<Zoom>> {
+                Ok(std::sync::Arc::new(Zoom::new(
+                    zoom.account_id.clone(),
+                    zoom.client_id.clone(),
+                    zoom.client_secret.expose().to_owned(),
+                    Url::parse(&zoom.token_url).context("MM_ZOOM_TOKEN_URL")?,
+                    Url::parse(&zoom.api_url).context("MM_ZOOM_API_URL")?,
+                    zoom.user.clone(),
+                )))
+            })
+            .transpose()?;
         Ok(Self {
             google,
             microsoft,
+            zoom,
             cipher,
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(20))

@@ -1,11 +1,14 @@
 //! Writing bookings into their hosts' connected calendars. A booking needs a write when it
 //! changed (`updated_utc`) after the version its host's calendar last reflected
 //! (`calendar_pushed_utc`) and either its host has a two-way calendar or a calendar still holds
-//! its event. Writes are claimed like outbox emails, so several processes never write the same
+//! its event, or it has a meeting at a video provider (Zoom). Writes are claimed like outbox emails, so several processes never write the same
 //! booking at once, and a failed write is retried later without holding up the others.
 
 use chrono::{DateTime, Duration, Utc};
-use mm_domain::external_calendar::{IntegrationKind, SyncDirection};
+use mm_domain::{
+    external_calendar::{IntegrationKind, SyncDirection},
+    meeting_type::VideoPlatform,
+};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait,
     IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -37,6 +40,8 @@ pub struct CalendarPush {
     pub holder: Option<(PushCalendar, String)>,
     /// The host's two-way calendar, if they have one.
     pub target: Option<PushCalendar>,
+    /// The booking's meeting at the video provider, if one was made.
+    pub video_meeting_id: Option<String>,
 }
 
 /// What a write left in the calendars.
@@ -44,8 +49,19 @@ pub struct CalendarPush {
 pub struct PushedEvent {
     /// `None`: no calendar holds an event of the booking any more.
     pub placed: Option<PlacedEvent>,
-    /// A video link the provider generated with the event (Meet, Teams).
+    /// A video link made for the booking (Zoom, or Meet and Teams with the event).
     pub meeting_link: Option<String>,
+    /// The booking's meeting at the video provider now.
+    pub video_meeting: VideoMeeting,
+}
+
+/// What a write did to the booking's video meeting.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum VideoMeeting {
+    #[default]
+    Unchanged,
+    Made(String),
+    Deleted,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,11 +77,13 @@ fn horizon() -> Duration {
 }
 
 impl Store {
-    /// Claims the booking whose calendar write is most overdue, if any.
+    /// Claims the booking whose calendar write is most overdue, if any. With `video`, bookings
+    /// whose meeting type asks for a meeting at that video platform count too.
     pub async fn claim_calendar_push(
         &self,
         now: DateTime<Utc>,
         lease: Duration,
+        video: Option<VideoPlatform>,
     ) -> Result<Option<CalendarPush>> {
         let txn = self.begin().await?;
         let two_way_hosts = Query::select()
@@ -86,11 +104,16 @@ impl Store {
                             .gt(Expr::col(bookings::Column::CalendarPushedUtc)),
                     ),
             )
-            .filter(
-                Condition::any()
+            .filter({
+                let mut wanted = Condition::any()
                     .add(bookings::Column::CalendarIntegrationId.is_not_null())
-                    .add(bookings::Column::AssignedTo.in_subquery(two_way_hosts)),
-            )
+                    .add(bookings::Column::VideoMeetingId.is_not_null())
+                    .add(bookings::Column::AssignedTo.in_subquery(two_way_hosts));
+                if let Some(platform) = video {
+                    wanted = wanted.add(bookings::Column::VideoPlatform.eq(platform.as_ref()));
+                }
+                wanted
+            })
             .filter(
                 Condition::any()
                     .add(bookings::Column::CalendarPushClaimedUntilUtc.is_null())
@@ -126,7 +149,8 @@ impl Store {
             Some(calendar) => push_calendar(&txn, calendar.id).await?,
             None => None,
         };
-        let (booking_id, version) = (row.id, row.updated_utc);
+        let (booking_id, version, video_meeting_id) =
+            (row.id, row.updated_utc, row.video_meeting_id.clone());
         let mut claim = row.into_active_model();
         claim.calendar_push_claimed_until_utc = Set(Some(now + lease));
         claim.update(&txn).await?;
@@ -137,6 +161,7 @@ impl Store {
             version,
             holder,
             target,
+            video_meeting_id,
         }))
     }
 
@@ -169,6 +194,11 @@ impl Store {
         }
         if let Some(link) = &pushed.meeting_link {
             done.meeting_link = Set(Some(link.clone()));
+        }
+        match &pushed.video_meeting {
+            VideoMeeting::Unchanged => {}
+            VideoMeeting::Made(id) => done.video_meeting_id = Set(Some(id.clone())),
+            VideoMeeting::Deleted => done.video_meeting_id = Set(None),
         }
         done.calendar_pushed_utc = Set(Some(push.version));
         done.calendar_push_claimed_until_utc = Set(None);

@@ -38,7 +38,7 @@ pub use bookings::{
     NewCustomerBooking, NewInternalMeeting, RequestGuard,
 };
 pub use calendar::{BusyBlock, CalendarBooking, CalendarData, ColumnData};
-pub use calendar_push::{CalendarPush, PlacedEvent, PushCalendar, PushedEvent};
+pub use calendar_push::{CalendarPush, PlacedEvent, PushCalendar, PushedEvent, VideoMeeting};
 pub use integrations::{
     Integration, NewIcalIntegration, NewOAuthIntegration, OAuthStart, SealedTokens, SyncBatch,
     SyncJob, SyncOutcome,

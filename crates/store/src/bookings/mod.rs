@@ -251,6 +251,7 @@ fn new_row(row: NewRow<'_>, now: DateTime<Utc>) -> bookings::ActiveModel {
         calendar_push_claimed_until_utc: Set(None),
         calendar_push_retry_utc: Set(None),
         calendar_push_error: Set(None),
+        video_meeting_id: Set(None),
     }
 }
 

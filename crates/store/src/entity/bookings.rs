@@ -72,6 +72,8 @@ pub struct Model {
     pub calendar_push_retry_utc: Option<DateTimeUtc>,
     #[sea_orm(column_type = "Text")]
     pub calendar_push_error: Option<String>,
+    /// The booking's meeting at the video provider (Zoom).
+    pub video_meeting_id: Option<String>,
     pub updated_utc: DateTimeUtc,
 }
 

@@ -1,0 +1,105 @@
+//! Zoom meetings for bookings whose meeting type asks for Zoom: made through Zoom's API (a
+//! Server-to-Server OAuth app) when the booking is made, its join link on the booking, moved with
+//! the booking and deleted when it is cancelled. Zoom is a local fake answering as Zoom does.
+
+use std::time::{Duration, Instant};
+
+use mm_blackbox_tests::{Db, TestApp, at, next_monday, on_both_databases, support, zoom::FakeZoom};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use super::google::rfc3339;
+
+on_both_databases!(a_zoom_meeting_is_made_moved_and_deleted_with_its_booking);
+
+/// Waits until `check` holds for Zoom's meetings, and returns them.
+async fn meetings_when(
+    zoom: &FakeZoom,
+    what: &str,
+    check: impl Fn(&[Value]) -> bool,
+) -> Vec<Value> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let meetings = zoom.meetings();
+        if check(&meetings) {
+            return meetings;
+        }
+        assert!(Instant::now() < deadline, "{what}: {meetings:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+async fn a_zoom_meeting_is_made_moved_and_deleted_with_its_booking(db: Db) {
+    let zoom = FakeZoom::start().await;
+    let env = zoom.env();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let app = TestApp::spawn_with(db, &env).await;
+    let setup = support(
+        &app,
+        1,
+        json!({"location_type": "video_call", "video_platform": "zoom"}),
+    )
+    .await;
+    let monday = next_monday();
+    let (ten, two) = (at(monday, 10, 0), at(monday, 14, 0));
+    let (status, booking) = app
+        .post(
+            "/bookings",
+            &setup.admin,
+            json!({"meeting_type_id": setup.call, "assigned_to": setup.members[0], "start_utc": ten,
+                   "customer_name": "Cy Dahl", "customer_email": "cy@customer.com",
+                   "customer_phone": "+45 12 34 56 78", "customer_timezone": "Europe/Copenhagen"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{booking}");
+    let id = booking["id"].as_str().unwrap();
+
+    let made = meetings_when(&zoom, "a meeting for the booking", |m| m.len() == 1).await;
+    let meeting = &made[0];
+    assert!(
+        meeting["topic"].as_str().unwrap().contains("Cy Dahl"),
+        "{meeting}"
+    );
+    assert_eq!(
+        rfc3339(meeting["start_time"].as_str().unwrap()),
+        rfc3339(&ten)
+    );
+    assert_eq!(meeting["duration"], 60);
+    assert_eq!(meeting["timezone"], "Europe/Copenhagen");
+    let join_url = meeting["join_url"].as_str().unwrap().to_owned();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (_, shown) = app.get(&format!("/bookings/{id}"), &setup.admin).await;
+        if shown["meeting_link"] == join_url.as_str() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no Zoom link on {shown}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    let (status, body) = app
+        .post(
+            &format!("/bookings/{id}/reschedule"),
+            &setup.admin,
+            json!({"start_utc": two}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let moved = meetings_when(&zoom, "the meeting moved", |m| {
+        m.len() == 1 && m[0]["start_time"].as_str().map(rfc3339) == Some(rfc3339(&two))
+    })
+    .await;
+    assert_eq!(moved[0]["id"], meeting["id"], "the same meeting, moved");
+
+    let (status, body) = app
+        .post(&format!("/bookings/{id}/cancel"), &setup.admin, json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    meetings_when(&zoom, "the meeting deleted", <[Value]>::is_empty).await;
+    let tokens = zoom
+        .requests()
+        .iter()
+        .filter(|r| r.starts_with("POST /oauth/token"))
+        .count();
+    assert_eq!(tokens, 1, "the token is reused while it lives");
+}
