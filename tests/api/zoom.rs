@@ -4,7 +4,9 @@
 
 use std::time::{Duration, Instant};
 
-use mm_blackbox_tests::{Db, TestApp, at, next_monday, on_both_databases, support, zoom::FakeZoom};
+use mm_blackbox_tests::{
+    Db, TestApp, at, next_monday, on_both_databases, smtp::MailCatcher, support, zoom::FakeZoom,
+};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -31,7 +33,9 @@ async fn meetings_when(
 
 async fn a_zoom_meeting_is_made_moved_and_deleted_with_its_booking(db: Db) {
     let zoom = FakeZoom::start().await;
-    let env = zoom.env();
+    let mail = MailCatcher::start().await;
+    let mut env = zoom.env();
+    env.push(("MM_SMTP_URL".into(), mail.url()));
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let app = TestApp::spawn_with(db, &env).await;
     let setup = support(
@@ -76,6 +80,29 @@ async fn a_zoom_meeting_is_made_moved_and_deleted_with_its_booking(db: Db) {
         assert!(Instant::now() < deadline, "no Zoom link on {shown}");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+
+    // The confirmation went out at once; the link follows in its own email, with an updated
+    // invite whose location is the meeting.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let link_mail = loop {
+        let found = mail.messages().into_iter().find(|m| {
+            m.subject.starts_with("Video link for your meeting")
+                && m.rcpt_to.iter().any(|r| r == "cy@customer.com")
+        });
+        if let Some(found) = found {
+            break found;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no video link email: {:?}",
+            mail.messages()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert!(link_mail.text.contains(&join_url), "{}", link_mail.text);
+    let ics = link_mail.ics.expect("an updated invite");
+    assert!(ics.contains("SEQUENCE:1"), "{ics}");
+    assert!(ics.contains("us05web.zoom.us/j/"), "{ics}");
 
     let (status, body) = app
         .post(

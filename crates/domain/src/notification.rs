@@ -34,6 +34,9 @@ pub enum Notice {
     },
     /// The meeting is over and its type sends a thank-you.
     ThankYou,
+    /// A video meeting (Zoom, Meet, Teams) was made for the booking after it was booked: its
+    /// link, now the booking's `meeting_link`, goes to everyone in the meeting.
+    VideoLinkReady,
 }
 
 /// Everything a renderer needs about a booking and the people around it, read in the

@@ -365,6 +365,24 @@ pub fn render(facts: &BookingFacts<'_>, context: &Context<'_>) -> Vec<OutgoingEm
                 );
             }
         }
+        Notice::VideoLinkReady => {
+            let link = booking.meeting_link.as_deref().unwrap_or_default();
+            let lead = format!("Your meeting now has a video link: {link}");
+            out.customer(
+                facts,
+                "customer_video_link",
+                format!("Video link for your meeting: {title}"),
+                |zone| customer_summary(facts, zone, &lead, &context.links).invite(invite()),
+            );
+            for person in facts.attendees() {
+                out.staff(
+                    "host_video_link",
+                    person,
+                    format!("Video link: {}", booking.title),
+                    staff_summary(context, facts, person.timezone, &lead).invite(invite()),
+                );
+            }
+        }
         Notice::ThankYou => {
             let follow_up = &facts.meeting_type.follow_up;
             out.customer(

@@ -28,6 +28,7 @@ use tokio::time::MissedTickBehavior;
 use crate::{
     AppState,
     calendar_sync::{SyncError, fresh_access_token},
+    notices,
 };
 
 /// How long a process owns a booking it is writing.
@@ -142,7 +143,12 @@ async fn push(state: &AppState, claim: &CalendarPush) -> Result<(), SyncError> {
             web_link: written.web_link,
         });
     }
-    state.store.record_calendar_push(claim, &pushed).await?;
+    let now = Utc::now();
+    let render = notices::renderer(state, now);
+    state
+        .store
+        .record_calendar_push(claim, &pushed, &render, now)
+        .await?;
     Ok(())
 }
 

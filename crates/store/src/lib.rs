@@ -8,7 +8,6 @@
 mod availability;
 mod bookings;
 mod calendar;
-mod calendar_push;
 mod departments;
 pub mod entity;
 #[cfg(any(test, feature = "fixtures"))]
@@ -33,12 +32,14 @@ use sea_orm::{
     DbErr, SqlErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
+pub use bookings::calendar_push::{
+    CalendarPush, PlacedEvent, PushCalendar, PushedEvent, VideoMeeting,
+};
 pub use bookings::{
     Actor, BookingFilter, BookingKey, Change, Created, HostChoice, LinkHashes, Move, MovePolicy,
     NewCustomerBooking, NewInternalMeeting, RequestGuard,
 };
 pub use calendar::{BusyBlock, CalendarBooking, CalendarData, ColumnData};
-pub use calendar_push::{CalendarPush, PlacedEvent, PushCalendar, PushedEvent, VideoMeeting};
 pub use integrations::{
     Integration, NewIcalIntegration, NewOAuthIntegration, OAuthStart, SealedTokens, SyncBatch,
     SyncJob, SyncOutcome,

@@ -8,6 +8,7 @@
 //! does it read the calendar, recheck the time and write, so of two requests for the same time
 //! the second sees the first's booking, on one process or many.
 
+pub(crate) mod calendar_push;
 mod change;
 mod create;
 mod follow_up;

@@ -6,8 +6,10 @@
 
 use chrono::{DateTime, Duration, Utc};
 use mm_domain::{
+    booking::BookingStatus,
     external_calendar::{IntegrationKind, SyncDirection},
     meeting_type::VideoPlatform,
+    notification::Notice,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait,
@@ -16,6 +18,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::{Render, notify, read};
 use crate::{
     Result, SealedTokens, Store, corrupt,
     entity::{bookings, calendar_integrations},
@@ -166,11 +169,14 @@ impl Store {
     }
 
     /// Lands a write: where the event is now, and the version it reflects. The booking's
-    /// `updated_utc` stays, so a change made during the write is written next.
+    /// `updated_utc` stays, so a change made during the write is written next. A video link made
+    /// for a booking that holds time is sent to everyone in the meeting, with an updated invite.
     pub async fn record_calendar_push(
         &self,
         push: &CalendarPush,
         pushed: &PushedEvent,
+        render: Render<'_>,
+        now: DateTime<Utc>,
     ) -> Result<()> {
         let txn = self.begin().await?;
         let Some(row) = bookings::Entity::find_by_id(push.booking_id)
@@ -179,7 +185,21 @@ impl Store {
         else {
             return Ok(());
         };
+        let new_link = pushed
+            .meeting_link
+            .as_ref()
+            .filter(|link| row.meeting_link.as_ref() != Some(*link));
+        let holds_time = row
+            .status
+            .parse::<BookingStatus>()
+            .map_err(corrupt)?
+            .holds_time();
+        let announce = new_link.is_some() && holds_time;
+        let sequence = row.ics_sequence;
         let mut done = row.into_active_model();
+        if announce {
+            done.ics_sequence = Set(sequence + 1);
+        }
         match &pushed.placed {
             Some(placed) => {
                 done.calendar_integration_id = Set(Some(placed.integration_id));
@@ -205,7 +225,13 @@ impl Store {
         done.calendar_push_retry_utc = Set(None);
         done.calendar_push_error = Set(None);
         done.update(&txn).await?;
-        txn.commit().await?;
+        if announce {
+            let booking = read::load_booking(&txn, push.booking_id).await?;
+            notify(&txn, &Notice::VideoLinkReady, &booking, None, render, now).await?;
+            self.commit(txn).await?;
+        } else {
+            txn.commit().await?;
+        }
         Ok(())
     }
 
