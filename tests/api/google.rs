@@ -450,6 +450,8 @@ async fn bookings_are_written_to_the_hosts_google_calendar_and_follow_every_chan
     let (m0, m1) = (&setup.members[0], &setup.members[1]);
     let member = app.login("m0@example.com", MEMBER_PASSWORD).await;
     connect(&app, &member).await;
+    // A second process writes too: each change is still written once.
+    let _second = app.second_process().await;
     let monday = next_monday();
     let (ten, eleven, two) = (at(monday, 10, 0), at(monday, 11, 0), at(monday, 14, 0));
 
@@ -549,6 +551,16 @@ async fn bookings_are_written_to_the_hosts_google_calendar_and_follow_every_chan
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     google_events(&google, "Ann Smith", 1).await;
+
+    assert_eq!(
+        google
+            .requests()
+            .iter()
+            .filter(|r| r.starts_with("POST /calendar/v3/calendars/"))
+            .count(),
+        2,
+        "created twice in all: when booked and when reassigned back"
+    );
 
     // Cancelled: deleted from the calendar.
     let (status, body) = app
