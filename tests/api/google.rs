@@ -288,8 +288,39 @@ async fn tokens_are_refreshed_before_they_expire_and_a_lost_grant_asks_to_reconn
     let shown = &calendars(&app, &member, m0).await[0];
     assert_eq!(shown["sync_status"], "failed");
 
-    // Connecting again renews the same calendar.
+    // A booking made meanwhile cannot be written; the booking says why.
+    let (status, booking) = app
+        .post(
+            "/bookings",
+            &setup.admin,
+            json!({"meeting_type_id": setup.call, "assigned_to": m0, "start_utc": at(monday, 14, 0),
+                   "customer_name": "Dee Eck", "customer_email": "dee@customer.com",
+                   "customer_phone": "+45 12 34 56 78", "customer_timezone": "Europe/Copenhagen"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{booking}");
+    let booking_id = booking["id"].as_str().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let (_, shown) = app
+            .get(&format!("/bookings/{booking_id}"), &setup.admin)
+            .await;
+        if shown["calendar_sync_error"]
+            .as_str()
+            .is_some_and(|e| e.contains("connect the calendar again"))
+        {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no error shown: {shown}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+
+    // Connecting again renews the same calendar, and the waiting booking is written at once.
     connect(&app, &member).await;
+    google_events(&google, "Dee Eck", 1).await;
     let renewed = calendars(&app, &member, m0).await;
     assert_eq!(renewed.len(), 1);
     assert_eq!(renewed[0]["id"], id.as_str());
@@ -489,6 +520,13 @@ async fn bookings_are_written_to_the_hosts_google_calendar_and_follow_every_chan
     loop {
         let (_, shown) = app.get(&format!("/bookings/{id}"), &setup.admin).await;
         if shown["meeting_link"] == meet.as_str() {
+            assert!(
+                shown["external_calendar_link"]
+                    .as_str()
+                    .is_some_and(|l| l.starts_with("https://www.google.com/calendar/event?eid=")),
+                "{shown}"
+            );
+            assert!(shown["calendar_sync_error"].is_null(), "{shown}");
             break;
         }
         assert!(

@@ -169,6 +169,13 @@ pub struct Booking {
     pub reminders: Vec<ReminderRecord>,
     /// When the thank-you email was queued.
     pub thank_you_sent_utc: Option<String>,
+    /// The booking's event in the host's connected Google or Outlook calendar.
+    #[serde(default)]
+    pub external_calendar_link: Option<String>,
+    /// Why writing the booking to the host's calendar (or its video meeting) last failed; the
+    /// write is retried.
+    #[serde(default)]
+    pub calendar_sync_error: Option<String>,
 }
 
 /// One entry of the meeting type's reminder schedule, handled for one start time.

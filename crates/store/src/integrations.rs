@@ -243,6 +243,16 @@ impl Store {
                 .await?
             }
         };
+        // Writes that failed for want of a working connection are due again now.
+        bookings::Entity::update_many()
+            .col_expr(
+                bookings::Column::CalendarPushRetryUtc,
+                Expr::val(Option::<DateTime<Utc>>::None),
+            )
+            .filter(bookings::Column::AssignedTo.eq(new.user_id))
+            .filter(bookings::Column::CalendarPushRetryUtc.is_not_null())
+            .exec(&txn)
+            .await?;
         txn.commit().await?;
         let events = count_events(&self.db, row.id).await?;
         integration(row, events)

@@ -292,6 +292,11 @@ where
                 {booking.meeting_link.clone().map(|l| view! { " · "<a href=l.clone() target="_blank" rel="noopener">{l.clone()}</a> })}
                 {booking.physical_location.clone().map(|p| format!(" · {p}"))}</dd>
             {booking.meeting_agenda.clone().map(|a| view! { <dt>"Agenda"</dt><dd>{a}</dd> })}
+            {match (booking.external_calendar_link.clone(), booking.calendar_sync_error.clone()) {
+                (_, Some(error)) => Some(view! { <dt>"Calendar"</dt><dd class="calendar-error">{format!("Not yet in the host's calendar: {error}")}</dd> }.into_any()),
+                (Some(link), None) => Some(view! { <dt>"Calendar"</dt><dd><a class="calendar-link" href=link target="_blank" rel="noopener">"Open in the host's calendar"</a></dd> }.into_any()),
+                (None, None) => None,
+            }}
             {(!participants.is_empty()).then(|| view! {
                 <dt>"Participants"</dt>
                 <dd><ul class="plain">{participants.into_iter().map(|p| view! { <li>{format!("{} <{}> · {}", p.name, p.email, p.attendance_status)}</li> }).collect_view()}</ul></dd>

@@ -52,6 +52,10 @@ pub struct Booking {
     pub cancel_link_live: bool,
     /// Increases with every change a calendar invite must carry.
     pub ics_sequence: u32,
+    /// The booking's event in its host's connected calendar, as the provider links to it.
+    pub calendar_event_link: Option<String>,
+    /// Why the last write to the host's calendar (or video meeting) failed; it is retried.
+    pub calendar_error: Option<String>,
     /// When the customer's confirmation email was delivered.
     pub confirmation_sent_utc: Option<DateTime<Utc>>,
     /// Reminder entries sent or skipped, oldest first.

@@ -334,6 +334,8 @@ pub fn booking(b: &mm_domain::booking::Booking) -> api::bookings::Booking {
             })
             .collect(),
         thank_you_sent_utc: b.thank_you_sent_utc.map(utc),
+        external_calendar_link: b.calendar_event_link.clone(),
+        calendar_sync_error: b.calendar_error.clone(),
     }
 }
 

@@ -248,6 +248,8 @@ fn to_booking(row: bookings::Model, children: Children) -> Result<Booking> {
         links_expire_utc: row.tokens_expire_utc,
         cancel_link_live: row.cancel_token_hash.is_some(),
         ics_sequence: u32::try_from(row.ics_sequence).map_err(corrupt)?,
+        calendar_event_link: row.external_calendar_link.clone(),
+        calendar_error: row.calendar_push_error.clone(),
         confirmation_sent_utc: row.confirmation_sent_utc,
         reminders: children.reminders,
         thank_you_sent_utc: row.thank_you_sent_utc,
