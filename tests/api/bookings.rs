@@ -2,10 +2,10 @@
 //! idempotency, rate limits, and — on one process and on two sharing PostgreSQL — that
 //! concurrent requests can never double-book a member.
 
-use chrono::{Days, NaiveDate, Utc};
+use chrono::{Days, Utc};
 use mm_blackbox_tests::{
-    Db, TestApp, assert_error, at, book, failing_fields, next_monday, on_both_databases, request,
-    support,
+    Db, TestApp, assert_error, at, book, failing_fields, free_members_at, next_monday,
+    on_both_databases, request, support,
 };
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -40,24 +40,6 @@ fn token(url: &Value) -> String {
         .and_then(|u| u.rsplit('/').next())
         .expect("a link")
         .to_owned()
-}
-
-async fn free_members(app: &TestApp, date: NaiveDate, start_utc: &str) -> u64 {
-    let (status, body) = app
-        .call(
-            Method::GET,
-            &format!("/public/departments/support/meeting-types/call/slots?date={date}&timezone=Europe/Copenhagen"),
-            None,
-            None,
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    body["slots"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["start_utc"] == start_utc)
-        .map_or(0, |s| s["available_members"].as_u64().unwrap())
 }
 
 /// Held bookings of one member that overlap another of theirs: must always be zero.
@@ -140,11 +122,7 @@ async fn a_customer_books_a_slot_and_gets_a_reference_and_links_but_never_the_ho
         "{ics}"
     );
 
-    assert_eq!(
-        free_members(&app, monday, &start).await,
-        0,
-        "the slot is taken"
-    );
+    assert_eq!(free_members_at(&app, &start).await, 0, "the slot is taken");
     // The customer's confirmation and the host's notification wait in the outbox.
     assert!(app.db_count("SELECT COUNT(*) FROM email_outbox").await >= 2);
     assert_eq!(
@@ -294,7 +272,7 @@ async fn a_customer_cancels_with_their_link_and_the_link_then_dies(db: Db) {
     assert_eq!(body["cancellation_reason"], "Schedule conflict");
     assert_eq!(body["cancel_url"], Value::Null);
     assert_eq!(
-        free_members(&app, monday, &start).await,
+        free_members_at(&app, &start).await,
         1,
         "the time is free again"
     );
@@ -385,8 +363,8 @@ async fn a_customer_reschedules_to_another_offered_slot_keeping_the_reference(db
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["booking_reference"], booked["booking_reference"]);
     assert_eq!(body["start_utc"], second.as_str());
-    assert_eq!(free_members(&app, monday, &first).await, 1);
-    assert_eq!(free_members(&app, monday, &second).await, 0);
+    assert_eq!(free_members_at(&app, &first).await, 1);
+    assert_eq!(free_members_at(&app, &second).await, 0);
     assert_eq!(app.db_count("SELECT COUNT(*) FROM bookings").await, 1);
 }
 
@@ -500,7 +478,7 @@ async fn approval_holds_the_time_until_a_leader_approves(db: Db) {
     assert_eq!(status, StatusCode::CREATED, "{public}");
     assert_eq!(public["status"], "pending");
     assert_eq!(
-        free_members(&app, monday, &start).await,
+        free_members_at(&app, &start).await,
         1,
         "a pending booking holds its time"
     );
@@ -580,7 +558,7 @@ async fn rejecting_needs_a_reason_and_frees_the_time(db: Db) {
     assert_eq!(rejected["approval_status"], "rejected");
     assert_eq!(rejected["rejection_reason"], "Board meeting");
     assert_eq!(rejected["cancelled_by_role"], "system_manager");
-    assert_eq!(free_members(&app, monday, &start).await, 1);
+    assert_eq!(free_members_at(&app, &start).await, 1);
     assert_eq!(
         app.db_count("SELECT COUNT(*) FROM email_outbox WHERE kind = 'customer_rejected'")
             .await,
@@ -852,7 +830,7 @@ async fn staff_reschedule_moves_the_time_and_a_drag_may_change_the_host(db: Db) 
     assert_eq!(rescheduled["action"], "rescheduled");
     assert_eq!(rescheduled["old_value"], at(monday, 10, 0).as_str());
     assert_eq!(rescheduled["new_value"], at(monday, 12, 15).as_str());
-    assert_eq!(free_members(&app, monday, &at(monday, 10, 0)).await, 2);
+    assert_eq!(free_members_at(&app, &at(monday, 10, 0)).await, 2);
 
     let (status, dragged) = app
         .post(

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use mm_blackbox_tests::{
     Db, TestApp, at, book, failing_fields,
     feeds::{FeedServer, calendar},
-    next_monday, on_both_databases, request, support,
+    free_members_at, next_monday, on_both_databases, request, support,
 };
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -25,27 +25,6 @@ const LOOPBACK_FEEDS: [(&str, &str); 2] = [
     ("MM_ICAL_ALLOW_PRIVATE_HOSTS", "1"),
     ("MM_PUBLIC_BOOKING_RATE_LIMIT", "0"),
 ];
-
-async fn free_members_at(app: &TestApp, start_utc: &str) -> u64 {
-    let date = &start_utc[..10];
-    let (status, body) = app
-        .call(
-            reqwest::Method::GET,
-            &format!(
-                "/public/departments/support/meeting-types/call/slots?date={date}&timezone=UTC"
-            ),
-            None,
-            None,
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    body["slots"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["start_utc"] == start_utc)
-        .map_or(0, |s| s["available_members"].as_u64().unwrap())
-}
 
 async fn connect(app: &TestApp, token: &str, user: &str, url: &str) -> (StatusCode, Value) {
     app.post(

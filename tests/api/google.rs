@@ -4,7 +4,7 @@
 //! and revokes its access on disconnect. Google is a local fake speaking its real JSON.
 
 use mm_blackbox_tests::{
-    Db, MEMBER_PASSWORD, TestApp, assert_error, at,
+    Db, MEMBER_PASSWORD, TestApp, assert_error, at, booking_when, eventually, free_members_at,
     google::{ACCOUNT, FakeGoogle},
     next_monday, on_both_databases, support,
 };
@@ -95,27 +95,6 @@ pub(super) async fn sync(app: &TestApp, token: &str, id: &str) -> Value {
         .await;
     assert_eq!(status, StatusCode::OK, "{synced}");
     synced
-}
-
-pub(super) async fn free_members_at(app: &TestApp, start_utc: &str) -> u64 {
-    let (status, body) = app
-        .call(
-            reqwest::Method::GET,
-            &format!(
-                "/public/departments/support/meeting-types/call/slots?date={}&timezone=UTC",
-                &start_utc[..10]
-            ),
-            None,
-            None,
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    body["slots"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["start_utc"] == start_utc)
-        .map_or(0, |s| s["available_members"].as_u64().unwrap())
 }
 
 fn events_calls(google: &FakeGoogle) -> Vec<String> {
@@ -300,23 +279,12 @@ async fn tokens_are_refreshed_before_they_expire_and_a_lost_grant_asks_to_reconn
         .await;
     assert_eq!(status, StatusCode::CREATED, "{booking}");
     let booking_id = booking["id"].as_str().unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    loop {
-        let (_, shown) = app
-            .get(&format!("/bookings/{booking_id}"), &setup.admin)
-            .await;
-        if shown["calendar_sync_error"]
+    booking_when(&app, &setup.admin, booking_id, "the write error", |b| {
+        b["calendar_sync_error"]
             .as_str()
             .is_some_and(|e| e.contains("connect the calendar again"))
-        {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no error shown: {shown}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
+    })
+    .await;
 
     // Connecting again renews the same calendar, and the waiting booking is written at once.
     connect(&app, &member).await;
@@ -449,18 +417,14 @@ async fn a_consent_returns_once_to_the_member_who_started_it(db: Db) {
 
 /// Waits until Google holds exactly `count` live events titled with `text`, and returns them.
 async fn google_events(google: &FakeGoogle, text: &str, count: usize) -> Vec<Value> {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    loop {
-        let events = google.events_titled(text);
-        if events.len() == count {
-            return events;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "expected {count} events titled {text:?} in Google, found {events:?}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
+    eventually(
+        &format!("{count} events titled {text:?} in Google"),
+        || async {
+            let events = google.events_titled(text);
+            (events.len() == count).then_some(events)
+        },
+    )
+    .await
 }
 
 pub(super) fn rfc3339(instant: &str) -> chrono::DateTime<chrono::Utc> {
@@ -516,25 +480,17 @@ async fn bookings_are_written_to_the_hosts_google_calendar_and_follow_every_chan
         "{description}"
     );
     let meet = event["hangoutLink"].as_str().unwrap().to_owned();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    loop {
-        let (_, shown) = app.get(&format!("/bookings/{id}"), &setup.admin).await;
-        if shown["meeting_link"] == meet.as_str() {
-            assert!(
-                shown["external_calendar_link"]
-                    .as_str()
-                    .is_some_and(|l| l.starts_with("https://www.google.com/calendar/event?eid=")),
-                "{shown}"
-            );
-            assert!(shown["calendar_sync_error"].is_null(), "{shown}");
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no Meet link on {shown}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
+    let shown = booking_when(&app, &setup.admin, id, "the Meet link", |b| {
+        b["meeting_link"] == meet.as_str()
+    })
+    .await;
+    assert!(
+        shown["external_calendar_link"]
+            .as_str()
+            .is_some_and(|l| l.starts_with("https://www.google.com/calendar/event?eid=")),
+        "{shown}"
+    );
+    assert!(shown["calendar_sync_error"].is_null(), "{shown}");
 
     // Reading the calendar back does not count our own booking as an outside busy time.
     let calendar_id = calendars(&app, &member, m0).await[0]["id"]
@@ -553,21 +509,15 @@ async fn bookings_are_written_to_the_hosts_google_calendar_and_follow_every_chan
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    loop {
+    let moved = eventually("the event moved", || async {
         let events = google.events_titled("Ann Smith");
-        if events.len() == 1
-            && rfc3339(events[0]["start"]["dateTime"].as_str().unwrap()) == rfc3339(&two)
-        {
-            assert_eq!(events[0]["id"], event["id"], "updated, not recreated");
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "not moved: {events:?}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
+        let start = events
+            .first()
+            .and_then(|e| e["start"]["dateTime"].as_str().map(rfc3339));
+        (events.len() == 1 && start == Some(rfc3339(&two))).then_some(events)
+    })
+    .await;
+    assert_eq!(moved[0]["id"], event["id"], "updated, not recreated");
 
     // Reassigned to member 1, who has no calendar connected: it leaves member 0's calendar;
     // back to member 0, it returns.

@@ -3,17 +3,15 @@
 //! the delta state), refreshes tokens with the scopes Microsoft wants again, waits out `429`, and
 //! writes bookings into the calendar with a Teams link. Graph is a local fake speaking its JSON.
 
-use std::time::{Duration, Instant};
-
 use mm_blackbox_tests::{
-    Db, MEMBER_PASSWORD, TestApp, at,
+    Db, MEMBER_PASSWORD, TestApp, at, booking_when, eventually, free_members_at,
     microsoft::{ACCOUNT, FakeGraph},
     next_monday, on_both_databases, support,
 };
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use super::google::{calendars, connect_with, free_members_at, rfc3339, sync};
+use super::google::{calendars, connect_with, rfc3339, sync};
 
 on_both_databases!(
     a_member_connects_outlook_its_delta_keeps_the_slots_current_and_bookings_land_with_teams,
@@ -28,18 +26,14 @@ async fn spawn(db: Db, graph: &FakeGraph) -> TestApp {
 
 /// Waits until Outlook holds exactly `count` live events with `text` in the subject.
 async fn outlook_events(graph: &FakeGraph, text: &str, count: usize) -> Vec<Value> {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let events = graph.events_titled(text);
-        if events.len() == count {
-            return events;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "expected {count} events with {text:?} in Outlook, found {events:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    eventually(
+        &format!("{count} events with {text:?} in Outlook"),
+        || async {
+            let events = graph.events_titled(text);
+            (events.len() == count).then_some(events)
+        },
+    )
+    .await
 }
 
 fn delta_calls(graph: &FakeGraph) -> Vec<String> {
@@ -167,17 +161,10 @@ async fn a_member_connects_outlook_its_delta_keeps_the_slots_current_and_booking
         .as_str()
         .unwrap()
         .to_owned();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let (_, shown) = app
-            .get(&format!("/bookings/{booking_id}"), &setup.admin)
-            .await;
-        if shown["meeting_link"] == teams.as_str() {
-            break;
-        }
-        assert!(Instant::now() < deadline, "no Teams link on {shown}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    booking_when(&app, &setup.admin, booking_id, "the Teams link", |b| {
+        b["meeting_link"] == teams.as_str()
+    })
+    .await;
     let (status, body) = app
         .post(
             &format!("/bookings/{booking_id}/reschedule"),
@@ -186,20 +173,16 @@ async fn a_member_connects_outlook_its_delta_keeps_the_slots_current_and_booking
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
+    let moved = eventually("the event moved", || async {
         let events = graph.events_titled("Bo Berg");
         let start = events
             .first()
             .and_then(|e| e["start"]["dateTime"].as_str())
             .map(|s| rfc3339(&format!("{}Z", &s[..19])));
-        if start == Some(rfc3339(&at(monday, 15, 0))) {
-            assert_eq!(events[0]["id"], event["id"], "updated, not recreated");
-            break;
-        }
-        assert!(Instant::now() < deadline, "not moved: {events:?}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+        (start == Some(rfc3339(&at(monday, 15, 0)))).then_some(events)
+    })
+    .await;
+    assert_eq!(moved[0]["id"], event["id"], "updated, not recreated");
     let (status, body) = app
         .post(
             &format!("/bookings/{booking_id}/cancel"),

@@ -2,10 +2,9 @@
 //! Server-to-Server OAuth app) when the booking is made, its join link on the booking, moved with
 //! the booking and deleted when it is cancelled. Zoom is a local fake answering as Zoom does.
 
-use std::time::{Duration, Instant};
-
 use mm_blackbox_tests::{
-    Db, TestApp, at, next_monday, on_both_databases, smtp::MailCatcher, support, zoom::FakeZoom,
+    Db, TestApp, at, booking_when, eventually, next_monday, on_both_databases, smtp::MailCatcher,
+    support, zoom::FakeZoom,
 };
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -20,15 +19,12 @@ async fn meetings_when(
     what: &str,
     check: impl Fn(&[Value]) -> bool,
 ) -> Vec<Value> {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
+    let check = &check;
+    eventually(what, || async move {
         let meetings = zoom.meetings();
-        if check(&meetings) {
-            return meetings;
-        }
-        assert!(Instant::now() < deadline, "{what}: {meetings:?}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+        check(&meetings).then_some(meetings)
+    })
+    .await
 }
 
 async fn a_zoom_meeting_is_made_moved_and_deleted_with_its_booking(db: Db) {
@@ -71,34 +67,20 @@ async fn a_zoom_meeting_is_made_moved_and_deleted_with_its_booking(db: Db) {
     assert_eq!(meeting["duration"], 60);
     assert_eq!(meeting["timezone"], "Europe/Copenhagen");
     let join_url = meeting["join_url"].as_str().unwrap().to_owned();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let (_, shown) = app.get(&format!("/bookings/{id}"), &setup.admin).await;
-        if shown["meeting_link"] == join_url.as_str() {
-            break;
-        }
-        assert!(Instant::now() < deadline, "no Zoom link on {shown}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    booking_when(&app, &setup.admin, id, "the Zoom link", |b| {
+        b["meeting_link"] == join_url.as_str()
+    })
+    .await;
 
     // The confirmation went out at once; the link follows in its own email, with an updated
     // invite whose location is the meeting.
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let link_mail = loop {
-        let found = mail.messages().into_iter().find(|m| {
+    let link_mail = eventually("the video link email", || async {
+        mail.messages().into_iter().find(|m| {
             m.subject.starts_with("Video link for your meeting")
                 && m.rcpt_to.iter().any(|r| r == "cy@customer.com")
-        });
-        if let Some(found) = found {
-            break found;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "no video link email: {:?}",
-            mail.messages()
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
+        })
+    })
+    .await;
     assert!(link_mail.text.contains(&join_url), "{}", link_mail.text);
     let ics = link_mail.ics.expect("an updated invite");
     assert!(ics.contains("SEQUENCE:1"), "{ics}");

@@ -502,3 +502,62 @@ pub async fn book(app: &TestApp, body: Value) -> (StatusCode, Value) {
     app.call(Method::POST, "/public/bookings", None, Some(body))
         .await
 }
+
+/// How many members of `support` are free for its `call` at `start_utc`, as the public slots say.
+pub async fn free_members_at(app: &TestApp, start_utc: &str) -> u64 {
+    let (status, body) = app
+        .call(
+            Method::GET,
+            &format!(
+                "/public/departments/support/meeting-types/call/slots?date={}&timezone=UTC",
+                &start_utc[..10]
+            ),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["slots"]
+        .as_array()
+        .expect("slots")
+        .iter()
+        .find(|s| s["start_utc"] == start_utc)
+        .map_or(0, |s| s["available_members"].as_u64().expect("a count"))
+}
+
+/// Polls `check` until it yields a value (at most 20 seconds), for what background work brings
+/// about; `what` names the wait in the failure.
+pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(found) = check().await {
+            return found;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "gave up waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// The staff view of booking `id` once `check` holds for it (at most 20 seconds).
+pub async fn booking_when(
+    app: &TestApp,
+    token: &str,
+    id: &str,
+    what: &str,
+    check: impl Fn(&Value) -> bool,
+) -> Value {
+    let check = &check;
+    eventually(what, || async move {
+        let (status, shown) = app.get(&format!("/bookings/{id}"), token).await;
+        assert_eq!(status, StatusCode::OK, "{shown}");
+        check(&shown).then_some(shown)
+    })
+    .await
+}

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use url::Url;
 
 use crate::provider::{
-    CalendarInfo, Changes, EventDraft, ProviderError, ReadFrom, WrittenEvent, send,
+    CalendarInfo, Changes, EventDraft, ProviderError, Read, ReadFrom, WrittenEvent, send,
 };
 
 /// Google Calendar at `api_base` (`https://www.googleapis.com/calendar/v3`).
@@ -305,12 +305,6 @@ struct GoogleEvent {
 struct When {
     date: Option<NaiveDate>,
     date_time: Option<DateTime<chrono::FixedOffset>>,
-}
-
-enum Read {
-    Event(SyncedEvent),
-    Removed(String),
-    Skip,
 }
 
 impl GoogleEvent {

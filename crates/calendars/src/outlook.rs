@@ -16,7 +16,7 @@ use serde::Deserialize;
 use url::Url;
 
 use crate::provider::{
-    CalendarInfo, Changes, EventDraft, ProviderError, ReadFrom, WrittenEvent, send,
+    CalendarInfo, Changes, EventDraft, ProviderError, Read, ReadFrom, WrittenEvent, send,
 };
 
 /// Graph at `api_base` (`https://graph.microsoft.com/v1.0`).
@@ -297,12 +297,6 @@ impl GraphTime {
     fn date(&self) -> Option<NaiveDate> {
         NaiveDate::parse_from_str(self.date_time.get(..10)?, "%Y-%m-%d").ok()
     }
-}
-
-enum Read {
-    Event(SyncedEvent),
-    Removed(String),
-    Skip,
 }
 
 impl GraphEvent {

@@ -86,6 +86,15 @@ pub struct CalendarInfo {
     pub summary: Option<String>,
 }
 
+/// What one item of a provider's listing comes to.
+pub(crate) enum Read {
+    Event(SyncedEvent),
+    /// Deleted or cancelled since the last read.
+    Removed(String),
+    /// Nothing we keep (no times, a zero-length span).
+    Skip,
+}
+
 /// How often a rate-limited request is sent again before the sync gives up for this round.
 const MAX_RATE_LIMIT_RETRIES: usize = 3;
 

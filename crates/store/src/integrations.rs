@@ -203,11 +203,7 @@ impl Store {
         let row = match existing {
             Some(row) => {
                 let mut renewed = row.clone().into_active_model();
-                renewed.access_token_encrypted = Set(Some(new.tokens.access.clone()));
-                if let Some(refresh) = &new.tokens.refresh {
-                    renewed.refresh_token_encrypted = Set(Some(refresh.clone()));
-                }
-                renewed.token_expiry_utc = Set(Some(new.tokens.expiry_utc));
+                seal_into(&mut renewed, &new.tokens);
                 renewed.integration_name = Set(new.name.clone());
                 renewed.is_active = Set(true);
                 renewed.sync_status = Set(SyncStatus::Pending.as_ref().to_owned());
@@ -279,11 +275,7 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound("calendar integration"))?;
         let mut renewed = row.into_active_model();
-        renewed.access_token_encrypted = Set(Some(tokens.access.clone()));
-        if let Some(refresh) = &tokens.refresh {
-            renewed.refresh_token_encrypted = Set(Some(refresh.clone()));
-        }
-        renewed.token_expiry_utc = Set(Some(tokens.expiry_utc));
+        seal_into(&mut renewed, tokens);
         renewed.updated_utc = Set(now);
         renewed.update(&self.db).await?;
         Ok(())
@@ -607,6 +599,15 @@ fn fingerprint_hash(event: &SyncedEvent) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// New tokens replace the held ones; a refresh that brought no refresh token keeps the old one.
+fn seal_into(row: &mut calendar_integrations::ActiveModel, tokens: &SealedTokens) {
+    row.access_token_encrypted = Set(Some(tokens.access.clone()));
+    if let Some(refresh) = &tokens.refresh {
+        row.refresh_token_encrypted = Set(Some(refresh.clone()));
+    }
+    row.token_expiry_utc = Set(Some(tokens.expiry_utc));
 }
 
 fn sealed_tokens(row: &calendar_integrations::Model) -> Option<SealedTokens> {
