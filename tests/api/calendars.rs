@@ -304,6 +304,24 @@ async fn only_the_owner_or_a_system_manager_connects_a_calendar_and_leaders_see_
         )
         .await;
     assert_eq!(status, StatusCode::OK);
+    // A feed can only be read, and only its owner changes it.
+    let (status, body) = app
+        .patch(
+            &format!("/calendar-integrations/{id}"),
+            &member,
+            json!({"sync_direction": "two_way"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(failing_fields(&body), ["sync_direction"]);
+    let (status, _) = app
+        .patch(
+            &format!("/calendar-integrations/{id}"),
+            &leader,
+            json!({"integration_name": "Mine now"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) = connect(&app, &leader, m1, &feeds.url("/m1.ics")).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) = app

@@ -550,6 +550,31 @@ async fn bookings_are_written_to_the_hosts_google_calendar_and_follow_every_chan
         "created twice in all: when booked and when reassigned back"
     );
 
+    // Reading only: our events leave the calendar; writing again: they come back.
+    let (status, changed) = app
+        .patch(
+            &format!("/calendar-integrations/{calendar_id}"),
+            &member,
+            json!({"sync_direction": "read_only"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{changed}");
+    assert_eq!(changed["sync_direction"], "read_only");
+    google_events(&google, "Ann Smith", 0).await;
+    let (status, _) = app
+        .patch(
+            &format!("/calendar-integrations/{calendar_id}"),
+            &member,
+            json!({"sync_direction": "two_way", "integration_name": "Work"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    google_events(&google, "Ann Smith", 1).await;
+    assert_eq!(
+        calendars(&app, &member, m0).await[0]["integration_name"],
+        "Work"
+    );
+
     // Cancelled: deleted from the calendar.
     let (status, body) = app
         .post(&format!("/bookings/{id}/cancel"), &setup.admin, json!({}))

@@ -1139,6 +1139,27 @@ async fn a_member_connects_google_calendar_through_the_consent_page() {
         )
         .await;
     assert_eq!(list["items"][0]["integration_type"], "google", "{list}");
+
+    // The member keeps reading the calendar but stops having meetings written to it.
+    browser
+        .find_text("li.connection button", "Stop writing meetings here")
+        .await
+        .click()
+        .await
+        .expect("click");
+    browser
+        .find_text(".notice.success", "no longer written")
+        .await;
+    browser
+        .find_text("li.connection button", "Write meetings here")
+        .await;
+    let (_, list) = app
+        .get(
+            &format!("/users/{}/calendar-integrations", setup.members[1]),
+            &setup.admin,
+        )
+        .await;
+    assert_eq!(list["items"][0]["sync_direction"], "read_only", "{list}");
     assert!(
         google
             .requests()

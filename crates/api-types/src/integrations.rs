@@ -42,6 +42,17 @@ pub struct NewCalendarIntegration {
     pub ical_url: Option<String>,
 }
 
+/// `PATCH /calendar-integrations/{id}`: fields left out stay as they are.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CalendarIntegrationChanges {
+    #[serde(default)]
+    pub integration_name: Option<String>,
+    /// `read_only` or `two_way` (Google and Outlook only): whether our bookings are written to it.
+    #[serde(default)]
+    pub sync_direction: Option<String>,
+}
+
 /// `POST /calendar-integrations/{id}/sync`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

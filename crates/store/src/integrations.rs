@@ -336,6 +336,47 @@ impl Store {
         }))
     }
 
+    /// Renames a calendar or changes whether our bookings are written to it. A changed direction
+    /// has every upcoming booking of its owner written again: into the calendar, or out of it.
+    pub async fn change_integration(
+        &self,
+        id: Uuid,
+        name: Option<&str>,
+        direction: Option<SyncDirection>,
+        now: DateTime<Utc>,
+    ) -> Result<Integration> {
+        let txn = self.begin().await?;
+        let row = calendar_integrations::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .ok_or(StoreError::NotFound("calendar integration"))?;
+        let user_id = row.user_id;
+        let redirected = direction.is_some_and(|d| d.as_ref() != row.sync_direction);
+        let mut changed = row.into_active_model();
+        if let Some(name) = name {
+            changed.integration_name = Set(name.to_owned());
+        }
+        if let Some(direction) = direction {
+            changed.sync_direction = Set(direction.as_ref().to_owned());
+        }
+        changed.updated_utc = Set(now);
+        let row = changed.update(&txn).await?;
+        if redirected {
+            bookings::Entity::update_many()
+                .col_expr(
+                    bookings::Column::CalendarPushedUtc,
+                    Expr::val(Option::<DateTime<Utc>>::None),
+                )
+                .filter(bookings::Column::AssignedTo.eq(user_id))
+                .filter(bookings::Column::EndUtc.gt(now))
+                .exec(&txn)
+                .await?;
+        }
+        txn.commit().await?;
+        let events = count_events(&self.db, id).await?;
+        integration(row, events)
+    }
+
     /// Disconnects a calendar: the integration and every event it brought go together.
     pub async fn delete_integration(&self, id: Uuid) -> Result<()> {
         let txn = self.begin().await?;

@@ -16,7 +16,8 @@ use mm_api_types::{
     departments::{CreateDepartment, Department, UpdateDepartment},
     error::ErrorBody,
     integrations::{
-        CalendarIntegration, CalendarProviders, NewCalendarIntegration, OAuthStart, SyncResult,
+        CalendarIntegration, CalendarIntegrationChanges, CalendarProviders, NewCalendarIntegration,
+        OAuthStart, SyncResult,
     },
     meeting_types::{CreateMeetingType, MeetingType, UpdateMeetingType},
     outbox::OutboxEmail,
@@ -276,6 +277,20 @@ impl StaffClient {
         self.post(
             &format!("/calendar-integrations/{id}/sync"),
             &serde_json::json!({}),
+        )
+        .await
+    }
+
+    /// `PATCH /calendar-integrations/{id}`: its name, or whether bookings are written to it.
+    pub async fn change_calendar(
+        &self,
+        id: &str,
+        changes: &CalendarIntegrationChanges,
+    ) -> ApiResult<CalendarIntegration> {
+        self.send(
+            gloo_net::http::Method::PATCH,
+            &format!("/calendar-integrations/{id}"),
+            changes,
         )
         .await
     }

@@ -7,7 +7,9 @@
 
 use leptos::{ev, prelude::*, task::spawn_local};
 use leptos_router::hooks::{use_navigate, use_query_map};
-use mm_api_types::integrations::{CalendarIntegration, NewCalendarIntegration};
+use mm_api_types::integrations::{
+    CalendarIntegration, CalendarIntegrationChanges, NewCalendarIntegration,
+};
 
 use super::{Session, on_unauthorized};
 use crate::{
@@ -304,6 +306,38 @@ fn Connection(
             version.update(|v| *v += 1);
         });
     };
+    let writes = connection.sync_direction == "two_way";
+    let redirect = move |_| {
+        let Some(client) = session.client() else {
+            return;
+        };
+        let changes = CalendarIntegrationChanges {
+            sync_direction: Some(if writes { "read_only" } else { "two_way" }.to_owned()),
+            ..Default::default()
+        };
+        busy.set(true);
+        spawn_local(async move {
+            match client.change_calendar(&id.get_value(), &changes).await {
+                Ok(_) => outcome.set(Some(Outcome::Done(if writes {
+                    format!(
+                        "Meetings are no longer written to {}; those already there are taken out.",
+                        name.get_value()
+                    )
+                } else {
+                    format!(
+                        "Your upcoming meetings are being written to {}.",
+                        name.get_value()
+                    )
+                }))),
+                Err(error) => {
+                    on_unauthorized(&error);
+                    outcome.set(Some(Outcome::Failed(error)));
+                }
+            }
+            busy.set(false);
+            version.update(|v| *v += 1);
+        });
+    };
     let disconnect = move |_| {
         let Some(client) = session.client() else {
             return;
@@ -351,6 +385,11 @@ fn Connection(
             {connection.sync_error.clone().map(|e| view! { <p class="notice error sync-error">{e}</p> })}
             <div class="actions">
                 <button type="button" class="button" disabled=move || busy.get() on:click=sync>"Sync now"</button>
+                {(owns && connection.integration_type != "ical").then(|| view! {
+                    <button type="button" class="button direction" disabled=move || busy.get() on:click=redirect>
+                        {if writes { "Stop writing meetings here" } else { "Write meetings here" }}
+                    </button>
+                })}
                 {owns.then(|| view! {
                     <button type="button" class="button danger" disabled=move || busy.get() on:click=disconnect>"Disconnect"</button>
                 })}

@@ -1,14 +1,17 @@
 //! Calendar connections: a member subscribes to iCal feeds (Google and Outlook connect through
 //! OAuth), sees how each syncs, syncs one now, and disconnects it.
 
-use actix_web::{HttpResponse, delete, get, post, web};
+use actix_web::{HttpResponse, delete, get, patch, post, web};
 use mm_api_types::{
     Page,
     error::ErrorBody,
-    integrations::{CalendarIntegration, NewCalendarIntegration, SyncResult},
+    integrations::{
+        CalendarIntegration, CalendarIntegrationChanges, NewCalendarIntegration, SyncResult,
+    },
 };
 use mm_domain::{
-    FieldErrors, Principal, external_calendar::IntegrationKind, external_calendar::SyncStatus,
+    FieldErrors, Principal,
+    external_calendar::{IntegrationKind, SyncDirection, SyncStatus},
     required_text,
 };
 use mm_store::{Integration, NewIcalIntegration};
@@ -26,6 +29,7 @@ use crate::{
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list_integrations)
         .service(create_integration)
+        .service(change_integration)
         .service(delete_integration)
         .service(sync_integration);
 }
@@ -194,6 +198,63 @@ fn parse(
         }),
         _ => Err(ApiError::Validation(errors)),
     }
+}
+
+/// Rename a calendar, or choose whether our bookings are written to it (`sync_direction`,
+/// Google and Outlook only). Changing the direction writes the owner's upcoming bookings into the
+/// calendar, or takes them out of it, within seconds.
+#[utoipa::path(
+    tag = "calendars",
+    params(("integration_id" = String, Path)),
+    request_body = CalendarIntegrationChanges,
+    responses((status = 200, body = CalendarIntegration), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = []))
+)]
+#[patch("/calendar-integrations/{integration_id}")]
+async fn change_integration(
+    state: web::Data<AppState>,
+    Staff(me): Staff,
+    path: web::Path<String>,
+    body: web::Json<CalendarIntegrationChanges>,
+) -> ApiResult<web::Json<CalendarIntegration>> {
+    let integration_id = id(&path, "calendar integration")?;
+    let integration = state.store.integration(integration_id).await?;
+    authorize(&state, &me, integration.user_id, true).await?;
+    let mut errors = FieldErrors::new();
+    let name = body
+        .integration_name
+        .as_deref()
+        .and_then(|name| errors.check("integration_name", required_text(name.trim(), 140)));
+    let direction = match body.sync_direction.as_deref() {
+        None => None,
+        Some(raw) => match raw.parse::<SyncDirection>() {
+            Ok(SyncDirection::TwoWay) if !integration.kind.can_write() => {
+                errors.add(
+                    "sync_direction",
+                    "an iCal feed can only be read; connect Google or Outlook to have bookings written",
+                );
+                None
+            }
+            Ok(direction) => Some(direction),
+            Err(_) => {
+                errors.add("sync_direction", "must be read_only or two_way");
+                None
+            }
+        },
+    };
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let changed = state
+        .store
+        .change_integration(
+            integration_id,
+            name.as_deref(),
+            direction,
+            chrono::Utc::now(),
+        )
+        .await?;
+    Ok(web::Json(wire(&changed)))
 }
 
 /// Disconnect a calendar: our access is revoked at the provider, and its synced events go with
