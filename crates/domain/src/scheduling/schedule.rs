@@ -147,7 +147,8 @@ impl Schedule {
 
     /// Why `member` cannot take a meeting that staff place at `start`: the same rules as for a
     /// customer except minimum notice and the booking window, which only limit self-service;
-    /// staff may book at short notice or far ahead, but never in the past.
+    /// staff may book at short notice or far ahead, but never in the past. Staff may also place a
+    /// meeting across midnight when the member's hours run on through it.
     pub fn staff_conflicts(
         &self,
         member: &MemberCalendar,
@@ -156,7 +157,7 @@ impl Schedule {
         now: DateTime<Utc>,
     ) -> Vec<Conflict> {
         let mut found: Vec<Conflict> = self
-            .conflicts(member, spec, start, now)
+            .conflicts_within(member, spec, start, now, Midnight::CarriesOn)
             .into_iter()
             .filter(|c| {
                 !matches!(
@@ -276,13 +277,25 @@ impl Schedule {
 
     /// Every reason `member` cannot take a `spec` meeting starting at `start` (empty: free).
     /// This is the rule set spelled out one check at a time; it does not require `start` to lie on
-    /// the slot grid, so staff may place meetings anywhere.
+    /// the slot grid, so staff may place meetings anywhere. A meeting lies within one day's hours,
+    /// as the slots customers are offered do.
     pub fn conflicts(
         &self,
         member: &MemberCalendar,
         spec: &MeetingSpec,
         start: DateTime<Utc>,
         now: DateTime<Utc>,
+    ) -> Vec<Conflict> {
+        self.conflicts_within(member, spec, start, now, Midnight::Ends)
+    }
+
+    fn conflicts_within(
+        &self,
+        member: &MemberCalendar,
+        spec: &MeetingSpec,
+        start: DateTime<Utc>,
+        now: DateTime<Utc>,
+        midnight: Midnight,
     ) -> Vec<Conflict> {
         let zone = self.zone;
         let span = Interval::starting_at(start, spec.duration);
@@ -310,10 +323,12 @@ impl Schedule {
                     zone.time_on(date, hours.end()),
                 );
                 let mut next_breaks: &[TimeRange] = &[];
-                // Hours that run to midnight carry on into a next day that starts at midnight, so
-                // a meeting may cross it (an evening shift, or someone available around the clock).
+                // For staff, hours that run to midnight carry on into a next day that starts at
+                // midnight, so a meeting may cross it (an evening shift, or someone available
+                // around the clock).
                 let next_day = date + Days::new(1);
-                if hours.end() == TimeOfDay::END_OF_DAY
+                if midnight == Midnight::CarriesOn
+                    && hours.end() == TimeOfDay::END_OF_DAY
                     && let DayPlan::Working {
                         hours: next,
                         breaks: later,
@@ -578,4 +593,13 @@ impl SlotTable {
         }
         dates
     }
+}
+
+/// Whether a day's hours that end at midnight join a next day's that start at midnight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Midnight {
+    /// Customer slots: every meeting lies within one day's hours.
+    Ends,
+    /// Staff placements: a meeting may run through midnight.
+    CarriesOn,
 }

@@ -892,11 +892,26 @@ mod conflicts {
             .collect()
     }
 
+    fn staff_kinds(schedule: &Schedule, start: &str, now: &str) -> Vec<&'static str> {
+        let z = schedule.zone();
+        let member = &schedule.members()[0];
+        schedule
+            .staff_conflicts(member, &spec(60), at(z, start), at(z, now))
+            .iter()
+            .map(Conflict::kind)
+            .collect()
+    }
+
     #[test]
-    fn a_meeting_may_cross_midnight_when_the_hours_run_on_into_the_next_day() {
+    fn staff_may_place_a_meeting_across_midnight_when_the_hours_run_on_into_the_next_day() {
         let cph = zone(CPH);
         let around_the_clock = schedule(cph, &[Member::working(every_day("00:00", "24:00"))]);
-        assert!(kinds(&around_the_clock, "2026-06-15 23:30", "2026-06-01 08:00").is_empty());
+        assert!(staff_kinds(&around_the_clock, "2026-06-15 23:30", "2026-06-01 08:00").is_empty());
+        assert_eq!(
+            kinds(&around_the_clock, "2026-06-15 23:30", "2026-06-01 08:00"),
+            ["outside_working_hours"],
+            "customers are offered meetings within one day, as the slots are"
+        );
         // Monday ends at midnight but Tuesday starts at nine: nothing to run on into.
         let evenings = schedule(
             cph,
@@ -908,7 +923,7 @@ mod conflicts {
             ))],
         );
         assert_eq!(
-            kinds(&evenings, "2026-06-15 23:30", "2026-06-01 08:00"),
+            staff_kinds(&evenings, "2026-06-15 23:30", "2026-06-01 08:00"),
             ["outside_working_hours"]
         );
         // A break just after midnight still counts.
@@ -922,7 +937,7 @@ mod conflicts {
             ))],
         );
         assert_eq!(
-            kinds(&night_break, "2026-06-15 23:30", "2026-06-01 08:00"),
+            staff_kinds(&night_break, "2026-06-15 23:30", "2026-06-01 08:00"),
             ["break"]
         );
     }
