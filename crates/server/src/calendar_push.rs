@@ -36,9 +36,13 @@ fn lease() -> chrono::Duration {
     chrono::Duration::minutes(2)
 }
 
-/// The pause before a failed write is tried again.
-fn retry_pause() -> chrono::Duration {
-    chrono::Duration::minutes(5)
+/// The pause before a failed write is tried again: a few minutes, or hours when the host must
+/// connect their calendar again (connecting it makes every waiting write due at once).
+fn retry_pause(error: &SyncError) -> chrono::Duration {
+    match error {
+        SyncError::Reconnect(_) | SyncError::NotConfigured(_) => chrono::Duration::hours(6),
+        _ => chrono::Duration::minutes(5),
+    }
 }
 
 /// Runs until the process ends: every `tick`, writes each booking whose calendar is behind.
@@ -66,7 +70,7 @@ pub async fn run(state: web::Data<AppState>, tick: Duration) {
                 Ok(()) => tracing::info!(%booking, "booking written to its host's calendar"),
                 Err(error) => {
                     tracing::warn!(%booking, %error, "writing a booking to a calendar failed");
-                    let retry_at = Utc::now() + retry_pause();
+                    let retry_at = Utc::now() + retry_pause(&error);
                     if let Err(store_error) = state
                         .store
                         .record_calendar_push_failure(booking, &error.to_string(), retry_at)
