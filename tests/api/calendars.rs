@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use mm_blackbox_tests::{
     Db, TestApp, at, book, failing_fields,
     feeds::{FeedServer, calendar},
-    free_members_at, next_monday, on_both_databases, request, support,
+    free_members_at, next_monday, on_both_databases, request, support, sync_calendar,
 };
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -85,14 +85,7 @@ async fn a_synced_busy_event_takes_its_member_out_of_the_overlapping_slots(db: D
         &calendar(&[("dentist@google.com", &noon, &at(monday, 13, 0), "Dentist")]),
     );
     let id = connected["id"].as_str().unwrap();
-    let (status, synced) = app
-        .post(
-            &format!("/calendar-integrations/{id}/sync"),
-            &setup.admin,
-            json!({}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{synced}");
+    let synced = sync_calendar(&app, &setup.admin, id).await;
     assert_eq!(synced["status"], "success");
     assert_eq!(synced["updated"], 1);
     assert_eq!(synced["events_synced"], 1);
@@ -133,14 +126,7 @@ async fn a_feed_that_starts_failing_keeps_the_busy_times_of_its_last_good_sync(d
     assert_eq!(free_members_at(&app, &ten).await, 0);
 
     feeds.fail("/feed.ics", 503);
-    let (status, synced) = app
-        .post(
-            &format!("/calendar-integrations/{id}/sync"),
-            &setup.admin,
-            json!({}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{synced}");
+    let synced = sync_calendar(&app, &setup.admin, id).await;
     assert_eq!(synced["status"], "failed");
     assert!(
         synced["error"].as_str().unwrap().contains("503"),
@@ -163,13 +149,7 @@ async fn a_feed_that_starts_failing_keeps_the_busy_times_of_its_last_good_sync(d
 
     // Something that is not a calendar fails the same way.
     feeds.publish("/feed.ics", "<html><body>Please sign in</body></html>");
-    let (_, synced) = app
-        .post(
-            &format!("/calendar-integrations/{id}/sync"),
-            &setup.admin,
-            json!({}),
-        )
-        .await;
+    let synced = sync_calendar(&app, &setup.admin, id).await;
     assert_eq!(synced["status"], "failed", "{synced}");
     assert!(
         synced["error"]
@@ -181,13 +161,7 @@ async fn a_feed_that_starts_failing_keeps_the_busy_times_of_its_last_good_sync(d
 
     // Back to normal, the status says so.
     feeds.publish("/feed.ics", &calendar(&[]));
-    let (_, synced) = app
-        .post(
-            &format!("/calendar-integrations/{id}/sync"),
-            &setup.admin,
-            json!({}),
-        )
-        .await;
+    let synced = sync_calendar(&app, &setup.admin, id).await;
     assert_eq!(synced["status"], "success", "{synced}");
     assert_eq!(synced["removed"], 1);
     assert_eq!(free_members_at(&app, &ten).await, 1);
@@ -296,14 +270,7 @@ async fn only_the_owner_or_a_system_manager_connects_a_calendar_and_leaders_see_
     assert_eq!(status, StatusCode::OK, "{list}");
     assert_eq!(list["total"], 1);
     let id = connected["id"].as_str().unwrap();
-    let (status, _) = app
-        .post(
-            &format!("/calendar-integrations/{id}/sync"),
-            &leader,
-            json!({}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    sync_calendar(&app, &leader, id).await;
     // A feed can only be read, and only its owner changes it.
     let (status, body) = app
         .patch(

@@ -4,9 +4,10 @@
 //! and revokes its access on disconnect. Google is a local fake speaking its real JSON.
 
 use mm_blackbox_tests::{
-    Db, MEMBER_PASSWORD, TestApp, assert_error, at, booking_when, eventually, free_members_at,
+    Db, MEMBER_PASSWORD, TestApp, assert_error, at, booking_when, calendars_of, eventually,
+    free_members_at,
     google::{ACCOUNT, FakeGoogle},
-    next_monday, on_both_databases, support,
+    next_monday, on_both_databases, support, sync_calendar,
 };
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -77,26 +78,6 @@ pub(super) async fn connect_with(app: &TestApp, token: &str, provider: &str) -> 
     location(&browser().get(&callback).send().await.unwrap())
 }
 
-pub(super) async fn calendars(app: &TestApp, token: &str, user: &str) -> Vec<Value> {
-    let (status, list) = app
-        .get(&format!("/users/{user}/calendar-integrations"), token)
-        .await;
-    assert_eq!(status, StatusCode::OK, "{list}");
-    list["items"].as_array().unwrap().clone()
-}
-
-pub(super) async fn sync(app: &TestApp, token: &str, id: &str) -> Value {
-    let (status, synced) = app
-        .post(
-            &format!("/calendar-integrations/{id}/sync"),
-            token,
-            json!({}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{synced}");
-    synced
-}
-
 fn events_calls(google: &FakeGoogle) -> Vec<String> {
     google
         .requests()
@@ -145,7 +126,7 @@ async fn a_member_connects_google_and_its_busy_events_leave_the_public_slots(db:
         landed.starts_with("/admin/calendars?connected="),
         "{landed}"
     );
-    let connected = calendars(&app, &member, m0).await;
+    let connected = calendars_of(&app, &member, m0).await;
     assert_eq!(connected.len(), 1, "{connected:?}");
     let calendar = &connected[0];
     assert_eq!(calendar["integration_type"], "google");
@@ -180,7 +161,7 @@ async fn a_member_connects_google_and_its_busy_events_leave_the_public_slots(db:
     google.put_event("dentist", &two, &at(monday, 15, 0), "Dentist");
     google.cancel_event("review");
     let id = calendar["id"].as_str().unwrap();
-    let synced = sync(&app, &member, id).await;
+    let synced = sync_calendar(&app, &member, id).await;
     assert_eq!(synced["status"], "success", "{synced}");
     assert_eq!(
         (synced["updated"].as_u64(), synced["removed"].as_u64()),
@@ -227,12 +208,12 @@ async fn tokens_are_refreshed_before_they_expire_and_a_lost_grant_asks_to_reconn
     // Google hands out tokens that live one minute: each sync refreshes before reading.
     google.set_token_lifetime(60);
     connect(&app, &member).await;
-    let id = calendars(&app, &member, m0).await[0]["id"]
+    let id = calendars_of(&app, &member, m0).await[0]["id"]
         .as_str()
         .unwrap()
         .to_owned();
     let before = google.requests().len();
-    assert_eq!(sync(&app, &member, &id).await["status"], "success");
+    assert_eq!(sync_calendar(&app, &member, &id).await["status"], "success");
     let calls: Vec<String> = google.requests()[before..].to_vec();
     assert!(
         calls[0].starts_with("POST /token"),
@@ -242,10 +223,10 @@ async fn tokens_are_refreshed_before_they_expire_and_a_lost_grant_asks_to_reconn
 
     // A token Google stopped honouring early is refreshed once and the read repeated.
     google.set_token_lifetime(3599);
-    assert_eq!(sync(&app, &member, &id).await["status"], "success");
+    assert_eq!(sync_calendar(&app, &member, &id).await["status"], "success");
     google.expire_access_tokens();
     let before = google.requests().len();
-    let synced = sync(&app, &member, &id).await;
+    let synced = sync_calendar(&app, &member, &id).await;
     assert_eq!(synced["status"], "success", "{synced}");
     let calls: Vec<String> = google.requests()[before..].to_vec();
     assert_eq!(calls.len(), 3, "events (401), refresh, events: {calls:?}");
@@ -253,7 +234,7 @@ async fn tokens_are_refreshed_before_they_expire_and_a_lost_grant_asks_to_reconn
     // The member removes our access in their Google account: the sync fails with what to do,
     // and the busy times of the last good sync stay.
     google.revoke_everything();
-    let failed = sync(&app, &member, &id).await;
+    let failed = sync_calendar(&app, &member, &id).await;
     assert_eq!(failed["status"], "failed");
     assert!(
         failed["error"]
@@ -264,7 +245,7 @@ async fn tokens_are_refreshed_before_they_expire_and_a_lost_grant_asks_to_reconn
     );
     assert_eq!(failed["events_synced"], 1);
     assert_eq!(free_members_at(&app, &ten).await, 0);
-    let shown = &calendars(&app, &member, m0).await[0];
+    let shown = &calendars_of(&app, &member, m0).await[0];
     assert_eq!(shown["sync_status"], "failed");
 
     // A booking made meanwhile cannot be written; the booking says why.
@@ -289,7 +270,7 @@ async fn tokens_are_refreshed_before_they_expire_and_a_lost_grant_asks_to_reconn
     // Connecting again renews the same calendar, and the waiting booking is written at once.
     connect(&app, &member).await;
     google_events(&google, "Dee Eck", 1).await;
-    let renewed = calendars(&app, &member, m0).await;
+    let renewed = calendars_of(&app, &member, m0).await;
     assert_eq!(renewed.len(), 1);
     assert_eq!(renewed[0]["id"], id.as_str());
     assert_eq!(renewed[0]["sync_status"], "success", "{}", renewed[0]);
@@ -305,7 +286,7 @@ async fn a_stale_sync_token_reads_everything_again_and_a_429_is_waited_out(db: D
     let (ten, noon) = (at(monday, 10, 0), at(monday, 12, 0));
     google.put_event("dentist", &ten, &at(monday, 11, 0), "Dentist");
     connect(&app, &member).await;
-    let id = calendars(&app, &member, m0).await[0]["id"]
+    let id = calendars_of(&app, &member, m0).await[0]["id"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -315,7 +296,7 @@ async fn a_stale_sync_token_reads_everything_again_and_a_429_is_waited_out(db: D
     google.cancel_event("dentist");
     google.put_event("lunch", &noon, &at(monday, 13, 0), "Lunch");
     let before = events_calls(&google).len();
-    let synced = sync(&app, &member, &id).await;
+    let synced = sync_calendar(&app, &member, &id).await;
     assert_eq!(synced["status"], "success", "{synced}");
     assert_eq!(synced["events_synced"], 1);
     assert_eq!(
@@ -332,7 +313,7 @@ async fn a_stale_sync_token_reads_everything_again_and_a_429_is_waited_out(db: D
     google.rate_limit_next(1);
     google.put_event("dentist", &ten, &at(monday, 11, 0), "Dentist");
     let before = events_calls(&google).len();
-    let synced = sync(&app, &member, &id).await;
+    let synced = sync_calendar(&app, &member, &id).await;
     assert_eq!(synced["status"], "success", "{synced}");
     assert_eq!(synced["added"], 1);
     assert_eq!(
@@ -374,9 +355,14 @@ async fn a_consent_returns_once_to_the_member_who_started_it(db: Db) {
         "{forged}"
     );
     // The calendar is the one who started, not anyone else's.
-    assert_eq!(calendars(&app, &member, &setup.members[1]).await.len(), 1);
     assert_eq!(
-        calendars(&app, &setup.admin, &setup.members[0]).await.len(),
+        calendars_of(&app, &member, &setup.members[1]).await.len(),
+        1
+    );
+    assert_eq!(
+        calendars_of(&app, &setup.admin, &setup.members[0])
+            .await
+            .len(),
         0
     );
 
@@ -493,11 +479,11 @@ async fn bookings_are_written_to_the_hosts_google_calendar_and_follow_every_chan
     assert!(shown["calendar_sync_error"].is_null(), "{shown}");
 
     // Reading the calendar back does not count our own booking as an outside busy time.
-    let calendar_id = calendars(&app, &member, m0).await[0]["id"]
+    let calendar_id = calendars_of(&app, &member, m0).await[0]["id"]
         .as_str()
         .unwrap()
         .to_owned();
-    let synced = sync(&app, &member, &calendar_id).await;
+    let synced = sync_calendar(&app, &member, &calendar_id).await;
     assert_eq!(synced["events_synced"], 0, "{synced}");
 
     // Rescheduled: the same event moves.
@@ -571,7 +557,7 @@ async fn bookings_are_written_to_the_hosts_google_calendar_and_follow_every_chan
     assert_eq!(status, StatusCode::OK);
     google_events(&google, "Ann Smith", 1).await;
     assert_eq!(
-        calendars(&app, &member, m0).await[0]["integration_name"],
+        calendars_of(&app, &member, m0).await[0]["integration_name"],
         "Work"
     );
 

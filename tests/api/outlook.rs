@@ -4,14 +4,14 @@
 //! writes bookings into the calendar with a Teams link. Graph is a local fake speaking its JSON.
 
 use mm_blackbox_tests::{
-    Db, MEMBER_PASSWORD, TestApp, at, booking_when, eventually, free_members_at,
+    Db, MEMBER_PASSWORD, TestApp, at, booking_when, calendars_of, eventually, free_members_at,
     microsoft::{ACCOUNT, FakeGraph},
-    next_monday, on_both_databases, support,
+    next_monday, on_both_databases, support, sync_calendar,
 };
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use super::google::{calendars, connect_with, rfc3339, sync};
+use super::google::{connect_with, rfc3339};
 
 on_both_databases!(
     a_member_connects_outlook_its_delta_keeps_the_slots_current_and_bookings_land_with_teams,
@@ -75,7 +75,7 @@ async fn a_member_connects_outlook_its_delta_keeps_the_slots_current_and_booking
         landed.starts_with("/admin/calendars?connected="),
         "{landed}"
     );
-    let connected = calendars(&app, &member, m0).await;
+    let connected = calendars_of(&app, &member, m0).await;
     let calendar = &connected[0];
     assert_eq!(calendar["integration_type"], "outlook");
     assert_eq!(calendar["source"], ACCOUNT);
@@ -94,7 +94,7 @@ async fn a_member_connects_outlook_its_delta_keeps_the_slots_current_and_booking
         "Dentist",
     );
     graph.delete_event("AAMkAGreview=");
-    let synced = sync(&app, &member, &id).await;
+    let synced = sync_calendar(&app, &member, &id).await;
     assert_eq!(synced["status"], "success", "{synced}");
     assert_eq!(
         (synced["updated"].as_u64(), synced["removed"].as_u64()),
@@ -113,7 +113,7 @@ async fn a_member_connects_outlook_its_delta_keeps_the_slots_current_and_booking
     graph.rate_limit_next(1);
     graph.put_event("AAMkAGreview=", &two, &at(monday, 15, 0), "Review");
     let before = delta_calls(&graph).len();
-    let synced = sync(&app, &member, &id).await;
+    let synced = sync_calendar(&app, &member, &id).await;
     assert_eq!(synced["status"], "success", "{synced}");
     assert_eq!(synced["events_synced"], 3);
     let calls = delta_calls(&graph)[before..].to_vec();
@@ -126,7 +126,7 @@ async fn a_member_connects_outlook_its_delta_keeps_the_slots_current_and_booking
 
     // An access token Graph stopped honouring is refreshed, with the scopes asked for again.
     graph.expire_access_tokens();
-    assert_eq!(sync(&app, &member, &id).await["status"], "success");
+    assert_eq!(sync_calendar(&app, &member, &id).await["status"], "success");
     let refresh = graph
         .token_forms()
         .into_iter()

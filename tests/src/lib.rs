@@ -561,3 +561,25 @@ pub async fn booking_when(
     })
     .await
 }
+
+/// `POST /calendar-integrations/{id}/sync` as `token`, which must be allowed; the sync's result.
+pub async fn sync_calendar(app: &TestApp, token: &str, id: &str) -> Value {
+    let (status, synced) = app
+        .post(
+            &format!("/calendar-integrations/{id}/sync"),
+            token,
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{synced}");
+    synced
+}
+
+/// A user's connected calendars as `token` sees them, which must be allowed.
+pub async fn calendars_of(app: &TestApp, token: &str, user: &str) -> Vec<Value> {
+    let (status, list) = app
+        .get(&format!("/users/{user}/calendar-integrations"), token)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    list["items"].as_array().expect("items").clone()
+}

@@ -29,6 +29,19 @@ pub struct Page<T> {
     pub per_page: u64,
 }
 
+impl<T> Page<T> {
+    /// A list short enough to send whole: one page holding everything.
+    pub fn whole(items: Vec<T>) -> Self {
+        let total = items.len() as u64;
+        Self {
+            items,
+            total,
+            page: 1,
+            per_page: total.max(1),
+        }
+    }
+}
+
 /// `?page=&per_page=`; defaults 1 and 50, `per_page` at most 200.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]

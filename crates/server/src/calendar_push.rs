@@ -13,7 +13,6 @@ use std::time::Duration;
 use actix_web::web;
 use chrono::Utc;
 use mm_calendars::{
-    CalendarApi,
     provider::{EventDraft, ProviderError, WrittenEvent},
     zoom::MeetingDraft,
 };
@@ -22,12 +21,12 @@ use mm_domain::{
     external_calendar::IntegrationKind,
     meeting_type::{MeetingType, VideoPlatform},
 };
-use mm_store::{CalendarPush, PlacedEvent, PushCalendar, PushedEvent, VideoMeeting};
+use mm_store::{CalendarPush, PlacedEvent, PushedEvent, VideoMeeting};
 use tokio::time::MissedTickBehavior;
 
 use crate::{
     AppState,
-    calendar_sync::{SyncError, fresh_access_token},
+    calendar_sync::{SyncError, with_access},
     notices,
 };
 
@@ -97,10 +96,16 @@ async fn push(state: &AppState, claim: &CalendarPush) -> Result<(), SyncError> {
     if let Some((holder, event_id)) = &claim.holder {
         let stays = target.is_some_and(|t| t.integration_id == holder.integration_id);
         if !stays {
-            with_access(state, holder, |api, http, token| async move {
-                api.delete_event(&http, &token, &holder.calendar_id, event_id)
-                    .await
-            })
+            with_access(
+                state,
+                holder.integration_id,
+                Some(&holder.tokens),
+                holder.kind,
+                |api, http, token| async move {
+                    api.delete_event(&http, &token, &holder.calendar_id, event_id)
+                        .await
+                },
+            )
             .await?;
         }
     }
@@ -110,30 +115,43 @@ async fn push(state: &AppState, claim: &CalendarPush) -> Result<(), SyncError> {
         placed: None,
     };
     if let Some(target) = target {
-        let draft = draft(state, &booking, &meeting_type, target.kind, claim.version);
+        let staff_link = format!("{}/admin/bookings/{}", state.public_base_url, booking.id);
+        let draft = event_draft(
+            &booking,
+            &meeting_type,
+            target.kind,
+            claim.version,
+            &staff_link,
+        );
         let existing = claim
             .holder
             .as_ref()
             .filter(|(h, _)| h.integration_id == target.integration_id)
             .map(|(_, event)| event.as_str());
-        let written: WrittenEvent = with_access(state, target, |api, http, token| {
-            let draft = &draft;
-            async move {
-                let calendar = &target.calendar_id;
-                match existing {
-                    Some(event) => {
-                        match api.patch_event(&http, &token, calendar, event, draft).await {
-                            // The host deleted it: a booking that holds time gets it back.
-                            Err(ProviderError::NotFound) => {
-                                api.insert_event(&http, &token, calendar, draft).await
+        let written: WrittenEvent = with_access(
+            state,
+            target.integration_id,
+            Some(&target.tokens),
+            target.kind,
+            |api, http, token| {
+                let draft = &draft;
+                async move {
+                    let calendar = &target.calendar_id;
+                    match existing {
+                        Some(event) => {
+                            match api.patch_event(&http, &token, calendar, event, draft).await {
+                                // The host deleted it: a booking that holds time gets it back.
+                                Err(ProviderError::NotFound) => {
+                                    api.insert_event(&http, &token, calendar, draft).await
+                                }
+                                other => other,
                             }
-                            other => other,
                         }
+                        None => api.insert_event(&http, &token, calendar, draft).await,
                     }
-                    None => api.insert_event(&http, &token, calendar, draft).await,
                 }
-            }
-        })
+            },
+        )
         .await?;
         if let Some(link) = written
             .video_link
@@ -212,60 +230,7 @@ async fn zoom_meeting(
     }
 }
 
-/// Calls the provider of `calendar` with a fresh access token, refreshing once more if the
-/// provider refuses it.
-async fn with_access<T, F, Fut>(
-    state: &AppState,
-    calendar: &PushCalendar,
-    call: F,
-) -> Result<T, SyncError>
-where
-    F: Fn(CalendarApi, reqwest::Client, String) -> Fut,
-    Fut: Future<Output = Result<T, ProviderError>>,
-{
-    let kind = calendar.kind;
-    let provider = state
-        .providers
-        .get(kind)
-        .ok_or(SyncError::NotConfigured(kind))?;
-    let http = state.providers.http.clone();
-    let mut force = false;
-    loop {
-        let token = fresh_access_token(
-            state,
-            calendar.integration_id,
-            Some(&calendar.tokens),
-            provider,
-            kind,
-            force,
-        )
-        .await?;
-        match call(provider.api.clone(), http.clone(), token).await {
-            Err(ProviderError::Unauthorized) if !force => force = true,
-            Err(ProviderError::Unauthorized) => return Err(SyncError::Reconnect(kind)),
-            Err(error) => return Err(SyncError::Provider(kind, error)),
-            Ok(done) => return Ok(done),
-        }
-    }
-}
-
 /// The event a booking shows as in its host's calendar.
-fn draft(
-    state: &AppState,
-    booking: &Booking,
-    meeting_type: &MeetingType,
-    kind: IntegrationKind,
-    version: chrono::DateTime<Utc>,
-) -> EventDraft {
-    event_draft(
-        booking,
-        meeting_type,
-        kind,
-        version,
-        &format!("{}/admin/bookings/{}", state.public_base_url, booking.id),
-    )
-}
-
 fn event_draft(
     booking: &Booking,
     meeting_type: &MeetingType,

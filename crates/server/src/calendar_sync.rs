@@ -8,10 +8,11 @@
 use std::time::Duration;
 
 use actix_web::web;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use mm_calendars::{
+    CalendarApi,
     oauth::OAuthError,
-    provider::{Changes, ProviderError, ReadFrom},
+    provider::{ProviderError, ReadFrom},
 };
 use mm_domain::external_calendar::{
     IntegrationKind, needs_full_read, sync_window, token_needs_refresh,
@@ -97,7 +98,7 @@ async fn read_and_store(state: &AppState, job: SyncJob) -> Result<SyncOutcome, S
                 ..SyncBatch::default()
             }
         }
-        kind => read_provider(state, &job, kind).await?,
+        kind => read_provider(state, &job, kind, now).await?,
     };
     Ok(state
         .store
@@ -112,36 +113,31 @@ async fn read_provider(
     state: &AppState,
     job: &SyncJob,
     kind: IntegrationKind,
+    now: DateTime<Utc>,
 ) -> Result<SyncBatch, SyncError> {
-    let provider = state
-        .providers
-        .get(kind)
-        .ok_or(SyncError::NotConfigured(kind))?;
     let calendar_id = job.integration.calendar_id.as_deref().unwrap_or("primary");
-    let now = Utc::now();
     let (from, to) = sync_window(now);
-    let mut full = job.sync_token.is_none() || needs_full_read(job.full_read_until, now);
-    let mut access = access_token(state, job, provider, kind, false).await?;
-    let mut refreshed = false;
-    let changes: Changes = loop {
-        let read_from = match (&job.sync_token, full) {
-            (Some(token), false) => ReadFrom::Token(token.clone()),
-            _ => ReadFrom::Window { from, to },
-        };
-        let read = provider
-            .api
-            .read(&state.providers.http, &access, calendar_id, &read_from)
-            .await;
-        match read {
-            Ok(changes) => break changes,
-            Err(ProviderError::Gone) if !full => full = true,
-            Err(ProviderError::Unauthorized) if !refreshed => {
-                access = access_token(state, job, provider, kind, true).await?;
-                refreshed = true;
+    let read = |read_from: ReadFrom| {
+        with_access(
+            state,
+            job.integration.id,
+            job.tokens.as_ref(),
+            kind,
+            move |api, http, token| {
+                let read_from = read_from.clone();
+                async move { api.read(&http, &token, calendar_id, &read_from).await }
+            },
+        )
+    };
+    let window = ReadFrom::Window { from, to };
+    let (changes, full) = match &job.sync_token {
+        Some(token) if !needs_full_read(job.full_read_until, now) => {
+            match read(ReadFrom::Token(token.clone())).await {
+                Err(SyncError::Provider(_, ProviderError::Gone)) => (read(window).await?, true),
+                other => (other?, false),
             }
-            Err(ProviderError::Unauthorized) => return Err(SyncError::Reconnect(kind)),
-            Err(error) => return Err(SyncError::Provider(kind, error)),
         }
+        _ => (read(window).await?, true),
     };
     Ok(SyncBatch {
         events: changes
@@ -157,29 +153,40 @@ async fn read_provider(
     })
 }
 
-/// An access token to call the provider with: the one held while it is fresh, else a new one
-/// from the refresh token (stored before use, so a crash loses nothing).
-async fn access_token(
+/// Calls the provider of an integration with a fresh access token, refreshing it once more if
+/// the provider refuses it; a second refusal means the grant is gone.
+pub async fn with_access<T, F, Fut>(
     state: &AppState,
-    job: &SyncJob,
-    provider: &Provider,
+    integration_id: uuid::Uuid,
+    tokens: Option<&SealedTokens>,
     kind: IntegrationKind,
-    force_refresh: bool,
-) -> Result<String, SyncError> {
-    fresh_access_token(
-        state,
-        job.integration.id,
-        job.tokens.as_ref(),
-        provider,
-        kind,
-        force_refresh,
-    )
-    .await
+    call: F,
+) -> Result<T, SyncError>
+where
+    F: Fn(CalendarApi, reqwest::Client, String) -> Fut,
+    Fut: Future<Output = Result<T, ProviderError>>,
+{
+    let provider = state
+        .providers
+        .get(kind)
+        .ok_or(SyncError::NotConfigured(kind))?;
+    let mut force = false;
+    loop {
+        let token =
+            fresh_access_token(state, integration_id, tokens, provider, kind, force).await?;
+        match call(provider.api.clone(), state.providers.http.clone(), token).await {
+            Err(ProviderError::Unauthorized) if !force => force = true,
+            Err(ProviderError::Unauthorized) => return Err(SyncError::Reconnect(kind)),
+            Err(error) => return Err(SyncError::Provider(kind, error)),
+            Ok(done) => return Ok(done),
+        }
+    }
 }
 
-/// [`access_token`] for any calling code that holds an integration's sealed tokens. With
-/// `force_refresh` the tokens are read again first: an earlier attempt may have refreshed them.
-pub async fn fresh_access_token(
+/// An access token to call the provider with: the one held while it is fresh, else a new one
+/// from the refresh token (stored before use, so a crash loses nothing). With `force_refresh`
+/// the tokens are read again first: an earlier attempt may have refreshed them.
+async fn fresh_access_token(
     state: &AppState,
     integration_id: uuid::Uuid,
     held: Option<&SealedTokens>,

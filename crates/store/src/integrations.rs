@@ -124,12 +124,23 @@ impl Store {
             .order_by_asc(calendar_integrations::Column::CreatedUtc)
             .all(&self.db)
             .await?;
-        let mut all = Vec::with_capacity(rows.len());
-        for row in rows {
-            let events = count_events(&self.db, row.id).await?;
-            all.push(integration(row, events)?);
-        }
-        Ok(all)
+        let counts: HashMap<Uuid, i64> = calendar_event_syncs::Entity::find()
+            .select_only()
+            .column(calendar_event_syncs::Column::IntegrationId)
+            .column_as(calendar_event_syncs::Column::Id.count(), "events")
+            .filter(calendar_event_syncs::Column::UserId.eq(user_id))
+            .group_by(calendar_event_syncs::Column::IntegrationId)
+            .into_tuple::<(Uuid, i64)>()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .collect();
+        rows.into_iter()
+            .map(|row| {
+                let events = counts.get(&row.id).copied().unwrap_or(0);
+                integration(row, u64::try_from(events).map_err(corrupt)?)
+            })
+            .collect()
     }
 
     pub async fn integration(&self, id: Uuid) -> Result<Integration> {
@@ -159,29 +170,15 @@ impl Store {
                 "this calendar is already connected",
             ));
         }
-        let row = calendar_integrations::ActiveModel {
-            id: Set(Uuid::new_v4()),
-            user_id: Set(new.user_id),
-            integration_type: Set(IntegrationKind::Ical.as_ref().to_owned()),
-            integration_name: Set(new.name.clone()),
-            is_active: Set(true),
-            access_token_encrypted: Set(None),
-            refresh_token_encrypted: Set(None),
-            token_expiry_utc: Set(None),
-            calendar_id: Set(None),
-            ical_url: Set(Some(new.url.clone())),
-            sync_direction: Set(SyncDirection::ReadOnly.as_ref().to_owned()),
-            sync_token: Set(None),
-            last_sync_utc: Set(None),
-            sync_status: Set(SyncStatus::Pending.as_ref().to_owned()),
-            sync_error_log: Set(None),
-            sync_claimed_until_utc: Set(None),
-            full_read_until_utc: Set(None),
-            created_utc: Set(now),
-            updated_utc: Set(now),
-        }
-        .insert(&txn)
-        .await?;
+        let mut row = fresh_row(
+            new.user_id,
+            IntegrationKind::Ical,
+            &new.name,
+            SyncDirection::ReadOnly,
+            now,
+        );
+        row.ical_url = Set(Some(new.url.clone()));
+        let row = row.insert(&txn).await?;
         self.commit(txn).await?;
         integration(row, 0)
     }
@@ -214,29 +211,11 @@ impl Store {
                 renewed.update(&txn).await?
             }
             None => {
-                calendar_integrations::ActiveModel {
-                    id: Set(Uuid::new_v4()),
-                    user_id: Set(new.user_id),
-                    integration_type: Set(new.kind.as_ref().to_owned()),
-                    integration_name: Set(new.name.clone()),
-                    is_active: Set(true),
-                    access_token_encrypted: Set(Some(new.tokens.access.clone())),
-                    refresh_token_encrypted: Set(new.tokens.refresh.clone()),
-                    token_expiry_utc: Set(Some(new.tokens.expiry_utc)),
-                    calendar_id: Set(Some(new.calendar_id.clone())),
-                    ical_url: Set(None),
-                    sync_direction: Set(SyncDirection::TwoWay.as_ref().to_owned()),
-                    sync_token: Set(None),
-                    last_sync_utc: Set(None),
-                    sync_status: Set(SyncStatus::Pending.as_ref().to_owned()),
-                    sync_error_log: Set(None),
-                    sync_claimed_until_utc: Set(None),
-                    full_read_until_utc: Set(None),
-                    created_utc: Set(now),
-                    updated_utc: Set(now),
-                }
-                .insert(&txn)
-                .await?
+                let mut row =
+                    fresh_row(new.user_id, new.kind, &new.name, SyncDirection::TwoWay, now);
+                seal_into(&mut row, &new.tokens);
+                row.calendar_id = Set(Some(new.calendar_id.clone()));
+                row.insert(&txn).await?
             }
         };
         // Writes that failed for want of a working connection are due again now.
@@ -640,6 +619,37 @@ fn fingerprint_hash(event: &SyncedEvent) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// A calendar just connected: never synced, no tokens or feed yet.
+fn fresh_row(
+    user_id: Uuid,
+    kind: IntegrationKind,
+    name: &str,
+    direction: SyncDirection,
+    now: DateTime<Utc>,
+) -> calendar_integrations::ActiveModel {
+    calendar_integrations::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        user_id: Set(user_id),
+        integration_type: Set(kind.as_ref().to_owned()),
+        integration_name: Set(name.to_owned()),
+        is_active: Set(true),
+        access_token_encrypted: Set(None),
+        refresh_token_encrypted: Set(None),
+        token_expiry_utc: Set(None),
+        calendar_id: Set(None),
+        ical_url: Set(None),
+        sync_direction: Set(direction.as_ref().to_owned()),
+        sync_token: Set(None),
+        last_sync_utc: Set(None),
+        sync_status: Set(SyncStatus::Pending.as_ref().to_owned()),
+        sync_error_log: Set(None),
+        sync_claimed_until_utc: Set(None),
+        full_read_until_utc: Set(None),
+        created_utc: Set(now),
+        updated_utc: Set(now),
+    }
 }
 
 /// New tokens replace the held ones; a refresh that brought no refresh token keeps the old one.

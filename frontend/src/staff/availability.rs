@@ -12,7 +12,7 @@ use mm_api_types::{
     users::{Break, WorkingDay, WorkingHours},
 };
 
-use super::{Session, on_unauthorized};
+use super::{Said, Session, on_unauthorized};
 use crate::{
     api::{ApiError, ApiResult},
     components::{Loading, Problem, set_title},
@@ -49,26 +49,6 @@ fn day(week: &WorkingHours, index: usize) -> &WorkingDay {
         4 => &week.friday,
         5 => &week.saturday,
         _ => &week.sunday,
-    }
-}
-
-/// What the server answered to a save: saved, or its error with each failing field.
-#[component]
-fn Saved(outcome: RwSignal<Option<Result<(), ApiError>>>) -> impl IntoView {
-    move || {
-        outcome.get().map(|result| match result {
-            Ok(()) => view! { <div class="notice success" role="status">"Saved."</div> }.into_any(),
-            Err(error) => {
-                let fields = error.fields();
-                view! {
-                    <div class="notice error" role="alert">
-                        <p>{error.to_string()}</p>
-                        <ul>{fields.into_iter().map(|(f, why)| view! { <li>{format!("{}: {why}", f.replace('_', " "))}</li> }).collect_view()}</ul>
-                    </div>
-                }
-                .into_any()
-            }
-        })
     }
 }
 
@@ -162,7 +142,7 @@ pub fn Availability() -> impl IntoView {
 fn Week(hours: WorkingHours, user: String, editable: bool) -> impl IntoView {
     let session = expect_context::<Session>();
     let week = RwSignal::new(hours);
-    let outcome = RwSignal::new(None::<Result<(), ApiError>>);
+    let outcome = RwSignal::new(None::<Result<String, ApiError>>);
     let busy = RwSignal::new(false);
     let save = move |ev: ev::SubmitEvent| {
         ev.prevent_default();
@@ -183,7 +163,7 @@ fn Week(hours: WorkingHours, user: String, editable: bool) -> impl IntoView {
             match result {
                 Ok(saved) => {
                     week.set(saved);
-                    outcome.set(Some(Ok(())));
+                    outcome.set(Some(Ok("Saved.".to_owned())));
                 }
                 Err(error) => {
                     on_unauthorized(&error);
@@ -248,7 +228,7 @@ fn Week(hours: WorkingHours, user: String, editable: bool) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
-            <Saved outcome />
+            <Said outcome />
             {editable.then(|| view! { <button type="submit" class="button primary" disabled=move || busy.get()>"Save working hours"</button> })}
         </form>
     }
@@ -283,7 +263,7 @@ fn Rule(rule: Option<AvailabilityRule>, user: String, editable: bool) -> impl In
     );
     let advance = field(shown(rule.as_ref().and_then(|r| r.max_days_advance)));
     let overrides = RwSignal::new(rule.map(|r| r.date_overrides).unwrap_or_default());
-    let outcome = RwSignal::new(None::<Result<(), ApiError>>);
+    let outcome = RwSignal::new(None::<Result<String, ApiError>>);
     let busy = RwSignal::new(false);
     let save = move |ev: ev::SubmitEvent| {
         ev.prevent_default();
@@ -339,7 +319,7 @@ fn Rule(rule: Option<AvailabilityRule>, user: String, editable: bool) -> impl In
                 Ok(saved) => {
                     rule_id.set(Some(saved.id));
                     overrides.set(saved.date_overrides);
-                    outcome.set(Some(Ok(())));
+                    outcome.set(Some(Ok("Saved.".to_owned())));
                 }
                 Err(error) => {
                     on_unauthorized(&error);
@@ -400,7 +380,7 @@ fn Rule(rule: Option<AvailabilityRule>, user: String, editable: bool) -> impl In
                     date: String::new(), available: false, custom_hours_start: None, custom_hours_end: None, reason: None,
                 }))>"Add a date"</button></p>
             })}
-            <Saved outcome />
+            <Said outcome />
             {editable.then(|| view! { <button type="submit" class="button primary" disabled=move || busy.get()>"Save booking rules"</button> })}
         </form>
     }

@@ -11,19 +11,12 @@ use mm_api_types::integrations::{
     CalendarIntegration, CalendarIntegrationChanges, NewCalendarIntegration,
 };
 
-use super::{Session, on_unauthorized};
+use super::{Said, Session, on_unauthorized};
 use crate::{
     api::ApiError,
     components::{Loading, Problem, set_title},
     zone::{self, Style},
 };
-
-/// What the last action on this page came to.
-#[derive(Debug, Clone)]
-enum Outcome {
-    Done(String),
-    Failed(ApiError),
-}
 
 #[component]
 pub fn Connections() -> impl IntoView {
@@ -55,7 +48,7 @@ pub fn Connections() -> impl IntoView {
     });
     // Bumped after every change, so the list is read again.
     let version = RwSignal::new(0u32);
-    let outcome = RwSignal::new(None::<Outcome>);
+    let outcome = RwSignal::new(None::<Result<String, ApiError>>);
     let busy = RwSignal::new(false);
     let own = Memo::new({
         let my_id = my_id.clone();
@@ -98,7 +91,7 @@ pub fn Connections() -> impl IntoView {
                 }
                 Err(error) => {
                     on_unauthorized(&error);
-                    outcome.set(Some(Outcome::Failed(error)));
+                    outcome.set(Some(Err(error)));
                     busy.set(false);
                 }
             }
@@ -145,7 +138,7 @@ pub fn Connections() -> impl IntoView {
         spawn_local(async move {
             match client.connect_calendar(&user, &new).await {
                 Ok(connected) => {
-                    outcome.set(Some(Outcome::Done(match connected.sync_status.as_str() {
+                    outcome.set(Some(Ok(match connected.sync_status.as_str() {
                         "failed" => format!(
                             "Connected {}, but it could not be read yet: {}",
                             connected.integration_name,
@@ -163,7 +156,7 @@ pub fn Connections() -> impl IntoView {
                 }
                 Err(error) => {
                     on_unauthorized(&error);
-                    outcome.set(Some(Outcome::Failed(error)));
+                    outcome.set(Some(Err(error)));
                 }
             }
             busy.set(false);
@@ -187,18 +180,7 @@ pub fn Connections() -> impl IntoView {
             Ok(message) => view! { <div class="notice success" role="status">{message}</div> }.into_any(),
             Err(message) => view! { <div class="notice error" role="alert">{message}</div> }.into_any(),
         })}
-        {move || outcome.get().map(|o| match o {
-            Outcome::Done(message) => view! { <div class="notice success" role="status">{message}</div> }.into_any(),
-            Outcome::Failed(error) => {
-                let fields = error.fields();
-                view! {
-                    <div class="notice error" role="alert">
-                        <p>{error.to_string()}</p>
-                        <ul>{fields.into_iter().map(|(f, why)| view! { <li>{format!("{}: {why}", f.replace('_', " "))}</li> }).collect_view()}</ul>
-                    </div>
-                }.into_any()
-            }
-        })}
+        <Said outcome />
         <Transition fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 match connections.await {
@@ -249,7 +231,7 @@ pub fn Connections() -> impl IntoView {
 fn Connection(
     connection: CalendarIntegration,
     zone: StoredValue<String>,
-    outcome: RwSignal<Option<Outcome>>,
+    outcome: RwSignal<Option<Result<String, ApiError>>>,
     version: RwSignal<u32>,
     owns: bool,
 ) -> impl IntoView {
@@ -283,7 +265,7 @@ fn Connection(
         spawn_local(async move {
             match client.sync_calendar(&id.get_value()).await {
                 Ok(result) if result.status == "success" => {
-                    outcome.set(Some(Outcome::Done(format!(
+                    outcome.set(Some(Ok(format!(
                         "Synced {}: {} ({} new, {} changed, {} gone).",
                         name.get_value(),
                         events(result.events_synced),
@@ -292,14 +274,14 @@ fn Connection(
                         result.removed
                     ))));
                 }
-                Ok(result) => outcome.set(Some(Outcome::Done(format!(
+                Ok(result) => outcome.set(Some(Ok(format!(
                     "{} could not be read: {}",
                     name.get_value(),
                     result.error.unwrap_or_default()
                 )))),
                 Err(error) => {
                     on_unauthorized(&error);
-                    outcome.set(Some(Outcome::Failed(error)));
+                    outcome.set(Some(Err(error)));
                 }
             }
             busy.set(false);
@@ -318,7 +300,7 @@ fn Connection(
         busy.set(true);
         spawn_local(async move {
             match client.change_calendar(&id.get_value(), &changes).await {
-                Ok(_) => outcome.set(Some(Outcome::Done(if writes {
+                Ok(_) => outcome.set(Some(Ok(if writes {
                     format!(
                         "Meetings are no longer written to {}; those already there are taken out.",
                         name.get_value()
@@ -331,7 +313,7 @@ fn Connection(
                 }))),
                 Err(error) => {
                     on_unauthorized(&error);
-                    outcome.set(Some(Outcome::Failed(error)));
+                    outcome.set(Some(Err(error)));
                 }
             }
             busy.set(false);
@@ -357,13 +339,10 @@ fn Connection(
         busy.set(true);
         spawn_local(async move {
             match client.disconnect_calendar(&id.get_value()).await {
-                Ok(()) => outcome.set(Some(Outcome::Done(format!(
-                    "Disconnected {}.",
-                    name.get_value()
-                )))),
+                Ok(()) => outcome.set(Some(Ok(format!("Disconnected {}.", name.get_value())))),
                 Err(error) => {
                     on_unauthorized(&error);
-                    outcome.set(Some(Outcome::Failed(error)));
+                    outcome.set(Some(Err(error)));
                 }
             }
             busy.set(false);

@@ -10,7 +10,7 @@ use mm_api_types::{
     users::User,
 };
 
-use super::{Session, on_unauthorized};
+use super::{Said, Session, on_unauthorized};
 use crate::{
     api::ApiError,
     components::{Loading, Problem, set_title},
@@ -317,18 +317,7 @@ fn DepartmentForm(department: Option<Department>, users: Vec<User>) -> impl Into
                     adding.set(String::new());
                 }>"Add"</button>
             </div>
-            {move || outcome.get().map(|result| match result {
-                Ok(text) => view! { <div class="notice success" role="status">{text}</div> }.into_any(),
-                Err(error) => {
-                    let fields = error.fields();
-                    view! {
-                        <div class="notice error" role="alert">
-                            <p>{error.to_string()}</p>
-                            <ul>{fields.into_iter().map(|(f, why)| view! { <li>{format!("{}: {why}", f.replace('_', " "))}</li> }).collect_view()}</ul>
-                        </div>
-                    }.into_any()
-                }
-            })}
+            <Said outcome />
             <button type="submit" class="button primary" disabled=move || busy.get()>{if creating { "Create department" } else { "Save department" }}</button>
         </form>
         {(!creating).then(|| view! { <TypesOf department_id=d.id.clone() /> })}

@@ -8,7 +8,7 @@ use mm_api_types::meeting_types::{
     CreateMeetingType, CustomQuestion, MeetingType, ReminderEntry, UpdateMeetingType,
 };
 
-use super::{Session, on_unauthorized};
+use super::{Said, Session, on_unauthorized};
 use crate::{
     api::ApiError,
     components::{Loading, Problem, set_title},
@@ -140,7 +140,7 @@ fn TypeForm(found: Option<MeetingType>, department: String) -> impl IntoView {
     );
     let feedback = text(|t| t.feedback_url.clone());
     let next_steps = text(|t| t.next_steps.clone());
-    let outcome = RwSignal::new(None::<Result<(), ApiError>>);
+    let outcome = RwSignal::new(None::<Result<String, ApiError>>);
     let busy = RwSignal::new(false);
     let submit = move |ev: ev::SubmitEvent| {
         ev.prevent_default();
@@ -208,7 +208,7 @@ fn TypeForm(found: Option<MeetingType>, department: String) -> impl IntoView {
             };
             match saved {
                 Ok(saved) => {
-                    outcome.set(Some(Ok(())));
+                    outcome.set(Some(Ok("Saved.".to_owned())));
                     if found.is_none() {
                         navigate(
                             &format!("/admin/meeting-types/{}", saved.id),
@@ -334,18 +334,7 @@ fn TypeForm(found: Option<MeetingType>, department: String) -> impl IntoView {
             {field("feedback_url", "Feedback or survey link", "url", "", feedback)}
             <div class="field"><label for="next_steps">"What happens next (in the thank-you)"</label>
                 <textarea id="next_steps" rows="2" prop:value=move || next_steps.get() on:input=move |e| next_steps.set(event_target_value(&e))></textarea></div>
-            {move || outcome.get().map(|result| match result {
-                Ok(()) => view! { <div class="notice success" role="status">"Saved."</div> }.into_any(),
-                Err(error) => {
-                    let fields = error.fields();
-                    view! {
-                        <div class="notice error" role="alert">
-                            <p>{error.to_string()}</p>
-                            <ul>{fields.into_iter().map(|(f, why)| view! { <li>{format!("{}: {why}", f.replace('_', " "))}</li> }).collect_view()}</ul>
-                        </div>
-                    }.into_any()
-                }
-            })}
+            <Said outcome />
             <button type="submit" class="button primary" disabled=move || busy.get()>{if creating { "Create meeting type" } else { "Save meeting type" }}</button>
         </form>
     }

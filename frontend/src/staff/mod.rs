@@ -67,6 +67,26 @@ fn login_path(path: &str) -> String {
 
 /// Handles a refused call the same way everywhere: an expired or revoked token signs the person
 /// out and sends them to sign in, then back here.
+/// A save's answer: a sentence, or the server's error with every failing field.
+#[component]
+pub fn Said(outcome: RwSignal<Option<Result<String, ApiError>>>) -> impl IntoView {
+    move || {
+        outcome.get().map(|result| match result {
+            Ok(text) => view! { <div class="notice success" role="status">{text}</div> }.into_any(),
+            Err(error) => {
+                let fields = error.fields();
+                view! {
+                    <div class="notice error" role="alert">
+                        <p>{error.to_string()}</p>
+                        <ul>{fields.into_iter().map(|(f, why)| view! { <li>{format!("{}: {why}", f.replace('_', " "))}</li> }).collect_view()}</ul>
+                    </div>
+                }
+                .into_any()
+            }
+        })
+    }
+}
+
 pub fn on_unauthorized(error: &ApiError) {
     if error.is_unauthorized() {
         StaffClient::forget();

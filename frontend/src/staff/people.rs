@@ -5,32 +5,12 @@
 use leptos::{ev, prelude::*, task::spawn_local};
 use mm_api_types::users::{CreateUser, UpdateUser, User};
 
-use super::{Session, on_unauthorized};
+use super::{Said, Session, on_unauthorized};
 use crate::{
     api::ApiError,
     components::{Loading, Problem, set_title},
     zone,
 };
-
-/// A save's answer: a sentence, or the server's error with every failing field.
-#[component]
-fn Said(outcome: RwSignal<Option<Result<String, ApiError>>>) -> impl IntoView {
-    move || {
-        outcome.get().map(|result| match result {
-            Ok(text) => view! { <div class="notice success" role="status">{text}</div> }.into_any(),
-            Err(error) => {
-                let fields = error.fields();
-                view! {
-                    <div class="notice error" role="alert">
-                        <p>{error.to_string()}</p>
-                        <ul>{fields.into_iter().map(|(f, why)| view! { <li>{format!("{}: {why}", f.replace('_', " "))}</li> }).collect_view()}</ul>
-                    </div>
-                }
-                .into_any()
-            }
-        })
-    }
-}
 
 fn zone_list() -> impl IntoView {
     view! { <datalist id="zones">{zone::all().into_iter().map(|z| view! { <option value=z></option> }).collect_view()}</datalist> }

@@ -116,13 +116,7 @@ async fn list_rules(
         .iter()
         .map(wire::rule)
         .collect();
-    let total = rules.len() as u64;
-    Ok(web::Json(Page {
-        items: rules,
-        total,
-        page: 1,
-        per_page: total.max(1),
-    }))
+    Ok(web::Json(Page::whole(rules)))
 }
 
 /// Add a rule; a user's first rule becomes the default, and a new default replaces the old.

@@ -192,13 +192,7 @@ async fn list_departments(
         .filter(|d| me.can_read_department(d.id))
         .map(|d| wire::department(d, &state.public_base_url))
         .collect();
-    let total = items.len() as u64;
-    Ok(web::Json(Page {
-        items,
-        total,
-        page: 1,
-        per_page: total.max(1),
-    }))
+    Ok(web::Json(Page::whole(items)))
 }
 
 /// Create a department with its members (System Manager).

@@ -105,13 +105,7 @@ async fn list_integrations(
         .iter()
         .map(wire)
         .collect();
-    let total = items.len() as u64;
-    Ok(web::Json(Page {
-        items,
-        total,
-        page: 1,
-        per_page: total.max(1),
-    }))
+    Ok(web::Json(Page::whole(items)))
 }
 
 /// Subscribe to an iCal feed (read-only). The feed is read once before the answer, so a URL

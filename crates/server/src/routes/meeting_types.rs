@@ -224,13 +224,7 @@ async fn list_meeting_types(
         .iter()
         .map(|t| wire::meeting_type(t, department.slug.as_str(), &state.public_base_url))
         .collect();
-    let total = items.len() as u64;
-    Ok(web::Json(Page {
-        items,
-        total,
-        page: 1,
-        per_page: total.max(1),
-    }))
+    Ok(web::Json(Page::whole(items)))
 }
 
 /// Add a meeting type (System Manager or the department's leader). Without a reminder schedule,
