@@ -63,6 +63,12 @@ impl std::fmt::Debug for Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
+        // Killing the driver orphans the browser it started; every process of this browser names
+        // its own profile on its command line, so that finds them all.
+        let _ = std::process::Command::new("pkill")
+            .args(["-KILL", "-f"])
+            .arg(&self.profile)
+            .status();
         let _ = std::fs::remove_dir_all(&self.profile);
     }
 }
