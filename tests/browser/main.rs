@@ -427,23 +427,36 @@ async fn wizard_fits_a_360_px_phone_screen() {
         ("step-3-date", "/book/support/call".to_owned(), "button.day"),
         ("step-4-time", format!("/book/support/call/{day}"), "a.slot"),
     ];
-    for (name, path, ready) in steps {
-        browser.goto(&app.url(&path)).await;
-        browser.find(ready).await;
+    let fits = async |name: &str| {
         assert_eq!(browser.script("return window.innerWidth").await, 360);
         let overflow = browser
             .script("return document.documentElement.scrollWidth - window.innerWidth")
             .await;
         assert!(
             overflow.as_i64().is_some_and(|o| o <= 0),
-            "{path} is wider than a 360 px screen by {overflow} px"
+            "{name} is wider than a 360 px screen by {overflow} px"
         );
         let shot = browser.screenshot(&format!("{name}-360px")).await;
         assert!(std::fs::metadata(&shot).is_ok_and(|m| m.len() > 1000));
+    };
+    for (name, path, ready) in steps {
+        browser.goto(&app.url(&path)).await;
+        browser.find(ready).await;
+        fits(name).await;
     }
     browser.click("a.slot").await;
     browser.find("#customer_name").await;
-    browser.screenshot("step-5-details-360px").await;
+    fits("step-5-details").await;
+    browser.type_into("#customer_name", "Phone Customer").await;
+    browser
+        .type_into("#customer_email", "phone@example.com")
+        .await;
+    browser
+        .type_into("#customer_phone", "+45 12 34 56 78")
+        .await;
+    browser.click("button[type=submit]").await;
+    browser.find(".confirmation").await;
+    fits("step-6-confirmation").await;
 }
 
 #[tokio::test]

@@ -794,7 +794,11 @@ async fn a_system_manager_creates_a_department_and_is_told_when_its_leader_is_no
         .expect("choosing weighted");
     browser.click(".department-form button[type=submit]").await;
     // Created: the department's own page, with the address customers book at.
-    browser.find_text(".booking-url", "/book/sales").await;
+    browser.find_text(".share", "Booking link").await;
+    assert_eq!(
+        value_of(&browser, "#share-link").await,
+        app.url("/book/sales")
+    );
     let (_, all) = app.get("/departments", &setup.admin).await;
     let sales = all["items"]
         .as_array()
@@ -923,6 +927,85 @@ async fn a_leader_edits_a_meeting_type_with_a_question_a_reminder_and_approval()
         .get(&format!("/meeting-types/{}", setup.call), &setup.admin)
         .await;
     assert_eq!(after["duration"], 45);
+}
+
+#[tokio::test]
+async fn a_meeting_types_link_and_embed_snippet_open_its_calendar_on_another_site() {
+    let (app, setup) = wizard_app(1, json!({})).await;
+    let browser = Browser::open("Europe/Copenhagen", 1280, 900).await;
+    sign_in(
+        &browser,
+        &app,
+        "m0@example.com",
+        MEMBER_PASSWORD,
+        &format!("/admin/meeting-types/{}", setup.call),
+    )
+    .await;
+    browser.find_text(".share", "Embed on your website").await;
+    let link = value_of(&browser, "#share-link").await;
+    assert_eq!(link, app.url("/book/support/call"));
+    let snippet = value_of(&browser, "#share-embed").await;
+    assert_eq!(
+        snippet,
+        format!(
+            r#"<iframe src="{}/embed/support/call" title="Book a meeting: Call" style="width:100%;max-width:44rem;height:760px;border:0"></iframe>"#,
+            app.address
+        )
+    );
+    browser.click("#share-embed + button").await;
+    browser.find_text("#share-embed-said", "Copied").await;
+    browser.screenshot("staff-meeting-type-share").await;
+    // What was copied is what a paste gives.
+    browser
+        .script(
+            "const t = document.createElement('textarea'); t.id = 'paste-here'; \
+             document.body.append(t); t.focus();",
+        )
+        .await;
+    browser
+        .client
+        .active_element()
+        .await
+        .expect("focus")
+        .send_keys("\u{E009}v")
+        .await
+        .expect("ctrl+v");
+    assert_eq!(value_of(&browser, "#paste-here").await, snippet);
+
+    // Another website's page with the snippet shows the wizard's calendar for this meeting
+    // type, without our header.
+    let (site, _site) = mm_blackbox_tests::browser::another_website(format!(
+        "<!doctype html><title>Our site</title><h1>Talk to us</h1>{snippet}"
+    ))
+    .await;
+    browser.goto(&site).await;
+    browser.find("iframe").await;
+    browser.client.enter_frame(0).await.expect("the iframe");
+    browser.find_text("h1", "Choose a date").await;
+    assert!(
+        browser
+            .client
+            .find(fantoccini::Locator::Css(".site-header"))
+            .await
+            .is_err(),
+        "embedded without the site's header"
+    );
+
+    // The link itself opens the same step on our own site.
+    browser.goto(&link).await;
+    browser.find_text("h1", "Choose a date").await;
+    browser.find(".site-header").await;
+}
+
+/// A form field's current value.
+async fn value_of(browser: &Browser, css: &str) -> String {
+    browser
+        .find(css)
+        .await
+        .prop("value")
+        .await
+        .expect("prop")
+        .unwrap_or_default()
 }
 
 #[tokio::test]

@@ -32,6 +32,13 @@ pub fn web_app_dir() -> PathBuf {
     dir.canonicalize().expect("frontend/dist")
 }
 
+/// Another website on loopback (its own origin) whose every page is `html`: where an embed
+/// snippet is tried. Returns its address and the server task.
+pub async fn another_website(html: String) -> (String, tokio::task::JoinHandle<()>) {
+    let page = std::sync::Arc::new(std::sync::Mutex::new(html));
+    crate::fake_http::serve(page, |html, _| crate::fake_http::html_answer(html)).await
+}
+
 /// Where screenshots are kept.
 pub fn artifacts_dir() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/browser-artifacts");

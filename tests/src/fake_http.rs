@@ -113,6 +113,14 @@ pub fn json_answer(status: StatusCode, body: &Value) -> Answer {
     response
 }
 
+pub fn html_answer(body: &str) -> Answer {
+    let mut response = Response::new(Full::new(Bytes::from(body.to_owned())));
+    response
+        .headers_mut()
+        .insert("content-type", "text/html; charset=utf-8".parse().unwrap());
+    response
+}
+
 pub fn empty_answer(status: StatusCode) -> Answer {
     let mut response = Response::new(Full::new(Bytes::new()));
     *response.status_mut() = status;

@@ -45,6 +45,9 @@ pub struct Department {
     /// The whole department's cap per local day; `null` is unlimited.
     pub max_bookings_per_day: Option<u32>,
     pub public_booking_url: String,
+    /// The wizard from the meeting-type step without the site's header and footer, for another
+    /// website's iframe.
+    pub embed_url: String,
     pub members: Vec<DepartmentMember>,
 }
 

@@ -67,6 +67,9 @@ pub struct MeetingType {
     /// What happens next, told in the thank-you.
     pub next_steps: Option<String>,
     pub booking_url: String,
+    /// The wizard from the date step without the site's header and footer, for another
+    /// website's iframe.
+    pub embed_url: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -10,7 +10,7 @@ use mm_api_types::{
     users::User,
 };
 
-use super::{Said, Session, on_unauthorized};
+use super::{Said, Session, on_unauthorized, share::Share};
 use crate::{
     api::ApiError,
     components::{Loading, Problem, set_title},
@@ -143,6 +143,7 @@ fn DepartmentForm(department: Option<Department>, users: Vec<User>) -> impl Into
         notify_admin_on_booking: false,
         max_bookings_per_day: None,
         public_booking_url: String::new(),
+        embed_url: String::new(),
         members: Vec::new(),
     });
     let name = RwSignal::new(d.department_name.clone());
@@ -255,7 +256,7 @@ fn DepartmentForm(department: Option<Department>, users: Vec<User>) -> impl Into
     view! {
         <h1>{if creating { "New department".to_owned() } else { d.department_name.clone() }}</h1>
         {(!creating).then(|| view! {
-            <p class="meta booking-url">"Customers book at "<a href=d.public_booking_url.clone()>{d.public_booking_url.clone()}</a></p>
+            <Share what=d.department_name.clone() booking_url=d.public_booking_url.clone() embed_url=d.embed_url.clone() taking_bookings=d.is_active />
         })}
         <form class="details settings department-form" on:submit=submit>
             <div class="field-grid">

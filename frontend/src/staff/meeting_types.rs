@@ -8,7 +8,7 @@ use mm_api_types::meeting_types::{
     CreateMeetingType, CustomQuestion, MeetingType, ReminderEntry, UpdateMeetingType,
 };
 
-use super::{Said, Session, on_unauthorized};
+use super::{Said, Session, on_unauthorized, share::Share};
 use crate::{
     api::ApiError,
     components::{Loading, Problem, set_title},
@@ -241,7 +241,11 @@ fn TypeForm(found: Option<MeetingType>, department: String) -> impl IntoView {
     };
     view! {
         <h1>{if creating { "New meeting type".to_owned() } else { t.as_ref().map(|t| t.meeting_name.clone()).unwrap_or_default() }}</h1>
-        {t.as_ref().map(|t| view! { <p class="meta booking-url">"Customers book at "<a href=t.booking_url.clone()>{t.booking_url.clone()}</a></p> })}
+        {t.as_ref().map(|t| if t.is_public {
+            view! { <Share what=t.meeting_name.clone() booking_url=t.booking_url.clone() embed_url=t.embed_url.clone() taking_bookings=t.is_active /> }.into_any()
+        } else {
+            view! { <p class="meta">"Not offered to customers: staff book it under New meeting."</p> }.into_any()
+        })}
         <form class="details settings type-form" on:submit=submit>
             <div class="field-grid">
                 {field("meeting_name", "Name", "text", "", name)}

@@ -15,6 +15,7 @@ mod meeting_types;
 mod new_meeting;
 mod outbox;
 mod people;
+mod share;
 mod status;
 
 use leptos::prelude::*;

@@ -130,6 +130,7 @@ pub fn department(d: &Department, base_url: &str) -> api::departments::Departmen
         notify_admin_on_booking: d.notify_admin_on_booking,
         max_bookings_per_day: d.max_bookings_per_day,
         public_booking_url: format!("{base_url}/book/{}", d.slug),
+        embed_url: format!("{base_url}/embed/{}", d.slug),
         members: d
             .members
             .iter()
@@ -181,6 +182,7 @@ pub fn meeting_type(
         feedback_url: t.follow_up.feedback_url.clone(),
         next_steps: t.follow_up.next_steps.clone(),
         booking_url: format!("{base_url}/book/{department_slug}/{}", t.slug),
+        embed_url: format!("{base_url}/embed/{department_slug}/{}", t.slug),
     }
 }
 
