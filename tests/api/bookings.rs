@@ -121,6 +121,32 @@ async fn a_customer_books_a_slot_and_gets_a_reference_and_links_but_never_the_ho
         !ics.contains("m0@example.com") && !ics.contains("Member 0"),
         "{ics}"
     );
+    // The web calendars' links open the same event as the invite, without the host either.
+    let google = url::Url::parse(body["add_to_calendar"]["google"].as_str().unwrap()).unwrap();
+    let query: std::collections::HashMap<_, _> = google.query_pairs().into_owned().collect();
+    assert_eq!(query["action"], "TEMPLATE");
+    assert!(
+        ics.contains(&format!("SUMMARY:{}", query["text"])),
+        "{}: {ics}",
+        query["text"]
+    );
+    let basic = |utc: &str| utc.replace(['-', ':'], "");
+    assert_eq!(
+        query["dates"],
+        format!("{}/{}", basic(&start), basic(&at(monday, 11, 0)))
+    );
+    assert!(query["details"].contains(reference), "{query:?}");
+    for calendar in ["outlook_com", "office_365"] {
+        let link = url::Url::parse(body["add_to_calendar"][calendar].as_str().unwrap()).unwrap();
+        let query: std::collections::HashMap<_, _> = link.query_pairs().into_owned().collect();
+        assert_eq!(
+            query["subject"],
+            google.query_pairs().find(|(k, _)| k == "text").unwrap().1
+        );
+        assert_eq!(query["startdt"], start);
+        assert_eq!(query["enddt"], at(monday, 11, 0));
+    }
+    assert_eq!(view["add_to_calendar"], body["add_to_calendar"]);
 
     assert_eq!(free_members_at(&app, &start).await, 0, "the slot is taken");
     // The customer's confirmation and the host's notification wait in the outbox.

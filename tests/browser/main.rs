@@ -165,15 +165,37 @@ async fn customer_completes_all_six_steps_and_the_booking_exists() {
     let page = browser.text(".confirmation").await;
     assert!(page.contains("Check your email"), "{page}");
     assert!(!page.contains("Member 0"), "the host stays hidden: {page}");
-    let calendar_link = browser.find_text("a.button", "Add to calendar").await;
-    assert!(
-        calendar_link
+    // Add to calendar: the invite file, or the same event opened in a web calendar.
+    let href = async |text: &str| {
+        browser
+            .find_text(".add-to-calendar a", text)
+            .await
             .attr("href")
             .await
             .expect("attr")
             .expect("href")
-            .ends_with("/booking.ics")
+    };
+    assert!(href(".ics").await.ends_with("/booking.ics"));
+    let google = href("Google Calendar").await;
+    assert!(
+        google.starts_with("https://calendar.google.com/calendar/render?action=TEMPLATE&text=Call%20with%20support&dates="),
+        "{google}"
     );
+    assert!(
+        !google.contains("Member"),
+        "the host stays hidden: {google}"
+    );
+    for (text, origin) in [
+        ("Outlook.com", "https://outlook.live.com/"),
+        ("Microsoft 365", "https://outlook.office.com/"),
+    ] {
+        let link = href(text).await;
+        assert!(link.starts_with(origin), "{link}");
+        assert!(
+            link.contains(&format!("startdt={}", start_utc.replace(':', "%3A"))),
+            "{link}"
+        );
+    }
     browser.find_text("a.button", "Reschedule").await;
     browser.find_text("a.button", "Cancel").await;
     browser.client.refresh().await.expect("reload");

@@ -58,7 +58,17 @@ pub struct PublicBooking {
     /// Present while the booking can still be moved.
     pub reschedule_url: Option<String>,
     pub ics_url: String,
+    pub add_to_calendar: AddToCalendar,
     pub cancellation_reason: Option<String>,
+}
+
+/// Links that open the meeting as a new event in a web calendar: the same event as `ics_url`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AddToCalendar {
+    pub google: String,
+    pub outlook_com: String,
+    pub office_365: String,
 }
 
 /// `POST /public/bookings/{cancel_token}/cancel`.

@@ -4,13 +4,18 @@
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{Duration, Utc};
 use mm_api_types::{
-    bookings::{PublicBooking, PublicBookingRequest, PublicCancel, PublicReschedule},
+    bookings::{
+        AddToCalendar, PublicBooking, PublicBookingRequest, PublicCancel, PublicReschedule,
+    },
     error::ErrorBody,
 };
 use mm_domain::{
     FieldErrors, Slug,
     booking::{ActorRole, Booking, BookingSource, Customer, CustomerDraft, parse_answers},
+    department::Department,
+    meeting_type::MeetingType,
 };
+use mm_notify::web_calendars;
 use mm_store::{
     Actor, BookingKey, Change, Created, HostChoice, Move, MovePolicy, NewCustomerBooking,
     RequestGuard,
@@ -40,6 +45,36 @@ const CUSTOMER: Actor = Actor {
     role: ActorRole::Customer,
 };
 
+/// What the customer's calendar entry says, the same in the `.ics` download and the web
+/// calendars' links. It names no host.
+struct CustomerEntry {
+    summary: String,
+    description: String,
+    /// A join link or an address.
+    location: Option<String>,
+}
+
+impl CustomerEntry {
+    fn of(
+        booking: &Booking,
+        department: &Department,
+        meeting_type: &MeetingType,
+        manage_url: &str,
+    ) -> Self {
+        Self {
+            summary: format!("{} with {}", meeting_type.name, department.name),
+            description: format!(
+                "Booking reference {}. Manage your booking: {manage_url}",
+                booking.reference
+            ),
+            location: booking
+                .meeting_link
+                .clone()
+                .or_else(|| booking.physical_location.clone()),
+        }
+    }
+}
+
 /// The public view of a booking, with the links that still work.
 async fn public_view(state: &AppState, booking: &Booking) -> ApiResult<PublicBooking> {
     let department = state.store.department(booking.department_id).await?;
@@ -47,6 +82,13 @@ async fn public_view(state: &AppState, booking: &Booking) -> ApiResult<PublicBoo
     let urls = notices::customer_urls(state, booking.id);
     let open = booking.status.holds_time();
     let customer = booking.customer.as_ref();
+    let entry = CustomerEntry::of(booking, &department, &meeting_type, &urls.reschedule);
+    let web = web_calendars::links(&web_calendars::Entry {
+        summary: &entry.summary,
+        description: &entry.description,
+        location: entry.location.as_deref(),
+        span: booking.span,
+    });
     Ok(PublicBooking {
         booking_reference: booking.reference.to_string(),
         status: booking.status.as_ref().to_owned(),
@@ -67,6 +109,11 @@ async fn public_view(state: &AppState, booking: &Booking) -> ApiResult<PublicBoo
         cancel_url: (open && booking.cancel_link_live).then_some(urls.cancel),
         reschedule_url: open.then_some(urls.reschedule),
         ics_url: urls.ics,
+        add_to_calendar: AddToCalendar {
+            google: web.google,
+            outlook_com: web.outlook_com,
+            office_365: web.office_365,
+        },
         cancellation_reason: booking.cancellation_reason.clone(),
     })
 }
@@ -307,11 +354,11 @@ async fn booking_ics(
     let booking = state.store.booking_by_link(&key, now).await?;
     let department = state.store.department(booking.department_id).await?;
     let meeting_type = state.store.meeting_type(booking.meeting_type_id).await?;
-    let summary = format!("{} with {}", meeting_type.name, department.name);
-    let description = format!(
-        "Booking reference {}. Manage your booking: {}",
-        booking.reference,
-        notices::customer_urls(&state, booking.id).reschedule
+    let entry = CustomerEntry::of(
+        &booking,
+        &department,
+        &meeting_type,
+        &notices::customer_urls(&state, booking.id).reschedule,
     );
     let attendees: Vec<mm_notify::ics::Person<'_>> = booking
         .customer
@@ -321,15 +368,11 @@ async fn booking_ics(
             email: c.email.as_str(),
         })
         .collect();
-    let location = booking
-        .meeting_link
-        .as_deref()
-        .or(booking.physical_location.as_deref());
     let ics = mm_notify::ics::render(&mm_notify::ics::Invite {
         booking: &booking,
-        summary: &summary,
-        description: &description,
-        location,
+        summary: &entry.summary,
+        description: &entry.description,
+        location: entry.location.as_deref(),
         organizer: None,
         attendees,
         uid_domain: &state.uid_domain,

@@ -110,8 +110,14 @@ fn BookingConfirmed(booking: PublicBooking) -> impl IntoView {
             </dl>
             {(!cancelled).then(|| view! {
                 <p class="email-note">"Check your email for the meeting details and the name of your host."</p>
+                <div class="add-to-calendar" role="group" aria-labelledby="add-to-calendar">
+                    <h2 id="add-to-calendar">"Add to your calendar"</h2>
+                    <a class="button" href=booking.add_to_calendar.google.clone() target="_blank" rel="noopener">"Google Calendar"</a>
+                    <a class="button" href=booking.add_to_calendar.outlook_com.clone() target="_blank" rel="noopener">"Outlook.com"</a>
+                    <a class="button" href=booking.add_to_calendar.office_365.clone() target="_blank" rel="noopener">"Microsoft 365"</a>
+                    <a class="button" href=booking.ics_url.clone() download=format!("{}.ics", booking.booking_reference)>"Apple & others (.ics)"</a>
+                </div>
                 <div class="actions">
-                    <a class="button primary" href=booking.ics_url.clone() download=format!("{}.ics", booking.booking_reference)>"Add to calendar"</a>
                     {booking.reschedule_url.clone().map(|url| view! { <a class="button secondary" href=url rel="external" target=target>"Reschedule"</a> })}
                     {booking.cancel_url.clone().map(|url| view! { <a class="button secondary danger" href=url rel="external" target=target>"Cancel"</a> })}
                 </div>
