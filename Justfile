@@ -5,7 +5,8 @@ set shell := ["bash", "-euo", "pipefail", "-c"]
 # Build everything and start the app with demo data on embedded SQLite.
 run: bootstrap frontend
     cargo build --release -p mm-server
-    @echo "Book a demo meeting at http://${MM_BIND:-127.0.0.1:8080}/book ; staff sign in (API: POST /api/v1/auth/login, reference at /api/docs/) as admin@example.com / meeting-manager (demo members: <name>@example.com / demo-password)"
+    @echo "Book a demo meeting at http://${MM_BIND:-127.0.0.1:8080}/book"
+    @echo "Staff app at http://${MM_BIND:-127.0.0.1:8080}/admin : admin@example.com / meeting-manager (demo members: e.g. anna.jensen@example.com / demo-password); API reference at /api/docs/"
     MM_DEMO=1 MM_ADMIN_EMAIL=admin@example.com MM_ADMIN_PASSWORD=meeting-manager \
       MM_DATABASE_URL=${MM_DATABASE_URL:-sqlite://data/meeting-manager.db} MM_BIND=${MM_BIND:-127.0.0.1:8080} \
       ./target/release/meeting-manager serve
