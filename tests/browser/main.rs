@@ -261,12 +261,8 @@ async fn new_york_visitor_books_copenhagen_across_its_clock_change_in_local_time
 
     // Booking Monday's opening confirms it in both zones.
     browser.click("a.slot").await;
-    browser.type_into("#customer_name", "Grace Hopper").await;
     browser
-        .type_into("#customer_email", "grace@example.com")
-        .await;
-    browser
-        .type_into("#customer_phone", "+1 212 555 0100")
+        .fill_customer("Grace Hopper", "grace@example.com", "+1 212 555 0100")
         .await;
     browser.click("button[type=submit]").await;
     browser.find(".confirmation").await;
@@ -307,12 +303,8 @@ async fn a_time_taken_meanwhile_sends_the_customer_back_to_the_times_with_a_mess
         .expect("attr")
         .expect("start");
     slot.click().await.expect("click");
-    browser.type_into("#customer_name", "Late Customer").await;
     browser
-        .type_into("#customer_email", "late@example.com")
-        .await;
-    browser
-        .type_into("#customer_phone", "+45 12 34 56 78")
+        .fill_customer("Late Customer", "late@example.com", "+45 12 34 56 78")
         .await;
 
     // Someone else books the only member at that time first.
@@ -469,12 +461,8 @@ async fn wizard_fits_a_360_px_phone_screen() {
     browser.click("a.slot").await;
     browser.find("#customer_name").await;
     fits("step-5-details").await;
-    browser.type_into("#customer_name", "Phone Customer").await;
     browser
-        .type_into("#customer_email", "phone@example.com")
-        .await;
-    browser
-        .type_into("#customer_phone", "+45 12 34 56 78")
+        .fill_customer("Phone Customer", "phone@example.com", "+45 12 34 56 78")
         .await;
     browser.click("button[type=submit]").await;
     browser.find(".confirmation").await;

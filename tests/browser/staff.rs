@@ -630,12 +630,8 @@ async fn a_member_books_a_customer_meeting_for_themself() {
         .click()
         .await
         .expect("click");
-    browser.type_into("#customer_name", "Grace Hopper").await;
     browser
-        .type_into("#customer_email", "grace@example.com")
-        .await;
-    browser
-        .type_into("#customer_phone", "+45 12 34 56 78")
+        .fill_customer("Grace Hopper", "grace@example.com", "+45 12 34 56 78")
         .await;
     browser.click(".meeting-form button[type=submit]").await;
     browser.find_text(".notice.success", "booked").await;

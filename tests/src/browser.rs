@@ -231,6 +231,13 @@ impl Browser {
 
     /// The visible text of the first element matching `css`, with the narrow spaces some
     /// languages put before AM/PM made plain.
+    /// Types a customer's name, email and phone into a booking form: the wizard's or the staff's.
+    pub async fn fill_customer(&self, name: &str, email: &str, phone: &str) {
+        self.type_into("#customer_name", name).await;
+        self.type_into("#customer_email", email).await;
+        self.type_into("#customer_phone", phone).await;
+    }
+
     pub async fn text(&self, css: &str) -> String {
         plain(&self.find(css).await.text().await.expect("text"))
     }

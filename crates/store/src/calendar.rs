@@ -19,7 +19,7 @@ use crate::{
     entity::{
         booking_participants, bookings, calendar_event_syncs, calendar_integrations, meeting_types,
     },
-    scheduling::load_attendee_schedule,
+    scheduling::load_working_hours,
     users::load_users,
 };
 
@@ -93,7 +93,7 @@ impl Store {
         }
         let mut working: BTreeMap<Uuid, Vec<Interval>> = BTreeMap::new();
         for (zone, people) in by_zone.into_values() {
-            let schedule = load_attendee_schedule(&self.db, zone, &people, window, None).await?;
+            let schedule = load_working_hours(&self.db, zone, &people, window).await?;
             for member in schedule.members() {
                 working.insert(member.user_id(), schedule.working_periods(member, window));
             }
