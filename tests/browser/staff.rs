@@ -967,6 +967,16 @@ async fn a_meeting_types_link_and_embed_snippet_open_its_calendar_on_another_sit
         .await
         .expect("ctrl+v");
     assert_eq!(value_of(&browser, "#paste-here").await, snippet);
+    // A page not served over HTTPS has no clipboard: the text is selected to copy by hand.
+    browser
+        .script("Object.defineProperty(navigator, 'clipboard', { value: undefined })")
+        .await;
+    browser.click("#share-link + button").await;
+    browser.find_text("#share-link-said", "Selected").await;
+    let selected = browser
+        .script("const f = document.querySelector('#share-link'); return f.selectionEnd - f.selectionStart")
+        .await;
+    assert_eq!(selected.as_u64(), Some(link.len() as u64));
 
     // Another website's page with the snippet shows the wizard's calendar for this meeting
     // type, without our header.

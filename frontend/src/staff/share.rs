@@ -51,20 +51,28 @@ fn CopyField(id: &'static str, label: &'static str, value: String, lines: u32) -
     let said = RwSignal::new(None::<&'static str>);
     let field = NodeRef::<html::Textarea>::new();
     let text = StoredValue::new(value.clone());
+    let select_instead = move || {
+        if let Some(field) = field.get_untracked() {
+            field.select();
+        }
+        said.set(Some("Selected: press Ctrl+C (⌘C) to copy"));
+    };
     let copy = move |_| {
-        let written = window()
-            .navigator()
-            .clipboard()
-            .write_text(&text.get_value());
+        // Only secure pages (HTTPS, localhost) have `navigator.clipboard`; calling it where it
+        // is missing would throw.
+        let clipboard = js_sys::Reflect::get(&window().navigator(), &"clipboard".into())
+            .ok()
+            .filter(|c| !c.is_undefined() && !c.is_null())
+            .map(JsCast::unchecked_into::<web_sys::Clipboard>);
+        let Some(clipboard) = clipboard else {
+            select_instead();
+            return;
+        };
+        let written = clipboard.write_text(&text.get_value());
         spawn_local(async move {
             match JsFuture::from(written).await {
                 Ok(_) => said.set(Some("Copied")),
-                Err(_) => {
-                    if let Some(field) = field.get_untracked() {
-                        field.select();
-                    }
-                    said.set(Some("Selected: press Ctrl+C (⌘C) to copy"));
-                }
+                Err(_) => select_instead(),
             }
         });
     };
