@@ -390,11 +390,10 @@ fn slot_date(start_utc: &str, zone: &str) -> String {
         .unwrap_or_default()
 }
 
+/// A fresh `Idempotency-Key`. Not `crypto.randomUUID()`: browsers offer it only on HTTPS, and a
+/// phone reaching the app over plain HTTP on a local network must book too.
 fn new_key() -> String {
-    web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .map(|c| c.random_uuid())
-        .unwrap_or_else(|| format!("{}", js_sys::Math::random()))
+    uuid::Uuid::new_v4().to_string()
 }
 
 fn focus_first_invalid() {
