@@ -229,8 +229,6 @@ impl Browser {
         field.send_keys(text).await.expect("typing");
     }
 
-    /// The visible text of the first element matching `css`, with the narrow spaces some
-    /// languages put before AM/PM made plain.
     /// Types a customer's name, email and phone into a booking form: the wizard's or the staff's.
     pub async fn fill_customer(&self, name: &str, email: &str, phone: &str) {
         self.type_into("#customer_name", name).await;
@@ -238,6 +236,8 @@ impl Browser {
         self.type_into("#customer_phone", phone).await;
     }
 
+    /// The visible text of the first element matching `css`, with the narrow spaces some
+    /// languages put before AM/PM made plain.
     pub async fn text(&self, css: &str) -> String {
         plain(&self.find(css).await.text().await.expect("text"))
     }

@@ -164,7 +164,6 @@ pub(crate) async fn load_working_hours(
 /// their default rules with the overrides of the dates around `span`.
 struct Hours {
     members: Vec<Uuid>,
-    active: BTreeSet<Uuid>,
     weeks: BTreeMap<Uuid, WorkingWeek>,
     rules: BTreeMap<Uuid, AvailabilityRule>,
 }
@@ -252,7 +251,6 @@ async fn load_hours(
     }
     Ok(Hours {
         members,
-        active,
         weeks,
         rules,
     })
@@ -271,7 +269,7 @@ async fn load_calendars(
     let span = Schedule::data_window(zone, window);
     let mut hours = load_hours(db, zone, people, span).await?;
     let members = std::mem::take(&mut hours.members);
-    let active = &hours.active;
+    let active: BTreeSet<Uuid> = members.iter().copied().collect();
 
     let participations = Query::select()
         .column(booking_participants::Column::BookingId)

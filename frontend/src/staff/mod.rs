@@ -66,8 +66,6 @@ fn login_path(path: &str) -> String {
     format!("/admin/login?next={next}")
 }
 
-/// Handles a refused call the same way everywhere: an expired or revoked token signs the person
-/// out and sends them to sign in, then back here.
 /// A save's answer: a sentence, or the server's error with every failing field.
 #[component]
 pub fn Said(outcome: RwSignal<Option<Result<String, ApiError>>>) -> impl IntoView {
@@ -88,6 +86,8 @@ pub fn Said(outcome: RwSignal<Option<Result<String, ApiError>>>) -> impl IntoVie
     }
 }
 
+/// Handles a refused call the same way everywhere: an expired or revoked token signs the person
+/// out and sends them to sign in, then back here.
 pub fn on_unauthorized(error: &ApiError) {
     if error.is_unauthorized() {
         StaffClient::forget();
