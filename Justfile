@@ -32,7 +32,7 @@ frontend:
       wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
         --out-dir frontend/dist frontend/target/wasm32-unknown-unknown/release/$app.wasm; \
     done
-    cp frontend/index.html frontend/admin.html frontend/style.css frontend/dist/
+    cp frontend/index.html frontend/admin.html frontend/wizard-boot.js frontend/staff-boot.js frontend/style.css frontend/dist/
 
 # Regenerate the committed OpenAPI description.
 openapi:

@@ -13,6 +13,7 @@ mod m20261124_000001_calendar_sync_claim;
 mod m20261125_000001_oauth_connections;
 mod m20261125_000002_calendar_write_back;
 mod m20261125_000003_zoom_meetings;
+mod m20261129_000001_security;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_oauth_connections::Migration),
             Box::new(m20261125_000002_calendar_write_back::Migration),
             Box::new(m20261125_000003_zoom_meetings::Migration),
+            Box::new(m20261129_000001_security::Migration),
         ]
     }
 }

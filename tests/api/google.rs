@@ -27,10 +27,12 @@ async fn spawn(db: Db, google: &FakeGoogle) -> TestApp {
     TestApp::spawn_with(db, &env).await
 }
 
-/// A client that shows redirects instead of following them, as the tests walk the browser's way.
+/// A browser of its own (with its cookies) that shows redirects instead of following them, as
+/// the tests walk the browser's way.
 pub(super) fn browser() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
         .build()
         .unwrap()
 }
@@ -40,13 +42,19 @@ pub(super) fn location(response: &reqwest::Response) -> String {
     response.headers()["location"].to_str().unwrap().to_owned()
 }
 
-/// Starts a connection as the staff app does and returns the consent page's address.
-async fn start(app: &TestApp, token: &str) -> String {
-    start_with(app, token, "google").await
+/// Starts a connection in `browser` as the staff app does and returns the consent page's
+/// address.
+async fn start(app: &TestApp, browser: &reqwest::Client, token: &str) -> String {
+    start_with(app, browser, token, "google").await
 }
 
-pub(super) async fn start_with(app: &TestApp, token: &str, provider: &str) -> String {
-    let answer: Value = browser()
+pub(super) async fn start_with(
+    app: &TestApp,
+    browser: &reqwest::Client,
+    token: &str,
+    provider: &str,
+) -> String {
+    let answer: Value = browser
         .get(app.url(&format!("/api/v1/oauth/{provider}/start")))
         .bearer_auth(token)
         .header("accept", "application/json")
@@ -69,13 +77,14 @@ async fn connect(app: &TestApp, token: &str) -> String {
 }
 
 pub(super) async fn connect_with(app: &TestApp, token: &str, provider: &str) -> String {
-    let consent = start_with(app, token, provider).await;
-    let callback = location(&browser().get(&consent).send().await.unwrap());
+    let browser = browser();
+    let consent = start_with(app, &browser, token, provider).await;
+    let callback = location(&browser.get(&consent).send().await.unwrap());
     assert!(
         callback.starts_with(&app.url(&format!("/api/v1/oauth/{provider}/callback?"))),
         "{callback}"
     );
-    location(&browser().get(&callback).send().await.unwrap())
+    location(&browser.get(&callback).send().await.unwrap())
 }
 
 fn events_calls(google: &FakeGoogle) -> Vec<String> {
@@ -103,7 +112,7 @@ async fn a_member_connects_google_and_its_busy_events_leave_the_public_slots(db:
     let (status, offered) = app.get("/oauth/providers", &member).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(offered, json!({"google": true, "outlook": false}));
-    let consent = start(&app, &member).await;
+    let consent = start(&app, &browser(), &member).await;
     let consent_url = url::Url::parse(&consent).unwrap();
     let asked: std::collections::HashMap<_, _> = consent_url.query_pairs().into_owned().collect();
     assert_eq!(asked["code_challenge_method"], "S256");
@@ -330,15 +339,29 @@ async fn a_consent_returns_once_to_the_member_who_started_it(db: Db) {
     let setup = support(&app, 2, json!({})).await;
     let member = app.login("m1@example.com", MEMBER_PASSWORD).await;
 
+    // A consent is finished only in the browser that started it: a consent link sent to someone
+    // else connects nothing, and stays usable where it began.
+    let members_browser = browser();
+    let consent = start(&app, &members_browser, &member).await;
+    let callback = location(&members_browser.get(&consent).send().await.unwrap());
+    let elsewhere = location(&browser().get(&callback).send().await.unwrap());
+    assert!(
+        elsewhere.starts_with("/admin/calendars?connect_error=")
+            && elsewhere.contains("browser+you+started+in"),
+        "{elsewhere}"
+    );
+    assert_eq!(
+        calendars_of(&app, &member, &setup.members[1]).await.len(),
+        0
+    );
+
     // The consent comes back once; the same link again, or a made-up state, connects nothing.
-    let consent = start(&app, &member).await;
-    let callback = location(&browser().get(&consent).send().await.unwrap());
-    let landed = location(&browser().get(&callback).send().await.unwrap());
+    let landed = location(&members_browser.get(&callback).send().await.unwrap());
     assert!(
         landed.starts_with("/admin/calendars?connected="),
         "{landed}"
     );
-    let again = location(&browser().get(&callback).send().await.unwrap());
+    let again = location(&members_browser.get(&callback).send().await.unwrap());
     assert!(
         again.starts_with("/admin/calendars?connect_error=") && again.contains("already+used"),
         "{again}"
@@ -367,7 +390,7 @@ async fn a_consent_returns_once_to_the_member_who_started_it(db: Db) {
     );
 
     // Declining at Google comes back as a sentence, not a connection.
-    let consent = start(&app, &member).await;
+    let consent = start(&app, &members_browser, &member).await;
     let state = url::Url::parse(&consent)
         .unwrap()
         .query_pairs()
@@ -376,7 +399,7 @@ async fn a_consent_returns_once_to_the_member_who_started_it(db: Db) {
         .1
         .into_owned();
     let declined = location(
-        &browser()
+        &members_browser
             .get(app.url(&format!(
                 "/api/v1/oauth/google/callback?error=access_denied&state={state}"
             )))

@@ -14,6 +14,7 @@ mod outbox;
 mod outlook;
 mod permissions;
 mod public;
+mod security;
 mod system;
 mod users;
 mod zoom;

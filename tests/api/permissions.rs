@@ -42,11 +42,34 @@ async fn permission_matrix(db: Db) {
     let other = app
         .create_user(&admin, "other@example.com", "Leader B")
         .await;
+    // In both departments: only a System Manager changes their settings.
+    let shared = app
+        .create_user(&admin, "shared@example.com", "Shared")
+        .await;
+    // A System Manager who is also a member of department A.
+    let boss = app.create_user(&admin, "boss@example.com", "Boss").await;
+    let (status, body) = app
+        .patch(
+            &format!("/users/{boss}"),
+            &admin,
+            json!({"is_system_manager": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // In no department yet.
+    let loner = app.create_user(&admin, "loner@example.com", "Loner").await;
     let dept_a = app
-        .create_department(&admin, "dept-a", &leader, &[&leader, &member])
+        .create_department(
+            &admin,
+            "dept-a",
+            &leader,
+            &[&leader, &member, &shared, &boss],
+        )
         .await;
-    app.create_department(&admin, "dept-b", &other, &[&other])
+    app.create_department(&admin, "dept-b", &other, &[&other, &shared])
         .await;
+    let roster = |extra: &str| json!([{"user_id": leader}, {"user_id": member}, {"user_id": shared}, {"user_id": boss}, {"user_id": extra}]);
+    let (with_other, with_loner) = (roster(&other), roster(&loner));
     let tokens = [
         (SystemManager, Some(admin.clone())),
         (
@@ -68,6 +91,7 @@ async fn permission_matrix(db: Db) {
     let unique = || n.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     // (family, method, path, body, [SystemManager, Leader, Member, OtherLeader]); anonymous is always 401.
     let hours = json!({"monday": {"enabled": true, "start": "09:00", "end": "17:00"}});
+    let (hours_of_shared, hours_of_boss) = (hours.clone(), hours.clone());
     let cases: Vec<Case> = vec![
         (
             "list users",
@@ -120,6 +144,41 @@ async fn permission_matrix(db: Db) {
             Method::PUT,
             format!("/users/{member}/working-hours"),
             Box::new(move || Some(hours.clone())),
+            [200, 200, 403, 403],
+        ),
+        (
+            "set working hours of someone also in another leader's department",
+            Method::PUT,
+            format!("/users/{shared}/working-hours"),
+            Box::new(move || Some(hours_of_shared.clone())),
+            [200, 403, 403, 403],
+        ),
+        (
+            "set a System Manager's working hours",
+            Method::PUT,
+            format!("/users/{boss}/working-hours"),
+            Box::new(move || Some(hours_of_boss.clone())),
+            [200, 403, 403, 403],
+        ),
+        (
+            "add an availability rule of someone also in another leader's department",
+            Method::POST,
+            format!("/users/{shared}/availability-rules"),
+            Box::new(|| Some(json!({"rule_name": "Rule"}))),
+            [201, 403, 403, 403],
+        ),
+        (
+            "add someone of another department to department A",
+            Method::PUT,
+            format!("/departments/{dept_a}/members"),
+            Box::new(move || Some(with_other.clone())),
+            [0, 403, 403, 403],
+        ),
+        (
+            "add someone of no department to department A",
+            Method::PUT,
+            format!("/departments/{dept_a}/members"),
+            Box::new(move || Some(with_loner.clone())),
             [200, 200, 403, 403],
         ),
         (

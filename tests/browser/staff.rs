@@ -927,7 +927,10 @@ async fn a_leader_edits_a_meeting_type_with_a_question_a_reminder_and_approval()
 
 #[tokio::test]
 async fn a_meeting_types_link_and_embed_snippet_open_its_calendar_on_another_site() {
-    let (app, setup) = wizard_app(1, json!({})).await;
+    // The site that will embed the calendar, allowed to frame it.
+    let site = mm_blackbox_tests::browser::AnotherWebsite::start().await;
+    let (app, setup) =
+        wizard_app_with(1, json!({}), &[("MM_ALLOWED_ORIGINS", site.url.as_str())]).await;
     let browser = Browser::open("Europe/Copenhagen", 1280, 900).await;
     sign_in(
         &browser,
@@ -938,6 +941,9 @@ async fn a_meeting_types_link_and_embed_snippet_open_its_calendar_on_another_sit
     )
     .await;
     browser.find_text(".share", "Embed on your website").await;
+    browser
+        .find_text(".share .embed-allowed", &format!("Works on: {}", site.url))
+        .await;
     let link = value_of(&browser, "#share-link").await;
     assert_eq!(link, app.url("/book/support/call"));
     let snippet = value_of(&browser, "#share-embed").await;
@@ -980,11 +986,10 @@ async fn a_meeting_types_link_and_embed_snippet_open_its_calendar_on_another_sit
 
     // Another website's page with the snippet shows the wizard's calendar for this meeting
     // type, without our header.
-    let (site, _site) = mm_blackbox_tests::browser::another_website(format!(
+    site.show(format!(
         "<!doctype html><title>Our site</title><h1>Talk to us</h1>{snippet}"
-    ))
-    .await;
-    browser.goto(&site).await;
+    ));
+    browser.goto(&site.url).await;
     browser.find("iframe").await;
     browser.client.enter_frame(0).await.expect("the iframe");
     browser.find_text("h1", "Choose a date").await;

@@ -32,11 +32,31 @@ pub fn web_app_dir() -> PathBuf {
     dir.canonicalize().expect("frontend/dist")
 }
 
-/// Another website on loopback (its own origin) whose every page is `html`: where an embed
-/// snippet is tried. Returns its address and the server task.
-pub async fn another_website(html: String) -> (String, tokio::task::JoinHandle<()>) {
-    let page = std::sync::Arc::new(std::sync::Mutex::new(html));
-    crate::fake_http::serve(page, |html, _| crate::fake_http::html_answer(html)).await
+/// Another website on loopback (its own origin), where an embed snippet is tried: every page
+/// of it is the one it was last told to show.
+pub struct AnotherWebsite {
+    /// Its origin, which is also its address.
+    pub url: String,
+    page: std::sync::Arc<std::sync::Mutex<String>>,
+    _server: tokio::task::JoinHandle<()>,
+}
+
+impl AnotherWebsite {
+    pub async fn start() -> Self {
+        let page = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let (url, server) =
+            crate::fake_http::serve(page.clone(), |html, _| crate::fake_http::html_answer(html))
+                .await;
+        Self {
+            url,
+            page,
+            _server: server,
+        }
+    }
+
+    pub fn show(&self, html: String) {
+        *self.page.lock().expect("the page") = html;
+    }
 }
 
 /// Where screenshots are kept.

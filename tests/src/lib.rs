@@ -61,6 +61,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub database_url: String,
     env: Vec<(String, String)>,
+    /// What the server has logged so far (it is also passed on to the test's output).
+    logged: std::sync::Arc<std::sync::Mutex<String>>,
     _child: Child,
     dir: PathBuf,
 }
@@ -88,6 +90,30 @@ fn server_binary() -> PathBuf {
         binary.display()
     );
     binary
+}
+
+/// `meeting-manager serve` on `database_url`, in `dir`, with the tests' settings and `env` on
+/// top (an empty value unsets a setting).
+fn server_command(dir: &std::path::Path, database_url: &str, env: &[(&str, &str)]) -> Command {
+    let mut command = Command::new(server_binary());
+    command
+        .arg("serve")
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("MM_DATABASE_URL", database_url)
+        .env("MM_BIND", "127.0.0.1:0")
+        .env(
+            "MM_JWT_SECRET",
+            "test-secret-with-enough-entropy-0123456789",
+        )
+        .env("MM_ADMIN_EMAIL", ADMIN_EMAIL)
+        .env("MM_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .env("MM_LOG", "warn");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command
 }
 
 /// A fresh id and working directory for one server process.
@@ -133,6 +159,12 @@ impl TestApp {
             Db::Postgres => postgres_database(&format!("mm_test_{id}")),
         };
         Self::launch(dir, database_url, env).await
+    }
+
+    /// A server on a database made by [`TestApp::fresh_database`].
+    pub async fn spawn_on(database_url: &str, env: &[(&str, &str)]) -> Self {
+        let (_, dir) = work_dir();
+        Self::launch(dir, database_url.to_owned(), env).await
     }
 
     /// Another server process on this one's database with its own settings (`env` replaces this
@@ -219,29 +251,63 @@ impl TestApp {
         assert_eq!(updated, 1, "booking {booking_id} exists");
     }
 
-    async fn launch(dir: PathBuf, database_url: String, env: &[(&str, &str)]) -> Self {
-        let mut command = Command::new(server_binary());
-        command
-            .arg("serve")
-            .current_dir(&dir)
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("MM_DATABASE_URL", &database_url)
-            .env("MM_BIND", "127.0.0.1:0")
-            .env(
-                "MM_JWT_SECRET",
-                "test-secret-with-enough-entropy-0123456789",
-            )
-            .env("MM_ADMIN_EMAIL", ADMIN_EMAIL)
-            .env("MM_ADMIN_PASSWORD", ADMIN_PASSWORD)
-            .env("MM_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .kill_on_drop(true);
-        for (key, value) in env {
-            command.env(key, value);
+    /// Starts a server on `database_url` that is expected to refuse to start; returns what it
+    /// printed.
+    pub async fn refused_start(database_url: &str, env: &[(&str, &str)]) -> String {
+        let (_, dir) = work_dir();
+        let mut command = server_command(&dir, database_url, env);
+        command.stdout(Stdio::piped()).stderr(Stdio::piped());
+        let output = tokio::time::timeout(Duration::from_secs(60), command.output())
+            .await
+            .expect("the server neither started nor stopped within 60 s")
+            .expect("running meeting-manager");
+        let _ = std::fs::remove_dir_all(&dir);
+        let printed = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            !output.status.success() && !printed.contains("listening on"),
+            "the server started: {printed}"
+        );
+        printed
+    }
+
+    /// A fresh database URL of the kind `db` names, for a server started by hand.
+    pub fn fresh_database(db: Db) -> String {
+        let (id, dir) = work_dir();
+        match db {
+            Db::Sqlite => format!("sqlite://{}", dir.join("test.db").display()),
+            Db::Postgres => postgres_database(&format!("mm_test_{id}")),
         }
+    }
+
+    /// Everything the server has logged so far.
+    pub fn logs(&self) -> String {
+        self.logged.lock().map(|l| l.clone()).unwrap_or_default()
+    }
+
+    async fn launch(dir: PathBuf, database_url: String, env: &[(&str, &str)]) -> Self {
+        let mut command = server_command(&dir, &database_url, env);
+        command
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
         let mut child = command.spawn().expect("spawning meeting-manager");
+        let logged = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let stderr = child.stderr.take().expect("stderr");
+        let sink = logged.clone();
+        tokio::spawn(async move {
+            let mut lines = BufReader::new(stderr).lines();
+            while let Ok(Some(line)) = lines.next_line().await {
+                eprintln!("{line}");
+                if let Ok(mut logged) = sink.lock() {
+                    logged.push_str(&line);
+                    logged.push('\n');
+                }
+            }
+        });
         let stdout = child.stdout.take().expect("stdout");
         let mut lines = BufReader::new(stdout).lines();
         let address = tokio::time::timeout(Duration::from_secs(120), async {
@@ -269,6 +335,7 @@ impl TestApp {
                 .iter()
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
                 .collect(),
+            logged,
             _child: child,
             dir,
         }

@@ -53,10 +53,14 @@ pub struct PublicBooking {
     pub customer_name: String,
     pub customer_timezone: String,
     pub location_type: String,
-    /// Present while the cancel link works.
+    /// Present while the cancel link works, and only to whoever holds the cancel link (the
+    /// reschedule link does not lead to it).
     pub cancel_url: Option<String>,
-    /// Present while the booking can still be moved.
+    /// Present while the customer can still move the booking with their link.
     pub reschedule_url: Option<String>,
+    /// How many more times the reschedule link may move the booking; at 0 the department moves
+    /// it for the customer.
+    pub reschedules_left: u32,
     pub ics_url: String,
     pub add_to_calendar: AddToCalendar,
     pub cancellation_reason: Option<String>,

@@ -98,3 +98,13 @@ pub struct UpdateDepartment {
     pub max_bookings_per_day: Option<Option<i64>>,
     pub members: Option<Vec<DepartmentMember>>,
 }
+
+/// Which other websites may show the booking pages (`/embed/...`) in a frame and call the public
+/// API from their pages: the server's `MM_ALLOWED_ORIGINS`. Browsers refuse the embed everywhere
+/// else.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EmbeddingSettings {
+    #[cfg_attr(feature = "openapi", schema(example = json!(["https://www.example.com"])))]
+    pub allowed_origins: Vec<String>,
+}

@@ -78,7 +78,12 @@ fn yes() -> bool {
 pub struct UpdateUser {
     pub email: Option<String>,
     pub full_name: Option<String>,
+    /// A new password. Changing your own needs `current_password` and ends your other
+    /// sessions; a System Manager setting someone else's ends all of theirs.
     pub password: Option<String>,
+    /// Your password now, when you change it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_password: Option<String>,
     pub is_system_manager: Option<bool>,
     pub is_active: Option<bool>,
     pub timezone: Option<String>,

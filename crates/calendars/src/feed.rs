@@ -18,6 +18,10 @@ pub enum FeedError {
     BadUrl(String),
     #[error("{0} is a private or local address, which calendar feeds may not use")]
     PrivateAddress(IpAddr),
+    #[error(
+        "port {0} is not for calendar feeds: use the standard port of http (80) or https (443)"
+    )]
+    Port(u16),
     #[error("{0} could not be resolved")]
     UnknownHost(String),
     #[error("more than {0} redirects")]
@@ -67,6 +71,12 @@ impl FeedFetcher {
                 "only http and https feeds can be read".into(),
             ));
         }
+        if let Some(port) = url.port().filter(|p| !matches!(p, 80 | 443))
+            && !self.allow_private_hosts
+        {
+            // Another port is how a feed URL probes which services listen somewhere.
+            return Err(FeedError::Port(port));
+        }
         match url.host() {
             None => return Err(FeedError::BadUrl("the URL has no host".into())),
             Some(url::Host::Ipv4(ip)) => self.check(IpAddr::V4(ip))?,
@@ -83,6 +93,9 @@ impl FeedFetcher {
             let address = self.resolve(&url).await?;
             let host = url.host_str().unwrap_or_default().to_owned();
             let client = reqwest::Client::builder()
+                // A proxy from the environment would connect on our behalf to whatever it is
+                // asked, past the address check.
+                .no_proxy()
                 .redirect(Policy::none())
                 .timeout(self.timeout)
                 .connect_timeout(self.timeout.min(Duration::from_secs(10)))
@@ -172,12 +185,16 @@ impl FeedFetcher {
 }
 
 /// Whether an address is on the public internet: not loopback, private, link-local (where cloud
-/// metadata services live), shared, multicast, documentation or unspecified.
+/// metadata services live), shared, benchmarking, reserved, multicast, documentation or
+/// unspecified; and not an IPv6 address that carries an IPv4 one the network may translate and
+/// reach (mapped, compatible, NAT64, 6to4, Teredo) nor a deprecated site-local one.
 pub fn is_public(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
-            let shared = ipnet::Ipv4Net::new(std::net::Ipv4Addr::new(100, 64, 0, 0), 10)
-                .is_ok_and(|net| net.contains(&v4));
+            let within = |net: &str| {
+                net.parse::<ipnet::Ipv4Net>()
+                    .is_ok_and(|net| net.contains(&v4))
+            };
             !(v4.is_loopback()
                 || v4.is_private()
                 || v4.is_link_local()
@@ -186,39 +203,47 @@ pub fn is_public(ip: IpAddr) -> bool {
                 || v4.is_multicast()
                 || v4.is_documentation()
                 || v4.octets()[0] == 0
-                || shared)
+                || within("100.64.0.0/10") // shared (carrier-grade NAT)
+                || within("192.0.0.0/24") // IETF protocol assignments
+                || within("198.18.0.0/15") // benchmarking
+                || within("240.0.0.0/4")) // reserved
         }
         IpAddr::V6(v6) => {
             if let Some(v4) = v6.to_ipv4_mapped() {
                 return is_public(IpAddr::V4(v4));
             }
-            let segment = v6.segments()[0];
+            let within = |net: &str| {
+                net.parse::<ipnet::Ipv6Net>()
+                    .is_ok_and(|net| net.contains(&v6))
+            };
             !(v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_multicast()
-                || (segment & 0xfe00) == 0xfc00 // unique local
-                || (segment & 0xffc0) == 0xfe80) // link-local
+                || within("::/96") // IPv4-compatible (deprecated)
+                || within("64:ff9b::/96") // NAT64
+                || within("64:ff9b:1::/48") // local NAT64
+                || within("2001::/32") // Teredo
+                || within("2001:db8::/32") // documentation
+                || within("2002::/16") // 6to4
+                || within("fc00::/7") // unique local
+                || within("fe80::/10") // link-local
+                || within("fec0::/10")) // site-local (deprecated)
         }
     }
 }
 
-/// reqwest's errors name the URL, which may carry a private feed's secret token.
+/// What went wrong, in a word. reqwest's errors name the URL, which may carry a private feed's
+/// secret token, and their causes tell a refused connection from a silent one, which would let a
+/// feed URL map which ports answer where.
 fn without_url(error: &reqwest::Error) -> String {
-    let kind = if error.is_timeout() {
+    if error.is_timeout() {
         "timed out"
     } else if error.is_connect() {
         "could not connect"
     } else {
         "transfer failed"
-    };
-    let mut detail = std::error::Error::source(error).map(ToString::to_string);
-    if let Some(d) = &mut detail {
-        d.truncate(200);
     }
-    match detail {
-        Some(d) => format!("{kind}: {d}"),
-        None => kind.to_owned(),
-    }
+    .to_owned()
 }
 
 #[cfg(test)]
@@ -237,6 +262,16 @@ mod tests {
             "http://[fd00::1]/cal.ics",
             "http://[::ffff:127.0.0.1]/cal.ics",
             "http://0.0.0.0/cal.ics",
+            "http://[64:ff9b::a9fe:a9fe]/cal.ics",
+            "http://[64:ff9b:1::a00:1]/cal.ics",
+            "http://[2002:7f00:1::1]/cal.ics",
+            "http://[::7f00:1]/cal.ics",
+            "http://[fec0::1]/cal.ics",
+            "http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/cal.ics",
+            "http://198.18.0.1/cal.ics",
+            "http://198.19.255.255/cal.ics",
+            "http://240.0.0.1/cal.ics",
+            "http://255.255.255.255/cal.ics",
         ] {
             assert!(
                 matches!(fetcher.parse_url(url), Err(FeedError::PrivateAddress(_))),
@@ -247,6 +282,30 @@ mod tests {
         assert!(
             fetcher
                 .parse_url("https://calendar.google.com/x/basic.ics")
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn only_the_web_ports_are_fetched_by_default() {
+        let fetcher = FeedFetcher::default();
+        assert_eq!(
+            fetcher.parse_url("https://calendar.example.com:6379/cal.ics"),
+            Err(FeedError::Port(6379))
+        );
+        assert!(
+            fetcher
+                .parse_url("https://calendar.example.com:443/cal.ics")
+                .is_ok()
+        );
+        assert!(
+            fetcher
+                .parse_url("http://calendar.example.com:80/cal.ics")
+                .is_ok()
+        );
+        assert!(
+            fetcher
+                .parse_url("https://[2606:4700::1111]/cal.ics")
                 .is_ok()
         );
     }
@@ -283,7 +342,7 @@ mod tests {
     async fn a_name_that_resolves_to_loopback_is_refused_before_connecting() {
         let fetcher = FeedFetcher::default();
         assert!(matches!(
-            fetcher.fetch("http://localhost:9/cal.ics").await,
+            fetcher.fetch("http://localhost/cal.ics").await,
             Err(FeedError::PrivateAddress(_))
         ));
     }

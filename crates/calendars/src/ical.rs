@@ -5,8 +5,16 @@
 //!
 //! Recurrences are expanded in the event's local wall-clock time and only then made instants,
 //! so a weekly 09:00 meeting stays at 09:00 on both sides of a DST change.
+//!
+//! A feed is written by whoever controls its URL, so reading one is bounded ([`FeedLimits`]): in
+//! events, in busy times kept, in recurrence instances walked and in wall time. A rule that ticks
+//! by the second, minute, hour, day or week is walked from just before the window, not from its
+//! `DTSTART` decades earlier, so an honest old series costs what a new one does.
 
-use std::collections::{HashMap, HashSet};
+use std::{
+    collections::{HashMap, HashSet},
+    time::{Duration as Elapsed, Instant},
+};
 
 use chrono::{DateTime, Days, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone as _, Utc};
 use chrono_tz::Tz;
@@ -16,7 +24,7 @@ use mm_domain::{
     external_calendar::SyncedEvent,
     scheduling::{BusyStatus, EventTime, ExternalEvent},
 };
-use rrule::{RRule, RRuleSet, Unvalidated};
+use rrule::{Frequency, RRule, RRuleSet, Unvalidated};
 
 use crate::zone::{DefinedZone, Observance, Zone, iana, parse_offset};
 
@@ -27,11 +35,94 @@ pub enum IcalError {
     Malformed(String),
     #[error("event {uid:?}: {message}")]
     Event { uid: String, message: String },
+    /// The feed asks for more work than [`FeedLimits`] allows.
+    #[error("the feed is too large to read: {0}")]
+    OverLimit(String),
 }
 
-/// The most occurrences one recurring event may have in a window: a rule that ticks every minute
-/// must not stall a sync.
-const MAX_OCCURRENCES: u16 = 5_000;
+/// What reading one feed may cost at most.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FeedLimits {
+    /// `VEVENT`s in the file.
+    pub max_events: usize,
+    /// Busy times kept in the window, all events together.
+    pub max_busy_times: usize,
+    /// Occurrences one recurring event may have in the window.
+    pub max_occurrences_per_event: usize,
+    /// Recurrence instances computed, all rules (and defined zones) together, in the window or
+    /// not: the work a feed makes us do.
+    pub max_steps: u64,
+    /// Wall time for the whole read; past it the read stops, wherever it is.
+    pub max_time: Elapsed,
+}
+
+impl Default for FeedLimits {
+    fn default() -> Self {
+        Self {
+            max_events: 25_000,
+            max_busy_times: 10_000,
+            max_occurrences_per_event: 5_000,
+            max_steps: 1_000_000,
+            max_time: Elapsed::from_secs(10),
+        }
+    }
+}
+
+/// The work left to one read.
+pub(crate) struct Budget {
+    limits: FeedLimits,
+    deadline: Instant,
+    steps: u64,
+    kept: usize,
+}
+
+impl Budget {
+    pub(crate) fn new(limits: FeedLimits) -> Self {
+        Self {
+            limits,
+            deadline: Instant::now() + limits.max_time,
+            steps: 0,
+            kept: 0,
+        }
+    }
+
+    /// One more recurrence instance computed.
+    fn step(&mut self) -> Result<(), IcalError> {
+        self.steps += 1;
+        if self.steps > self.limits.max_steps {
+            return Err(IcalError::OverLimit(format!(
+                "its repeating events need more than {} occurrences worked out",
+                self.limits.max_steps
+            )));
+        }
+        if self.steps.is_multiple_of(1024) {
+            self.in_time()?;
+        }
+        Ok(())
+    }
+
+    fn in_time(&self) -> Result<(), IcalError> {
+        if Instant::now() > self.deadline {
+            return Err(IcalError::OverLimit(format!(
+                "reading it took longer than {:?}",
+                self.limits.max_time
+            )));
+        }
+        Ok(())
+    }
+
+    /// One more busy time kept.
+    fn keep(&mut self) -> Result<(), IcalError> {
+        self.kept += 1;
+        if self.kept > self.limits.max_busy_times {
+            return Err(IcalError::OverLimit(format!(
+                "it has more than {} busy times in the next weeks",
+                self.limits.max_busy_times
+            )));
+        }
+        Ok(())
+    }
+}
 
 /// The events of `text` that overlap `from..to`. Times without a zone are read in
 /// `X-WR-TIMEZONE`, else in `floating` (the member's own zone).
@@ -40,7 +131,9 @@ pub fn read_feed(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
     floating: Tz,
+    limits: &FeedLimits,
 ) -> Result<Vec<SyncedEvent>, IcalError> {
+    let mut budget = Budget::new(*limits);
     let unfolded = unfold(text);
     let calendar = read_calendar(&unfolded).map_err(|e| IcalError::Malformed(first_line(&e)))?;
     if calendar.components.is_empty() && calendar.properties.is_empty() {
@@ -60,7 +153,7 @@ pub fn read_feed(
             let observances = observances(c)?;
             defined.insert(
                 tzid.val.as_str().to_owned(),
-                DefinedZone::new(&observances, horizon)?,
+                DefinedZone::new(&observances, horizon, &mut budget)?,
             );
         }
     }
@@ -74,6 +167,13 @@ pub fn read_feed(
         .iter()
         .filter(|c| c.name == "VEVENT")
         .collect();
+    if events.len() > limits.max_events {
+        return Err(IcalError::OverLimit(format!(
+            "it holds {} events, more than {}",
+            events.len(),
+            limits.max_events
+        )));
+    }
     // Changed occurrences replace the occurrence they name, matched by UID and original start.
     let mut changed: HashSet<(String, DateTime<Utc>)> = HashSet::new();
     for event in &events {
@@ -87,7 +187,8 @@ pub fn read_feed(
 
     let mut read = Vec::new();
     for event in events {
-        read_event(event, &zones, &changed, from, to, &mut read)?;
+        budget.in_time()?;
+        read_event(event, &zones, &changed, (from, to), &mut budget, &mut read)?;
     }
     Ok(read)
 }
@@ -96,8 +197,8 @@ fn read_event(
     event: &Component<'_>,
     zones: &Zones,
     changed: &HashSet<(String, DateTime<Utc>)>,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
+    budget: &mut Budget,
     read: &mut Vec<SyncedEvent>,
 ) -> Result<(), IcalError> {
     let uid = value(event, "UID").unwrap_or_default().to_owned();
@@ -137,16 +238,18 @@ fn read_event(
         let local_to = zone.to_local(to);
         let rdates = dates(event, "RDATE", zones, &zone)?;
         let exdates = dates(event, "EXDATE", zones, &zone)?;
-        let occurrences = recurrences(
-            start.local(),
-            &rrules,
-            &rdates,
-            &exdates,
-            local_from,
-            local_to,
-            Some(&zone),
-        )
-        .map_err(|e| fail(e.to_string()))?;
+        let series = Series {
+            start: start.local(),
+            rrules: &rrules,
+            rdates: &rdates,
+            exdates: &exdates,
+        };
+        let occurrences = series
+            .between(local_from, local_to, Some(&zone), budget)
+            .map_err(|e| match e {
+                IcalError::OverLimit(_) => e,
+                other => fail(other.to_string()),
+            })?;
         occurrences
             .into_iter()
             .map(|local| {
@@ -164,6 +267,7 @@ fn read_event(
         if !overlaps(time, from, to) {
             continue;
         }
+        budget.keep()?;
         let external_id = match original {
             Some(o) => format!("{uid}/{}", o.format("%Y%m%dT%H%M%SZ")),
             None => uid.clone(),
@@ -389,49 +493,134 @@ fn dates(
     Ok(all)
 }
 
-/// The starts (local wall-clock times) of a series between `from` and `to`, both inclusive.
-/// `zone` reads an `UNTIL` given in UTC; `None` when the series itself is in UTC.
-pub(crate) fn recurrences(
+/// A recurring series in local wall-clock time: its first start, rules and extra or excluded
+/// starts.
+pub(crate) struct Series<'a> {
+    pub(crate) start: NaiveDateTime,
+    pub(crate) rrules: &'a [String],
+    pub(crate) rdates: &'a [NaiveDateTime],
+    pub(crate) exdates: &'a [NaiveDateTime],
+}
+
+impl Series<'_> {
+    /// The starts between `from` and `to`, both inclusive, each costing the budget a step,
+    /// those before `from` too. `zone` reads an `UNTIL` given in UTC; `None` when the series
+    /// itself is in UTC.
+    pub(crate) fn between(
+        &self,
+        from: NaiveDateTime,
+        to: NaiveDateTime,
+        zone: Option<&Zone>,
+        budget: &mut Budget,
+    ) -> Result<Vec<NaiveDateTime>, IcalError> {
+        let mut rules = Vec::with_capacity(self.rrules.len());
+        for rule in self.rrules {
+            let rule = wall_clock_until(rule, zone);
+            let rule: RRule<Unvalidated> = rule.parse().map_err(|e: rrule::RRuleError| {
+                IcalError::Malformed(format!("RRULE {rule:?}: {e}"))
+            })?;
+            rules.push(rule);
+        }
+        // The series runs in wall-clock time, which `rrule` sees as UTC.
+        let floating = |t: NaiveDateTime| rrule::Tz::UTC.from_utc_datetime(&t);
+        let first = walk_from(self.start, &rules, from);
+        let dtstart = floating(first);
+        let mut set = RRuleSet::new(dtstart).limit();
+        for rule in rules {
+            let rule = rule
+                .validate(dtstart)
+                .map_err(|e| IcalError::Malformed(format!("RRULE: {e}")))?;
+            set = set.rrule(rule);
+        }
+        for rdate in self.rdates {
+            set = set.rdate(floating(*rdate));
+        }
+        for exdate in self.exdates {
+            set = set.exdate(floating(*exdate));
+        }
+        let mut starts = Vec::new();
+        for occurrence in &set {
+            budget.step()?;
+            let local = occurrence.naive_utc();
+            if local > to {
+                break;
+            }
+            if local >= from {
+                starts.push(local);
+                if starts.len() > budget.limits.max_occurrences_per_event {
+                    return Err(IcalError::OverLimit(format!(
+                        "one repeating event has more than {} occurrences in the next weeks",
+                        budget.limits.max_occurrences_per_event
+                    )));
+                }
+            }
+        }
+        // A plain start inside the window counts as the first occurrence even with no rule.
+        let start = self.start;
+        if self.rrules.is_empty() && start >= from && start <= to && !self.exdates.contains(&start)
+        {
+            starts.push(start);
+        }
+        starts.sort_unstable();
+        starts.dedup();
+        Ok(starts)
+    }
+}
+
+/// Where to start walking `rules` to find every start from `from` on: the series' own start, or,
+/// when every rule repeats in steps of fixed length (seconds to weeks) and none counts its
+/// occurrences, the last step boundary a whole step before `from`. Stepping a rule's start by
+/// whole steps changes none of its occurrences after the new start, and skips the ones before,
+/// which could be billions.
+fn walk_from(
     start: NaiveDateTime,
-    rrules: &[String],
-    rdates: &[NaiveDateTime],
-    exdates: &[NaiveDateTime],
+    rules: &[RRule<Unvalidated>],
     from: NaiveDateTime,
-    to: NaiveDateTime,
-    zone: Option<&Zone>,
-) -> Result<Vec<NaiveDateTime>, IcalError> {
-    // The series runs in wall-clock time, which `rrule` sees as UTC.
-    let floating = |t: NaiveDateTime| rrule::Tz::UTC.from_utc_datetime(&t);
-    let dtstart = floating(start);
-    let mut set = RRuleSet::new(dtstart);
-    for rule in rrules {
-        let rule = wall_clock_until(rule, zone);
-        let rule: RRule<Unvalidated> = rule
-            .parse()
-            .map_err(|e: rrule::RRuleError| IcalError::Malformed(format!("RRULE {rule:?}: {e}")))?;
-        let rule = rule
-            .validate(dtstart)
-            .map_err(|e| IcalError::Malformed(format!("RRULE: {e}")))?;
-        set = set.rrule(rule);
+) -> NaiveDateTime {
+    let step = |rule: &RRule<Unvalidated>| -> Option<Duration> {
+        let unit = match rule.get_freq() {
+            Frequency::Secondly => Duration::seconds(1),
+            Frequency::Minutely => Duration::minutes(1),
+            Frequency::Hourly => Duration::hours(1),
+            Frequency::Daily => Duration::days(1),
+            Frequency::Weekly => Duration::weeks(1),
+            Frequency::Monthly | Frequency::Yearly => return None,
+        };
+        let counted = rule.get_count().is_some();
+        (!counted).then(|| unit * i32::from(rule.get_interval().max(1)))
+    };
+    let Some(steps) = rules.iter().map(step).collect::<Option<Vec<Duration>>>() else {
+        return start;
+    };
+    // One step that is a whole number of every rule's step: their least common multiple.
+    let Some(common) = steps.iter().try_fold(0i64, |lcm, step| {
+        let step = step.num_seconds();
+        if lcm == 0 {
+            Some(step)
+        } else {
+            lcm.checked_mul(step / gcd(lcm, step))
+        }
+    }) else {
+        return start;
+    };
+    if common <= 0 || rules.is_empty() {
+        return start;
     }
-    for rdate in rdates {
-        set = set.rdate(floating(*rdate));
+    // A rule may not start after its `UNTIL`; a series that ended before `from` yields nothing
+    // there whichever start it is walked from.
+    let target = rules
+        .iter()
+        .filter_map(|rule| rule.get_until().map(|until| until.naive_utc()))
+        .fold(from, NaiveDateTime::min);
+    let behind = (target - start).num_seconds() / common - 1;
+    if behind <= 0 {
+        return start;
     }
-    for exdate in exdates {
-        set = set.exdate(floating(*exdate));
-    }
-    let result = set
-        .after(floating(from))
-        .before(floating(to))
-        .all(MAX_OCCURRENCES);
-    let mut starts: Vec<NaiveDateTime> = result.dates.iter().map(|d| d.naive_utc()).collect();
-    // A plain start inside the window counts as the first occurrence even with no rule.
-    if rrules.is_empty() && start >= from && start <= to && !exdates.contains(&start) {
-        starts.push(start);
-    }
-    starts.sort_unstable();
-    starts.dedup();
-    Ok(starts)
+    start + Duration::seconds(behind * common)
+}
+
+fn gcd(a: i64, b: i64) -> i64 {
+    if b == 0 { a.abs() } else { gcd(b, a % b) }
 }
 
 /// Rewrites an `UNTIL` as the wall-clock time the series is expanded in: a UTC `UNTIL` becomes

@@ -20,5 +20,5 @@ pub mod zoom;
 pub use api::CalendarApi;
 pub use crypto::{CryptoError, TokenCipher};
 pub use feed::{FeedError, FeedFetcher};
-pub use ical::{IcalError, read_feed};
+pub use ical::{FeedLimits, IcalError, read_feed};
 pub use mm_domain::external_calendar::SyncedEvent;

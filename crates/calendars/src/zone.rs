@@ -5,7 +5,7 @@
 use chrono::{DateTime, Duration, NaiveDateTime, Offset as _, TimeZone as _, Utc};
 use chrono_tz::Tz;
 
-use crate::ical::{IcalError, recurrences};
+use crate::ical::{Budget, IcalError, Series};
 
 /// A zone local times in the file are read in.
 #[derive(Debug, Clone)]
@@ -66,10 +66,20 @@ pub(crate) struct Observance {
 
 impl DefinedZone {
     /// Builds the zone's transitions up to `until` (the end of the window being read).
-    pub(crate) fn new(observances: &[Observance], until: NaiveDateTime) -> Result<Self, IcalError> {
+    pub(crate) fn new(
+        observances: &[Observance],
+        until: NaiveDateTime,
+        budget: &mut Budget,
+    ) -> Result<Self, IcalError> {
         let mut transitions = Vec::new();
         for o in observances {
-            let onsets = recurrences(o.start, &o.rrules, &o.rdates, &[], o.start, until, None)?;
+            let series = Series {
+                start: o.start,
+                rrules: &o.rrules,
+                rdates: &o.rdates,
+                exdates: &[],
+            };
+            let onsets = series.between(o.start, until, None, budget)?;
             transitions.extend(
                 onsets
                     .into_iter()
@@ -180,6 +190,7 @@ mod tests {
                 },
             ],
             at(2027, 12, 31, 0, 0),
+            &mut Budget::new(crate::ical::FeedLimits::default()),
         )
         .expect("a zone")
     }

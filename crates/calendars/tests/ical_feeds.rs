@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{DateTime, NaiveDate, TimeZone as _, Utc};
-use mm_calendars::{SyncedEvent, read_feed};
+use mm_calendars::{FeedLimits, IcalError, SyncedEvent, read_feed};
 use mm_domain::scheduling::{BusyStatus, EventTime};
 
 const GOOGLE: &str = include_str!("feeds/google.ics");
@@ -28,6 +28,7 @@ fn read(feed: &str) -> Vec<SyncedEvent> {
         utc(2026, 10, 19, 0, 0),
         utc(2027, 3, 1, 0, 0),
         chrono_tz::UTC,
+        &FeedLimits::default(),
     )
     .expect("the feed reads")
 }
@@ -190,6 +191,7 @@ fn only_events_touching_the_window_are_read() {
         utc(2026, 11, 22, 0, 0),
         utc(2026, 11, 24, 0, 0),
         chrono_tz::UTC,
+        &FeedLimits::default(),
     )
     .expect("reads");
     let titles: Vec<&str> = events.iter().filter_map(|e| e.summary.as_deref()).collect();
@@ -201,8 +203,149 @@ fn what_is_not_a_calendar_is_an_error_not_an_empty_calendar() {
     let window = (utc(2026, 11, 22, 0, 0), utc(2026, 12, 22, 0, 0));
     for text in ["<html><body>Sign in</body></html>", ""] {
         assert!(
-            read_feed(text, window.0, window.1, chrono_tz::UTC).is_err(),
+            read_feed(
+                text,
+                window.0,
+                window.1,
+                chrono_tz::UTC,
+                &FeedLimits::default()
+            )
+            .is_err(),
             "{text:?}"
         );
     }
+}
+
+/// A feed of `events` (each a block of `VEVENT` properties), as a hostile server might serve it.
+fn feed_of(events: &[String]) -> String {
+    let mut text = String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//x//EN\r\n");
+    for (i, event) in events.iter().enumerate() {
+        text.push_str(&format!(
+            "BEGIN:VEVENT\r\nUID:e{i}\r\nDTSTAMP:20260101T000000Z\r\n{event}END:VEVENT\r\n"
+        ));
+    }
+    text.push_str("END:VCALENDAR\r\n");
+    text
+}
+
+#[test]
+fn a_rule_ticking_every_second_since_1900_is_walked_from_the_window_not_from_its_start() {
+    let feed = feed_of(&[
+        "DTSTART:19000101T000000Z\r\nDURATION:PT1S\r\nRRULE:FREQ=SECONDLY;INTERVAL=7\r\n".into(),
+    ]);
+    let from = utc(2026, 11, 23, 9, 0);
+    let started = std::time::Instant::now();
+    let events = read_feed(
+        &feed,
+        from,
+        from + chrono::Duration::minutes(1),
+        chrono_tz::UTC,
+        &FeedLimits::default(),
+    )
+    .expect("a minute of it reads");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "it took {:?}",
+        started.elapsed()
+    );
+    // Seconds since 1900-01-01 that are multiples of 7, inside the minute (or ending in it).
+    let epoch = utc(1900, 1, 1, 0, 0);
+    let starts: Vec<i64> = events
+        .iter()
+        .map(|e| (span(e).0 - epoch).num_seconds())
+        .collect();
+    assert!(!starts.is_empty());
+    assert!(starts.iter().all(|s| s % 7 == 0), "{starts:?}");
+    assert_eq!(starts.len(), 9, "{starts:?}");
+}
+
+#[test]
+fn a_weekly_series_since_1990_keeps_its_weekday_and_wall_clock_time() {
+    let feed = feed_of(&[
+        "DTSTART;TZID=Europe/Copenhagen:19900102T090000\r\nDTEND;TZID=Europe/Copenhagen:19900102T100000\r\nRRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH\r\n".into(),
+    ]);
+    let events = read_feed(
+        &feed,
+        utc(2026, 10, 19, 0, 0),
+        utc(2026, 11, 2, 0, 0),
+        chrono_tz::UTC,
+        &FeedLimits::default(),
+    )
+    .expect("reads");
+    let starts: Vec<DateTime<Utc>> = events.iter().map(|e| span(e).0).collect();
+    // 1990-01-02 was a Tuesday of an even fortnight; so are 2026-10-20 and 2026-10-22 (summer
+    // time, 07:00 UTC) and not the week of 2026-10-27.
+    let weeks_apart = (date(2026, 10, 20) - date(1990, 1, 2)).num_days() / 7;
+    let expected: Vec<DateTime<Utc>> = if weeks_apart % 2 == 0 {
+        vec![utc(2026, 10, 20, 7, 0), utc(2026, 10, 22, 7, 0)]
+    } else {
+        vec![utc(2026, 10, 27, 8, 0), utc(2026, 10, 29, 8, 0)]
+    };
+    assert_eq!(starts, expected);
+}
+
+#[test]
+fn a_feed_past_its_bounds_fails_with_the_reason() {
+    let window = (utc(2026, 11, 23, 0, 0), utc(2026, 11, 30, 0, 0));
+    let limits = FeedLimits {
+        max_events: 3,
+        max_busy_times: 50,
+        ..FeedLimits::default()
+    };
+    let plain = |n: usize| -> Vec<String> {
+        (0..n)
+            .map(|i| {
+                format!(
+                    "DTSTART:202611{:02}T090000Z\r\nDTEND:202611{:02}T100000Z\r\n",
+                    23 + i % 5,
+                    23 + i % 5
+                )
+            })
+            .collect()
+    };
+    let too_many_events = read_feed(
+        &feed_of(&plain(4)),
+        window.0,
+        window.1,
+        chrono_tz::UTC,
+        &limits,
+    );
+    assert!(
+        matches!(&too_many_events, Err(IcalError::OverLimit(why)) if why.contains("4 events")),
+        "{too_many_events:?}"
+    );
+    let minutely =
+        feed_of(&["DTSTART:20261101T000000Z\r\nDURATION:PT1M\r\nRRULE:FREQ=MINUTELY\r\n".into()]);
+    let too_busy = read_feed(&minutely, window.0, window.1, chrono_tz::UTC, &limits);
+    assert!(
+        matches!(&too_busy, Err(IcalError::OverLimit(why)) if why.contains("occurrences") || why.contains("busy times")),
+        "{too_busy:?}"
+    );
+    let counted = feed_of(&[
+        "DTSTART:19000101T000000Z\r\nDURATION:PT1S\r\nRRULE:FREQ=SECONDLY;COUNT=2000000000\r\n"
+            .into(),
+    ]);
+    let too_much_work = read_feed(
+        &counted,
+        window.0,
+        window.1,
+        chrono_tz::UTC,
+        &FeedLimits::default(),
+    );
+    assert!(
+        matches!(&too_much_work, Err(IcalError::OverLimit(why)) if why.contains("worked out")),
+        "{too_much_work:?}"
+    );
+    let slow = FeedLimits {
+        max_steps: u64::MAX,
+        max_time: std::time::Duration::from_millis(200),
+        ..FeedLimits::default()
+    };
+    let started = std::time::Instant::now();
+    let out_of_time = read_feed(&counted, window.0, window.1, chrono_tz::UTC, &slow);
+    assert!(
+        matches!(&out_of_time, Err(IcalError::OverLimit(why)) if why.contains("longer than")),
+        "{out_of_time:?}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(3));
 }

@@ -1,6 +1,12 @@
 //! Who may do what, following the specification's permissions: a System Manager everything; a
-//! Department Leader their departments, their meeting types and their members' settings and
-//! bookings; a Department Member reads their own settings and rules and their own bookings.
+//! Department Leader their departments, their meeting types and their members' bookings, and the
+//! settings of the members who belong to no department they do not lead; a Department Member
+//! reads their own settings and rules and their own bookings.
+//!
+//! A leader's reach ends where another leader's begins: they add to their department only people
+//! in no other department (a System Manager adds the rest), and change working hours and rules
+//! only of people all of whose departments they lead, never a System Manager's. Otherwise a
+//! leader could add anyone to their department and so take over their settings.
 
 use std::collections::BTreeSet;
 
@@ -57,8 +63,27 @@ impl Principal {
         self.user_id == user_id || self.is_system_manager
     }
 
+    /// Seeing a member's settings as their leader: a System Manager, or a leader of one of their
+    /// (active) departments.
     pub fn can_manage_member(&self, their_departments: &BTreeSet<Uuid>) -> bool {
         self.is_system_manager || !self.leads.is_disjoint(their_departments)
+    }
+
+    /// Changing a person's working hours and availability rules: a System Manager; or a leader
+    /// of every department the person belongs to, active or not, unless the person is a System
+    /// Manager.
+    pub fn can_change_member_settings(&self, person: &Standing) -> bool {
+        self.is_system_manager
+            || (!person.is_system_manager
+                && !person.departments.is_empty()
+                && person.departments.is_subset(&self.leads))
+    }
+
+    /// Adding a person to `department_id`'s members: a System Manager; or its leader, when the
+    /// person belongs to no other department.
+    pub fn can_add_member(&self, department_id: Uuid, person: &Standing) -> bool {
+        self.is_system_manager
+            || (self.leads(department_id) && person.departments.iter().all(|d| *d == department_id))
     }
 
     pub fn can_read_department(&self, department_id: Uuid) -> bool {
@@ -85,6 +110,14 @@ impl Principal {
     pub fn can_manage_department(&self, department_id: Uuid) -> bool {
         self.is_system_manager || self.leads(department_id)
     }
+}
+
+/// A person as the access rules see them when someone else acts on them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Standing {
+    /// Every department they are a member of, active or not.
+    pub departments: BTreeSet<Uuid>,
+    pub is_system_manager: bool,
 }
 
 /// One column of the staff calendar: a member, whose rules are read in the zone of the first
@@ -255,6 +288,51 @@ mod tests {
         let colleague = Uuid::from_u128(2);
         assert!(leader.can_act_on_booking(Uuid::from_u128(10), colleague));
         assert!(!leader.can_read_booking(Uuid::from_u128(11), colleague, &[]));
+    }
+
+    fn standing(departments: &[u128], is_system_manager: bool) -> Standing {
+        Standing {
+            departments: set(departments),
+            is_system_manager,
+        }
+    }
+
+    #[test]
+    fn a_leader_changes_the_settings_only_of_people_wholly_in_their_departments() {
+        let leader = principal(1, false, &[10, 11], &[10]);
+        assert!(leader.can_change_member_settings(&standing(&[10], false)));
+        assert!(leader.can_change_member_settings(&standing(&[10, 11], false)));
+        assert!(
+            !leader.can_change_member_settings(&standing(&[10, 12], false)),
+            "also in a department another leader leads"
+        );
+        assert!(
+            !leader.can_change_member_settings(&standing(&[], false)),
+            "in no department: for System Managers"
+        );
+        assert!(
+            !leader.can_change_member_settings(&standing(&[10], true)),
+            "never a System Manager's"
+        );
+        let admin = principal(2, true, &[], &[]);
+        assert!(admin.can_change_member_settings(&standing(&[12], true)));
+        let member = principal(3, false, &[], &[10]);
+        assert!(!member.can_change_member_settings(&standing(&[10], false)));
+    }
+
+    #[test]
+    fn a_leader_adds_to_their_department_only_people_of_no_other_department() {
+        let leader = principal(1, false, &[10], &[10]);
+        let department = Uuid::from_u128(10);
+        assert!(leader.can_add_member(department, &standing(&[], false)));
+        assert!(leader.can_add_member(department, &standing(&[10], false)));
+        assert!(!leader.can_add_member(department, &standing(&[11], false)));
+        assert!(
+            !leader.can_add_member(Uuid::from_u128(11), &standing(&[], false)),
+            "not their department"
+        );
+        let admin = principal(2, true, &[], &[]);
+        assert!(admin.can_add_member(department, &standing(&[11, 12], false)));
     }
 
     #[test]

@@ -52,6 +52,10 @@ pub enum SyncStatus {
 /// specification asks for.
 pub const SYNC_DAYS_AHEAD: i64 = 60;
 
+/// The most iCal feeds one person may subscribe to: each is fetched and read every few minutes
+/// at a cost its publisher chooses.
+pub const MAX_FEEDS_PER_PERSON: u64 = 10;
+
 /// The stretch of time a sync started at `now` reads. It begins a day back so that an event in
 /// progress, or an all-day event of today in a zone east of UTC, is kept.
 pub fn sync_window(now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {

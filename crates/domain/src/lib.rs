@@ -14,6 +14,7 @@ pub mod contact;
 pub mod department;
 pub mod external_calendar;
 pub mod interval;
+pub mod limits;
 pub mod meeting_type;
 pub mod notification;
 pub mod reminder;
@@ -23,6 +24,7 @@ pub mod time;
 pub mod user;
 pub mod validation;
 pub mod working_hours;
+mod zone_countries;
 
 pub use access::Principal;
 pub use contact::{Email, Phone};
@@ -32,14 +34,51 @@ pub use time::{Minutes, TimeZone};
 pub use validation::FieldErrors;
 pub use working_hours::{DayHours, TimeOfDay, TimeRange, WorkingWeek};
 
-/// Non-empty, trimmed text of at most `max` characters (names, titles).
+/// Non-empty, trimmed, single-line text of at most `max` characters (names, titles).
+///
+/// Names travel into email headers, calendar invites and CSV files, where a line break or
+/// another control character could start a line of its own; no name needs one, so none is taken.
 pub fn required_text(value: &str, max: usize) -> Result<String, String> {
     let value = value.trim();
     if value.is_empty() {
         Err("is required".into())
     } else if value.chars().count() > max {
         Err(format!("must be at most {max} characters"))
+    } else if value.chars().any(breaks_a_line) {
+        Err("must not contain line breaks or other control characters".into())
     } else {
         Ok(value.to_owned())
+    }
+}
+
+/// Control characters, and the Unicode line and paragraph separators some readers break on.
+fn breaks_a_line(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_with_a_line_break_or_control_character_is_refused() {
+        for name in [
+            "Bob\":mailto:b@x.io\r\nORGANIZER;CN=IT:mailto:atk@evil.io",
+            "Bob\nSmith",
+            "Bob\rSmith",
+            "Bob\u{0}",
+            "Bob\u{1b}[31m",
+            "Bob\u{2028}Smith",
+        ] {
+            assert!(required_text(name, 200).is_err(), "{name:?}");
+        }
+    }
+
+    #[test]
+    fn names_keep_quotes_accents_and_inner_spaces() {
+        assert_eq!(
+            required_text("  Søren \"Bob\" O'Neil  ", 200).as_deref(),
+            Ok("Søren \"Bob\" O'Neil")
+        );
     }
 }

@@ -33,6 +33,16 @@ impl TimeZone {
         self.0.name()
     }
 
+    /// The country (ISO 3166-1 alpha-2) whose clocks this zone keeps, as the time zone database
+    /// records it; `None` for zones of no country, such as `UTC`.
+    pub fn country(self) -> Option<&'static str> {
+        let countries = crate::zone_countries::ZONE_COUNTRIES;
+        countries
+            .binary_search_by_key(&self.name(), |(zone, _)| zone)
+            .ok()
+            .map(|i| countries[i].1)
+    }
+
     /// The instant a wall-clock time names here: `None` when a DST change skips it, the earlier
     /// instant when a DST change repeats it (so a repeated time counts once).
     pub fn instant(self, local: NaiveDateTime) -> Option<DateTime<Utc>> {
@@ -171,6 +181,24 @@ impl Minutes {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_zone_knows_its_country() {
+        let country = |name: &str| TimeZone::parse(name).unwrap().country();
+        assert_eq!(country("Europe/Copenhagen"), Some("DK"));
+        assert_eq!(country("America/New_York"), Some("US"));
+        assert_eq!(
+            country("Europe/Kiev"),
+            Some("UA"),
+            "an older name of Europe/Kyiv"
+        );
+        assert_eq!(country("UTC"), None);
+        let zones = crate::zone_countries::ZONE_COUNTRIES;
+        assert!(
+            zones.windows(2).all(|w| w[0].0 < w[1].0),
+            "sorted for binary search"
+        );
+    }
 
     #[test]
     fn iana_names_are_time_zones() {

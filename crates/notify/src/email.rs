@@ -519,7 +519,7 @@ fn invite(facts: &BookingFacts<'_>, context: &Context<'_>) -> String {
         .or(facts.meeting_type.description.as_deref())
         .unwrap_or_default();
     ics::render(&Invite {
-        booking,
+        event: ics::InviteEvent::of(booking),
         summary: &booking.title,
         description,
         location: location(facts),

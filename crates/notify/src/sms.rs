@@ -48,6 +48,15 @@ pub fn render(facts: &BookingFacts<'_>, context: &Context<'_>) -> Vec<OutgoingSm
     }]
 }
 
+/// The country (ISO 3166-1 alpha-2) a number in E.164 form (`+4512345678`) belongs to, by the
+/// numbering plans of libphonenumber; `None` when no country's plan knows it. Text messages are
+/// sent only to countries an operator allows: numbers abroad can cost many times a local one,
+/// and a booking form must not be a way to run up that bill.
+pub fn country_of(e164: &str) -> Option<String> {
+    let number = phonenumber::parse(None, e164).ok()?;
+    number.country().id().map(|id| id.as_ref().to_owned())
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SmsError {
     #[error("the SMS provider is unreachable: {0}")]
@@ -111,5 +120,20 @@ impl TwilioSms {
             status: status.as_u16(),
             body,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_number_names_its_country_by_its_numbering_plan() {
+        assert_eq!(country_of("+4512345678").as_deref(), Some("DK"));
+        assert_eq!(country_of("+14155550123").as_deref(), Some("US"));
+        // +1 876 is Jamaica, not the United States, though both dial +1.
+        assert_eq!(country_of("+18765550123").as_deref(), Some("JM"));
+        assert_eq!(country_of("+46701234567").as_deref(), Some("SE"));
+        assert_eq!(country_of("not a number"), None);
     }
 }

@@ -86,12 +86,13 @@ async fn read_and_store(state: &AppState, job: SyncJob) -> Result<SyncOutcome, S
             let text = state.feeds.fetch(url).await?;
             let zone = job.owner_zone.tz();
             // Expanding a large feed's recurrences is CPU work: off the async workers.
-            let events =
-                tokio::task::spawn_blocking(move || mm_calendars::read_feed(&text, from, to, zone))
-                    .await
-                    .map_err(|e| {
-                        mm_calendars::IcalError::Malformed(format!("the feed reader stopped: {e}"))
-                    })??;
+            let events = tokio::task::spawn_blocking(move || {
+                mm_calendars::read_feed(&text, from, to, zone, &mm_calendars::FeedLimits::default())
+            })
+            .await
+            .map_err(|e| {
+                mm_calendars::IcalError::Malformed(format!("the feed reader stopped: {e}"))
+            })??;
             SyncBatch {
                 events,
                 full: true,

@@ -1,6 +1,10 @@
 //! The client's address for rate limiting: the socket's peer, or, when the peer is a trusted
 //! reverse proxy, the nearest address in `X-Forwarded-For` that is not itself a trusted proxy.
 //! A client cannot spoof its address through a header the proxy merely appends to.
+//!
+//! Limits count a client by its network: an IPv4 address, or the /64 an IPv6 address lies in,
+//! since one subscriber is routinely given a whole /64 and could otherwise take a fresh address
+//! for every request.
 
 use std::net::IpAddr;
 
@@ -15,6 +19,25 @@ pub fn client_ip(request: &HttpRequest, trusted: &[IpNet]) -> Option<IpAddr> {
         .filter_map(|v| v.to_str().ok())
         .collect();
     Some(resolve(peer, &forwarded, trusted))
+}
+
+/// The subject per-address limits count: the IPv4 address, or the IPv6 /64.
+pub fn network(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => ipnet::Ipv6Net::new(v6, 64)
+                .map(|net| net.trunc().to_string())
+                .unwrap_or_else(|_| v6.to_string()),
+        },
+    }
+}
+
+/// The network of the client of `request`; a request without a peer (none reaches us that
+/// way) counts as one unknown client.
+pub fn client_network(request: &HttpRequest, trusted: &[IpNet]) -> String {
+    client_ip(request, trusted).map_or_else(|| "unknown".to_owned(), network)
 }
 
 fn resolve(peer: IpAddr, forwarded: &[&str], trusted: &[IpNet]) -> IpAddr {
@@ -51,6 +74,21 @@ mod tests {
 
     fn nets(list: &[&str]) -> Vec<IpNet> {
         list.iter().map(|s| s.parse().unwrap()).collect()
+    }
+
+    #[test]
+    fn ipv6_clients_are_counted_by_their_64_and_ipv4_by_their_address() {
+        assert_eq!(network(ip("2001:db8:1:2:aaaa::1")), "2001:db8:1:2::/64");
+        assert_eq!(
+            network(ip("2001:db8:1:2:ffff:ffff:ffff:ffff")),
+            network(ip("2001:db8:1:2::7"))
+        );
+        assert_ne!(
+            network(ip("2001:db8:1:3::1")),
+            network(ip("2001:db8:1:2::1"))
+        );
+        assert_eq!(network(ip("203.0.113.9")), "203.0.113.9");
+        assert_eq!(network(ip("::ffff:203.0.113.9")), "203.0.113.9");
     }
 
     #[test]

@@ -68,7 +68,28 @@ pub struct Config {
     /// Reverse proxies whose `X-Forwarded-For` is believed (`MM_TRUSTED_PROXIES`: addresses or
     /// CIDR ranges, comma-separated). Empty: the socket's peer is the client.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// The sites (origins such as `https://www.example.com`) that may show `/embed/*` in a frame
+    /// and call the public API from their pages (`MM_ALLOWED_ORIGINS`, comma-separated).
+    pub allowed_origins: Vec<String>,
+    /// Failed sign-ins allowed per account in 15 minutes (`MM_SIGN_IN_LIMIT`, default 10).
+    pub sign_in_limit: u32,
+    /// Failed sign-ins allowed per client network in 15 minutes
+    /// (`MM_SIGN_IN_LIMIT_PER_ADDRESS`, default 50).
+    pub sign_in_limit_per_address: u32,
+    /// Unknown customer links and calendar-connection states allowed per client network in 15
+    /// minutes (`MM_LINK_FAILURE_LIMIT`, default 20).
+    pub link_failure_limit: u32,
+    /// Cancellations and reschedules through customers' links allowed per client network per
+    /// hour (`MM_PUBLIC_CHANGE_RATE_LIMIT`, default 10; 0 = no limit).
+    pub public_change_rate_limit: u32,
+    /// The countries (ISO 3166-1 alpha-2) whose phone numbers may get text messages
+    /// (`MM_SMS_ALLOWED_COUNTRIES`, or `none`); `None`: the countries of the departments' zones.
+    pub sms_allowed_countries: Option<Vec<String>>,
 }
+
+/// The shortest `MM_JWT_SECRET` accepted, in bytes: an HMAC key shorter than its hash is
+/// guessable offline from any token.
+pub const MIN_SECRET_BYTES: usize = 32;
 
 /// `MM_TWILIO_ACCOUNT_SID`, `MM_TWILIO_AUTH_TOKEN` and `MM_TWILIO_FROM`, all or none;
 /// `MM_TWILIO_API_URL` points elsewhere than `https://api.twilio.com` (a compatible provider or a
@@ -226,12 +247,25 @@ impl Config {
                  their tokens are encrypted with it (make one with `openssl rand -base64 32`)"
             );
         }
+        let jwt_secret = get("MM_JWT_SECRET").map(Secret);
+        if let Some(secret) = &jwt_secret
+            && secret.expose().len() < MIN_SECRET_BYTES
+        {
+            bail!(
+                "MM_JWT_SECRET is {} bytes; it must be at least {MIN_SECRET_BYTES} random bytes, since \
+                 anyone who guesses it can sign in as anyone (make one with `openssl rand -base64 48`)",
+                secret.expose().len()
+            );
+        }
+        let limit = |name: &str, default: u64| -> anyhow::Result<u32> {
+            u32::try_from(number(name, default)?).with_context(|| format!("{name} is too large"))
+        };
         Ok(Self {
             database_url: get("MM_DATABASE_URL")
                 .unwrap_or_else(|| "sqlite://data/meeting-manager.db".to_owned()),
             bind: get("MM_BIND").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
             public_base_url: get("MM_PUBLIC_BASE_URL").map(|u| u.trim_end_matches('/').to_owned()),
-            jwt_secret: get("MM_JWT_SECRET").map(Secret),
+            jwt_secret,
             jwt_ttl_minutes: number("MM_JWT_TTL_MINUTES", 8 * 60)?,
             admin_email: get("MM_ADMIN_EMAIL"),
             admin_password: get("MM_ADMIN_PASSWORD").map(Secret),
@@ -260,8 +294,7 @@ impl Config {
             demo: flag("MM_DEMO")?,
             static_dir: get("MM_STATIC_DIR")
                 .map_or_else(|| PathBuf::from("frontend/dist"), PathBuf::from),
-            public_booking_rate_limit: u32::try_from(number("MM_PUBLIC_BOOKING_RATE_LIMIT", 10)?)
-                .context("MM_PUBLIC_BOOKING_RATE_LIMIT is too large")?,
+            public_booking_rate_limit: limit("MM_PUBLIC_BOOKING_RATE_LIMIT", 10)?,
             encryption_key,
             ical_allow_private_hosts: flag("MM_ICAL_ALLOW_PRIVATE_HOSTS")?,
             calendar_sync_interval_seconds: number("MM_CALENDAR_SYNC_INTERVAL_SECONDS", 600)?
@@ -273,8 +306,61 @@ impl Config {
                 .map(|list| parse_networks(&list))
                 .transpose()?
                 .unwrap_or_default(),
+            allowed_origins: get("MM_ALLOWED_ORIGINS")
+                .map(|list| parse_origins(&list))
+                .transpose()?
+                .unwrap_or_default(),
+            sign_in_limit: limit("MM_SIGN_IN_LIMIT", 10)?.max(1),
+            sign_in_limit_per_address: limit("MM_SIGN_IN_LIMIT_PER_ADDRESS", 50)?.max(1),
+            link_failure_limit: limit("MM_LINK_FAILURE_LIMIT", 20)?.max(1),
+            public_change_rate_limit: limit("MM_PUBLIC_CHANGE_RATE_LIMIT", 10)?,
+            sms_allowed_countries: get("MM_SMS_ALLOWED_COUNTRIES")
+                .map(|list| parse_countries(&list))
+                .transpose()?,
         })
     }
+}
+
+/// `https://www.example.com, http://localhost:3000` → their origins, as browsers send them in
+/// `Origin`: scheme, host and a port other than the scheme's.
+fn parse_origins(list: &str) -> anyhow::Result<Vec<String>> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|raw| {
+            let url = url::Url::parse(raw)
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+                .filter(|u| u.path() == "/" && u.query().is_none() && u.username().is_empty())
+                .with_context(|| {
+                    format!(
+                        "MM_ALLOWED_ORIGINS: {raw:?} is not an origin such as https://www.example.com"
+                    )
+                })?;
+            Ok(url.origin().ascii_serialization())
+        })
+        .collect()
+}
+
+/// `DK, se` → `["DK", "SE"]`; `none` → no country.
+fn parse_countries(list: &str) -> anyhow::Result<Vec<String>> {
+    if list.trim().eq_ignore_ascii_case("none") {
+        return Ok(Vec::new());
+    }
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|code| {
+            let upper = code.to_ascii_uppercase();
+            if upper.len() == 2 && upper.bytes().all(|b| b.is_ascii_uppercase()) {
+                Ok(upper)
+            } else {
+                bail!(
+                    "MM_SMS_ALLOWED_COUNTRIES: {code:?} is not a two-letter country code such as DK"
+                )
+            }
+        })
+        .collect()
 }
 
 /// `10.0.0.1, 192.168.0.0/16, ::1` → networks; a bare address is a network of one.
@@ -372,10 +458,69 @@ mod tests {
     }
 
     #[test]
+    fn a_short_jwt_secret_is_refused_with_how_to_make_one() {
+        let error = Config::from_lookup(|n| (n == "MM_JWT_SECRET").then(|| "secret".to_owned()))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("MM_JWT_SECRET"), "{error}");
+        assert!(error.contains("openssl rand -base64 48"), "{error}");
+        let long = "x".repeat(MIN_SECRET_BYTES);
+        assert!(Config::from_lookup(|n| (n == "MM_JWT_SECRET").then(|| long.clone())).is_ok());
+    }
+
+    #[test]
+    fn allowed_origins_are_normalised_and_nothing_else_is_taken() {
+        let config = Config::from_lookup(|n| {
+            (n == "MM_ALLOWED_ORIGINS").then(|| {
+                "https://www.Example.com/, http://localhost:3000, https://a.example:443".to_owned()
+            })
+        })
+        .unwrap();
+        assert_eq!(
+            config.allowed_origins,
+            [
+                "https://www.example.com",
+                "http://localhost:3000",
+                "https://a.example"
+            ]
+        );
+        for bad in ["www.example.com", "https://x.com/page", "ftp://x.com", "*"] {
+            assert!(
+                Config::from_lookup(|n| (n == "MM_ALLOWED_ORIGINS").then(|| bad.to_owned()))
+                    .is_err(),
+                "{bad}"
+            );
+        }
+        assert!(
+            Config::from_lookup(|_| None)
+                .unwrap()
+                .allowed_origins
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn sms_countries_are_two_letter_codes_or_none() {
+        let countries = |v: &'static str| {
+            Config::from_lookup(move |n| (n == "MM_SMS_ALLOWED_COUNTRIES").then(|| v.to_owned()))
+                .map(|c| c.sms_allowed_countries)
+        };
+        assert_eq!(
+            countries("dk, SE").unwrap(),
+            Some(vec!["DK".into(), "SE".into()])
+        );
+        assert_eq!(countries("none").unwrap(), Some(vec![]));
+        assert!(countries("Denmark").is_err());
+        assert_eq!(
+            Config::from_lookup(|_| None).unwrap().sms_allowed_countries,
+            None
+        );
+    }
+
+    #[test]
     fn secrets_never_print() {
         let config =
-            Config::from_lookup(|n| (n == "MM_JWT_SECRET").then(|| "hunter2-hunter2".to_owned()))
-                .unwrap();
+            Config::from_lookup(|n| (n == "MM_JWT_SECRET").then(|| "hunter2-".repeat(5))).unwrap();
         assert!(!format!("{config:?}").contains("hunter2"));
     }
 }

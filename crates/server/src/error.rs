@@ -20,6 +20,8 @@ pub enum ApiError {
     InvalidCredentials,
     #[error("{0}")]
     Forbidden(&'static str),
+    #[error("{0}")]
+    NotAllowed(String),
     #[error("{0} not found")]
     NotFound(&'static str),
     #[error("{message}")]
@@ -31,8 +33,15 @@ pub enum ApiError {
     /// The booking's state does not allow the action; the message names the state.
     #[error("{0}")]
     InvalidTransition(String),
-    #[error("too many bookings from this address in the last hour; try again later")]
-    RateLimited,
+    /// A limit was reached; the client may try again after `retry_after` seconds.
+    #[error("{message}")]
+    RateLimited { message: String, retry_after: u64 },
+    /// The customer moved the meeting as often as their link allows.
+    #[error("{0}")]
+    RescheduleLimit(String),
+    /// Too much work is waiting (password hashing); the client may try again shortly.
+    #[error("the server is busy; try again in a few seconds")]
+    Busy,
     #[error("this Idempotency-Key was already used with a different request")]
     IdempotencyKeyReused,
     #[error("internal error")]
@@ -77,13 +86,15 @@ impl ApiError {
             Self::BadRequest(_) => "bad_request",
             Self::Unauthorized => "unauthorized",
             Self::InvalidCredentials => "invalid_credentials",
-            Self::Forbidden(_) => "forbidden",
+            Self::Forbidden(_) | Self::NotAllowed(_) => "forbidden",
             Self::NotFound(_) => "not_found",
             Self::Conflict { .. } => "conflict",
             Self::InUse(_) => "in_use",
             Self::SlotUnavailable(_) => "slot_unavailable",
             Self::InvalidTransition(_) => "invalid_transition",
-            Self::RateLimited => "rate_limited",
+            Self::RateLimited { .. } => "rate_limited",
+            Self::RescheduleLimit(_) => "reschedule_limit_reached",
+            Self::Busy => "busy",
             Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::Internal(_) => "internal",
         }
@@ -120,9 +131,18 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound(what) => Self::NotFound(what),
             StoreError::Conflict { field, message } => Self::Conflict { field, message },
             StoreError::InUse(message) => Self::InUse(message),
+            StoreError::NotAllowed(message) => Self::NotAllowed(message),
             StoreError::SlotUnavailable(conflicts) => Self::SlotUnavailable(conflicts),
+            StoreError::Transition(
+                error @ mm_domain::booking::TransitionError::RescheduleLimit { .. },
+            ) => Self::RescheduleLimit(error.to_string()),
             StoreError::Transition(error) => Self::InvalidTransition(error.to_string()),
-            StoreError::RateLimited => Self::RateLimited,
+            StoreError::RateLimited => Self::RateLimited {
+                message: "too many bookings from this address in the last hour; try again later"
+                    .into(),
+                // The limit counts the last hour; a booking leaves it within it.
+                retry_after: 600,
+            },
             StoreError::IdempotencyKeyReused => Self::IdempotencyKeyReused,
             other => Self::Internal(anyhow::Error::new(other).context("store")),
         }
@@ -134,14 +154,17 @@ impl ResponseError for ApiError {
         match self {
             Self::Validation(_) | Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Unauthorized | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
-            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Forbidden(_) | Self::NotAllowed(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict { .. }
             | Self::InUse(_)
             | Self::SlotUnavailable(_)
             | Self::IdempotencyKeyReused => StatusCode::CONFLICT,
-            Self::InvalidTransition(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            Self::InvalidTransition(_) | Self::RescheduleLimit(_) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -158,9 +181,14 @@ impl ResponseError for ApiError {
         if matches!(self, Self::Unauthorized | Self::InvalidCredentials) {
             response.insert_header(("WWW-Authenticate", "Bearer"));
         }
-        if matches!(self, Self::RateLimited) {
-            // The limit counts the last hour; a slot frees up within it.
-            response.insert_header(("Retry-After", "600"));
+        match self {
+            Self::RateLimited { retry_after, .. } => {
+                response.insert_header(("Retry-After", retry_after.to_string()));
+            }
+            Self::Busy => {
+                response.insert_header(("Retry-After", "5"));
+            }
+            _ => {}
         }
         response.json(body)
     }
@@ -186,3 +214,14 @@ pub fn path_error(_: actix_web::error::PathError, _: &actix_web::HttpRequest) ->
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+impl ApiError {
+    /// A limit reached, to be tried again after `wait` (whole seconds, at least one).
+    pub fn limited(message: impl Into<String>, wait: chrono::Duration) -> Self {
+        let seconds = wait.num_seconds() + i64::from(wait.subsec_nanos() > 0);
+        Self::RateLimited {
+            message: message.into(),
+            retry_after: u64::try_from(seconds.max(1)).unwrap_or(1),
+        }
+    }
+}

@@ -12,7 +12,9 @@ mod client_ip;
 pub mod config;
 mod demo;
 mod error;
+mod http_policy;
 mod links;
+mod logging;
 mod notices;
 mod outbox_worker;
 mod providers;
@@ -53,6 +55,8 @@ pub struct AppState {
     pub feeds: mm_calendars::FeedFetcher,
     /// Google and Microsoft calendars, when configured.
     pub providers: providers::Providers,
+    /// What browsers are told about framing, scripts and cross-site calls.
+    pub policy: http_policy::HttpPolicy,
 }
 
 #[derive(OpenApi)]
@@ -122,6 +126,10 @@ fn outbox_worker(
             ..Default::default()
         },
         lease: chrono::Duration::seconds(config.outbox_lease_seconds as i64),
+        sms_countries: match &config.sms_allowed_countries {
+            Some(countries) => outbox_worker::SmsCountries::Listed(countries.clone()),
+            None => outbox_worker::SmsCountries::OfDepartments,
+        },
     }
 }
 
@@ -140,14 +148,31 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         demo::seed(&store).await?;
     }
 
+    // Held for the life of the process: see `Store::claim_secret_mode`.
+    let _secret_mode = store
+        .claim_secret_mode(config.jwt_secret.is_some())
+        .await?
+        .ok_or_else(|| {
+            anyhow::anyhow!(if config.jwt_secret.is_some() {
+                "another server process runs on this database without MM_JWT_SECRET: \
+                 its tokens and customer links would not work here; give every process \
+                 the same MM_JWT_SECRET"
+            } else {
+                "another server process runs on this database: without MM_JWT_SECRET each \
+                 process signs tokens and customer links the others refuse; give every process \
+                 the same MM_JWT_SECRET (make one with `openssl rand -base64 48`)"
+            })
+        })?;
     let secret = match &config.jwt_secret {
         Some(secret) => secret.expose().as_bytes().to_vec(),
         None => {
             tracing::warn!(
-                "MM_JWT_SECRET is not set: using a random secret, so tokens end with this process"
+                "MM_JWT_SECRET is not set: using a random secret, so sign-ins end with this \
+                 process and customer links in emails sent from now on stop working after a \
+                 restart; set it (`openssl rand -base64 48`) for anything but a trial"
             );
             use rand::RngCore;
-            let mut bytes = vec![0u8; 32];
+            let mut bytes = vec![0u8; 48];
             rand::thread_rng().fill_bytes(&mut bytes);
             bytes
         }
@@ -202,7 +227,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         ),
         links: links::LinkKeys::new(&secret),
         uid_domain,
-        public_base_url,
+        public_base_url: public_base_url.clone(),
         config: config.clone(),
         slots: slot_cache::SlotCache::default(),
         feeds: mm_calendars::FeedFetcher {
@@ -210,6 +235,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             ..Default::default()
         },
         providers: providers::Providers::from_config(&config)?,
+        policy: http_policy::HttpPolicy::new(config.allowed_origins.clone(), &public_base_url),
     });
     let sync_every = std::time::Duration::from_secs(config.calendar_sync_interval_seconds);
     tokio::spawn(calendar_sync::run(
@@ -221,6 +247,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         state.clone(),
         std::time::Duration::from_secs(2),
     ));
+    tokio::spawn(sweep_rate_limits(state.store.clone()));
     tokio::spawn(reminder_worker::run(
         state.clone(),
         std::time::Duration::from_secs(config.reminder_interval_seconds),
@@ -237,7 +264,8 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             .split_for_parts();
         // gzip, brotli or zstd as the client accepts: the web app's download shrinks to a third.
         app.wrap(actix_web::middleware::Compress::default())
-            .wrap(TracingLogger::default())
+            .wrap(actix_web::middleware::from_fn(http_policy::apply))
+            .wrap(TracingLogger::<logging::RedactedSpans>::new())
             .app_data(state.clone())
             .app_data(
                 web::JsonConfig::default()
@@ -269,6 +297,17 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     tracing::info!(%address, "listening");
     server.await?;
     Ok(())
+}
+
+/// Drops rate-limit hits that no limit counts any more, every ten minutes.
+async fn sweep_rate_limits(store: Store) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        every.tick().await;
+        if let Err(error) = store.sweep_hits(chrono::Utc::now()).await {
+            tracing::warn!(%error, "sweeping rate-limit hits failed");
+        }
+    }
 }
 
 /// Serves the built web apps: `admin.html` (the staff app) for client routes under `/admin`,

@@ -35,12 +35,11 @@ pub struct Tokens {
 }
 
 impl LinkKeys {
-    /// Keys derived from the server secret, separate from its use for signing sessions.
+    /// The key derived from the server secret for customers' links alone: whoever learns it
+    /// (or a link) learns nothing of the key that signs staff sessions.
     pub fn new(secret: &[u8]) -> Self {
-        let mut mac = Self::mac(secret);
-        mac.update(b"meeting-manager booking links v1");
         Self {
-            key: mac.finalize().into_bytes().into(),
+            key: crate::auth::derive_key(secret, "meeting-manager booking links v1"),
         }
     }
 

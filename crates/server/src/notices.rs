@@ -39,7 +39,8 @@ pub fn renderer(
             let urls = customer_urls(state, booking.id);
             Links {
                 cancel_url: booking.cancel_link_live.then_some(urls.cancel),
-                reschedule_url: Some(urls.reschedule),
+                reschedule_url: (booking.customer_reschedules_left() > 0)
+                    .then_some(urls.reschedule),
             }
         } else {
             Links::none()

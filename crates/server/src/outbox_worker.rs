@@ -54,12 +54,22 @@ impl Courier {
     }
 }
 
+/// Which countries' phone numbers may get text messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SmsCountries {
+    /// `MM_SMS_ALLOWED_COUNTRIES`: these (ISO 3166-1 alpha-2), or none at all.
+    Listed(Vec<String>),
+    /// The countries of the active departments' time zones, as they are when a message goes.
+    OfDepartments,
+}
+
 #[derive(Debug, Clone)]
 pub struct OutboxWorker {
     pub store: Store,
     pub courier: Courier,
     pub retry: RetryPolicy,
     pub lease: chrono::Duration,
+    pub sms_countries: SmsCountries,
 }
 
 impl OutboxWorker {
@@ -92,8 +102,41 @@ impl OutboxWorker {
         Ok(tried)
     }
 
+    /// Why a text message must not go to its number, if it must not.
+    async fn sms_refusal(&self, message: &OutboxEmail) -> mm_store::Result<Option<String>> {
+        let country = mm_notify::sms::country_of(&message.to_address);
+        let allowed = match &self.sms_countries {
+            SmsCountries::Listed(countries) => countries.clone(),
+            SmsCountries::OfDepartments => self
+                .store
+                .department_zones()
+                .await?
+                .into_iter()
+                .filter_map(|zone| zone.country().map(str::to_owned))
+                .collect(),
+        };
+        Ok(match country {
+            Some(country) if allowed.contains(&country) => None,
+            Some(country) => Some(format!(
+                "text messages to {country} numbers are not allowed (MM_SMS_ALLOWED_COUNTRIES: {})",
+                if allowed.is_empty() {
+                    "none".to_owned()
+                } else {
+                    allowed.join(", ")
+                }
+            )),
+            None => Some("the number belongs to no country's numbering plan".to_owned()),
+        })
+    }
+
     #[tracing::instrument(skip_all, fields(email_id = %email.id, kind = %email.kind, attempt = email.attempts + 1))]
     async fn send(&self, email: &OutboxEmail) -> mm_store::Result<()> {
+        if matches!(self.courier, Courier::Sms(_))
+            && let Some(reason) = self.sms_refusal(email).await?
+        {
+            tracing::warn!(%reason, "text message not sent");
+            return self.store.mark_message_refused(email.id, &reason).await;
+        }
         match self.courier.deliver(email).await {
             Ok(()) => {
                 tracing::info!("message sent");

@@ -5,11 +5,12 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use mm_domain::{
     Slug, TimeZone,
+    access::Standing,
     department::{AssignmentAlgorithm, Department, Member},
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -126,10 +127,13 @@ impl Store {
         Ok(())
     }
 
+    /// Replaces a department and its members. Each person new to its members must pass
+    /// `may_add`, judged on their standing as this transaction sees it.
     #[tracing::instrument(skip_all, fields(department_id = %department.id))]
     pub async fn update_department(
         &self,
         department: &Department,
+        may_add: &(dyn Fn(&Standing) -> bool + Sync),
         now: DateTime<Utc>,
     ) -> Result<()> {
         let txn = self.begin().await?;
@@ -137,6 +141,27 @@ impl Store {
             .one(&txn)
             .await?
             .ok_or(StoreError::NotFound("department"))?;
+        let current: Vec<Uuid> = department_members::Entity::find()
+            .select_only()
+            .column(department_members::Column::UserId)
+            .filter(department_members::Column::DepartmentId.eq(department.id))
+            .into_tuple()
+            .all(&txn)
+            .await?;
+        for newcomer in department
+            .members
+            .iter()
+            .map(|m| m.user_id)
+            .filter(|id| !current.contains(id))
+        {
+            if !may_add(&crate::users::standing(&txn, newcomer).await?) {
+                return Err(StoreError::NotAllowed(
+                    "a Department Leader may add only people who belong to no other department; \
+                     ask a System Manager to add this person"
+                        .into(),
+                ));
+            }
+        }
         let mut row = department_row(department, now);
         row.created_utc = Set(existing.created_utc);
         row.update(&txn)
@@ -145,6 +170,22 @@ impl Store {
         write_members(&txn, department.id, &department.members).await?;
         self.commit(txn).await?;
         Ok(())
+    }
+
+    /// The time zones the active departments keep.
+    pub async fn department_zones(&self) -> Result<Vec<TimeZone>> {
+        let names: Vec<String> = departments::Entity::find()
+            .select_only()
+            .column(departments::Column::Timezone)
+            .filter(departments::Column::IsActive.eq(true))
+            .distinct()
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        names
+            .iter()
+            .map(|name| TimeZone::parse(name).map_err(corrupt))
+            .collect()
     }
 
     pub async fn department(&self, id: Uuid) -> Result<Department> {

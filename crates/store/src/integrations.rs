@@ -7,7 +7,9 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use mm_domain::{
     TimeZone,
-    external_calendar::{IntegrationKind, SyncDirection, SyncStatus, SyncedEvent},
+    external_calendar::{
+        IntegrationKind, MAX_FEEDS_PER_PERSON, SyncDirection, SyncStatus, SyncedEvent,
+    },
     scheduling::EventTime,
 };
 use sea_orm::{
@@ -76,6 +78,20 @@ pub struct OAuthStart {
     pub user_id: Uuid,
     pub provider: IntegrationKind,
     pub pkce_verifier: String,
+    /// SHA-256 (hex) of the secret kept in a cookie of the browser that started the consent:
+    /// only that browser may finish it.
+    pub browser_hash: String,
+}
+
+/// What a callback's `state` turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Consent {
+    /// Unknown, used or expired.
+    Unknown,
+    /// A consent started in another browser; it stays usable there.
+    OtherBrowser,
+    /// The consent, now used up.
+    Taken(OAuthStart),
 }
 
 /// An integration a sync may now read: the calendar, the zone its floating times mean, and for
@@ -168,6 +184,21 @@ impl Store {
             return Err(StoreError::conflict(
                 "ical_url",
                 "this calendar is already connected",
+            ));
+        }
+        let feeds = calendar_integrations::Entity::find()
+            .filter(calendar_integrations::Column::UserId.eq(new.user_id))
+            .filter(
+                calendar_integrations::Column::IntegrationType.eq(IntegrationKind::Ical.as_ref()),
+            )
+            .count(&txn)
+            .await?;
+        if feeds >= MAX_FEEDS_PER_PERSON {
+            return Err(StoreError::conflict(
+                "ical_url",
+                &format!(
+                    "a person may subscribe to at most {MAX_FEEDS_PER_PERSON} calendar feeds; remove one first"
+                ),
             ));
         }
         let mut row = fresh_row(
@@ -279,6 +310,7 @@ impl Store {
             pkce_verifier: Set(start.pkce_verifier.clone()),
             created_utc: Set(now),
             expires_utc: Set(now + ttl),
+            browser_hash: Set(Some(start.browser_hash.clone())),
         }
         .insert(&txn)
         .await?;
@@ -286,32 +318,40 @@ impl Store {
         Ok(())
     }
 
-    /// Takes a consent back by its `state`, once: `None` if unknown, used or expired.
+    /// Takes a consent back by its `state`, once, for the browser whose cookie hashes to
+    /// `browser_hash`. The state is looked up before anything is locked for writing, so unknown
+    /// states cost a read.
     pub async fn take_oauth_state(
         &self,
         state: &str,
+        browser_hash: Option<&str>,
         now: DateTime<Utc>,
-    ) -> Result<Option<OAuthStart>> {
-        let txn = self.begin().await?;
+    ) -> Result<Consent> {
         let Some(row) = oauth_states::Entity::find_by_id(state.to_owned())
-            .one(&txn)
+            .one(&self.db)
             .await?
+            .filter(|row| row.expires_utc >= now)
         else {
-            return Ok(None);
+            return Ok(Consent::Unknown);
         };
+        if row.browser_hash.is_none() || row.browser_hash.as_deref() != browser_hash {
+            return Ok(Consent::OtherBrowser);
+        }
+        let txn = self.begin().await?;
         let deleted = oauth_states::Entity::delete_by_id(state.to_owned())
             .exec(&txn)
             .await?;
         txn.commit().await?;
         // Two callbacks racing with one state: only the one that deleted it goes on.
-        if deleted.rows_affected == 0 || row.expires_utc < now {
-            return Ok(None);
+        if deleted.rows_affected == 0 {
+            return Ok(Consent::Unknown);
         }
-        Ok(Some(OAuthStart {
+        Ok(Consent::Taken(OAuthStart {
             state: row.state,
             user_id: row.user_id,
             provider: row.provider.parse().map_err(corrupt)?,
             pkce_verifier: row.pkce_verifier,
+            browser_hash: row.browser_hash.unwrap_or_default(),
         }))
     }
 

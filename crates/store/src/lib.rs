@@ -13,6 +13,7 @@ pub mod entity;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
 mod integrations;
+mod limits;
 mod meeting_types;
 mod outbox;
 mod scheduling;
@@ -41,11 +42,12 @@ pub use bookings::{
 };
 pub use calendar::{BusyBlock, CalendarBooking, CalendarData, ColumnData};
 pub use integrations::{
-    Integration, NewIcalIntegration, NewOAuthIntegration, OAuthStart, SealedTokens, SyncBatch,
-    SyncJob, SyncOutcome,
+    Consent, Integration, NewIcalIntegration, NewOAuthIntegration, OAuthStart, SealedTokens,
+    SyncBatch, SyncJob, SyncOutcome,
 };
+pub use limits::Hit;
 pub use outbox::{EMAIL as EMAIL_CHANNEL, OutboxEmail, SMS as SMS_CHANNEL};
-pub use users::NewUser;
+pub use users::{EndSessions, NewUser};
 
 /// One error type for the persistence layer; the server maps it to the contract's statuses.
 #[derive(Debug, thiserror::Error)]
@@ -58,6 +60,9 @@ pub enum StoreError {
     /// The row is still referenced and cannot be deleted.
     #[error("{0}")]
     InUse(String),
+    /// The person acting may not make this change (checked on what the transaction locked).
+    #[error("{0}")]
+    NotAllowed(String),
     /// Nobody can take the meeting at that time; for a named member, the reasons why.
     #[error("the time is not available")]
     SlotUnavailable(Vec<AttendeeConflict>),
@@ -209,6 +214,39 @@ impl Store {
         }
     }
 
+    /// Tells whether this process may run beside the others on this database: processes with
+    /// a secret of their own sign tokens and links nobody else accepts, so one without
+    /// `MM_JWT_SECRET` must be alone, and none without one may join others. On PostgreSQL this
+    /// holds an advisory lock (exclusive without a secret, shared with one) on a connection kept
+    /// for the life of the process; `Ok(None)` when the lock is taken the other way. SQLite, the
+    /// embedded database, serves one process and needs no lock.
+    pub async fn claim_secret_mode(&self, has_secret: bool) -> Result<Option<ProcessLock>> {
+        if self.db.get_database_backend() != DbBackend::Postgres {
+            return Ok(Some(ProcessLock { _connection: None }));
+        }
+        // An arbitrary constant naming this lock among the database's advisory locks.
+        const KEY: i64 = 0x6d6d_5f73_6563_7274;
+        let mut connection = self
+            .db
+            .get_postgres_connection_pool()
+            .acquire()
+            .await
+            .map_err(|e| StoreError::Db(DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into()))))?;
+        let sql = if has_secret {
+            "SELECT pg_try_advisory_lock_shared($1)"
+        } else {
+            "SELECT pg_try_advisory_lock($1)"
+        };
+        let locked: bool = sea_orm::sqlx::query_scalar(sql)
+            .bind(KEY)
+            .fetch_one(&mut *connection)
+            .await
+            .map_err(|e| StoreError::Db(DbErr::Query(sea_orm::RuntimeErr::SqlxError(e.into()))))?;
+        Ok(locked.then(|| ProcessLock {
+            _connection: Some(connection.detach()),
+        }))
+    }
+
     /// Brings the schema up to date; safe to call at every start.
     pub async fn migrate(&self) -> Result<()> {
         use mm_migrations::MigratorTrait;
@@ -229,6 +267,13 @@ impl Store {
             _ => "other",
         }
     }
+}
+
+/// A lock held for as long as this value lives (see [`Store::claim_secret_mode`]).
+#[derive(Debug)]
+pub struct ProcessLock {
+    /// The connection whose session holds the lock; SQLite holds none.
+    _connection: Option<sea_orm::sqlx::PgConnection>,
 }
 
 /// Pagination as the contract has it: 1-based pages.

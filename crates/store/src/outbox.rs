@@ -156,6 +156,17 @@ impl Store {
         Ok(())
     }
 
+    /// Gives up on a message that must not be sent (a text message to a country not allowed):
+    /// failed at once, with the reason, and never tried.
+    pub async fn mark_message_refused(&self, id: Uuid, reason: &str) -> Result<()> {
+        let mut refused = self.outbox_row(id).await?.into_active_model();
+        refused.status = Set(FAILED.to_owned());
+        refused.last_error = Set(Some(reason.chars().take(2000).collect()));
+        refused.claimed_until_utc = Set(None);
+        refused.update(&self.db).await?;
+        Ok(())
+    }
+
     /// The outbox, newest first, optionally only the emails to one address.
     pub async fn outbox(&self, to: Option<&str>, page: Page) -> Result<(Vec<OutboxEmail>, u64)> {
         let mut query = email_outbox::Entity::find();

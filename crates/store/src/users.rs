@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 use mm_domain::{
     Email, Principal, TimeZone, WorkingWeek,
+    access::Standing,
     user::StaffUser,
     working_hours::{DayDraft, WEEKDAYS, weekday_name},
 };
@@ -17,7 +18,7 @@ use uuid::Uuid;
 
 use crate::{
     Page, Result, Store, StoreError, corrupt,
-    entity::{bookings, department_members, departments, user_settings, users},
+    entity::{bookings, department_members, departments, staff_sessions, user_settings, users},
 };
 
 /// What creating a user needs besides the profile: the password hash and first working hours.
@@ -235,9 +236,11 @@ impl Store {
         &self,
         user: &StaffUser,
         password_hash: Option<&str>,
+        sessions: EndSessions,
         now: DateTime<Utc>,
     ) -> Result<()> {
         let txn = self.begin().await?;
+        end_sessions(&txn, user.id, sessions).await?;
         let mut row: users::ActiveModel = users::Entity::find_by_id(user.id)
             .one(&txn)
             .await?
@@ -336,8 +339,66 @@ impl Store {
         departments_of(&self.db, user_id).await
     }
 
-    /// The signed-in person with their roles, or `None` if the account is gone or inactive.
-    pub async fn principal(&self, user_id: Uuid) -> Result<Option<Principal>> {
+    /// A person as the access rules see them when someone else acts on them.
+    pub async fn standing(&self, user_id: Uuid) -> Result<Standing> {
+        standing(&self.db, user_id).await
+    }
+
+    /// Opens a session for a person who just signed in; their sessions that have expired go.
+    pub async fn open_session(
+        &self,
+        user_id: Uuid,
+        session_id: Uuid,
+        now: DateTime<Utc>,
+        expires: DateTime<Utc>,
+    ) -> Result<()> {
+        let txn = self.begin().await?;
+        staff_sessions::Entity::delete_many()
+            .filter(staff_sessions::Column::UserId.eq(user_id))
+            .filter(staff_sessions::Column::ExpiresUtc.lte(now))
+            .exec(&txn)
+            .await?;
+        staff_sessions::ActiveModel {
+            id: Set(session_id),
+            user_id: Set(user_id),
+            created_utc: Set(now),
+            expires_utc: Set(expires),
+        }
+        .insert(&txn)
+        .await?;
+        // No data that anything derives from changed: no revision to announce.
+        Ok(txn.commit().await?)
+    }
+
+    /// Ends one session (signing out).
+    pub async fn end_session(&self, session_id: Uuid) -> Result<()> {
+        staff_sessions::Entity::delete_by_id(session_id)
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    /// The person a bearer token names, with their roles: `None` if the session it carries has
+    /// ended or expired, or the account is gone or inactive.
+    pub async fn session_principal(
+        &self,
+        user_id: Uuid,
+        session_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Principal>> {
+        let live = staff_sessions::Entity::find_by_id(session_id)
+            .filter(staff_sessions::Column::UserId.eq(user_id))
+            .filter(staff_sessions::Column::ExpiresUtc.gt(now))
+            .count(&self.db)
+            .await?;
+        if live == 0 {
+            return Ok(None);
+        }
+        self.principal(user_id).await
+    }
+
+    /// The person with their roles, or `None` if the account is gone or inactive.
+    async fn principal(&self, user_id: Uuid) -> Result<Option<Principal>> {
         let Some(user) = users::Entity::find_by_id(user_id).one(&self.db).await? else {
             return Ok(None);
         };
@@ -364,6 +425,50 @@ impl Store {
     pub async fn user_count(&self) -> Result<u64> {
         Ok(users::Entity::find().count(&self.db).await?)
     }
+}
+
+/// Which of a person's sessions a change of their account ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndSessions {
+    None,
+    /// All but the one making the change (a person who changed their own password).
+    AllBut(Uuid),
+    /// All (a password set by someone else, a deactivation, a change of role).
+    All,
+}
+
+async fn end_sessions(db: &impl ConnectionTrait, user_id: Uuid, which: EndSessions) -> Result<()> {
+    let mut ended =
+        staff_sessions::Entity::delete_many().filter(staff_sessions::Column::UserId.eq(user_id));
+    match which {
+        EndSessions::None => return Ok(()),
+        EndSessions::AllBut(kept) => ended = ended.filter(staff_sessions::Column::Id.ne(kept)),
+        EndSessions::All => {}
+    }
+    ended.exec(db).await?;
+    Ok(())
+}
+
+/// Every department the person belongs to (active or not), and whether they are a System
+/// Manager; an unknown person stands nowhere.
+pub(crate) async fn standing(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Standing> {
+    let is_system_manager = users::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .is_some_and(|u| u.is_system_manager);
+    let departments = department_members::Entity::find()
+        .select_only()
+        .column(department_members::Column::DepartmentId)
+        .filter(department_members::Column::UserId.eq(user_id))
+        .into_tuple::<Uuid>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    Ok(Standing {
+        departments,
+        is_system_manager,
+    })
 }
 
 async fn departments_of(db: &impl ConnectionTrait, user_id: Uuid) -> Result<BTreeSet<Uuid>> {

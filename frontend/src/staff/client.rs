@@ -13,7 +13,7 @@ use mm_api_types::{
         StaffBookingRequest,
     },
     calendar::{CalendarFeed, CalendarResource, CommonAvailability},
-    departments::{CreateDepartment, Department, UpdateDepartment},
+    departments::{CreateDepartment, Department, EmbeddingSettings, UpdateDepartment},
     error::ErrorBody,
     integrations::{
         CalendarIntegration, CalendarIntegrationChanges, CalendarProviders, NewCalendarIntegration,
@@ -69,7 +69,18 @@ impl StaffClient {
         }
     }
 
-    /// Signs out in this browser.
+    /// Signs out: the server ends the session (the token stops working everywhere), then this
+    /// browser forgets it.
+    pub async fn sign_out(&self) {
+        // Whatever the server says, the browser forgets the token.
+        let _ = Request::post(&format!("{BASE}/auth/logout"))
+            .header("Authorization", &self.bearer())
+            .send()
+            .await;
+        Self::forget();
+    }
+
+    /// Forgets the session in this browser.
     pub fn forget() {
         if let Some(storage) = local() {
             let _ = storage.remove_item(SESSION);
@@ -135,6 +146,11 @@ impl StaffClient {
 
     pub async fn me(&self) -> ApiResult<Me> {
         self.get("/auth/me", &[]).await
+    }
+
+    /// The websites that may embed the booking pages.
+    pub async fn embedding(&self) -> ApiResult<EmbeddingSettings> {
+        self.get("/embedding", &[]).await
     }
 
     pub async fn departments(&self) -> ApiResult<Vec<Department>> {

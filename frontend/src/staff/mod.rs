@@ -145,11 +145,17 @@ fn StaffLayout() -> impl IntoView {
         }
     });
     let sign_out = move |_| {
-        StaffClient::forget();
+        let client = session.client();
         session.0.set(None);
-        if let Some(window) = web_sys::window() {
-            let _ = window.location().assign("/admin/login");
-        }
+        leptos::task::spawn_local(async move {
+            match client {
+                Some(client) => client.sign_out().await,
+                None => StaffClient::forget(),
+            }
+            if let Some(window) = web_sys::window() {
+                let _ = window.location().assign("/admin/login");
+            }
+        });
     };
     view! {
         <Transition fallback=|| view! { <Loading /> }>

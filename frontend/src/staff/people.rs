@@ -27,6 +27,7 @@ pub fn Profile() -> impl IntoView {
     let timezone = RwSignal::new(me.user.timezone.clone());
     let bio = RwSignal::new(me.user.bio.clone().unwrap_or_default());
     let password = RwSignal::new(String::new());
+    let current_password = RwSignal::new(String::new());
     let outcome = RwSignal::new(None::<Result<String, ApiError>>);
     let busy = RwSignal::new(false);
     let id = me.user.id.clone();
@@ -39,6 +40,7 @@ pub fn Profile() -> impl IntoView {
             email: None,
             full_name: Some(name.get_untracked().trim().to_owned()),
             password: Some(password.get_untracked()).filter(|p| !p.is_empty()),
+            current_password: Some(current_password.get_untracked()).filter(|p| !p.is_empty()),
             is_system_manager: None,
             is_active: None,
             timezone: Some(timezone.get_untracked().trim().to_owned()),
@@ -54,8 +56,15 @@ pub fn Profile() -> impl IntoView {
                     if let Ok(me) = client.me().await {
                         session.0.set(Some((client, me)));
                     }
+                    let changed_password = !password.get_untracked().is_empty();
                     password.set(String::new());
-                    outcome.set(Some(Ok("Saved.".to_owned())));
+                    current_password.set(String::new());
+                    outcome.set(Some(Ok(if changed_password {
+                        "Saved. Your password is changed, and you are signed out everywhere else."
+                    } else {
+                        "Saved."
+                    }
+                    .to_owned())));
                 }
                 Err(error) => {
                     on_unauthorized(&error);
@@ -78,6 +87,11 @@ pub fn Profile() -> impl IntoView {
                 <textarea id="bio" rows="3" prop:value=move || bio.get() on:input=move |e| bio.set(event_target_value(&e))></textarea></div>
             <div class="field"><label for="new_password">"New password (at least 10 characters; leave empty to keep yours)"</label>
                 <input id="new_password" type="password" autocomplete="new-password" prop:value=move || password.get() on:input=move |e| password.set(event_target_value(&e)) /></div>
+            <Show when=move || !password.get().is_empty()>
+                <div class="field"><label for="current_password">"Your current password"</label>
+                    <input id="current_password" type="password" autocomplete="current-password" required
+                        prop:value=move || current_password.get() on:input=move |e| current_password.set(event_target_value(&e)) /></div>
+            </Show>
             <Said outcome />
             <button type="submit" class="button primary" disabled=move || busy.get()>"Save profile"</button>
         </form>

@@ -5,6 +5,8 @@ use leptos::{html, prelude::*, task::spawn_local};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use super::Session;
+
 /// The iframe another website pastes to show the wizard at `embed_url`.
 fn embed_snippet(embed_url: &str, title: &str) -> String {
     format!(
@@ -31,6 +33,11 @@ pub fn Share(
     taking_bookings: bool,
 ) -> impl IntoView {
     let snippet = embed_snippet(&embed_url, &format!("Book a meeting: {what}"));
+    let session = expect_context::<Session>();
+    let embedding = LocalResource::new(move || {
+        let client = session.client();
+        async move { client?.embedding().await.ok() }
+    });
     view! {
         <section class="settings share" aria-label="Share">
             <h2>"Share"</h2>
@@ -40,7 +47,28 @@ pub fn Share(
             <CopyField id="share-link" label="Booking link" value=booking_url.clone() lines=1 />
             <p class="meta"><a href=booking_url target="_blank" rel="noopener">"Open the booking page"</a></p>
             <CopyField id="share-embed" label="Embed on your website" value=snippet lines=3 />
+            <Suspense>
+                {move || Suspend::new(async move {
+                    embedding.await.map(|settings| embed_sites(&settings.allowed_origins))
+                })}
+            </Suspense>
         </section>
+    }
+}
+
+/// Where the snippet works: browsers show the embedded pages only inside the sites the server
+/// allows.
+fn embed_sites(allowed: &[String]) -> AnyView {
+    if allowed.is_empty() {
+        view! {
+            <p class="notice warning embed-refused">"No website may show this yet: browsers refuse the embedded booking page on every site until the server's MM_ALLOWED_ORIGINS names it (for example https://www.example.com). Ask whoever runs Meeting Manager to add your site."</p>
+        }
+        .into_any()
+    } else {
+        view! {
+            <p class="meta embed-allowed">"Works on: " {allowed.join(", ")}</p>
+        }
+        .into_any()
     }
 }
 

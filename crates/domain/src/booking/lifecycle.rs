@@ -68,6 +68,10 @@ pub enum TransitionError {
         action: Action,
         status: BookingStatus,
     },
+    #[error(
+        "this meeting has already been moved {limit} times with its link; to move it again, please contact the department"
+    )]
+    RescheduleLimit { limit: usize },
 }
 
 impl Lifecycle {

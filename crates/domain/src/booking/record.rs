@@ -7,7 +7,9 @@ use uuid::Uuid;
 use super::{
     ActorRole, Answers, ApprovalStatus, AssignmentMethod, AssignmentType, AttendanceStatus,
     BookingReference, BookingSource, BookingStatus, BookingType, HistoryAction, Lifecycle,
+    TransitionError,
 };
+use crate::limits::CUSTOMER_RESCHEDULES;
 use crate::{
     Email, Interval, Phone, TimeZone, meeting_type::LocationType, reminder::ReminderRecord,
 };
@@ -107,6 +109,32 @@ impl Booking {
             .filter(|r| r.for_start == self.span.start())
             .map(|r| r.hours_before)
             .collect()
+    }
+
+    /// How many times the customer moved the meeting with their reschedule link.
+    pub fn customer_reschedules(&self) -> usize {
+        self.history
+            .iter()
+            .filter(|h| {
+                h.action == HistoryAction::Rescheduled && h.action_by_role == ActorRole::Customer
+            })
+            .count()
+    }
+
+    /// How many more times the reschedule link may move the meeting.
+    pub fn customer_reschedules_left(&self) -> usize {
+        CUSTOMER_RESCHEDULES.saturating_sub(self.customer_reschedules())
+    }
+
+    /// Whether the reschedule link may move the meeting once more: each move emails the
+    /// customer, the host and the watchers, so a link must not be a way to send them mail.
+    pub fn customer_may_reschedule(&self) -> Result<(), TransitionError> {
+        if self.customer_reschedules_left() == 0 {
+            return Err(TransitionError::RescheduleLimit {
+                limit: CUSTOMER_RESCHEDULES,
+            });
+        }
+        Ok(())
     }
 
     /// Duration in minutes.

@@ -547,11 +547,38 @@ impl SlotTable {
     /// The slots someone can book at `now` with how many members are free for each: what the
     /// public pages show, without collecting who.
     pub fn bookable_counts(&self, now: DateTime<Utc>) -> impl Iterator<Item = (Interval, usize)> {
+        self.counts_of(&self.slots, now)
+    }
+
+    /// [`Self::bookable_counts`] of the slots that start in `part` (a visitor's day read from a
+    /// table that covers more).
+    pub fn bookable_counts_in(
+        &self,
+        part: Interval,
+        now: DateTime<Utc>,
+    ) -> impl Iterator<Item = (Interval, usize)> {
+        self.counts_of(self.starting_in(part), now)
+    }
+
+    fn counts_of<'a>(
+        &'a self,
+        slots: &'a [OpenSlot],
+        now: DateTime<Utc>,
+    ) -> impl Iterator<Item = (Interval, usize)> + 'a {
         let today = self.zone.date_of(now);
-        self.slots.iter().filter_map(move |slot| {
+        slots.iter().filter_map(move |slot| {
             let free = self.free_members(slot, now, today).count();
             (free > 0).then_some((slot.span, free))
         })
+    }
+
+    /// The slots that start in `part`.
+    fn starting_in(&self, part: Interval) -> &[OpenSlot] {
+        let from = self
+            .slots
+            .partition_point(|s| s.span.start() < part.start());
+        let to = self.slots.partition_point(|s| s.span.start() < part.end());
+        self.slots.get(from..to.max(from)).unwrap_or_default()
     }
 
     /// The first slot bookable at `now`.
@@ -577,10 +604,30 @@ impl SlotTable {
 
     /// The dates, in the visitor's zone, on which at least one slot bookable at `now` starts.
     pub fn available_dates(&self, now: DateTime<Utc>, visitor: TimeZone) -> Vec<NaiveDate> {
+        self.dates_of(&self.slots, now, visitor)
+    }
+
+    /// [`Self::available_dates`] among the slots that start in `part` (a visitor's month read
+    /// from a table that covers more).
+    pub fn available_dates_in(
+        &self,
+        part: Interval,
+        now: DateTime<Utc>,
+        visitor: TimeZone,
+    ) -> Vec<NaiveDate> {
+        self.dates_of(self.starting_in(part), now, visitor)
+    }
+
+    fn dates_of(
+        &self,
+        slots: &[OpenSlot],
+        now: DateTime<Utc>,
+        visitor: TimeZone,
+    ) -> Vec<NaiveDate> {
         let today = self.zone.date_of(now);
         let mut dates = Vec::new();
         let mut i = 0;
-        while let Some(slot) = self.slots.get(i) {
+        while let Some(slot) = slots.get(i) {
             if self.free_members(slot, now, today).next().is_none() {
                 i += 1;
                 continue;
@@ -589,7 +636,7 @@ impl SlotTable {
             let date = visitor.date_of(slot.span.start());
             dates.push(date);
             let next_day = visitor.start_of_day(date + Days::new(1));
-            i += self.slots[i..].partition_point(|s| s.span.start() < next_day);
+            i += slots[i..].partition_point(|s| s.span.start() < next_day);
         }
         dates
     }

@@ -1,48 +1,123 @@
-//! `POST /auth/login`, `GET /auth/me`.
+//! `POST /auth/login`, `POST /auth/logout`, `GET /auth/me`.
+//!
+//! Sign-ins are throttled per account and per client network, counted in the database so that
+//! every server process agrees: each attempt takes a hit before its password is checked, so
+//! concurrent guesses cannot overshoot; a right password gives the hits back (the account's all
+//! of them). Past the limit the answer is 429 with `Retry-After`, and no hash is computed.
 
-use actix_web::{get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::Utc;
 use mm_api_types::{
     error::ErrorBody,
     users::{LoginRequest, LoginResponse, Me},
 };
+use mm_domain::limits::RateLimit;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::wire;
 use crate::{
     AppState,
-    auth::{Staff, verify_password},
+    auth::{SignedIn, Staff, TokenSubject, verify_password},
+    client_ip::client_network,
     error::{ApiError, ApiResult},
 };
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(login).service(me);
+    cfg.service(login).service(logout).service(me);
 }
+
+/// Where failed sign-ins are counted: per account (its email) and per client network.
+const PER_ACCOUNT: &str = "sign_in_account";
+const PER_ADDRESS: &str = "sign_in_address";
+/// The window both count over.
+const SIGN_IN_WINDOW_MINUTES: i64 = 15;
+/// Longer than any password we accept: not worth a hash.
+const LONGEST_PASSWORD_BYTES: usize = 1024;
 
 /// Exchange an email and password for a bearer token.
 ///
-/// An unknown email, a wrong password and a deactivated account all give the same 401.
+/// An unknown email, a wrong password and a deactivated account all give the same 401. After
+/// too many failures for one account or from one network in 15 minutes, 429 with `Retry-After`
+/// (a successful sign-in clears its account's count).
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in", body = LoginResponse),
         (status = 401, description = "Wrong email or password", body = ErrorBody),
+        (status = 429, description = "`rate_limited`: too many failed sign-ins for this account or from this network; see `Retry-After`", body = ErrorBody),
     )
 )]
 #[post("/auth/login")]
 async fn login(
     state: web::Data<AppState>,
+    request: HttpRequest,
     body: web::Json<LoginRequest>,
 ) -> ApiResult<web::Json<LoginResponse>> {
+    let now = Utc::now();
     let LoginRequest { email, password } = body.into_inner();
-    let found = state.store.user_credentials(&email).await?;
+    let account: String = email.trim().to_lowercase().chars().take(320).collect();
+    let network = client_network(&request, &state.config.trusted_proxies);
+    let config = &state.config;
+    let from_address = state
+        .store
+        .take_hit(
+            PER_ADDRESS,
+            &network,
+            RateLimit::per_minutes(config.sign_in_limit_per_address, SIGN_IN_WINDOW_MINUTES),
+            now,
+        )
+        .await?
+        .map_err(|wait| {
+            ApiError::limited(
+                "too many failed sign-ins from this network; try again later",
+                wait,
+            )
+        })?;
+    state
+        .store
+        .take_hit(
+            PER_ACCOUNT,
+            &account,
+            RateLimit::per_minutes(config.sign_in_limit, SIGN_IN_WINDOW_MINUTES),
+            now,
+        )
+        .await?
+        .map_err(|wait| {
+            ApiError::limited(
+                format!(
+                    "too many failed sign-ins for this account; try again in {} minutes",
+                    (wait.num_seconds() + 59) / 60
+                ),
+                wait,
+            )
+        })?;
+    let found = state.store.user_credentials(&account).await?;
     let (user, hash) = match found {
         Some((user, hash)) if user.is_active => (Some(user), Some(hash)),
         _ => (None, None),
     };
-    let valid = verify_password(hash, password).await?;
-    let user = user.filter(|_| valid).ok_or(ApiError::InvalidCredentials)?;
-    let (access_token, expires_in) = state.tokens.issue(user.id, chrono::Utc::now())?;
+    let valid = password.len() <= LONGEST_PASSWORD_BYTES && verify_password(hash, password).await?;
+    let user = user.filter(|_| valid).ok_or_else(|| {
+        tracing::info!("sign-in failed");
+        ApiError::InvalidCredentials
+    })?;
+    state.store.forget_hits(PER_ACCOUNT, &account).await?;
+    state.store.release_hit(from_address).await?;
+    let subject = TokenSubject {
+        user_id: user.id,
+        session_id: uuid::Uuid::new_v4(),
+    };
+    state
+        .store
+        .open_session(
+            subject.user_id,
+            subject.session_id,
+            now,
+            now + state.tokens.ttl(),
+        )
+        .await?;
+    let (access_token, expires_in) = state.tokens.issue(subject, now)?;
     tracing::info!(user_id = %user.id, "signed in");
     Ok(web::Json(LoginResponse {
         access_token,
@@ -50,6 +125,48 @@ async fn login(
         expires_in,
         user: wire::user(&user),
     }))
+}
+
+/// Whether `password` is the current password of the account `email`, counted like a sign-in:
+/// a stolen session must not become a way to guess the password it does not know.
+pub(super) async fn check_own_password(
+    state: &AppState,
+    email: &str,
+    password: String,
+) -> ApiResult<bool> {
+    let account = email.to_lowercase();
+    let limit = RateLimit::per_minutes(state.config.sign_in_limit, SIGN_IN_WINDOW_MINUTES);
+    state
+        .store
+        .take_hit(PER_ACCOUNT, &account, limit, Utc::now())
+        .await?
+        .map_err(|wait| ApiError::limited("too many wrong passwords; try again later", wait))?;
+    let hash = state
+        .store
+        .user_credentials(&account)
+        .await?
+        .map(|(_, hash)| hash);
+    let right = password.len() <= LONGEST_PASSWORD_BYTES && verify_password(hash, password).await?;
+    if right {
+        state.store.forget_hits(PER_ACCOUNT, &account).await?;
+    }
+    Ok(right)
+}
+
+/// Sign out: the token stops working at once, everywhere.
+#[utoipa::path(
+    tag = "auth",
+    responses(
+        (status = 204, description = "Signed out"),
+        (status = 401, description = "No or invalid token", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/auth/logout")]
+async fn logout(state: web::Data<AppState>, session: SignedIn) -> ApiResult<HttpResponse> {
+    state.store.end_session(session.session_id).await?;
+    tracing::info!(user_id = %session.principal.user_id, "signed out");
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// The signed-in user, with their roles and departments.

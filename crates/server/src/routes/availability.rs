@@ -30,17 +30,17 @@ pub fn routes(cfg: &mut ServiceConfig) {
 }
 
 async fn authorize(state: &AppState, me: &Principal, user_id: Uuid, write: bool) -> ApiResult<()> {
-    let departments = state.store.departments_of(user_id).await?;
     let allowed = if write {
-        me.can_manage_member(&departments)
+        me.can_change_member_settings(&state.store.standing(user_id).await?)
     } else {
-        me.can_read_member_settings(user_id, &departments)
+        me.can_read_member_settings(user_id, &state.store.departments_of(user_id).await?)
     };
     if allowed {
         Ok(())
     } else if write {
         Err(ApiError::Forbidden(
-            "only a System Manager or the member's Department Leader may change availability rules",
+            "only a System Manager, or a Department Leader of every department the person \
+             belongs to, may change their availability rules",
         ))
     } else {
         Err(ApiError::Forbidden(

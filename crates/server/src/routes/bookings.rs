@@ -471,6 +471,7 @@ async fn create_booking(
         source: BookingSource::ManualEntry,
         actor: actor(&principal, department.id),
         client_ip: None,
+        client_network: None,
         links: state.links.hashes(id),
         links_expire: now + Duration::days(LINK_LIFETIME_DAYS),
         guard: RequestGuard::default(),

@@ -3,7 +3,9 @@
 use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use mm_api_types::{
     Page,
-    departments::{CreateDepartment, Department, DepartmentMember, UpdateDepartment},
+    departments::{
+        CreateDepartment, Department, DepartmentMember, EmbeddingSettings, UpdateDepartment,
+    },
     error::ErrorBody,
 };
 use mm_domain::{
@@ -22,12 +24,27 @@ use crate::{
 };
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(list_departments)
+    cfg.service(embedding)
+        .service(list_departments)
         .service(create_department)
         .service(get_department)
         .service(update_department)
         .service(delete_department)
         .service(put_members);
+}
+
+/// The websites that may embed the booking pages: what the Share box needs to say whether the
+/// snippet will show anything.
+#[utoipa::path(
+    tag = "departments",
+    responses((status = 200, body = EmbeddingSettings), (status = 401, body = ErrorBody)),
+    security(("bearer" = []))
+)]
+#[get("/embedding")]
+async fn embedding(state: web::Data<AppState>, Staff(_me): Staff) -> web::Json<EmbeddingSettings> {
+    web::Json(EmbeddingSettings {
+        allowed_origins: state.config.allowed_origins.clone(),
+    })
 }
 
 /// Checks a whole department as submitted; `existing` keeps counters of members who stay.
@@ -291,7 +308,11 @@ async fn update_department(
     let department = parse(&state, current.id, &input, &current.members).await?;
     state
         .store
-        .update_department(&department, chrono::Utc::now())
+        .update_department(
+            &department,
+            &|person| me.can_add_member(current.id, person),
+            chrono::Utc::now(),
+        )
         .await?;
     Ok(web::Json(wire::department(
         &state.store.department(current.id).await?,
@@ -326,7 +347,11 @@ async fn put_members(
     let department = parse(&state, current.id, &input, &current.members).await?;
     state
         .store
-        .update_department(&department, chrono::Utc::now())
+        .update_department(
+            &department,
+            &|person| me.can_add_member(current.id, person),
+            chrono::Utc::now(),
+        )
         .await?;
     Ok(web::Json(wire::department(
         &state.store.department(current.id).await?,

@@ -2,8 +2,19 @@
 //! starts (signed in), consents at the provider, and the provider sends their browser back to the
 //! callback with a single-use `state` that says who started it. The tokens are sealed before
 //! they are stored, the calendar is read once, and the browser lands on the calendar page.
+//!
+//! A consent can be finished only in the browser that started it: the start sets a short-lived
+//! HttpOnly cookie whose hash the consent keeps, and the callback compares them. Without that,
+//! anyone could start a connection, send the consent link to a colleague, and have the
+//! colleague's calendar connected to the sender's account.
 
-use actix_web::{HttpRequest, HttpResponse, get, http::header, web};
+use actix_web::{
+    HttpRequest, HttpResponse,
+    cookie::{Cookie, SameSite, time::Duration as CookieAge},
+    get,
+    http::header,
+    web,
+};
 use chrono::Utc;
 use mm_api_types::{
     error::ErrorBody,
@@ -11,17 +22,37 @@ use mm_api_types::{
 };
 use mm_calendars::oauth::{Pkce, new_state};
 use mm_domain::external_calendar::IntegrationKind;
-use mm_store::NewOAuthIntegration;
+use mm_store::{Consent, NewOAuthIntegration};
 use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::public_bookings::{count_unknown_link, refuse_link_guessers};
 use crate::{
     AppState,
     auth::Staff,
     calendar_sync,
+    client_ip::client_network,
     error::{ApiError, ApiResult},
+    links,
     providers::{Provider, redirect_uri},
 };
+
+/// The cookie that ties a consent to the browser that started it.
+const BROWSER_COOKIE: &str = "mm_oauth_browser";
+/// Where the browser sends it: the OAuth routes only.
+const COOKIE_PATH: &str = "/api/v1/oauth";
+
+/// The browser's cookie secret, if it sent a plausible one.
+fn browser_secret(request: &HttpRequest) -> Option<String> {
+    request
+        .cookie(BROWSER_COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|v| {
+            (32..=64).contains(&v.len())
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+}
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(providers).service(start).service(callback);
@@ -90,11 +121,14 @@ async fn start(
     let kind = provider_kind(&path)?;
     let provider = configured(&state, kind)?;
     let pkce = Pkce::new();
+    // A browser connecting two calendars keeps one secret for both.
+    let secret = browser_secret(&request).unwrap_or_else(new_state);
     let consent = mm_store::OAuthStart {
         state: new_state(),
         user_id: me.user_id,
         provider: kind,
         pkce_verifier: pkce.verifier.clone(),
+        browser_hash: links::hash(&secret),
     };
     state
         .store
@@ -113,12 +147,20 @@ async fn start(
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("application/json"));
+    let cookie = Cookie::build(BROWSER_COOKIE, secret)
+        .path(COOKIE_PATH)
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.public_base_url.starts_with("https://"))
+        .max_age(CookieAge::minutes(consent_time().num_minutes()))
+        .finish();
     Ok(if wants_json {
-        HttpResponse::Ok().json(OAuthStart {
+        HttpResponse::Ok().cookie(cookie).json(OAuthStart {
             authorization_url: url,
         })
     } else {
         HttpResponse::Found()
+            .cookie(cookie)
             .insert_header((header::LOCATION, url))
             .finish()
     })
@@ -137,16 +179,44 @@ struct CallbackQuery {
 #[utoipa::path(
     tag = "calendars",
     params(("provider" = String, Path), CallbackQuery),
-    responses((status = 302, description = "to the staff app's calendar page"), (status = 404, body = ErrorBody))
+    responses(
+        (status = 302, description = "to the staff app's calendar page"),
+        (status = 404, body = ErrorBody),
+        (status = 429, description = "`rate_limited`: too many unknown states from this network", body = ErrorBody)
+    )
 )]
 #[get("/oauth/{provider}/callback")]
 async fn callback(
     state: web::Data<AppState>,
+    request: HttpRequest,
     path: web::Path<String>,
     query: web::Query<CallbackQuery>,
 ) -> ApiResult<HttpResponse> {
     let kind = provider_kind(&path)?;
-    let destination = match connect(&state, kind, &query).await {
+    let network = client_network(&request, &state.config.trusted_proxies);
+    refuse_link_guessers(&state, &network).await?;
+    let consent = match query.state.as_deref() {
+        Some(raw) if raw.len() <= 200 => {
+            let browser = browser_secret(&request).map(|s| links::hash(&s));
+            state
+                .store
+                .take_oauth_state(raw, browser.as_deref(), Utc::now())
+                .await?
+        }
+        _ => Consent::Unknown,
+    };
+    let consent = match consent {
+        Consent::Taken(consent) if consent.provider == kind => Ok(consent),
+        Consent::OtherBrowser => {
+            count_unknown_link(&state, &network).await?;
+            Err("finish connecting the calendar in the browser you started in".to_owned())
+        }
+        _ => {
+            count_unknown_link(&state, &network).await?;
+            Err("this link has expired or was already used; connect the calendar again".to_owned())
+        }
+    };
+    let destination = match async { connect(&state, kind, consent?, &query).await }.await {
         Ok(integration_id) => format!("{CALENDAR_PAGE}?connected={integration_id}"),
         Err(reason) => {
             tracing::warn!(provider = %kind, %reason, "connecting a calendar failed");
@@ -160,24 +230,15 @@ async fn callback(
         .finish())
 }
 
-/// Finishes a connection; the error is a sentence for the member.
+/// Finishes a connection the browser started; the error is a sentence for the member.
 async fn connect(
     state: &AppState,
     kind: IntegrationKind,
+    consent: mm_store::OAuthStart,
     query: &CallbackQuery,
 ) -> Result<uuid::Uuid, String> {
     let provider = configured(state, kind).map_err(|e| e.to_string())?;
     let now = Utc::now();
-    let consent = match query.state.as_deref() {
-        Some(raw) => state
-            .store
-            .take_oauth_state(raw, now)
-            .await
-            .map_err(|e| e.to_string())?,
-        None => None,
-    }
-    .filter(|c| c.provider == kind)
-    .ok_or("this link has expired or was already used; connect the calendar again")?;
     if let Some(error) = &query.error {
         return Err(match error.as_str() {
             "access_denied" => format!("{kind} access was not granted"),

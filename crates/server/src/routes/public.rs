@@ -1,7 +1,11 @@
 //! The public booking pages' reads: no authentication, and never the host's identity.
-
+//!
+//! Every visitor's month and day is read from one table per calendar month, which covers that
+//! month in every time zone; so whatever zones and dates anonymous clients ask for, a meeting
+//! type costs at most one computed table per month, and only for the months from this one to a
+//! year ahead: other months are empty without any work.
 use actix_web::{get, web};
-use chrono::{Datelike, Months, NaiveDate, Utc};
+use chrono::{Datelike, Days, Months, NaiveDate, Utc};
 use mm_api_types::{
     error::ErrorBody,
     public::{
@@ -25,8 +29,39 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(day_slots);
 }
 
-/// How far ahead `next_available_utc` looks.
+/// How far ahead the public pages look, `next_available_utc` included.
 const SEARCH_MONTHS: u32 = 12;
+
+/// The first day of the month of `date`.
+fn month_of(date: NaiveDate) -> NaiveDate {
+    date.with_day0(0).unwrap_or(date)
+}
+
+/// Whether the month starting `first` is one the public pages compute: from the current month
+/// (by UTC, give or take the day the zones disagree on) to a year ahead.
+fn month_served(first: NaiveDate, now: chrono::DateTime<Utc>) -> bool {
+    let this_month = month_of(now.date_naive() - Days::new(1));
+    let last = this_month.checked_add_months(Months::new(SEARCH_MONTHS + 1));
+    first >= this_month && last.is_some_and(|last| first <= last)
+}
+
+/// The window of the table that serves the month starting `first` to visitors of every zone:
+/// from the UTC day before the month to the UTC day after it (no zone is a day from UTC).
+fn month_cover(first: NaiveDate) -> ApiResult<Interval> {
+    let out_of_range = || ApiError::field("month", "is out of range");
+    let next = first
+        .checked_add_months(Months::new(1))
+        .ok_or_else(out_of_range)?;
+    let midnight = |date: Option<NaiveDate>| {
+        date.map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc())
+            .ok_or_else(out_of_range)
+    };
+    Interval::new(
+        midnight(first.checked_sub_days(Days::new(1)))?,
+        midnight(next.checked_add_days(Days::new(1)))?,
+    )
+    .map_err(|_| out_of_range())
+}
 
 /// A slug from the path; one that cannot be a slug names nothing.
 fn slug(raw: &str, what: &'static str) -> ApiResult<Slug> {
@@ -154,35 +189,35 @@ async fn available_dates(
     let zone = zone_or_departments(&state, zone, &department, &meeting).await?;
 
     let now = Utc::now();
-    let window = month_window(zone, first)?;
-    let month = state
-        .slots
-        .availability(&state.store, &department, &meeting, window)
-        .await?;
-    let available_dates = month
-        .table
-        .available_dates(now, zone)
-        .iter()
-        .map(|d| d.format("%Y-%m-%d").to_string())
-        .collect();
+    let available_dates = if month_served(first, now) {
+        let month = state
+            .slots
+            .availability(&state.store, &department, &meeting, month_cover(first)?)
+            .await?;
+        month
+            .table
+            .available_dates_in(month_window(zone, first)?, now, zone)
+            .iter()
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .collect()
+    } else {
+        Vec::new()
+    };
 
+    // The first bookable slot is an instant, the same for every visitor: it is searched in the
+    // shared month tables, from this month on.
     let mut next_available = None;
-    let this_month = zone.date_of(now).with_day0(0).unwrap_or(first);
+    let this_month = month_of(now.date_naive());
     for ahead in 0..SEARCH_MONTHS {
         let Some(start) = this_month.checked_add_months(Months::new(ahead)) else {
             break;
         };
-        let window = month_window(zone, start)?;
-        let found = if window == month.window {
-            month.table.first_bookable(now)
-        } else {
-            state
-                .slots
-                .availability(&state.store, &department, &meeting, window)
-                .await?
-                .table
-                .first_bookable(now)
-        };
+        let found = state
+            .slots
+            .availability(&state.store, &department, &meeting, month_cover(start)?)
+            .await?
+            .table
+            .first_bookable(now);
         if let Some(slot) = found {
             next_available = Some(wire::utc(slot.start()));
             break;
@@ -220,13 +255,28 @@ async fn day_slots(
     let (department, meeting) = (slug(&path.0, "department")?, slug(&path.1, "meeting type")?);
     let zone = zone_or_departments(&state, zone, &department, &meeting).await?;
 
+    let now = Utc::now();
+    let first = month_of(date);
+    if !month_served(first, now) {
+        let (department, meeting_type) = state
+            .store
+            .public_meeting_type(&department, &meeting)
+            .await?;
+        return Ok(web::Json(DaySlots {
+            date: query.date.clone(),
+            timezone: zone.name().to_owned(),
+            department_timezone: department.timezone.name().to_owned(),
+            duration: meeting_type.duration.get(),
+            slots: Vec::new(),
+        }));
+    }
     let day = state
         .slots
-        .availability(&state.store, &department, &meeting, zone.day(date))
+        .availability(&state.store, &department, &meeting, month_cover(first)?)
         .await?;
     let slots = day
         .table
-        .bookable_counts(Utc::now())
+        .bookable_counts_in(zone.day(date), now)
         .map(|(span, free)| PublicSlot {
             start_utc: wire::utc(span.start()),
             end_utc: wire::utc(span.end()),

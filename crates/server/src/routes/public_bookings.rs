@@ -1,5 +1,10 @@
 //! Booking as a customer: create (idempotent, rate limited), then view, cancel, reschedule and
 //! download the invite through the links in the confirmation. The host is never named here.
+//!
+//! Links are guessed at no profit: an unknown link counts against the client's network, and past
+//! the limit the answer is 429 before any lookup; nothing is locked for writing until the link
+//! has been found. Changes through links are limited per network too, and a booking may be moved
+//! with its link only a few times, since every change emails the customer and the staff.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{Duration, Utc};
@@ -13,12 +18,13 @@ use mm_domain::{
     FieldErrors, Slug,
     booking::{ActorRole, Booking, BookingSource, Customer, CustomerDraft, parse_answers},
     department::Department,
+    limits::{CUSTOMER_RESCHEDULES, RateLimit},
     meeting_type::MeetingType,
 };
 use mm_notify::web_calendars;
 use mm_store::{
     Actor, BookingKey, Change, Created, HostChoice, Move, MovePolicy, NewCustomerBooking,
-    RequestGuard,
+    RequestGuard, StoreError,
 };
 use sha2::{Digest, Sha256};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -27,8 +33,9 @@ use uuid::Uuid;
 use super::wire;
 use crate::{
     AppState,
+    client_ip::{client_ip, client_network, network},
     error::{ApiError, ApiResult},
-    links::{self, LINK_LIFETIME_DAYS},
+    links::{self, LINK_LIFETIME_DAYS, Purpose},
     notices,
 };
 
@@ -55,18 +62,21 @@ struct CustomerEntry {
 }
 
 impl CustomerEntry {
+    /// `manage_url` goes into the description only of what the customer keeps (the `.ics`), never
+    /// into a link that hands the entry to another site.
     fn of(
         booking: &Booking,
         department: &Department,
         meeting_type: &MeetingType,
-        manage_url: &str,
+        manage_url: Option<&str>,
     ) -> Self {
+        let reference = format!("Booking reference {}.", booking.reference);
         Self {
             summary: format!("{} with {}", meeting_type.name, department.name),
-            description: format!(
-                "Booking reference {}. Manage your booking: {manage_url}",
-                booking.reference
-            ),
+            description: match manage_url {
+                Some(url) => format!("{reference} Manage your booking: {url}"),
+                None => format!("{reference} The email we sent has the links to change it."),
+            },
             location: booking
                 .meeting_link
                 .clone()
@@ -75,14 +85,21 @@ impl CustomerEntry {
     }
 }
 
-/// The public view of a booking, with the links that still work.
-async fn public_view(state: &AppState, booking: &Booking) -> ApiResult<PublicBooking> {
+/// The public view of a booking, with the links that still work among those its holder may see:
+/// whoever holds only the reschedule link (it is also in the `.ics`, which people forward) does
+/// not get the cancel link from it.
+async fn public_view(
+    state: &AppState,
+    booking: &Booking,
+    holder: Purpose,
+) -> ApiResult<PublicBooking> {
     let department = state.store.department(booking.department_id).await?;
     let meeting_type = state.store.meeting_type(booking.meeting_type_id).await?;
     let urls = notices::customer_urls(state, booking.id);
     let open = booking.status.holds_time();
     let customer = booking.customer.as_ref();
-    let entry = CustomerEntry::of(booking, &department, &meeting_type, &urls.reschedule);
+    let reschedules_left = booking.customer_reschedules_left();
+    let entry = CustomerEntry::of(booking, &department, &meeting_type, None);
     let web = web_calendars::links(&web_calendars::Entry {
         summary: &entry.summary,
         description: &entry.description,
@@ -106,8 +123,10 @@ async fn public_view(state: &AppState, booking: &Booking) -> ApiResult<PublicBoo
             .name()
             .to_owned(),
         location_type: booking.location_type.as_ref().to_owned(),
-        cancel_url: (open && booking.cancel_link_live).then_some(urls.cancel),
-        reschedule_url: open.then_some(urls.reschedule),
+        cancel_url: (open && booking.cancel_link_live && holder == Purpose::Cancel)
+            .then_some(urls.cancel),
+        reschedule_url: (open && reschedules_left > 0).then_some(urls.reschedule),
+        reschedules_left: u32::try_from(reschedules_left).unwrap_or(0),
         ics_url: urls.ics,
         add_to_calendar: AddToCalendar {
             google: web.google,
@@ -145,17 +164,124 @@ fn idempotency(
     Ok(Some((hash_hex(key.as_bytes()), hash_hex(&canonical))))
 }
 
-/// A token from the path; anything that cannot be one names nothing.
-fn link_hash(token: &str) -> ApiResult<String> {
+/// The hash of a token from the path; anything that cannot be one names nothing.
+fn link_hash(token: &str) -> Option<String> {
     let plausible = (20..=100).contains(&token.len())
         && token
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if plausible {
-        Ok(links::hash(token))
+    plausible.then(|| links::hash(token))
+}
+
+/// Where unknown links (and unknown calendar-connection states) are counted, per network.
+pub(super) const UNKNOWN_LINKS: &str = "unknown_link";
+/// Where changes through customers' links are counted, per network.
+const LINK_CHANGES: &str = "link_change";
+/// The window unknown links are counted over.
+const UNKNOWN_LINK_WINDOW_MINUTES: i64 = 15;
+
+pub(super) fn unknown_link_limit(state: &AppState) -> RateLimit {
+    RateLimit::per_minutes(state.config.link_failure_limit, UNKNOWN_LINK_WINDOW_MINUTES)
+}
+
+/// Refuses a client that has tried too many unknown links, before anything is looked up.
+pub(super) async fn refuse_link_guessers(state: &AppState, network: &str) -> ApiResult<()> {
+    state
+        .store
+        .limit_left(
+            UNKNOWN_LINKS,
+            network,
+            unknown_link_limit(state),
+            Utc::now(),
+        )
+        .await?
+        .map_err(|wait| {
+            ApiError::limited(
+                "too many unknown links from this network; try again later",
+                wait,
+            )
+        })
+}
+
+/// Counts an unknown link against the client's network.
+pub(super) async fn count_unknown_link(state: &AppState, network: &str) -> ApiResult<()> {
+    // Past the limit the hit is not recorded, which changes nothing: the next request is refused.
+    let _ = state
+        .store
+        .take_hit(
+            UNKNOWN_LINKS,
+            network,
+            unknown_link_limit(state),
+            Utc::now(),
+        )
+        .await?;
+    Ok(())
+}
+
+/// A customer's link, found: the booking, and which of its links it is.
+struct Found {
+    booking: Booking,
+    purpose: Purpose,
+    hash: String,
+}
+
+/// Finds the booking `token` names (either link, or only the link of `only`), reading without
+/// a lock; an unknown, used or expired link is a 404 counted against the client's network.
+async fn by_link(
+    state: &AppState,
+    request: &HttpRequest,
+    token: &str,
+    only: Option<Purpose>,
+) -> ApiResult<Found> {
+    let network = client_network(request, &state.config.trusted_proxies);
+    refuse_link_guessers(state, &network).await?;
+    let now = Utc::now();
+    let found = match link_hash(token) {
+        None => None,
+        Some(hash) => {
+            let key = match only {
+                None => BookingKey::AnyLink(hash.clone()),
+                Some(Purpose::Cancel) => BookingKey::CancelLink(hash.clone()),
+                Some(Purpose::Reschedule) => BookingKey::RescheduleLink(hash.clone()),
+            };
+            match state.store.booking_by_link(&key, now).await {
+                Ok(booking) => Some((booking, hash)),
+                Err(StoreError::NotFound(_)) => None,
+                Err(other) => return Err(other.into()),
+            }
+        }
+    };
+    let Some((booking, hash)) = found else {
+        count_unknown_link(state, &network).await?;
+        return Err(ApiError::NotFound("booking link"));
+    };
+    let purpose = if state.links.hashes(booking.id).cancel == hash {
+        Purpose::Cancel
     } else {
-        Err(ApiError::NotFound("booking link"))
-    }
+        Purpose::Reschedule
+    };
+    Ok(Found {
+        booking,
+        purpose,
+        hash,
+    })
+}
+
+/// Counts a change through a customer's link against the client's network.
+async fn count_link_change(state: &AppState, request: &HttpRequest) -> ApiResult<()> {
+    let network = client_network(request, &state.config.trusted_proxies);
+    let limit = RateLimit::per_minutes(state.config.public_change_rate_limit, 60);
+    state
+        .store
+        .take_hit(LINK_CHANGES, &network, limit, Utc::now())
+        .await?
+        .map(|_| ())
+        .map_err(|wait| {
+            ApiError::limited(
+                "too many changes to bookings from this network in the last hour; try again later",
+                wait,
+            )
+        })
 }
 
 #[utoipa::path(
@@ -210,7 +336,7 @@ async fn create_booking(
 
     let id = Uuid::new_v4();
     let limit = state.config.public_booking_rate_limit;
-    let client_ip = crate::client_ip::client_ip(&request, &state.config.trusted_proxies);
+    let client_ip = client_ip(&request, &state.config.trusted_proxies);
     let new = NewCustomerBooking {
         id,
         department_id: department.id,
@@ -222,6 +348,7 @@ async fn create_booking(
         source: BookingSource::PublicBookingPage,
         actor: CUSTOMER,
         client_ip: client_ip.map(|ip| ip.to_string()),
+        client_network: client_ip.map(network),
         links: state.links.hashes(id),
         links_expire: now + Duration::days(LINK_LIFETIME_DAYS),
         guard: RequestGuard {
@@ -237,7 +364,7 @@ async fn create_booking(
     {
         Created::New(booking) | Created::Replayed(booking) => booking,
     };
-    Ok(HttpResponse::Created().json(public_view(&state, &booking).await?))
+    Ok(HttpResponse::Created().json(public_view(&state, &booking, Purpose::Cancel).await?))
 }
 
 #[utoipa::path(
@@ -245,17 +372,20 @@ async fn create_booking(
     params(("token" = String, Path, description = "The cancel or reschedule token from the customer's email")),
     responses(
         (status = 200, body = PublicBooking),
-        (status = 404, description = "Unknown, used or expired link", body = ErrorBody)
+        (status = 404, description = "Unknown, used or expired link", body = ErrorBody),
+        (status = 429, description = "`rate_limited`: too many unknown links from this network; see `Retry-After`", body = ErrorBody)
     )
 )]
 #[get("/public/bookings/{token}")]
 async fn view_booking(
     state: web::Data<AppState>,
+    request: HttpRequest,
     token: web::Path<String>,
 ) -> ApiResult<web::Json<PublicBooking>> {
-    let key = BookingKey::AnyLink(link_hash(&token)?);
-    let booking = state.store.booking_by_link(&key, Utc::now()).await?;
-    Ok(web::Json(public_view(&state, &booking).await?))
+    let found = by_link(&state, &request, &token, None).await?;
+    Ok(web::Json(
+        public_view(&state, &found.booking, found.purpose).await?,
+    ))
 }
 
 #[utoipa::path(
@@ -265,17 +395,20 @@ async fn view_booking(
     responses(
         (status = 200, body = PublicBooking),
         (status = 404, description = "Unknown, used or expired link", body = ErrorBody),
-        (status = 422, description = "The booking can no longer be cancelled", body = ErrorBody)
+        (status = 422, description = "The booking can no longer be cancelled", body = ErrorBody),
+        (status = 429, description = "`rate_limited`: too many unknown links or changes from this network; see `Retry-After`", body = ErrorBody)
     )
 )]
 #[post("/public/bookings/{cancel_token}/cancel")]
 async fn cancel_booking(
     state: web::Data<AppState>,
+    request: HttpRequest,
     token: web::Path<String>,
     body: web::Json<PublicCancel>,
 ) -> ApiResult<web::Json<PublicBooking>> {
     let now = Utc::now();
-    let key = BookingKey::CancelLink(link_hash(&token)?);
+    let found = by_link(&state, &request, &token, Some(Purpose::Cancel)).await?;
+    let key = BookingKey::CancelLink(found.hash);
     let reason = body
         .reason
         .as_deref()
@@ -285,6 +418,7 @@ async fn cancel_booking(
     if reason.as_ref().is_some_and(|r| r.chars().count() > 2000) {
         return Err(ApiError::field("reason", "must be at most 2000 characters"));
     }
+    count_link_change(&state, &request).await?;
     let render = notices::renderer(&state, now);
     let change = Change::Cancel {
         reason,
@@ -294,7 +428,9 @@ async fn cancel_booking(
         .store
         .change_booking(&key, change, CUSTOMER, None, now, &render)
         .await?;
-    Ok(web::Json(public_view(&state, &booking).await?))
+    Ok(web::Json(
+        public_view(&state, &booking, Purpose::Cancel).await?,
+    ))
 }
 
 #[utoipa::path(
@@ -306,20 +442,32 @@ async fn cancel_booking(
         (status = 400, body = ErrorBody),
         (status = 404, description = "Unknown or expired link", body = ErrorBody),
         (status = 409, description = "`slot_unavailable`", body = ErrorBody),
-        (status = 422, description = "The booking can no longer be moved", body = ErrorBody)
+        (status = 422, description = "The booking can no longer be moved; `reschedule_limit_reached` once the link has moved it as often as it may", body = ErrorBody),
+        (status = 429, description = "`rate_limited`: too many unknown links or changes from this network; see `Retry-After`", body = ErrorBody)
     )
 )]
 #[post("/public/bookings/{reschedule_token}/reschedule")]
 async fn reschedule_booking(
     state: web::Data<AppState>,
+    request: HttpRequest,
     token: web::Path<String>,
     body: web::Json<PublicReschedule>,
 ) -> ApiResult<web::Json<PublicBooking>> {
     let now = Utc::now();
-    let key = BookingKey::RescheduleLink(link_hash(&token)?);
+    let found = by_link(&state, &request, &token, Some(Purpose::Reschedule)).await?;
+    let booking = found.booking;
+    let key = BookingKey::RescheduleLink(found.hash);
     let start =
         wire::parse_instant(&body.start_utc).map_err(|e| ApiError::field("start_utc", e))?;
-    let booking = state.store.booking_by_link(&key, now).await?;
+    if booking.customer_may_reschedule().is_err() {
+        let department = state.store.department(booking.department_id).await?;
+        return Err(ApiError::RescheduleLimit(format!(
+            "this meeting has already been moved {CUSTOMER_RESCHEDULES} times with its link; \
+             to move it again, please contact {}",
+            department.name
+        )));
+    }
+    count_link_change(&state, &request).await?;
     let render = notices::renderer(&state, now);
     let to = Move {
         start,
@@ -333,7 +481,9 @@ async fn reschedule_booking(
         .store
         .move_booking(&key, to, CUSTOMER, Some(&links), now, &render)
         .await?;
-    Ok(web::Json(public_view(&state, &booking).await?))
+    Ok(web::Json(
+        public_view(&state, &booking, Purpose::Reschedule).await?,
+    ))
 }
 
 #[utoipa::path(
@@ -341,25 +491,22 @@ async fn reschedule_booking(
     params(("token" = String, Path)),
     responses(
         (status = 200, description = "An RFC 5545 invite (`METHOD:CANCEL` once cancelled); it names no host", content_type = "text/calendar"),
-        (status = 404, body = ErrorBody)
+        (status = 404, body = ErrorBody),
+        (status = 429, description = "`rate_limited`: too many unknown links from this network", body = ErrorBody)
     )
 )]
 #[get("/public/bookings/{token}/booking.ics")]
 async fn booking_ics(
     state: web::Data<AppState>,
+    request: HttpRequest,
     token: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let now = Utc::now();
-    let key = BookingKey::AnyLink(link_hash(&token)?);
-    let booking = state.store.booking_by_link(&key, now).await?;
+    let booking = by_link(&state, &request, &token, None).await?.booking;
     let department = state.store.department(booking.department_id).await?;
     let meeting_type = state.store.meeting_type(booking.meeting_type_id).await?;
-    let entry = CustomerEntry::of(
-        &booking,
-        &department,
-        &meeting_type,
-        &notices::customer_urls(&state, booking.id).reschedule,
-    );
+    let manage = notices::customer_urls(&state, booking.id).reschedule;
+    let entry = CustomerEntry::of(&booking, &department, &meeting_type, Some(&manage));
     let attendees: Vec<mm_notify::ics::Person<'_>> = booking
         .customer
         .iter()
@@ -369,7 +516,7 @@ async fn booking_ics(
         })
         .collect();
     let ics = mm_notify::ics::render(&mm_notify::ics::Invite {
-        booking: &booking,
+        event: mm_notify::ics::InviteEvent::of(&booking),
         summary: &entry.summary,
         description: &entry.description,
         location: entry.location.as_deref(),

@@ -7,12 +7,13 @@ use mm_api_types::{
     users::{CreateUser, UpdateUser, User, WorkingHours},
 };
 use mm_domain::{Email, FieldErrors, TimeZone, WorkingWeek, required_text, user::StaffUser};
+use mm_store::EndSessions;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::{id, wire};
 use crate::{
     AppState,
-    auth::{Staff, hash_password},
+    auth::{SignedIn, Staff, hash_password},
     error::{ApiError, ApiResult},
 };
 
@@ -161,8 +162,10 @@ async fn get_user(
     Ok(web::Json(wire::user(&state.store.user(user_id).await?)))
 }
 
-/// Change a user. People may change their own name, zone, bio, picture and password;
-/// System Managers may change everything.
+/// Change a user. People may change their own name, zone, bio, picture and password (with
+/// `current_password`); System Managers may change everything. A password change ends the
+/// person's other sessions (all of them when a System Manager set it); a deactivation or a change
+/// of System Manager role ends all of them.
 #[utoipa::path(
     tag = "users",
     params(("user_id" = String, Path)),
@@ -173,16 +176,18 @@ async fn get_user(
         (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody),
+        (status = 429, description = "`rate_limited`: too many wrong current passwords", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]
 #[patch("/users/{user_id}")]
 async fn update_user(
     state: web::Data<AppState>,
-    Staff(me): Staff,
+    session: SignedIn,
     path: web::Path<String>,
     body: web::Json<UpdateUser>,
 ) -> ApiResult<web::Json<User>> {
+    let me = &session.principal;
     let user_id = id(&path, "user")?;
     let body = body.into_inner();
     let is_self = me.user_id == user_id;
@@ -200,7 +205,8 @@ async fn update_user(
             "you cannot deactivate or demote yourself",
         ));
     }
-    let mut user = state.store.user(user_id).await?;
+    let before = state.store.user(user_id).await?;
+    let mut user = before.clone();
     let mut errors = FieldErrors::new();
     if let Some(email) = &body.email
         && let Some(email) = errors.check("email", Email::parse(email))
@@ -225,19 +231,41 @@ async fn update_user(
     }
     if let Some(password) = &body.password {
         errors.check("password", mm_domain::user::check_password(password));
+        if is_self && body.current_password.as_deref().is_none_or(str::is_empty) {
+            errors.add("current_password", "is required to change your password");
+        }
     }
     user.is_system_manager = body.is_system_manager.unwrap_or(user.is_system_manager);
     user.is_active = body.is_active.unwrap_or(user.is_active);
     if !errors.is_empty() {
         return Err(errors.into());
     }
+    if let (true, Some(_), Some(current)) = (is_self, &body.password, body.current_password) {
+        let right = super::auth::check_own_password(&state, before.email.as_str(), current).await?;
+        if !right {
+            return Err(ApiError::field(
+                "current_password",
+                "is not your current password",
+            ));
+        }
+    }
+    let sessions = match (&body.password, is_self) {
+        _ if user.is_active != before.is_active
+            || user.is_system_manager != before.is_system_manager =>
+        {
+            EndSessions::All
+        }
+        (Some(_), true) => EndSessions::AllBut(session.session_id),
+        (Some(_), false) => EndSessions::All,
+        (None, _) => EndSessions::None,
+    };
     let hash = match body.password {
         Some(password) => Some(hash_password(password).await?),
         None => None,
     };
     state
         .store
-        .update_user(&user, hash.as_deref(), chrono::Utc::now())
+        .update_user(&user, hash.as_deref(), sessions, chrono::Utc::now())
         .await?;
     Ok(web::Json(wire::user(&user)))
 }
@@ -292,7 +320,8 @@ async fn get_working_hours(
     )))
 }
 
-/// Replace a user's working hours (System Manager, or a leader of one of their departments).
+/// Replace a user's working hours (System Manager, or a leader of every department they belong
+/// to; never a System Manager's but by a System Manager).
 /// Every malformed day, time and break is reported at once.
 #[utoipa::path(
     tag = "users",
@@ -309,10 +338,10 @@ async fn put_working_hours(
     body: web::Json<WorkingHours>,
 ) -> ApiResult<web::Json<WorkingHours>> {
     let user_id = id(&path, "user")?;
-    let departments = state.store.departments_of(user_id).await?;
-    if !me.can_manage_member(&departments) {
+    if !me.can_change_member_settings(&state.store.standing(user_id).await?) {
         return Err(ApiError::Forbidden(
-            "only a System Manager or the member's Department Leader may change working hours",
+            "only a System Manager, or a Department Leader of every department the person \
+             belongs to, may change their working hours",
         ));
     }
     state.store.user(user_id).await?;

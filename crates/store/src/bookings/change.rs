@@ -165,6 +165,9 @@ impl Store {
             Action::Reschedule
         };
         before.lifecycle().apply(action, now)?;
+        if to.policy == MovePolicy::Customer {
+            before.customer_may_reschedule()?;
+        }
 
         let spec = booking_spec(&txn, &before).await?;
         let span = Interval::starting_at(to.start, spec.duration);

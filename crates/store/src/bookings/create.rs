@@ -70,9 +70,9 @@ impl Store {
                 return Ok(Created::Replayed(read::load_booking(&txn, id).await?));
             }
         }
-        if let (Some(limit), Some(ip)) = (new.guard.hourly_limit, &new.client_ip) {
+        if let (Some(limit), Some(network)) = (new.guard.hourly_limit, &new.client_network) {
             let recent = bookings::Entity::find()
-                .filter(bookings::Column::CreatedFromIp.eq(ip.as_str()))
+                .filter(bookings::Column::CreatedFromNetwork.eq(network.as_str()))
                 .filter(
                     bookings::Column::BookingSource.eq(BookingSource::PublicBookingPage.as_ref()),
                 )
@@ -212,6 +212,7 @@ fn booking_row(
     row.reschedule_token_hash = Set(Some(new.links.reschedule.clone()));
     row.tokens_expire_utc = Set(Some(new.links_expire));
     row.created_from_ip = Set(new.client_ip.clone());
+    row.created_from_network = Set(new.client_network.clone());
     row
 }
 

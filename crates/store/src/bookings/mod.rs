@@ -89,6 +89,8 @@ pub struct NewCustomerBooking {
     pub source: BookingSource,
     pub actor: Actor,
     pub client_ip: Option<String>,
+    /// What the hourly limit counts the client by: its IPv4 address or IPv6 /64.
+    pub client_network: Option<String>,
     pub links: LinkHashes,
     pub links_expire: DateTime<Utc>,
     pub guard: RequestGuard,
@@ -253,6 +255,7 @@ fn new_row(row: NewRow<'_>, now: DateTime<Utc>) -> bookings::ActiveModel {
         calendar_push_retry_utc: Set(None),
         calendar_push_error: Set(None),
         video_meeting_id: Set(None),
+        created_from_network: Set(None),
     }
 }
 

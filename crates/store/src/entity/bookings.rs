@@ -75,6 +75,8 @@ pub struct Model {
     /// The booking's meeting at the video provider (Zoom).
     pub video_meeting_id: Option<String>,
     pub updated_utc: DateTimeUtc,
+    /// What the public booking limit counts the client by: its IPv4 address or IPv6 /64.
+    pub created_from_network: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

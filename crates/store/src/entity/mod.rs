@@ -18,5 +18,7 @@ pub mod meeting_type_questions;
 pub mod meeting_type_reminders;
 pub mod meeting_types;
 pub mod oauth_states;
+pub mod rate_limit_hits;
+pub mod staff_sessions;
 pub mod user_settings;
 pub mod users;

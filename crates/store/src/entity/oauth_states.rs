@@ -14,6 +14,8 @@ pub struct Model {
     pub pkce_verifier: String,
     pub created_utc: DateTimeUtc,
     pub expires_utc: DateTimeUtc,
+    /// SHA-256 of the secret in the cookie of the browser that started the consent.
+    pub browser_hash: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

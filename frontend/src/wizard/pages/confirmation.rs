@@ -22,10 +22,17 @@ pub fn Confirmation() -> impl IntoView {
         let kept = storage::load::<PublicBooking>(&storage::booking_key(&reference()));
         async move {
             let kept = kept?;
-            let fresh = match kept.reschedule_url.as_deref().and_then(api::token_of) {
-                Some(token) => api::booking(token).await.ok(),
-                None => None,
-            };
+            // The cancel link shows everything (the reschedule link does not lead to the cancel
+            // link), while it lives; a used one dies, and the reschedule link tells the rest.
+            let mut fresh = None;
+            for link in [&kept.cancel_url, &kept.reschedule_url] {
+                if let Some(token) = link.as_deref().and_then(api::token_of)
+                    && let Ok(booking) = api::booking(token).await
+                {
+                    fresh = Some(booking);
+                    break;
+                }
+            }
             Some(fresh.unwrap_or(kept))
         }
     });

@@ -159,12 +159,20 @@ pub fn RescheduleDate() -> impl IntoView {
         <Transition fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 match booking.await {
-                    Ok(booking) if booking.reschedule_url.is_none() => view! {
-                        <section>
-                            <h1>"This meeting can no longer be moved"</h1>
-                            <BookingFacts booking=booking />
-                        </section>
-                    }.into_any(),
+                    Ok(booking) if booking.reschedule_url.is_none() => {
+                        let used_up = booking.reschedules_left == 0
+                            && matches!(booking.status.as_str(), "confirmed" | "pending");
+                        let department = booking.department_name.clone();
+                        view! {
+                            <section>
+                                <h1>"This meeting can no longer be moved"</h1>
+                                {used_up.then(|| view! {
+                                    <p class="notice">{format!("You have moved it as often as its link allows. To move it again, please contact {department}.")}</p>
+                                })}
+                                <BookingFacts booking=booking />
+                            </section>
+                        }.into_any()
+                    }
                     Ok(booking) => {
                         let (department, meeting) = (booking.department_slug.clone(), booking.meeting_slug.clone());
                         view! {

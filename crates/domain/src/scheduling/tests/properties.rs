@@ -388,4 +388,26 @@ proptest! {
         let counts: Vec<_> = table.bookable(s.now).iter().map(|slot| (slot.span, slot.free_members.len())).collect();
         prop_assert_eq!(table.bookable_counts(s.now).collect::<Vec<_>>(), counts);
     }
+
+    /// Reading a part of a larger table (the visitor's day or month) gives what a table of just
+    /// that part would.
+    #[test]
+    fn a_part_of_a_table_reads_as_a_table_of_that_part(s in scenario()) {
+        let day = s.visitor.day(s.day);
+        let around = Interval::new(
+            day.start() - chrono::Duration::days(1),
+            day.end() + chrono::Duration::days(1),
+        ).unwrap();
+        let schedule = s.schedule();
+        let wide = schedule.open_slots(&s.spec, around);
+        let narrow = schedule.open_slots(&s.spec, day);
+        prop_assert_eq!(
+            wide.bookable_counts_in(day, s.now).collect::<Vec<_>>(),
+            narrow.bookable_counts(s.now).collect::<Vec<_>>()
+        );
+        prop_assert_eq!(
+            wide.available_dates_in(day, s.now, s.visitor),
+            narrow.available_dates(s.now, s.visitor)
+        );
+    }
 }
