@@ -284,7 +284,11 @@ pub struct Page {
 }
 
 impl Page {
+    /// Rows to skip; beyond what SQL's signed 64-bit `OFFSET` holds, a page is simply empty.
     fn offset(self) -> u64 {
-        self.page.saturating_sub(1).saturating_mul(self.per_page)
+        self.page
+            .saturating_sub(1)
+            .saturating_mul(self.per_page)
+            .min(i64::MAX as u64)
     }
 }
