@@ -21,6 +21,7 @@ mod providers;
 mod reminder_worker;
 mod routes;
 mod slot_cache;
+mod throttle;
 
 use std::{net::TcpListener, path::Path, sync::Arc};
 
@@ -168,8 +169,8 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         None => {
             tracing::warn!(
                 "MM_JWT_SECRET is not set: using a random secret, so sign-ins end with this \
-                 process and customer links in emails sent from now on stop working after a \
-                 restart; set it (`openssl rand -base64 48`) for anything but a trial"
+                 process, and after a restart the emails about earlier bookings carry links \
+                 that do not work; set it (`openssl rand -base64 48`) for anything but a trial"
             );
             use rand::RngCore;
             let mut bytes = vec![0u8; 48];

@@ -1,9 +1,8 @@
 //! `POST /auth/login`, `POST /auth/logout`, `GET /auth/me`.
 //!
-//! Sign-ins are throttled per account and per client network, counted in the database so that
-//! every server process agrees: each attempt takes a hit before its password is checked, so
-//! concurrent guesses cannot overshoot; a right password gives the hits back (the account's all
-//! of them). Past the limit the answer is 429 with `Retry-After`, and no hash is computed.
+//! Sign-ins are throttled per account and per client network (see `throttle`): each attempt
+//! counts before its password is checked, and a right password gives the counts back. Past a
+//! limit the answer is 429 with `Retry-After`, and no hash is computed.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::Utc;
@@ -11,7 +10,6 @@ use mm_api_types::{
     error::ErrorBody,
     users::{LoginRequest, LoginResponse, Me},
 };
-use mm_domain::limits::RateLimit;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::wire;
@@ -20,17 +18,12 @@ use crate::{
     auth::{SignedIn, Staff, TokenSubject, verify_password},
     client_ip::client_network,
     error::{ApiError, ApiResult},
+    throttle,
 };
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(login).service(logout).service(me);
 }
-
-/// Where failed sign-ins are counted: per account (its email) and per client network.
-const PER_ACCOUNT: &str = "sign_in_account";
-const PER_ADDRESS: &str = "sign_in_address";
-/// The window both count over.
-const SIGN_IN_WINDOW_MINUTES: i64 = 15;
 /// Longer than any password we accept: not worth a hash.
 const LONGEST_PASSWORD_BYTES: usize = 1024;
 
@@ -58,40 +51,7 @@ async fn login(
     let LoginRequest { email, password } = body.into_inner();
     let account: String = email.trim().to_lowercase().chars().take(320).collect();
     let network = client_network(&request, &state.config.trusted_proxies);
-    let config = &state.config;
-    let from_address = state
-        .store
-        .take_hit(
-            PER_ADDRESS,
-            &network,
-            RateLimit::per_minutes(config.sign_in_limit_per_address, SIGN_IN_WINDOW_MINUTES),
-            now,
-        )
-        .await?
-        .map_err(|wait| {
-            ApiError::limited(
-                "too many failed sign-ins from this network; try again later",
-                wait,
-            )
-        })?;
-    state
-        .store
-        .take_hit(
-            PER_ACCOUNT,
-            &account,
-            RateLimit::per_minutes(config.sign_in_limit, SIGN_IN_WINDOW_MINUTES),
-            now,
-        )
-        .await?
-        .map_err(|wait| {
-            ApiError::limited(
-                format!(
-                    "too many failed sign-ins for this account; try again in {} minutes",
-                    (wait.num_seconds() + 59) / 60
-                ),
-                wait,
-            )
-        })?;
+    let attempt = throttle::sign_in_attempt(&state, &account, &network).await?;
     let found = state.store.user_credentials(&account).await?;
     let (user, hash) = match found {
         Some((user, hash)) if user.is_active => (Some(user), Some(hash)),
@@ -102,8 +62,7 @@ async fn login(
         tracing::info!("sign-in failed");
         ApiError::InvalidCredentials
     })?;
-    state.store.forget_hits(PER_ACCOUNT, &account).await?;
-    state.store.release_hit(from_address).await?;
+    throttle::sign_in_succeeded(&state, attempt).await?;
     let subject = TokenSubject {
         user_id: user.id,
         session_id: uuid::Uuid::new_v4(),
@@ -135,12 +94,7 @@ pub(super) async fn check_own_password(
     password: String,
 ) -> ApiResult<bool> {
     let account = email.to_lowercase();
-    let limit = RateLimit::per_minutes(state.config.sign_in_limit, SIGN_IN_WINDOW_MINUTES);
-    state
-        .store
-        .take_hit(PER_ACCOUNT, &account, limit, Utc::now())
-        .await?
-        .map_err(|wait| ApiError::limited("too many wrong passwords; try again later", wait))?;
+    throttle::own_password_attempt(state, &account).await?;
     let hash = state
         .store
         .user_credentials(&account)
@@ -148,7 +102,7 @@ pub(super) async fn check_own_password(
         .map(|(_, hash)| hash);
     let right = password.len() <= LONGEST_PASSWORD_BYTES && verify_password(hash, password).await?;
     if right {
-        state.store.forget_hits(PER_ACCOUNT, &account).await?;
+        throttle::own_password_right(state, &account).await?;
     }
     Ok(right)
 }

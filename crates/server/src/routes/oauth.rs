@@ -26,7 +26,6 @@ use mm_store::{Consent, NewOAuthIntegration};
 use serde::Deserialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::public_bookings::{count_unknown_link, refuse_link_guessers};
 use crate::{
     AppState,
     auth::Staff,
@@ -35,6 +34,7 @@ use crate::{
     error::{ApiError, ApiResult},
     links,
     providers::{Provider, redirect_uri},
+    throttle,
 };
 
 /// The cookie that ties a consent to the browser that started it.
@@ -194,7 +194,7 @@ async fn callback(
 ) -> ApiResult<HttpResponse> {
     let kind = provider_kind(&path)?;
     let network = client_network(&request, &state.config.trusted_proxies);
-    refuse_link_guessers(&state, &network).await?;
+    throttle::refuse_link_guessers(&state, &network).await?;
     let consent = match query.state.as_deref() {
         Some(raw) if raw.len() <= 200 => {
             let browser = browser_secret(&request).map(|s| links::hash(&s));
@@ -208,11 +208,11 @@ async fn callback(
     let consent = match consent {
         Consent::Taken(consent) if consent.provider == kind => Ok(consent),
         Consent::OtherBrowser => {
-            count_unknown_link(&state, &network).await?;
+            throttle::count_unknown_link(&state, &network).await?;
             Err("finish connecting the calendar in the browser you started in".to_owned())
         }
         _ => {
-            count_unknown_link(&state, &network).await?;
+            throttle::count_unknown_link(&state, &network).await?;
             Err("this link has expired or was already used; connect the calendar again".to_owned())
         }
     };

@@ -18,7 +18,7 @@ use mm_domain::{
     FieldErrors, Slug,
     booking::{ActorRole, Booking, BookingSource, Customer, CustomerDraft, parse_answers},
     department::Department,
-    limits::{CUSTOMER_RESCHEDULES, RateLimit},
+    limits::CUSTOMER_RESCHEDULES,
     meeting_type::MeetingType,
 };
 use mm_notify::web_calendars;
@@ -36,7 +36,7 @@ use crate::{
     client_ip::{client_ip, client_network, network},
     error::{ApiError, ApiResult},
     links::{self, LINK_LIFETIME_DAYS, Purpose},
-    notices,
+    notices, throttle,
 };
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -173,51 +173,6 @@ fn link_hash(token: &str) -> Option<String> {
     plausible.then(|| links::hash(token))
 }
 
-/// Where unknown links (and unknown calendar-connection states) are counted, per network.
-pub(super) const UNKNOWN_LINKS: &str = "unknown_link";
-/// Where changes through customers' links are counted, per network.
-const LINK_CHANGES: &str = "link_change";
-/// The window unknown links are counted over.
-const UNKNOWN_LINK_WINDOW_MINUTES: i64 = 15;
-
-pub(super) fn unknown_link_limit(state: &AppState) -> RateLimit {
-    RateLimit::per_minutes(state.config.link_failure_limit, UNKNOWN_LINK_WINDOW_MINUTES)
-}
-
-/// Refuses a client that has tried too many unknown links, before anything is looked up.
-pub(super) async fn refuse_link_guessers(state: &AppState, network: &str) -> ApiResult<()> {
-    state
-        .store
-        .limit_left(
-            UNKNOWN_LINKS,
-            network,
-            unknown_link_limit(state),
-            Utc::now(),
-        )
-        .await?
-        .map_err(|wait| {
-            ApiError::limited(
-                "too many unknown links from this network; try again later",
-                wait,
-            )
-        })
-}
-
-/// Counts an unknown link against the client's network.
-pub(super) async fn count_unknown_link(state: &AppState, network: &str) -> ApiResult<()> {
-    // Past the limit the hit is not recorded, which changes nothing: the next request is refused.
-    let _ = state
-        .store
-        .take_hit(
-            UNKNOWN_LINKS,
-            network,
-            unknown_link_limit(state),
-            Utc::now(),
-        )
-        .await?;
-    Ok(())
-}
-
 /// A customer's link, found: the booking, and which of its links it is.
 struct Found {
     booking: Booking,
@@ -234,7 +189,7 @@ async fn by_link(
     only: Option<Purpose>,
 ) -> ApiResult<Found> {
     let network = client_network(request, &state.config.trusted_proxies);
-    refuse_link_guessers(state, &network).await?;
+    throttle::refuse_link_guessers(state, &network).await?;
     let now = Utc::now();
     let found = match link_hash(token) {
         None => None,
@@ -252,7 +207,7 @@ async fn by_link(
         }
     };
     let Some((booking, hash)) = found else {
-        count_unknown_link(state, &network).await?;
+        throttle::count_unknown_link(state, &network).await?;
         return Err(ApiError::NotFound("booking link"));
     };
     let purpose = if state.links.hashes(booking.id).cancel == hash {
@@ -265,23 +220,6 @@ async fn by_link(
         purpose,
         hash,
     })
-}
-
-/// Counts a change through a customer's link against the client's network.
-async fn count_link_change(state: &AppState, request: &HttpRequest) -> ApiResult<()> {
-    let network = client_network(request, &state.config.trusted_proxies);
-    let limit = RateLimit::per_minutes(state.config.public_change_rate_limit, 60);
-    state
-        .store
-        .take_hit(LINK_CHANGES, &network, limit, Utc::now())
-        .await?
-        .map(|_| ())
-        .map_err(|wait| {
-            ApiError::limited(
-                "too many changes to bookings from this network in the last hour; try again later",
-                wait,
-            )
-        })
 }
 
 #[utoipa::path(
@@ -418,7 +356,11 @@ async fn cancel_booking(
     if reason.as_ref().is_some_and(|r| r.chars().count() > 2000) {
         return Err(ApiError::field("reason", "must be at most 2000 characters"));
     }
-    count_link_change(&state, &request).await?;
+    throttle::count_link_change(
+        &state,
+        &client_network(&request, &state.config.trusted_proxies),
+    )
+    .await?;
     let render = notices::renderer(&state, now);
     let change = Change::Cancel {
         reason,
@@ -467,7 +409,11 @@ async fn reschedule_booking(
             department.name
         )));
     }
-    count_link_change(&state, &request).await?;
+    throttle::count_link_change(
+        &state,
+        &client_network(&request, &state.config.trusted_proxies),
+    )
+    .await?;
     let render = notices::renderer(&state, now);
     let to = Move {
         start,
