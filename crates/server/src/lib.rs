@@ -248,7 +248,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         state.clone(),
         std::time::Duration::from_secs(2),
     ));
-    tokio::spawn(sweep_rate_limits(state.store.clone()));
+    tokio::spawn(sweep_expired(state.store.clone()));
     tokio::spawn(reminder_worker::run(
         state.clone(),
         std::time::Duration::from_secs(config.reminder_interval_seconds),
@@ -300,13 +300,18 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Drops rate-limit hits that no limit counts any more, every ten minutes.
-async fn sweep_rate_limits(store: Store) {
+/// Drops rate-limit hits that no limit counts any more and sessions that have expired, every
+/// ten minutes.
+async fn sweep_expired(store: Store) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {
         every.tick().await;
-        if let Err(error) = store.sweep_hits(chrono::Utc::now()).await {
+        let now = chrono::Utc::now();
+        if let Err(error) = store.sweep_hits(now).await {
             tracing::warn!(%error, "sweeping rate-limit hits failed");
+        }
+        if let Err(error) = store.sweep_sessions(now).await {
+            tracing::warn!(%error, "sweeping expired sessions failed");
         }
     }
 }

@@ -370,6 +370,15 @@ impl Store {
         Ok(txn.commit().await?)
     }
 
+    /// Drops sessions that have expired.
+    pub async fn sweep_sessions(&self, now: DateTime<Utc>) -> Result<u64> {
+        let done = staff_sessions::Entity::delete_many()
+            .filter(staff_sessions::Column::ExpiresUtc.lte(now))
+            .exec(&self.db)
+            .await?;
+        Ok(done.rows_affected)
+    }
+
     /// Ends one session (signing out).
     pub async fn end_session(&self, session_id: Uuid) -> Result<()> {
         staff_sessions::Entity::delete_by_id(session_id)
