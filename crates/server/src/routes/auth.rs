@@ -39,6 +39,7 @@ const LONGEST_PASSWORD_BYTES: usize = 1024;
         (status = 200, description = "Signed in", body = LoginResponse),
         (status = 401, description = "Wrong email or password", body = ErrorBody),
         (status = 429, description = "`rate_limited`: too many failed sign-ins for this account or from this network; see `Retry-After`", body = ErrorBody),
+        (status = 503, description = "`busy`: too many passwords being checked at once; see `Retry-After`", body = ErrorBody),
     )
 )]
 #[post("/auth/login")]
