@@ -11,10 +11,13 @@ run: bootstrap frontend
       MM_DATABASE_URL=${MM_DATABASE_URL:-sqlite://data/meeting-manager.db} MM_BIND=${MM_BIND:-127.0.0.1:8080} \
       ./target/release/meeting-manager serve
 
-# Everything CI checks: formatting, lints, the frontend build, unit and black-box tests on SQLite and PostgreSQL.
+# Everything CI checks: formatting and lints (the WASM frontend's too), the frontend build, unit and
+# black-box tests on SQLite and PostgreSQL, browser tests.
 test: bootstrap
     cargo fmt --all --check
     cargo clippy --all-targets -- -D warnings
+    cd frontend && cargo fmt --check
+    cd frontend && RUSTC_BOOTSTRAP=1 cargo +debian-web clippy --release --target wasm32-unknown-unknown --bins -- -D warnings
     just frontend
     cargo build -p mm-server
     ./scripts/with-postgres.sh cargo nextest run --workspace --no-fail-fast

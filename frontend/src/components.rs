@@ -190,7 +190,7 @@ pub fn MonthCalendar(
         .collect();
     let mut cells: Vec<Option<NaiveDate>> = vec![None; lead as usize];
     cells.extend(month.iter_days().take_while(|d| *d <= last).map(Some));
-    while cells.len() % 7 != 0 {
+    while !cells.len().is_multiple_of(7) {
         cells.push(None);
     }
     let rows: Vec<Vec<Option<NaiveDate>>> = cells.chunks(7).map(<[_]>::to_vec).collect();

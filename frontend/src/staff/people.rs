@@ -206,11 +206,9 @@ fn NewUser(reload: RwSignal<u32>) -> impl IntoView {
                         "{} can now sign in as {}.",
                         user.full_name, user.email
                     ))));
-                    (
-                        email.set(String::new()),
-                        name.set(String::new()),
-                        password.set(String::new()),
-                    );
+                    email.set(String::new());
+                    name.set(String::new());
+                    password.set(String::new());
                     reload.update(|n| *n += 1);
                 }
                 Err(error) => {

@@ -227,7 +227,7 @@ pub fn RescheduleTime() -> impl IntoView {
     let calendar_href = Signal::derive(move || {
         let month = date()
             .parse::<NaiveDate>()
-            .map(|d| month_key(d))
+            .map(month_key)
             .unwrap_or_default();
         format!("/book/reschedule/{}?month={month}", token())
     });

@@ -170,10 +170,11 @@ pub fn DatePicker(
                 .next_available_utc
                 .as_deref()
                 .and_then(|utc| zone::date_of(utc, &zone));
-            if asked.is_none() && found.available_dates.is_empty() {
-                if let Some(next_month) = next.map(first_of).filter(|m| *m > month) {
-                    return ApiResult::Ok((this_month, next_month, load(next_month).await?, next));
-                }
+            if asked.is_none()
+                && found.available_dates.is_empty()
+                && let Some(next_month) = next.map(first_of).filter(|m| *m > month)
+            {
+                return ApiResult::Ok((this_month, next_month, load(next_month).await?, next));
             }
             Ok((this_month, month, found, next))
         }
