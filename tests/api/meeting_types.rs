@@ -4,7 +4,8 @@ use serde_json::json;
 
 on_both_databases!(
     meeting_slugs_are_unique_within_their_department_only,
-    a_meeting_type_is_checked_field_by_field
+    a_meeting_type_is_checked_field_by_field,
+    everyone_lists_the_meeting_types_of_the_departments_they_see_in_one_call,
 );
 
 async fn meeting_slugs_are_unique_within_their_department_only(db: Db) {
@@ -99,4 +100,46 @@ async fn a_meeting_type_is_checked_field_by_field(db: Db) {
     assert_eq!(body["duration"], 45);
     assert_eq!(body["buffer_before"], serde_json::Value::Null);
     assert_eq!(body["custom_questions"][0]["options"], json!(["A", "B"]));
+}
+
+async fn everyone_lists_the_meeting_types_of_the_departments_they_see_in_one_call(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.admin_token().await;
+    let a = app.create_user(&admin, "a@example.com", "A").await;
+    let b = app.create_user(&admin, "b@example.com", "B").await;
+    let support = app.create_department(&admin, "support", &a, &[&a]).await;
+    let sales = app.create_department(&admin, "sales", &b, &[&b]).await;
+    for (department, name) in [(&support, "Call"), (&support, "Demo"), (&sales, "Pitch")] {
+        let (status, body) = app
+            .post(
+                &format!("/departments/{department}/meeting-types"),
+                &admin,
+                json!({"meeting_name": name, "duration": 30}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let names = |page: serde_json::Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["meeting_name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let (status, all) = app.get("/meeting-types", &admin).await;
+    assert_eq!(status, StatusCode::OK, "{all}");
+    assert_eq!(names(all), ["Call", "Demo", "Pitch"]);
+    let member_of_support = app
+        .login("a@example.com", mm_blackbox_tests::MEMBER_PASSWORD)
+        .await;
+    let (_, theirs) = app.get("/meeting-types", &member_of_support).await;
+    assert_eq!(names(theirs.clone()), ["Call", "Demo"]);
+    assert!(
+        theirs["items"][0]["booking_url"]
+            .as_str()
+            .unwrap()
+            .ends_with("/book/support/call"),
+        "{theirs}"
+    );
 }

@@ -207,19 +207,10 @@ pub fn Bookings() -> impl IntoView {
     let meeting_types = LocalResource::new(move || {
         let client = session.client();
         async move {
-            let Some(client) = client else {
-                return Vec::new();
-            };
-            let mut all = Vec::new();
-            for department in client.departments().await.unwrap_or_default() {
-                all.extend(
-                    client
-                        .meeting_types(&department.id)
-                        .await
-                        .unwrap_or_default(),
-                );
+            match client {
+                Some(client) => client.all_meeting_types().await.unwrap_or_default(),
+                None => Vec::new(),
             }
-            all
         }
     });
     let people = LocalResource::new(move || {

@@ -349,6 +349,12 @@ impl StaffClient {
         Ok(feed.resources)
     }
 
+    /// Every meeting type of the departments this person may see.
+    pub async fn all_meeting_types(&self) -> ApiResult<Vec<MeetingType>> {
+        let page: Page<MeetingType> = self.get("/meeting-types", &[]).await?;
+        Ok(page.items)
+    }
+
     pub async fn meeting_types(&self, department_id: &str) -> ApiResult<Vec<MeetingType>> {
         let page: Page<MeetingType> = self
             .get(&format!("/departments/{department_id}/meeting-types"), &[])

@@ -22,7 +22,8 @@ use crate::{
 };
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(list_meeting_types)
+    cfg.service(list_all_meeting_types)
+        .service(list_meeting_types)
         .service(create_meeting_type)
         .service(get_meeting_type)
         .service(update_meeting_type)
@@ -196,6 +197,39 @@ fn parse(
         }),
         _ => Err(errors),
     }
+}
+
+/// Every meeting type of every department the signed-in person may see, in one answer (what the
+/// booking list's filters offer).
+#[utoipa::path(
+    tag = "meeting types",
+    responses((status = 200, body = Page<MeetingType>), (status = 401, body = ErrorBody)),
+    security(("bearer" = []))
+)]
+#[get("/meeting-types")]
+async fn list_all_meeting_types(
+    state: web::Data<AppState>,
+    Staff(me): Staff,
+) -> ApiResult<web::Json<Page<MeetingType>>> {
+    let slugs: std::collections::BTreeMap<Uuid, String> = state
+        .store
+        .list_departments()
+        .await?
+        .into_iter()
+        .filter(|d| me.can_read_department(d.id))
+        .map(|d| (d.id, d.slug.as_str().to_owned()))
+        .collect();
+    let items: Vec<MeetingType> = state
+        .store
+        .list_meeting_types(None)
+        .await?
+        .iter()
+        .filter_map(|t| {
+            let slug = slugs.get(&t.department_id)?;
+            Some(wire::meeting_type(t, slug, &state.public_base_url))
+        })
+        .collect();
+    Ok(web::Json(Page::whole(items)))
 }
 
 /// A department's meeting types (anyone who may see the department).
