@@ -105,6 +105,15 @@ impl Principal {
         self.can_manage_department(department_id) || self.user_id == host
     }
 
+    /// Moving a booking: in time (keeping its host) like any other change of it; to another
+    /// host (`to_host`) only for its department's leaders and System Managers.
+    pub fn can_move_booking(&self, department_id: Uuid, host: Uuid, to_host: Option<Uuid>) -> bool {
+        match to_host {
+            Some(other) if other != host => self.can_manage_department(department_id),
+            _ => self.can_act_on_booking(department_id, host),
+        }
+    }
+
     /// Editing a department, its members and its meeting types; approving, rejecting and
     /// reassigning its bookings.
     pub fn can_manage_department(&self, department_id: Uuid) -> bool {
@@ -280,6 +289,21 @@ mod tests {
         assert!(member.can_read_booking(department, colleague, &[me]));
         assert!(!member.can_act_on_booking(department, colleague));
         assert!(!member.can_manage_department(department));
+    }
+
+    #[test]
+    fn a_host_moves_their_meeting_in_time_but_only_leaders_give_it_to_another_host() {
+        let (department, host, other) =
+            (Uuid::from_u128(10), Uuid::from_u128(1), Uuid::from_u128(2));
+        let member = principal(1, false, &[], &[10]);
+        assert!(member.can_move_booking(department, host, None));
+        assert!(member.can_move_booking(department, host, Some(host)));
+        assert!(!member.can_move_booking(department, host, Some(other)));
+        let colleague = principal(2, false, &[], &[10]);
+        assert!(!colleague.can_move_booking(department, host, None));
+        let leader = principal(3, false, &[10], &[10]);
+        assert!(leader.can_move_booking(department, host, Some(other)));
+        assert!(!leader.can_move_booking(Uuid::from_u128(11), host, Some(other)));
     }
 
     #[test]

@@ -37,8 +37,8 @@ pub use bookings::calendar_push::{
     CalendarPush, PlacedEvent, PushCalendar, PushedEvent, VideoMeeting,
 };
 pub use bookings::{
-    Actor, BookingFilter, BookingKey, Change, Created, HostChoice, LinkHashes, Move, MovePolicy,
-    NewCustomerBooking, NewInternalMeeting, RequestGuard,
+    Acting, Actor, BookingFilter, BookingKey, Change, Created, HostChoice, LinkHashes, Move,
+    MovePolicy, NewCustomerBooking, NewInternalMeeting, Permit, RequestGuard,
 };
 pub use calendar::{BusyBlock, CalendarBooking, CalendarData, ColumnData};
 pub use integrations::{

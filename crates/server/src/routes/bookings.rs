@@ -19,7 +19,7 @@ use mm_domain::{
     },
 };
 use mm_store::{
-    Actor, BookingFilter, BookingKey, Change, Created, HostChoice, Move, MovePolicy,
+    Acting, Actor, BookingFilter, BookingKey, Change, Created, HostChoice, Move, MovePolicy,
     NewCustomerBooking, NewInternalMeeting, RequestGuard,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -82,23 +82,50 @@ async fn visible(state: &AppState, principal: &Principal, raw_id: &str) -> ApiRe
     }
 }
 
-fn may_act(principal: &Principal, booking: &Booking) -> ApiResult<()> {
-    if principal.can_act_on_booking(booking.department_id, booking.assigned_to) {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden(
-            "only the host, a leader of the department or a System Manager may change this booking",
-        ))
-    }
+const ONLY_THOSE_WHO_ACT: &str =
+    "only the host, a leader of the department or a System Manager may change this booking";
+const ONLY_THOSE_WHO_MANAGE: &str =
+    "only a leader of the department or a System Manager may do this";
+
+/// Who may make a change of a booking, as the change's transaction judges it on the row it
+/// locked.
+#[derive(Debug, Clone, Copy)]
+enum Rule {
+    /// The host, a leader of the department, a System Manager.
+    Act,
+    /// A leader of the department, a System Manager.
+    Manage,
+    /// As [`Rule::Act`] in time; as [`Rule::Manage`] to another host.
+    MoveTo(Option<Uuid>),
 }
 
-fn may_manage(principal: &Principal, booking: &Booking) -> ApiResult<()> {
-    if principal.can_manage_department(booking.department_id) {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden(
-            "only a leader of the department or a System Manager may do this",
-        ))
+impl Rule {
+    fn judge(self, principal: &Principal, booking: &Booking) -> Result<(), &'static str> {
+        let (allowed, why) = match self {
+            Self::Act => (
+                principal.can_act_on_booking(booking.department_id, booking.assigned_to),
+                ONLY_THOSE_WHO_ACT,
+            ),
+            Self::Manage => (
+                principal.can_manage_department(booking.department_id),
+                ONLY_THOSE_WHO_MANAGE,
+            ),
+            Self::MoveTo(host) => (
+                principal.can_move_booking(booking.department_id, booking.assigned_to, host),
+                if host.is_some_and(|h| h != booking.assigned_to) {
+                    ONLY_THOSE_WHO_MANAGE
+                } else {
+                    ONLY_THOSE_WHO_ACT
+                },
+            ),
+        };
+        if allowed { Ok(()) } else { Err(why) }
+    }
+
+    /// The same judgement before any lock, to answer at once when the booking as read already
+    /// says no (the transaction judges again).
+    fn check(self, principal: &Principal, booking: &Booking) -> ApiResult<()> {
+        self.judge(principal, booking).map_err(ApiError::Forbidden)
     }
 }
 
@@ -354,12 +381,11 @@ async fn bulk_cancel(
     for raw in &body.ids {
         let outcome = async {
             let booking = visible(&state, &principal, raw).await?;
-            may_act(&principal, &booking)?;
             let change = Change::Cancel {
                 reason: reason.clone(),
                 notes: None,
             };
-            apply(&state, &principal, &booking, change).await
+            apply(&state, &principal, &booking, change, Rule::Act).await
         }
         .await;
         match outcome {
@@ -574,13 +600,15 @@ async fn get_booking(
     Ok(web::Json(wire::booking(&booking)))
 }
 
-/// Applies a status change after the permission check.
+/// Applies a status change that `rule` allows, judged on the booking as it is locked.
 async fn apply(
     state: &AppState,
     principal: &Principal,
     booking: &Booking,
     change: Change,
+    rule: Rule,
 ) -> ApiResult<web::Json<WireBooking>> {
+    rule.check(principal, booking)?;
     let now = Utc::now();
     let render = notices::renderer(state, now);
     let links = state.links.hashes(booking.id);
@@ -589,7 +617,10 @@ async fn apply(
         .change_booking(
             &BookingKey::Id(booking.id),
             change,
-            actor(principal, booking.department_id),
+            Acting {
+                actor: actor(principal, booking.department_id),
+                permit: &|locked| rule.judge(principal, locked),
+            },
             Some(&links),
             now,
             &render,
@@ -618,13 +649,12 @@ async fn cancel(
     body: Option<web::Json<CancelRequest>>,
 ) -> ApiResult<web::Json<WireBooking>> {
     let booking = visible(&state, &principal, &path).await?;
-    may_act(&principal, &booking)?;
     let body = body.map(|b| b.into_inner()).unwrap_or_default();
     let change = Change::Cancel {
         reason: optional_text(body.reason.as_deref(), "reason", 2000)?,
         notes: optional_text(body.notes.as_deref(), "notes", 5000)?,
     };
-    apply(&state, &principal, &booking, change).await
+    apply(&state, &principal, &booking, change, Rule::Act).await
 }
 
 #[utoipa::path(
@@ -645,8 +675,7 @@ async fn approve(
     path: web::Path<String>,
 ) -> ApiResult<web::Json<WireBooking>> {
     let booking = visible(&state, &principal, &path).await?;
-    may_manage(&principal, &booking)?;
-    apply(&state, &principal, &booking, Change::Approve).await
+    apply(&state, &principal, &booking, Change::Approve, Rule::Manage).await
 }
 
 #[utoipa::path(
@@ -670,10 +699,11 @@ async fn reject(
     body: web::Json<RejectRequest>,
 ) -> ApiResult<web::Json<WireBooking>> {
     let booking = visible(&state, &principal, &path).await?;
-    may_manage(&principal, &booking)?;
+    Rule::Manage.check(&principal, &booking)?;
     let reason = optional_text(Some(&body.reason), "reason", 2000)?
         .ok_or_else(|| ApiError::field("reason", "is required when rejecting a booking"))?;
-    apply(&state, &principal, &booking, Change::Reject { reason }).await
+    let change = Change::Reject { reason };
+    apply(&state, &principal, &booking, change, Rule::Manage).await
 }
 
 #[utoipa::path(
@@ -694,8 +724,7 @@ async fn complete(
     path: web::Path<String>,
 ) -> ApiResult<web::Json<WireBooking>> {
     let booking = visible(&state, &principal, &path).await?;
-    may_act(&principal, &booking)?;
-    apply(&state, &principal, &booking, Change::Complete).await
+    apply(&state, &principal, &booking, Change::Complete, Rule::Act).await
 }
 
 #[utoipa::path(
@@ -716,8 +745,7 @@ async fn no_show(
     path: web::Path<String>,
 ) -> ApiResult<web::Json<WireBooking>> {
     let booking = visible(&state, &principal, &path).await?;
-    may_act(&principal, &booking)?;
-    apply(&state, &principal, &booking, Change::MarkNoShow).await
+    apply(&state, &principal, &booking, Change::MarkNoShow, Rule::Act).await
 }
 
 #[utoipa::path(
@@ -741,11 +769,7 @@ async fn check_move(
 ) -> ApiResult<web::Json<CheckMoveResult>> {
     let booking = visible(&state, &principal, &path).await?;
     let host = user_id(&body.assigned_to, "assigned_to")?;
-    if host == booking.assigned_to {
-        may_act(&principal, &booking)?;
-    } else {
-        may_manage(&principal, &booking)?;
-    }
+    Rule::MoveTo(Some(host)).check(&principal, &booking)?;
     let start = instant(&body.start_utc)?;
     let conflicts = state
         .store
@@ -757,7 +781,7 @@ async fn check_move(
     }))
 }
 
-/// Moves a booking after the permission check: another host needs a leader or System Manager.
+/// Moves a booking as [`Rule::MoveTo`] allows: another host needs a leader or System Manager.
 async fn move_to(
     state: &AppState,
     principal: &Principal,
@@ -767,11 +791,8 @@ async fn move_to(
     reason: Option<String>,
     dragged: bool,
 ) -> ApiResult<web::Json<WireBooking>> {
-    if host.is_some_and(|h| h != booking.assigned_to) {
-        may_manage(principal, booking)?;
-    } else {
-        may_act(principal, booking)?;
-    }
+    let rule = Rule::MoveTo(host);
+    rule.check(principal, booking)?;
     let now = Utc::now();
     let render = notices::renderer(state, now);
     let links = state.links.hashes(booking.id);
@@ -787,7 +808,10 @@ async fn move_to(
         .move_booking(
             &BookingKey::Id(booking.id),
             to,
-            actor(principal, booking.department_id),
+            Acting {
+                actor: actor(principal, booking.department_id),
+                permit: &|locked| rule.judge(principal, locked),
+            },
             Some(&links),
             now,
             &render,
@@ -818,7 +842,7 @@ async fn reassign(
     body: web::Json<ReassignRequest>,
 ) -> ApiResult<web::Json<WireBooking>> {
     let booking = visible(&state, &principal, &path).await?;
-    may_manage(&principal, &booking)?;
+    Rule::Manage.check(&principal, &booking)?;
     let host = user_id(&body.assigned_to, "assigned_to")?;
     let reason = optional_text(body.reason.as_deref(), "reason", 2000)?;
     let start = booking.span.start();

@@ -23,7 +23,7 @@ use mm_domain::{
 };
 use mm_notify::web_calendars;
 use mm_store::{
-    Actor, BookingKey, Change, Created, HostChoice, Move, MovePolicy, NewCustomerBooking,
+    Acting, Actor, BookingKey, Change, Created, HostChoice, Move, MovePolicy, NewCustomerBooking,
     RequestGuard, StoreError,
 };
 use sha2::{Digest, Sha256};
@@ -47,10 +47,19 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(booking_ics);
 }
 
-const CUSTOMER: Actor = Actor {
-    user_id: None,
-    role: ActorRole::Customer,
+/// A customer acting through their link: the link is their permission, since the transaction
+/// finds the booking by it, live.
+const CUSTOMER: Acting<'static> = Acting {
+    actor: Actor {
+        user_id: None,
+        role: ActorRole::Customer,
+    },
+    permit: &holds_the_link,
 };
+
+fn holds_the_link(_: &Booking) -> Result<(), &'static str> {
+    Ok(())
+}
 
 /// What the customer's calendar entry says, the same in the `.ics` download and the web
 /// calendars' links. It names no host.
@@ -284,7 +293,7 @@ async fn create_booking(
         answers,
         host: HostChoice::ByAlgorithm,
         source: BookingSource::PublicBookingPage,
-        actor: CUSTOMER,
+        actor: CUSTOMER.actor,
         client_ip: client_ip.map(|ip| ip.to_string()),
         client_network: client_ip.map(network),
         links: state.links.hashes(id),

@@ -20,8 +20,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{
-    Actor, BookingKey, Change, LinkHashes, Move, MovePolicy, Render, create, internal, lock_people,
-    notify, read, record,
+    Acting, BookingKey, Change, LinkHashes, Move, MovePolicy, Render, create, internal,
+    lock_people, notify, read, record,
 };
 use crate::{
     Result, Store, StoreError,
@@ -39,7 +39,7 @@ impl Store {
         &self,
         key: &BookingKey,
         change: Change,
-        actor: Actor,
+        by: Acting<'_>,
         links: Option<&LinkHashes>,
         now: DateTime<Utc>,
         render: Render<'_>,
@@ -47,6 +47,8 @@ impl Store {
         let txn = self.begin().await?;
         let row = locked_row(&txn, key, now).await?;
         let before = read::assemble(&txn, row.clone()).await?;
+        (by.permit)(&before).map_err(|why| StoreError::NotAllowed(why.to_owned()))?;
+        let actor = by.actor;
         let action = match &change {
             Change::Approve => Action::Approve,
             Change::Reject { .. } => Action::Reject,
@@ -134,7 +136,7 @@ impl Store {
         &self,
         key: &BookingKey,
         to: Move,
-        actor: Actor,
+        by: Acting<'_>,
         links: Option<&LinkHashes>,
         now: DateTime<Utc>,
         render: Render<'_>,
@@ -142,6 +144,8 @@ impl Store {
         let txn = self.begin().await?;
         let row = locked_row(&txn, key, now).await?;
         let before = read::assemble(&txn, row.clone()).await?;
+        (by.permit)(&before).map_err(|why| StoreError::NotAllowed(why.to_owned()))?;
+        let actor = by.actor;
         let internal = before.booking_type == BookingType::Internal;
         let roster = load_department(&txn, row.department_id).await?;
         let mut people: Vec<Uuid> = if internal {

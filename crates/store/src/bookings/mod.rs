@@ -50,6 +50,25 @@ pub struct Actor {
     pub role: ActorRole,
 }
 
+/// Whether the one acting may make a change, judged on the booking as the change's transaction
+/// locked it (a host reassigned meanwhile is no longer its host); `Err` says why not.
+pub type Permit<'a> = &'a (dyn Fn(&Booking) -> Result<(), &'static str> + Sync);
+
+/// Who makes a change of a booking, and what they may do.
+#[derive(Clone, Copy)]
+pub struct Acting<'a> {
+    pub actor: Actor,
+    pub permit: Permit<'a>,
+}
+
+impl std::fmt::Debug for Acting<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Acting")
+            .field("actor", &self.actor)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Which member hosts a new customer booking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HostChoice {
