@@ -105,6 +105,26 @@ impl Principal {
         self.can_manage_department(department_id) || self.user_id == host
     }
 
+    /// Asking when other staff are free (to plan a meeting with them): System Managers and
+    /// leaders; anyone about themself alone.
+    pub fn can_ask_availability_of(&self, people: &[Uuid]) -> bool {
+        self.is_system_manager
+            || self.is_leader()
+            || (!people.is_empty() && people.iter().all(|p| *p == self.user_id))
+    }
+
+    /// How this person appears in the history of a booking of `department_id`.
+    pub fn role_in(&self, department_id: Uuid) -> crate::booking::ActorRole {
+        use crate::booking::ActorRole;
+        if self.is_system_manager {
+            ActorRole::SystemManager
+        } else if self.leads(department_id) {
+            ActorRole::DepartmentLeader
+        } else {
+            ActorRole::Host
+        }
+    }
+
     /// Moving a booking: in time (keeping its host) like any other change of it; to another
     /// host (`to_host`) only for its department's leaders and System Managers.
     pub fn can_move_booking(&self, department_id: Uuid, host: Uuid, to_host: Option<Uuid>) -> bool {
@@ -304,6 +324,33 @@ mod tests {
         let leader = principal(3, false, &[10], &[10]);
         assert!(leader.can_move_booking(department, host, Some(other)));
         assert!(!leader.can_move_booking(Uuid::from_u128(11), host, Some(other)));
+    }
+
+    #[test]
+    fn members_ask_when_they_alone_are_free_and_leaders_when_anyone_is() {
+        let (me, other) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let member = principal(1, false, &[], &[10]);
+        assert!(member.can_ask_availability_of(&[me]));
+        assert!(member.can_ask_availability_of(&[me, me]));
+        assert!(!member.can_ask_availability_of(&[me, other]));
+        assert!(!member.can_ask_availability_of(&[]));
+        assert!(principal(3, false, &[11], &[11]).can_ask_availability_of(&[me, other]));
+        assert!(principal(4, true, &[], &[]).can_ask_availability_of(&[other]));
+    }
+
+    #[test]
+    fn a_person_appears_in_a_history_by_their_highest_role_there() {
+        use crate::booking::ActorRole;
+        let leader = principal(1, false, &[10], &[10, 11]);
+        assert_eq!(
+            leader.role_in(Uuid::from_u128(10)),
+            ActorRole::DepartmentLeader
+        );
+        assert_eq!(leader.role_in(Uuid::from_u128(11)), ActorRole::Host);
+        assert_eq!(
+            principal(2, true, &[10], &[]).role_in(Uuid::from_u128(10)),
+            ActorRole::SystemManager
+        );
     }
 
     #[test]

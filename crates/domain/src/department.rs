@@ -79,6 +79,12 @@ pub fn check_roster(leader: Option<Uuid>, members: &[MemberEntry]) -> FieldError
     if !members.iter().any(|m| m.is_active) {
         errors.add("members", "at least one active member is required");
     }
+    check_leader(leader, members, &mut errors);
+    errors
+}
+
+/// The leader rule alone: the leader, when there is one, is an active member.
+pub fn check_leader(leader: Option<Uuid>, members: &[MemberEntry], errors: &mut FieldErrors) {
     if let Some(leader) = leader
         && !members.iter().any(|m| m.user_id == leader && m.is_active)
     {
@@ -87,7 +93,6 @@ pub fn check_roster(leader: Option<Uuid>, members: &[MemberEntry]) -> FieldError
             "the department leader must be an active member of the department",
         );
     }
-    errors
 }
 
 #[cfg(test)]

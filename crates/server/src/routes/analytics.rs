@@ -84,15 +84,12 @@ async fn summary(
         ),
         None => None,
     };
-    if let Some(department) = department {
-        let involved = principal.is_system_manager
-            || principal.leads(department.id)
-            || principal.member_of.contains(&department.id);
-        if !involved {
-            return Err(ApiError::Forbidden(
-                "only the department's members, its leader and System Managers see its figures",
-            ));
-        }
+    if let Some(department) = department
+        && !principal.can_read_department(department.id)
+    {
+        return Err(ApiError::Forbidden(
+            "only the department's members, its leader and System Managers see its figures",
+        ));
     }
     let zone = match (zone_asked, department) {
         (Some(zone), _) => zone,
@@ -148,7 +145,7 @@ async fn summary(
     let rosters: Vec<&Department> = departments
         .iter()
         .filter(|d| department_id.is_none_or(|id| d.id == id))
-        .filter(|d| principal.is_system_manager || principal.leads(d.id))
+        .filter(|d| principal.can_manage_department(d.id))
         .collect();
     let summary = analytics::summarize(
         &facts,

@@ -14,9 +14,7 @@ use mm_api_types::{
 };
 use mm_domain::{
     FieldErrors, Principal,
-    booking::{
-        ActorRole, Attendees, Booking, BookingSource, Customer, CustomerDraft, parse_answers,
-    },
+    booking::{Attendees, Booking, BookingSource, Customer, CustomerDraft, parse_answers},
 };
 use mm_store::{
     Acting, Actor, BookingFilter, BookingKey, Change, Created, HostChoice, Move, MovePolicy,
@@ -54,16 +52,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
 
 /// How the actor appears in the history of a booking in `department_id`.
 fn actor(principal: &Principal, department_id: Uuid) -> Actor {
-    let role = if principal.is_system_manager {
-        ActorRole::SystemManager
-    } else if principal.leads(department_id) {
-        ActorRole::DepartmentLeader
-    } else {
-        ActorRole::Host
-    };
     Actor {
         user_id: Some(principal.user_id),
-        role,
+        role: principal.role_in(department_id),
     }
 }
 

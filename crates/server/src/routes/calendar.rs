@@ -57,21 +57,6 @@ async fn common_availability(
     Staff(principal): Staff,
     query: web::Query<CommonAvailabilityQuery>,
 ) -> ApiResult<web::Json<CommonAvailability>> {
-    // Members plan their own customer meetings: they may ask about themselves alone.
-    let only_themself = {
-        let mut named = query
-            .user_ids
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty());
-        named.clone().next().is_some()
-            && named.all(|raw| Uuid::parse_str(raw).is_ok_and(|id| id == principal.user_id))
-    };
-    if !principal.is_system_manager && !principal.is_leader() && !only_themself {
-        return Err(ApiError::Forbidden(
-            "only System Managers and Department Leaders ask when others are free",
-        ));
-    }
     let mut errors = FieldErrors::new();
     let mut people: Vec<Uuid> = Vec::new();
     for raw in query
@@ -85,6 +70,12 @@ async fn common_availability(
             Ok(_) => {}
             Err(_) => errors.add("user_ids", "must be user ids separated by commas"),
         }
+    }
+    // Members plan their own customer meetings: they may ask about themselves alone.
+    if errors.is_empty() && !principal.can_ask_availability_of(&people) {
+        return Err(ApiError::Forbidden(
+            "only System Managers and Department Leaders ask when others are free",
+        ));
     }
     if people.is_empty() {
         errors.add("user_ids", "name at least one user");

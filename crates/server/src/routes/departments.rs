@@ -122,16 +122,10 @@ async fn parse(
     }
     if input.members.len() == members.len() {
         errors.merge(department::check_roster(leader, &members));
-    } else if input.department_leader.is_some()
-        && leader.is_some()
-        && !members
-            .iter()
-            .any(|m| Some(m.user_id) == leader && m.is_active)
-    {
-        errors.add(
-            "department_leader",
-            "the department leader must be an active member of the department",
-        );
+    } else {
+        // Some members are already named as malformed: the rest of the roster cannot be judged,
+        // but a leader missing from the members that parsed still is.
+        department::check_leader(leader, &members, &mut errors);
     }
     let description = input
         .description
