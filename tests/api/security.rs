@@ -28,13 +28,16 @@ on_both_databases!(
     a_hostile_feed_fails_with_its_reason_in_seconds_and_keeps_the_last_busy_times,
 );
 
-/// The second server process of `app` on PostgreSQL (as behind a load balancer); on SQLite the
-/// same process.
-async fn other_process(db: Db, app: &TestApp) -> Option<TestApp> {
-    match db {
+/// A server whose limit `limit` is set to `max`, behind a trusted proxy on loopback (so tests
+/// name the client in `X-Forwarded-For`), and on PostgreSQL a second process on its database (as
+/// behind a load balancer).
+async fn limited_behind_a_proxy(db: Db, limit: &str, max: &str) -> (TestApp, Option<TestApp>) {
+    let app = TestApp::spawn_with(db, &[(limit, max), ("MM_TRUSTED_PROXIES", "127.0.0.1")]).await;
+    let other = match db {
         Db::Postgres => Some(app.second_process().await),
         Db::Sqlite => None,
-    }
+    };
+    (app, other)
 }
 
 fn token_of(url: &Value) -> String {
@@ -256,15 +259,7 @@ async fn only_the_allowed_sites_may_call_the_public_api_from_their_pages() {
 }
 
 async fn failed_sign_ins_are_limited_per_account_in_every_process(db: Db) {
-    let app = TestApp::spawn_with(
-        db,
-        &[
-            ("MM_SIGN_IN_LIMIT", "3"),
-            ("MM_TRUSTED_PROXIES", "127.0.0.1"),
-        ],
-    )
-    .await;
-    let other = other_process(db, &app).await;
+    let (app, other) = limited_behind_a_proxy(db, "MM_SIGN_IN_LIMIT", "3").await;
     let admin = app.admin_token().await;
     app.create_user(&admin, "anna@example.com", "Anna").await;
     app.create_user(&admin, "bo@example.com", "Bo").await;
@@ -479,8 +474,7 @@ async fn signing_out_deactivation_and_a_role_change_end_sessions(db: Db) {
 
 #[tokio::test]
 async fn a_short_secret_is_refused_with_how_to_make_one() {
-    let database = TestApp::fresh_database(Db::Sqlite);
-    let printed = TestApp::refused_start(&database, &[("MM_JWT_SECRET", "secret")]).await;
+    let printed = TestApp::refused_start("sqlite::memory:", &[("MM_JWT_SECRET", "secret")]).await;
     assert!(printed.contains("MM_JWT_SECRET"), "{printed}");
     assert!(printed.contains("openssl rand -base64 48"), "{printed}");
 }
@@ -502,7 +496,7 @@ async fn secretless_processes_must_run_alone(db: Db) {
     );
     drop(app);
     // With the secretless process gone, processes sharing a secret start side by side.
-    let database = TestApp::fresh_database(db);
+    let database = TestApp::fresh_postgres_database();
     let first = TestApp::spawn_on(&database, &[]).await;
     let second = first.second_process().await;
     let token = first.admin_token().await;
@@ -576,15 +570,7 @@ async fn a_link_moves_a_meeting_three_times_and_then_the_department_must(db: Db)
 }
 
 async fn changes_through_links_are_limited_per_network_and_ipv6_counts_by_its_64(db: Db) {
-    let app = TestApp::spawn_with(
-        db,
-        &[
-            ("MM_PUBLIC_CHANGE_RATE_LIMIT", "2"),
-            ("MM_TRUSTED_PROXIES", "127.0.0.1"),
-        ],
-    )
-    .await;
-    let other = other_process(db, &app).await;
+    let (app, other) = limited_behind_a_proxy(db, "MM_PUBLIC_CHANGE_RATE_LIMIT", "2").await;
     support(&app, 3, json!({})).await;
     let monday = next_monday();
     let mut links = Vec::new();
@@ -645,15 +631,7 @@ async fn changes_through_links_are_limited_per_network_and_ipv6_counts_by_its_64
 }
 
 async fn unknown_links_are_limited_per_network_in_every_process(db: Db) {
-    let app = TestApp::spawn_with(
-        db,
-        &[
-            ("MM_LINK_FAILURE_LIMIT", "3"),
-            ("MM_TRUSTED_PROXIES", "127.0.0.1"),
-        ],
-    )
-    .await;
-    let other = other_process(db, &app).await;
+    let (app, other) = limited_behind_a_proxy(db, "MM_LINK_FAILURE_LIMIT", "3").await;
     support(&app, 1, json!({})).await;
     let (status, booked) = book(&app, request(&at(next_monday(), 9, 0), "c@example.com")).await;
     assert_eq!(status, StatusCode::CREATED, "{booked}");

@@ -161,7 +161,7 @@ impl TestApp {
         Self::launch(dir, database_url, env).await
     }
 
-    /// A server on a database made by [`TestApp::fresh_database`].
+    /// A server on a database made by [`TestApp::fresh_postgres_database`].
     pub async fn spawn_on(database_url: &str, env: &[(&str, &str)]) -> Self {
         let (_, dir) = work_dir();
         Self::launch(dir, database_url.to_owned(), env).await
@@ -274,13 +274,9 @@ impl TestApp {
         printed
     }
 
-    /// A fresh database URL of the kind `db` names, for a server started by hand.
-    pub fn fresh_database(db: Db) -> String {
-        let (id, dir) = work_dir();
-        match db {
-            Db::Sqlite => format!("sqlite://{}", dir.join("test.db").display()),
-            Db::Postgres => postgres_database(&format!("mm_test_{id}")),
-        }
+    /// A fresh PostgreSQL database, for servers started on it by hand.
+    pub fn fresh_postgres_database() -> String {
+        postgres_database(&format!("mm_test_{}", uuid::Uuid::new_v4().simple()))
     }
 
     /// Everything the server has logged so far.

@@ -47,13 +47,20 @@ struct Claims {
     exp: i64,
 }
 
+/// HMAC-SHA256 of `parts`, one after the other, under `key`.
+pub fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
+    // HMAC takes keys of any length, so this cannot fail.
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+    for part in parts {
+        mac.update(part);
+    }
+    mac.finalize().into_bytes().into()
+}
+
 /// A key for one purpose derived from the server secret, so that no two uses share a key.
 pub fn derive_key(secret: &[u8], purpose: &str) -> [u8; 32] {
-    // HMAC takes keys of any length, so this cannot fail.
-    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret)
-        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
-    mac.update(purpose.as_bytes());
-    mac.finalize().into_bytes().into()
+    hmac_sha256(secret, &[purpose.as_bytes()])
 }
 
 /// What a valid token names.

@@ -3,10 +3,11 @@
 //! database keeps only SHA-256 hashes of tokens, to find the booking a token names.
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
-use hmac::{Hmac, KeyInit, Mac};
 use mm_store::LinkHashes;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
+
+use crate::auth::{derive_key, hmac_sha256};
 
 /// How long a link works at most (it also stops when the meeting ends).
 pub const LINK_LIFETIME_DAYS: i64 = 30;
@@ -39,27 +40,17 @@ impl LinkKeys {
     /// (or a link) learns nothing of the key that signs staff sessions.
     pub fn new(secret: &[u8]) -> Self {
         Self {
-            key: crate::auth::derive_key(secret, "meeting-manager booking links v1"),
-        }
-    }
-
-    fn mac(key: &[u8]) -> Hmac<Sha256> {
-        // HMAC accepts keys of any length.
-        match <Hmac<Sha256> as KeyInit>::new_from_slice(key) {
-            Ok(mac) => mac,
-            Err(_) => unreachable!("HMAC takes keys of any length"),
+            key: derive_key(secret, "meeting-manager booking links v1"),
         }
     }
 
     /// 256 bits, URL-safe base64 (43 characters).
     pub fn token(&self, booking_id: Uuid, purpose: Purpose) -> String {
-        let mut mac = Self::mac(&self.key);
-        mac.update(match purpose {
+        let label: &[u8] = match purpose {
             Purpose::Cancel => b"cancel:",
             Purpose::Reschedule => b"reschedule:",
-        });
-        mac.update(booking_id.as_bytes());
-        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+        };
+        URL_SAFE_NO_PAD.encode(hmac_sha256(&self.key, &[label, booking_id.as_bytes()]))
     }
 
     pub fn tokens(&self, booking_id: Uuid) -> Tokens {
@@ -102,6 +93,16 @@ mod tests {
             cancel
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        );
+    }
+
+    #[test]
+    fn a_token_is_the_same_as_links_already_sent_carry() {
+        // HMAC-SHA256(HMAC-SHA256(secret, label), "cancel:" ‖ id), as every earlier version made
+        // it: changing it would break the links in emails already sent.
+        assert_eq!(
+            LinkKeys::new(b"a secret").token(Uuid::from_u128(42), Purpose::Cancel),
+            "bXW7oo9-24WG1ydf6TRwIlk22sA_dQED5LTODrp5qYE"
         );
     }
 
