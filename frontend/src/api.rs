@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use gloo_net::http::{Request, Response};
 use mm_api_types::{
+    ErrorCode,
     bookings::{PublicBooking, PublicBookingRequest, PublicCancel, PublicReschedule},
     error::ErrorBody,
     public::{AvailableDates, DaySlots, PublicDepartment, PublicMeetingType},
@@ -35,10 +36,10 @@ impl ApiError {
         matches!(self, Self::Refused { status: 404, .. })
     }
 
-    /// The contract's error code (`slot_unavailable`, `rate_limited`, …).
-    pub fn code(&self) -> Option<&str> {
+    /// The contract's error code.
+    pub fn code(&self) -> Option<ErrorCode> {
         match self {
-            Self::Refused { body, .. } => Some(body.error.code.as_str()),
+            Self::Refused { body, .. } => Some(body.error.code),
             _ => None,
         }
     }
@@ -197,12 +198,13 @@ pub fn token_of(url: &str) -> Option<&str> {
     url.rsplit('/').next().filter(|t| !t.is_empty())
 }
 
-fn not_found(what: &str) -> ApiError {
+/// The answer an unknown `what` gets, for addresses the page rejects before asking.
+pub fn not_found(what: &str) -> ApiError {
     ApiError::Refused {
         status: 404,
         body: ErrorBody {
             error: mm_api_types::error::ErrorDetail {
-                code: "not_found".into(),
+                code: ErrorCode::NotFound,
                 message: format!("No such {what}."),
                 details: None,
             },

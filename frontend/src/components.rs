@@ -331,11 +331,11 @@ pub fn SlotList(
             {slots
                 .into_iter()
                 .map(|slot| {
-                    let time = zone::instant(&slot.start_utc, &zone, Style::Time);
+                    let time = zone::instant(slot.start_utc, &zone, Style::Time);
                     let link = href.run(slot.clone());
                     view! {
                         <li>
-                            <a class="slot" href=link data-start-utc=slot.start_utc.clone()>
+                            <a class="slot" href=link data-start-utc=zone::wire(slot.start_utc)>
                                 <span class="slot-time">{time}</span>
                                 <span class="slot-duration">{format!("{duration} min")}</span>
                             </a>

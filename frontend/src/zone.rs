@@ -2,7 +2,7 @@
 //! (for the picker), and instants written in a zone in the visitor's own language. Wall-clock
 //! arithmetic stays on the server; this module only reads and writes.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use js_sys::{Array, Date, Function, Intl, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -91,16 +91,20 @@ fn write(date: &Date, zone: &str, style: Style) -> String {
         .unwrap_or_default()
 }
 
-/// An RFC 3339 instant written in `zone`.
-pub fn instant(utc: &str, zone: &str, style: Style) -> String {
-    write(&Date::new(&JsValue::from_str(utc)), zone, style)
+/// An instant written in `zone`.
+pub fn instant(at: DateTime<Utc>, zone: &str, style: Style) -> String {
+    write(&js_date(at), zone, style)
+}
+
+fn js_date(at: DateTime<Utc>) -> Date {
+    Date::new(&JsValue::from_f64(millis(at)))
 }
 
 /// A calendar day (or its month, or its weekday) as the visitor's language writes it.
 pub fn day(date: NaiveDate, style: Style) -> String {
     // Noon UTC written in UTC is that day whatever the visitor's zone.
-    let noon = format!("{date}T12:00:00Z");
-    instant(&noon, "UTC", style)
+    let noon = date.and_hms_opt(12, 0, 0).unwrap_or_default().and_utc();
+    instant(noon, "UTC", style)
 }
 
 /// Whether the browser knows `zone`.
@@ -113,9 +117,9 @@ pub fn today(zone: &str) -> Option<NaiveDate> {
     local_date(&Date::new_0(), zone)
 }
 
-/// The day of `zone` an RFC 3339 instant falls on.
-pub fn date_of(utc: &str, zone: &str) -> Option<NaiveDate> {
-    local_date(&Date::new(&JsValue::from_str(utc)), zone)
+/// The day of `zone` an instant falls on.
+pub fn date_of(at: DateTime<Utc>, zone: &str) -> Option<NaiveDate> {
+    local_date(&js_date(at), zone)
 }
 
 fn local_date(date: &Date, zone: &str) -> Option<NaiveDate> {
@@ -192,9 +196,10 @@ impl Writer {
     }
 }
 
-/// Milliseconds since the epoch of an RFC 3339 instant (NaN when it is not one).
-pub fn millis(utc: &str) -> f64 {
-    Date::parse(utc)
+/// Milliseconds since the epoch of an instant.
+pub fn millis(at: DateTime<Utc>) -> f64 {
+    // Exact for every instant within ±285 000 years.
+    at.timestamp_millis() as f64
 }
 
 /// The day and minute of the day `zone` shows at an instant given in milliseconds.
@@ -236,4 +241,14 @@ pub fn instant_of(day: NaiveDate, minute: u32, zone: &str) -> Option<f64> {
 pub fn rfc3339(millis: f64) -> String {
     let iso: String = Date::new(&JsValue::from_f64(millis)).to_iso_string().into();
     format!("{}Z", iso.get(..19).unwrap_or_default())
+}
+
+/// An instant given in milliseconds since the epoch.
+pub fn at(millis: f64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(millis as i64).unwrap_or_default()
+}
+
+/// An instant as the API writes instants: `2027-03-29T07:00:00Z`.
+pub fn wire(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }

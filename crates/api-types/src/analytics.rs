@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 /// `?department_id=&from=&to=&timezone=`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -10,6 +12,7 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct SummaryQuery {
     /// One department; all the reader may see when absent.
+    #[cfg_attr(feature = "openapi", param(format = Uuid))]
     pub department_id: Option<String>,
     /// First day, `YYYY-MM-DD` in `timezone`, or an RFC 3339 instant (its day counts); 29 days
     /// before `to` when absent.
@@ -25,7 +28,7 @@ pub struct SummaryQuery {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Count {
     /// A meeting type's or member's id.
-    pub id: String,
+    pub id: Uuid,
     /// Its name (meeting type name or member's full name).
     pub name: String,
     pub count: u64,
@@ -35,7 +38,7 @@ pub struct Count {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DayCount {
     /// `YYYY-MM-DD`.
-    pub date: String,
+    pub date: NaiveDate,
     pub count: u64,
 }
 
@@ -51,7 +54,7 @@ pub struct Headline {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MemberShare {
-    pub user_id: String,
+    pub user_id: Uuid,
     pub full_name: String,
     /// Meetings assigned automatically in the period.
     pub assignments: u64,
@@ -65,10 +68,10 @@ pub struct MemberShare {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AssignmentDistribution {
-    pub department_id: String,
+    pub department_id: Uuid,
     pub department_name: String,
     /// `round_robin`, `least_busy` or `weighted`.
-    pub assignment_algorithm: String,
+    pub assignment_algorithm: crate::AssignmentAlgorithm,
     pub assignments: u64,
     /// The department's active members.
     pub members: Vec<MemberShare>,
@@ -78,13 +81,13 @@ pub struct AssignmentDistribution {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Summary {
     /// The period's first and last day, inclusive.
-    pub from: String,
-    pub to: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
     pub timezone: String,
     /// Bookings starting in the period, any status.
     pub total: u64,
     /// Every status, with 0 where none.
-    pub by_status: BTreeMap<String, u64>,
+    pub by_status: BTreeMap<crate::BookingStatus, u64>,
     pub by_meeting_type: Vec<Count>,
     /// By host.
     pub by_member: Vec<Count>,

@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 /// An answer to a custom question: text, or a flag for a checkbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,6 +23,7 @@ pub struct PublicBookingRequest {
     pub department_slug: String,
     pub meeting_slug: String,
     /// An offered slot's `start_utc`.
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub start_utc: String,
     pub customer_name: String,
     pub customer_email: String,
@@ -40,19 +43,19 @@ pub struct PublicBookingRequest {
 pub struct PublicBooking {
     pub booking_reference: String,
     /// `confirmed`, or `pending` while it waits for approval; later `cancelled` etc.
-    pub status: String,
+    pub status: crate::BookingStatus,
     pub department_name: String,
     pub department_slug: String,
     pub meeting_name: String,
     pub meeting_slug: String,
-    pub start_utc: String,
-    pub end_utc: String,
+    pub start_utc: DateTime<Utc>,
+    pub end_utc: DateTime<Utc>,
     /// Minutes.
     pub duration: u32,
     pub department_timezone: String,
     pub customer_name: String,
     pub customer_timezone: String,
-    pub location_type: String,
+    pub location_type: crate::LocationType,
     /// Present while the cancel link works, and only to whoever holds the cancel link (the
     /// reschedule link does not lead to it).
     pub cancel_url: Option<String>,
@@ -88,6 +91,7 @@ pub struct PublicCancel {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicReschedule {
     /// An offered slot's `start_utc`.
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub start_utc: String,
 }
 
@@ -95,21 +99,21 @@ pub struct PublicReschedule {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Participant {
-    pub user_id: Option<String>,
+    pub user_id: Option<Uuid>,
     pub name: String,
     pub email: String,
-    pub attendance_status: String,
+    pub attendance_status: crate::AttendanceStatus,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AssignmentHistoryEntry {
-    pub assigned_to: String,
-    pub assigned_utc: String,
+    pub assigned_to: Uuid,
+    pub assigned_utc: DateTime<Utc>,
     /// `null` for an automatic assignment.
-    pub assigned_by: Option<String>,
+    pub assigned_by: Option<Uuid>,
     /// `auto_round_robin`, `auto_least_busy`, `auto_weighted`, `manual_drag_drop`, `manual_direct`.
-    pub assignment_type: String,
+    pub assignment_type: crate::AssignmentType,
     pub is_current: bool,
     pub notes: Option<String>,
 }
@@ -117,12 +121,12 @@ pub struct AssignmentHistoryEntry {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BookingHistoryEntry {
-    pub action: String,
+    pub action: crate::HistoryAction,
     /// `null` for the customer or the system.
-    pub action_by: Option<String>,
+    pub action_by: Option<Uuid>,
     /// `customer`, `host`, `department_leader`, `system_manager` or `system`.
-    pub action_by_role: String,
-    pub action_utc: String,
+    pub action_by_role: crate::ActorRole,
+    pub action_utc: DateTime<Utc>,
     pub old_value: Option<String>,
     pub new_value: Option<String>,
     pub notes: Option<String>,
@@ -132,25 +136,25 @@ pub struct BookingHistoryEntry {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Booking {
-    pub id: String,
+    pub id: Uuid,
     pub booking_reference: String,
     /// `customer` or `internal`.
-    pub booking_type: String,
+    pub booking_type: crate::BookingType,
     /// `pending`, `confirmed`, `cancelled`, `completed` or `no_show`.
-    pub status: String,
+    pub status: crate::BookingStatus,
     /// `null`, `pending`, `approved` or `rejected`.
-    pub approval_status: Option<String>,
-    pub approved_by: Option<String>,
-    pub approved_utc: Option<String>,
+    pub approval_status: Option<crate::ApprovalStatus>,
+    pub approved_by: Option<Uuid>,
+    pub approved_utc: Option<DateTime<Utc>>,
     pub rejection_reason: Option<String>,
-    pub department_id: String,
-    pub meeting_type_id: String,
-    pub assigned_to: String,
+    pub department_id: Uuid,
+    pub meeting_type_id: Uuid,
+    pub assigned_to: Uuid,
     /// `round_robin`, `least_busy`, `weighted` or `manual`.
-    pub assignment_method: String,
-    pub booking_source: String,
-    pub start_utc: String,
-    pub end_utc: String,
+    pub assignment_method: crate::AssignmentMethod,
+    pub booking_source: crate::BookingSource,
+    pub start_utc: DateTime<Utc>,
+    pub end_utc: DateTime<Utc>,
     /// Minutes.
     pub duration: u32,
     /// The department's zone.
@@ -162,7 +166,7 @@ pub struct Booking {
     pub customer_timezone: Option<String>,
     pub customer_notes: Option<String>,
     pub answers: BTreeMap<String, AnswerValue>,
-    pub location_type: String,
+    pub location_type: crate::LocationType,
     pub meeting_link: Option<String>,
     pub physical_location: Option<String>,
     pub meeting_agenda: Option<String>,
@@ -173,16 +177,16 @@ pub struct Booking {
     pub booking_history: Vec<BookingHistoryEntry>,
     pub cancellation_reason: Option<String>,
     pub cancellation_notes: Option<String>,
-    pub cancelled_by_role: Option<String>,
-    pub cancelled_utc: Option<String>,
-    pub created_by: Option<String>,
-    pub created_utc: String,
+    pub cancelled_by_role: Option<crate::ActorRole>,
+    pub cancelled_utc: Option<DateTime<Utc>>,
+    pub created_by: Option<Uuid>,
+    pub created_utc: DateTime<Utc>,
     /// When the customer's confirmation email was delivered.
-    pub confirmation_sent_utc: Option<String>,
+    pub confirmation_sent_utc: Option<DateTime<Utc>>,
     /// Reminder entries handled for this booking, oldest first.
     pub reminders: Vec<ReminderRecord>,
     /// When the thank-you email was queued.
-    pub thank_you_sent_utc: Option<String>,
+    pub thank_you_sent_utc: Option<DateTime<Utc>>,
     /// The booking's event in the host's connected Google or Outlook calendar.
     #[serde(default)]
     pub external_calendar_link: Option<String>,
@@ -198,21 +202,24 @@ pub struct Booking {
 pub struct ReminderRecord {
     pub hours_before: u32,
     /// `email`, `sms` or `both`, as the schedule said.
-    pub notification_type: String,
+    pub notification_type: crate::ReminderChannel,
     /// The start time it reminded of; a reschedule arms the schedule again.
-    pub for_start_utc: String,
-    pub handled_utc: String,
+    pub for_start_utc: DateTime<Utc>,
+    pub handled_utc: DateTime<Utc>,
     /// `sent`, or `skipped` when its time had passed when the meeting was booked, moved or
     /// approved, or a nearer reminder superseded it.
-    pub outcome: String,
+    pub outcome: crate::ReminderOutcome,
 }
 
 /// `POST /bookings`: a customer booking for a named member.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffBookingRequest {
+    #[cfg_attr(feature = "openapi", schema(format = Uuid))]
     pub meeting_type_id: String,
+    #[cfg_attr(feature = "openapi", schema(format = Uuid))]
     pub assigned_to: String,
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub start_utc: String,
     pub customer_name: String,
     pub customer_email: String,
@@ -230,10 +237,14 @@ pub struct StaffBookingRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InternalMeetingRequest {
+    #[cfg_attr(feature = "openapi", schema(format = Uuid))]
     pub meeting_type_id: String,
+    #[cfg_attr(feature = "openapi", schema(format = Uuid))]
     pub host: String,
     /// User ids; at least one besides the host, each once.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<uuid::Uuid>))]
     pub participants: Vec<String>,
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub start_utc: String,
     #[serde(default)]
     pub meeting_agenda: Option<String>,
@@ -263,6 +274,7 @@ pub struct RejectRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReassignRequest {
+    #[cfg_attr(feature = "openapi", schema(format = Uuid))]
     pub assigned_to: String,
     #[serde(default)]
     pub reason: Option<String>,
@@ -273,8 +285,10 @@ pub struct ReassignRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RescheduleRequest {
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub start_utc: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = Uuid))]
     pub assigned_to: Option<String>,
     #[serde(default)]
     pub reason: Option<String>,
@@ -284,7 +298,9 @@ pub struct RescheduleRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CheckMoveRequest {
+    #[cfg_attr(feature = "openapi", schema(format = Uuid))]
     pub assigned_to: String,
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub start_utc: String,
 }
 
@@ -293,10 +309,10 @@ pub struct CheckMoveRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConflictItem {
     /// A stable name: `booking`, `outside_working_hours`, `break`, `day_off`, …
-    pub kind: String,
+    pub kind: crate::ConflictKind,
     pub message: String,
     /// The person it concerns: the host, or for an internal meeting any of its people.
-    pub user_id: String,
+    pub user_id: Uuid,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -312,13 +328,24 @@ pub struct CheckMoveResult {
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct BookingListQuery {
     /// One or more statuses, comma-separated: `pending,confirmed`.
+    #[cfg_attr(
+        feature = "openapi",
+        param(
+            pattern = "^(pending|confirmed|cancelled|completed|no_show)(,(pending|confirmed|cancelled|completed|no_show))*$"
+        )
+    )]
     pub status: Option<String>,
+    #[cfg_attr(feature = "openapi", param(format = Uuid))]
     pub department_id: Option<String>,
+    #[cfg_attr(feature = "openapi", param(format = Uuid))]
     pub assigned_to: Option<String>,
+    #[cfg_attr(feature = "openapi", param(format = Uuid))]
     pub meeting_type_id: Option<String>,
     /// Bookings ending after this instant.
+    #[cfg_attr(feature = "openapi", param(format = DateTime))]
     pub from: Option<String>,
     /// Bookings starting before this instant.
+    #[cfg_attr(feature = "openapi", param(format = DateTime))]
     pub to: Option<String>,
     /// Searches customer name, email, notes and the booking reference.
     pub q: Option<String>,
@@ -330,6 +357,7 @@ pub struct BookingListQuery {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BulkCancelRequest {
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<uuid::Uuid>))]
     pub ids: Vec<String>,
     #[serde(default)]
     pub reason: Option<String>,
@@ -338,6 +366,8 @@ pub struct BulkCancelRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BulkFailure {
+    /// The id as the request gave it.
+    #[cfg_attr(feature = "openapi", schema(format = Uuid))]
     pub id: String,
     /// The error as any single request would have answered it.
     pub error: crate::error::ErrorDetail,
@@ -347,6 +377,8 @@ pub struct BulkFailure {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BulkCancelResult {
+    /// The ids as the request gave them.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<uuid::Uuid>))]
     pub cancelled: Vec<String>,
     pub failed: Vec<BulkFailure>,
 }

@@ -1,7 +1,9 @@
 //! The staff scheduling views on the wire: times several people share, and the resource
 //! calendar's feed of members, bookings and busy blocks.
 
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 /// `GET /scheduling/common-availability`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -11,6 +13,7 @@ pub struct CommonAvailabilityQuery {
     /// Comma-separated user ids: the host first, then the participants.
     pub user_ids: String,
     /// `YYYY-MM-DD`, a day of `timezone`.
+    #[cfg_attr(feature = "openapi", param(format = Date))]
     pub date: String,
     /// Minutes; defaults to the meeting type's duration when `meeting_type_id` is given.
     #[serde(default)]
@@ -21,14 +24,15 @@ pub struct CommonAvailabilityQuery {
     /// The internal meeting type to be booked: its department's zone, buffers and duration apply,
     /// so every time offered is one `POST /bookings/internal` accepts.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", param(format = Uuid))]
     pub meeting_type_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CommonSlot {
-    pub start_utc: String,
-    pub end_utc: String,
+    pub start_utc: DateTime<Utc>,
+    pub end_utc: DateTime<Utc>,
     pub start_local: String,
     pub end_local: String,
 }
@@ -36,7 +40,7 @@ pub struct CommonSlot {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CommonAvailability {
-    pub date: String,
+    pub date: NaiveDate,
     pub timezone: String,
     /// The zone in which working hours and days off were read.
     pub rules_timezone: String,
@@ -51,11 +55,15 @@ pub struct CommonAvailability {
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct CalendarQuery {
     /// An instant; the window is at most 62 days.
+    #[cfg_attr(feature = "openapi", param(format = DateTime))]
     pub from: String,
+    #[cfg_attr(feature = "openapi", param(format = DateTime))]
     pub to: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", param(format = Uuid))]
     pub department_id: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", param(format = Uuid))]
     pub member_id: Option<String>,
 }
 
@@ -63,17 +71,17 @@ pub struct CalendarQuery {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimeSpan {
-    pub start_utc: String,
-    pub end_utc: String,
+    pub start_utc: DateTime<Utc>,
+    pub end_utc: DateTime<Utc>,
 }
 
 /// One column: a member.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CalendarResource {
-    pub user_id: String,
+    pub user_id: Uuid,
     pub full_name: String,
-    pub department_ids: Vec<String>,
+    pub department_ids: Vec<Uuid>,
     /// The zone their working hours are read in.
     pub timezone: String,
     /// When they work within the window, breaks cut out: the calendar shades the rest.
@@ -84,17 +92,17 @@ pub struct CalendarResource {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CalendarEvent {
-    pub booking_id: String,
+    pub booking_id: Uuid,
     pub booking_reference: String,
     /// `customer` or `internal`.
-    pub booking_type: String,
-    pub department_id: String,
-    pub assigned_to: String,
+    pub booking_type: crate::BookingType,
+    pub department_id: Uuid,
+    pub assigned_to: Uuid,
     /// Staff attending besides the host (internal meetings); the event shows in their columns too.
-    pub participants: Vec<String>,
-    pub start_utc: String,
-    pub end_utc: String,
-    pub status: String,
+    pub participants: Vec<Uuid>,
+    pub start_utc: DateTime<Utc>,
+    pub end_utc: DateTime<Utc>,
+    pub status: crate::BookingStatus,
     pub title: String,
     /// The meeting type's colour, `#RRGGBB`.
     pub color: String,
@@ -104,11 +112,11 @@ pub struct CalendarEvent {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CalendarBusy {
-    pub user_id: String,
-    pub start_utc: String,
-    pub end_utc: String,
+    pub user_id: Uuid,
+    pub start_utc: DateTime<Utc>,
+    pub end_utc: DateTime<Utc>,
     /// `google`, `outlook`, `ical`, or `booking` for a booking the viewer may not open.
-    pub source: String,
+    pub source: crate::BusySource,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -20,9 +20,8 @@ pub struct ErrorBody {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorDetail {
-    /// Stable machine-readable code: `validation_failed`, `unauthorized`, `invalid_credentials`,
-    /// `forbidden`, `not_found`, `conflict`, `in_use`, `invalid_transition`, `rate_limited`, `internal`, …
-    pub code: String,
+    /// Stable and machine-readable.
+    pub code: crate::ErrorCode,
     /// A sentence for people.
     pub message: String,
     /// For validation errors `{"fields": {field: message}}`; otherwise code-specific or null.

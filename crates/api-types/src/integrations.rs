@@ -1,31 +1,33 @@
 //! Calendar connections on the wire. Access tokens and feed URLs (which carry a secret of their
 //! own) are never sent back: a connection shows where it reads from, not how.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 /// `GET /users/{user_id}/calendar-integrations` items.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CalendarIntegration {
-    pub id: String,
-    pub user_id: String,
+    pub id: Uuid,
+    pub user_id: Uuid,
     /// `google`, `outlook` or `ical`.
-    pub integration_type: String,
+    pub integration_type: crate::IntegrationKind,
     pub integration_name: String,
     pub is_active: bool,
     /// Where it reads from: the feed's host for iCal (`calendar.google.com`), the calendar for
     /// the providers.
     pub source: Option<String>,
     /// `read_only` or `two_way`.
-    pub sync_direction: String,
-    pub last_sync_utc: Option<String>,
+    pub sync_direction: crate::SyncDirection,
+    pub last_sync_utc: Option<DateTime<Utc>>,
     /// `pending` (never synced), `success` or `failed`.
-    pub sync_status: String,
+    pub sync_status: crate::SyncStatus,
     /// Why the last sync failed.
     pub sync_error: Option<String>,
     /// Events held from the last good sync.
     pub events_synced: u64,
-    pub created_utc: String,
+    pub created_utc: DateTime<Utc>,
 }
 
 /// `POST /users/{user_id}/calendar-integrations`. Google and Outlook connect through
@@ -33,6 +35,7 @@ pub struct CalendarIntegration {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewCalendarIntegration {
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::IntegrationKind))]
     pub integration_type: String,
     /// A name to tell calendars apart; default: the feed's host.
     #[serde(default)]
@@ -50,6 +53,7 @@ pub struct CalendarIntegrationChanges {
     pub integration_name: Option<String>,
     /// `read_only` or `two_way` (Google and Outlook only): whether our bookings are written to it.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::SyncDirection>))]
     pub sync_direction: Option<String>,
 }
 
@@ -60,7 +64,7 @@ pub struct SyncResult {
     /// Events held after the sync.
     pub events_synced: u64,
     /// `success` or `failed`.
-    pub status: String,
+    pub status: crate::SyncStatus,
     pub added: u64,
     pub updated: u64,
     pub removed: u64,

@@ -1,7 +1,7 @@
 //! The JSON wire types of Meeting Manager's REST API (`/api/v1`), exactly as `design/api.md`
 //! names them, shared by the server and the Leptos frontend.
 //!
-//! This crate compiles to WASM: serde and chrono only. It knows nothing of the domain rules, the
+//! This crate compiles to WASM: serde, chrono and uuid only. It knows nothing of the domain rules, the
 //! database or HTTP handlers; the server parses these types into domain types at the edge.
 //! OpenAPI schemas are derived only with the `openapi` feature, which only the server enables.
 
@@ -16,6 +16,9 @@ pub mod meeting_types;
 pub mod outbox;
 pub mod public;
 pub mod users;
+pub mod vocabulary;
+
+pub use vocabulary::*;
 
 use serde::{Deserialize, Deserializer, Serialize};
 

@@ -1,6 +1,7 @@
 //! Meeting types with custom questions and reminder schedule.
 
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -9,6 +10,7 @@ pub struct CustomQuestion {
     pub key: String,
     pub label: String,
     /// `text`, `textarea`, `select` or `checkbox`.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::QuestionKind))]
     pub kind: String,
     #[serde(default)]
     pub required: bool,
@@ -21,8 +23,10 @@ pub struct CustomQuestion {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReminderEntry {
     /// 1–720.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 720))]
     pub hours_before: i64,
     /// `email`, `sms` or `both`.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::ReminderChannel))]
     pub notification_type: String,
     #[serde(default = "yes")]
     pub is_active: bool,
@@ -35,17 +39,17 @@ fn yes() -> bool {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MeetingType {
-    pub id: String,
-    pub department_id: String,
+    pub id: Uuid,
+    pub department_id: Uuid,
     pub meeting_name: String,
     pub meeting_slug: String,
     pub description: Option<String>,
     /// Minutes, 5–480.
     pub duration: u32,
     /// `video_call`, `phone_call`, `physical_location` or `custom`.
-    pub location_type: String,
+    pub location_type: crate::LocationType,
     /// `zoom`, `google_meet`, `microsoft_teams` or `custom`.
-    pub video_platform: Option<String>,
+    pub video_platform: Option<crate::VideoPlatform>,
     pub custom_location: Option<String>,
     pub requires_approval: bool,
     pub is_public: bool,
@@ -81,10 +85,13 @@ pub struct CreateMeetingType {
     pub meeting_slug: Option<String>,
     #[serde(default)]
     pub description: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(minimum = 5, maximum = 480))]
     pub duration: i64,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::LocationType>))]
     pub location_type: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::VideoPlatform>))]
     pub video_platform: Option<String>,
     #[serde(default)]
     pub custom_location: Option<String>,
@@ -100,8 +107,10 @@ pub struct CreateMeetingType {
     #[serde(default)]
     pub color: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 480))]
     pub buffer_before: Option<i64>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 480))]
     pub buffer_after: Option<i64>,
     #[serde(default)]
     pub slot_interval: Option<i64>,
@@ -116,6 +125,7 @@ pub struct CreateMeetingType {
     #[serde(default)]
     pub feedback_url: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 5000))]
     pub next_steps: Option<String>,
 }
 
@@ -128,10 +138,12 @@ pub struct UpdateMeetingType {
     #[serde(default, deserialize_with = "crate::nullable")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub description: Option<Option<String>>,
+    #[cfg_attr(feature = "openapi", schema(minimum = 5, maximum = 480))]
     pub duration: Option<i64>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::LocationType>))]
     pub location_type: Option<String>,
     #[serde(default, deserialize_with = "crate::nullable")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::VideoPlatform>))]
     pub video_platform: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::nullable")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
@@ -142,10 +154,10 @@ pub struct UpdateMeetingType {
     pub is_active: Option<bool>,
     pub color: Option<String>,
     #[serde(default, deserialize_with = "crate::nullable")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>, minimum = 0, maximum = 480))]
     pub buffer_before: Option<Option<i64>>,
     #[serde(default, deserialize_with = "crate::nullable")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>, minimum = 0, maximum = 480))]
     pub buffer_after: Option<Option<i64>>,
     #[serde(default, deserialize_with = "crate::nullable")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
@@ -157,6 +169,6 @@ pub struct UpdateMeetingType {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub feedback_url: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::nullable")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 5000))]
     pub next_steps: Option<Option<String>>,
 }

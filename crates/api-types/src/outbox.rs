@@ -1,6 +1,8 @@
 //! The email outbox on the wire: what the system queued, sent or gave up on.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 /// `GET /outbox`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -17,22 +19,21 @@ pub struct OutboxQuery {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutboxEmail {
-    pub id: String,
+    pub id: Uuid,
     /// `email`, or `sms` for a text message (then `to` is a phone number in E.164 form).
-    pub channel: String,
-    pub booking_id: Option<String>,
+    pub channel: crate::Channel,
+    pub booking_id: Option<Uuid>,
     pub to: String,
     pub to_name: Option<String>,
     pub subject: String,
-    /// A stable name such as `customer_confirmation` or `host_new_booking`.
-    pub kind: String,
+    pub kind: crate::MessageKind,
     /// `queued`, `sent` or `failed` (retries exhausted).
-    pub status: String,
+    pub status: crate::DeliveryStatus,
     pub attempts: u32,
     /// Why the last attempt failed.
     pub last_error: Option<String>,
     pub has_ics: bool,
     pub body_text: String,
-    pub created_utc: String,
-    pub sent_utc: Option<String>,
+    pub created_utc: DateTime<Utc>,
+    pub sent_utc: Option<DateTime<Utc>>,
 }

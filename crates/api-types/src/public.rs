@@ -1,6 +1,7 @@
 //! What the public booking wizard reads: departments, their meeting types, available dates and
 //! slots. Nothing here names the member who will host.
 
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::meeting_types::CustomQuestion;
@@ -26,7 +27,7 @@ pub struct PublicMeetingType {
     /// Minutes.
     pub duration: u32,
     /// `video_call`, `phone_call`, `physical_location` or `custom`.
-    pub location_type: String,
+    pub location_type: crate::LocationType,
     pub custom_questions: Vec<CustomQuestion>,
     /// Bookings of this type wait for a department leader's approval.
     pub requires_approval: bool,
@@ -38,6 +39,7 @@ pub struct PublicMeetingType {
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct MonthQuery {
     /// `YYYY-MM`.
+    #[cfg_attr(feature = "openapi", param(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$"))]
     pub month: String,
     /// The visitor's IANA zone; the department's when absent.
     pub timezone: Option<String>,
@@ -46,12 +48,13 @@ pub struct MonthQuery {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AvailableDates {
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$"))]
     pub month: String,
     pub timezone: String,
     /// `YYYY-MM-DD` days of the visitor's zone on which at least one slot starts.
-    pub available_dates: Vec<String>,
+    pub available_dates: Vec<NaiveDate>,
     /// The earliest bookable start from now on (searching a year ahead), or `null`.
-    pub next_available_utc: Option<String>,
+    pub next_available_utc: Option<DateTime<Utc>>,
 }
 
 /// `?date=YYYY-MM-DD&timezone=ZONE`.
@@ -60,6 +63,7 @@ pub struct AvailableDates {
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct DayQuery {
     /// `YYYY-MM-DD`, a day of the visitor's zone.
+    #[cfg_attr(feature = "openapi", param(format = Date))]
     pub date: String,
     /// The visitor's IANA zone; the department's when absent.
     pub timezone: Option<String>,
@@ -68,7 +72,7 @@ pub struct DayQuery {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DaySlots {
-    pub date: String,
+    pub date: NaiveDate,
     pub timezone: String,
     pub department_timezone: String,
     /// Minutes.
@@ -79,8 +83,8 @@ pub struct DaySlots {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicSlot {
-    pub start_utc: String,
-    pub end_utc: String,
+    pub start_utc: DateTime<Utc>,
+    pub end_utc: DateTime<Utc>,
     /// RFC 3339 in the visitor's zone, e.g. `2026-06-15T09:00:00+02:00`.
     pub start_local: String,
     pub end_local: String,

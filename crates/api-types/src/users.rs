@@ -1,6 +1,7 @@
 //! Auth, users and working hours.
 
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -25,7 +26,7 @@ pub struct LoginResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
-    pub id: String,
+    pub id: Uuid,
     pub email: String,
     pub full_name: String,
     pub is_system_manager: bool,
@@ -42,9 +43,9 @@ pub struct Me {
     #[serde(flatten)]
     pub user: User,
     /// `system_manager`, `department_leader`, `department_member`.
-    pub roles: Vec<String>,
-    pub leads_department_ids: Vec<String>,
-    pub member_department_ids: Vec<String>,
+    pub roles: Vec<crate::StaffRole>,
+    pub leads_department_ids: Vec<Uuid>,
+    pub member_department_ids: Vec<Uuid>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

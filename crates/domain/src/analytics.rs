@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, Days, NaiveDate, Timelike, Utc};
+use strum::IntoEnumIterator as _;
 use uuid::Uuid;
 
 use crate::{
@@ -119,7 +120,7 @@ pub struct Headline {
 pub struct Summary {
     /// Bookings starting in the period, whatever their status.
     pub total: u64,
-    pub by_status: BTreeMap<&'static str, u64>,
+    pub by_status: BTreeMap<BookingStatus, u64>,
     pub by_meeting_type: BTreeMap<Uuid, u64>,
     pub by_member: BTreeMap<Uuid, u64>,
     /// Every day of the period, with zero for days without bookings.
@@ -147,22 +148,14 @@ pub fn summarize(
         .filter(|b| period.holds(zone.date_of(b.start)))
         .collect();
 
-    let mut by_status: BTreeMap<&'static str, u64> = [
-        BookingStatus::Pending,
-        BookingStatus::Confirmed,
-        BookingStatus::Cancelled,
-        BookingStatus::Completed,
-        BookingStatus::NoShow,
-    ]
-    .into_iter()
-    .map(|s| (s.into(), 0))
-    .collect();
+    let mut by_status: BTreeMap<BookingStatus, u64> =
+        BookingStatus::iter().map(|s| (s, 0)).collect();
     let mut by_meeting_type = BTreeMap::new();
     let mut by_member = BTreeMap::new();
     let mut per_day: BTreeMap<NaiveDate, u64> = BTreeMap::new();
     let mut heatmap = [[0u64; 24]; 7];
     for booking in &in_period {
-        *by_status.entry(booking.status.into()).or_default() += 1;
+        *by_status.entry(booking.status).or_default() += 1;
         *by_meeting_type.entry(booking.meeting_type_id).or_default() += 1;
         *by_member.entry(booking.assigned_to).or_default() += 1;
         let local = zone.local(booking.start);
@@ -176,8 +169,9 @@ pub fn summarize(
         .take_while(|d| *d <= period.to)
         .map(|d| (d, per_day.get(&d).copied().unwrap_or(0)))
         .collect();
-    let happened = by_status["completed"] + by_status["no_show"];
-    let no_show_rate = (happened > 0).then(|| by_status["no_show"] as f64 / happened as f64);
+    let no_shows = by_status[&BookingStatus::NoShow];
+    let happened = by_status[&BookingStatus::Completed] + no_shows;
+    let no_show_rate = (happened > 0).then(|| no_shows as f64 / happened as f64);
 
     let counts = |b: &&BookingFact| b.status != BookingStatus::Cancelled;
     let week_end = today + Days::new(7);
@@ -336,7 +330,7 @@ mod tests {
         let period = Period::last_30_days(utc(2027, 5, 20, 12), copenhagen());
         let summary = summarize(&bookings, period, utc(2027, 5, 20, 12), &[]);
         assert_eq!(summary.no_show_rate, Some(0.25));
-        assert_eq!(summary.by_status["cancelled"], 1);
+        assert_eq!(summary.by_status[&BookingStatus::Cancelled], 1);
         assert_eq!(summary.total, 6);
     }
 

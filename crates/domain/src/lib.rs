@@ -13,6 +13,8 @@ pub mod booking;
 pub mod contact;
 pub mod department;
 pub mod external_calendar;
+#[cfg(test)]
+mod fixtures;
 pub mod interval;
 pub mod limits;
 pub mod meeting_type;

@@ -1,9 +1,11 @@
 //! What happened to a booking that people must hear about, and the emails that say so. Emails are
 //! rendered elsewhere (`mm-notify`) and written to the outbox in the transaction of the change.
 
+use uuid::Uuid;
+
 use crate::{
     Email, Interval, Phone,
-    booking::{ActorRole, Booking},
+    booking::{ActorRole, Booking, BookingStatus, BookingType},
     department::Department,
     meeting_type::{MeetingType, ReminderChannel},
     user::StaffUser,
@@ -73,11 +75,238 @@ impl<'a> BookingFacts<'a> {
     }
 }
 
+/// Every message the system sends, by the stable name the outbox records as its `kind`.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::Display,
+    strum::EnumString,
+    strum::AsRefStr,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+)]
+#[strum(serialize_all = "snake_case")]
+pub enum MessageKind {
+    CustomerConfirmation,
+    CustomerPending,
+    CustomerRejected,
+    CustomerCancelled,
+    CustomerRescheduled,
+    CustomerReassigned,
+    CustomerReminder,
+    CustomerReminderSms,
+    CustomerVideoLink,
+    CustomerThankYou,
+    HostNewBooking,
+    HostBookingApproved,
+    HostCancelled,
+    HostRescheduled,
+    HostReminder,
+    HostVideoLink,
+    NewHostReassigned,
+    OldHostReassigned,
+    BookingCreated,
+    ApprovalRequest,
+    InternalInvitation,
+    InternalCreated,
+    LeaderNewBooking,
+    AdminNewBooking,
+    LeaderCancelled,
+    AdminCancelled,
+    LeaderRescheduled,
+    AdminRescheduled,
+    LeaderReassigned,
+    AdminReassigned,
+}
+
+impl MessageKind {
+    /// Text messages; every other kind is an email.
+    pub fn is_sms(self) -> bool {
+        self == Self::CustomerReminderSms
+    }
+}
+
+/// Who one message goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recipient<'a> {
+    /// The booking's customer, at their email (or, for a text message, their phone).
+    Customer,
+    Staff(&'a StaffUser),
+}
+
+/// One message a change causes: what it says, and to whom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Message<'a> {
+    pub kind: MessageKind,
+    pub to: Recipient<'a>,
+}
+
+/// Who hears of a change to a booking, and as what: the whole table of the README's "Who gets
+/// what", in the order the messages are queued. A person is told once per change; the host and
+/// the staff member who acted hear of it in their own words, so the department's watchers (its
+/// leader and, when it asks, the System Managers) are told only of what is news to them.
+pub fn messages<'a>(facts: &BookingFacts<'a>) -> Vec<Message<'a>> {
+    use MessageKind as K;
+    let booking = facts.booking;
+    let has_customer = booking.customer.is_some();
+    let mut out = Vec::new();
+    let mut customer = |kind| {
+        if has_customer {
+            out.push(Message {
+                kind,
+                to: Recipient::Customer,
+            });
+        }
+    };
+    let mut staff_out = Vec::new();
+    let mut staff = |kind, person: &'a StaffUser| {
+        staff_out.push(Message {
+            kind,
+            to: Recipient::Staff(person),
+        });
+    };
+    // The staff user who acted, when they are not the host: they get a confirmation instead of
+    // the host's notice.
+    let acting_staff = facts.actor.filter(|a| a.id != facts.host.id);
+    let watcher = |person: &StaffUser, as_leader, as_admin| {
+        if facts.leader.is_some_and(|l| l.id == person.id) {
+            as_leader
+        } else {
+            as_admin
+        }
+    };
+    match facts.notice {
+        Notice::Created if booking.booking_type == BookingType::Internal => {
+            for person in facts.attendees() {
+                staff(K::InternalInvitation, person);
+            }
+            if let Some(creator) = facts.actor.filter(|a| !facts.attends(a.id)) {
+                staff(K::InternalCreated, creator);
+            }
+        }
+        Notice::Created if booking.status == BookingStatus::Pending => {
+            customer(K::CustomerPending);
+            staff(K::HostNewBooking, facts.host);
+            let approvers = facts.approvers.iter().chain(watchers(facts));
+            for person in distinct(approvers, &[facts.host.id]) {
+                staff(K::ApprovalRequest, person);
+            }
+        }
+        Notice::Created => {
+            customer(K::CustomerConfirmation);
+            staff(K::HostNewBooking, facts.host);
+            if let Some(actor) = acting_staff {
+                staff(K::BookingCreated, actor);
+            }
+            let skip: Vec<Uuid> = [Some(facts.host.id), acting_staff.map(|a| a.id)]
+                .into_iter()
+                .flatten()
+                .collect();
+            for person in distinct(watchers(facts), &skip) {
+                staff(
+                    watcher(person, K::LeaderNewBooking, K::AdminNewBooking),
+                    person,
+                );
+            }
+        }
+        Notice::Approved => {
+            customer(K::CustomerConfirmation);
+            staff(K::HostBookingApproved, facts.host);
+        }
+        Notice::Rejected { .. } => customer(K::CustomerRejected),
+        Notice::Cancelled { by, .. } => {
+            customer(K::CustomerCancelled);
+            for person in facts.attendees() {
+                staff(K::HostCancelled, person);
+            }
+            // Staff who cancel have told whoever they meant to; a customer's cancellation is
+            // news to the people watching the department.
+            if *by == ActorRole::Customer {
+                for person in distinct(watchers(facts), &[facts.host.id]) {
+                    staff(
+                        watcher(person, K::LeaderCancelled, K::AdminCancelled),
+                        person,
+                    );
+                }
+            }
+        }
+        Notice::Rescheduled { .. } => {
+            customer(K::CustomerRescheduled);
+            for person in facts.attendees() {
+                staff(K::HostRescheduled, person);
+            }
+            let skip: Vec<Uuid> = facts.attendees().map(|p| p.id).collect();
+            for person in distinct(watchers(facts), &skip) {
+                staff(
+                    watcher(person, K::LeaderRescheduled, K::AdminRescheduled),
+                    person,
+                );
+            }
+        }
+        Notice::Reassigned { previous_host } => {
+            customer(K::CustomerReassigned);
+            staff(K::OldHostReassigned, previous_host);
+            staff(K::NewHostReassigned, facts.host);
+            for person in distinct(watchers(facts), &[facts.host.id, previous_host.id]) {
+                staff(
+                    watcher(person, K::LeaderReassigned, K::AdminReassigned),
+                    person,
+                );
+            }
+        }
+        Notice::Reminder { channel, .. } => {
+            if *channel != ReminderChannel::Sms {
+                customer(K::CustomerReminder);
+                for person in facts.attendees() {
+                    staff(K::HostReminder, person);
+                }
+            }
+            // A text message needs a number to go to.
+            let has_phone = booking.customer.as_ref().is_some_and(|c| c.phone.is_some());
+            if *channel != ReminderChannel::Email && has_phone {
+                staff_out.push(Message {
+                    kind: K::CustomerReminderSms,
+                    to: Recipient::Customer,
+                });
+            }
+        }
+        Notice::VideoLinkReady => {
+            customer(K::CustomerVideoLink);
+            for person in facts.attendees() {
+                staff(K::HostVideoLink, person);
+            }
+        }
+        Notice::ThankYou => customer(K::CustomerThankYou),
+    }
+    out.extend(staff_out);
+    out
+}
+
+/// The leader and admins the department wants told of its bookings.
+fn watchers<'a>(facts: &BookingFacts<'a>) -> impl Iterator<Item = &'a StaffUser> + use<'a> {
+    facts.leader.into_iter().chain(facts.admins)
+}
+
+/// Each person once, leaving out those in `skip` (who hear about the change otherwise).
+fn distinct<'a>(people: impl Iterator<Item = &'a StaffUser>, skip: &[Uuid]) -> Vec<&'a StaffUser> {
+    let mut seen: Vec<Uuid> = skip.to_vec();
+    people
+        .filter(|p| {
+            let fresh = !seen.contains(&p.id);
+            seen.push(p.id);
+            fresh
+        })
+        .collect()
+}
+
 /// One email, ready for the outbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutgoingEmail {
-    /// A stable machine name such as `customer_confirmation`.
-    pub kind: &'static str,
+    pub kind: MessageKind,
     pub to: Email,
     pub to_name: Option<String>,
     pub subject: String,
@@ -90,8 +319,7 @@ pub struct OutgoingEmail {
 /// One text message, ready for the outbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutgoingSms {
-    /// A stable machine name such as `customer_reminder_sms`.
-    pub kind: &'static str,
+    pub kind: MessageKind,
     pub to: Phone,
     pub text: String,
 }
@@ -175,5 +403,192 @@ mod retry_tests {
         };
         assert_eq!(fast.next_delay(1), Some(Duration::seconds(1)));
         assert_eq!(fast.next_delay(3), Some(Duration::seconds(4)));
+    }
+}
+
+#[cfg(test)]
+mod matrix_tests {
+    use super::*;
+    use crate::fixtures::{booking, department, meeting_type, person};
+
+    /// The people around a booking: host Hanna, leader Lea, System Manager Sam.
+    struct World {
+        host: StaffUser,
+        leader: StaffUser,
+        admin: StaffUser,
+        department: Department,
+        meeting_type: MeetingType,
+    }
+
+    impl World {
+        fn new() -> Self {
+            let leader = person(2, "Lea");
+            Self {
+                host: person(1, "Hanna"),
+                department: department(Some(leader.id)),
+                leader,
+                admin: person(3, "Sam"),
+                meeting_type: meeting_type(),
+            }
+        }
+
+        /// Who gets what for `notice` on `booking`, with `actor` acting.
+        fn told(
+            &self,
+            notice: &Notice,
+            booking: &Booking,
+            actor: Option<&StaffUser>,
+        ) -> Vec<(MessageKind, String)> {
+            let facts = BookingFacts {
+                notice,
+                booking,
+                department: &self.department,
+                meeting_type: &self.meeting_type,
+                host: &self.host,
+                actor,
+                participants: &[],
+                leader: Some(&self.leader),
+                admins: std::slice::from_ref(&self.admin),
+                approvers: std::slice::from_ref(&self.leader),
+            };
+            messages(&facts)
+                .into_iter()
+                .map(|m| {
+                    let to = match m.to {
+                        Recipient::Customer => "customer".to_owned(),
+                        Recipient::Staff(p) => p.full_name.clone(),
+                    };
+                    (m.kind, to)
+                })
+                .collect()
+        }
+    }
+
+    fn expect(pairs: &[(MessageKind, &str)]) -> Vec<(MessageKind, String)> {
+        pairs.iter().map(|(k, to)| (*k, (*to).to_owned())).collect()
+    }
+
+    use MessageKind as K;
+
+    #[test]
+    fn a_public_booking_tells_the_customer_the_host_and_the_watchers() {
+        let w = World::new();
+        let b = booking(&w.host, BookingStatus::Confirmed, false);
+        assert_eq!(
+            w.told(&Notice::Created, &b, None),
+            expect(&[
+                (K::CustomerConfirmation, "customer"),
+                (K::HostNewBooking, "Hanna"),
+                (K::LeaderNewBooking, "Lea"),
+                (K::AdminNewBooking, "Sam"),
+            ])
+        );
+    }
+
+    #[test]
+    fn a_booking_made_by_the_leader_for_a_member_confirms_to_the_leader_instead_of_notifying_them()
+    {
+        let w = World::new();
+        let b = booking(&w.host, BookingStatus::Confirmed, false);
+        assert_eq!(
+            w.told(&Notice::Created, &b, Some(&w.leader)),
+            expect(&[
+                (K::CustomerConfirmation, "customer"),
+                (K::HostNewBooking, "Hanna"),
+                (K::BookingCreated, "Lea"),
+                (K::AdminNewBooking, "Sam"),
+            ])
+        );
+    }
+
+    #[test]
+    fn a_booking_awaiting_approval_asks_each_approver_and_watcher_once() {
+        let w = World::new();
+        let b = booking(&w.host, BookingStatus::Pending, false);
+        assert_eq!(
+            w.told(&Notice::Created, &b, None),
+            expect(&[
+                (K::CustomerPending, "customer"),
+                (K::HostNewBooking, "Hanna"),
+                (K::ApprovalRequest, "Lea"),
+                (K::ApprovalRequest, "Sam"),
+            ])
+        );
+    }
+
+    #[test]
+    fn watchers_hear_of_a_cancellation_only_when_the_customer_cancelled() {
+        let w = World::new();
+        let b = booking(&w.host, BookingStatus::Cancelled, false);
+        let by = |role| Notice::Cancelled {
+            by: role,
+            reason: None,
+        };
+        assert_eq!(
+            w.told(&by(ActorRole::Customer), &b, None),
+            expect(&[
+                (K::CustomerCancelled, "customer"),
+                (K::HostCancelled, "Hanna"),
+                (K::LeaderCancelled, "Lea"),
+                (K::AdminCancelled, "Sam"),
+            ])
+        );
+        assert_eq!(
+            w.told(&by(ActorRole::DepartmentLeader), &b, Some(&w.leader)),
+            expect(&[
+                (K::CustomerCancelled, "customer"),
+                (K::HostCancelled, "Hanna")
+            ])
+        );
+    }
+
+    #[test]
+    fn a_reassignment_tells_both_hosts_and_the_watchers_who_were_neither() {
+        let w = World::new();
+        let b = booking(&w.host, BookingStatus::Confirmed, false);
+        let notice = Notice::Reassigned {
+            previous_host: w.leader.clone(),
+        };
+        assert_eq!(
+            w.told(&notice, &b, None),
+            expect(&[
+                (K::CustomerReassigned, "customer"),
+                (K::OldHostReassigned, "Lea"),
+                (K::NewHostReassigned, "Hanna"),
+                (K::AdminReassigned, "Sam"),
+            ])
+        );
+    }
+
+    #[test]
+    fn a_text_reminder_goes_only_to_a_customer_who_gave_a_number() {
+        let w = World::new();
+        let sms = Notice::Reminder {
+            hours_before: 1,
+            channel: ReminderChannel::Both,
+        };
+        let with_phone = booking(&w.host, BookingStatus::Confirmed, true);
+        assert_eq!(
+            w.told(&sms, &with_phone, None),
+            expect(&[
+                (K::CustomerReminder, "customer"),
+                (K::HostReminder, "Hanna"),
+                (K::CustomerReminderSms, "customer"),
+            ])
+        );
+        let without = booking(&w.host, BookingStatus::Confirmed, false);
+        let only_sms = Notice::Reminder {
+            hours_before: 1,
+            channel: ReminderChannel::Sms,
+        };
+        assert_eq!(w.told(&only_sms, &without, None), []);
+    }
+
+    #[test]
+    fn every_kind_has_its_snake_case_name() {
+        assert_eq!(K::CustomerReminderSms.as_ref(), "customer_reminder_sms");
+        assert_eq!("host_new_booking".parse::<K>(), Ok(K::HostNewBooking));
+        assert!(K::CustomerReminderSms.is_sms());
+        assert!(!K::CustomerReminder.is_sms());
     }
 }

@@ -4,13 +4,10 @@
 use chrono::{DateTime, Utc};
 use mm_domain::{
     Email, Interval, TimeZone,
-    booking::{ActorRole, Answer, BookingStatus, BookingType},
-    meeting_type::ReminderChannel,
-    notification::{BookingFacts, Notice, OutgoingEmail},
+    booking::{ActorRole, Answer, BookingStatus},
+    notification::{self, BookingFacts, Message, MessageKind, Notice, OutgoingEmail, Recipient},
     user::StaffUser,
 };
-
-use uuid::Uuid;
 
 use crate::ics::{self, Invite, Person};
 
@@ -31,411 +28,309 @@ pub struct Context<'a> {
     pub now: DateTime<Utc>,
 }
 
-/// Every email `facts.notice` causes.
+/// Every email `facts.notice` causes: the domain says who is told what
+/// ([`notification::messages`]); this writes each one.
 pub fn render(facts: &BookingFacts<'_>, context: &Context<'_>) -> Vec<OutgoingEmail> {
+    notification::messages(facts)
+        .into_iter()
+        .filter(|m| !m.kind.is_sms())
+        .filter_map(|m| email(facts, context, m))
+        .collect()
+}
+
+/// One message of the matrix as an email to its recipient.
+fn email(
+    facts: &BookingFacts<'_>,
+    context: &Context<'_>,
+    message: Message<'_>,
+) -> Option<OutgoingEmail> {
+    let (to, to_name, zone) = match message.to {
+        Recipient::Customer => {
+            let c = facts.booking.customer.as_ref()?;
+            (&c.email, c.name.as_str(), c.timezone)
+        }
+        Recipient::Staff(person) => (&person.email, person.full_name.as_str(), person.timezone),
+    };
+    let (subject, body) = match message.to {
+        Recipient::Customer => customer_email(facts, context, message.kind, zone),
+        Recipient::Staff(person) => staff_email(facts, context, message.kind, person),
+    };
+    Some(body.into_email(message.kind, to, Some(to_name), subject))
+}
+
+/// ` Reason: …` when a reason was given.
+fn reason_phrase(reason: Option<&str>) -> String {
+    reason.map(|r| format!(" Reason: {r}")).unwrap_or_default()
+}
+
+/// What the customer reads for `kind`, in their zone.
+fn customer_email(
+    facts: &BookingFacts<'_>,
+    context: &Context<'_>,
+    kind: MessageKind,
+    zone: TimeZone,
+) -> (String, Body) {
+    use MessageKind as K;
     let booking = facts.booking;
-    let mut out = Outbox::default();
     let title = format!("{} with {}", facts.meeting_type.name, facts.department.name);
+    let summary = |lead: &str| customer_summary(facts, zone, lead, &context.links);
     let invite = || invite(facts, context);
-    // The staff user who acted, when they are not the host: they get a confirmation instead of
-    // the host's notice.
-    let acting_staff = facts.actor.filter(|a| a.id != facts.host.id);
-    match facts.notice {
-        Notice::Created if booking.booking_type == BookingType::Internal => {
-            for person in facts.attendees() {
-                let lead = match facts.actor {
-                    Some(creator) if creator.id != person.id => {
-                        format!("{} invites you to a meeting.", creator.full_name)
-                    }
-                    _ => "You are invited to a meeting.".to_owned(),
-                };
-                out.staff(
-                    "internal_invitation",
-                    person,
-                    format!("Invitation: {}", booking.title),
-                    staff_summary(context, facts, person.timezone, &lead).invite(invite()),
-                );
-            }
-            if let Some(creator) = facts.actor.filter(|a| !facts.attends(a.id)) {
-                out.staff(
-                    "internal_created",
-                    creator,
-                    format!("Meeting created: {}", booking.title),
-                    staff_summary(
-                        context,
-                        facts,
-                        creator.timezone,
-                        "The meeting is created and everyone is invited.",
-                    ),
-                );
-            }
-        }
-        Notice::Created if booking.status == BookingStatus::Pending => {
-            out.customer(
-                facts,
-                "customer_pending",
-                format!("Booking request received: {title}"),
-                |zone| {
-                    customer_summary(
-                        facts,
-                        zone,
-                        "We have received your booking request. It needs approval; we will \
-                         write again as soon as it is confirmed.",
-                        &context.links,
-                    )
-                },
-            );
-            out.staff(
-                "host_new_booking",
-                facts.host,
-                format!("New booking: {title}"),
-                staff_summary(
-                    context,
+    match (kind, facts.notice) {
+        (K::CustomerPending, _) => (
+            format!("Booking request received: {title}"),
+            summary(
+                "We have received your booking request. It needs approval; we will write again \
+                 as soon as it is confirmed.",
+            ),
+        ),
+        (K::CustomerConfirmation, Notice::Approved) => (
+            format!("Booking confirmed: {title}"),
+            summary(&format!(
+                "Your booking is confirmed. Your meeting will be with {} from {}.",
+                facts.host.full_name, facts.department.name
+            ))
+            .invite(invite()),
+        ),
+        (K::CustomerConfirmation, _) => (
+            format!("Booking confirmed: {title}"),
+            summary(&format!(
+                "Your meeting will be with {} from {}.",
+                facts.host.full_name, facts.department.name
+            ))
+            .invite(invite()),
+        ),
+        (K::CustomerRejected, notice) => {
+            let reason = match notice {
+                Notice::Rejected { reason } => reason.as_str(),
+                _ => "",
+            };
+            (
+                format!("Booking request declined: {title}"),
+                customer_summary(
                     facts,
-                    facts.host.timezone,
-                    "A new booking is assigned to you and waits for approval.",
-                ),
-            );
-            let approvers = facts.approvers.iter().chain(watchers(facts));
-            for person in distinct(approvers, &[facts.host.id]) {
-                out.staff(
-                    "approval_request",
-                    person,
-                    format!("Approval needed: {title}"),
-                    staff_summary(
-                        context,
-                        facts,
-                        person.timezone,
-                        "A booking waits for your approval.",
+                    zone,
+                    &format!(
+                        "We are sorry: your booking request could not be accepted. Reason: \
+                         {reason}"
                     ),
-                );
-            }
+                    &Links::none(),
+                )
+                .link("Choose another time", &book_again(facts, context)),
+            )
         }
-        Notice::Created => {
-            out.customer(
-                facts,
-                "customer_confirmation",
-                format!("Booking confirmed: {title}"),
-                |zone| {
-                    let lead = format!(
-                        "Your meeting will be with {} from {}.",
-                        facts.host.full_name, facts.department.name
-                    );
-                    customer_summary(facts, zone, &lead, &context.links).invite(invite())
-                },
-            );
-            let host_lead = match acting_staff {
+        (K::CustomerCancelled, notice) => {
+            let (by_customer, why) = match notice {
+                Notice::Cancelled { by, reason } => {
+                    (*by == ActorRole::Customer, reason_phrase(reason.as_deref()))
+                }
+                _ => (false, String::new()),
+            };
+            let lead = if by_customer {
+                format!("Your booking has been cancelled as you asked.{why}")
+            } else {
+                format!("We are sorry: your booking has been cancelled.{why}")
+            };
+            (
+                format!("Booking cancelled: {title}"),
+                customer_summary(facts, zone, &lead, &Links::none())
+                    .link("Book a new time", &book_again(facts, context))
+                    .invite(invite()),
+            )
+        }
+        (K::CustomerRescheduled, notice) => (
+            format!("Booking rescheduled: {title}"),
+            summary(&moved(notice, zone)).invite(invite()),
+        ),
+        (K::CustomerReassigned, _) => (
+            format!("New host for your meeting: {title}"),
+            summary(&format!(
+                "Your meeting host has been changed: your meeting will now be with {} from {}.",
+                facts.host.full_name, facts.department.name
+            ))
+            .invite(invite()),
+        ),
+        (K::CustomerVideoLink, _) => (
+            format!("Video link for your meeting: {title}"),
+            summary(&video_lead(facts)).invite(invite()),
+        ),
+        (K::CustomerThankYou, _) => {
+            let follow_up = &facts.meeting_type.follow_up;
+            let mut body = Body::new(&format!(
+                "Thank you for meeting with {} from {}.",
+                facts.host.full_name, facts.department.name
+            ))
+            .line("Reference", booking.reference.as_str())
+            .line("Meeting", &facts.meeting_type.name)
+            .line("When", &span(booking.span, zone));
+            if let Some(next) = &follow_up.next_steps {
+                body = body.line("Next steps", next);
+            }
+            if let Some(url) = &follow_up.feedback_url {
+                body = body.link("Tell us how it went", url);
+            }
+            (
+                format!("Thank you for your meeting with {}", facts.department.name),
+                body.link("Book another meeting", &book_again(facts, context)),
+            )
+        }
+        // Reminders, and any kind the matrix might one day send a customer.
+        _ => {
+            let when = until(booking.span.start() - context.now);
+            (
+                format!("Reminder: {title} {when}"),
+                summary(&format!("A reminder: your meeting starts {when}.")),
+            )
+        }
+    }
+}
+
+/// What a staff member reads for `kind`, in their zone.
+fn staff_email(
+    facts: &BookingFacts<'_>,
+    context: &Context<'_>,
+    kind: MessageKind,
+    person: &StaffUser,
+) -> (String, Body) {
+    use MessageKind as K;
+    let booking = facts.booking;
+    let zone = person.timezone;
+    let title = format!("{} with {}", facts.meeting_type.name, facts.department.name);
+    let summary = |lead: &str| staff_summary(context, facts, zone, lead);
+    let invite = || invite(facts, context);
+    let acting_staff = facts.actor.filter(|a| a.id != facts.host.id);
+    let cancelled_lead = || match facts.notice {
+        Notice::Cancelled { by, reason } if *by == ActorRole::Customer => format!(
+            "The customer cancelled this meeting.{}",
+            reason_phrase(reason.as_deref())
+        ),
+        Notice::Cancelled { reason, .. } => format!(
+            "This meeting has been cancelled.{}",
+            reason_phrase(reason.as_deref())
+        ),
+        _ => "This meeting has been cancelled.".to_owned(),
+    };
+    let reassigned_lead = || match facts.notice {
+        Notice::Reassigned { previous_host } => format!(
+            "This meeting has been reassigned from {} to {}.",
+            previous_host.full_name, facts.host.full_name
+        ),
+        _ => format!(
+            "This meeting has been reassigned to {}.",
+            facts.host.full_name
+        ),
+    };
+    match kind {
+        K::InternalInvitation => {
+            let lead = match facts.actor {
+                Some(creator) if creator.id != person.id => {
+                    format!("{} invites you to a meeting.", creator.full_name)
+                }
+                _ => "You are invited to a meeting.".to_owned(),
+            };
+            (
+                format!("Invitation: {}", booking.title),
+                summary(&lead).invite(invite()),
+            )
+        }
+        K::InternalCreated => (
+            format!("Meeting created: {}", booking.title),
+            summary("The meeting is created and everyone is invited."),
+        ),
+        K::HostNewBooking if booking.status == BookingStatus::Pending => (
+            format!("New booking: {title}"),
+            summary("A new booking is assigned to you and waits for approval."),
+        ),
+        K::HostNewBooking => {
+            let lead = match acting_staff {
                 Some(actor) => format!("{} booked this meeting for you.", actor.full_name),
                 None => "A new booking is assigned to you.".to_owned(),
             };
-            out.staff(
-                "host_new_booking",
-                facts.host,
+            (
                 format!("New booking: {title}"),
-                staff_summary(context, facts, facts.host.timezone, &host_lead).invite(invite()),
-            );
-            if let Some(actor) = acting_staff {
-                out.staff(
-                    "booking_created",
-                    actor,
-                    format!("Booking created: {title}"),
-                    staff_summary(
-                        context,
-                        facts,
-                        actor.timezone,
-                        &format!(
-                            "You booked this meeting for {}; the customer has been told.",
-                            facts.host.full_name
-                        ),
-                    ),
-                );
-            }
-            let skip = [Some(facts.host.id), acting_staff.map(|a| a.id)];
-            for person in distinct(
-                watchers(facts),
-                &skip.into_iter().flatten().collect::<Vec<_>>(),
-            ) {
-                out.staff(
-                    watcher_kind(facts, person, ("leader_new_booking", "admin_new_booking")),
-                    person,
-                    format!("New booking: {title}"),
-                    staff_summary(
-                        context,
-                        facts,
-                        person.timezone,
-                        &format!(
-                            "A new booking in {} is assigned to {}.",
-                            facts.department.name, facts.host.full_name
-                        ),
-                    ),
-                );
-            }
+                summary(&lead).invite(invite()),
+            )
         }
-        Notice::Approved => {
-            out.customer(
-                facts,
-                "customer_confirmation",
-                format!("Booking confirmed: {title}"),
-                |zone| {
-                    let lead = format!(
-                        "Your booking is confirmed. Your meeting will be with {} from {}.",
-                        facts.host.full_name, facts.department.name
-                    );
-                    customer_summary(facts, zone, &lead, &context.links).invite(invite())
-                },
-            );
-            out.staff(
-                "host_booking_approved",
-                facts.host,
-                format!("Booking approved: {title}"),
-                staff_summary(
-                    context,
-                    facts,
-                    facts.host.timezone,
-                    "A booking assigned to you was approved.",
-                )
-                .invite(invite()),
-            );
-        }
-        Notice::Rejected { reason } => {
-            out.customer(
-                facts,
-                "customer_rejected",
-                format!("Booking request declined: {title}"),
-                |zone| {
-                    let lead = format!(
-                        "We are sorry: your booking request could not be accepted. Reason: {reason}"
-                    );
-                    customer_summary(facts, zone, &lead, &Links::none())
-                        .link("Choose another time", &book_again(facts, context))
-                },
-            );
-        }
-        Notice::Cancelled { by, reason } => {
-            let why = reason
-                .as_deref()
-                .map(|r| format!(" Reason: {r}"))
-                .unwrap_or_default();
-            let by_customer = *by == ActorRole::Customer;
-            out.customer(
-                facts,
-                "customer_cancelled",
-                format!("Booking cancelled: {title}"),
-                |zone| {
-                    let lead = if by_customer {
-                        format!("Your booking has been cancelled as you asked.{why}")
-                    } else {
-                        format!("We are sorry: your booking has been cancelled.{why}")
-                    };
-                    customer_summary(facts, zone, &lead, &Links::none())
-                        .link("Book a new time", &book_again(facts, context))
-                        .invite(invite())
-                },
-            );
-            let lead = if by_customer {
-                format!("The customer cancelled this meeting.{why}")
-            } else {
-                format!("This meeting has been cancelled.{why}")
-            };
-            for person in facts.attendees() {
-                out.staff(
-                    "host_cancelled",
-                    person,
-                    format!("Cancelled: {}", booking.title),
-                    staff_summary(context, facts, person.timezone, &lead).invite(invite()),
-                );
-            }
-            // Staff who cancel have told whoever they meant to; a customer's cancellation is
-            // news to the people watching the department.
-            if by_customer {
-                for person in distinct(watchers(facts), &[facts.host.id]) {
-                    out.staff(
-                        watcher_kind(facts, person, ("leader_cancelled", "admin_cancelled")),
-                        person,
-                        format!("Cancelled: {}", booking.title),
-                        staff_summary(context, facts, person.timezone, &lead),
-                    );
-                }
-            }
-        }
-        Notice::Rescheduled { previous } => {
-            let moved =
-                |zone: TimeZone| format!("This meeting has moved from {}.", span(*previous, zone));
-            out.customer(
-                facts,
-                "customer_rescheduled",
-                format!("Booking rescheduled: {title}"),
-                |zone| customer_summary(facts, zone, &moved(zone), &context.links).invite(invite()),
-            );
-            for person in facts.attendees() {
-                out.staff(
-                    "host_rescheduled",
-                    person,
-                    format!("Rescheduled: {}", booking.title),
-                    staff_summary(context, facts, person.timezone, &moved(person.timezone))
-                        .invite(invite()),
-                );
-            }
-            let skip: Vec<Uuid> = facts.attendees().map(|p| p.id).collect();
-            for person in distinct(watchers(facts), &skip) {
-                out.staff(
-                    watcher_kind(facts, person, ("leader_rescheduled", "admin_rescheduled")),
-                    person,
-                    format!("Rescheduled: {}", booking.title),
-                    staff_summary(context, facts, person.timezone, &moved(person.timezone)),
-                );
-            }
-        }
-        Notice::Reassigned { previous_host } => {
-            out.customer(
-                facts,
-                "customer_reassigned",
-                format!("New host for your meeting: {title}"),
-                |zone| {
-                    let lead = format!(
-                        "Your meeting host has been changed: your meeting will now be with {} \
-                         from {}.",
-                        facts.host.full_name, facts.department.name
-                    );
-                    customer_summary(facts, zone, &lead, &context.links).invite(invite())
-                },
-            );
-            out.staff(
-                "old_host_reassigned",
-                previous_host,
-                format!("Reassigned away from you: {}", booking.title),
-                staff_summary(
-                    context,
-                    facts,
-                    previous_host.timezone,
-                    &format!(
-                        "This meeting has been reassigned to {}; you no longer host it.",
-                        facts.host.full_name
-                    ),
-                ),
-            );
-            out.staff(
-                "new_host_reassigned",
-                facts.host,
-                format!("Assigned to you: {}", booking.title),
-                staff_summary(
-                    context,
-                    facts,
-                    facts.host.timezone,
-                    "This meeting has been assigned to you.",
-                )
-                .invite(invite()),
-            );
-            let lead = format!(
-                "This meeting has been reassigned from {} to {}.",
-                previous_host.full_name, facts.host.full_name
-            );
-            for person in distinct(watchers(facts), &[facts.host.id, previous_host.id]) {
-                out.staff(
-                    watcher_kind(facts, person, ("leader_reassigned", "admin_reassigned")),
-                    person,
-                    format!("Reassigned: {}", booking.title),
-                    staff_summary(context, facts, person.timezone, &lead),
-                );
-            }
-        }
-        Notice::Reminder { channel, .. } if *channel == ReminderChannel::Sms => {}
-        Notice::Reminder { .. } => {
+        K::ApprovalRequest => (
+            format!("Approval needed: {title}"),
+            summary("A booking waits for your approval."),
+        ),
+        K::BookingCreated => (
+            format!("Booking created: {title}"),
+            summary(&format!(
+                "You booked this meeting for {}; the customer has been told.",
+                facts.host.full_name
+            )),
+        ),
+        K::LeaderNewBooking | K::AdminNewBooking => (
+            format!("New booking: {title}"),
+            summary(&format!(
+                "A new booking in {} is assigned to {}.",
+                facts.department.name, facts.host.full_name
+            )),
+        ),
+        K::HostBookingApproved => (
+            format!("Booking approved: {title}"),
+            summary("A booking assigned to you was approved.").invite(invite()),
+        ),
+        K::HostCancelled => (
+            format!("Cancelled: {}", booking.title),
+            summary(&cancelled_lead()).invite(invite()),
+        ),
+        K::LeaderCancelled | K::AdminCancelled => (
+            format!("Cancelled: {}", booking.title),
+            summary(&cancelled_lead()),
+        ),
+        K::HostRescheduled => (
+            format!("Rescheduled: {}", booking.title),
+            summary(&moved(facts.notice, zone)).invite(invite()),
+        ),
+        K::LeaderRescheduled | K::AdminRescheduled => (
+            format!("Rescheduled: {}", booking.title),
+            summary(&moved(facts.notice, zone)),
+        ),
+        K::OldHostReassigned => (
+            format!("Reassigned away from you: {}", booking.title),
+            summary(&format!(
+                "This meeting has been reassigned to {}; you no longer host it.",
+                facts.host.full_name
+            )),
+        ),
+        K::NewHostReassigned => (
+            format!("Assigned to you: {}", booking.title),
+            summary("This meeting has been assigned to you.").invite(invite()),
+        ),
+        K::LeaderReassigned | K::AdminReassigned => (
+            format!("Reassigned: {}", booking.title),
+            summary(&reassigned_lead()),
+        ),
+        K::HostVideoLink => (
+            format!("Video link: {}", booking.title),
+            summary(&video_lead(facts)).invite(invite()),
+        ),
+        // Reminders, and the customer kinds, which never go to staff.
+        _ => {
             let when = until(booking.span.start() - context.now);
-            out.customer(
-                facts,
-                "customer_reminder",
-                format!("Reminder: {title} {when}"),
-                |zone| {
-                    let lead = format!("A reminder: your meeting starts {when}.");
-                    customer_summary(facts, zone, &lead, &context.links)
-                },
-            );
-            for person in facts.attendees() {
-                out.staff(
-                    "host_reminder",
-                    person,
-                    format!("Reminder: {} {when}", booking.title),
-                    staff_summary(
-                        context,
-                        facts,
-                        person.timezone,
-                        &format!("This meeting starts {when}."),
-                    ),
-                );
-            }
-        }
-        Notice::VideoLinkReady => {
-            let link = booking.meeting_link.as_deref().unwrap_or_default();
-            let lead = format!("Your meeting now has a video link: {link}");
-            out.customer(
-                facts,
-                "customer_video_link",
-                format!("Video link for your meeting: {title}"),
-                |zone| customer_summary(facts, zone, &lead, &context.links).invite(invite()),
-            );
-            for person in facts.attendees() {
-                out.staff(
-                    "host_video_link",
-                    person,
-                    format!("Video link: {}", booking.title),
-                    staff_summary(context, facts, person.timezone, &lead).invite(invite()),
-                );
-            }
-        }
-        Notice::ThankYou => {
-            let follow_up = &facts.meeting_type.follow_up;
-            out.customer(
-                facts,
-                "customer_thank_you",
-                format!("Thank you for your meeting with {}", facts.department.name),
-                |zone| {
-                    let mut body = Body::new(&format!(
-                        "Thank you for meeting with {} from {}.",
-                        facts.host.full_name, facts.department.name
-                    ))
-                    .line("Reference", booking.reference.as_str())
-                    .line("Meeting", &facts.meeting_type.name)
-                    .line("When", &span(booking.span, zone));
-                    if let Some(next) = &follow_up.next_steps {
-                        body = body.line("Next steps", next);
-                    }
-                    if let Some(url) = &follow_up.feedback_url {
-                        body = body.link("Tell us how it went", url);
-                    }
-                    body.link("Book another meeting", &book_again(facts, context))
-                },
-            );
+            (
+                format!("Reminder: {} {when}", booking.title),
+                summary(&format!("This meeting starts {when}.")),
+            )
         }
     }
-    out.emails
 }
 
-/// The emails of one change, in the order they are queued.
-#[derive(Default)]
-struct Outbox {
-    emails: Vec<OutgoingEmail>,
+/// `This meeting has moved from …` in `zone`, for a reschedule.
+fn moved(notice: &Notice, zone: TimeZone) -> String {
+    match notice {
+        Notice::Rescheduled { previous } => {
+            format!("This meeting has moved from {}.", span(*previous, zone))
+        }
+        _ => "This meeting has moved.".to_owned(),
+    }
 }
 
-impl Outbox {
-    /// Writes to the booking's customer, if it has one, in their zone.
-    fn customer(
-        &mut self,
-        facts: &BookingFacts<'_>,
-        kind: &'static str,
-        subject: String,
-        body: impl FnOnce(TimeZone) -> Body,
-    ) {
-        if let Some(c) = &facts.booking.customer {
-            self.emails
-                .push(body(c.timezone).into_email(kind, &c.email, Some(&c.name), subject));
-        }
-    }
-
-    fn staff(&mut self, kind: &'static str, to: &StaffUser, subject: String, body: Body) {
-        self.emails
-            .push(body.into_email(kind, &to.email, Some(&to.full_name), subject));
-    }
+fn video_lead(facts: &BookingFacts<'_>) -> String {
+    let link = facts.booking.meeting_link.as_deref().unwrap_or_default();
+    format!("Your meeting now has a video link: {link}")
 }
 
 /// How long until the meeting: `in 24 hours`, `in 1 hour`, `in 45 minutes`.
@@ -466,37 +361,6 @@ impl Links {
             reschedule_url: None,
         }
     }
-}
-
-/// The leader and admins the department wants told of its bookings.
-fn watchers<'a>(facts: &BookingFacts<'a>) -> impl Iterator<Item = &'a StaffUser> + use<'a> {
-    facts.leader.into_iter().chain(facts.admins)
-}
-
-/// The email kind a watcher gets: the first of `kinds` for the department's leader, the second
-/// for a System Manager.
-fn watcher_kind(
-    facts: &BookingFacts<'_>,
-    person: &StaffUser,
-    kinds: (&'static str, &'static str),
-) -> &'static str {
-    if facts.leader.is_some_and(|l| l.id == person.id) {
-        kinds.0
-    } else {
-        kinds.1
-    }
-}
-
-/// Each person once, leaving out those in `skip` (who hear about the change otherwise).
-fn distinct<'a>(people: impl Iterator<Item = &'a StaffUser>, skip: &[Uuid]) -> Vec<&'a StaffUser> {
-    let mut seen: Vec<Uuid> = skip.to_vec();
-    people
-        .filter(|p| {
-            let fresh = !seen.contains(&p.id);
-            seen.push(p.id);
-            fresh
-        })
-        .collect()
 }
 
 fn invite(facts: &BookingFacts<'_>, context: &Context<'_>) -> String {
@@ -664,7 +528,7 @@ impl Body {
 
     fn into_email(
         self,
-        kind: &'static str,
+        kind: MessageKind,
         to: &Email,
         to_name: Option<&str>,
         subject: String,

@@ -2,30 +2,24 @@
 //! Twilio's Messages API. No provider is configured by default; SMS rows then wait in the outbox
 //! like emails without SMTP.
 
-use mm_domain::{
-    meeting_type::ReminderChannel,
-    notification::{BookingFacts, Notice, OutgoingSms},
-};
+use mm_domain::notification::{self, BookingFacts, MessageKind, OutgoingSms};
 
 use crate::email::{Context, location, until};
 
-/// Every text message `facts.notice` causes: a reminder to the customer when the schedule entry
-/// asks for SMS and the customer gave a phone number.
+/// Every text message `facts.notice` causes ([`notification::messages`] says which): a reminder
+/// to the customer when the schedule entry asks for SMS and the customer gave a phone number.
 pub fn render(facts: &BookingFacts<'_>, context: &Context<'_>) -> Vec<OutgoingSms> {
-    let Notice::Reminder { channel, .. } = facts.notice else {
-        return Vec::new();
-    };
-    if *channel == ReminderChannel::Email {
-        return Vec::new();
-    }
+    notification::messages(facts)
+        .into_iter()
+        .filter(|m| m.kind.is_sms())
+        .filter_map(|m| text(facts, context, m.kind))
+        .collect()
+}
+
+fn text(facts: &BookingFacts<'_>, context: &Context<'_>, kind: MessageKind) -> Option<OutgoingSms> {
     let booking = facts.booking;
-    let Some((customer, phone)) = booking
-        .customer
-        .as_ref()
-        .and_then(|c| c.phone.as_ref().map(|p| (c, p)))
-    else {
-        return Vec::new();
-    };
+    let customer = booking.customer.as_ref()?;
+    let phone = customer.phone.as_ref()?;
     let start = customer.timezone.local(booking.span.start());
     let mut text = format!(
         "Reminder: {} with {} {}, {} ({}).",
@@ -41,11 +35,11 @@ pub fn render(facts: &BookingFacts<'_>, context: &Context<'_>) -> Vec<OutgoingSm
     if let Some(url) = &context.links.reschedule_url {
         text.push_str(&format!(" Change: {url}"));
     }
-    vec![OutgoingSms {
-        kind: "customer_reminder_sms",
+    Some(OutgoingSms {
+        kind,
         to: phone.clone(),
         text,
-    }]
+    })
 }
 
 /// The country (ISO 3166-1 alpha-2) a number in E.164 form (`+4512345678`) belongs to, by the

@@ -1,7 +1,10 @@
 //! The HTTP layer's one error type, rendered in the contract's shape with the contract's statuses.
 
 use actix_web::{HttpResponse, ResponseError, http::StatusCode};
-use mm_api_types::error::{ErrorBody, ErrorDetail};
+use mm_api_types::{
+    ErrorCode,
+    error::{ErrorBody, ErrorDetail},
+};
 use mm_domain::{FieldErrors, scheduling::AttendeeConflict};
 use mm_store::StoreError;
 use serde_json::json;
@@ -74,29 +77,29 @@ impl ApiError {
     /// The error as the contract's body carries it.
     pub fn detail(&self) -> ErrorDetail {
         ErrorDetail {
-            code: self.code().to_owned(),
+            code: self.code(),
             message: self.to_string(),
             details: self.details(),
         }
     }
 
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
-            Self::Validation(_) => "validation_failed",
-            Self::BadRequest(_) => "bad_request",
-            Self::Unauthorized => "unauthorized",
-            Self::InvalidCredentials => "invalid_credentials",
-            Self::Forbidden(_) | Self::NotAllowed(_) => "forbidden",
-            Self::NotFound(_) => "not_found",
-            Self::Conflict { .. } => "conflict",
-            Self::InUse(_) => "in_use",
-            Self::SlotUnavailable(_) => "slot_unavailable",
-            Self::InvalidTransition(_) => "invalid_transition",
-            Self::RateLimited { .. } => "rate_limited",
-            Self::RescheduleLimit(_) => "reschedule_limit_reached",
-            Self::Busy => "busy",
-            Self::IdempotencyKeyReused => "idempotency_key_reused",
-            Self::Internal(_) => "internal",
+            Self::Validation(_) => ErrorCode::ValidationFailed,
+            Self::BadRequest(_) => ErrorCode::BadRequest,
+            Self::Unauthorized => ErrorCode::Unauthorized,
+            Self::InvalidCredentials => ErrorCode::InvalidCredentials,
+            Self::Forbidden(_) | Self::NotAllowed(_) => ErrorCode::Forbidden,
+            Self::NotFound(_) => ErrorCode::NotFound,
+            Self::Conflict { .. } => ErrorCode::Conflict,
+            Self::InUse(_) => ErrorCode::InUse,
+            Self::SlotUnavailable(_) => ErrorCode::SlotUnavailable,
+            Self::InvalidTransition(_) => ErrorCode::InvalidTransition,
+            Self::RateLimited { .. } => ErrorCode::RateLimited,
+            Self::RescheduleLimit(_) => ErrorCode::RescheduleLimitReached,
+            Self::Busy => ErrorCode::Busy,
+            Self::IdempotencyKeyReused => ErrorCode::IdempotencyKeyReused,
+            Self::Internal(_) => ErrorCode::Internal,
         }
     }
 

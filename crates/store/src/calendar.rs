@@ -8,6 +8,7 @@ use mm_domain::{
     Interval,
     access::CalendarColumn,
     booking::{BookingStatus, BookingType},
+    external_calendar::IntegrationKind,
     scheduling::BusyStatus,
     user::StaffUser,
 };
@@ -15,7 +16,7 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, sea_
 use uuid::Uuid;
 
 use crate::{
-    Result, Store, corrupt,
+    Result, Store, StoreError, corrupt,
     entity::{
         booking_participants, bookings, calendar_event_syncs, calendar_integrations, meeting_types,
     },
@@ -63,8 +64,8 @@ pub struct CalendarBooking {
 pub struct BusyBlock {
     pub user_id: Uuid,
     pub span: Interval,
-    /// The integration it came from: `google`, `outlook` or `ical`.
-    pub source: String,
+    /// The kind of calendar it came from.
+    pub source: IntegrationKind,
 }
 
 impl Store {
@@ -169,14 +170,14 @@ impl Store {
             });
         }
 
-        let sources: BTreeMap<Uuid, String> = calendar_integrations::Entity::find()
+        let sources: BTreeMap<Uuid, IntegrationKind> = calendar_integrations::Entity::find()
             .filter(calendar_integrations::Column::UserId.is_in(ids.clone()))
             .filter(calendar_integrations::Column::IsActive.eq(true))
             .all(&self.db)
             .await?
             .into_iter()
-            .map(|i| (i.id, i.integration_type))
-            .collect();
+            .map(|i| Ok((i.id, i.integration_type.parse().map_err(corrupt)?)))
+            .collect::<Result<_, StoreError>>()?;
         let zones: BTreeMap<Uuid, mm_domain::TimeZone> =
             columns.iter().map(|c| (c.user_id, c.zone)).collect();
         let mut busy = Vec::new();
@@ -193,6 +194,9 @@ impl Store {
             .all(&self.db)
             .await?
         {
+            let Some(&source) = sources.get(&e.integration_id) else {
+                continue;
+            };
             let span = if e.is_all_day {
                 // Stored as dates at midnight UTC: they mean the member's local days.
                 let zone = zones.get(&e.user_id).copied().unwrap_or_default();
@@ -203,7 +207,7 @@ impl Store {
             busy.push(BusyBlock {
                 user_id: e.user_id,
                 span,
-                source: sources.get(&e.integration_id).cloned().unwrap_or_default(),
+                source,
             });
         }
         Ok(CalendarData {

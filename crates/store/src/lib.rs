@@ -124,8 +124,11 @@ impl Store {
     /// Connects to `sqlite://…` (the file is created when missing) or `postgres://…`.
     pub async fn connect(url: &str) -> Result<Self> {
         let mut options = ConnectOptions::new(url.to_owned());
+        // Every statement is a `sqlx::query` event at TRACE: silent unless the log filter asks
+        // (`MM_LOG=info,sqlx::query=trace`, as `scripts/count-queries.sh` does).
         options
-            .sqlx_logging(false)
+            .sqlx_logging(true)
+            .sqlx_logging_level(log::LevelFilter::Trace)
             .connect_timeout(Duration::from_secs(10))
             .acquire_timeout(Duration::from_secs(30))
             .map_sqlx_sqlite_opts(|o| {

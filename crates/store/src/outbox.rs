@@ -3,7 +3,7 @@
 //! scheduled again with backoff.
 
 use chrono::{DateTime, Duration, Utc};
-use mm_domain::notification::RetryPolicy;
+use mm_domain::notification::{MessageKind, RetryPolicy};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait,
     IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -24,9 +24,6 @@ pub const FAILED: &str = "failed";
 /// How a message travels.
 pub const EMAIL: &str = "email";
 pub const SMS: &str = "sms";
-
-/// The email whose delivery the booking records in `confirmation_sent_utc`.
-const CUSTOMER_CONFIRMATION: &str = "customer_confirmation";
 
 /// An outbox row as senders and the outbox page see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,7 +112,9 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound("email"))?;
         let attempts = row.attempts + 1;
-        if let (CUSTOMER_CONFIRMATION, Some(booking)) = (row.kind.as_str(), row.booking_id) {
+        // The booking records when its customer's confirmation was delivered.
+        let confirms = row.kind.parse() == Ok(MessageKind::CustomerConfirmation);
+        if let (true, Some(booking)) = (confirms, row.booking_id) {
             bookings::Entity::update_many()
                 .col_expr(bookings::Column::ConfirmationSentUtc, Expr::value(now))
                 .filter(bookings::Column::Id.eq(booking))

@@ -687,12 +687,14 @@ mod tests {
             department_ids: vec![department.id],
         };
         let calendar = store.calendar(&[column], window).await.unwrap();
-        let busy: Vec<_> = calendar
-            .busy
-            .iter()
-            .map(|e| (e.span, e.source.as_str()))
-            .collect();
-        assert_eq!(busy, [(span((10, 0), (11, 0)), "ical")]);
+        let busy: Vec<_> = calendar.busy.iter().map(|e| (e.span, e.source)).collect();
+        assert_eq!(
+            busy,
+            [(
+                span((10, 0), (11, 0)),
+                mm_domain::external_calendar::IntegrationKind::Ical
+            )]
+        );
         let attended: Vec<_> = calendar
             .bookings
             .iter()

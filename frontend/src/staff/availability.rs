@@ -12,6 +12,8 @@ use mm_api_types::{
     users::{Break, WorkingDay, WorkingHours},
 };
 
+use uuid::Uuid;
+
 use super::{Said, Session, on_unauthorized};
 use crate::{
     api::{ApiError, ApiResult},
@@ -59,19 +61,16 @@ pub fn Availability() -> impl IntoView {
     let query = use_query_map();
     let navigate = use_navigate();
     let me = session.me();
-    let my_id = me.as_ref().map(|m| m.user.id.clone()).unwrap_or_default();
+    let my_id = me.as_ref().map(|m| m.user.id).unwrap_or_default();
     let is_manager = me.as_ref().is_some_and(|m| m.user.is_system_manager);
     let leads = me.map(|m| m.leads_department_ids).unwrap_or_default();
     let chooses = is_manager || !leads.is_empty();
-    let user = Memo::new({
-        let my_id = my_id.clone();
-        move |_| {
-            query
-                .read()
-                .get("user")
-                .filter(|u| !u.is_empty())
-                .unwrap_or_else(|| my_id.clone())
-        }
+    let user = Memo::new(move |_| {
+        query
+            .read()
+            .get("user")
+            .and_then(|u| u.parse().ok())
+            .unwrap_or(my_id)
     });
     let people = LocalResource::new(move || {
         let client = session.client();
@@ -95,8 +94,8 @@ pub fn Availability() -> impl IntoView {
         let (client, user) = (session.client(), user.get());
         async move {
             let client = client.ok_or(ApiError::Network)?;
-            let hours = client.working_hours(&user).await;
-            let rules = client.availability_rules(&user).await;
+            let hours = client.working_hours(user).await;
+            let rules = client.availability_rules(user).await;
             let both = hours.and_then(|h| rules.map(|r| (h, r)));
             if let Err(error) = &both {
                 on_unauthorized(error);
@@ -110,8 +109,8 @@ pub fn Availability() -> impl IntoView {
             <label class="rc-filter"><span>"Person"</span>
                 <select id="person" on:change=move |e| navigate(&format!("/admin/availability?user={}", event_target_value(&e)), Default::default())>
                     {move || people.get().unwrap_or_default().into_iter().map(|p| {
-                        let id = p.user_id.clone();
-                        view! { <option value=p.user_id selected=move || user.get() == id>{p.full_name}</option> }
+                        let id = p.user_id;
+                        view! { <option value=id.to_string() selected=move || user.get() == id>{p.full_name}</option> }
                     }).collect_view()}
                 </select>
             </label>
@@ -127,7 +126,7 @@ pub fn Availability() -> impl IntoView {
                         let rule = rules.iter().find(|r| r.is_default).or(rules.first()).cloned();
                         view! {
                             {(!editable).then(|| view! { <p class="notice">"Your Department Leader or a System Manager changes these."</p> })}
-                            <Week hours user=user.clone() editable />
+                            <Week hours user=user editable />
                             <Rule rule user editable />
                         }.into_any()
                     }
@@ -139,7 +138,7 @@ pub fn Availability() -> impl IntoView {
 }
 
 #[component]
-fn Week(hours: WorkingHours, user: String, editable: bool) -> impl IntoView {
+fn Week(hours: WorkingHours, user: Uuid, editable: bool) -> impl IntoView {
     let session = expect_context::<Session>();
     let week = RwSignal::new(hours);
     let outcome = RwSignal::new(None::<Result<String, ApiError>>);
@@ -156,10 +155,9 @@ fn Week(hours: WorkingHours, user: String, editable: bool) -> impl IntoView {
                 *day = WorkingDay::default();
             }
         }
-        let user = user.clone();
         busy.set(true);
         spawn_local(async move {
-            let result: ApiResult<WorkingHours> = client.set_working_hours(&user, &sent).await;
+            let result: ApiResult<WorkingHours> = client.set_working_hours(user, &sent).await;
             match result {
                 Ok(saved) => {
                     week.set(saved);
@@ -243,9 +241,9 @@ fn shown(value: Option<u32>) -> String {
 }
 
 #[component]
-fn Rule(rule: Option<AvailabilityRule>, user: String, editable: bool) -> impl IntoView {
+fn Rule(rule: Option<AvailabilityRule>, user: Uuid, editable: bool) -> impl IntoView {
     let session = expect_context::<Session>();
-    let rule_id = RwSignal::new(rule.as_ref().map(|r| r.id.clone()));
+    let rule_id = RwSignal::new(rule.as_ref().map(|r| r.id));
     let field = |value: String| RwSignal::new(value);
     let before = field(
         rule.as_ref()
@@ -270,7 +268,6 @@ fn Rule(rule: Option<AvailabilityRule>, user: String, editable: bool) -> impl In
         let Some(client) = session.client() else {
             return;
         };
-        let user = user.clone();
         let dates: Vec<DateOverride> = overrides
             .get_untracked()
             .into_iter()
@@ -311,9 +308,9 @@ fn Rule(rule: Option<AvailabilityRule>, user: String, editable: bool) -> impl In
                         max_days_advance: Some(create.max_days_advance),
                         date_overrides: Some(create.date_overrides),
                     };
-                    client.update_rule(&id, &update).await
+                    client.update_rule(id, &update).await
                 }
-                None => client.create_rule(&user, &create).await,
+                None => client.create_rule(user, &create).await,
             };
             match result {
                 Ok(saved) => {

@@ -4,12 +4,15 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use leptos::{ev, prelude::*, task::spawn_local};
 use mm_api_types::{
+    ApprovalStatus, BookingStatus, BookingType,
     bookings::{AnswerValue, Booking},
     calendar::CalendarResource,
 };
+
+use uuid::Uuid;
 
 use super::{Session, StaffClient, on_unauthorized, status};
 use crate::{
@@ -24,14 +27,14 @@ enum Action {
     Approve,
     Reject(String),
     Cancel(Option<String>),
-    Reschedule(String),
-    Reassign(String, Option<String>),
+    Reschedule(DateTime<Utc>),
+    Reassign(Uuid, Option<String>),
     Complete,
     NoShow,
 }
 
 impl Action {
-    async fn run(self, client: &StaffClient, id: &str) -> ApiResult<Booking> {
+    async fn run(self, client: &StaffClient, id: Uuid) -> ApiResult<Booking> {
         match self {
             Self::Approve => client.approve(id).await,
             Self::Reject(reason) => client.reject(id, reason).await,
@@ -81,9 +84,9 @@ fn answer_text(value: &AnswerValue) -> String {
 
 #[component]
 pub fn BookingPanel(
-    id: String,
+    id: Uuid,
     /// Staff names by user id, for hosts and histories.
-    names: BTreeMap<String, String>,
+    names: BTreeMap<Uuid, String>,
     /// People the booking may be reassigned to (those of its department are offered).
     members: Vec<CalendarResource>,
     zone: String,
@@ -93,12 +96,11 @@ pub fn BookingPanel(
     let session = expect_context::<Session>();
     let version = RwSignal::new(0u32);
     let booking = LocalResource::new({
-        let id = id.clone();
         move || {
             version.track();
-            let (client, id) = (session.client(), id.clone());
+            let client = session.client();
             async move {
-                let booking = client.ok_or(ApiError::Network)?.booking(&id).await;
+                let booking = client.ok_or(ApiError::Network)?.booking(id).await;
                 if let Err(error) = &booking {
                     on_unauthorized(error);
                 }
@@ -110,17 +112,15 @@ pub fn BookingPanel(
     let busy = RwSignal::new(false);
     let form = RwSignal::new(None::<Form>);
     let run = {
-        let id = id.clone();
         move |action: Action| {
             let Some(client) = session.client() else {
                 return;
             };
             busy.set(true);
             outcome.set(None);
-            let id = id.clone();
             spawn_local(async move {
                 let done = action.done();
-                match action.run(&client, &id).await {
+                match action.run(&client, id).await {
                     Ok(_) => {
                         outcome.set(Some((true, done.to_owned())));
                         form.set(None);
@@ -147,7 +147,7 @@ pub fn BookingPanel(
             <button type="button" class="link panel-close" aria-label="Close" on:click=close>"×"</button>
             <Transition fallback=|| view! { <Loading /> }>
                 {move || {
-                    let (names, members, zone, run) = (names.clone(), members.clone(), zone.clone(), run.clone());
+                    let (names, members, zone, run) = (names.clone(), members.clone(), zone.clone(), run);
                     Suspend::new(async move {
                         match booking.await {
                             Ok(booking) => view! { <Details booking names members zone run form busy outcome /> }.into_any(),
@@ -163,7 +163,7 @@ pub fn BookingPanel(
 #[component]
 fn Details<F>(
     booking: Booking,
-    names: BTreeMap<String, String>,
+    names: BTreeMap<Uuid, String>,
     members: Vec<CalendarResource>,
     zone: String,
     run: F,
@@ -176,18 +176,18 @@ where
 {
     let name_of = {
         let names = names.clone();
-        move |id: &str| {
+        move |id: Uuid| {
             names
-                .get(id)
+                .get(&id)
                 .cloned()
                 .unwrap_or_else(|| "someone".to_owned())
         }
     };
     let when = format!(
         "{}, {} – {}",
-        zone::instant(&booking.start_utc, &zone, Style::LongDate),
-        zone::instant(&booking.start_utc, &zone, Style::Time),
-        zone::instant(&booking.end_utc, &zone, Style::Time)
+        zone::instant(booking.start_utc, &zone, Style::LongDate),
+        zone::instant(booking.start_utc, &zone, Style::Time),
+        zone::instant(booking.end_utc, &zone, Style::Time)
     );
     let customer_when = booking
         .customer_timezone
@@ -196,30 +196,30 @@ where
         .map(|z| {
             format!(
                 "{} {} for the customer ({})",
-                zone::instant(&booking.start_utc, &z, Style::LongDate),
-                zone::instant(&booking.start_utc, &z, Style::Time),
+                zone::instant(booking.start_utc, &z, Style::LongDate),
+                zone::instant(booking.start_utc, &z, Style::Time),
                 zone::label(&z)
             )
         });
-    let started = zone::millis(&booking.start_utc) <= js_sys::Date::now();
-    let open = status::is_movable(&booking.status);
-    let awaiting_approval =
-        booking.status == "pending" && booking.approval_status.as_deref() == Some("pending");
-    let hosts: Vec<(String, String)> = members
+    let started = zone::millis(booking.start_utc) <= js_sys::Date::now();
+    let open = status::is_movable(booking.status);
+    let awaiting_approval = booking.status == BookingStatus::Pending
+        && booking.approval_status == Some(ApprovalStatus::Pending);
+    let hosts: Vec<(Uuid, String)> = members
         .iter()
         .filter(|m| {
             m.department_ids.contains(&booking.department_id) && m.user_id != booking.assigned_to
         })
-        .map(|m| (m.user_id.clone(), m.full_name.clone()))
+        .map(|m| (m.user_id, m.full_name.clone()))
         .collect();
     let reason = RwSignal::new(String::new());
     let start_date = RwSignal::new(
-        zone::date_of(&booking.start_utc, &zone)
+        zone::date_of(booking.start_utc, &zone)
             .map(|d| d.to_string())
             .unwrap_or_default(),
     );
     let start_time = RwSignal::new(String::new());
-    let new_host = RwSignal::new(hosts.first().map(|h| h.0.clone()).unwrap_or_default());
+    let new_host = RwSignal::new(hosts.first().map(|h| h.0));
     let submit = {
         let (run, zone) = (run.clone(), zone.clone());
         move |ev: ev::SubmitEvent| {
@@ -229,7 +229,10 @@ where
             let action = match form.get_untracked() {
                 Some(Form::Cancel) => Action::Cancel(reason_given),
                 Some(Form::Reject) => Action::Reject(reason_given.unwrap_or_default()),
-                Some(Form::Reassign) => Action::Reassign(new_host.get_untracked(), reason_given),
+                Some(Form::Reassign) => match new_host.get_untracked() {
+                    Some(host) => Action::Reassign(host, reason_given),
+                    None => return,
+                },
                 Some(Form::Reschedule) => {
                     let start = parse_local(
                         &start_date.get_untracked(),
@@ -264,7 +267,7 @@ where
     };
     let status_badge = format!(
         "badge {}",
-        status::class(&booking.status, &booking.booking_type)
+        status::class(booking.status, booking.booking_type)
     );
     let answers = booking.answers.clone();
     let participants = booking.participants.clone();
@@ -273,22 +276,22 @@ where
     view! {
         <h2>{booking.title.clone()}</h2>
         <p>
-            <span class=status_badge>{status::label(&booking.status)}</span>
-            {booking.approval_status.clone().map(|a| view! { " "<span class="badge">{format!("Approval: {a}")}</span> })}
+            <span class=status_badge>{status::label(booking.status)}</span>
+            {booking.approval_status.map(|a| view! { " "<span class="badge">{format!("Approval: {a}")}</span> })}
             " "<span class="meta">{booking.booking_reference.clone()}</span>
         </p>
         <p class="when">{when}</p>
         {customer_when.map(|w| view! { <p class="meta">{w}</p> })}
         <dl class="facts">
-            <dt>"Host"</dt><dd>{name_of(&booking.assigned_to)}{format!(" ({})", booking.assignment_method.replace('_', " "))}</dd>
-            {(booking.booking_type == "customer").then(|| view! {
+            <dt>"Host"</dt><dd>{name_of(booking.assigned_to)}{format!(" ({})", status::words(booking.assignment_method.as_str()))}</dd>
+            {(booking.booking_type == BookingType::Customer).then(|| view! {
                 <dt>"Customer"</dt><dd>{text(booking.customer_name.clone())}</dd>
                 <dt>"Email"</dt><dd>{booking.customer_email.clone().map(|e| view! { <a href=format!("mailto:{e}")>{e.clone()}</a> })}</dd>
                 <dt>"Phone"</dt><dd>{text(booking.customer_phone.clone())}</dd>
                 <dt>"Notes"</dt><dd>{text(booking.customer_notes.clone())}</dd>
             })}
             {answers.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{answer_text(&v)}</dd> }).collect_view()}
-            <dt>"Where"</dt><dd>{booking.location_type.replace('_', " ")}
+            <dt>"Where"</dt><dd>{status::words(booking.location_type.as_str())}
                 {booking.meeting_link.clone().map(|l| view! { " · "<a href=l.clone() target="_blank" rel="noopener">{l.clone()}</a> })}
                 {booking.physical_location.clone().map(|p| format!(" · {p}"))}</dd>
             {booking.meeting_agenda.clone().map(|a| view! { <dt>"Agenda"</dt><dd>{a}</dd> })}
@@ -310,8 +313,8 @@ where
             {open.then(|| opener("Reschedule…", Form::Reschedule))}
             {(open && !hosts.is_empty()).then(|| opener("Reassign…", Form::Reassign))}
             {open.then(|| opener("Cancel…", Form::Cancel))}
-            {(booking.status == "confirmed" && started).then(|| button("Completed", Action::Complete))}
-            {(booking.status == "confirmed" && started).then(|| button("No-show", Action::NoShow))}
+            {(booking.status == BookingStatus::Confirmed && started).then(|| button("Completed", Action::Complete))}
+            {(booking.status == BookingStatus::Confirmed && started).then(|| button("No-show", Action::NoShow))}
         </div>
         {move || form.get().map(|which| {
             let hosts = hosts.clone();
@@ -333,8 +336,8 @@ where
                     })}
                     {(which == Form::Reassign).then(|| view! {
                         <div class="field"><label for="panel-host">"New host"</label>
-                            <select id="panel-host" on:change=move |e| new_host.set(event_target_value(&e))>
-                                {hosts.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                            <select id="panel-host" on:change=move |e| new_host.set(event_target_value(&e).parse().ok())>
+                                {hosts.into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
                             </select></div>
                     })}
                     {(which != Form::Reschedule).then(|| view! {
@@ -354,9 +357,9 @@ where
         <ol class="history">
             {assignments.into_iter().map(|a| view! {
                 <li class:current=a.is_current>
-                    <strong>{name_of(&a.assigned_to)}</strong>
-                    {format!(" · {} · {}", a.assignment_type.replace('_', " "), zone::instant(&a.assigned_utc, &zone, Style::LongDate))}
-                    {a.assigned_by.map(|by| format!(" · by {}", name_of(&by)))}
+                    <strong>{name_of(a.assigned_to)}</strong>
+                    {format!(" · {} · {}", status::words(a.assignment_type.as_str()), zone::instant(a.assigned_utc, &zone, Style::LongDate))}
+                    {a.assigned_by.map(|by| format!(" · by {}", name_of(by)))}
                     {a.notes.map(|n| view! { <br /><span class="meta">{n}</span> })}
                 </li>
             }).collect_view()}
@@ -371,11 +374,11 @@ where
                 };
                 view! {
                     <li>
-                        <strong>{h.action.replace('_', " ")}</strong>{change}
+                        <strong>{status::words(h.action.as_str())}</strong>{change}
                         <br /><span class="meta">{format!("{} · {}{}",
-                            zone::instant(&h.action_utc, &zone, Style::LongDate),
-                            h.action_by_role.replace('_', " "),
-                            h.action_by.map(|by| format!(" {}", name_of(&by))).unwrap_or_default())}</span>
+                            zone::instant(h.action_utc, &zone, Style::LongDate),
+                            status::words(h.action_by_role.as_str()),
+                            h.action_by.map(|by| format!(" {}", name_of(by))).unwrap_or_default())}</span>
                         {h.notes.map(|n| view! { <br /><span class="meta">{n}</span> })}
                     </li>
                 }
@@ -385,9 +388,9 @@ where
 }
 
 /// A date and time typed in `zone` as the API's instant.
-fn parse_local(date: &str, time: &str, zone: &str) -> Option<String> {
+fn parse_local(date: &str, time: &str, zone: &str) -> Option<DateTime<Utc>> {
     let day: NaiveDate = date.parse().ok()?;
     let (hours, minutes) = time.split_once(':')?;
     let minute = hours.parse::<u32>().ok()? * 60 + minutes.get(..2)?.parse::<u32>().ok()?;
-    zone::instant_of(day, minute, zone).map(zone::rfc3339)
+    zone::instant_of(day, minute, zone).map(zone::at)
 }

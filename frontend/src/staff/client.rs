@@ -2,6 +2,7 @@
 //! without a token; the token lives in the browser's local storage until it expires or the
 //! person signs out.
 
+use chrono::{DateTime, NaiveDate, Utc};
 use gloo_net::http::Request;
 use mm_api_types::{
     Page,
@@ -24,6 +25,7 @@ use mm_api_types::{
     users::{CreateUser, LoginRequest, LoginResponse, Me, UpdateUser, User, WorkingHours},
 };
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use uuid::Uuid;
 
 use crate::api::{ApiError, ApiResult, BASE, read};
 
@@ -139,7 +141,7 @@ impl StaffClient {
     }
 
     /// A booking action that takes no body (`approve`, `complete`, `no-show`).
-    async fn act(&self, id: &str, action: &str) -> ApiResult<Booking> {
+    async fn act(&self, id: Uuid, action: &str) -> ApiResult<Booking> {
         self.post(&format!("/bookings/{id}/{action}"), &serde_json::json!({}))
             .await
     }
@@ -168,7 +170,7 @@ impl StaffClient {
         self.post("/users", user).await
     }
 
-    pub async fn update_user(&self, id: &str, change: &UpdateUser) -> ApiResult<User> {
+    pub async fn update_user(&self, id: Uuid, change: &UpdateUser) -> ApiResult<User> {
         self.send(
             gloo_net::http::Method::PATCH,
             &format!("/users/{id}"),
@@ -177,7 +179,7 @@ impl StaffClient {
         .await
     }
 
-    pub async fn department(&self, id: &str) -> ApiResult<Department> {
+    pub async fn department(&self, id: Uuid) -> ApiResult<Department> {
         self.get(&format!("/departments/{id}"), &[]).await
     }
 
@@ -188,7 +190,7 @@ impl StaffClient {
     /// One `PATCH`: the fields and the member list change together or not at all.
     pub async fn update_department(
         &self,
-        id: &str,
+        id: Uuid,
         change: &UpdateDepartment,
     ) -> ApiResult<Department> {
         self.send(
@@ -200,22 +202,24 @@ impl StaffClient {
     }
 
     /// `GET /analytics/summary` for one department or everything the person may see.
-    pub async fn summary(&self, department_id: Option<&str>) -> ApiResult<Summary> {
+    pub async fn summary(&self, department_id: Option<Uuid>) -> ApiResult<Summary> {
+        let department_id = department_id.map(|id| id.to_string());
         let query: Vec<(&str, &str)> = department_id
+            .as_deref()
             .map(|id| ("department_id", id))
             .into_iter()
             .collect();
         self.get("/analytics/summary", &query).await
     }
 
-    pub async fn working_hours(&self, user_id: &str) -> ApiResult<WorkingHours> {
+    pub async fn working_hours(&self, user_id: Uuid) -> ApiResult<WorkingHours> {
         self.get(&format!("/users/{user_id}/working-hours"), &[])
             .await
     }
 
     pub async fn set_working_hours(
         &self,
-        user_id: &str,
+        user_id: Uuid,
         hours: &WorkingHours,
     ) -> ApiResult<WorkingHours> {
         self.send(
@@ -226,7 +230,7 @@ impl StaffClient {
         .await
     }
 
-    pub async fn availability_rules(&self, user_id: &str) -> ApiResult<Vec<AvailabilityRule>> {
+    pub async fn availability_rules(&self, user_id: Uuid) -> ApiResult<Vec<AvailabilityRule>> {
         let page: Page<AvailabilityRule> = self
             .get(&format!("/users/{user_id}/availability-rules"), &[])
             .await?;
@@ -235,7 +239,7 @@ impl StaffClient {
 
     pub async fn create_rule(
         &self,
-        user_id: &str,
+        user_id: Uuid,
         rule: &CreateAvailabilityRule,
     ) -> ApiResult<AvailabilityRule> {
         self.post(&format!("/users/{user_id}/availability-rules"), rule)
@@ -244,7 +248,7 @@ impl StaffClient {
 
     pub async fn update_rule(
         &self,
-        rule_id: &str,
+        rule_id: Uuid,
         rule: &UpdateAvailabilityRule,
     ) -> ApiResult<AvailabilityRule> {
         self.send(
@@ -258,7 +262,7 @@ impl StaffClient {
     /// `GET /users/{id}/calendar-integrations`: a person's connected calendars.
     pub async fn calendar_integrations(
         &self,
-        user_id: &str,
+        user_id: Uuid,
     ) -> ApiResult<Vec<CalendarIntegration>> {
         let page: Page<CalendarIntegration> = self
             .get(&format!("/users/{user_id}/calendar-integrations"), &[])
@@ -268,7 +272,7 @@ impl StaffClient {
 
     pub async fn connect_calendar(
         &self,
-        user_id: &str,
+        user_id: Uuid,
         new: &NewCalendarIntegration,
     ) -> ApiResult<CalendarIntegration> {
         self.post(&format!("/users/{user_id}/calendar-integrations"), new)
@@ -289,7 +293,7 @@ impl StaffClient {
         read(request.send().await).await
     }
 
-    pub async fn sync_calendar(&self, id: &str) -> ApiResult<SyncResult> {
+    pub async fn sync_calendar(&self, id: Uuid) -> ApiResult<SyncResult> {
         self.post(
             &format!("/calendar-integrations/{id}/sync"),
             &serde_json::json!({}),
@@ -300,7 +304,7 @@ impl StaffClient {
     /// `PATCH /calendar-integrations/{id}`: its name, or whether bookings are written to it.
     pub async fn change_calendar(
         &self,
-        id: &str,
+        id: Uuid,
         changes: &CalendarIntegrationChanges,
     ) -> ApiResult<CalendarIntegration> {
         self.send(
@@ -311,7 +315,7 @@ impl StaffClient {
         .await
     }
 
-    pub async fn disconnect_calendar(&self, id: &str) -> ApiResult<()> {
+    pub async fn disconnect_calendar(&self, id: Uuid) -> ApiResult<()> {
         self.delete(&format!("/calendar-integrations/{id}")).await
     }
 
@@ -329,10 +333,11 @@ impl StaffClient {
         &self,
         from_utc: &str,
         to_utc: &str,
-        department_id: Option<&str>,
+        department_id: Option<Uuid>,
     ) -> ApiResult<CalendarFeed> {
+        let department_id = department_id.map(|id| id.to_string());
         let mut query = vec![("from", from_utc), ("to", to_utc)];
-        query.extend(department_id.map(|id| ("department_id", id)));
+        query.extend(department_id.as_deref().map(|id| ("department_id", id)));
         self.get("/calendar", &query).await
     }
 
@@ -355,7 +360,7 @@ impl StaffClient {
         Ok(page.items)
     }
 
-    pub async fn meeting_types(&self, department_id: &str) -> ApiResult<Vec<MeetingType>> {
+    pub async fn meeting_types(&self, department_id: Uuid) -> ApiResult<Vec<MeetingType>> {
         let page: Page<MeetingType> = self
             .get(&format!("/departments/{department_id}/meeting-types"), &[])
             .await?;
@@ -366,20 +371,26 @@ impl StaffClient {
     /// `duration` minutes, or of the internal meeting type's length and buffers.
     pub async fn common_availability(
         &self,
-        people: &[String],
-        date: &str,
+        people: &[Uuid],
+        date: NaiveDate,
         duration: Option<u32>,
-        internal_type: Option<&str>,
+        internal_type: Option<Uuid>,
         zone: &str,
     ) -> ApiResult<CommonAvailability> {
-        let (ids, minutes) = (people.join(","), duration.map(|d| d.to_string()));
+        let ids = people
+            .iter()
+            .map(Uuid::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let (date, minutes) = (date.to_string(), duration.map(|d| d.to_string()));
+        let internal_type = internal_type.map(|t| t.to_string());
         let mut query = vec![
             ("user_ids", ids.as_str()),
-            ("date", date),
+            ("date", date.as_str()),
             ("timezone", zone),
         ];
         query.extend(minutes.as_deref().map(|m| ("duration", m)));
-        query.extend(internal_type.map(|t| ("meeting_type_id", t)));
+        query.extend(internal_type.as_deref().map(|t| ("meeting_type_id", t)));
         self.get("/scheduling/common-availability", &query).await
     }
 
@@ -393,13 +404,13 @@ impl StaffClient {
         self.post("/bookings/internal", request).await
     }
 
-    pub async fn meeting_type(&self, id: &str) -> ApiResult<MeetingType> {
+    pub async fn meeting_type(&self, id: Uuid) -> ApiResult<MeetingType> {
         self.get(&format!("/meeting-types/{id}"), &[]).await
     }
 
     pub async fn create_meeting_type(
         &self,
-        department_id: &str,
+        department_id: Uuid,
         meeting_type: &CreateMeetingType,
     ) -> ApiResult<MeetingType> {
         self.post(
@@ -411,7 +422,7 @@ impl StaffClient {
 
     pub async fn update_meeting_type(
         &self,
-        id: &str,
+        id: Uuid,
         change: &UpdateMeetingType,
     ) -> ApiResult<MeetingType> {
         self.send(
@@ -422,7 +433,7 @@ impl StaffClient {
         .await
     }
 
-    pub async fn booking(&self, id: &str) -> ApiResult<Booking> {
+    pub async fn booking(&self, id: Uuid) -> ApiResult<Booking> {
         self.get(&format!("/bookings/{id}"), &[]).await
     }
 
@@ -451,13 +462,13 @@ impl StaffClient {
     /// Whether `assigned_to` could host the booking from `start_utc`, changing nothing.
     pub async fn check_move(
         &self,
-        id: &str,
-        assigned_to: String,
-        start_utc: String,
+        id: Uuid,
+        assigned_to: Uuid,
+        start_utc: DateTime<Utc>,
     ) -> ApiResult<CheckMoveResult> {
         let body = CheckMoveRequest {
-            assigned_to,
-            start_utc,
+            assigned_to: assigned_to.to_string(),
+            start_utc: crate::zone::wire(start_utc),
         };
         self.post(&format!("/bookings/{id}/check-move"), &body)
             .await
@@ -465,12 +476,12 @@ impl StaffClient {
 
     pub async fn reassign(
         &self,
-        id: &str,
-        assigned_to: String,
+        id: Uuid,
+        assigned_to: Uuid,
         reason: Option<String>,
     ) -> ApiResult<Booking> {
         let body = ReassignRequest {
-            assigned_to,
+            assigned_to: assigned_to.to_string(),
             reason,
         };
         self.post(&format!("/bookings/{id}/reassign"), &body).await
@@ -478,20 +489,20 @@ impl StaffClient {
 
     pub async fn reschedule(
         &self,
-        id: &str,
-        start_utc: String,
-        assigned_to: Option<String>,
+        id: Uuid,
+        start_utc: DateTime<Utc>,
+        assigned_to: Option<Uuid>,
     ) -> ApiResult<Booking> {
         let body = RescheduleRequest {
-            start_utc,
-            assigned_to,
+            start_utc: crate::zone::wire(start_utc),
+            assigned_to: assigned_to.map(|a| a.to_string()),
             reason: None,
         };
         self.post(&format!("/bookings/{id}/reschedule"), &body)
             .await
     }
 
-    pub async fn cancel(&self, id: &str, reason: Option<String>) -> ApiResult<Booking> {
+    pub async fn cancel(&self, id: Uuid, reason: Option<String>) -> ApiResult<Booking> {
         let body = CancelRequest {
             reason,
             notes: None,
@@ -501,27 +512,28 @@ impl StaffClient {
 
     pub async fn bulk_cancel(
         &self,
-        ids: Vec<String>,
+        ids: &[Uuid],
         reason: Option<String>,
     ) -> ApiResult<BulkCancelResult> {
+        let ids = ids.iter().map(Uuid::to_string).collect();
         self.post("/bookings/bulk-cancel", &BulkCancelRequest { ids, reason })
             .await
     }
 
-    pub async fn approve(&self, id: &str) -> ApiResult<Booking> {
+    pub async fn approve(&self, id: Uuid) -> ApiResult<Booking> {
         self.act(id, "approve").await
     }
 
-    pub async fn reject(&self, id: &str, reason: String) -> ApiResult<Booking> {
+    pub async fn reject(&self, id: Uuid, reason: String) -> ApiResult<Booking> {
         self.post(&format!("/bookings/{id}/reject"), &RejectRequest { reason })
             .await
     }
 
-    pub async fn complete(&self, id: &str) -> ApiResult<Booking> {
+    pub async fn complete(&self, id: Uuid) -> ApiResult<Booking> {
         self.act(id, "complete").await
     }
 
-    pub async fn no_show(&self, id: &str) -> ApiResult<Booking> {
+    pub async fn no_show(&self, id: Uuid) -> ApiResult<Booking> {
         self.act(id, "no-show").await
     }
 }

@@ -7,8 +7,9 @@
 
 use leptos::{ev, prelude::*, task::spawn_local};
 use leptos_router::hooks::{use_navigate, use_query_map};
-use mm_api_types::integrations::{
-    CalendarIntegration, CalendarIntegrationChanges, NewCalendarIntegration,
+use mm_api_types::{
+    IntegrationKind, SyncDirection, SyncStatus,
+    integrations::{CalendarIntegration, CalendarIntegrationChanges, NewCalendarIntegration},
 };
 
 use super::{Said, Session, on_unauthorized};
@@ -25,7 +26,7 @@ pub fn Connections() -> impl IntoView {
     let query = use_query_map();
     let navigate = use_navigate();
     let me = session.me();
-    let my_id = me.as_ref().map(|m| m.user.id.clone()).unwrap_or_default();
+    let my_id = me.as_ref().map(|m| m.user.id).unwrap_or_default();
     let is_manager = me.as_ref().is_some_and(|m| m.user.is_system_manager);
     let chooses = is_manager
         || me
@@ -36,24 +37,18 @@ pub fn Connections() -> impl IntoView {
             .filter(|z| zone::is_known(z))
             .unwrap_or_else(zone::detected),
     );
-    let user = Memo::new({
-        let my_id = my_id.clone();
-        move |_| {
-            query
-                .read()
-                .get("user")
-                .filter(|u| !u.is_empty())
-                .unwrap_or_else(|| my_id.clone())
-        }
+    let user = Memo::new(move |_| {
+        query
+            .read()
+            .get("user")
+            .and_then(|u| u.parse().ok())
+            .unwrap_or(my_id)
     });
     // Bumped after every change, so the list is read again.
     let version = RwSignal::new(0u32);
     let outcome = RwSignal::new(None::<Result<String, ApiError>>);
     let busy = RwSignal::new(false);
-    let own = Memo::new({
-        let my_id = my_id.clone();
-        move |_| user.get() == my_id
-    });
+    let own = Memo::new(move |_| user.get() == my_id);
     let owns = Memo::new(move |_| is_manager || own.get());
     // Back from a provider's consent page.
     let returned = move || {
@@ -112,7 +107,7 @@ pub fn Connections() -> impl IntoView {
         async move {
             let found = client
                 .ok_or(ApiError::Network)?
-                .calendar_integrations(&user)
+                .calendar_integrations(user)
                 .await;
             if let Err(error) = &found {
                 on_unauthorized(error);
@@ -128,7 +123,7 @@ pub fn Connections() -> impl IntoView {
             return;
         };
         let new = NewCalendarIntegration {
-            integration_type: "ical".into(),
+            integration_type: IntegrationKind::Ical.to_string(),
             integration_name: Some(name.get_untracked()).filter(|n| !n.trim().is_empty()),
             ical_url: Some(url.get_untracked()),
         };
@@ -136,10 +131,10 @@ pub fn Connections() -> impl IntoView {
         busy.set(true);
         outcome.set(None);
         spawn_local(async move {
-            match client.connect_calendar(&user, &new).await {
+            match client.connect_calendar(user, &new).await {
                 Ok(connected) => {
-                    outcome.set(Some(Ok(match connected.sync_status.as_str() {
-                        "failed" => format!(
+                    outcome.set(Some(Ok(match connected.sync_status {
+                        SyncStatus::Failed => format!(
                             "Connected {}, but it could not be read yet: {}",
                             connected.integration_name,
                             connected.sync_error.unwrap_or_default()
@@ -170,8 +165,8 @@ pub fn Connections() -> impl IntoView {
             <label class="rc-filter"><span>"Person"</span>
                 <select id="person" on:change=move |e| navigate(&format!("/admin/calendars?user={}", event_target_value(&e)), Default::default())>
                     {move || people.get().unwrap_or_default().into_iter().map(|p| {
-                        let id = p.user_id.clone();
-                        view! { <option value=p.user_id selected=move || user.get() == id>{p.full_name}</option> }
+                        let id = p.user_id;
+                        view! { <option value=id.to_string() selected=move || user.get() == id>{p.full_name}</option> }
                     }).collect_view()}
                 </select>
             </label>
@@ -237,12 +232,12 @@ fn Connection(
 ) -> impl IntoView {
     let session = expect_context::<Session>();
     let busy = RwSignal::new(false);
-    let (status_class, status_text) = match connection.sync_status.as_str() {
-        "success" => ("badge st-confirmed", "Synced"),
-        "failed" => ("badge st-cancelled", "Failed"),
-        _ => ("badge st-pending", "Not synced yet"),
+    let (status_class, status_text) = match connection.sync_status {
+        SyncStatus::Success => ("badge st-confirmed", "Synced"),
+        SyncStatus::Failed => ("badge st-cancelled", "Failed"),
+        SyncStatus::Pending => ("badge st-pending", "Not synced yet"),
     };
-    let last = connection.last_sync_utc.as_deref().map(|at| {
+    let last = connection.last_sync_utc.map(|at| {
         let zone = zone.get_value();
         format!(
             "last read {} {}",
@@ -250,12 +245,12 @@ fn Connection(
             zone::instant(at, &zone, Style::Time)
         )
     });
-    let kind = match connection.integration_type.as_str() {
-        "google" => "Google Calendar",
-        "outlook" => "Outlook",
-        _ => "iCal feed",
+    let kind = match connection.integration_type {
+        IntegrationKind::Google => "Google Calendar",
+        IntegrationKind::Outlook => "Outlook",
+        IntegrationKind::Ical => "iCal feed",
     };
-    let id = StoredValue::new(connection.id.clone());
+    let id = StoredValue::new(connection.id);
     let name = StoredValue::new(connection.integration_name.clone());
     let sync = move |_| {
         let Some(client) = session.client() else {
@@ -263,8 +258,8 @@ fn Connection(
         };
         busy.set(true);
         spawn_local(async move {
-            match client.sync_calendar(&id.get_value()).await {
-                Ok(result) if result.status == "success" => {
+            match client.sync_calendar(id.get_value()).await {
+                Ok(result) if result.status == SyncStatus::Success => {
                     outcome.set(Some(Ok(format!(
                         "Synced {}: {} ({} new, {} changed, {} gone).",
                         name.get_value(),
@@ -288,18 +283,25 @@ fn Connection(
             version.update(|v| *v += 1);
         });
     };
-    let writes = connection.sync_direction == "two_way";
+    let writes = connection.sync_direction == SyncDirection::TwoWay;
     let redirect = move |_| {
         let Some(client) = session.client() else {
             return;
         };
         let changes = CalendarIntegrationChanges {
-            sync_direction: Some(if writes { "read_only" } else { "two_way" }.to_owned()),
+            sync_direction: Some(
+                if writes {
+                    SyncDirection::ReadOnly
+                } else {
+                    SyncDirection::TwoWay
+                }
+                .to_string(),
+            ),
             ..Default::default()
         };
         busy.set(true);
         spawn_local(async move {
-            match client.change_calendar(&id.get_value(), &changes).await {
+            match client.change_calendar(id.get_value(), &changes).await {
                 Ok(_) => outcome.set(Some(Ok(if writes {
                     format!(
                         "Meetings are no longer written to {}; those already there are taken out.",
@@ -338,7 +340,7 @@ fn Connection(
         }
         busy.set(true);
         spawn_local(async move {
-            match client.disconnect_calendar(&id.get_value()).await {
+            match client.disconnect_calendar(id.get_value()).await {
                 Ok(()) => outcome.set(Some(Ok(format!("Disconnected {}.", name.get_value())))),
                 Err(error) => {
                     on_unauthorized(&error);
@@ -350,7 +352,7 @@ fn Connection(
         });
     };
     view! {
-        <li class="connection" data-integration=connection.id.clone()>
+        <li class="connection" data-integration=connection.id.to_string()>
             <div class="connection-head">
                 <strong>{connection.integration_name.clone()}</strong>
                 <span class="meta">{format!(" · {kind}{}", connection.source.as_deref().map(|s| format!(" · {s}")).unwrap_or_default())}</span>
@@ -359,12 +361,12 @@ fn Connection(
             <p class="meta">
                 {events(connection.events_synced)}
                 {last.map(|l| format!(" · {l}"))}
-                {(connection.sync_direction == "two_way").then_some(" · bookings are written to it")}
+                {writes.then_some(" · bookings are written to it")}
             </p>
             {connection.sync_error.clone().map(|e| view! { <p class="notice error sync-error">{e}</p> })}
             <div class="actions">
                 <button type="button" class="button" disabled=move || busy.get() on:click=sync>"Sync now"</button>
-                {(owns && connection.integration_type != "ical").then(|| view! {
+                {(owns && connection.integration_type != IntegrationKind::Ical).then(|| view! {
                     <button type="button" class="button direction" disabled=move || busy.get() on:click=redirect>
                         {if writes { "Stop writing meetings here" } else { "Write meetings here" }}
                     </button>

@@ -4,11 +4,15 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use mm_api_types::analytics::{AssignmentDistribution, Count, DayCount, Summary};
+use mm_api_types::{
+    BookingStatus,
+    analytics::{AssignmentDistribution, Count, DayCount, Summary},
+};
+use uuid::Uuid;
 
 use super::{
     Session, on_unauthorized,
-    status::{colour as status_colour, label as status_label},
+    status::{self, colour as status_colour, label as status_label},
 };
 use crate::components::{Loading, Problem, set_title};
 
@@ -22,7 +26,12 @@ pub fn Dashboard() -> impl IntoView {
     let session = expect_context::<Session>();
     let query = use_query_map();
     let navigate = use_navigate();
-    let department = Memo::new(move |_| query.read().get("department").filter(|d| !d.is_empty()));
+    let department = Memo::new(move |_| {
+        query
+            .read()
+            .get("department")
+            .and_then(|d| d.parse::<Uuid>().ok())
+    });
     let departments = LocalResource::new(move || {
         let client = session.client();
         async move {
@@ -36,7 +45,7 @@ pub fn Dashboard() -> impl IntoView {
         let (client, department) = (session.client(), department.get());
         async move {
             let client = client.ok_or(crate::api::ApiError::Network)?;
-            let summary = client.summary(department.as_deref()).await;
+            let summary = client.summary(department).await;
             if let Err(error) = &summary {
                 on_unauthorized(error);
             }
@@ -57,12 +66,12 @@ pub fn Dashboard() -> impl IntoView {
             <h1>"Dashboard"</h1>
             <label class="filter">
                 "Department "
-                <select on:change=choose prop:value=move || department.get().unwrap_or_default()>
+                <select on:change=choose prop:value=move || department.get().map(|d| d.to_string()).unwrap_or_default()>
                     <option value="">"All departments"</option>
                     <Transition>
                         {move || Suspend::new(async move {
                             departments.await.into_iter().map(|d| view! {
-                                <option value=d.id.clone()>{d.department_name.clone()}</option>
+                                <option value=d.id.to_string()>{d.department_name.clone()}</option>
                             }).collect_view()
                         })}
                     </Transition>
@@ -82,16 +91,10 @@ pub fn Dashboard() -> impl IntoView {
 
 #[component]
 fn Figures(summary: Summary) -> impl IntoView {
-    let statuses: Vec<(String, u64)> =
-        ["confirmed", "pending", "completed", "no_show", "cancelled"]
-            .iter()
-            .map(|s| {
-                (
-                    (*s).to_owned(),
-                    summary.by_status.get(*s).copied().unwrap_or(0),
-                )
-            })
-            .collect();
+    let statuses: Vec<(BookingStatus, u64)> = BookingStatus::ALL
+        .iter()
+        .map(|s| (*s, summary.by_status.get(s).copied().unwrap_or(0)))
+        .collect();
     view! {
         <p class="meta">{format!("{} to {} · {} · {} bookings in the period", summary.from, summary.to, summary.timezone, summary.total)}</p>
         <section class="kpis" aria-label="Headline numbers">
@@ -107,7 +110,7 @@ fn Figures(summary: Summary) -> impl IntoView {
             </figure>
             <figure class="chart">
                 <figcaption>"By status"</figcaption>
-                <Bars rows=statuses.into_iter().map(|(s, n)| (status_label(&s), n, status_colour(&s))).collect() />
+                <Bars rows=statuses.into_iter().map(|(s, n)| (status_label(s).to_owned(), n, status_colour(s))).collect() />
             </figure>
             <figure class="chart">
                 <figcaption>"By meeting type"</figcaption>
@@ -163,8 +166,8 @@ fn DayLine(days: Vec<DayCount>) -> impl IntoView {
         "{total} bookings over {} days; at most {top} on one day",
         days.len()
     );
-    let first = days.first().map(|d| d.date.clone()).unwrap_or_default();
-    let last = days.last().map(|d| d.date.clone()).unwrap_or_default();
+    let first = days.first().map(|d| d.date.to_string()).unwrap_or_default();
+    let last = days.last().map(|d| d.date.to_string()).unwrap_or_default();
     view! {
         <svg class="chart-line" viewBox=format!("0 0 {width} {height}") role="img" aria-label=label>
             <line x1=pad y1=height - pad x2=width - pad y2=height - pad class="axis" />
@@ -246,7 +249,7 @@ fn Fairness(distributions: Vec<AssignmentDistribution>) -> impl IntoView {
             <h2>"Assignment distribution"</h2>
             {distributions.into_iter().map(|d| view! {
                 <table class="table">
-                    <caption>{format!("{} · {} · {} automatic assignments", d.department_name, d.assignment_algorithm.replace('_', " "), d.assignments)}</caption>
+                    <caption>{format!("{} · {} · {} automatic assignments", d.department_name, status::words(d.assignment_algorithm.as_str()), d.assignments)}</caption>
                     <thead><tr><th scope="col">"Member"</th><th scope="col">"Meetings"</th><th scope="col">"Share"</th><th scope="col">"Aim"</th></tr></thead>
                     <tbody>
                         {d.members.into_iter().map(|m| view! {

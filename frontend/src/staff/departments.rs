@@ -6,21 +6,30 @@
 use leptos::{ev, prelude::*, task::spawn_local};
 use leptos_router::hooks::{use_navigate, use_params_map};
 use mm_api_types::{
+    AssignmentAlgorithm,
     departments::{CreateDepartment, Department, DepartmentMember, UpdateDepartment},
     users::User,
 };
 
-use super::{Said, Session, on_unauthorized, share::Share};
+use uuid::Uuid;
+
+use super::{Said, Session, on_unauthorized, share::Share, status};
 use crate::{
-    api::ApiError,
+    api::{self, ApiError},
     components::{Loading, Problem, set_title},
     zone,
 };
 
-const ALGORITHMS: [(&str, &str); 3] = [
-    ("round_robin", "Round robin: in turn"),
-    ("least_busy", "Least busy: fewest upcoming meetings"),
-    ("weighted", "Weighted: by each member's priority"),
+const ALGORITHMS: [(AssignmentAlgorithm, &str); 3] = [
+    (AssignmentAlgorithm::RoundRobin, "Round robin: in turn"),
+    (
+        AssignmentAlgorithm::LeastBusy,
+        "Least busy: fewest upcoming meetings",
+    ),
+    (
+        AssignmentAlgorithm::Weighted,
+        "Weighted: by each member's priority",
+    ),
 ];
 
 #[component]
@@ -67,7 +76,7 @@ pub fn Departments() -> impl IntoView {
                                                     view! { <span>{d.department_name.clone()}</span> }.into_any()
                                                 }}<br /><span class="meta">{format!("/book/{}", d.department_slug)}</span></td>
                                                 <td>{format!("{active} active of {}", d.members.len())}</td>
-                                                <td>{d.assignment_algorithm.replace('_', " ")}</td>
+                                                <td>{status::words(d.assignment_algorithm.as_str())}</td>
                                                 <td>{zone::label(&d.timezone)}</td>
                                                 <td>{if d.is_active { "Active" } else { "Inactive" }}</td>
                                             </tr>
@@ -97,7 +106,8 @@ pub fn DepartmentEditor() -> impl IntoView {
             let department = if id == "new" {
                 None
             } else {
-                Some(client.department(&id).await?)
+                let id = id.parse().map_err(|_| api::not_found("department"))?;
+                Some(client.department(id).await?)
             };
             let users = client.users().await?;
             Ok::<_, ApiError>((department, users))
@@ -131,14 +141,14 @@ fn DepartmentForm(department: Option<Department>, users: Vec<User>) -> impl Into
     });
     let existing = department.clone();
     let d = department.unwrap_or_else(|| Department {
-        id: String::new(),
+        id: Uuid::nil(),
         department_name: String::new(),
         department_slug: String::new(),
         description: None,
         department_leader: None,
         is_active: true,
         timezone: zone::detected(),
-        assignment_algorithm: "round_robin".to_owned(),
+        assignment_algorithm: AssignmentAlgorithm::RoundRobin,
         notify_leader_on_booking: true,
         notify_admin_on_booking: false,
         max_bookings_per_day: None,
@@ -150,8 +160,12 @@ fn DepartmentForm(department: Option<Department>, users: Vec<User>) -> impl Into
     let slug = RwSignal::new(d.department_slug.clone());
     let description = RwSignal::new(d.description.clone().unwrap_or_default());
     let timezone = RwSignal::new(d.timezone.clone());
-    let algorithm = RwSignal::new(d.assignment_algorithm.clone());
-    let leader = RwSignal::new(d.department_leader.clone().unwrap_or_default());
+    let algorithm = RwSignal::new(d.assignment_algorithm);
+    let leader = RwSignal::new(
+        d.department_leader
+            .map(|l| l.to_string())
+            .unwrap_or_default(),
+    );
     let notify_leader = RwSignal::new(d.notify_leader_on_booking);
     let notify_admin = RwSignal::new(d.notify_admin_on_booking);
     let cap = RwSignal::new(
@@ -167,7 +181,7 @@ fn DepartmentForm(department: Option<Department>, users: Vec<User>) -> impl Into
     let names = StoredValue::new(
         users
             .iter()
-            .map(|u| (u.id.clone(), u.full_name.clone()))
+            .map(|u| (u.id.to_string(), u.full_name.clone()))
             .collect::<std::collections::BTreeMap<_, _>>(),
     );
     let name_of =
@@ -176,8 +190,9 @@ fn DepartmentForm(department: Option<Department>, users: Vec<User>) -> impl Into
         let chosen = members.with(|m| m.iter().map(|x| x.user_id.clone()).collect::<Vec<_>>());
         users
             .iter()
-            .filter(|u| u.is_active && !chosen.contains(&u.id))
-            .map(|u| (u.id.clone(), u.full_name.clone()))
+            .map(|u| (u.id.to_string(), u.full_name.clone(), u.is_active))
+            .filter(|(id, _, active)| *active && !chosen.contains(id))
+            .map(|(id, name, _)| (id, name))
             .collect::<Vec<_>>()
     };
     let submit = move |ev: ev::SubmitEvent| {
@@ -201,7 +216,7 @@ fn DepartmentForm(department: Option<Department>, users: Vec<User>) -> impl Into
                         department_leader: text(leader),
                         is_active: Some(active.get_untracked()),
                         timezone: timezone.get_untracked().trim().to_owned(),
-                        assignment_algorithm: Some(algorithm.get_untracked()),
+                        assignment_algorithm: Some(algorithm.get_untracked().to_string()),
                         notify_leader_on_booking: notify_leader.get_untracked(),
                         notify_admin_on_booking: notify_admin.get_untracked(),
                         max_bookings_per_day: cap_value,
@@ -217,13 +232,13 @@ fn DepartmentForm(department: Option<Department>, users: Vec<User>) -> impl Into
                         department_leader: Some(text(leader)),
                         is_active: Some(active.get_untracked()),
                         timezone: Some(timezone.get_untracked().trim().to_owned()),
-                        assignment_algorithm: Some(algorithm.get_untracked()),
+                        assignment_algorithm: Some(algorithm.get_untracked().to_string()),
                         notify_leader_on_booking: Some(notify_leader.get_untracked()),
                         notify_admin_on_booking: Some(notify_admin.get_untracked()),
                         max_bookings_per_day: Some(cap_value),
                         members: Some(members.get_untracked()),
                     };
-                    client.update_department(&before.id, &change).await
+                    client.update_department(before.id, &change).await
                 }
             };
             match saved {
@@ -268,8 +283,8 @@ fn DepartmentForm(department: Option<Department>, users: Vec<User>) -> impl Into
                     <input id="timezone" type="text" list="zones" required prop:value=move || timezone.get() on:input=move |e| timezone.set(event_target_value(&e)) />
                     <datalist id="zones">{zone::all().into_iter().map(|z| view! { <option value=z></option> }).collect_view()}</datalist></div>
                 <div class="field"><label for="algorithm">"Assignment"</label>
-                    <select id="algorithm" on:change=move |e| algorithm.set(event_target_value(&e))>
-                        {ALGORITHMS.into_iter().map(|(key, label)| view! { <option value=key selected=move || algorithm.get() == key>{label}</option> }).collect_view()}
+                    <select id="algorithm" on:change=move |e| if let Ok(chosen) = event_target_value(&e).parse() { algorithm.set(chosen) }>
+                        {ALGORITHMS.into_iter().map(|(key, label)| view! { <option value=key.as_str() selected=move || algorithm.get() == key>{label}</option> }).collect_view()}
                     </select></div>
                 <div class="field"><label for="cap">"At most per day (whole department)"</label>
                     <input id="cap" type="number" min="1" placeholder="no limit" prop:value=move || cap.get() on:input=move |e| cap.set(event_target_value(&e)) /></div>
@@ -278,7 +293,7 @@ fn DepartmentForm(department: Option<Department>, users: Vec<User>) -> impl Into
                         <option value="" selected=move || leader.get().is_empty()>"No leader"</option>
                         {move || members.get().into_iter().filter(|m| m.is_active).map(|m| {
                             let id = m.user_id.clone();
-                            view! { <option value=m.user_id.clone() selected=move || leader.get() == id>{name_of(&m.user_id)}</option> }
+                            view! { <option value=m.user_id.to_string() selected=move || leader.get() == id>{name_of(&m.user_id)}</option> }
                         }).collect_view()}
                     </select></div>
             </div>
@@ -294,7 +309,7 @@ fn DepartmentForm(department: Option<Department>, users: Vec<User>) -> impl Into
                 <thead><tr><th>"Member"</th><th>"Active"</th><th>"Priority (weighted)"</th><th>"Assigned so far"</th><th></th></tr></thead>
                 <tbody>
                     {move || members.get().into_iter().enumerate().map(|(i, m)| view! {
-                        <tr data-member=m.user_id.clone()>
+                        <tr data-member=m.user_id.to_string()>
                             <td>{name_of(&m.user_id)}</td>
                             <td><input type="checkbox" aria-label=format!("{} active", name_of(&m.user_id)) prop:checked=m.is_active
                                 on:change=move |_| members.update(|all| if let Some(x) = all.get_mut(i) { x.is_active = !x.is_active; }) /></td>
@@ -321,21 +336,20 @@ fn DepartmentForm(department: Option<Department>, users: Vec<User>) -> impl Into
             <Said outcome />
             <button type="submit" class="button primary" disabled=move || busy.get()>{if creating { "Create department" } else { "Save department" }}</button>
         </form>
-        {(!creating).then(|| view! { <TypesOf department_id=d.id.clone() /> })}
+        {(!creating).then(|| view! { <TypesOf department_id=d.id /> })}
     }
 }
 
 /// A department's meeting types, each a link to its settings.
 #[component]
-fn TypesOf(department_id: String) -> impl IntoView {
+fn TypesOf(department_id: Uuid) -> impl IntoView {
     let session = expect_context::<Session>();
     let types = LocalResource::new({
-        let department_id = department_id.clone();
         move || {
-            let (client, id) = (session.client(), department_id.clone());
+            let (client, id) = (session.client(), department_id);
             async move {
                 match client {
-                    Some(client) => client.meeting_types(&id).await.unwrap_or_default(),
+                    Some(client) => client.meeting_types(id).await.unwrap_or_default(),
                     None => Vec::new(),
                 }
             }

@@ -4,35 +4,43 @@
 
 use leptos::{ev, prelude::*, task::spawn_local};
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
-use mm_api_types::meeting_types::{
-    CreateMeetingType, CustomQuestion, MeetingType, ReminderEntry, UpdateMeetingType,
+use mm_api_types::{
+    LocationType, QuestionKind, ReminderChannel, VideoPlatform,
+    meeting_types::{
+        CreateMeetingType, CustomQuestion, MeetingType, ReminderEntry, UpdateMeetingType,
+    },
 };
+use uuid::Uuid;
 
 use super::{Said, Session, on_unauthorized, share::Share};
 use crate::{
-    api::ApiError,
+    api::{self, ApiError},
     components::{Loading, Problem, set_title},
 };
 
-const LOCATIONS: [(&str, &str); 4] = [
-    ("video_call", "Video call"),
-    ("phone_call", "Phone call"),
-    ("physical_location", "In person"),
-    ("custom", "Other"),
+const LOCATIONS: [(LocationType, &str); 4] = [
+    (LocationType::VideoCall, "Video call"),
+    (LocationType::PhoneCall, "Phone call"),
+    (LocationType::PhysicalLocation, "In person"),
+    (LocationType::Custom, "Other"),
 ];
-const PLATFORMS: [(&str, &str); 4] = [
-    ("zoom", "Zoom"),
-    ("google_meet", "Google Meet"),
-    ("microsoft_teams", "Microsoft Teams"),
-    ("custom", "Our own link"),
+const PLATFORMS: [(VideoPlatform, &str); 4] = [
+    (VideoPlatform::Zoom, "Zoom"),
+    (VideoPlatform::GoogleMeet, "Google Meet"),
+    (VideoPlatform::MicrosoftTeams, "Microsoft Teams"),
+    (VideoPlatform::Custom, "Our own link"),
 ];
-const KINDS: [(&str, &str); 4] = [
-    ("text", "Short text"),
-    ("textarea", "Long text"),
-    ("select", "Choice"),
-    ("checkbox", "Yes / no"),
+const KINDS: [(QuestionKind, &str); 4] = [
+    (QuestionKind::Text, "Short text"),
+    (QuestionKind::Textarea, "Long text"),
+    (QuestionKind::Select, "Choice"),
+    (QuestionKind::Checkbox, "Yes / no"),
 ];
-const CHANNELS: [(&str, &str); 3] = [("email", "Email"), ("sms", "Text"), ("both", "Both")];
+const CHANNELS: [(ReminderChannel, &str); 3] = [
+    (ReminderChannel::Email, "Email"),
+    (ReminderChannel::Sms, "Text"),
+    (ReminderChannel::Both, "Both"),
+];
 
 #[component]
 pub fn MeetingTypeEditor() -> impl IntoView {
@@ -47,10 +55,10 @@ pub fn MeetingTypeEditor() -> impl IntoView {
         async move {
             let client = client.ok_or(ApiError::Network)?;
             if id == "new" {
-                Ok(None)
-            } else {
-                client.meeting_type(&id).await.map(Some)
+                return Ok(None);
             }
+            let id = id.parse().map_err(|_| api::not_found("meeting type"))?;
+            client.meeting_type(id).await.map(Some)
         }
     });
     view! {
@@ -58,9 +66,11 @@ pub fn MeetingTypeEditor() -> impl IntoView {
             {move || Suspend::new(async move {
                 match loaded.await {
                     Ok(found) => {
-                        let department = found.as_ref().map(|t| t.department_id.clone())
-                            .or_else(|| query.get_untracked().get("department"))
-                            .unwrap_or_default();
+                        let department = found.as_ref().map(|t| t.department_id)
+                            .or_else(|| query.get_untracked().get("department").and_then(|d| d.parse().ok()));
+                        let Some(department) = department else {
+                            return view! { <Problem error=api::not_found("department") what="department" /> }.into_any();
+                        };
                         view! {
                             <p><a class="back" href=format!("/admin/departments/{department}")>"← Department"</a></p>
                             <TypeForm found department />
@@ -85,7 +95,7 @@ fn shown(value: Option<u32>) -> String {
 }
 
 #[component]
-fn TypeForm(found: Option<MeetingType>, department: String) -> impl IntoView {
+fn TypeForm(found: Option<MeetingType>, department: Uuid) -> impl IntoView {
     let session = expect_context::<Session>();
     let navigate = use_navigate();
     let creating = found.is_none();
@@ -110,9 +120,9 @@ fn TypeForm(found: Option<MeetingType>, department: String) -> impl IntoView {
     let color = RwSignal::new(t.as_ref().map_or("#1f5fae".to_owned(), |t| t.color.clone()));
     let location = RwSignal::new(
         t.as_ref()
-            .map_or("video_call".to_owned(), |t| t.location_type.clone()),
+            .map_or(LocationType::VideoCall, |t| t.location_type),
     );
-    let platform = text(|t| t.video_platform.clone());
+    let platform = RwSignal::new(t.as_ref().and_then(|t| t.video_platform));
     let custom_location = text(|t| t.custom_location.clone());
     let is_public = flag(|t| t.is_public, true);
     let is_internal = flag(|t| t.is_internal, false);
@@ -133,7 +143,7 @@ fn TypeForm(found: Option<MeetingType>, department: String) -> impl IntoView {
             .unwrap_or_else(|| {
                 vec![ReminderEntry {
                     hours_before: 24,
-                    notification_type: "email".to_owned(),
+                    notification_type: ReminderChannel::Email.to_string(),
                     is_active: true,
                 }]
             }),
@@ -150,15 +160,15 @@ fn TypeForm(found: Option<MeetingType>, department: String) -> impl IntoView {
         let some = |s: RwSignal<String>| {
             Some(s.get_untracked().trim().to_owned()).filter(|v| !v.is_empty())
         };
-        let video = (location.get_untracked() == "video_call")
-            .then(|| some(platform))
+        let video = (location.get_untracked() == LocationType::VideoCall)
+            .then(|| platform.get_untracked().map(|p| p.to_string()))
             .flatten();
         let create = CreateMeetingType {
             meeting_name: name.get_untracked().trim().to_owned(),
             meeting_slug: some(slug),
             description: some(description),
             duration: minutes(&duration.get_untracked()).unwrap_or(0),
-            location_type: Some(location.get_untracked()),
+            location_type: Some(location.get_untracked().to_string()),
             video_platform: video,
             custom_location: some(custom_location),
             requires_approval: approval.get_untracked(),
@@ -175,11 +185,11 @@ fn TypeForm(found: Option<MeetingType>, department: String) -> impl IntoView {
             feedback_url: some(feedback),
             next_steps: some(next_steps),
         };
-        let (found, department, navigate) = (found.clone(), department.clone(), navigate.clone());
+        let (found, navigate) = (found.clone(), navigate.clone());
         busy.set(true);
         spawn_local(async move {
             let saved = match &found {
-                None => client.create_meeting_type(&department, &create).await,
+                None => client.create_meeting_type(department, &create).await,
                 Some(before) => {
                     let change = UpdateMeetingType {
                         meeting_name: Some(create.meeting_name),
@@ -203,7 +213,7 @@ fn TypeForm(found: Option<MeetingType>, department: String) -> impl IntoView {
                         feedback_url: Some(create.feedback_url),
                         next_steps: Some(create.next_steps),
                     };
-                    client.update_meeting_type(&before.id, &change).await
+                    client.update_meeting_type(before.id, &change).await
                 }
             };
             match saved {
@@ -257,17 +267,17 @@ fn TypeForm(found: Option<MeetingType>, department: String) -> impl IntoView {
                 <textarea id="description" rows="2" prop:value=move || description.get() on:input=move |e| description.set(event_target_value(&e))></textarea></div>
             <div class="field-grid">
                 <div class="field"><label for="location_type">"Where"</label>
-                    <select id="location_type" on:change=move |e| location.set(event_target_value(&e))>
-                        {LOCATIONS.into_iter().map(|(k, l)| view! { <option value=k selected=move || location.get() == k>{l}</option> }).collect_view()}
+                    <select id="location_type" on:change=move |e| if let Ok(chosen) = event_target_value(&e).parse() { location.set(chosen) }>
+                        {LOCATIONS.into_iter().map(|(k, l)| view! { <option value=k.as_str() selected=move || location.get() == k>{l}</option> }).collect_view()}
                     </select></div>
-                {move || (location.get() == "video_call").then(|| view! {
+                {move || (location.get() == LocationType::VideoCall).then(|| view! {
                     <div class="field"><label for="video_platform">"Video platform"</label>
-                        <select id="video_platform" on:change=move |e| platform.set(event_target_value(&e))>
-                            <option value="" selected=move || platform.get().is_empty()>"None"</option>
-                            {PLATFORMS.into_iter().map(|(k, l)| view! { <option value=k selected=move || platform.get() == k>{l}</option> }).collect_view()}
+                        <select id="video_platform" on:change=move |e| platform.set(event_target_value(&e).parse().ok())>
+                            <option value="" selected=move || platform.get().is_none()>"None"</option>
+                            {PLATFORMS.into_iter().map(|(k, l)| view! { <option value=k.as_str() selected=move || platform.get() == Some(k)>{l}</option> }).collect_view()}
                         </select></div>
                 })}
-                {move || matches!(location.get().as_str(), "physical_location" | "custom").then(|| field("custom_location", "Address or instructions", "text", "", custom_location))}
+                {move || matches!(location.get(), LocationType::PhysicalLocation | LocationType::Custom).then(|| field("custom_location", "Address or instructions", "text", "", custom_location))}
             </div>
             <p class="checks">
                 {check("is_public", "Customers book it", is_public)}
@@ -292,7 +302,7 @@ fn TypeForm(found: Option<MeetingType>, department: String) -> impl IntoView {
                                 <td><input type="text" aria-label="Key" prop:value=read(|q| q.key.clone()) on:change=write(|q, v| q.key = v) /></td>
                                 <td><input type="text" aria-label="Question" prop:value=read(|q| q.label.clone()) on:change=write(|q, v| q.label = v) /></td>
                                 <td><select aria-label="Kind" on:change=write(|q, v| q.kind = v)>
-                                    {KINDS.into_iter().map(|(k, l)| view! { <option value=k selected=move || questions.with(|all| all.get(i).is_some_and(|q| q.kind == k))>{l}</option> }).collect_view()}
+                                    {KINDS.into_iter().map(|(k, l)| view! { <option value=k.as_str() selected=move || questions.with(|all| all.get(i).is_some_and(|q| q.kind == k.as_str()))>{l}</option> }).collect_view()}
                                 </select></td>
                                 <td><input type="checkbox" aria-label="Required" prop:checked=move || questions.with(|all| all.get(i).is_some_and(|q| q.required))
                                     on:change=move |_| questions.update(|all| if let Some(q) = all.get_mut(i) { q.required = !q.required; }) /></td>
@@ -305,7 +315,7 @@ fn TypeForm(found: Option<MeetingType>, department: String) -> impl IntoView {
                 </tbody>
             </table>
             <p><button type="button" class="button" on:click=move |_| questions.update(|all| all.push(CustomQuestion {
-                key: String::new(), label: String::new(), kind: "text".to_owned(), required: false, options: Vec::new(),
+                key: String::new(), label: String::new(), kind: QuestionKind::Text.to_string(), required: false, options: Vec::new(),
             }))>"Add a question"</button></p>
             <h2>"Reminders"</h2>
             <table class="table reminders">
@@ -317,7 +327,7 @@ fn TypeForm(found: Option<MeetingType>, department: String) -> impl IntoView {
                                 prop:value=move || reminders.with(|all| all.get(i).map(|r| r.hours_before.to_string()).unwrap_or_default())
                                 on:change=move |e| { let v = event_target_value(&e).parse().unwrap_or(0); reminders.update(|all| if let Some(r) = all.get_mut(i) { r.hours_before = v; }); } /></td>
                             <td><select aria-label="By" on:change=move |e| { let v = event_target_value(&e); reminders.update(|all| if let Some(r) = all.get_mut(i) { r.notification_type = v; }); }>
-                                {CHANNELS.into_iter().map(|(k, l)| view! { <option value=k selected=move || reminders.with(|all| all.get(i).is_some_and(|r| r.notification_type == k))>{l}</option> }).collect_view()}
+                                {CHANNELS.into_iter().map(|(k, l)| view! { <option value=k.as_str() selected=move || reminders.with(|all| all.get(i).is_some_and(|r| r.notification_type == k.as_str()))>{l}</option> }).collect_view()}
                             </select></td>
                             <td><input type="checkbox" aria-label="Active" prop:checked=move || reminders.with(|all| all.get(i).is_some_and(|r| r.is_active))
                                 on:change=move |_| reminders.update(|all| if let Some(r) = all.get_mut(i) { r.is_active = !r.is_active; }) /></td>
@@ -331,7 +341,7 @@ fn TypeForm(found: Option<MeetingType>, department: String) -> impl IntoView {
                 let taken: Vec<i64> = all.iter().map(|r| r.hours_before).collect();
                 let hours_before = [1, 2, 4, 24, 48, 168].into_iter().find(|h| !taken.contains(h))
                     .unwrap_or_else(|| taken.iter().max().copied().unwrap_or(0) + 1);
-                all.push(ReminderEntry { hours_before, notification_type: "email".to_owned(), is_active: true });
+                all.push(ReminderEntry { hours_before, notification_type: ReminderChannel::Email.to_string(), is_active: true });
             })>"Add a reminder"</button></p>
             <h2>"After the meeting"</h2>
             <p class="checks">{check("thank_you_enabled", "Send the customer a thank-you", thank_you)}</p>

@@ -3,9 +3,9 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use mm_api_types::outbox::OutboxEmail;
+use mm_api_types::{DeliveryStatus, outbox::OutboxEmail};
 
-use super::{Session, on_unauthorized};
+use super::{Session, on_unauthorized, status};
 use crate::{
     api::ApiError,
     components::{Loading, Problem, set_title},
@@ -95,23 +95,23 @@ pub fn Outbox() -> impl IntoView {
 
 #[component]
 fn Message(message: OutboxEmail, zone: String) -> impl IntoView {
-    let status_class = match message.status.as_str() {
-        "sent" => "badge st-confirmed",
-        "failed" => "badge st-cancelled",
-        _ => "badge st-pending",
+    let status_class = match message.status {
+        DeliveryStatus::Sent => "badge st-confirmed",
+        DeliveryStatus::Failed => "badge st-cancelled",
+        DeliveryStatus::Queued => "badge st-pending",
     };
     let when = format!(
         "{} {}",
-        zone::instant(&message.created_utc, &zone, Style::ShortDate),
-        zone::instant(&message.created_utc, &zone, Style::Time)
+        zone::instant(message.created_utc, &zone, Style::ShortDate),
+        zone::instant(message.created_utc, &zone, Style::Time)
     );
     view! {
         <li>
             <details>
                 <summary>
-                    <span class=status_class>{message.status.clone()}</span>" "
+                    <span class=status_class>{message.status.as_str()}</span>" "
                     <strong>{message.subject.clone()}</strong>
-                    <span class="meta">{format!(" · to {} · {} · {} · {} attempt(s){}", message.to, message.kind.replace('_', " "), when, message.attempts, if message.has_ics { " · invite attached" } else { "" })}</span>
+                    <span class="meta">{format!(" · to {} · {} · {} · {} attempt(s){}", message.to, status::words(message.kind.as_str()), when, message.attempts, if message.has_ics { " · invite attached" } else { "" })}</span>
                 </summary>
                 {message.last_error.clone().map(|e| view! { <p class="notice error">{e}</p> })}
                 <pre class="body">{message.body_text.clone()}</pre>

@@ -30,7 +30,7 @@ pub fn Profile() -> impl IntoView {
     let current_password = RwSignal::new(String::new());
     let outcome = RwSignal::new(None::<Result<String, ApiError>>);
     let busy = RwSignal::new(false);
-    let id = me.user.id.clone();
+    let id = me.user.id;
     let submit = move |ev: ev::SubmitEvent| {
         ev.prevent_default();
         let Some(client) = session.client() else {
@@ -47,10 +47,10 @@ pub fn Profile() -> impl IntoView {
             bio: Some(Some(bio.get_untracked().trim().to_owned()).filter(|b| !b.is_empty())),
             profile_picture_url: None,
         };
-        let id = id.clone();
+        let id = id;
         busy.set(true);
         spawn_local(async move {
-            match client.update_user(&id, &change).await {
+            match client.update_user(id, &change).await {
                 Ok(_) => {
                     // The header and every page read the person from the session.
                     if let Ok(me) = client.me().await {
@@ -139,13 +139,13 @@ pub fn Users() -> impl IntoView {
 fn UserRow(user: User, reload: RwSignal<u32>) -> impl IntoView {
     let session = expect_context::<Session>();
     let failure = RwSignal::new(None::<String>);
-    let user_id = user.id.clone();
+    let user_id = user.id;
     let toggle = move |change: UpdateUser| {
-        let (Some(client), id) = (session.client(), user_id.clone()) else {
+        let (Some(client), id) = (session.client(), user_id) else {
             return;
         };
         spawn_local(async move {
-            match client.update_user(&id, &change).await {
+            match client.update_user(id, &change).await {
                 Ok(_) => failure.set(None),
                 Err(error) => {
                     on_unauthorized(&error);
@@ -157,10 +157,10 @@ fn UserRow(user: User, reload: RwSignal<u32>) -> impl IntoView {
     };
     let unchanged = UpdateUser::default();
     let (manager, active) = (user.is_system_manager, user.is_active);
-    let (make_manager, make_active) = (toggle.clone(), toggle);
+    let (make_manager, make_active) = (toggle, toggle);
     let (first, second) = (unchanged.clone(), unchanged);
     view! {
-        <tr data-user=user.id.clone() class:inactive=!active>
+        <tr data-user=user.id.to_string() class:inactive=!active>
             <td>{user.full_name.clone()}{move || failure.get().map(|f| view! { <br /><span class="field-error">{f}</span> })}</td>
             <td>{user.email.clone()}</td>
             <td>{zone::label(&user.timezone)}</td>

@@ -1,39 +1,48 @@
 //! How a booking's status looks everywhere in the staff app: the calendar, the list, the charts.
 
+use mm_api_types::{BookingStatus, BookingType};
+
 /// Status colours as the specification names them; internal meetings are purple whatever
 /// their status while they hold time.
-pub fn colour(status: &str) -> &'static str {
+pub fn colour(status: BookingStatus) -> &'static str {
     match status {
-        "confirmed" => "#2e7d32",
-        "pending" => "#f9a825",
-        "cancelled" => "#c62828",
-        "completed" => "#1565c0",
-        _ => "#757575",
+        BookingStatus::Confirmed => "#2e7d32",
+        BookingStatus::Pending => "#f9a825",
+        BookingStatus::Cancelled => "#c62828",
+        BookingStatus::Completed => "#1565c0",
+        BookingStatus::NoShow => "#757575",
     }
 }
 
-/// `no_show` → `No-show`.
-pub fn label(status: &str) -> String {
-    let mut label = status.replace('_', "-");
-    if let Some(first) = label.get_mut(0..1) {
-        first.make_ascii_uppercase();
+/// What a person reads for a status.
+pub fn label(status: BookingStatus) -> &'static str {
+    match status {
+        BookingStatus::Pending => "Pending",
+        BookingStatus::Confirmed => "Confirmed",
+        BookingStatus::Cancelled => "Cancelled",
+        BookingStatus::Completed => "Completed",
+        BookingStatus::NoShow => "No-show",
     }
-    label
 }
 
 /// The CSS class of a booking's block or badge.
-pub fn class(status: &str, booking_type: &str) -> &'static str {
+pub fn class(status: BookingStatus, booking_type: BookingType) -> &'static str {
     match (status, booking_type) {
-        ("confirmed" | "pending", "internal") => "st-internal",
-        ("confirmed", _) => "st-confirmed",
-        ("pending", _) => "st-pending",
-        ("cancelled", _) => "st-cancelled",
-        ("completed", _) => "st-completed",
-        _ => "st-no-show",
+        (BookingStatus::Confirmed | BookingStatus::Pending, BookingType::Internal) => "st-internal",
+        (BookingStatus::Confirmed, _) => "st-confirmed",
+        (BookingStatus::Pending, _) => "st-pending",
+        (BookingStatus::Cancelled, _) => "st-cancelled",
+        (BookingStatus::Completed, _) => "st-completed",
+        (BookingStatus::NoShow, _) => "st-no-show",
     }
 }
 
 /// Only meetings still ahead of their people can be moved.
-pub fn is_movable(status: &str) -> bool {
-    matches!(status, "confirmed" | "pending")
+pub fn is_movable(status: BookingStatus) -> bool {
+    matches!(status, BookingStatus::Confirmed | BookingStatus::Pending)
+}
+
+/// A vocabulary word as a person reads it: `manual_drag_drop` → `manual drag drop`.
+pub fn words(word: &str) -> String {
+    word.replace('_', " ")
 }

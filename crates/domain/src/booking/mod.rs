@@ -13,12 +13,12 @@ pub use lifecycle::{Action, Lifecycle, TransitionError, self_service_open};
 pub use record::{AssignmentEntry, Booking, CustomerRecord, HistoryEntry, Participant};
 pub use reference::{BookingReference, InvalidReference};
 
-use strum::{AsRefStr, Display, EnumString, IntoStaticStr, VariantNames};
+use strum::{AsRefStr, Display, EnumIter, EnumString, IntoStaticStr, VariantNames};
 
 macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident { $($variant:ident),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Display, EnumString, AsRefStr, IntoStaticStr, VariantNames)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Display, EnumString, AsRefStr, IntoStaticStr, VariantNames, EnumIter)]
         #[strum(serialize_all = "snake_case")]
         pub enum $name { $($variant),+ }
     };

@@ -18,7 +18,7 @@ use mm_store::BookingFilter;
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::wire;
+use super::wire::{self, ToWire as _};
 use crate::{
     AppState,
     auth::Staff,
@@ -194,7 +194,7 @@ async fn summary(
         let mut list: Vec<Count> = items
             .iter()
             .map(|(id, count)| Count {
-                id: id.to_string(),
+                id: *id,
                 name: name.get(id).cloned().unwrap_or_default(),
                 count: *count,
             })
@@ -203,14 +203,14 @@ async fn summary(
         list
     };
     Ok(web::Json(Summary {
-        from: period.from.to_string(),
-        to: period.to.to_string(),
+        from: period.from,
+        to: period.to,
         timezone: zone.name().to_owned(),
         total: summary.total,
         by_status: summary
             .by_status
             .iter()
-            .map(|(status, count)| ((*status).to_owned(), *count))
+            .map(|(status, count)| (status.to_wire(), *count))
             .collect(),
         by_meeting_type: counts(&summary.by_meeting_type, &meeting_types),
         by_member: counts(&summary.by_member, &names),
@@ -218,7 +218,7 @@ async fn summary(
             .by_day
             .iter()
             .map(|(date, count)| DayCount {
-                date: date.to_string(),
+                date: *date,
                 count: *count,
             })
             .collect(),
@@ -234,15 +234,15 @@ async fn summary(
             .iter()
             .zip(&rosters)
             .map(|(distribution, department)| AssignmentDistribution {
-                department_id: department.id.to_string(),
+                department_id: department.id,
                 department_name: department.name.clone(),
-                assignment_algorithm: distribution.algorithm.as_ref().to_owned(),
+                assignment_algorithm: distribution.algorithm.to_wire(),
                 assignments: distribution.assignments,
                 members: distribution
                     .members
                     .iter()
                     .map(|share| MemberShare {
-                        user_id: share.user_id.to_string(),
+                        user_id: share.user_id,
                         full_name: names.get(&share.user_id).cloned().unwrap_or_default(),
                         assignments: share.assignments,
                         share: share.share,

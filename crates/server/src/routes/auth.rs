@@ -7,6 +7,7 @@
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::Utc;
 use mm_api_types::{
+    StaffRole,
     error::ErrorBody,
     users::{LoginRequest, LoginResponse, Me},
 };
@@ -138,22 +139,18 @@ async fn me(state: web::Data<AppState>, Staff(principal): Staff) -> ApiResult<we
     let user = state.store.user(principal.user_id).await?;
     let mut roles = Vec::new();
     if principal.is_system_manager {
-        roles.push("system_manager".to_owned());
+        roles.push(StaffRole::SystemManager);
     }
     if principal.is_leader() {
-        roles.push("department_leader".to_owned());
+        roles.push(StaffRole::DepartmentLeader);
     }
     if !principal.member_of.is_empty() {
-        roles.push("department_member".to_owned());
+        roles.push(StaffRole::DepartmentMember);
     }
     Ok(web::Json(Me {
         user: wire::user(&user),
         roles,
-        leads_department_ids: principal.leads.iter().map(ToString::to_string).collect(),
-        member_department_ids: principal
-            .member_of
-            .iter()
-            .map(ToString::to_string)
-            .collect(),
+        leads_department_ids: principal.leads.iter().copied().collect(),
+        member_department_ids: principal.member_of.iter().copied().collect(),
     }))
 }

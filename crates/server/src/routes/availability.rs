@@ -96,7 +96,7 @@ fn parse(
 /// A user's availability rules, the default first.
 #[utoipa::path(
     tag = "availability",
-    params(("user_id" = String, Path)),
+    params(("user_id" = Uuid, Path)),
     responses((status = 200, body = Page<AvailabilityRule>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = []))
 )]
@@ -122,7 +122,7 @@ async fn list_rules(
 /// Add a rule; a user's first rule becomes the default, and a new default replaces the old.
 #[utoipa::path(
     tag = "availability",
-    params(("user_id" = String, Path)),
+    params(("user_id" = Uuid, Path)),
     request_body = CreateAvailabilityRule,
     responses((status = 201, body = AvailabilityRule), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = []))
@@ -144,7 +144,7 @@ async fn create_rule(
 
 #[utoipa::path(
     tag = "availability",
-    params(("rule_id" = String, Path)),
+    params(("rule_id" = Uuid, Path)),
     responses((status = 200, body = AvailabilityRule), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = []))
 )]
@@ -162,7 +162,7 @@ async fn get_rule(
 /// Change a rule; absent fields stay, `null` caps become unlimited, `date_overrides` replaces the list.
 #[utoipa::path(
     tag = "availability",
-    params(("rule_id" = String, Path)),
+    params(("rule_id" = Uuid, Path)),
     request_body = UpdateAvailabilityRule,
     responses((status = 200, body = AvailabilityRule), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = []))
@@ -210,7 +210,7 @@ async fn update_rule(
 /// Delete a rule; the default can go only when it is the user's last.
 #[utoipa::path(
     tag = "availability",
-    params(("rule_id" = String, Path)),
+    params(("rule_id" = Uuid, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = []))
 )]

@@ -303,13 +303,13 @@ async fn export_csv(
             .map(|t| t.name.clone());
         let record = [
             Some(w.booking_reference),
-            Some(w.status),
-            Some(w.booking_type),
+            Some(w.status.to_string()),
+            Some(w.booking_type.to_string()),
             department,
             meeting_type,
             people.get(&b.assigned_to).cloned(),
-            Some(w.start_utc),
-            Some(w.end_utc),
+            Some(wire::utc_text(w.start_utc)),
+            Some(wire::utc_text(w.end_utc)),
             Some(w.duration.to_string()),
             Some(w.timezone),
             w.customer_name,
@@ -317,12 +317,12 @@ async fn export_csv(
             w.customer_phone,
             w.customer_timezone,
             w.customer_notes,
-            w.approval_status,
-            Some(w.assignment_method),
+            w.approval_status.map(|a| a.to_string()),
+            Some(w.assignment_method.to_string()),
             Some(w.reassignment_count.to_string()),
             w.cancellation_reason,
-            Some(w.created_utc),
-            Some(w.id),
+            Some(wire::utc_text(w.created_utc)),
+            Some(w.id.to_string()),
         ]
         .map(|field| spreadsheet_safe(field.unwrap_or_default()));
         out.write_record(record).map_err(anyhow::Error::from)?;
@@ -577,7 +577,7 @@ async fn create_internal_meeting(
 
 #[utoipa::path(
     tag = "bookings",
-    params(("booking_id" = String, Path)),
+    params(("booking_id" = Uuid, Path)),
     security(("bearer" = [])),
     responses((status = 200, body = WireBooking), (status = 404, body = ErrorBody))
 )]
@@ -622,7 +622,7 @@ async fn apply(
 
 #[utoipa::path(
     tag = "bookings",
-    params(("booking_id" = String, Path)),
+    params(("booking_id" = Uuid, Path)),
     request_body = CancelRequest,
     security(("bearer" = [])),
     responses(
@@ -650,7 +650,7 @@ async fn cancel(
 
 #[utoipa::path(
     tag = "bookings",
-    params(("booking_id" = String, Path)),
+    params(("booking_id" = Uuid, Path)),
     security(("bearer" = [])),
     responses(
         (status = 200, body = WireBooking),
@@ -666,12 +666,19 @@ async fn approve(
     path: web::Path<String>,
 ) -> ApiResult<web::Json<WireBooking>> {
     let booking = visible(&state, &principal, &path).await?;
-    apply(&state, &principal, &booking, Change::Approve, Rule::Manage).await
+    apply(
+        &state,
+        &principal,
+        &booking,
+        Change::Approve,
+        Rule::Manage,
+    )
+    .await
 }
 
 #[utoipa::path(
     tag = "bookings",
-    params(("booking_id" = String, Path)),
+    params(("booking_id" = Uuid, Path)),
     request_body = RejectRequest,
     security(("bearer" = [])),
     responses(
@@ -699,7 +706,7 @@ async fn reject(
 
 #[utoipa::path(
     tag = "bookings",
-    params(("booking_id" = String, Path)),
+    params(("booking_id" = Uuid, Path)),
     security(("bearer" = [])),
     responses(
         (status = 200, body = WireBooking),
@@ -715,12 +722,19 @@ async fn complete(
     path: web::Path<String>,
 ) -> ApiResult<web::Json<WireBooking>> {
     let booking = visible(&state, &principal, &path).await?;
-    apply(&state, &principal, &booking, Change::Complete, Rule::Act).await
+    apply(
+        &state,
+        &principal,
+        &booking,
+        Change::Complete,
+        Rule::Act,
+    )
+    .await
 }
 
 #[utoipa::path(
     tag = "bookings",
-    params(("booking_id" = String, Path)),
+    params(("booking_id" = Uuid, Path)),
     security(("bearer" = [])),
     responses(
         (status = 200, body = WireBooking),
@@ -736,12 +750,19 @@ async fn no_show(
     path: web::Path<String>,
 ) -> ApiResult<web::Json<WireBooking>> {
     let booking = visible(&state, &principal, &path).await?;
-    apply(&state, &principal, &booking, Change::MarkNoShow, Rule::Act).await
+    apply(
+        &state,
+        &principal,
+        &booking,
+        Change::MarkNoShow,
+        Rule::Act,
+    )
+    .await
 }
 
 #[utoipa::path(
     tag = "bookings",
-    params(("booking_id" = String, Path)),
+    params(("booking_id" = Uuid, Path)),
     request_body = CheckMoveRequest,
     security(("bearer" = [])),
     responses(
@@ -813,7 +834,7 @@ async fn move_to(
 
 #[utoipa::path(
     tag = "bookings",
-    params(("booking_id" = String, Path)),
+    params(("booking_id" = Uuid, Path)),
     request_body = ReassignRequest,
     security(("bearer" = [])),
     responses(
@@ -851,7 +872,7 @@ async fn reassign(
 
 #[utoipa::path(
     tag = "bookings",
-    params(("booking_id" = String, Path)),
+    params(("booking_id" = Uuid, Path)),
     request_body = RescheduleRequest,
     security(("bearer" = [])),
     responses(

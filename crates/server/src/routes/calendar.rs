@@ -6,17 +6,24 @@ use std::collections::BTreeSet;
 use actix_web::{get, web};
 use chrono::{Duration, Utc};
 use mm_api_types::{
+    BusySource,
     calendar::{
         CalendarBusy, CalendarEvent, CalendarFeed, CalendarQuery, CalendarResource,
         CommonAvailability, CommonAvailabilityQuery, CommonSlot, TimeSpan,
     },
     error::ErrorBody,
 };
-use mm_domain::{FieldErrors, Interval, Minutes, Principal, TimeZone, scheduling::MeetingSpec};
+use mm_domain::{
+    FieldErrors, Interval, Minutes, Principal, TimeZone, external_calendar::IntegrationKind,
+    scheduling::MeetingSpec,
+};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::{active_people, internal_meeting_type, wire};
+use super::{
+    active_people, internal_meeting_type,
+    wire::{self, ToWire as _},
+};
 use crate::{
     AppState,
     auth::Staff,
@@ -154,7 +161,7 @@ async fn common_availability(
         .common_availability(rules_zone, &people, &spec, zone.day(date), step, Utc::now())
         .await?;
     Ok(web::Json(CommonAvailability {
-        date: query.date.clone(),
+        date,
         timezone: zone.name().to_owned(),
         rules_timezone: rules_zone.name().to_owned(),
         duration: duration.get(),
@@ -241,9 +248,9 @@ fn feed(
         .columns
         .iter()
         .map(|c| CalendarResource {
-            user_id: c.user.id.to_string(),
+            user_id: c.user.id,
             full_name: c.user.full_name.clone(),
-            department_ids: c.department_ids.iter().map(Uuid::to_string).collect(),
+            department_ids: c.department_ids.clone(),
             timezone: c.zone.name().to_owned(),
             working: c.working.iter().copied().map(span).collect(),
         })
@@ -253,15 +260,15 @@ fn feed(
     for b in data.bookings {
         if principal.can_read_booking(b.department_id, b.assigned_to, &b.participants) {
             events.push(CalendarEvent {
-                booking_id: b.id.to_string(),
+                booking_id: b.id,
                 booking_reference: b.reference,
-                booking_type: b.booking_type.as_ref().to_owned(),
-                department_id: b.department_id.to_string(),
-                assigned_to: b.assigned_to.to_string(),
-                participants: b.participants.iter().map(Uuid::to_string).collect(),
+                booking_type: b.booking_type.to_wire(),
+                department_id: b.department_id,
+                assigned_to: b.assigned_to,
+                participants: b.participants.clone(),
                 start_utc: wire::utc(b.span.start()),
                 end_utc: wire::utc(b.span.end()),
-                status: b.status.as_ref().to_owned(),
+                status: b.status.to_wire(),
                 title: b.title,
                 color: b.color,
             });
@@ -269,19 +276,23 @@ fn feed(
             let people = std::iter::once(b.assigned_to).chain(b.participants.iter().copied());
             for person in people.filter(|p| shown.contains(p)) {
                 busy.push(CalendarBusy {
-                    user_id: person.to_string(),
+                    user_id: person,
                     start_utc: wire::utc(b.span.start()),
                     end_utc: wire::utc(b.span.end()),
-                    source: "booking".to_owned(),
+                    source: BusySource::Booking,
                 });
             }
         }
     }
     busy.extend(data.busy.into_iter().map(|e| CalendarBusy {
-        user_id: e.user_id.to_string(),
+        user_id: e.user_id,
         start_utc: wire::utc(e.span.start()),
         end_utc: wire::utc(e.span.end()),
-        source: e.source,
+        source: match e.source {
+            IntegrationKind::Google => BusySource::Google,
+            IntegrationKind::Outlook => BusySource::Outlook,
+            IntegrationKind::Ical => BusySource::Ical,
+        },
     }));
     CalendarFeed {
         resources,

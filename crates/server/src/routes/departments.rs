@@ -173,10 +173,10 @@ fn as_input(d: &Department) -> CreateDepartment {
         department_name: d.department_name.clone(),
         department_slug: Some(d.department_slug.clone()),
         description: d.description.clone(),
-        department_leader: d.department_leader.clone(),
+        department_leader: d.department_leader.map(|l| l.to_string()),
         is_active: Some(d.is_active),
         timezone: d.timezone.clone(),
-        assignment_algorithm: Some(d.assignment_algorithm.clone()),
+        assignment_algorithm: Some(d.assignment_algorithm.to_string()),
         notify_leader_on_booking: d.notify_leader_on_booking,
         notify_admin_on_booking: d.notify_admin_on_booking,
         max_bookings_per_day: d.max_bookings_per_day.map(i64::from),
@@ -237,7 +237,7 @@ async fn create_department(
 
 #[utoipa::path(
     tag = "departments",
-    params(("department_id" = String, Path)),
+    params(("department_id" = Uuid, Path)),
     responses((status = 200, body = Department), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = []))
 )]
@@ -262,7 +262,7 @@ async fn get_department(
 /// Change a department (System Manager or its leader). The result is checked as a whole.
 #[utoipa::path(
     tag = "departments",
-    params(("department_id" = String, Path)),
+    params(("department_id" = Uuid, Path)),
     request_body = UpdateDepartment,
     responses((status = 200, body = Department), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = []))
@@ -318,7 +318,7 @@ async fn update_department(
 /// stay are kept.
 #[utoipa::path(
     tag = "departments",
-    params(("department_id" = String, Path)),
+    params(("department_id" = Uuid, Path)),
     request_body = Vec<DepartmentMember>,
     responses((status = 200, body = Department), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = []))
@@ -356,7 +356,7 @@ async fn put_members(
 /// Delete a department and its meeting types (System Manager); 409 while bookings refer to it.
 #[utoipa::path(
     tag = "departments",
-    params(("department_id" = String, Path)),
+    params(("department_id" = Uuid, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = []))
 )]

@@ -18,7 +18,7 @@ use mm_store::{Integration, NewIcalIntegration};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::id;
+use super::{id, wire::ToWire as _};
 use crate::{
     AppState,
     auth::Staff,
@@ -57,18 +57,18 @@ async fn authorize(state: &AppState, me: &Principal, user_id: Uuid, write: bool)
 
 fn wire(integration: &Integration) -> CalendarIntegration {
     CalendarIntegration {
-        id: integration.id.to_string(),
-        user_id: integration.user_id.to_string(),
-        integration_type: integration.kind.as_ref().to_owned(),
+        id: integration.id,
+        user_id: integration.user_id,
+        integration_type: integration.kind.to_wire(),
         integration_name: integration.name.clone(),
         is_active: integration.is_active,
         source: match integration.kind {
             IntegrationKind::Ical => integration.ical_url.as_deref().and_then(feed_host),
             _ => integration.calendar_id.clone(),
         },
-        sync_direction: integration.direction.as_ref().to_owned(),
+        sync_direction: integration.direction.to_wire(),
         last_sync_utc: integration.last_sync_utc.map(super::wire::utc),
-        sync_status: integration.status.as_ref().to_owned(),
+        sync_status: integration.status.to_wire(),
         sync_error: integration.last_error.clone(),
         events_synced: integration.events,
         created_utc: super::wire::utc(integration.created_utc),
@@ -85,7 +85,7 @@ fn feed_host(url: &str) -> Option<String> {
 /// A user's calendar connections with their sync status.
 #[utoipa::path(
     tag = "calendars",
-    params(("user_id" = String, Path)),
+    params(("user_id" = Uuid, Path)),
     responses((status = 200, body = Page<CalendarIntegration>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = []))
 )]
@@ -112,7 +112,7 @@ async fn list_integrations(
 /// that does not serve a calendar is refused at once; later syncs run every few minutes.
 #[utoipa::path(
     tag = "calendars",
-    params(("user_id" = String, Path)),
+    params(("user_id" = Uuid, Path)),
     request_body = NewCalendarIntegration,
     responses((status = 201, body = CalendarIntegration), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = []))
@@ -199,7 +199,7 @@ fn parse(
 /// calendar, or takes them out of it, within seconds.
 #[utoipa::path(
     tag = "calendars",
-    params(("integration_id" = String, Path)),
+    params(("integration_id" = Uuid, Path)),
     request_body = CalendarIntegrationChanges,
     responses((status = 200, body = CalendarIntegration), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = []))
@@ -255,7 +255,7 @@ async fn change_integration(
 /// it, so its busy times stop blocking slots.
 #[utoipa::path(
     tag = "calendars",
-    params(("integration_id" = String, Path)),
+    params(("integration_id" = Uuid, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = []))
 )]
@@ -297,7 +297,7 @@ async fn revoke(state: &AppState, integration: &Integration) {
 /// the calendar's status then shows.
 #[utoipa::path(
     tag = "calendars",
-    params(("integration_id" = String, Path)),
+    params(("integration_id" = Uuid, Path)),
     responses((status = 200, body = SyncResult), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = []))
 )]
@@ -329,7 +329,7 @@ async fn sync_integration(
     Ok(web::Json(match calendar_sync::sync(&state, job).await {
         Ok(outcome) => SyncResult {
             events_synced: outcome.held,
-            status: SyncStatus::Success.as_ref().to_owned(),
+            status: SyncStatus::Success.to_wire(),
             added: outcome.added,
             updated: outcome.updated,
             removed: outcome.removed,
@@ -337,7 +337,7 @@ async fn sync_integration(
         },
         Err(error) => SyncResult {
             events_synced: state.store.integration(integration_id).await?.events,
-            status: SyncStatus::Failed.as_ref().to_owned(),
+            status: SyncStatus::Failed.to_wire(),
             added: 0,
             updated: 0,
             removed: 0,

@@ -235,7 +235,7 @@ async fn list_all_meeting_types(
 /// A department's meeting types (anyone who may see the department).
 #[utoipa::path(
     tag = "meeting types",
-    params(("department_id" = String, Path)),
+    params(("department_id" = Uuid, Path)),
     responses((status = 200, body = Page<MeetingType>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = []))
 )]
@@ -265,7 +265,7 @@ async fn list_meeting_types(
 /// email reminders go out 24 hours and 1 hour before.
 #[utoipa::path(
     tag = "meeting types",
-    params(("department_id" = String, Path)),
+    params(("department_id" = Uuid, Path)),
     request_body = CreateMeetingType,
     responses((status = 201, body = MeetingType), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = []))
@@ -297,7 +297,7 @@ async fn create_meeting_type(
 
 #[utoipa::path(
     tag = "meeting types",
-    params(("meeting_type_id" = String, Path)),
+    params(("meeting_type_id" = Uuid, Path)),
     responses((status = 200, body = MeetingType), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = []))
 )]
@@ -324,7 +324,7 @@ async fn get_meeting_type(
 /// Change a meeting type; absent fields stay, lists replace the old ones.
 #[utoipa::path(
     tag = "meeting types",
-    params(("meeting_type_id" = String, Path)),
+    params(("meeting_type_id" = Uuid, Path)),
     request_body = UpdateMeetingType,
     responses((status = 200, body = MeetingType), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = []))
@@ -351,8 +351,10 @@ async fn update_meeting_type(
         meeting_slug: Some(p.meeting_slug.unwrap_or(now.meeting_slug)),
         description: p.description.unwrap_or(now.description),
         duration: p.duration.unwrap_or(i64::from(now.duration)),
-        location_type: Some(p.location_type.unwrap_or(now.location_type)),
-        video_platform: p.video_platform.unwrap_or(now.video_platform),
+        location_type: Some(p.location_type.unwrap_or(now.location_type.to_string())),
+        video_platform: p
+            .video_platform
+            .unwrap_or(now.video_platform.map(|v| v.to_string())),
         custom_location: p.custom_location.unwrap_or(now.custom_location),
         requires_approval: p.requires_approval.unwrap_or(now.requires_approval),
         is_public: Some(p.is_public.unwrap_or(now.is_public)),
@@ -388,7 +390,7 @@ async fn update_meeting_type(
 /// Delete a meeting type (System Manager or the leader); 409 while bookings refer to it.
 #[utoipa::path(
     tag = "meeting types",
-    params(("meeting_type_id" = String, Path)),
+    params(("meeting_type_id" = Uuid, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = []))
 )]

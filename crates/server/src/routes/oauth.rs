@@ -101,7 +101,7 @@ async fn providers(state: web::Data<AppState>, Staff(_me): Staff) -> web::Json<C
 /// that sent their token in a header.
 #[utoipa::path(
     tag = "calendars",
-    params(("provider" = String, Path, description = "`google` or `outlook`")),
+    params(("provider" = String, Path, description = "`google` or `outlook`", pattern = "^(google|outlook)$")),
     responses(
         (status = 302, description = "to the provider's consent page"),
         (status = 200, body = OAuthStart),

@@ -7,9 +7,10 @@ use mm_api_types::{
     error::ErrorBody,
     outbox::{OutboxEmail, OutboxQuery},
 };
+use mm_domain::notification::MessageKind;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::wire;
+use super::wire::{self, ToWire as _};
 use crate::{
     AppState,
     auth::Staff,
@@ -47,26 +48,33 @@ async fn outbox(
         per_page: paging.per_page(),
     };
     let (emails, total) = state.store.outbox(query.to.as_deref(), page).await?;
+    fn word<T: std::str::FromStr>(value: &str) -> ApiResult<T> {
+        value
+            .parse()
+            .map_err(|_| ApiError::Internal(anyhow::anyhow!("unknown outbox word {value:?}")))
+    }
     Ok(web::Json(Page {
         items: emails
             .into_iter()
-            .map(|e| OutboxEmail {
-                id: e.id.to_string(),
-                channel: e.channel,
-                booking_id: e.booking_id.map(|b| b.to_string()),
-                to: e.to_address,
-                to_name: e.to_name,
-                subject: e.subject,
-                kind: e.kind,
-                status: e.status,
-                attempts: e.attempts,
-                last_error: e.last_error,
-                has_ics: e.ics.is_some(),
-                body_text: e.body_text,
-                created_utc: wire::utc(e.created_utc),
-                sent_utc: e.sent_utc.map(wire::utc),
+            .map(|e| {
+                Ok(OutboxEmail {
+                    id: e.id,
+                    channel: word(&e.channel)?,
+                    booking_id: e.booking_id,
+                    to: e.to_address,
+                    to_name: e.to_name,
+                    subject: e.subject,
+                    kind: word::<MessageKind>(&e.kind)?.to_wire(),
+                    status: word(&e.status)?,
+                    attempts: e.attempts,
+                    last_error: e.last_error,
+                    has_ics: e.ics.is_some(),
+                    body_text: e.body_text,
+                    created_utc: wire::utc(e.created_utc),
+                    sent_utc: e.sent_utc.map(wire::utc),
+                })
             })
-            .collect(),
+            .collect::<ApiResult<_>>()?,
         total,
         page: page.page,
         per_page: page.per_page,

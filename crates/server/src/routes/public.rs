@@ -16,7 +16,7 @@ use mm_api_types::{
 use mm_domain::{FieldErrors, Interval, Slug, TimeZone};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::wire;
+use super::wire::{self, ToWire as _};
 use crate::{
     AppState,
     error::{ApiError, ApiResult},
@@ -156,7 +156,7 @@ async fn public_meeting_types(
                 meeting_name: t.name.clone(),
                 description: t.description.clone(),
                 duration: t.duration.get(),
-                location_type: t.location_type.as_ref().to_owned(),
+                location_type: t.location_type.to_wire(),
                 custom_questions: t.questions.iter().map(wire::question).collect(),
                 requires_approval: t.requires_approval,
             })
@@ -197,8 +197,7 @@ async fn available_dates(
         month
             .table
             .available_dates_in(month_window(zone, first)?, now, zone)
-            .iter()
-            .map(|d| d.format("%Y-%m-%d").to_string())
+            .into_iter()
             .collect()
     } else {
         Vec::new()
@@ -263,7 +262,7 @@ async fn day_slots(
             .public_meeting_type(&department, &meeting)
             .await?;
         return Ok(web::Json(DaySlots {
-            date: query.date.clone(),
+            date,
             timezone: zone.name().to_owned(),
             department_timezone: department.timezone.name().to_owned(),
             duration: meeting_type.duration.get(),
@@ -286,7 +285,7 @@ async fn day_slots(
         })
         .collect();
     Ok(web::Json(DaySlots {
-        date: query.date.clone(),
+        date,
         timezone: zone.name().to_owned(),
         department_timezone: day.department.timezone.name().to_owned(),
         duration: day.meeting_type.duration.get(),

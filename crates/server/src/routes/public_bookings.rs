@@ -30,7 +30,7 @@ use sha2::{Digest, Sha256};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::wire;
+use super::wire::{self, ToWire as _};
 use crate::{
     AppState,
     client_ip::{client_ip, client_network, network},
@@ -117,7 +117,7 @@ async fn public_view(
     });
     Ok(PublicBooking {
         booking_reference: booking.reference.to_string(),
-        status: booking.status.as_ref().to_owned(),
+        status: booking.status.to_wire(),
         department_name: department.name,
         department_slug: department.slug.as_str().to_owned(),
         meeting_name: meeting_type.name,
@@ -131,7 +131,7 @@ async fn public_view(
             .map_or(booking.timezone, |c| c.timezone)
             .name()
             .to_owned(),
-        location_type: booking.location_type.as_ref().to_owned(),
+        location_type: booking.location_type.to_wire(),
         cancel_url: (open && booking.cancel_link_live && holder == Purpose::Cancel)
             .then_some(urls.cancel),
         reschedule_url: (open && reschedules_left > 0).then_some(urls.reschedule),

@@ -144,7 +144,7 @@ async fn create_user(
 /// One user: themself, a System Manager, or a Department Leader.
 #[utoipa::path(
     tag = "users",
-    params(("user_id" = String, Path)),
+    params(("user_id" = Uuid, Path)),
     responses((status = 200, body = User), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = []))
 )]
@@ -168,7 +168,7 @@ async fn get_user(
 /// of System Manager role ends all of them.
 #[utoipa::path(
     tag = "users",
-    params(("user_id" = String, Path)),
+    params(("user_id" = Uuid, Path)),
     request_body = UpdateUser,
     responses(
         (status = 200, body = User),
@@ -274,7 +274,7 @@ async fn update_user(
 /// Otherwise 409: deactivate them instead.
 #[utoipa::path(
     tag = "users",
-    params(("user_id" = String, Path)),
+    params(("user_id" = Uuid, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = []))
 )]
@@ -298,7 +298,7 @@ async fn delete_user(
 /// A user's weekly working hours, local to their departments' zone.
 #[utoipa::path(
     tag = "users",
-    params(("user_id" = String, Path)),
+    params(("user_id" = Uuid, Path)),
     responses((status = 200, body = WorkingHours), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = []))
 )]
@@ -325,7 +325,7 @@ async fn get_working_hours(
 /// Every malformed day, time and break is reported at once.
 #[utoipa::path(
     tag = "users",
-    params(("user_id" = String, Path)),
+    params(("user_id" = Uuid, Path)),
     request_body = WorkingHours,
     responses((status = 200, body = WorkingHours), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = []))

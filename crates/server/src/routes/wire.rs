@@ -1,24 +1,95 @@
 //! Domain → wire conversions, in one place so every endpoint renders a thing the same way.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, SubsecRound as _, Utc};
 use mm_api_types as api;
 use mm_domain::{
     FieldErrors, WorkingWeek,
     availability_rule::{AvailabilityRule, OverrideHours},
+    booking,
     department::Department,
     meeting_type::MeetingType,
+    scheduling::Conflict,
     user::StaffUser,
     working_hours::{DayDraft, WEEKDAYS},
 };
 
-/// `2027-03-29T07:00:00Z`.
-pub fn utc(instant: DateTime<Utc>) -> String {
-    instant.to_rfc3339_opts(SecondsFormat::Secs, true)
+/// An instant as the wire carries it: whole seconds, so it reads `2027-03-29T07:00:00Z`.
+pub fn utc(instant: DateTime<Utc>) -> DateTime<Utc> {
+    instant.trunc_subsecs(0)
+}
+
+/// An instant for a field that is text on the wire: `2027-03-29T07:00:00Z`.
+pub fn utc_text(instant: DateTime<Utc>) -> String {
+    instant.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// A domain word as the wire's vocabulary spells it.
+pub trait ToWire {
+    type Wire;
+    fn to_wire(self) -> Self::Wire;
+}
+
+/// Pairs a domain enum with its wire twin variant by variant; a variant added on one side only
+/// fails to compile here instead of failing on the wire.
+macro_rules! same_words {
+    ($($domain:ty => $wire:ident { $($variant:ident),+ $(,)? })+) => {$(
+        impl ToWire for $domain {
+            type Wire = api::$wire;
+            fn to_wire(self) -> api::$wire {
+                match self {
+                    $(<$domain>::$variant => api::$wire::$variant),+
+                }
+            }
+        }
+    )+};
+}
+
+same_words! {
+    booking::BookingType => BookingType { Customer, Internal }
+    booking::BookingStatus => BookingStatus { Pending, Confirmed, Cancelled, Completed, NoShow }
+    booking::ApprovalStatus => ApprovalStatus { Pending, Approved, Rejected }
+    booking::AssignmentMethod => AssignmentMethod { RoundRobin, LeastBusy, Weighted, Manual }
+    booking::BookingSource => BookingSource {
+        PublicBookingPage, InternalSystem, ManualEntry, ApiIntegration
+    }
+    booking::ActorRole => ActorRole { Customer, Host, DepartmentLeader, SystemManager, System }
+    booking::HistoryAction => HistoryAction {
+        Created, Confirmed, Rescheduled, Cancelled, Reassigned, Completed, NoShow, Approved,
+        Rejected, ReminderSent, CalendarSynced
+    }
+    booking::AssignmentType => AssignmentType {
+        AutoRoundRobin, AutoLeastBusy, AutoWeighted, ManualDragDrop, ManualDirect
+    }
+    booking::AttendanceStatus => AttendanceStatus { Invited, Confirmed, Declined, Attended, NoShow }
+    mm_domain::department::AssignmentAlgorithm => AssignmentAlgorithm {
+        RoundRobin, LeastBusy, Weighted
+    }
+    mm_domain::meeting_type::LocationType => LocationType {
+        VideoCall, PhoneCall, PhysicalLocation, Custom
+    }
+    mm_domain::meeting_type::VideoPlatform => VideoPlatform {
+        Zoom, GoogleMeet, MicrosoftTeams, Custom
+    }
+    mm_domain::meeting_type::QuestionKind => QuestionKind { Text, Textarea, Select, Checkbox }
+    mm_domain::meeting_type::ReminderChannel => ReminderChannel { Email, Sms, Both }
+    mm_domain::reminder::ReminderOutcome => ReminderOutcome { Sent, Skipped }
+    mm_domain::external_calendar::IntegrationKind => IntegrationKind { Google, Outlook, Ical }
+    mm_domain::external_calendar::SyncDirection => SyncDirection { ReadOnly, TwoWay }
+    mm_domain::external_calendar::SyncStatus => SyncStatus { Pending, Success, Failed }
+    mm_domain::notification::MessageKind => MessageKind {
+        CustomerConfirmation, CustomerPending, CustomerRejected, CustomerCancelled,
+        CustomerRescheduled, CustomerReassigned, CustomerReminder, CustomerReminderSms,
+        CustomerVideoLink, CustomerThankYou, HostNewBooking, HostBookingApproved, HostCancelled,
+        HostRescheduled, HostReminder, HostVideoLink, NewHostReassigned, OldHostReassigned,
+        BookingCreated, ApprovalRequest, InternalInvitation, InternalCreated, LeaderNewBooking,
+        AdminNewBooking, LeaderCancelled, AdminCancelled, LeaderRescheduled, AdminRescheduled,
+        LeaderReassigned, AdminReassigned
+    }
 }
 
 pub fn user(u: &StaffUser) -> api::users::User {
     api::users::User {
-        id: u.id.to_string(),
+        id: u.id,
         email: u.email.to_string(),
         full_name: u.full_name.clone(),
         is_system_manager: u.is_system_manager,
@@ -82,8 +153,8 @@ pub fn parse_working_hours(hours: &api::users::WorkingHours) -> Result<WorkingWe
 
 pub fn rule(r: &AvailabilityRule) -> api::availability::AvailabilityRule {
     api::availability::AvailabilityRule {
-        id: r.id.to_string(),
-        user_id: r.user_id.to_string(),
+        id: r.id,
+        user_id: r.user_id,
         rule_name: r.name.clone(),
         is_default: r.is_default,
         buffer_time_before: r.limits.buffer_before.get(),
@@ -118,14 +189,14 @@ pub fn rule(r: &AvailabilityRule) -> api::availability::AvailabilityRule {
 
 pub fn department(d: &Department, base_url: &str) -> api::departments::Department {
     api::departments::Department {
-        id: d.id.to_string(),
+        id: d.id,
         department_name: d.name.clone(),
         department_slug: d.slug.to_string(),
         description: d.description.clone(),
-        department_leader: d.leader.map(|l| l.to_string()),
+        department_leader: d.leader,
         is_active: d.is_active,
         timezone: d.timezone.to_string(),
-        assignment_algorithm: d.algorithm.as_ref().to_owned(),
+        assignment_algorithm: d.algorithm.to_wire(),
         notify_leader_on_booking: d.notify_leader_on_booking,
         notify_admin_on_booking: d.notify_admin_on_booking,
         max_bookings_per_day: d.max_bookings_per_day,
@@ -138,7 +209,7 @@ pub fn department(d: &Department, base_url: &str) -> api::departments::Departmen
                 user_id: m.user_id.to_string(),
                 is_active: m.is_active,
                 assignment_priority: m.assignment_priority,
-                last_assigned_utc: m.last_assigned_utc.map(utc),
+                last_assigned_utc: m.last_assigned_utc.map(utc_text),
                 total_assignments: m.total_assignments,
             })
             .collect(),
@@ -151,14 +222,14 @@ pub fn meeting_type(
     base_url: &str,
 ) -> api::meeting_types::MeetingType {
     api::meeting_types::MeetingType {
-        id: t.id.to_string(),
-        department_id: t.department_id.to_string(),
+        id: t.id,
+        department_id: t.department_id,
         meeting_name: t.name.clone(),
         meeting_slug: t.slug.to_string(),
         description: t.description.clone(),
         duration: t.duration.get(),
-        location_type: t.location_type.as_ref().to_owned(),
-        video_platform: t.video_platform.map(|p| p.as_ref().to_owned()),
+        location_type: t.location_type.to_wire(),
+        video_platform: t.video_platform.map(ToWire::to_wire),
         custom_location: t.custom_location.clone(),
         requires_approval: t.requires_approval,
         is_public: t.is_public,
@@ -174,7 +245,7 @@ pub fn meeting_type(
             .iter()
             .map(|r| api::meeting_types::ReminderEntry {
                 hours_before: i64::from(r.hours_before),
-                notification_type: r.channel.as_ref().to_owned(),
+                notification_type: r.channel.to_string(),
                 is_active: r.is_active,
             })
             .collect(),
@@ -190,7 +261,7 @@ pub fn question(q: &mm_domain::meeting_type::CustomQuestion) -> api::meeting_typ
     api::meeting_types::CustomQuestion {
         key: q.key.clone(),
         label: q.label.clone(),
-        kind: q.kind.as_ref().to_owned(),
+        kind: q.kind.to_string(),
         required: q.required,
         options: q.options.clone(),
     }
@@ -252,19 +323,19 @@ fn answer_values(
 pub fn booking(b: &mm_domain::booking::Booking) -> api::bookings::Booking {
     let customer = b.customer.as_ref();
     api::bookings::Booking {
-        id: b.id.to_string(),
+        id: b.id,
         booking_reference: b.reference.to_string(),
-        booking_type: b.booking_type.as_ref().to_owned(),
-        status: b.status.as_ref().to_owned(),
-        approval_status: b.approval.map(|a| a.as_ref().to_owned()),
-        approved_by: b.approved_by.map(|u| u.to_string()),
+        booking_type: b.booking_type.to_wire(),
+        status: b.status.to_wire(),
+        approval_status: b.approval.map(ToWire::to_wire),
+        approved_by: b.approved_by,
         approved_utc: b.approved_utc.map(utc),
         rejection_reason: b.rejection_reason.clone(),
-        department_id: b.department_id.to_string(),
-        meeting_type_id: b.meeting_type_id.to_string(),
-        assigned_to: b.assigned_to.to_string(),
-        assignment_method: b.assignment_method.as_ref().to_owned(),
-        booking_source: b.source.as_ref().to_owned(),
+        department_id: b.department_id,
+        meeting_type_id: b.meeting_type_id,
+        assigned_to: b.assigned_to,
+        assignment_method: b.assignment_method.to_wire(),
+        booking_source: b.source.to_wire(),
         start_utc: utc(b.span.start()),
         end_utc: utc(b.span.end()),
         duration: u32::try_from(b.duration_minutes()).unwrap_or(0),
@@ -276,7 +347,7 @@ pub fn booking(b: &mm_domain::booking::Booking) -> api::bookings::Booking {
         customer_timezone: customer.map(|c| c.timezone.name().to_owned()),
         customer_notes: customer.and_then(|c| c.notes.clone()),
         answers: answer_values(&b.answers),
-        location_type: b.location_type.as_ref().to_owned(),
+        location_type: b.location_type.to_wire(),
         meeting_link: b.meeting_link.clone(),
         physical_location: b.physical_location.clone(),
         meeting_agenda: b.meeting_agenda.clone(),
@@ -285,10 +356,10 @@ pub fn booking(b: &mm_domain::booking::Booking) -> api::bookings::Booking {
             .participants
             .iter()
             .map(|p| api::bookings::Participant {
-                user_id: p.user_id.map(|u| u.to_string()),
+                user_id: p.user_id,
                 name: p.name.clone(),
                 email: p.email.to_string(),
-                attendance_status: p.attendance.as_ref().to_owned(),
+                attendance_status: p.attendance.to_wire(),
             })
             .collect(),
         reassignment_count: b.reassignment_count,
@@ -296,10 +367,10 @@ pub fn booking(b: &mm_domain::booking::Booking) -> api::bookings::Booking {
             .assignment_history
             .iter()
             .map(|a| api::bookings::AssignmentHistoryEntry {
-                assigned_to: a.assigned_to.to_string(),
+                assigned_to: a.assigned_to,
                 assigned_utc: utc(a.assigned_utc),
-                assigned_by: a.assigned_by.map(|u| u.to_string()),
-                assignment_type: a.assignment_type.as_ref().to_owned(),
+                assigned_by: a.assigned_by,
+                assignment_type: a.assignment_type.to_wire(),
                 is_current: a.is_current,
                 notes: a.notes.clone(),
             })
@@ -308,9 +379,9 @@ pub fn booking(b: &mm_domain::booking::Booking) -> api::bookings::Booking {
             .history
             .iter()
             .map(|h| api::bookings::BookingHistoryEntry {
-                action: h.action.as_ref().to_owned(),
-                action_by: h.action_by.map(|u| u.to_string()),
-                action_by_role: h.action_by_role.as_ref().to_owned(),
+                action: h.action.to_wire(),
+                action_by: h.action_by,
+                action_by_role: h.action_by_role.to_wire(),
                 action_utc: utc(h.action_utc),
                 old_value: h.old_value.clone(),
                 new_value: h.new_value.clone(),
@@ -319,9 +390,9 @@ pub fn booking(b: &mm_domain::booking::Booking) -> api::bookings::Booking {
             .collect(),
         cancellation_reason: b.cancellation_reason.clone(),
         cancellation_notes: b.cancellation_notes.clone(),
-        cancelled_by_role: b.cancelled_by_role.map(|r| r.as_ref().to_owned()),
+        cancelled_by_role: b.cancelled_by_role.map(ToWire::to_wire),
         cancelled_utc: b.cancelled_utc.map(utc),
-        created_by: b.created_by.map(|u| u.to_string()),
+        created_by: b.created_by,
         created_utc: utc(b.created_utc),
         confirmation_sent_utc: b.confirmation_sent_utc.map(utc),
         reminders: b
@@ -329,15 +400,36 @@ pub fn booking(b: &mm_domain::booking::Booking) -> api::bookings::Booking {
             .iter()
             .map(|r| api::bookings::ReminderRecord {
                 hours_before: r.hours_before,
-                notification_type: r.channel.as_ref().to_owned(),
+                notification_type: r.channel.to_wire(),
                 for_start_utc: utc(r.for_start),
                 handled_utc: utc(r.handled_utc),
-                outcome: r.outcome.as_ref().to_owned(),
+                outcome: r.outcome.to_wire(),
             })
             .collect(),
         thank_you_sent_utc: b.thank_you_sent_utc.map(utc),
         external_calendar_link: b.calendar_event_link.clone(),
         calendar_sync_error: b.calendar_error.clone(),
+    }
+}
+
+/// The stable name of why a person cannot take a meeting.
+fn conflict_kind(conflict: &Conflict) -> api::ConflictKind {
+    use api::ConflictKind as Kind;
+    match conflict {
+        Conflict::InThePast => Kind::InThePast,
+        Conflict::NotAMember => Kind::NotAMember,
+        Conflict::InactiveAccount => Kind::InactiveAccount,
+        Conflict::TooSoon { .. } => Kind::MinNotice,
+        Conflict::BeyondBookingWindow { .. } => Kind::BookingWindow,
+        Conflict::DayOff => Kind::DayOff,
+        Conflict::NotWorkingThatDay => Kind::NotWorkingDay,
+        Conflict::OutsideWorkingHours => Kind::OutsideWorkingHours,
+        Conflict::DuringBreak => Kind::Break,
+        Conflict::DailyLimit { .. } => Kind::DailyLimit,
+        Conflict::WeeklyLimit { .. } => Kind::WeeklyLimit,
+        Conflict::DepartmentDailyLimit { .. } => Kind::DepartmentDailyLimit,
+        Conflict::Booking { .. } => Kind::Booking,
+        Conflict::ExternalBusy => Kind::ExternalBusy,
     }
 }
 
@@ -347,9 +439,51 @@ pub fn conflicts(
     found
         .iter()
         .map(|c| api::bookings::ConflictItem {
-            kind: c.conflict.kind().to_owned(),
+            kind: conflict_kind(&c.conflict),
             message: c.conflict.to_string(),
-            user_id: c.user_id.to_string(),
+            user_id: c.user_id,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{NaiveDate, TimeZone as _};
+
+    use super::*;
+
+    #[test]
+    fn every_conflict_travels_under_the_name_the_domain_gives_it() {
+        let when = Utc.with_ymd_and_hms(2027, 3, 29, 7, 0, 0).unwrap();
+        let day = NaiveDate::from_ymd_opt(2027, 3, 29).unwrap();
+        for conflict in [
+            Conflict::InThePast,
+            Conflict::NotAMember,
+            Conflict::InactiveAccount,
+            Conflict::TooSoon { earliest: when },
+            Conflict::BeyondBookingWindow { last_date: day },
+            Conflict::DayOff,
+            Conflict::NotWorkingThatDay,
+            Conflict::OutsideWorkingHours,
+            Conflict::DuringBreak,
+            Conflict::DailyLimit { limit: 1 },
+            Conflict::WeeklyLimit { limit: 1 },
+            Conflict::DepartmentDailyLimit { limit: 1 },
+            Conflict::Booking {
+                booking_id: uuid::Uuid::nil(),
+            },
+            Conflict::ExternalBusy,
+        ] {
+            assert_eq!(conflict_kind(&conflict).as_str(), conflict.kind());
+        }
+    }
+
+    #[test]
+    fn instants_go_out_in_whole_seconds_with_a_z() {
+        let instant = Utc.with_ymd_and_hms(2027, 3, 29, 7, 0, 0).unwrap()
+            + chrono::Duration::milliseconds(250);
+        let json = serde_json::to_value(utc(instant)).unwrap();
+        assert_eq!(json, "2027-03-29T07:00:00Z");
+        assert_eq!(utc_text(instant), "2027-03-29T07:00:00Z");
+    }
 }

@@ -23,8 +23,8 @@ use chrono::{DateTime, Utc};
 use mm_domain::{
     Interval,
     booking::{
-        ActorRole, Answers, AssignmentMethod, AssignmentType, Booking, BookingSource,
-        BookingStatus, BookingType, Customer, HistoryAction,
+        ActorRole, Answers, AssignmentMethod, AssignmentType, Booking, BookingSource, BookingStatus,
+        BookingType, Customer, HistoryAction,
     },
     department::Department,
     meeting_type::{LocationType, MeetingType},
@@ -423,7 +423,7 @@ async fn notify(
         let row = match message {
             Outgoing::Email(email) => email_outbox::ActiveModel {
                 channel: Set(crate::outbox::EMAIL.to_owned()),
-                kind: Set(email.kind.to_owned()),
+                kind: Set(email.kind.to_string()),
                 to_address: Set(email.to.as_str().to_owned()),
                 to_name: Set(email.to_name),
                 subject: Set(email.subject),
@@ -435,7 +435,7 @@ async fn notify(
             Outgoing::Sms(sms) => match sms.to.e164() {
                 Some(number) => email_outbox::ActiveModel {
                     channel: Set(crate::outbox::SMS.to_owned()),
-                    kind: Set(sms.kind.to_owned()),
+                    kind: Set(sms.kind.to_string()),
                     to_address: Set(number),
                     to_name: Set(None),
                     subject: Set(String::new()),
@@ -446,7 +446,7 @@ async fn notify(
                 },
                 None => {
                     tracing::info!(
-                        kind = sms.kind,
+                        kind = %sms.kind,
                         "no text message: the number has no country code"
                     );
                     continue;

@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 use leptos::{ev, prelude::*, task::spawn_local};
+use uuid::Uuid;
 use wasm_bindgen::JsCast;
 
 use super::{Board, geometry::Hours};
@@ -20,9 +21,9 @@ const DRAG_THRESHOLD_PX: f64 = 5.0;
 /// A meeting being dragged.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Drag {
-    pub(super) booking_id: String,
+    pub(super) booking_id: Uuid,
     pub(super) title: String,
-    pub(super) member: String,
+    pub(super) member: Uuid,
     pub(super) start_ms: f64,
     pub(super) duration_minutes: i64,
     /// How far into the meeting, in minutes, the pointer took hold of it.
@@ -37,7 +38,7 @@ pub(super) struct Drag {
 /// Where a dragged meeting would go.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Target {
-    pub(super) member: String,
+    pub(super) member: Uuid,
     pub(super) day: NaiveDate,
     /// Minutes since the day's midnight.
     pub(super) minute: i64,
@@ -141,7 +142,7 @@ fn target_at(x: f64, y: f64, drag: &Drag, hours: Hours) -> Option<Target> {
     #[allow(clippy::cast_possible_truncation)]
     let under = document.element_from_point(x as f32, y as f32)?;
     let cell = under.closest(".rc-cell").ok()??;
-    let member = cell.get_attribute("data-member")?;
+    let member: Uuid = cell.get_attribute("data-member")?.parse().ok()?;
     let day: NaiveDate = cell.get_attribute("data-day")?.parse().ok()?;
     let start = minute_at(&cell, y, hours) - drag.grab_minutes;
     let snapped = (start / SNAP_MINUTES as f64).round() as i64 * SNAP_MINUTES;
@@ -204,11 +205,9 @@ fn ask(board: Board, drag: &Drag) {
     let Some(client) = board.session.client() else {
         return;
     };
-    let id = drag.booking_id.clone();
+    let id = drag.booking_id;
     spawn_local(async move {
-        let answer = client
-            .check_move(&id, target.member, zone::rfc3339(start))
-            .await;
+        let answer = client.check_move(id, target.member, zone::at(start)).await;
         if board.asked.get_value() != asked {
             return;
         }
@@ -257,18 +256,16 @@ fn drop_meeting(board: Board, drag: Drag) {
         ..drag.clone()
     }));
     let moved_in_time = (start - drag.start_ms).abs() >= 1.0;
-    let new_host = (target.member != drag.member).then(|| target.member.clone());
+    let new_host = (target.member != drag.member).then_some(target.member);
     spawn_local(async move {
         let answer = if moved_in_time {
             client
-                .reschedule(&drag.booking_id, zone::rfc3339(start), new_host)
+                .reschedule(drag.booking_id, zone::at(start), new_host)
                 .await
         } else {
-            client
-                .reassign(&drag.booking_id, target.member.clone(), None)
-                .await
+            client.reassign(drag.booking_id, target.member, None).await
         };
-        let when = zone::instant(&zone::rfc3339(start), &zone, Style::Time);
+        let when = zone::instant(zone::at(start), &zone, Style::Time);
         board.notice.set(Some(match answer {
             Ok(_) => (true, format!("{} moved to {when}.", drag.title)),
             Err(error) => {

@@ -1,7 +1,7 @@
 //! Where things sit on the calendar: the views and the days each shows, spans read on the wall
 //! clock, and the hours a day band draws.
 
-use chrono::{Datelike, Days, Months, NaiveDate};
+use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc};
 
 use crate::zone::{self, Clock};
 
@@ -81,7 +81,11 @@ pub(super) struct Wall {
 }
 
 impl Wall {
-    pub(super) fn read(clock: &Clock, start_utc: &str, end_utc: &str) -> Option<Self> {
+    pub(super) fn read(
+        clock: &Clock,
+        start_utc: DateTime<Utc>,
+        end_utc: DateTime<Utc>,
+    ) -> Option<Self> {
         Some(Self {
             start: clock.at(zone::millis(start_utc))?,
             end: clock.at(zone::millis(end_utc))?,

@@ -5,7 +5,11 @@
 use std::collections::BTreeMap;
 
 use leptos::{ev, prelude::*};
-use mm_api_types::calendar::{CalendarEvent, CalendarFeed, CalendarResource};
+use mm_api_types::{
+    BusySource,
+    calendar::{CalendarEvent, CalendarFeed, CalendarResource},
+};
+use uuid::Uuid;
 
 use super::{
     Board, Shown,
@@ -30,13 +34,13 @@ pub(super) fn Grid(feed: CalendarFeed, shown: Shown, zone: String, board: Board)
     let resources: Vec<CalendarResource> = feed
         .resources
         .iter()
-        .filter(|r| shown.member.as_ref().is_none_or(|m| *m == r.user_id))
+        .filter(|r| shown.member.is_none_or(|m| m == r.user_id))
         .cloned()
         .collect();
     let events: Vec<(CalendarEvent, Wall)> = feed
         .events
         .into_iter()
-        .filter_map(|e| Wall::read(&clock, &e.start_utc, &e.end_utc).map(|w| (e, w)))
+        .filter_map(|e| Wall::read(&clock, e.start_utc, e.end_utc).map(|w| (e, w)))
         .collect();
     if shown.view == View::Month {
         return view! { <MonthGrid shown days events zone board /> }.into_any();
@@ -45,23 +49,22 @@ pub(super) fn Grid(feed: CalendarFeed, shown: Shown, zone: String, board: Board)
         return view! { <p class="empty">"No one to show here: choose another department or member."</p> }
             .into_any();
     }
-    let working: BTreeMap<String, Vec<Wall>> = resources
+    let working: BTreeMap<Uuid, Vec<Wall>> = resources
         .iter()
         .map(|r| {
             let spans = r
                 .working
                 .iter()
-                .filter_map(|s| Wall::read(&clock, &s.start_utc, &s.end_utc))
+                .filter_map(|s| Wall::read(&clock, s.start_utc, s.end_utc))
                 .collect();
-            (r.user_id.clone(), spans)
+            (r.user_id, spans)
         })
         .collect();
-    let busy: Vec<(String, String, Wall)> = feed
+    let busy: Vec<(Uuid, BusySource, Wall)> = feed
         .busy
         .iter()
         .filter_map(|b| {
-            Wall::read(&clock, &b.start_utc, &b.end_utc)
-                .map(|w| (b.user_id.clone(), b.source.clone(), w))
+            Wall::read(&clock, b.start_utc, b.end_utc).map(|w| (b.user_id, b.source, w))
         })
         .collect();
     let hours = Hours::covering(
@@ -95,11 +98,11 @@ pub(super) fn Grid(feed: CalendarFeed, shown: Shown, zone: String, board: Board)
                 </div>
                 {days.into_iter().map(|day| {
                     let label = (hours.first..hours.last).step_by(60).map(|m| {
-                        let at = format!("1970-01-01T{:02}:{:02}:00Z", m / 60, m % 60);
-                        view! { <span style=hours.place(m, m + 60).unwrap_or_default()>{zone::instant(&at, "UTC", Style::Time)}</span> }
+                        let at = zone::at(m as f64 * 60_000.0);
+                        view! { <span style=hours.place(m, m + 60).unwrap_or_default()>{zone::instant(at, "UTC", Style::Time)}</span> }
                     }).collect_view();
                     let columns = resources.iter().map(|r| {
-                        let member = r.user_id.clone();
+                        let member = r.user_id;
                         let open = working.get(&member).into_iter().flatten().filter_map(|w| {
                             let (s, e) = w.on(day);
                             hours.place(s, e).map(|style| view! { <div class="rc-working" style=style></div> })
@@ -107,19 +110,18 @@ pub(super) fn Grid(feed: CalendarFeed, shown: Shown, zone: String, board: Board)
                         let blocked = busy.iter().filter(|(user, _, _)| *user == member).filter_map(|(_, source, w)| {
                             let (s, e) = w.on(day);
                             hours.place(s, e).map(|style| view! {
-                                <div class="rc-busy" style=style title=format!("Busy ({})", source_label(source))>
-                                    <span>{source_label(source)}</span>
+                                <div class="rc-busy" style=style title=format!("Busy ({})", source_label(*source))>
+                                    <span>{source_label(*source)}</span>
                                 </div>
                             })
                         }).collect_view();
                         let meetings = events.iter().filter(|(e, _)| e.assigned_to == member || e.participants.contains(&member)).filter_map(|(e, w)| {
                             let (s, end) = w.on(day);
                             let place = hours.place(s, end)?;
-                            let times = format!("{} – {}", time_of(zone::millis(&e.start_utc)), time_of(zone::millis(&e.end_utc)));
+                            let times = format!("{} – {}", time_of(zone::millis(e.start_utc)), time_of(zone::millis(e.end_utc)));
                             Some(view! { <EventBlock event=e.clone() place times starts_at=s hosted=e.assigned_to == member hours board /> })
                         }).collect_view();
                         let ghost = {
-                            let member = member.clone();
                             let names = names.clone();
                             move || {
                                 let drag = board.drag.get()?;
@@ -135,14 +137,14 @@ pub(super) fn Grid(feed: CalendarFeed, shown: Shown, zone: String, board: Board)
                                 };
                                 Some(view! {
                                     <div class=class style=place role="status" aria-live="polite">
-                                        <strong>{zone::instant(&zone::rfc3339(start), &board.zone.get_value(), Style::Time)}</strong>
+                                        <strong>{zone::instant(zone::at(start), &board.zone.get_value(), Style::Time)}</strong>
                                         <span>{says}</span>
                                     </div>
                                 })
                             }
                         };
                         view! {
-                            <div class="rc-cell" data-member=member.clone() data-day=day.to_string()
+                            <div class="rc-cell" data-member=member.to_string() data-day=day.to_string()
                                 aria-label=format!("{} on {}", r.full_name, day)>
                                 {open}{blocked}{meetings}{ghost}
                             </div>
@@ -164,12 +166,12 @@ pub(super) fn Grid(feed: CalendarFeed, shown: Shown, zone: String, board: Board)
     .into_any()
 }
 
-fn source_label(source: &str) -> &'static str {
+fn source_label(source: BusySource) -> &'static str {
     match source {
-        "google" => "Google",
-        "outlook" => "Outlook",
-        "ical" => "iCal",
-        _ => "Busy",
+        BusySource::Google => "Google",
+        BusySource::Outlook => "Outlook",
+        BusySource::Ical => "iCal",
+        BusySource::Booking => "Busy",
     }
 }
 
@@ -186,28 +188,27 @@ fn EventBlock(
     hours: Hours,
     board: Board,
 ) -> impl IntoView {
-    let movable = hosted && status::is_movable(&event.status);
+    let movable = hosted && status::is_movable(event.status);
     let class = format!(
         "rc-event {}{}",
-        status::class(&event.status, &event.booking_type),
+        status::class(event.status, event.booking_type),
         if movable { " movable" } else { "" }
     );
     let style = format!("{place};--type-colour:{}", event.color);
-    let id = event.booking_id.clone();
+    let id = event.booking_id;
     let dragging = {
-        let id = id.clone();
         move || {
             board
                 .drag
                 .with(|d| d.as_ref().is_some_and(|d| d.booking_id == id && d.moving))
         }
     };
-    let start_ms = zone::millis(&event.start_utc);
-    let duration_minutes = ((zone::millis(&event.end_utc) - start_ms) / 60_000.0).round() as i64;
+    let start_ms = zone::millis(event.start_utc);
+    let duration_minutes = ((zone::millis(event.end_utc) - start_ms) / 60_000.0).round() as i64;
     let meeting = Drag {
-        booking_id: id.clone(),
+        booking_id: id,
         title: event.title.clone(),
-        member: event.assigned_to.clone(),
+        member: event.assigned_to,
         start_ms,
         duration_minutes,
         grab_minutes: 0.0,
@@ -225,19 +226,18 @@ fn EventBlock(
     let on_up = move |_ev: ev::PointerEvent| drag::released(board);
     let on_cancel = move |_ev: ev::PointerEvent| drag::cancelled(board);
     let open = {
-        let id = id.clone();
         move |_| {
             if board.swallow_click.get_value() {
                 board.swallow_click.set_value(false);
                 return;
             }
-            board.selected.set(Some(id.clone()));
+            board.selected.set(Some(id));
         }
     };
     view! {
         <button type="button" class=class style=style class:dragging=dragging
-            data-booking=id
-            aria-label=format!("{} · {} · {}{}", event.title, times, status::label(&event.status), if movable { " · drag to move" } else { "" })
+            data-booking=id.to_string()
+            aria-label=format!("{} · {} · {}{}", event.title, times, status::label(event.status), if movable { " · drag to move" } else { "" })
             on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up on:pointercancel=on_cancel
             on:click=open>
             <span class="rc-event-time">{times.clone()}</span>

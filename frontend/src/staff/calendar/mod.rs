@@ -18,7 +18,8 @@ use std::collections::BTreeMap;
 use chrono::{Days, NaiveDate};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use mm_api_types::calendar::CalendarResource;
+use mm_api_types::{BookingStatus, BookingType, calendar::CalendarResource};
+use uuid::Uuid;
 
 use super::{Session, booking_panel::BookingPanel, on_unauthorized, status};
 use crate::{
@@ -35,8 +36,8 @@ use grid::Grid;
 struct Shown {
     view: View,
     date: NaiveDate,
-    department: Option<String>,
-    member: Option<String>,
+    department: Option<Uuid>,
+    member: Option<Uuid>,
 }
 
 impl Shown {
@@ -64,7 +65,7 @@ struct Board {
     asked: StoredValue<u64>,
     /// The click that ends a drag must not open the meeting.
     swallow_click: StoredValue<bool>,
-    selected: RwSignal<Option<String>>,
+    selected: RwSignal<Option<Uuid>>,
     notice: RwSignal<Option<(bool, String)>>,
     reload: RwSignal<u32>,
     /// The zone everything is drawn in.
@@ -86,7 +87,8 @@ pub fn Calendar() -> impl IntoView {
     let today = zone::today(&zone).unwrap_or_default();
     let shown = Memo::new(move |_| {
         let query = query.read();
-        let id = |key: &str| query.get(key).filter(|v| !v.is_empty());
+        // A filter that is not an id shows everything rather than nothing.
+        let id = |key: &str| query.get(key).and_then(|v| v.parse().ok());
         Shown {
             view: View::parse(query.get("view").as_deref()),
             date: query
@@ -131,9 +133,7 @@ pub fn Calendar() -> impl IntoView {
                 let (Some(from), Some(to)) = (from, to) else {
                     return Err(ApiError::Unreadable);
                 };
-                let feed = client
-                    .calendar(&from, &to, shown.department.as_deref())
-                    .await;
+                let feed = client.calendar(&from, &to, shown.department).await;
                 if let Err(error) = &feed {
                     on_unauthorized(error);
                 }
@@ -183,12 +183,12 @@ pub fn Calendar() -> impl IntoView {
                     <span>"Department"</span>
                     <select on:change=move |e| {
                         let value = event_target_value(&e);
-                        go(Shown { department: Some(value).filter(|v| !v.is_empty()), member: None, ..shown.get_untracked() });
+                        go(Shown { department: value.parse().ok(), member: None, ..shown.get_untracked() });
                     }>
                         <option value="" selected=move || shown.get().department.is_none()>"All departments"</option>
                         {move || departments.get().unwrap_or_default().into_iter().map(|d| {
-                            let id = d.id.clone();
-                            view! { <option value=d.id selected=move || shown.get().department.as_deref() == Some(id.as_str())>{d.department_name}</option> }
+                            let id = d.id;
+                            view! { <option value=id.to_string() selected=move || shown.get().department == Some(id)>{d.department_name}</option> }
                         }).collect_view()}
                     </select>
                 </label>
@@ -196,20 +196,20 @@ pub fn Calendar() -> impl IntoView {
                     <span>"Member"</span>
                     <select on:change=move |e| {
                         let value = event_target_value(&e);
-                        go_to(Shown { member: Some(value).filter(|v| !v.is_empty()), ..shown.get_untracked() });
+                        go_to(Shown { member: value.parse().ok(), ..shown.get_untracked() });
                     }>
                         <option value="" selected=move || shown.get().member.is_none()>"Everyone"</option>
                         {move || feed.get().and_then(Result::ok).map(|f| f.resources).unwrap_or_default().into_iter().map(|r| {
-                            let id = r.user_id.clone();
-                            view! { <option value=r.user_id selected=move || shown.get().member.as_deref() == Some(id.as_str())>{r.full_name}</option> }
+                            let id = r.user_id;
+                            view! { <option value=id.to_string() selected=move || shown.get().member == Some(id)>{r.full_name}</option> }
                         }).collect_view()}
                     </select>
                 </label>
             </div>
             <p class="meta rc-legend">
                 {format!("Times in {} · ", zone::label(&zone))}
-                {["confirmed", "pending", "cancelled", "completed", "no_show"].into_iter().map(|s| view! {
-                    <span class=format!("legend {}", status::class(s, "customer"))>{status::label(s)}</span>
+                {BookingStatus::ALL.iter().map(|&s| view! {
+                    <span class=format!("legend {}", status::class(s, BookingType::Customer))>{status::label(s)}</span>
                 }).collect_view()}
                 <span class="legend st-internal">"Internal"</span>
                 <span class="legend busy">"Busy elsewhere"</span>
@@ -252,9 +252,9 @@ pub fn Calendar() -> impl IntoView {
     }
 }
 
-fn names(resources: &[CalendarResource]) -> BTreeMap<String, String> {
+fn names(resources: &[CalendarResource]) -> BTreeMap<Uuid, String> {
     resources
         .iter()
-        .map(|r| (r.user_id.clone(), r.full_name.clone()))
+        .map(|r| (r.user_id, r.full_name.clone()))
         .collect()
 }

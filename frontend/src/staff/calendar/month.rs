@@ -30,13 +30,12 @@ pub(super) fn MonthGrid(
     for (event, wall) in events {
         let member_matches = shown
             .member
-            .as_ref()
-            .is_none_or(|m| event.assigned_to == *m || event.participants.contains(m));
+            .is_none_or(|m| event.assigned_to == m || event.participants.contains(&m));
         if member_matches {
             by_day
                 .entry(wall.start.0)
                 .or_default()
-                .push((zone::millis(&event.start_utc), event));
+                .push((zone::millis(event.start_utc), event));
         }
     }
     view! {
@@ -51,11 +50,11 @@ pub(super) fn MonthGrid(
                         <a class="rc-mday-number" href=href aria-label=zone::day(day, Style::LongDate)>{day.day()}</a>
                         <ul>
                             {meetings.into_iter().map(|(start, e)| {
-                                let id = e.booking_id.clone();
+                                let id = e.booking_id;
                                 let time = times.as_ref().map(|w| w.write(start)).unwrap_or_default();
                                 view! {
-                                    <li><button type="button" class=format!("rc-mevent {}", status::class(&e.status, &e.booking_type))
-                                        on:click=move |_| board.selected.set(Some(id.clone()))>
+                                    <li><button type="button" class=format!("rc-mevent {}", status::class(e.status, e.booking_type))
+                                        on:click=move |_| board.selected.set(Some(id))>
                                         <span class="rc-event-time">{time}</span>" "{e.title}
                                     </button></li>
                                 }

@@ -2,7 +2,7 @@
 //! self-service links. Never the host: the email names them.
 
 use leptos::prelude::*;
-use mm_api_types::bookings::PublicBooking;
+use mm_api_types::{BookingStatus, bookings::PublicBooking};
 
 use super::{duration_label, location_label, param};
 use crate::{
@@ -62,9 +62,9 @@ pub fn Confirmation() -> impl IntoView {
 pub fn when_in(booking: &PublicBooking, zone: &str) -> String {
     format!(
         "{} · {} – {}",
-        zone::instant(&booking.start_utc, zone, Style::LongDate),
-        zone::instant(&booking.start_utc, zone, Style::Time),
-        zone::instant(&booking.end_utc, zone, Style::Time),
+        zone::instant(booking.start_utc, zone, Style::LongDate),
+        zone::instant(booking.start_utc, zone, Style::Time),
+        zone::instant(booking.end_utc, zone, Style::Time),
     )
 }
 
@@ -77,8 +77,8 @@ fn BookingConfirmed(booking: PublicBooking) -> impl IntoView {
     } else {
         visitor
     };
-    let pending = booking.status == "pending";
-    let cancelled = booking.status == "cancelled";
+    let pending = booking.status == BookingStatus::Pending;
+    let cancelled = booking.status == BookingStatus::Cancelled;
     set_title(if pending {
         "Request received"
     } else {
@@ -96,14 +96,14 @@ fn BookingConfirmed(booking: PublicBooking) -> impl IntoView {
     // Inside another site's iframe, the self-service pages open in a tab of their own.
     let target = (frame == Frame::Embed).then_some("_blank");
     view! {
-        <section class="confirmation" data-status=booking.status.clone()>
+        <section class="confirmation" data-status=booking.status.as_str()>
             <h1><span class="check" aria-hidden="true">{if cancelled { "✕" } else { "✓" }}</span>" "{heading}</h1>
             {pending.then(|| view! {
                 <p class="notice">"The team reviews this request and confirms it by email. The time is held for you meanwhile."</p>
             })}
             <dl class="facts">
                 <dt>"Meeting"</dt>
-                <dd>{booking.meeting_name.clone()}" · "{duration_label(booking.duration)}" · "{location_label(&booking.location_type)}</dd>
+                <dd>{booking.meeting_name.clone()}" · "{duration_label(booking.duration)}" · "{location_label(booking.location_type)}</dd>
                 <dt>"With"</dt>
                 <dd>{booking.department_name.clone()}</dd>
                 <dt>"When"</dt>

@@ -4,9 +4,11 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
 use leptos::{ev, prelude::*, task::spawn_local};
 use leptos_router::hooks::use_navigate;
 use mm_api_types::{
+    ErrorCode,
     bookings::{AnswerValue, PublicBookingRequest},
     meeting_types::CustomQuestion,
     public::PublicSlot,
@@ -134,8 +136,8 @@ fn CustomerForm(choice: Choice, chosen: PublicSlot) -> impl IntoView {
     let zone = visitor.get_untracked();
     let when = format!(
         "{}, {}",
-        zone::instant(&slot.start_utc, &zone, Style::LongDate),
-        zone::instant(&slot.start_utc, &zone, Style::Time)
+        zone::instant(slot.start_utc, &zone, Style::LongDate),
+        zone::instant(slot.start_utc, &zone, Style::Time)
     );
     set_title(&format!(
         "{}: your details",
@@ -173,7 +175,7 @@ fn CustomerForm(choice: Choice, chosen: PublicSlot) -> impl IntoView {
     let meeting_slug = choice.meeting_type.meeting_slug.clone();
     let submit = {
         let questions = questions.clone();
-        let start_utc = slot.start_utc.clone();
+        let start_utc = slot.start_utc;
         move |ev: ev::SubmitEvent| {
             ev.prevent_default();
             if busy.get_untracked() {
@@ -190,7 +192,7 @@ fn CustomerForm(choice: Choice, chosen: PublicSlot) -> impl IntoView {
             let request = PublicBookingRequest {
                 department_slug: department_slug.clone(),
                 meeting_slug: meeting_slug.clone(),
-                start_utc: start_utc.clone(),
+                start_utc: zone::wire(start_utc),
                 customer_name: current.name.trim().to_owned(),
                 customer_email: current.email.trim().to_owned(),
                 customer_phone: current.phone.trim().to_owned(),
@@ -209,7 +211,7 @@ fn CustomerForm(choice: Choice, chosen: PublicSlot) -> impl IntoView {
             let time_step = frame.path(&[
                 &department_slug,
                 &meeting_slug,
-                &slot_date(&start_utc, &visitor.get_untracked()),
+                &slot_date(start_utc, &visitor.get_untracked()),
             ]);
             spawn_local(async move {
                 match api::create_booking(&request, &key).await {
@@ -220,7 +222,7 @@ fn CustomerForm(choice: Choice, chosen: PublicSlot) -> impl IntoView {
                             Default::default(),
                         );
                     }
-                    Err(error) if error.code() == Some("slot_unavailable") => {
+                    Err(error) if error.code() == Some(ErrorCode::SlotUnavailable) => {
                         storage::save(
                             storage::NOTICE,
                             &"Sorry, someone booked that time a moment ago. Please choose another time.",
@@ -384,7 +386,7 @@ fn Question(
 }
 
 /// The visitor's day a slot starts on, for the way back to its time step.
-fn slot_date(start_utc: &str, zone: &str) -> String {
+fn slot_date(start_utc: DateTime<Utc>, zone: &str) -> String {
     zone::date_of(start_utc, zone)
         .map(|d| d.to_string())
         .unwrap_or_default()

@@ -13,6 +13,7 @@ pub use steps::{DateStep, Departments, MeetingTypes, TimeStep};
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
+use mm_api_types::LocationType;
 
 /// A route parameter, or the empty string (which no request can match, so it reads as "not found").
 pub fn param(name: &'static str) -> impl Fn() -> String + Copy + Send + Sync + 'static {
@@ -26,11 +27,11 @@ pub fn duration_label(minutes: u32) -> String {
 }
 
 /// How the meeting happens, in words.
-pub fn location_label(location_type: &str) -> &'static str {
+pub fn location_label(location_type: LocationType) -> &'static str {
     match location_type {
-        "video_call" => "Video call",
-        "phone_call" => "Phone call",
-        "physical_location" => "In person",
-        _ => "Details in your confirmation",
+        LocationType::VideoCall => "Video call",
+        LocationType::PhoneCall => "Phone call",
+        LocationType::PhysicalLocation => "In person",
+        LocationType::Custom => "Details in your confirmation",
     }
 }

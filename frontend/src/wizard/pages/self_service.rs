@@ -2,10 +2,10 @@
 //! through the same date and time steps as booking. A link names its booking by an unguessable
 //! token; a used, expired or unknown one gets a plain explanation.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::hooks::{use_navigate, use_query_map};
-use mm_api_types::bookings::PublicBooking;
+use mm_api_types::{BookingStatus, ErrorCode, bookings::PublicBooking};
 
 use super::{
     confirmation::when_in,
@@ -115,7 +115,7 @@ pub fn SelfServiceCancel() -> impl IntoView {
                         match booking.await {
                             Ok(booking) if booking.cancel_url.is_none() => view! {
                                 <section>
-                                    <h1>{if booking.status == "cancelled" { "This meeting is already cancelled" } else { "This meeting can no longer be cancelled online" }}</h1>
+                                    <h1>{if booking.status == BookingStatus::Cancelled { "This meeting is already cancelled" } else { "This meeting can no longer be cancelled online" }}</h1>
                                     <BookingFacts booking=booking />
                                 </section>
                             }.into_any(),
@@ -199,7 +199,13 @@ pub fn RescheduleTime() -> impl IntoView {
     let (token, date) = (param("token"), param("date"));
     let booking = booking_by_link(token);
     let query = use_query_map();
-    let chosen = Memo::new(move |_| query.read().get("start"));
+    // Only an instant counts as a chosen time; anything else in the address is ignored.
+    let chosen = Memo::new(move |_| {
+        query
+            .read()
+            .get("start")
+            .filter(|s| s.parse::<DateTime<Utc>>().is_ok())
+    });
     let moved = RwSignal::new(None::<PublicBooking>);
     let busy = RwSignal::new(false);
     let navigate = use_navigate();
@@ -211,7 +217,7 @@ pub fn RescheduleTime() -> impl IntoView {
             match api::reschedule(&token(), start_utc).await {
                 Ok(booking) => moved.set(Some(booking)),
                 Err(error) => {
-                    let text = if error.code() == Some("slot_unavailable") {
+                    let text = if error.code() == Some(ErrorCode::SlotUnavailable) {
                         "Sorry, someone booked that time a moment ago. Please choose another time."
                             .to_owned()
                     } else {
@@ -238,7 +244,7 @@ pub fn RescheduleTime() -> impl IntoView {
             Some(booking) => {
                 set_title("Meeting moved");
                 view! {
-                    <section class="confirmation" data-status=booking.status.clone()>
+                    <section class="confirmation" data-status=booking.status.as_str()>
                         <h1>"Your meeting is moved"</h1>
                         <p>"We've sent you an updated invitation by email."</p>
                         <BookingFacts booking=booking.clone() />
@@ -263,7 +269,8 @@ pub fn RescheduleTime() -> impl IntoView {
                                     <h2 class="section">{format!("New time on {}", zone::day(day, Style::LongDate))}</h2>
                                     {move || chosen.get().map(|start| {
                                         let confirm = confirm.clone();
-                                        let text = format!("{}, {}", zone::instant(&start, &zone, Style::LongDate), zone::instant(&start, &zone, Style::Time));
+                                        let at = start.parse::<DateTime<Utc>>().unwrap_or_default();
+                                        let text = format!("{}, {}", zone::instant(at, &zone, Style::LongDate), zone::instant(at, &zone, Style::Time));
                                         view! {
                                             <div class="notice confirm-move">
                                                 <p>"Move your meeting to "<strong>{text}</strong>"?"</p>
@@ -276,7 +283,7 @@ pub fn RescheduleTime() -> impl IntoView {
                                     })}
                                     <TimePicker department=Signal::stored(department) meeting=Signal::stored(meeting) date=Signal::derive(date)
                                         calendar_href=calendar_href
-                                        slot_href=Callback::new(move |(slot, _): (mm_api_types::public::PublicSlot, Vec<_>)| format!("{}?start={}", here(), slot.start_utc)) />
+                                        slot_href=Callback::new(move |(slot, _): (mm_api_types::public::PublicSlot, Vec<_>)| format!("{}?start={}", here(), zone::wire(slot.start_utc))) />
                                 }.into_any()
                             }
                             (Err(error), _) => view! { <LinkGone error=error /> }.into_any(),

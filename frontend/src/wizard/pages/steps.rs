@@ -91,7 +91,7 @@ pub fn MeetingTypes() -> impl IntoView {
                                             <h3>{t.meeting_name.clone()}</h3>
                                             <p class="meta">
                                                 <span class="duration">{duration_label(t.duration)}</span>
-                                                " · "{location_label(&t.location_type)}
+                                                " · "{location_label(t.location_type)}
                                                 {t.requires_approval.then_some(" · Confirmed after review")}
                                             </p>
                                             {t.description.clone().map(|text| view! { <p>{text}</p> })}
@@ -123,7 +123,7 @@ pub fn ChoiceSummary(choice: Choice, #[prop(optional)] when: Option<String>) -> 
                 " with "{department.department_name.clone()}
             </p>
             <p class="meta">
-                {duration_label(meeting_type.duration)}" · "{location_label(&meeting_type.location_type)}
+                {duration_label(meeting_type.duration)}" · "{location_label(meeting_type.location_type)}
                 {when.map(|w| view! { " · "<span class="summary-when">{w}</span> })}
             </p>
             <a class="link" href=frame.path(&[&department.department_slug])>"Change meeting type"</a>
@@ -168,7 +168,6 @@ pub fn DatePicker(
             // A visitor arriving without a month sees the first month with a free day.
             let next = found
                 .next_available_utc
-                .as_deref()
                 .and_then(|utc| zone::date_of(utc, &zone));
             if asked.is_none()
                 && found.available_dates.is_empty()
@@ -191,11 +190,8 @@ pub fn DatePicker(
                 Suspend::new(async move {
                     match dates.await {
                         Ok((this_month, month, found, next)) => {
-                            let available: BTreeSet<NaiveDate> = found
-                                .available_dates
-                                .iter()
-                                .filter_map(|d| d.parse().ok())
-                                .collect();
+                            let available: BTreeSet<NaiveDate> =
+                                found.available_dates.iter().copied().collect();
                             let previous_href = (month > this_month)
                                 .then(|| month.checked_sub_months(Months::new(1)))
                                 .flatten()

@@ -1,0 +1,171 @@
+//! What both forms share: the data they load, the free times to choose from, and the outcome.
+
+use chrono::{DateTime, Utc};
+use leptos::{ev, prelude::*};
+use mm_api_types::{
+    bookings::Booking,
+    calendar::{CalendarResource, CommonAvailability},
+    departments::Department,
+    meeting_types::MeetingType,
+};
+use uuid::Uuid;
+
+use super::super::Session;
+use crate::{
+    api::ApiResult,
+    components::Loading,
+    zone::{self, Style},
+};
+
+/// What every form loads: departments, the people the signed-in person may see, and the zone
+/// times are shown in.
+#[derive(Clone, Copy)]
+pub(super) struct Basics {
+    pub(super) departments: LocalResource<Vec<Department>>,
+    pub(super) people: LocalResource<Vec<CalendarResource>>,
+    pub(super) zone: StoredValue<String>,
+    pub(super) session: Session,
+}
+
+impl Basics {
+    pub(super) fn load() -> Self {
+        let session = expect_context::<Session>();
+        let zone = session
+            .me()
+            .map(|me| me.user.timezone)
+            .filter(|z| zone::is_known(z))
+            .unwrap_or_else(zone::detected);
+        Self {
+            departments: LocalResource::new(move || {
+                let client = session.client();
+                async move {
+                    match client {
+                        Some(client) => client.departments().await.unwrap_or_default(),
+                        None => Vec::new(),
+                    }
+                }
+            }),
+            people: LocalResource::new(move || {
+                let client = session.client();
+                async move {
+                    match client {
+                        Some(client) => client.people().await.unwrap_or_default(),
+                        None => Vec::new(),
+                    }
+                }
+            }),
+            zone: StoredValue::new(zone),
+            session,
+        }
+    }
+
+    pub(super) fn meeting_types(
+        self,
+        department: RwSignal<Option<Uuid>>,
+    ) -> LocalResource<Vec<MeetingType>> {
+        let session = self.session;
+        LocalResource::new(move || {
+            let (client, department) = (session.client(), department.get());
+            async move {
+                match (client, department) {
+                    (Some(client), Some(department)) => {
+                        client.meeting_types(department).await.unwrap_or_default()
+                    }
+                    _ => Vec::new(),
+                }
+            }
+        })
+    }
+}
+
+/// Picks the first choice once the choices arrive, and again when the chosen one disappears.
+pub(super) fn default_to_first(
+    chosen: RwSignal<Option<Uuid>>,
+    choices: impl Fn() -> Vec<Uuid> + 'static,
+) {
+    Effect::new(move |_| {
+        let choices = choices();
+        if chosen.get_untracked().is_none_or(|c| !choices.contains(&c)) {
+            chosen.set(choices.into_iter().next());
+        }
+    });
+}
+
+/// The picked option of a `<select>` of ids; the empty choice is none.
+pub(super) fn chosen_id(ev: &ev::Event) -> Option<Uuid> {
+    event_target_value(ev).parse().ok()
+}
+
+/// The day's free times as buttons; the chosen one is pressed.
+#[component]
+pub(super) fn Times(
+    times: LocalResource<Option<ApiResult<CommonAvailability>>>,
+    start: RwSignal<Option<DateTime<Utc>>>,
+) -> impl IntoView {
+    view! {
+        <fieldset class="times">
+            <legend>"Time"</legend>
+            <Transition fallback=|| view! { <Loading /> }>
+                {move || Suspend::new(async move {
+                    match times.await {
+                        None => view! { <p class="meta">"Choose who and when first."</p> }.into_any(),
+                        Some(Err(error)) => view! { <p class="notice error">{error.to_string()}</p> }.into_any(),
+                        Some(Ok(found)) if found.slots.is_empty() => view! {
+                            <p class="meta">"No free time on this day: try another."</p>
+                        }.into_any(),
+                        Some(Ok(found)) => view! {
+                            <div class="slots">
+                                {found.slots.into_iter().map(|slot| {
+                                    let at = slot.start_utc;
+                                    view! {
+                                        <button type="button" class="slot" data-start-utc=zone::wire(at)
+                                            aria-pressed=move || (start.get() == Some(at)).to_string()
+                                            on:click=move |_| start.set(Some(at))>
+                                            {format!("{} – {}", slot.start_local, slot.end_local)}
+                                        </button>
+                                    }
+                                }).collect_view()}
+                            </div>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+        </fieldset>
+    }
+}
+
+/// The outcome of a create: the meeting, with the way to it, or what was wrong.
+#[component]
+pub(super) fn Outcome(
+    outcome: RwSignal<Option<ApiResult<Booking>>>,
+    zone: String,
+) -> impl IntoView {
+    move || {
+        outcome.get().map(|result| match result {
+            Ok(booking) => {
+                let date = zone::date_of(booking.start_utc, &zone).map(|d| d.to_string()).unwrap_or_default();
+                let href = format!("/admin/calendar?view=day&date={date}&member={}", booking.assigned_to);
+                view! {
+                    <div class="notice success" role="status">
+                        {format!("{} booked for {} ({}).",
+                            booking.title,
+                            zone::instant(booking.start_utc, &zone, Style::LongDate) + " " + &zone::instant(booking.start_utc, &zone, Style::Time),
+                            booking.booking_reference)}
+                        " "<a href=href>"See it in the calendar"</a>
+                    </div>
+                }.into_any()
+            }
+            Err(error) => {
+                let fields = error.fields();
+                view! {
+                    <div class="notice error" role="alert">
+                        <p>{error.to_string()}</p>
+                        {(!fields.is_empty()).then(|| view! {
+                            <ul>{fields.into_iter().map(|(field, why)| view! { <li>{format!("{field}: {why}")}</li> }).collect_view()}</ul>
+                        })}
+                    </div>
+                }.into_any()
+            }
+        })
+    }
+}
