@@ -128,6 +128,21 @@ impl From<FieldErrors> for ApiError {
     }
 }
 
+impl From<mm_app::AppError> for ApiError {
+    fn from(error: mm_app::AppError) -> Self {
+        match error {
+            mm_app::AppError::NotAllowed(message) => Self::NotAllowed(message),
+            mm_app::AppError::Transition(error) => StoreError::Transition(error).into(),
+            mm_app::AppError::AlreadyThere(there) => Self::Conflict {
+                field: there.field.to_owned(),
+                message: there.to_string(),
+            },
+            mm_app::AppError::NobodyFree => Self::SlotUnavailable(Vec::new()),
+            mm_app::AppError::Store(error) => error.into(),
+        }
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
         match error {

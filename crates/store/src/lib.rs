@@ -37,8 +37,8 @@ pub use bookings::calendar_push::{
     CalendarPush, PlacedEvent, PushCalendar, PushedEvent, VideoMeeting,
 };
 pub use bookings::{
-    Acting, Actor, BookingFilter, BookingKey, Change, Created, HostChoice, LinkHashes, Move,
-    MovePolicy, NewCustomerBooking, NewInternalMeeting, Permit, RequestGuard,
+    Acting, Actor, BookingFilter, BookingKey, Created, HostChoice, LinkHashes, Move, MovePolicy,
+    NewCustomerBooking, NewInternalMeeting, Permit, Render, RequestGuard, Transaction,
 };
 pub use calendar::{BusyBlock, CalendarBooking, CalendarData, ColumnData};
 pub use integrations::{
@@ -98,11 +98,6 @@ impl StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
-
-/// An instant as the contract writes it, for history entries.
-fn utc_text(instant: chrono::DateTime<chrono::Utc>) -> String {
-    instant.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
 
 fn corrupt(what: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(what.to_string())

@@ -6,12 +6,18 @@ mod internal;
 mod lifecycle;
 mod record;
 mod reference;
+mod relocation;
+mod status_change;
 
 pub use customer::{Answer, Answers, Customer, CustomerDraft, parse_answers};
 pub use internal::{Attendees, AttendeesError, internal_use};
 pub use lifecycle::{Action, Lifecycle, TransitionError, self_service_open};
 pub use record::{AssignmentEntry, Booking, CustomerRecord, HistoryEntry, Participant};
 pub use reference::{BookingReference, InvalidReference};
+pub use relocation::{AlreadyThere, Move, MovePlan, MovePolicy, plan_move};
+pub use status_change::{
+    Actor, Cancellation, Decision, StatusChange, StatusChangePlan, plan_status_change,
+};
 
 use strum::{AsRefStr, Display, EnumIter, EnumString, IntoStaticStr, VariantNames};
 

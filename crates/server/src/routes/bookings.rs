@@ -14,10 +14,12 @@ use mm_api_types::{
 };
 use mm_domain::{
     FieldErrors, Principal,
-    booking::{Attendees, Booking, BookingSource, Customer, CustomerDraft, parse_answers},
+    booking::{
+        Attendees, Booking, BookingSource, Customer, CustomerDraft, StatusChange, parse_answers,
+    },
 };
 use mm_store::{
-    Acting, Actor, BookingFilter, BookingKey, Change, Created, HostChoice, Move, MovePolicy,
+    Acting, Actor, BookingFilter, BookingKey, Created, HostChoice, Move, MovePolicy,
     NewCustomerBooking, NewInternalMeeting, RequestGuard,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -372,7 +374,7 @@ async fn bulk_cancel(
     for raw in &body.ids {
         let outcome = async {
             let booking = visible(&state, &principal, raw).await?;
-            let change = Change::Cancel {
+            let change = StatusChange::Cancel {
                 reason: reason.clone(),
                 notes: None,
             };
@@ -596,27 +598,26 @@ async fn apply(
     state: &AppState,
     principal: &Principal,
     booking: &Booking,
-    change: Change,
+    change: StatusChange,
     rule: Rule,
 ) -> ApiResult<web::Json<WireBooking>> {
     rule.check(principal, booking)?;
     let now = Utc::now();
     let render = notices::renderer(state, now);
     let links = state.links.hashes(booking.id);
-    let changed = state
-        .store
-        .change_booking(
-            &BookingKey::Id(booking.id),
-            change,
-            Acting {
-                actor: actor(principal, booking.department_id),
-                permit: &|locked| rule.judge(principal, locked),
-            },
-            Some(&links),
-            now,
-            &render,
-        )
-        .await?;
+    let changed = mm_app::bookings::change_status(
+        &state.store,
+        &BookingKey::Id(booking.id),
+        change,
+        Acting {
+            actor: actor(principal, booking.department_id),
+            permit: &|locked| rule.judge(principal, locked),
+        },
+        Some(&links),
+        now,
+        &render,
+    )
+    .await?;
     Ok(web::Json(wire::booking(&changed)))
 }
 
@@ -641,7 +642,7 @@ async fn cancel(
 ) -> ApiResult<web::Json<WireBooking>> {
     let booking = visible(&state, &principal, &path).await?;
     let body = body.map(|b| b.into_inner()).unwrap_or_default();
-    let change = Change::Cancel {
+    let change = StatusChange::Cancel {
         reason: optional_text(body.reason.as_deref(), "reason", 2000)?,
         notes: optional_text(body.notes.as_deref(), "notes", 5000)?,
     };
@@ -670,7 +671,7 @@ async fn approve(
         &state,
         &principal,
         &booking,
-        Change::Approve,
+        StatusChange::Approve,
         Rule::Manage,
     )
     .await
@@ -700,7 +701,7 @@ async fn reject(
     Rule::Manage.check(&principal, &booking)?;
     let reason = optional_text(Some(&body.reason), "reason", 2000)?
         .ok_or_else(|| ApiError::field("reason", "is required when rejecting a booking"))?;
-    let change = Change::Reject { reason };
+    let change = StatusChange::Reject { reason };
     apply(&state, &principal, &booking, change, Rule::Manage).await
 }
 
@@ -726,7 +727,7 @@ async fn complete(
         &state,
         &principal,
         &booking,
-        Change::Complete,
+        StatusChange::Complete,
         Rule::Act,
     )
     .await
@@ -754,7 +755,7 @@ async fn no_show(
         &state,
         &principal,
         &booking,
-        Change::MarkNoShow,
+        StatusChange::MarkNoShow,
         Rule::Act,
     )
     .await
@@ -815,20 +816,19 @@ async fn move_to(
         reason,
         dragged,
     };
-    let moved = state
-        .store
-        .move_booking(
-            &BookingKey::Id(booking.id),
-            to,
-            Acting {
-                actor: actor(principal, booking.department_id),
-                permit: &|locked| rule.judge(principal, locked),
-            },
-            Some(&links),
-            now,
-            &render,
-        )
-        .await?;
+    let moved = mm_app::bookings::move_booking(
+        &state.store,
+        &BookingKey::Id(booking.id),
+        to,
+        Acting {
+            actor: actor(principal, booking.department_id),
+            permit: &|locked| rule.judge(principal, locked),
+        },
+        Some(&links),
+        now,
+        &render,
+    )
+    .await?;
     Ok(web::Json(wire::booking(&moved)))
 }
 

@@ -16,14 +16,16 @@ use mm_api_types::{
 };
 use mm_domain::{
     FieldErrors, Slug,
-    booking::{ActorRole, Booking, BookingSource, Customer, CustomerDraft, parse_answers},
+    booking::{
+        ActorRole, Booking, BookingSource, Customer, CustomerDraft, StatusChange, parse_answers,
+    },
     department::Department,
     limits::CUSTOMER_RESCHEDULES,
     meeting_type::MeetingType,
 };
 use mm_notify::web_calendars;
 use mm_store::{
-    Acting, Actor, BookingKey, Change, Created, HostChoice, Move, MovePolicy, NewCustomerBooking,
+    Acting, Actor, BookingKey, Created, HostChoice, Move, MovePolicy, NewCustomerBooking,
     RequestGuard, StoreError,
 };
 use sha2::{Digest, Sha256};
@@ -371,14 +373,13 @@ async fn cancel_booking(
     )
     .await?;
     let render = notices::renderer(&state, now);
-    let change = Change::Cancel {
+    let change = StatusChange::Cancel {
         reason,
         notes: None,
     };
-    let booking = state
-        .store
-        .change_booking(&key, change, CUSTOMER, None, now, &render)
-        .await?;
+    let booking =
+        mm_app::bookings::change_status(&state.store, &key, change, CUSTOMER, None, now, &render)
+            .await?;
     Ok(web::Json(
         public_view(&state, &booking, Purpose::Cancel).await?,
     ))
@@ -432,10 +433,16 @@ async fn reschedule_booking(
         dragged: false,
     };
     let links = state.links.hashes(booking.id);
-    let booking = state
-        .store
-        .move_booking(&key, to, CUSTOMER, Some(&links), now, &render)
-        .await?;
+    let booking = mm_app::bookings::move_booking(
+        &state.store,
+        &key,
+        to,
+        CUSTOMER,
+        Some(&links),
+        now,
+        &render,
+    )
+    .await?;
     Ok(web::Json(
         public_view(&state, &booking, Purpose::Reschedule).await?,
     ))

@@ -7,8 +7,8 @@ use mm_domain::{
     Interval,
     assignment::{self, Candidate},
     booking::{
-        ActorRole, ApprovalStatus, AssignmentMethod, AttendanceStatus, BookingReference,
-        BookingSource, BookingStatus, BookingType,
+        ApprovalStatus, AssignmentMethod, AttendanceStatus, BookingReference, BookingSource,
+        BookingStatus, BookingType,
     },
     department::Department,
     notification::Notice,
@@ -327,13 +327,4 @@ pub(super) async fn fresh_reference(db: &impl ConnectionTrait) -> Result<Booking
         }
     }
     Err(crate::corrupt("no free booking reference after 8 draws"))
-}
-
-impl From<ActorRole> for super::Actor {
-    fn from(role: ActorRole) -> Self {
-        Self {
-            user_id: None,
-            role,
-        }
-    }
 }

@@ -14,8 +14,10 @@ mod create;
 mod follow_up;
 mod internal;
 mod read;
+mod transaction;
 
 pub use internal::NewInternalMeeting;
+pub use transaction::Transaction;
 
 pub use read::BookingFilter;
 
@@ -23,7 +25,7 @@ use chrono::{DateTime, Utc};
 use mm_domain::{
     Interval,
     booking::{
-        ActorRole, Answers, AssignmentMethod, AssignmentType, Booking, BookingSource, BookingStatus,
+        Answers, AssignmentMethod, AssignmentType, Booking, BookingSource, BookingStatus,
         BookingType, Customer, HistoryAction,
     },
     department::Department,
@@ -43,12 +45,7 @@ use crate::{
     users::load_users,
 };
 
-/// Who acts: a staff user, or the customer or the system (no user).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Actor {
-    pub user_id: Option<Uuid>,
-    pub role: ActorRole,
-}
+pub use mm_domain::booking::Actor;
 
 /// Whether the one acting may make a change, judged on the booking as the change's transaction
 /// locked it (a host reassigned meanwhile is no longer its host); `Err` says why not.
@@ -135,42 +132,7 @@ pub enum BookingKey {
     AnyLink(String),
 }
 
-/// A change of status.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Change {
-    Approve,
-    Reject {
-        reason: String,
-    },
-    Cancel {
-        reason: Option<String>,
-        notes: Option<String>,
-    },
-    Complete,
-    MarkNoShow,
-}
-
-/// Whose rules a move follows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MovePolicy {
-    /// The customer's reschedule link: only offered slots; the host stays if still free, else the
-    /// department's algorithm picks another free member.
-    Customer,
-    /// Staff: any start the host is free at, at short notice too.
-    Staff,
-}
-
-/// A new time and/or host.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Move {
-    pub start: DateTime<Utc>,
-    /// `None`: keep the host (or, for a customer, let the algorithm choose when they are busy).
-    pub host: Option<Uuid>,
-    pub policy: MovePolicy,
-    pub reason: Option<String>,
-    /// A drag in the calendar rather than the reassign form, for the assignment history.
-    pub dragged: bool,
-}
+pub use mm_domain::booking::{Move, MovePolicy};
 
 /// Renders the emails for a change; called inside the change's transaction.
 pub type Render<'a> = &'a (dyn Fn(&BookingFacts<'_>) -> Vec<Outgoing> + Send + Sync);

@@ -1,0 +1,33 @@
+//! The application layer: each use case of Meeting Manager in one place, as one transaction. A
+//! use case loads and locks what it needs through the store, asks the domain's pure policies what
+//! the change is and whether the person acting may make it (judged on the rows it locked), writes
+//! the result and queues the notices, and commits; or it changes nothing.
+//!
+//! It knows neither HTTP nor SQL: handlers parse requests into domain values and call a use case;
+//! the store only loads, locks, inserts and updates.
+
+pub mod bookings;
+
+use mm_domain::booking::{AlreadyThere, TransitionError};
+use mm_store::StoreError;
+
+/// Why a use case changed nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The person acting may not make this change; the message says why.
+    #[error("{0}")]
+    NotAllowed(String),
+    /// The booking's state does not allow the change.
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    /// A move to where the booking already is.
+    #[error(transparent)]
+    AlreadyThere(#[from] AlreadyThere),
+    /// Nobody can take the meeting at the time asked.
+    #[error("nobody is free at that time")]
+    NobodyFree,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
