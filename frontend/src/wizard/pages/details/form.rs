@@ -1,134 +1,25 @@
-//! Step 5: who the customer is. The same rules the server applies (`mm-domain`) check the form
-//! as the customer types, so most mistakes never make a round trip; the server's answer is still
-//! the last word and its field errors land next to the same fields.
+//! The customer's details form: the fields, the answers, and the booking request it sends.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use leptos::{ev, prelude::*, task::spawn_local};
 use leptos_router::hooks::use_navigate;
-use mm_api_types::{
-    ErrorCode,
-    bookings::{AnswerValue, PublicBookingRequest},
-    meeting_types::CustomQuestion,
-    public::PublicSlot,
-};
-use mm_domain::{
-    Email, FieldErrors, Phone,
-    booking::{Answer, parse_answers},
-    meeting_type::{self, QuestionKind},
-};
-use serde::{Deserialize, Serialize};
+use mm_api_types::{ErrorCode, bookings::PublicBookingRequest, public::PublicSlot};
 use wasm_bindgen::JsCast;
 
-use super::{param, steps::ChoiceSummary};
+use super::super::steps::ChoiceSummary;
+use super::{Draft, check, question::Question, sentence};
 use crate::{
-    api::{self, ApiError, Choice},
-    components::{Loading, NotFound, Problem, Steps, find_slot, set_title},
+    api::{self, Choice},
+    components::set_title,
     storage,
     wizard::{Frame, VisitorZone},
     zone::{self, Style},
 };
 
-/// The form as typed, kept in session storage so a reload or a step back loses nothing.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-struct Draft {
-    name: String,
-    email: String,
-    phone: String,
-    notes: String,
-    answers: BTreeMap<String, AnswerValue>,
-}
-
-/// Every failing field, under the contract's names (`customer_email`, `answers.<key>`).
-fn check(draft: &Draft, questions: &[CustomQuestion]) -> BTreeMap<String, String> {
-    let mut errors = FieldErrors::new();
-    errors.check("customer_name", mm_domain::required_text(&draft.name, 200));
-    errors.check("customer_email", Email::parse(&draft.email));
-    errors.check("customer_phone", Phone::parse(&draft.phone));
-    let questions: Vec<meeting_type::CustomQuestion> = questions
-        .iter()
-        .filter_map(|q| {
-            Some(meeting_type::CustomQuestion {
-                key: q.key.clone(),
-                label: q.label.clone(),
-                kind: q.kind.parse().ok()?,
-                required: q.required,
-                options: q.options.clone(),
-            })
-        })
-        .collect();
-    let answers = draft
-        .answers
-        .iter()
-        .map(|(key, value)| {
-            let answer = match value {
-                AnswerValue::Flag(flag) => Answer::Checked(*flag),
-                AnswerValue::Text(text) => Answer::Text(text.clone()),
-            };
-            (key.clone(), answer)
-        })
-        .collect();
-    if let Err(failures) = parse_answers(&questions, &answers) {
-        errors.merge(failures);
-    }
-    errors
-        .iter()
-        .map(|(field, message)| (field.to_owned(), message.to_owned()))
-        .collect()
-}
-
-/// "Email is invalid" reads better than the server's bare "invalid email" next to a label.
-fn sentence(label: &str, message: &str) -> String {
-    format!("{label} {message}.")
-}
-
-/// The step-5 page: finds the chosen time among the day's free times, then asks who is coming.
 #[component]
-pub fn DetailsStep() -> impl IntoView {
-    let frame = expect_context::<Frame>();
-    let visitor = expect_context::<VisitorZone>();
-    let (department, meeting, date, time) = (
-        param("department"),
-        param("meeting"),
-        param("date"),
-        param("time"),
-    );
-    let loaded = LocalResource::new(move || {
-        let (d, m, day, zone) = (department(), meeting(), date(), visitor.get());
-        async move {
-            let (choice, slots) =
-                futures::join!(api::choice(&d, &m), api::slots(&d, &m, &day, &zone));
-            Ok::<_, ApiError>((choice?, slots?.slots))
-        }
-    });
-    view! {
-        <Steps current=5 />
-        <Transition fallback=|| view! { <Loading /> }>
-            {move || Suspend::new(async move {
-                match loaded.await {
-                    Ok((choice, slots)) => match find_slot(&time(), &slots) {
-                        Some(slot) => view! { <CustomerForm choice=choice chosen=slot.clone() /> }.into_any(),
-                        None => {
-                            let back = frame.path(&[&department(), &meeting(), &date()]);
-                            view! {
-                                <div class="notice warning" role="alert">
-                                    <p>"That time is no longer available."</p>
-                                    <p><a class="button" href=back>"Choose another time"</a></p>
-                                </div>
-                            }.into_any()
-                        }
-                    },
-                    Err(error) if error.is_not_found() => view! { <NotFound what="meeting type" /> }.into_any(),
-                    Err(error) => view! { <Problem error=error /> }.into_any(),
-                }
-            })}
-        </Transition>
-    }
-}
-
-#[component]
-fn CustomerForm(choice: Choice, chosen: PublicSlot) -> impl IntoView {
+pub(super) fn CustomerForm(choice: Choice, chosen: PublicSlot) -> impl IntoView {
     let frame = expect_context::<Frame>();
     let visitor = expect_context::<VisitorZone>();
     let navigate = use_navigate();
@@ -290,99 +181,6 @@ fn CustomerForm(choice: Choice, chosen: PublicSlot) -> impl IntoView {
             </button>
         </form>
     }
-}
-
-/// One of the meeting type's own questions.
-#[component]
-fn Question(
-    question: CustomQuestion,
-    draft: RwSignal<Draft>,
-    errors: Memo<BTreeMap<String, String>>,
-    touch: Callback<String>,
-) -> impl IntoView {
-    let field = format!("answers.{}", question.key);
-    let id = format!("answer-{}", question.key);
-    let described = format!("{id}-error");
-    let key = question.key.clone();
-    let label = question.label.clone();
-    let error = {
-        let (field, label) = (field.clone(), label.clone());
-        move || errors.with(|e| e.get(&field).map(|m| sentence(&label, m)))
-    };
-    let text_of = {
-        let key = key.clone();
-        move || {
-            draft.with(|d| match d.answers.get(&key) {
-                Some(AnswerValue::Text(t)) => t.clone(),
-                _ => String::new(),
-            })
-        }
-    };
-    let set_text = {
-        let key = key.clone();
-        move |ev: ev::Event| {
-            let value = event_target_value(&ev);
-            draft.update(|d| {
-                d.answers.insert(key.clone(), AnswerValue::Text(value));
-            });
-        }
-    };
-    let blur = {
-        let field = field.clone();
-        move |_| touch.run(field.clone())
-    };
-    let marker = question
-        .required
-        .then(|| view! { " "<span class="required" aria-hidden="true">"*"</span> });
-    let input = match question.kind.parse::<QuestionKind>() {
-        Ok(QuestionKind::Checkbox) => {
-            let key = key.clone();
-            let checked = {
-                let key = key.clone();
-                move || draft.with(|d| matches!(d.answers.get(&key), Some(AnswerValue::Flag(true))))
-            };
-            return view! {
-                <div class="field checkbox">
-                    <input id=id.clone() type="checkbox" required=question.required prop:checked=checked
-                        aria-describedby=described.clone()
-                        on:change=move |ev| {
-                            let on = event_target_checked(&ev);
-                            draft.update(|d| { d.answers.insert(key.clone(), AnswerValue::Flag(on)); });
-                            touch.run(format!("answers.{}", key));
-                        } />
-                    <label for=id>{label}{marker}</label>
-                    <p class="field-error" id=described aria-live="polite">{error}</p>
-                </div>
-            }
-            .into_any();
-        }
-        Ok(QuestionKind::Select) => view! {
-            <select id=id.clone() required=question.required aria-describedby=described.clone()
-                prop:value=text_of on:change=set_text on:blur=blur>
-                <option value="">"Choose…"</option>
-                {question.options.iter().map(|o| view! { <option value=o.clone()>{o.clone()}</option> }).collect_view()}
-            </select>
-        }
-        .into_any(),
-        Ok(QuestionKind::Textarea) => view! {
-            <textarea id=id.clone() rows="3" required=question.required aria-describedby=described.clone()
-                prop:value=text_of on:input=set_text on:blur=blur></textarea>
-        }
-        .into_any(),
-        _ => view! {
-            <input id=id.clone() type="text" required=question.required aria-describedby=described.clone()
-                prop:value=text_of on:input=set_text on:blur=blur />
-        }
-        .into_any(),
-    };
-    view! {
-        <div class="field">
-            <label for=id>{label.clone()}{marker}</label>
-            {input}
-            <p class="field-error" id=described aria-live="polite">{error}</p>
-        </div>
-    }
-    .into_any()
 }
 
 /// The visitor's day a slot starts on, for the way back to its time step.
