@@ -1,14 +1,14 @@
 //! A customer meeting hosted by a chosen member.
 
 use chrono::{DateTime, Utc};
-use leptos::{ev, prelude::*, task::spawn_local};
+use leptos::{ev, prelude::*};
 use mm_api_types::bookings::{Booking, StaffBookingRequest};
 use uuid::Uuid;
 
 use super::{
     super::on_unauthorized,
     field_error,
-    parts::{Basics, Outcome, Times, chosen_id, default_to_first},
+    parts::{Basics, Outcome, Times, chosen_id, default_to_first, send},
     text_or_none,
 };
 use crate::{api::ApiResult, zone};
@@ -143,17 +143,12 @@ pub(super) fn CustomerForm() -> impl IntoView {
             customer_notes: text_or_none(notes.get_untracked()),
             answers: Default::default(),
         };
-        busy.set(true);
-        spawn_local(async move {
-            let created = client.create_booking(&request).await;
-            if let Err(error) = &created {
-                on_unauthorized(error);
-            } else {
-                times.refetch();
-            }
-            outcome.set(Some(created));
-            busy.set(false);
-        });
+        send(
+            async move { client.create_booking(&request).await },
+            times,
+            outcome,
+            busy,
+        );
     };
     view! {
         <form class="details meeting-form" on:submit=submit>

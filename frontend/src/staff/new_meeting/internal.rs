@@ -1,14 +1,14 @@
 //! An internal meeting of several staff at a time they all have free.
 
 use chrono::{DateTime, Utc};
-use leptos::{ev, prelude::*, task::spawn_local};
+use leptos::{ev, prelude::*};
 use mm_api_types::bookings::{Booking, InternalMeetingRequest};
 use uuid::Uuid;
 
 use super::{
     super::on_unauthorized,
     field_error,
-    parts::{Basics, Outcome, Times, chosen_id, default_to_first},
+    parts::{Basics, Outcome, Times, chosen_id, default_to_first, send},
     text_or_none,
 };
 use crate::{api::ApiResult, zone};
@@ -126,17 +126,12 @@ pub(super) fn InternalForm() -> impl IntoView {
             meeting_agenda: text_or_none(agenda.get_untracked()),
             physical_location: text_or_none(location.get_untracked()),
         };
-        busy.set(true);
-        spawn_local(async move {
-            let created = client.create_internal(&request).await;
-            if let Err(error) = &created {
-                on_unauthorized(error);
-            } else {
-                times.refetch();
-            }
-            outcome.set(Some(created));
-            busy.set(false);
-        });
+        send(
+            async move { client.create_internal(&request).await },
+            times,
+            outcome,
+            busy,
+        );
     };
     view! {
         <form class="details meeting-form" on:submit=submit>

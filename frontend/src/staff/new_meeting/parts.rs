@@ -1,7 +1,7 @@
 //! What both forms share: the data they load, the free times to choose from, and the outcome.
 
 use chrono::{DateTime, Utc};
-use leptos::{ev, prelude::*};
+use leptos::{ev, prelude::*, task::spawn_local};
 use mm_api_types::{
     bookings::Booking,
     calendar::{CalendarResource, CommonAvailability},
@@ -10,7 +10,7 @@ use mm_api_types::{
 };
 use uuid::Uuid;
 
-use super::super::Session;
+use super::super::{Session, on_unauthorized};
 use crate::{
     api::ApiResult,
     components::Loading,
@@ -132,6 +132,26 @@ pub(super) fn Times(
             </Transition>
         </fieldset>
     }
+}
+
+/// Sends a create and shows its outcome; a meeting created takes its time out of the times
+/// offered.
+pub(super) fn send(
+    created: impl Future<Output = ApiResult<Booking>> + 'static,
+    times: LocalResource<Option<ApiResult<CommonAvailability>>>,
+    outcome: RwSignal<Option<ApiResult<Booking>>>,
+    busy: RwSignal<bool>,
+) {
+    busy.set(true);
+    spawn_local(async move {
+        let created = created.await;
+        match &created {
+            Err(error) => on_unauthorized(error),
+            Ok(_) => times.refetch(),
+        }
+        outcome.set(Some(created));
+        busy.set(false);
+    });
 }
 
 /// The outcome of a create: the meeting, with the way to it, or what was wrong.
