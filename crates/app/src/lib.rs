@@ -7,8 +7,10 @@
 //! the store only loads, locks, inserts and updates.
 
 pub mod bookings;
+pub mod calendars;
+pub mod follow_ups;
 
-use mm_domain::booking::{AlreadyThere, TransitionError};
+use mm_domain::booking::{AlreadyThere, TransitionError, Unavailable};
 use mm_store::StoreError;
 
 /// Why a use case changed nothing.
@@ -23,9 +25,15 @@ pub enum AppError {
     /// A move to where the booking already is.
     #[error(transparent)]
     AlreadyThere(#[from] AlreadyThere),
-    /// Nobody can take the meeting at the time asked.
-    #[error("nobody is free at that time")]
-    NobodyFree,
+    /// Nobody (or not the people named) can take the meeting at the time asked.
+    #[error(transparent)]
+    Unavailable(#[from] Unavailable),
+    /// Too many public bookings from the client's address in the last hour.
+    #[error("too many bookings from this address in the last hour; try again later")]
+    RateLimited,
+    /// An `Idempotency-Key` sent again with a different request.
+    #[error("this Idempotency-Key was already used with a different request")]
+    IdempotencyKeyReused,
     #[error(transparent)]
     Store(#[from] StoreError),
 }

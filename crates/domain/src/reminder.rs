@@ -7,7 +7,10 @@
 use chrono::{DateTime, Duration, Utc};
 use strum::{AsRefStr, Display, EnumString, IntoStaticStr};
 
-use crate::meeting_type::{Reminder, ReminderChannel};
+use crate::{
+    booking::{ActorRole, HistoryAction, HistoryEntry},
+    meeting_type::{Reminder, ReminderChannel},
+};
 
 /// What became of one reminder entry for one start time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Display, EnumString, AsRefStr, IntoStaticStr)]
@@ -40,6 +43,25 @@ pub struct DueReminders {
 impl DueReminders {
     pub fn is_empty(&self) -> bool {
         self.send.is_none() && self.skip.is_empty()
+    }
+
+    /// Each entry handled now, with what became of it: the one sent, then those skipped.
+    pub fn outcomes(&self) -> impl Iterator<Item = (&Reminder, ReminderOutcome)> {
+        let sent = self.send.iter().map(|r| (r, ReminderOutcome::Sent));
+        sent.chain(self.skip.iter().map(|r| (r, ReminderOutcome::Skipped)))
+    }
+
+    /// The booking's history entry for the reminder sent, if one is.
+    pub fn history(&self, now: DateTime<Utc>) -> Option<HistoryEntry> {
+        self.send.map(|reminder| HistoryEntry {
+            action: HistoryAction::ReminderSent,
+            action_by: None,
+            action_by_role: ActorRole::System,
+            action_utc: now,
+            old_value: None,
+            new_value: Some(format!("{}h", reminder.hours_before)),
+            notes: None,
+        })
     }
 }
 
@@ -113,6 +135,31 @@ mod tests {
             is_active: true,
         },
     ];
+
+    #[test]
+    fn a_sent_reminder_is_recorded_in_the_history_and_skipped_ones_are_not() {
+        let now = start() - hours(1);
+        let plan = DueReminders {
+            send: Some(entry(1)),
+            skip: vec![entry(24)],
+        };
+        let outcomes: Vec<(u32, ReminderOutcome)> =
+            plan.outcomes().map(|(r, o)| (r.hours_before, o)).collect();
+        assert_eq!(
+            outcomes,
+            [(1, ReminderOutcome::Sent), (24, ReminderOutcome::Skipped)]
+        );
+        let recorded = plan.history(now).unwrap();
+        assert_eq!(recorded.action, HistoryAction::ReminderSent);
+        assert_eq!(recorded.new_value.as_deref(), Some("1h"));
+        assert_eq!(recorded.action_by_role, ActorRole::System);
+
+        let skipped_only = DueReminders {
+            send: None,
+            skip: vec![entry(24)],
+        };
+        assert_eq!(skipped_only.history(now), None);
+    }
 
     #[test]
     fn nothing_is_due_before_the_first_reminder_time() {

@@ -167,10 +167,7 @@ async fn push(state: &AppState, claim: &CalendarPush) -> Result<(), SyncError> {
     }
     let now = Utc::now();
     let render = notices::renderer(state, now);
-    state
-        .store
-        .record_calendar_push(claim, &pushed, &render, now)
-        .await?;
+    mm_app::calendars::record_calendar_push(&state.store, claim, &pushed, now, &render).await?;
     Ok(())
 }
 

@@ -52,6 +52,8 @@ pub enum SyncError {
     Video(&'static str, ProviderError),
     #[error("storing the events failed: {0}")]
     Store(#[from] mm_store::StoreError),
+    #[error("recording the write failed: {0}")]
+    Recording(#[from] mm_app::AppError),
 }
 
 /// Reads one claimed calendar and stores what it holds; a failure is recorded on the calendar.

@@ -5,7 +5,7 @@ use mm_api_types::{
     ErrorCode,
     error::{ErrorBody, ErrorDetail},
 };
-use mm_domain::{FieldErrors, scheduling::AttendeeConflict};
+use mm_domain::{FieldErrors, booking::Unavailable, scheduling::AttendeeConflict};
 use mm_store::StoreError;
 use serde_json::json;
 
@@ -137,7 +137,18 @@ impl From<mm_app::AppError> for ApiError {
                 field: there.field.to_owned(),
                 message: there.to_string(),
             },
-            mm_app::AppError::NobodyFree => Self::SlotUnavailable(Vec::new()),
+            mm_app::AppError::Unavailable(Unavailable::NobodyFree) => {
+                Self::SlotUnavailable(Vec::new())
+            }
+            mm_app::AppError::Unavailable(Unavailable::Conflicts(conflicts)) => {
+                Self::SlotUnavailable(conflicts)
+            }
+            mm_app::AppError::RateLimited => Self::RateLimited {
+                message: mm_app::AppError::RateLimited.to_string(),
+                // The limit counts the last hour; a booking leaves it within it.
+                retry_after: 600,
+            },
+            mm_app::AppError::IdempotencyKeyReused => Self::IdempotencyKeyReused,
             mm_app::AppError::Store(error) => error.into(),
         }
     }
@@ -150,18 +161,10 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict { field, message } => Self::Conflict { field, message },
             StoreError::InUse(message) => Self::InUse(message),
             StoreError::NotAllowed(message) => Self::NotAllowed(message),
-            StoreError::SlotUnavailable(conflicts) => Self::SlotUnavailable(conflicts),
             StoreError::Transition(
                 error @ mm_domain::booking::TransitionError::RescheduleLimit { .. },
             ) => Self::RescheduleLimit(error.to_string()),
             StoreError::Transition(error) => Self::InvalidTransition(error.to_string()),
-            StoreError::RateLimited => Self::RateLimited {
-                message: "too many bookings from this address in the last hour; try again later"
-                    .into(),
-                // The limit counts the last hour; a booking leaves it within it.
-                retry_after: 600,
-            },
-            StoreError::IdempotencyKeyReused => Self::IdempotencyKeyReused,
             other => Self::Internal(anyhow::Error::new(other).context("store")),
         }
     }

@@ -17,12 +17,12 @@ pub async fn run(state: web::Data<AppState>, every: Duration) {
         ticks.tick().await;
         let now = Utc::now();
         let render = notices::renderer(&state, now);
-        match state.store.queue_due_reminders(now, &render).await {
+        match mm_app::follow_ups::queue_due_reminders(&state.store, now, &render).await {
             Ok(0) => {}
             Ok(queued) => tracing::info!(queued, "reminders queued"),
             Err(error) => tracing::error!(%error, "queuing reminders failed"),
         }
-        match state.store.queue_thank_yous(now, &render).await {
+        match mm_app::follow_ups::queue_thank_yous(&state.store, now, &render).await {
             Ok(0) => {}
             Ok(queued) => tracing::info!(queued, "thank-you emails queued"),
             Err(error) => tracing::error!(%error, "queuing thank-you emails failed"),

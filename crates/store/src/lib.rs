@@ -27,7 +27,7 @@ use std::{
     time::Duration,
 };
 
-use mm_domain::{booking::TransitionError, scheduling::AttendeeConflict};
+use mm_domain::booking::TransitionError;
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
     DbErr, SqlErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
@@ -37,8 +37,8 @@ pub use bookings::calendar_push::{
     CalendarPush, PlacedEvent, PushCalendar, PushedEvent, VideoMeeting,
 };
 pub use bookings::{
-    Acting, Actor, BookingFilter, BookingKey, Created, HostChoice, LinkHashes, Move, MovePolicy,
-    NewCustomerBooking, NewInternalMeeting, Permit, Render, RequestGuard, Transaction,
+    Acting, Actor, Announcement, Attending, BookingFilter, BookingKey, CustomerDetails,
+    EarlierRequest, LinkHashes, Move, MovePolicy, NewBooking, Permit, Render, Transaction,
 };
 pub use calendar::{BusyBlock, CalendarBooking, CalendarData, ColumnData};
 pub use integrations::{
@@ -63,16 +63,9 @@ pub enum StoreError {
     /// The person acting may not make this change (checked on what the transaction locked).
     #[error("{0}")]
     NotAllowed(String),
-    /// Nobody can take the meeting at that time; for a named member, the reasons why.
-    #[error("the time is not available")]
-    SlotUnavailable(Vec<AttendeeConflict>),
     /// The booking's state does not allow the action.
     #[error(transparent)]
     Transition(#[from] TransitionError),
-    #[error("too many bookings from this address in the last hour; try again later")]
-    RateLimited,
-    #[error("this Idempotency-Key was already used with a different request")]
-    IdempotencyKeyReused,
     /// A stored value no longer parses as its domain type (a bug or a hand-edited database).
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
@@ -86,6 +79,12 @@ impl StoreError {
             field: field.to_owned(),
             message: message.to_owned(),
         }
+    }
+
+    /// Whether the change failed on a unique index: another transaction wrote the same thing
+    /// first.
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, Self::Db(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))))
     }
 
     /// Maps a unique-constraint violation to a conflict on `field`; other errors pass through.

@@ -1,6 +1,7 @@
 //! Bookings: the vocabulary of a booking's life (kind, status, approval, who acted, how it was
 //! assigned), its reference, the transitions between its states, and the customer's details.
 
+mod creation;
 mod customer;
 mod internal;
 mod lifecycle;
@@ -9,6 +10,10 @@ mod reference;
 mod relocation;
 mod status_change;
 
+pub use creation::{
+    CreationPlan, HostChoice, Unavailable, choose_host, pick_free_member, plan_customer_booking,
+    plan_internal_meeting,
+};
 pub use customer::{Answer, Answers, Customer, CustomerDraft, parse_answers};
 pub use internal::{Attendees, AttendeesError, internal_use};
 pub use lifecycle::{Action, Lifecycle, TransitionError, self_service_open};
@@ -126,6 +131,20 @@ mod tests {
         .filter(|s| s.holds_time())
         .collect();
         assert_eq!(holding, [BookingStatus::Pending, BookingStatus::Confirmed]);
+    }
+
+    #[test]
+    fn a_new_video_link_is_announced_only_while_the_meeting_takes_place() {
+        let host = crate::fixtures::person(1, "Hanna");
+        let mut booking = crate::fixtures::booking(&host, BookingStatus::Confirmed, false);
+        let zoom = "https://zoom.us/j/1";
+        assert!(booking.announces_video_link(Some(zoom)));
+        assert!(!booking.announces_video_link(None));
+        booking.meeting_link = Some(zoom.to_owned());
+        assert!(!booking.announces_video_link(Some(zoom)), "not news");
+        assert!(booking.announces_video_link(Some("https://zoom.us/j/2")));
+        booking.status = BookingStatus::Cancelled;
+        assert!(!booking.announces_video_link(Some("https://zoom.us/j/2")));
     }
 
     #[test]

@@ -141,6 +141,25 @@ impl Booking {
     pub fn duration_minutes(&self) -> i64 {
         self.span.length().num_minutes()
     }
+
+    /// Whether a video `link` just made for the booking goes to everyone in the meeting, with a
+    /// new invite: when it differs from the link they have and the meeting still takes place.
+    pub fn announces_video_link(&self, link: Option<&str>) -> bool {
+        let new = link.is_some_and(|link| self.meeting_link.as_deref() != Some(link));
+        new && self.status.holds_time()
+    }
+
+    /// The staff who attend the booking if `host` hosts it: the host first, then the staff
+    /// participants, each once. For an internal meeting they all must be free.
+    pub fn attendees_with_host(&self, host: Uuid) -> Vec<Uuid> {
+        let mut everyone = vec![host];
+        for id in self.participants.iter().filter_map(|p| p.user_id) {
+            if !everyone.contains(&id) {
+                everyone.push(id);
+            }
+        }
+        everyone
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

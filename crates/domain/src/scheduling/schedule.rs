@@ -43,6 +43,18 @@ impl MeetingSpec {
             buffer_after: meeting_type.buffer_after,
         }
     }
+
+    /// How an existing booking of `meeting_type` occupies time when moved: the type's buffers
+    /// and grid, and the booking's own length, which stays even if the type's has changed since.
+    pub fn for_booking(meeting_type: &MeetingType, booking: &crate::booking::Booking) -> Self {
+        // A booking's span is never empty, so its length is at least one minute.
+        let duration =
+            Minutes::parse_in(booking.duration_minutes(), 1..=u32::MAX).unwrap_or(Minutes::ONE);
+        Self {
+            duration,
+            ..Self::of(meeting_type)
+        }
+    }
 }
 
 /// Everything that decides a department's availability over a window: its zone, its daily limit,
@@ -170,6 +182,52 @@ impl Schedule {
             found.insert(0, Conflict::InThePast);
         }
         found
+    }
+
+    /// Why `member` cannot take a meeting that staff place at `start`, each reason with the
+    /// member: [`Schedule::staff_conflicts`], or [`Conflict::NotAMember`] when the schedule (of a
+    /// department's active members) does not hold them.
+    pub fn member_conflicts(
+        &self,
+        member: Uuid,
+        spec: &MeetingSpec,
+        start: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Vec<AttendeeConflict> {
+        let conflicts = match self.member(member) {
+            None => vec![Conflict::NotAMember],
+            Some(calendar) => self.staff_conflicts(calendar, spec, start, now),
+        };
+        conflicts
+            .into_iter()
+            .map(|conflict| AttendeeConflict {
+                user_id: member,
+                conflict,
+            })
+            .collect()
+    }
+
+    /// Why not all of `everyone` (the schedule's people: an internal meeting's host and
+    /// participants) can attend a `spec` meeting that staff place at `start`:
+    /// [`Conflict::InactiveAccount`] for whoever the schedule lacks, then
+    /// [`Schedule::attendee_conflicts`]; empty when everyone is free.
+    pub fn everyone_conflicts(
+        &self,
+        everyone: &[Uuid],
+        spec: &MeetingSpec,
+        start: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Vec<AttendeeConflict> {
+        let mut conflicts: Vec<AttendeeConflict> = everyone
+            .iter()
+            .filter(|id| self.member(**id).is_none())
+            .map(|id| AttendeeConflict {
+                user_id: *id,
+                conflict: Conflict::InactiveAccount,
+            })
+            .collect();
+        conflicts.extend(self.attendee_conflicts(spec, start, now));
+        conflicts
     }
 
     /// Why the schedule's people cannot all attend a `spec` meeting that staff place at `start`,

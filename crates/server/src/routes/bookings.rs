@@ -12,16 +12,15 @@ use mm_api_types::{
     },
     error::ErrorBody,
 };
+use mm_app::bookings::{self, NewCustomerBooking, NewInternalMeeting, RequestGuard};
 use mm_domain::{
     FieldErrors, Principal,
     booking::{
-        Attendees, Booking, BookingSource, Customer, CustomerDraft, StatusChange, parse_answers,
+        Attendees, Booking, BookingSource, Customer, CustomerDraft, HostChoice, StatusChange,
+        parse_answers,
     },
 };
-use mm_store::{
-    Acting, Actor, BookingFilter, BookingKey, Created, HostChoice, Move, MovePolicy,
-    NewCustomerBooking, NewInternalMeeting, RequestGuard,
-};
+use mm_store::{Acting, Actor, BookingFilter, BookingKey, CustomerDetails, Move, MovePolicy};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
@@ -484,25 +483,23 @@ async fn create_booking(
         department_id: department.id,
         meeting_type,
         start,
-        customer,
-        answers,
         host: HostChoice::Member(host),
         source: BookingSource::ManualEntry,
         actor: actor(&principal, department.id),
-        client_ip: None,
-        client_network: None,
-        links: state.links.hashes(id),
-        links_expire: now + Duration::days(LINK_LIFETIME_DAYS),
+        details: CustomerDetails {
+            customer,
+            answers,
+            links: state.links.hashes(id),
+            links_expire: now + Duration::days(LINK_LIFETIME_DAYS),
+            client_ip: None,
+            client_network: None,
+        },
         guard: RequestGuard::default(),
     };
     let render = notices::renderer(&state, now);
-    let booking = match state
-        .store
-        .create_customer_booking(new, now, &render)
+    let booking = bookings::create_customer_booking(&state.store, new, now, &render)
         .await?
-    {
-        Created::New(b) | Created::Replayed(b) => b,
-    };
+        .booking();
     Ok(HttpResponse::Created().json(wire::booking(&booking)))
 }
 
@@ -570,10 +567,7 @@ async fn create_internal_meeting(
         actor: actor(&principal, department_id),
     };
     let render = notices::renderer(&state, now);
-    let booking = state
-        .store
-        .create_internal_meeting(new, now, &render)
-        .await?;
+    let booking = bookings::create_internal_meeting(&state.store, new, now, &render).await?;
     Ok(HttpResponse::Created().json(wire::booking(&booking)))
 }
 
@@ -605,7 +599,7 @@ async fn apply(
     let now = Utc::now();
     let render = notices::renderer(state, now);
     let links = state.links.hashes(booking.id);
-    let changed = mm_app::bookings::change_status(
+    let changed = bookings::change_status(
         &state.store,
         &BookingKey::Id(booking.id),
         change,
@@ -816,7 +810,7 @@ async fn move_to(
         reason,
         dragged,
     };
-    let moved = mm_app::bookings::move_booking(
+    let moved = bookings::move_booking(
         &state.store,
         &BookingKey::Id(booking.id),
         to,

@@ -14,20 +14,19 @@ use mm_api_types::{
     },
     error::ErrorBody,
 };
+use mm_app::bookings::{self, NewCustomerBooking, RequestGuard};
 use mm_domain::{
     FieldErrors, Slug,
     booking::{
-        ActorRole, Booking, BookingSource, Customer, CustomerDraft, StatusChange, parse_answers,
+        ActorRole, Booking, BookingSource, Customer, CustomerDraft, HostChoice, StatusChange,
+        parse_answers,
     },
     department::Department,
     limits::CUSTOMER_RESCHEDULES,
     meeting_type::MeetingType,
 };
 use mm_notify::web_calendars;
-use mm_store::{
-    Acting, Actor, BookingKey, Created, HostChoice, Move, MovePolicy, NewCustomerBooking,
-    RequestGuard, StoreError,
-};
+use mm_store::{Acting, Actor, BookingKey, CustomerDetails, Move, MovePolicy, StoreError};
 use sha2::{Digest, Sha256};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
@@ -291,28 +290,26 @@ async fn create_booking(
         department_id: department.id,
         meeting_type,
         start,
-        customer,
-        answers,
         host: HostChoice::ByAlgorithm,
         source: BookingSource::PublicBookingPage,
         actor: CUSTOMER.actor,
-        client_ip: client_ip.map(|ip| ip.to_string()),
-        client_network: client_ip.map(network),
-        links: state.links.hashes(id),
-        links_expire: now + Duration::days(LINK_LIFETIME_DAYS),
+        details: CustomerDetails {
+            customer,
+            answers,
+            links: state.links.hashes(id),
+            links_expire: now + Duration::days(LINK_LIFETIME_DAYS),
+            client_ip: client_ip.map(|ip| ip.to_string()),
+            client_network: client_ip.map(network),
+        },
         guard: RequestGuard {
             idempotency: guard_key,
             hourly_limit: (limit > 0).then_some(limit),
         },
     };
     let render = notices::renderer(&state, now);
-    let booking = match state
-        .store
-        .create_customer_booking(new, now, &render)
+    let booking = bookings::create_customer_booking(&state.store, new, now, &render)
         .await?
-    {
-        Created::New(booking) | Created::Replayed(booking) => booking,
-    };
+        .booking();
     Ok(HttpResponse::Created().json(public_view(&state, &booking, Purpose::Cancel).await?))
 }
 
@@ -378,8 +375,7 @@ async fn cancel_booking(
         notes: None,
     };
     let booking =
-        mm_app::bookings::change_status(&state.store, &key, change, CUSTOMER, None, now, &render)
-            .await?;
+        bookings::change_status(&state.store, &key, change, CUSTOMER, None, now, &render).await?;
     Ok(web::Json(
         public_view(&state, &booking, Purpose::Cancel).await?,
     ))
@@ -433,16 +429,9 @@ async fn reschedule_booking(
         dragged: false,
     };
     let links = state.links.hashes(booking.id);
-    let booking = mm_app::bookings::move_booking(
-        &state.store,
-        &key,
-        to,
-        CUSTOMER,
-        Some(&links),
-        now,
-        &render,
-    )
-    .await?;
+    let booking =
+        bookings::move_booking(&state.store, &key, to, CUSTOMER, Some(&links), now, &render)
+            .await?;
     Ok(web::Json(
         public_view(&state, &booking, Purpose::Reschedule).await?,
     ))

@@ -6,10 +6,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 use mm_domain::{
-    booking::BookingStatus,
     external_calendar::{IntegrationKind, SyncDirection},
     meeting_type::VideoPlatform,
-    notification::Notice,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait,
@@ -18,7 +16,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{Render, notify, read};
+use super::Transaction;
 use crate::{
     Result, SealedTokens, Store, corrupt,
     entity::{bookings, calendar_integrations},
@@ -168,73 +166,6 @@ impl Store {
         }))
     }
 
-    /// Lands a write: where the event is now, and the version it reflects. The booking's
-    /// `updated_utc` stays, so a change made during the write is written next. A video link made
-    /// for a booking that holds time is sent to everyone in the meeting, with an updated invite.
-    pub async fn record_calendar_push(
-        &self,
-        push: &CalendarPush,
-        pushed: &PushedEvent,
-        render: Render<'_>,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        let txn = self.begin().await?;
-        let Some(row) = bookings::Entity::find_by_id(push.booking_id)
-            .one(&txn)
-            .await?
-        else {
-            return Ok(());
-        };
-        let new_link = pushed
-            .meeting_link
-            .as_ref()
-            .filter(|link| row.meeting_link.as_ref() != Some(*link));
-        let holds_time = row
-            .status
-            .parse::<BookingStatus>()
-            .map_err(corrupt)?
-            .holds_time();
-        let announce = new_link.is_some() && holds_time;
-        let sequence = row.ics_sequence;
-        let mut done = row.into_active_model();
-        if announce {
-            done.ics_sequence = Set(sequence + 1);
-        }
-        match &pushed.placed {
-            Some(placed) => {
-                done.calendar_integration_id = Set(Some(placed.integration_id));
-                done.external_event_id = Set(Some(placed.event_id.clone()));
-                done.external_calendar_link = Set(placed.web_link.clone());
-            }
-            None => {
-                done.calendar_integration_id = Set(None);
-                done.external_event_id = Set(None);
-                done.external_calendar_link = Set(None);
-            }
-        }
-        if let Some(link) = &pushed.meeting_link {
-            done.meeting_link = Set(Some(link.clone()));
-        }
-        match &pushed.video_meeting {
-            VideoMeeting::Unchanged => {}
-            VideoMeeting::Made(id) => done.video_meeting_id = Set(Some(id.clone())),
-            VideoMeeting::Deleted => done.video_meeting_id = Set(None),
-        }
-        done.calendar_pushed_utc = Set(Some(push.version));
-        done.calendar_push_claimed_until_utc = Set(None);
-        done.calendar_push_retry_utc = Set(None);
-        done.calendar_push_error = Set(None);
-        done.update(&txn).await?;
-        if announce {
-            let booking = read::load_booking(&txn, push.booking_id).await?;
-            notify(&txn, &Notice::VideoLinkReady, &booking, None, render, now).await?;
-            self.commit(txn).await?;
-        } else {
-            txn.commit().await?;
-        }
-        Ok(())
-    }
-
     /// Records a failed write, to be tried again at `retry_at`.
     pub async fn record_calendar_push_failure(
         &self,
@@ -295,4 +226,56 @@ async fn push_calendar(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<Pus
             expiry_utc: expiry,
         },
     }))
+}
+
+/// Landing a write.
+impl Transaction<'_> {
+    /// Records a write: where the event is now, the video meeting and link, and the version it
+    /// reflects. The booking's `updated_utc` stays, so a change made during the write is written
+    /// next. `new_invite`: the link goes out with a new invite, so the sequence moves on. `false`
+    /// when the booking is gone.
+    pub async fn land_calendar_push(
+        &self,
+        push: &CalendarPush,
+        pushed: &PushedEvent,
+        new_invite: bool,
+    ) -> Result<bool> {
+        let Some(row) = bookings::Entity::find_by_id(push.booking_id)
+            .one(&self.txn)
+            .await?
+        else {
+            return Ok(false);
+        };
+        let sequence = row.ics_sequence;
+        let mut done = row.into_active_model();
+        if new_invite {
+            done.ics_sequence = Set(sequence + 1);
+        }
+        match &pushed.placed {
+            Some(placed) => {
+                done.calendar_integration_id = Set(Some(placed.integration_id));
+                done.external_event_id = Set(Some(placed.event_id.clone()));
+                done.external_calendar_link = Set(placed.web_link.clone());
+            }
+            None => {
+                done.calendar_integration_id = Set(None);
+                done.external_event_id = Set(None);
+                done.external_calendar_link = Set(None);
+            }
+        }
+        if let Some(link) = &pushed.meeting_link {
+            done.meeting_link = Set(Some(link.clone()));
+        }
+        match &pushed.video_meeting {
+            VideoMeeting::Unchanged => {}
+            VideoMeeting::Made(id) => done.video_meeting_id = Set(Some(id.clone())),
+            VideoMeeting::Deleted => done.video_meeting_id = Set(None),
+        }
+        done.calendar_pushed_utc = Set(Some(push.version));
+        done.calendar_push_claimed_until_utc = Set(None);
+        done.calendar_push_retry_utc = Set(None);
+        done.calendar_push_error = Set(None);
+        done.update(&self.txn).await?;
+        Ok(true)
+    }
 }

@@ -1,6 +1,5 @@
-//! What changes of a booking share: the row locked for a change, how a booking occupies time
-//! when moved, the self-service link hashes a change keeps, and the check a drag asks for before
-//! it drops.
+//! What changes of a booking share: the row locked for a change, the self-service link hashes
+//! a change keeps, and the check a drag asks for before it drops.
 
 use chrono::{DateTime, Utc};
 use mm_domain::{
@@ -11,7 +10,7 @@ use mm_domain::{
 use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, QuerySelect, Set};
 use uuid::Uuid;
 
-use super::{BookingKey, LinkHashes, create, internal, read};
+use super::{BookingKey, LinkHashes, read};
 use crate::{
     Result, Store, StoreError,
     departments::load_department,
@@ -32,10 +31,11 @@ impl Store {
         let booking = read::load_booking(&self.db, booking_id).await?;
         booking.lifecycle().apply(Action::Reschedule, now)?;
         let department = load_department(&self.db, booking.department_id).await?;
-        let spec = booking_spec(&self.db, &booking).await?;
+        let meeting_type = load_meeting_type(&self.db, booking.meeting_type_id).await?;
+        let spec = MeetingSpec::for_booking(&meeting_type, &booking);
         let span = Interval::starting_at(start, spec.duration);
-        let verdict = if booking.booking_type == BookingType::Internal {
-            let everyone = attendees(&booking, host);
+        if booking.booking_type == BookingType::Internal {
+            let everyone = booking.attendees_with_host(host);
             let schedule = load_attendee_schedule(
                 &self.db,
                 department.timezone,
@@ -44,42 +44,11 @@ impl Store {
                 Some(booking.id),
             )
             .await?;
-            internal::check_all_free(&schedule, &everyone, &spec, start, now)
-        } else {
-            let schedule = load_schedule(&self.db, &department, span, Some(booking.id)).await?;
-            create::check_member_free(&schedule, host, &spec, start, now)
-        };
-        match verdict {
-            Ok(()) => Ok(Vec::new()),
-            Err(StoreError::SlotUnavailable(conflicts)) => Ok(conflicts),
-            Err(other) => Err(other),
+            return Ok(schedule.everyone_conflicts(&everyone, &spec, start, now));
         }
+        let schedule = load_schedule(&self.db, &department, span, Some(booking.id)).await?;
+        Ok(schedule.member_conflicts(host, &spec, start, now))
     }
-}
-
-/// The people of an internal meeting with `host` as its host: they all must be free.
-pub(super) fn attendees(booking: &Booking, host: Uuid) -> Vec<Uuid> {
-    let mut everyone = vec![host];
-    for id in booking.participants.iter().filter_map(|p| p.user_id) {
-        if !everyone.contains(&id) {
-            everyone.push(id);
-        }
-    }
-    everyone
-}
-
-/// How a booking occupies time when moved: its meeting type's buffers and grid, and its own
-/// length, which stays even if the meeting type's has changed since.
-pub(super) async fn booking_spec(
-    db: &impl ConnectionTrait,
-    booking: &Booking,
-) -> Result<MeetingSpec> {
-    let meeting_type = load_meeting_type(db, booking.meeting_type_id).await?;
-    Ok(MeetingSpec {
-        duration: mm_domain::Minutes::parse_in(booking.duration_minutes(), 1..=1440)
-            .map_err(crate::corrupt)?,
-        ..MeetingSpec::of(&meeting_type)
-    })
 }
 
 /// The booking row, locked against concurrent changes until the transaction ends.

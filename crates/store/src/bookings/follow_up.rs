@@ -1,60 +1,31 @@
-//! The emails time causes rather than a person: reminders before a meeting and the thank-you
-//! after it. A sweep finds the bookings that may be due and handles each in its own transaction,
-//! so several processes can sweep at once: a unique index on the handled reminder (booking, entry,
-//! start time) and a conditional update of the thank-you stamp let exactly one of them queue the
-//! emails.
+//! What the follow-ups read and write: the bookings whose reminders or thank-you may be due,
+//! and, in each booking's own transaction, the record of what was handled. A unique index on the
+//! handled reminder (booking, entry, start time) and a conditional update of the thank-you stamp
+//! let exactly one of several processes sweeping at once queue the messages.
 
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Duration, Utc};
 use mm_domain::{
-    booking::{ActorRole, BookingStatus, BookingType, HistoryAction, HistoryEntry},
-    notification::Notice,
-    reminder::{ReminderOutcome, due_reminders},
+    booking::{Booking, BookingStatus, BookingType},
+    reminder::DueReminders,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, ExprTrait, QueryFilter, QuerySelect, Set, SqlErr,
+    ActiveModelTrait, ColumnTrait, EntityTrait, ExprTrait, QueryFilter, QuerySelect, Set,
     sea_query::{Expr, Query},
 };
 use uuid::Uuid;
 
-use super::{Render, notify, read, record};
+use super::{Transaction, record};
 use crate::{
-    Result, Store, StoreError,
+    Result, Store,
     entity::{booking_reminders_sent, bookings, meeting_type_reminders, meeting_types},
 };
 
-/// How long after a meeting its thank-you may still go out: turning the email on for a meeting
-/// type must not write to every customer it ever had.
-const THANK_YOU_WINDOW_DAYS: i64 = 7;
-
 impl Store {
-    /// Queues every reminder due at `now`: for each confirmed meeting, the nearest due entry of
-    /// its type's schedule that has not been handled for its current start time. Returns how
-    /// many reminders were queued.
-    #[tracing::instrument(skip_all)]
-    pub async fn queue_due_reminders(
-        &self,
-        now: DateTime<Utc>,
-        render: Render<'_>,
-    ) -> Result<usize> {
-        let mut queued = 0;
-        for booking_id in self.bookings_with_due_reminders(now).await? {
-            match self.queue_reminder(booking_id, now, render).await {
-                Ok(true) => queued += 1,
-                Ok(false) => {}
-                // Another process handled this entry first.
-                Err(StoreError::Db(err))
-                    if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {}
-                Err(err) => return Err(err),
-            }
-        }
-        Ok(queued)
-    }
-
     /// Confirmed meetings ahead with an active schedule entry whose time has come and which has
     /// no record for the current start time.
-    async fn bookings_with_due_reminders(&self, now: DateTime<Utc>) -> Result<BTreeSet<Uuid>> {
+    pub async fn bookings_with_due_reminders(&self, now: DateTime<Utc>) -> Result<BTreeSet<Uuid>> {
         let offsets: Vec<i32> = meeting_type_reminders::Entity::find()
             .select_only()
             .column(meeting_type_reminders::Column::HoursBefore)
@@ -108,38 +79,49 @@ impl Store {
         Ok(ids)
     }
 
-    /// Handles one meeting's due entries in one transaction; `true` if a reminder was queued.
-    async fn queue_reminder(
+    /// Customer meetings that ended after `since` and by `now` while confirmed or completed,
+    /// whose type sends a thank-you that has not gone out.
+    pub async fn meetings_due_thank_you(
         &self,
-        booking_id: Uuid,
+        since: DateTime<Utc>,
         now: DateTime<Utc>,
-        render: Render<'_>,
-    ) -> Result<bool> {
-        let txn = self.begin().await?;
-        let booking = read::load_booking(&txn, booking_id).await?;
-        if booking.status != BookingStatus::Confirmed {
-            txn.rollback().await?;
-            return Ok(false);
-        }
-        let meeting_type =
-            crate::meeting_types::load_meeting_type(&txn, booking.meeting_type_id).await?;
-        let plan = due_reminders(
-            &meeting_type.reminders,
-            booking.span.start(),
-            booking.armed_utc(),
-            now,
-            &booking.reminders_handled(),
-        );
-        if plan.is_empty() {
-            txn.rollback().await?;
-            return Ok(false);
-        }
-        let outcomes = plan
-            .send
-            .iter()
-            .map(|r| (r, ReminderOutcome::Sent))
-            .chain(plan.skip.iter().map(|r| (r, ReminderOutcome::Skipped)));
-        for (reminder, outcome) in outcomes {
+    ) -> Result<Vec<Uuid>> {
+        let types_sending = Query::select()
+            .column(meeting_types::Column::Id)
+            .from(meeting_types::Entity)
+            .and_where(meeting_types::Column::ThankYouEnabled.eq(true))
+            .to_owned();
+        Ok(bookings::Entity::find()
+            .select_only()
+            .column(bookings::Column::Id)
+            .filter(bookings::Column::BookingType.eq(BookingType::Customer.as_ref()))
+            .filter(bookings::Column::Status.is_in([
+                BookingStatus::Confirmed.as_ref(),
+                BookingStatus::Completed.as_ref(),
+            ]))
+            .filter(bookings::Column::EndUtc.lte(now))
+            .filter(bookings::Column::EndUtc.gt(since))
+            .filter(bookings::Column::ThankYouSentUtc.is_null())
+            .filter(bookings::Column::MeetingTypeId.in_subquery(types_sending))
+            .into_tuple()
+            .all(&self.db)
+            .await?)
+    }
+}
+
+/// Follow-ups' building blocks.
+impl Transaction<'_> {
+    /// Records what became of each reminder entry handled now for the booking's current start;
+    /// for the one sent, also stamps the booking and writes its history entry. Fails with a
+    /// unique violation ([`StoreError::is_unique_violation`]) when another process handled an
+    /// entry first.
+    pub async fn record_reminders(
+        &self,
+        booking: &Booking,
+        plan: &DueReminders,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        for (reminder, outcome) in plan.outcomes() {
             booking_reminders_sent::ActiveModel {
                 id: Set(Uuid::new_v4()),
                 booking_id: Set(booking.id),
@@ -149,88 +131,31 @@ impl Store {
                 sent_utc: Set(now),
                 outcome: Set(outcome.as_ref().to_owned()),
             }
-            .insert(&txn)
+            .insert(&self.txn)
             .await?;
         }
-        let Some(reminder) = plan.send else {
-            self.commit(txn).await?;
-            return Ok(false);
-        };
-        bookings::ActiveModel {
-            id: Set(booking.id),
-            last_reminder_sent_utc: Set(Some(now)),
-            ..Default::default()
+        if let Some(entry) = plan.history(now) {
+            bookings::ActiveModel {
+                id: Set(booking.id),
+                last_reminder_sent_utc: Set(Some(now)),
+                ..Default::default()
+            }
+            .update(&self.txn)
+            .await?;
+            record(&self.txn, booking.id, entry).await?;
         }
-        .update(&txn)
-        .await?;
-        record(
-            &txn,
-            booking.id,
-            HistoryEntry {
-                action: HistoryAction::ReminderSent,
-                action_by: None,
-                action_by_role: ActorRole::System,
-                action_utc: now,
-                old_value: None,
-                new_value: Some(format!("{}h", reminder.hours_before)),
-                notes: None,
-            },
-        )
-        .await?;
-        let notice = Notice::Reminder {
-            hours_before: reminder.hours_before,
-            channel: reminder.channel,
-        };
-        notify(&txn, &notice, &booking, None, render, now).await?;
-        self.commit(txn).await?;
-        tracing::info!(reference = %booking.reference, hours_before = reminder.hours_before, "reminder queued");
-        Ok(true)
+        Ok(())
     }
 
-    /// Queues the thank-you email of every customer meeting that ended (within the last week)
-    /// while confirmed or completed, whose type sends one, and records it on the booking.
-    /// Returns how many were queued.
-    #[tracing::instrument(skip_all)]
-    pub async fn queue_thank_yous(&self, now: DateTime<Utc>, render: Render<'_>) -> Result<usize> {
-        let types_sending = Query::select()
-            .column(meeting_types::Column::Id)
-            .from(meeting_types::Entity)
-            .and_where(meeting_types::Column::ThankYouEnabled.eq(true))
-            .to_owned();
-        let ended: Vec<Uuid> = bookings::Entity::find()
-            .select_only()
-            .column(bookings::Column::Id)
-            .filter(bookings::Column::BookingType.eq(BookingType::Customer.as_ref()))
-            .filter(bookings::Column::Status.is_in([
-                BookingStatus::Confirmed.as_ref(),
-                BookingStatus::Completed.as_ref(),
-            ]))
-            .filter(bookings::Column::EndUtc.lte(now))
-            .filter(bookings::Column::EndUtc.gt(now - Duration::days(THANK_YOU_WINDOW_DAYS)))
+    /// Stamps the booking's thank-you as sent unless it already is; `false` when another process
+    /// stamped it first.
+    pub async fn stamp_thank_you(&self, booking_id: Uuid, now: DateTime<Utc>) -> Result<bool> {
+        let stamped = bookings::Entity::update_many()
+            .col_expr(bookings::Column::ThankYouSentUtc, Expr::val(now))
+            .filter(bookings::Column::Id.eq(booking_id))
             .filter(bookings::Column::ThankYouSentUtc.is_null())
-            .filter(bookings::Column::MeetingTypeId.in_subquery(types_sending))
-            .into_tuple()
-            .all(&self.db)
+            .exec(&self.txn)
             .await?;
-        let mut queued = 0;
-        for booking_id in ended {
-            let txn = self.begin().await?;
-            // Whoever stamps the booking first sends the email; the others change nothing.
-            let stamped = bookings::Entity::update_many()
-                .col_expr(bookings::Column::ThankYouSentUtc, Expr::val(now))
-                .filter(bookings::Column::Id.eq(booking_id))
-                .filter(bookings::Column::ThankYouSentUtc.is_null())
-                .exec(&txn)
-                .await?;
-            if stamped.rows_affected == 1 {
-                let booking = read::load_booking(&txn, booking_id).await?;
-                notify(&txn, &Notice::ThankYou, &booking, None, render, now).await?;
-                self.commit(txn).await?;
-                queued += 1;
-            } else {
-                txn.rollback().await?;
-            }
-        }
-        Ok(queued)
+        Ok(stamped.rows_affected == 1)
     }
 }

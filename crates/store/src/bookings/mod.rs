@@ -16,7 +16,7 @@ mod internal;
 mod read;
 mod transaction;
 
-pub use internal::NewInternalMeeting;
+pub use create::{Attending, CustomerDetails, EarlierRequest, NewBooking};
 pub use transaction::Transaction;
 
 pub use read::BookingFilter;
@@ -24,10 +24,7 @@ pub use read::BookingFilter;
 use chrono::{DateTime, Utc};
 use mm_domain::{
     Interval,
-    booking::{
-        Answers, AssignmentMethod, AssignmentType, Booking, BookingSource, BookingStatus,
-        BookingType, Customer, HistoryAction,
-    },
+    booking::{Answers, AssignmentType, Booking, BookingStatus, CreationPlan},
     department::Department,
     meeting_type::{LocationType, MeetingType},
     notification::{BookingFacts, Notice, Outgoing},
@@ -66,58 +63,11 @@ impl std::fmt::Debug for Acting<'_> {
     }
 }
 
-/// Which member hosts a new customer booking.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HostChoice {
-    /// The department's algorithm picks among the members free at an offered slot.
-    ByAlgorithm,
-    /// Staff name the member; they must be free, but the time need not be on the slot grid and
-    /// minimum notice and the booking window do not apply.
-    Member(Uuid),
-}
-
 /// SHA-256 hashes of the customer's self-service tokens; the tokens themselves are never stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LinkHashes {
     pub cancel: String,
     pub reschedule: String,
-}
-
-/// What stands between a public request and a second booking: a replayed `Idempotency-Key`
-/// and the per-address hourly limit.
-#[derive(Debug, Clone, Default)]
-pub struct RequestGuard {
-    /// Hash of the client's key, and hash of the request it came with.
-    pub idempotency: Option<(String, String)>,
-    /// Public creations allowed per client address per hour; `None`: no limit.
-    pub hourly_limit: Option<u32>,
-}
-
-#[derive(Debug, Clone)]
-pub struct NewCustomerBooking {
-    pub id: Uuid,
-    pub department_id: Uuid,
-    pub meeting_type: MeetingType,
-    pub start: DateTime<Utc>,
-    pub customer: Customer,
-    pub answers: Answers,
-    pub host: HostChoice,
-    pub source: BookingSource,
-    pub actor: Actor,
-    pub client_ip: Option<String>,
-    /// What the hourly limit counts the client by: its IPv4 address or IPv6 /64.
-    pub client_network: Option<String>,
-    pub links: LinkHashes,
-    pub links_expire: DateTime<Utc>,
-    pub guard: RequestGuard,
-}
-
-/// A creation's outcome: a new booking, or the one an earlier request with the same
-/// `Idempotency-Key` created.
-#[derive(Debug, Clone)]
-pub enum Created {
-    New(Booking),
-    Replayed(Booking),
 }
 
 /// How a booking is named in a request.
@@ -159,35 +109,29 @@ async fn lock_people(db: &impl ConnectionTrait, people: &[Uuid]) -> Result<()> {
 struct NewRow<'a> {
     id: Uuid,
     reference: &'a mm_domain::booking::BookingReference,
-    booking_type: BookingType,
-    source: BookingSource,
-    status: BookingStatus,
+    plan: &'a CreationPlan,
     department: &'a Department,
     meeting_type: &'a MeetingType,
     span: Interval,
-    host: Uuid,
-    method: AssignmentMethod,
-    title: String,
-    created_by: Option<Uuid>,
 }
 
 /// A booking row with the common fields set and everything kind-specific empty: callers set the
 /// customer, links, approval or agenda on top. The location defaults to the meeting type's.
 fn new_row(row: NewRow<'_>, now: DateTime<Utc>) -> bookings::ActiveModel {
-    let meeting_type = row.meeting_type;
+    let (meeting_type, plan) = (row.meeting_type, row.plan);
     let physical = (meeting_type.location_type == LocationType::PhysicalLocation)
         .then(|| meeting_type.custom_location.clone())
         .flatten();
     bookings::ActiveModel {
         id: Set(row.id),
         booking_reference: Set(row.reference.as_str().to_owned()),
-        booking_type: Set(row.booking_type.as_ref().to_owned()),
-        booking_source: Set(row.source.as_ref().to_owned()),
-        status: Set(row.status.as_ref().to_owned()),
+        booking_type: Set(plan.booking_type.as_ref().to_owned()),
+        booking_source: Set(plan.source.as_ref().to_owned()),
+        status: Set(plan.status.as_ref().to_owned()),
         department_id: Set(row.department.id),
         meeting_type_id: Set(meeting_type.id),
-        assigned_to: Set(row.host),
-        assignment_method: Set(row.method.as_ref().to_owned()),
+        assigned_to: Set(plan.host),
+        assignment_method: Set(plan.method.as_ref().to_owned()),
         reassignment_count: Set(0),
         start_utc: Set(row.span.start()),
         end_utc: Set(row.span.end()),
@@ -199,7 +143,7 @@ fn new_row(row: NewRow<'_>, now: DateTime<Utc>) -> bookings::ActiveModel {
         customer_timezone: Set(None),
         customer_notes: Set(None),
         answers: Set(read::encode_answers(&Answers::default())),
-        meeting_title: Set(row.title),
+        meeting_title: Set(plan.title.clone()),
         location_type: Set(meeting_type.location_type.as_ref().to_owned()),
         video_platform: Set(meeting_type.video_platform.map(|p| p.as_ref().to_owned())),
         meeting_link: Set(None),
@@ -221,7 +165,7 @@ fn new_row(row: NewRow<'_>, now: DateTime<Utc>) -> bookings::ActiveModel {
         reschedule_token_hash: Set(None),
         tokens_expire_utc: Set(None),
         created_from_ip: Set(None),
-        created_by: Set(row.created_by),
+        created_by: Set(plan.history.action_by),
         confirmation_sent_utc: Set(None),
         last_reminder_sent_utc: Set(None),
         thank_you_sent_utc: Set(None),
@@ -240,14 +184,15 @@ fn new_row(row: NewRow<'_>, now: DateTime<Utc>) -> bookings::ActiveModel {
     }
 }
 
-/// Writes a new booking's first assignment and its `created` history entry.
-async fn record_creation(
+/// Appends `host` to a booking's assignment history as its current host (a move first marks
+/// the earlier entries as past).
+async fn record_assignment(
     db: &impl ConnectionTrait,
     booking_id: Uuid,
     host: Uuid,
+    by: Option<Uuid>,
     assignment_type: AssignmentType,
-    status: BookingStatus,
-    actor: Actor,
+    notes: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<()> {
     booking_assignment_history::ActiveModel {
@@ -255,27 +200,14 @@ async fn record_creation(
         booking_id: Set(booking_id),
         assigned_to: Set(host),
         assigned_utc: Set(now),
-        assigned_by: Set(actor.user_id),
+        assigned_by: Set(by),
         assignment_type: Set(assignment_type.as_ref().to_owned()),
         is_current: Set(true),
-        notes: Set(None),
+        notes: Set(notes),
     }
     .insert(db)
     .await?;
-    record(
-        db,
-        booking_id,
-        mm_domain::booking::HistoryEntry {
-            action: HistoryAction::Created,
-            action_by: actor.user_id,
-            action_by_role: actor.role,
-            action_utc: now,
-            old_value: None,
-            new_value: Some(status.as_ref().to_owned()),
-            notes: None,
-        },
-    )
-    .await
+    Ok(())
 }
 
 /// Appends one entry to a booking's history.
@@ -316,18 +248,31 @@ fn queued(booking_id: Uuid, now: DateTime<Utc>) -> email_outbox::ActiveModel {
     }
 }
 
-/// Reads the people a change concerns, renders its emails and queues them. `actor` is the staff
-/// user who made the change, if one did.
+/// A change to tell people about: what happened, to which booking (of which department and
+/// meeting type), and which staff user made it, if one did.
+#[derive(Debug, Clone, Copy)]
+pub struct Announcement<'a> {
+    pub notice: &'a Notice,
+    pub booking: &'a Booking,
+    pub department: &'a Department,
+    pub meeting_type: &'a MeetingType,
+    pub actor: Option<Uuid>,
+}
+
+/// Reads the people a change concerns, renders its emails and queues them.
 async fn notify(
     db: &impl ConnectionTrait,
-    notice: &Notice,
-    booking: &Booking,
-    actor: Option<Uuid>,
+    change: &Announcement<'_>,
     render: Render<'_>,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let department = crate::departments::load_department(db, booking.department_id).await?;
-    let meeting_type = crate::meeting_types::load_meeting_type(db, booking.meeting_type_id).await?;
+    let Announcement {
+        notice,
+        booking,
+        department,
+        meeting_type,
+        actor,
+    } = *change;
     let mut wanted = vec![booking.assigned_to];
     wanted.extend(booking.participants.iter().filter_map(|p| p.user_id));
     wanted.extend(department.leader);
@@ -372,8 +317,8 @@ async fn notify(
     let facts = BookingFacts {
         notice,
         booking,
-        department: &department,
-        meeting_type: &meeting_type,
+        department,
+        meeting_type,
         host,
         actor: actor.and_then(find),
         participants: &participants,

@@ -4,27 +4,28 @@
 
 use chrono::{DateTime, Utc};
 use mm_domain::{
-    Interval,
+    Interval, TimeZone,
     booking::{Booking, BookingType, MovePlan, StatusChangePlan},
     department::Department,
-    notification::Notice,
-    scheduling::MeetingSpec,
+    meeting_type::MeetingType,
+    scheduling::Schedule,
     user::StaffUser,
 };
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Unchanged, ColumnTrait, DatabaseTransaction, EntityTrait,
-    QueryFilter, Set, sea_query::Expr,
+    ActiveModelTrait, ActiveValue::Unchanged, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    DbBackend, EntityTrait, QueryFilter, QuerySelect, Set, sea_query::Expr,
 };
 use uuid::Uuid;
 
 use super::{
-    BookingKey, LinkHashes, Render, change, change::locked_row, create, internal, lock_people,
-    notify, read, record,
+    Announcement, BookingKey, LinkHashes, Render, change, change::locked_row, create, lock_people,
+    notify, read, record, record_assignment,
 };
 use crate::{
     Result, Store, StoreError,
     departments::load_department,
-    entity::{booking_assignment_history, bookings},
+    entity::{booking_assignment_history, bookings, department_members},
+    meeting_types::load_meeting_type,
     scheduling::{load_attendee_schedule, load_schedule},
     users::load_users,
 };
@@ -34,7 +35,7 @@ use crate::{
 #[derive(Debug)]
 pub struct Transaction<'s> {
     store: &'s Store,
-    txn: DatabaseTransaction,
+    pub(super) txn: DatabaseTransaction,
 }
 
 impl Store {
@@ -51,6 +52,17 @@ impl Transaction<'_> {
     /// Makes the change visible and announces it (the slot cache, other processes).
     pub async fn commit(self) -> Result<()> {
         self.store.commit(self.txn).await
+    }
+
+    /// Makes a change visible that nothing derived from the data reads (where a calendar holds
+    /// the booking's event): the slot cache and other processes keep what they have.
+    pub async fn commit_quietly(self) -> Result<()> {
+        Ok(self.txn.commit().await?)
+    }
+
+    /// Ends the transaction without changing anything.
+    pub async fn rollback(self) -> Result<()> {
+        Ok(self.txn.rollback().await?)
     }
 
     /// The booking `key` names, locked until the transaction ends, so that what is decided on
@@ -106,17 +118,71 @@ impl Transaction<'_> {
         record(&self.txn, before.id, plan.history.clone()).await
     }
 
-    /// Queues the messages `notice` causes, rendered by `render`, as outbox rows of this
+    /// Queues the messages `change` causes, rendered by `render`, as outbox rows of this
     /// transaction.
     pub async fn queue_notice(
         &self,
-        notice: &Notice,
-        booking: &Booking,
-        actor: Option<Uuid>,
+        change: &Announcement<'_>,
         render: Render<'_>,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        notify(&self.txn, notice, booking, actor, render, now).await
+        notify(&self.txn, change, render, now).await
+    }
+
+    /// A department as this transaction sees it.
+    pub async fn department(&self, id: Uuid) -> Result<Department> {
+        load_department(&self.txn, id).await
+    }
+
+    /// A meeting type as this transaction sees it.
+    pub async fn meeting_type(&self, id: Uuid) -> Result<MeetingType> {
+        load_meeting_type(&self.txn, id).await
+    }
+
+    /// Locks the department's members, and `also` (members named by staff, who may have left
+    /// it), and returns the department as read under those locks: the assignment counters the
+    /// algorithms read cannot move until the transaction ends.
+    pub async fn lock_department(&self, id: Uuid, also: &[Uuid]) -> Result<Department> {
+        if self.txn.get_database_backend() == DbBackend::Postgres {
+            let mut people: Vec<Uuid> = department_members::Entity::find()
+                .select_only()
+                .column(department_members::Column::UserId)
+                .filter(department_members::Column::DepartmentId.eq(id))
+                .into_tuple()
+                .all(&self.txn)
+                .await?;
+            people.extend_from_slice(also);
+            lock_people(&self.txn, &people).await?;
+        }
+        // SQLite's write lock is held since the transaction began.
+        load_department(&self.txn, id).await
+    }
+
+    /// Locks `people` (the host and participants of an internal meeting).
+    pub async fn lock_people(&self, people: &[Uuid]) -> Result<()> {
+        lock_people(&self.txn, people).await
+    }
+
+    /// The department's schedule over `window`, leaving the booking `except` out.
+    pub async fn schedule(
+        &self,
+        department: &Department,
+        window: Interval,
+        except: Option<Uuid>,
+    ) -> Result<Schedule> {
+        load_schedule(&self.txn, department, window, except).await
+    }
+
+    /// The schedule of `people` over `window` with the rules read in `zone`, leaving the booking
+    /// `except` out; people whose accounts are inactive are missing from it.
+    pub async fn attendee_schedule(
+        &self,
+        zone: TimeZone,
+        people: &[Uuid],
+        window: Interval,
+        except: Option<Uuid>,
+    ) -> Result<Schedule> {
+        load_attendee_schedule(&self.txn, zone, people, window, except).await
     }
 }
 
@@ -130,83 +196,14 @@ impl Transaction<'_> {
         before: &Booking,
         new_host: Option<Uuid>,
     ) -> Result<Department> {
-        let roster = load_department(&self.txn, before.department_id).await?;
-        let mut people: Vec<Uuid> = if before.booking_type == BookingType::Internal {
-            before
-                .participants
-                .iter()
-                .filter_map(|p| p.user_id)
-                .collect()
-        } else {
-            roster.members.iter().map(|m| m.user_id).collect()
-        };
-        people.push(before.assigned_to);
-        people.extend(new_host);
-        lock_people(&self.txn, &people).await?;
-        // Read again under the lock: the assignment counters may have moved meanwhile.
-        load_department(&self.txn, before.department_id).await
-    }
-
-    /// How `booking` occupies time when moved.
-    pub async fn booking_spec(&self, booking: &Booking) -> Result<MeetingSpec> {
-        change::booking_spec(&self.txn, booking).await
-    }
-
-    /// Checks that `host` (and, for an internal meeting, everyone in it) is free for `booking`
-    /// at `start`, leaving the booking itself out; [`crate::StoreError::SlotUnavailable`] names
-    /// the conflicts.
-    pub async fn check_free_for_move(
-        &self,
-        department: &Department,
-        booking: &Booking,
-        host: Uuid,
-        spec: &MeetingSpec,
-        start: DateTime<Utc>,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        let span = Interval::starting_at(start, spec.duration);
-        if booking.booking_type == BookingType::Internal {
-            let everyone = change::attendees(booking, host);
-            let schedule = load_attendee_schedule(
-                &self.txn,
-                department.timezone,
-                &everyone,
-                span,
-                Some(booking.id),
-            )
-            .await?;
-            internal::check_all_free(&schedule, &everyone, spec, start, now)
-        } else {
-            let schedule = load_schedule(&self.txn, department, span, Some(booking.id)).await?;
-            create::check_member_free(&schedule, host, spec, start, now)
+        let mut also = vec![before.assigned_to];
+        also.extend(new_host);
+        if before.booking_type == BookingType::Internal {
+            also.extend(before.participants.iter().filter_map(|p| p.user_id));
+            lock_people(&self.txn, &also).await?;
+            return load_department(&self.txn, before.department_id).await;
         }
-    }
-
-    /// The members free to take `booking` at `start` as an offered slot, leaving the booking
-    /// itself out.
-    pub async fn members_free_at(
-        &self,
-        department: &Department,
-        booking: &Booking,
-        spec: &MeetingSpec,
-        start: DateTime<Utc>,
-        now: DateTime<Utc>,
-    ) -> Result<Vec<Uuid>> {
-        let window = Interval::starting_at(start, mm_domain::Minutes::ONE);
-        let schedule = load_schedule(&self.txn, department, window, Some(booking.id)).await?;
-        Ok(schedule
-            .open_slots(spec, window)
-            .free_members_at(start, now))
-    }
-
-    /// The member of `free` the department's algorithm picks.
-    pub async fn choose_host(
-        &self,
-        department: &Department,
-        free: &[Uuid],
-        now: DateTime<Utc>,
-    ) -> Result<Option<Uuid>> {
-        create::choose_host(&self.txn, department, free, now).await
+        self.lock_department(before.department_id, &also).await
     }
 
     /// Writes a planned move of `before`: the new time and host, a new invite sequence, the
@@ -245,17 +242,15 @@ impl Transaction<'_> {
                 .filter(booking_assignment_history::Column::BookingId.eq(before.id))
                 .exec(&self.txn)
                 .await?;
-            booking_assignment_history::ActiveModel {
-                id: Set(Uuid::new_v4()),
-                booking_id: Set(before.id),
-                assigned_to: Set(plan.host),
-                assigned_utc: Set(now),
-                assigned_by: Set(plan.moved_by),
-                assignment_type: Set(assignment_type.as_ref().to_owned()),
-                is_current: Set(true),
-                notes: Set(plan.reason.clone()),
-            }
-            .insert(&self.txn)
+            record_assignment(
+                &self.txn,
+                before.id,
+                plan.host,
+                plan.moved_by,
+                assignment_type,
+                plan.reason.clone(),
+                now,
+            )
             .await?;
             if before.booking_type != BookingType::Internal {
                 create::count_assignment(&self.txn, before.department_id, plan.host, now).await?;

@@ -1,14 +1,16 @@
-//! Booking use cases.
+//! Changing a booking: its status, or its time and host.
 
 use chrono::{DateTime, Utc};
 use mm_domain::{
     Interval,
     booking::{
-        AssignmentMethod, Booking, Move, MovePolicy, StatusChange, plan_move, plan_status_change,
+        Booking, BookingType, Move, MovePolicy, StatusChange, Unavailable, pick_free_member,
+        plan_move, plan_status_change,
     },
     notification::Notice,
+    scheduling::MeetingSpec,
 };
-use mm_store::{Acting, BookingKey, LinkHashes, Render, Store};
+use mm_store::{Acting, Announcement, BookingKey, LinkHashes, Render, Store};
 
 use crate::{AppError, AppResult};
 
@@ -32,8 +34,16 @@ pub async fn change_status(
     tx.apply_status_change(&before, &plan, links, now).await?;
     let booking = tx.booking(before.id).await?;
     if let Some(notice) = &plan.notice {
-        tx.queue_notice(notice, &booking, by.actor.user_id, render, now)
-            .await?;
+        let department = tx.department(booking.department_id).await?;
+        let meeting_type = tx.meeting_type(booking.meeting_type_id).await?;
+        let change = Announcement {
+            notice,
+            booking: &booking,
+            department: &department,
+            meeting_type: &meeting_type,
+            actor: by.actor.user_id,
+        };
+        tx.queue_notice(&change, render, now).await?;
     }
     tx.commit().await?;
     Ok(booking)
@@ -59,45 +69,68 @@ pub async fn move_booking(
     (by.permit)(&before).map_err(|why| AppError::NotAllowed(why.to_owned()))?;
     let department = tx.lock_for_move(&before, to.host).await?;
     to.check_allowed(&before, now)?;
-    let spec = tx.booking_spec(&before).await?;
+    let meeting_type = tx.meeting_type(before.meeting_type_id).await?;
+    let spec = MeetingSpec::for_booking(&meeting_type, &before);
+    let span = Interval::starting_at(to.start, spec.duration);
     let (host, method) = match to.policy {
         MovePolicy::Staff => {
             let host = to.host.unwrap_or(before.assigned_to);
-            tx.check_free_for_move(&department, &before, host, &spec, to.start, now)
-                .await?;
+            let conflicts = if before.booking_type == BookingType::Internal {
+                let everyone = before.attendees_with_host(host);
+                tx.attendee_schedule(department.timezone, &everyone, span, Some(before.id))
+                    .await?
+                    .everyone_conflicts(&everyone, &spec, to.start, now)
+            } else {
+                tx.schedule(&department, span, Some(before.id))
+                    .await?
+                    .member_conflicts(host, &spec, to.start, now)
+            };
+            if !conflicts.is_empty() {
+                return Err(Unavailable::Conflicts(conflicts).into());
+            }
             (host, before.assignment_method)
         }
         MovePolicy::Customer => {
+            // Offered slots only: the grid is read around the start.
+            let window = Interval::starting_at(to.start, mm_domain::Minutes::ONE);
             let free = tx
-                .members_free_at(&department, &before, &spec, to.start, now)
-                .await?;
+                .schedule(&department, window, Some(before.id))
+                .await?
+                .open_slots(&spec, window)
+                .free_members_at(to.start, now);
             if free.contains(&before.assigned_to) {
                 (before.assigned_to, before.assignment_method)
             } else {
-                let host = tx
-                    .choose_host(&department, &free, now)
-                    .await?
-                    .ok_or(AppError::NobodyFree)?;
-                (host, AssignmentMethod::of(department.algorithm))
+                let upcoming = tx.upcoming_bookings(&department, now).await?;
+                pick_free_member(&department, &free, |id| {
+                    upcoming.get(&id).copied().unwrap_or(0)
+                })
+                .ok_or(Unavailable::NobodyFree)?
             }
         }
     };
-    let span = Interval::starting_at(to.start, spec.duration);
     let plan = plan_move(&before, &to, span, host, method, by.actor, now)?;
     tx.apply_move(&before, &plan, links, now).await?;
     let booking = tx.booking(before.id).await?;
+    let mut notices = Vec::new();
     if plan.moved {
-        let notice = Notice::Rescheduled {
+        notices.push(Notice::Rescheduled {
             previous: before.span,
-        };
-        tx.queue_notice(&notice, &booking, by.actor.user_id, render, now)
-            .await?;
+        });
     }
     if plan.reassigned {
         let previous_host = tx.staff_user(before.assigned_to).await?;
-        let notice = Notice::Reassigned { previous_host };
-        tx.queue_notice(&notice, &booking, by.actor.user_id, render, now)
-            .await?;
+        notices.push(Notice::Reassigned { previous_host });
+    }
+    for notice in &notices {
+        let change = Announcement {
+            notice,
+            booking: &booking,
+            department: &department,
+            meeting_type: &meeting_type,
+            actor: by.actor.user_id,
+        };
+        tx.queue_notice(&change, render, now).await?;
     }
     tx.commit().await?;
     Ok(booking)

@@ -1,0 +1,238 @@
+//! Creating bookings. Everyone who could take the meeting is locked first and the schedule read
+//! under those locks, so of two requests for the same time the second sees the first's booking.
+
+use chrono::{DateTime, Duration, Utc};
+use mm_domain::{
+    Interval,
+    booking::{
+        Actor, Attendees, Booking, BookingSource, HostChoice, Unavailable, choose_host,
+        plan_customer_booking, plan_internal_meeting,
+    },
+    meeting_type::MeetingType,
+    notification::Notice,
+    scheduling::MeetingSpec,
+};
+use mm_store::{
+    Announcement, Attending, CustomerDetails, EarlierRequest, NewBooking, Render, Store,
+};
+use uuid::Uuid;
+
+use crate::{AppError, AppResult};
+
+/// The idempotency scope of public booking creation.
+const PUBLIC_BOOKING_SCOPE: &str = "public_booking";
+
+/// What stands between a public request and a second booking: a replayed `Idempotency-Key`
+/// and the per-address hourly limit.
+#[derive(Debug, Clone, Default)]
+pub struct RequestGuard {
+    /// Hash of the client's key, and hash of the request it came with.
+    pub idempotency: Option<(String, String)>,
+    /// Public creations allowed per client address per hour; `None`: no limit.
+    pub hourly_limit: Option<u32>,
+}
+
+/// A customer booking to make, as parsed from a request.
+#[derive(Debug, Clone)]
+pub struct NewCustomerBooking {
+    pub id: Uuid,
+    pub department_id: Uuid,
+    pub meeting_type: MeetingType,
+    pub start: DateTime<Utc>,
+    pub host: HostChoice,
+    pub source: BookingSource,
+    pub actor: Actor,
+    pub details: CustomerDetails,
+    pub guard: RequestGuard,
+}
+
+/// A creation's outcome: a new booking, or the one an earlier request with the same
+/// `Idempotency-Key` created.
+#[derive(Debug, Clone)]
+pub enum Created {
+    New(Booking),
+    Replayed(Booking),
+}
+
+impl Created {
+    pub fn booking(self) -> Booking {
+        match self {
+            Self::New(booking) | Self::Replayed(booking) => booking,
+        }
+    }
+}
+
+/// Books a customer meeting, or replays the one an earlier request with the same idempotency key
+/// made. The host is the member staff named, if free, or the member the department's algorithm
+/// picks among those free at the offered slot; the booking waits for approval when its meeting
+/// type asks for it. Everyone concerned is notified in the same transaction.
+#[tracing::instrument(skip_all, fields(booking_id = %new.id))]
+pub async fn create_customer_booking(
+    store: &Store,
+    new: NewCustomerBooking,
+    now: DateTime<Utc>,
+    render: Render<'_>,
+) -> AppResult<Created> {
+    let tx = store.transaction().await?;
+    let named = match new.host {
+        HostChoice::Member(id) => vec![id],
+        HostChoice::ByAlgorithm => Vec::new(),
+    };
+    let department = tx.lock_department(new.department_id, &named).await?;
+
+    if let Some((key, request_hash)) = &new.guard.idempotency
+        && let Some(earlier) = tx.earlier_request(PUBLIC_BOOKING_SCOPE, key).await?
+    {
+        if &earlier.request_hash != request_hash {
+            return Err(AppError::IdempotencyKeyReused);
+        }
+        return Ok(Created::Replayed(tx.booking(earlier.booking_id).await?));
+    }
+    if let (Some(limit), Some(network)) = (new.guard.hourly_limit, &new.details.client_network) {
+        let recent = tx
+            .public_bookings_from(network, now - Duration::hours(1))
+            .await?;
+        if recent >= u64::from(limit) {
+            return Err(AppError::RateLimited);
+        }
+    }
+
+    let meeting_type = &new.meeting_type;
+    let spec = MeetingSpec::of(meeting_type);
+    let span = Interval::starting_at(new.start, meeting_type.duration);
+    let window = match new.host {
+        // The slot grid is read around the start only.
+        HostChoice::ByAlgorithm => Interval::starting_at(new.start, mm_domain::Minutes::ONE),
+        HostChoice::Member(_) => span,
+    };
+    let schedule = tx.schedule(&department, window, None).await?;
+    let upcoming = match new.host {
+        HostChoice::ByAlgorithm => tx.upcoming_bookings(&department, now).await?,
+        HostChoice::Member(_) => Default::default(),
+    };
+    let host = choose_host(
+        new.host,
+        &department,
+        &schedule,
+        &spec,
+        new.start,
+        now,
+        |id| upcoming.get(&id).copied().unwrap_or(0),
+    )?;
+    let plan = plan_customer_booking(
+        meeting_type,
+        &new.details.customer.name,
+        host,
+        new.source,
+        new.actor,
+        now,
+    );
+    tx.insert_booking(
+        NewBooking {
+            id: new.id,
+            plan: &plan,
+            department: &department,
+            meeting_type,
+            span,
+            attending: Attending::Customer(&new.details),
+        },
+        now,
+    )
+    .await?;
+    let booking = tx.booking(new.id).await?;
+    tx.queue_notice(
+        &Announcement {
+            notice: &Notice::Created,
+            booking: &booking,
+            department: &department,
+            meeting_type,
+            actor: new.actor.user_id,
+        },
+        render,
+        now,
+    )
+    .await?;
+    if let Some((key, request_hash)) = &new.guard.idempotency {
+        let request = EarlierRequest {
+            request_hash: request_hash.clone(),
+            booking_id: new.id,
+        };
+        tx.remember_request(PUBLIC_BOOKING_SCOPE, key, &request, now)
+            .await?;
+    }
+    tx.commit().await?;
+    tracing::info!(reference = %booking.reference, status = %booking.status, "booking created");
+    Ok(Created::New(booking))
+}
+
+/// An internal meeting to make, as parsed from a request.
+#[derive(Debug, Clone)]
+pub struct NewInternalMeeting {
+    pub id: Uuid,
+    /// An active internal meeting type (see [`mm_domain::booking::internal_use`]).
+    pub meeting_type: MeetingType,
+    pub attendees: Attendees,
+    pub start: DateTime<Utc>,
+    pub agenda: Option<String>,
+    pub physical_location: Option<String>,
+    pub actor: Actor,
+}
+
+/// Books a confirmed internal meeting once the host and every participant, locked, are free;
+/// the rules are read in the meeting type's department's zone. Everyone is invited in the same
+/// transaction.
+#[tracing::instrument(skip_all, fields(booking_id = %new.id))]
+pub async fn create_internal_meeting(
+    store: &Store,
+    new: NewInternalMeeting,
+    now: DateTime<Utc>,
+    render: Render<'_>,
+) -> AppResult<Booking> {
+    let tx = store.transaction().await?;
+    let everyone = new.attendees.everyone();
+    tx.lock_people(&everyone).await?;
+    let meeting_type = &new.meeting_type;
+    let department = tx.department(meeting_type.department_id).await?;
+    let spec = MeetingSpec::of(meeting_type);
+    let span = Interval::starting_at(new.start, meeting_type.duration);
+    let schedule = tx
+        .attendee_schedule(department.timezone, &everyone, span, None)
+        .await?;
+    let conflicts = schedule.everyone_conflicts(&everyone, &spec, new.start, now);
+    if !conflicts.is_empty() {
+        return Err(Unavailable::Conflicts(conflicts).into());
+    }
+    let plan = plan_internal_meeting(meeting_type, new.attendees.host(), new.actor, now);
+    tx.insert_booking(
+        NewBooking {
+            id: new.id,
+            plan: &plan,
+            department: &department,
+            meeting_type,
+            span,
+            attending: Attending::Staff {
+                participants: new.attendees.participants(),
+                agenda: new.agenda.as_deref(),
+                physical_location: new.physical_location.as_deref(),
+            },
+        },
+        now,
+    )
+    .await?;
+    let booking = tx.booking(new.id).await?;
+    tx.queue_notice(
+        &Announcement {
+            notice: &Notice::Created,
+            booking: &booking,
+            department: &department,
+            meeting_type,
+            actor: new.actor.user_id,
+        },
+        render,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(reference = %booking.reference, people = everyone.len(), "internal meeting created");
+    Ok(booking)
+}

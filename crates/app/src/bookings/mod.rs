@@ -1,0 +1,11 @@
+//! Booking use cases: creating customer bookings and internal meetings, changing a booking's
+//! status, and moving it to another time or host.
+
+mod change;
+mod create;
+
+pub use change::{change_status, move_booking};
+pub use create::{
+    Created, NewCustomerBooking, NewInternalMeeting, RequestGuard, create_customer_booking,
+    create_internal_meeting,
+};
