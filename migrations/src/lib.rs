@@ -14,6 +14,7 @@ mod m20261125_000001_oauth_connections;
 mod m20261125_000002_calendar_write_back;
 mod m20261125_000003_zoom_meetings;
 mod m20261129_000001_security;
+mod m20261129_000002_outbox_notices;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_calendar_write_back::Migration),
             Box::new(m20261125_000003_zoom_meetings::Migration),
             Box::new(m20261129_000001_security::Migration),
+            Box::new(m20261129_000002_outbox_notices::Migration),
         ]
     }
 }

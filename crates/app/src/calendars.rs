@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use mm_domain::notification::Notice;
-use mm_store::{Announcement, CalendarPush, PushedEvent, Render, Store, StoreError};
+use mm_store::{Announcement, CalendarPush, PushedEvent, Store, StoreError};
 
 use crate::AppResult;
 
@@ -15,7 +15,6 @@ pub async fn record_calendar_push(
     push: &CalendarPush,
     pushed: &PushedEvent,
     now: DateTime<Utc>,
-    render: Render<'_>,
 ) -> AppResult<()> {
     let tx = store.transaction().await?;
     let before = match tx.booking(push.booking_id).await {
@@ -41,7 +40,7 @@ pub async fn record_calendar_push(
         meeting_type: &meeting_type,
         actor: None,
     };
-    tx.queue_notice(&change, render, now).await?;
+    tx.queue_notice(&change, now).await?;
     tx.commit().await?;
     Ok(())
 }

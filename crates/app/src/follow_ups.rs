@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use mm_domain::{booking::BookingStatus, notification::Notice, reminder::due_reminders};
-use mm_store::{Announcement, Render, Store};
+use mm_store::{Announcement, Store};
 use uuid::Uuid;
 
 use crate::{AppError, AppResult};
@@ -17,14 +17,10 @@ const THANK_YOU_WINDOW: Duration = Duration::days(7);
 /// type's schedule not yet handled for its current start time; entries whose time passed before
 /// the meeting got that time are skipped. Returns how many reminders were queued.
 #[tracing::instrument(skip_all)]
-pub async fn queue_due_reminders(
-    store: &Store,
-    now: DateTime<Utc>,
-    render: Render<'_>,
-) -> AppResult<usize> {
+pub async fn queue_due_reminders(store: &Store, now: DateTime<Utc>) -> AppResult<usize> {
     let mut queued = 0;
     for booking_id in store.bookings_with_due_reminders(now).await? {
-        match queue_reminder(store, booking_id, now, render).await {
+        match queue_reminder(store, booking_id, now).await {
             Ok(true) => queued += 1,
             Ok(false) => {}
             // Another process handled this entry first.
@@ -36,12 +32,7 @@ pub async fn queue_due_reminders(
 }
 
 /// Handles one meeting's due entries in one transaction; `true` if a reminder was queued.
-async fn queue_reminder(
-    store: &Store,
-    booking_id: Uuid,
-    now: DateTime<Utc>,
-    render: Render<'_>,
-) -> AppResult<bool> {
+async fn queue_reminder(store: &Store, booking_id: Uuid, now: DateTime<Utc>) -> AppResult<bool> {
     let tx = store.transaction().await?;
     let booking = tx.booking(booking_id).await?;
     if booking.status != BookingStatus::Confirmed {
@@ -77,7 +68,7 @@ async fn queue_reminder(
         meeting_type: &meeting_type,
         actor: None,
     };
-    tx.queue_notice(&change, render, now).await?;
+    tx.queue_notice(&change, now).await?;
     tx.commit().await?;
     tracing::info!(reference = %booking.reference, hours_before = reminder.hours_before, "reminder queued");
     Ok(true)
@@ -87,11 +78,7 @@ async fn queue_reminder(
 /// confirmed or completed and whose type sends one, and records it on the booking. Returns how
 /// many were queued.
 #[tracing::instrument(skip_all)]
-pub async fn queue_thank_yous(
-    store: &Store,
-    now: DateTime<Utc>,
-    render: Render<'_>,
-) -> AppResult<usize> {
+pub async fn queue_thank_yous(store: &Store, now: DateTime<Utc>) -> AppResult<usize> {
     let mut queued = 0;
     for booking_id in store
         .meetings_due_thank_you(now - THANK_YOU_WINDOW, now)
@@ -113,7 +100,7 @@ pub async fn queue_thank_yous(
             meeting_type: &meeting_type,
             actor: None,
         };
-        tx.queue_notice(&change, render, now).await?;
+        tx.queue_notice(&change, now).await?;
         tx.commit().await?;
         queued += 1;
     }

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use mm_domain::{
     Email, Interval, TimeZone,
     booking::{ActorRole, Answer, BookingStatus},
-    notification::{self, BookingFacts, Message, MessageKind, Notice, OutgoingEmail, Recipient},
+    notification::{BookingFacts, Message, MessageKind, Notice, OutgoingEmail, Recipient},
     user::StaffUser,
 };
 
@@ -28,18 +28,8 @@ pub struct Context<'a> {
     pub now: DateTime<Utc>,
 }
 
-/// Every email `facts.notice` causes: the domain says who is told what
-/// ([`notification::messages`]); this writes each one.
-pub fn render(facts: &BookingFacts<'_>, context: &Context<'_>) -> Vec<OutgoingEmail> {
-    notification::messages(facts)
-        .into_iter()
-        .filter(|m| !m.kind.is_sms())
-        .filter_map(|m| email(facts, context, m))
-        .collect()
-}
-
 /// One message of the matrix as an email to its recipient.
-fn email(
+pub(crate) fn email(
     facts: &BookingFacts<'_>,
     context: &Context<'_>,
     message: Message<'_>,

@@ -2,21 +2,16 @@
 //! Twilio's Messages API. No provider is configured by default; SMS rows then wait in the outbox
 //! like emails without SMTP.
 
-use mm_domain::notification::{self, BookingFacts, MessageKind, OutgoingSms};
+use mm_domain::notification::{BookingFacts, MessageKind, OutgoingSms};
 
 use crate::email::{Context, location, until};
 
-/// Every text message `facts.notice` causes ([`notification::messages`] says which): a reminder
-/// to the customer when the schedule entry asks for SMS and the customer gave a phone number.
-pub fn render(facts: &BookingFacts<'_>, context: &Context<'_>) -> Vec<OutgoingSms> {
-    notification::messages(facts)
-        .into_iter()
-        .filter(|m| m.kind.is_sms())
-        .filter_map(|m| text(facts, context, m.kind))
-        .collect()
-}
-
-fn text(facts: &BookingFacts<'_>, context: &Context<'_>, kind: MessageKind) -> Option<OutgoingSms> {
+/// The reminder text message to the customer, when they gave a phone number.
+pub(crate) fn text(
+    facts: &BookingFacts<'_>,
+    context: &Context<'_>,
+    kind: MessageKind,
+) -> Option<OutgoingSms> {
     let booking = facts.booking;
     let customer = booking.customer.as_ref()?;
     let phone = customer.phone.as_ref()?;

@@ -27,7 +27,6 @@ use tokio::time::MissedTickBehavior;
 use crate::{
     AppState,
     calendar_sync::{SyncError, with_access},
-    notices,
 };
 
 /// How long a process owns a booking it is writing.
@@ -166,8 +165,7 @@ async fn push(state: &AppState, claim: &CalendarPush) -> Result<(), SyncError> {
         });
     }
     let now = Utc::now();
-    let render = notices::renderer(state, now);
-    mm_app::calendars::record_calendar_push(&state.store, claim, &pushed, now, &render).await?;
+    mm_app::calendars::record_calendar_push(&state.store, claim, &pushed, now).await?;
     Ok(())
 }
 

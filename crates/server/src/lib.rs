@@ -52,6 +52,8 @@ pub struct AppState {
     pub links: links::LinkKeys,
     /// The domain in calendar invites' `UID`s.
     pub uid_domain: String,
+    /// Writes queued notices' text.
+    pub notices: notices::Writer,
     /// Reads members' iCal feeds.
     pub feeds: mm_calendars::FeedFetcher,
     /// Google and Microsoft calendars, when configured.
@@ -117,10 +119,12 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 fn outbox_worker(
     store: &Store,
     config: &Config,
+    writer: &notices::Writer,
     courier: outbox_worker::Courier,
 ) -> outbox_worker::OutboxWorker {
     outbox_worker::OutboxWorker {
         store: store.clone(),
+        writer: writer.clone(),
         courier,
         retry: mm_domain::notification::RetryPolicy {
             first_delay: chrono::Duration::seconds(config.outbox_retry_seconds as i64),
@@ -188,6 +192,8 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let follower = store.clone();
     tokio::spawn(async move { follower.follow_other_processes().await });
     let uid_domain = notices::uid_domain(&public_base_url);
+    let links = links::LinkKeys::new(&secret);
+    let writer = notices::Writer::new(links.clone(), &public_base_url, &uid_domain);
     match &config.smtp_url {
         Some(url) => {
             let from = config
@@ -199,7 +205,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             let mailer =
                 mm_notify::smtp::SmtpMailer::new(url.expose(), composer).context("MM_SMTP_URL")?;
             let courier = outbox_worker::Courier::Smtp(Arc::new(mailer));
-            tokio::spawn(outbox_worker(&store, &config, courier).run());
+            tokio::spawn(outbox_worker(&store, &config, &writer, courier).run());
             tracing::info!(%from, "sending email over SMTP");
         }
         None => {
@@ -215,7 +221,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
                 &twilio.from,
             );
             let courier = outbox_worker::Courier::Sms(sms);
-            tokio::spawn(outbox_worker(&store, &config, courier).run());
+            tokio::spawn(outbox_worker(&store, &config, &writer, courier).run());
             tracing::info!(from = %twilio.from, "sending text messages through Twilio");
         }
         None => tracing::info!("no SMS provider: text messages stay in the outbox"),
@@ -226,7 +232,8 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             &secret,
             chrono::Duration::minutes(config.jwt_ttl_minutes as i64),
         ),
-        links: links::LinkKeys::new(&secret),
+        links,
+        notices: writer,
         uid_domain,
         public_base_url: public_base_url.clone(),
         config: config.clone(),

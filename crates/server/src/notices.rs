@@ -1,11 +1,12 @@
-//! Wiring the server's links into the notification renderer, and the URLs customers follow.
+//! Writing queued notices with the server's links, and the URLs customers follow.
 
 use chrono::{DateTime, Utc};
-use mm_domain::notification::{BookingFacts, Outgoing};
+use mm_domain::notification::Outgoing;
 use mm_notify::email::{Context, Links};
+use mm_store::PendingNotice;
 use uuid::Uuid;
 
-use crate::AppState;
+use crate::{AppState, links::LinkKeys};
 
 /// The customer's three URLs for a booking.
 #[derive(Debug, Clone)]
@@ -16,27 +17,47 @@ pub struct CustomerUrls {
 }
 
 pub fn customer_urls(state: &AppState, booking_id: Uuid) -> CustomerUrls {
-    let tokens = state.links.tokens(booking_id);
-    let base = &state.public_base_url;
-    CustomerUrls {
-        cancel: format!("{base}/book/cancel/{}", tokens.cancel),
-        reschedule: format!("{base}/book/reschedule/{}", tokens.reschedule),
-        ics: format!(
-            "{base}/api/v1/public/bookings/{}/booking.ics",
-            tokens.reschedule
-        ),
-    }
+    state.notices.customer_urls(booking_id)
 }
 
-/// Renders a change's emails and text messages with the booking's working links.
-pub fn renderer(
-    state: &AppState,
-    now: DateTime<Utc>,
-) -> impl Fn(&BookingFacts<'_>) -> Vec<Outgoing> + Send + Sync + '_ {
-    move |facts| {
-        let booking = facts.booking;
+/// Writes queued notices' text with the server's links: the customer's working self-service
+/// links, the public site and the domain of calendar `UID`s.
+#[derive(Clone)]
+pub struct Writer {
+    links: LinkKeys,
+    public_base_url: String,
+    uid_domain: String,
+}
+
+impl Writer {
+    pub fn new(links: LinkKeys, public_base_url: &str, uid_domain: &str) -> Self {
+        Self {
+            links,
+            public_base_url: public_base_url.to_owned(),
+            uid_domain: uid_domain.to_owned(),
+        }
+    }
+
+    fn customer_urls(&self, booking_id: Uuid) -> CustomerUrls {
+        let tokens = self.links.tokens(booking_id);
+        let base = &self.public_base_url;
+        CustomerUrls {
+            cancel: format!("{base}/book/cancel/{}", tokens.cancel),
+            reschedule: format!("{base}/book/reschedule/{}", tokens.reschedule),
+            ics: format!(
+                "{base}/api/v1/public/bookings/{}/booking.ics",
+                tokens.reschedule
+            ),
+        }
+    }
+
+    /// The message of `pending`, written from the booking as it is now, with the customer's
+    /// links while they still work; `None` when its recipient has no address on its channel any
+    /// more.
+    pub fn write(&self, pending: &PendingNotice, now: DateTime<Utc>) -> Option<Outgoing> {
+        let booking = &pending.booking;
         let links = if booking.status.holds_time() && booking.links_expire_utc.is_some() {
-            let urls = customer_urls(state, booking.id);
+            let urls = self.customer_urls(booking.id);
             Links {
                 cancel_url: booking.cancel_link_live.then_some(urls.cancel),
                 reschedule_url: (booking.customer_reschedules_left() > 0)
@@ -47,17 +68,19 @@ pub fn renderer(
         };
         let context = Context {
             links,
-            public_base_url: &state.public_base_url,
-            uid_domain: &state.uid_domain,
+            public_base_url: &self.public_base_url,
+            uid_domain: &self.uid_domain,
             now,
         };
-        let emails = mm_notify::email::render(facts, &context)
-            .into_iter()
-            .map(Outgoing::Email);
-        let texts = mm_notify::sms::render(facts, &context)
-            .into_iter()
-            .map(Outgoing::Sms);
-        emails.chain(texts).collect()
+        mm_notify::write(&pending.facts(), &context, pending.message())
+    }
+}
+
+impl std::fmt::Debug for Writer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Writer")
+            .field("public_base_url", &self.public_base_url)
+            .finish_non_exhaustive()
     }
 }
 

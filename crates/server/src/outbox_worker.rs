@@ -11,7 +11,9 @@ use mm_notify::{
     sms::TwilioSms,
     smtp::{Letter, SmtpMailer},
 };
-use mm_store::{OutboxEmail, Store};
+use mm_store::{OutboxEmail, Store, StoreError};
+
+use crate::notices::Writer;
 
 /// How often an idle worker looks for due emails.
 const POLL: Duration = Duration::from_secs(1);
@@ -66,6 +68,8 @@ pub enum SmsCountries {
 #[derive(Debug, Clone)]
 pub struct OutboxWorker {
     pub store: Store,
+    /// Writes a notice's text when it is first sent.
+    pub writer: Writer,
     pub courier: Courier,
     pub retry: RetryPolicy,
     pub lease: chrono::Duration,
@@ -102,6 +106,37 @@ impl OutboxWorker {
         Ok(tried)
     }
 
+    /// The message with its text: a notice is written at its first attempt, from the booking as
+    /// it is then, and the text kept for later attempts and the outbox page. `None` (and the
+    /// message given up) when there is nothing left to write: its booking or recipient is gone.
+    async fn with_text(&self, message: &OutboxEmail) -> mm_store::Result<Option<OutboxEmail>> {
+        if !message.awaits_text {
+            return Ok(Some(message.clone()));
+        }
+        let now = Utc::now();
+        let written = match self.store.pending_notice(message.id).await {
+            Ok(Some(pending)) => self.writer.write(&pending, now),
+            Ok(None) => return Ok(Some(message.clone())),
+            Err(StoreError::NotFound(_)) => None,
+            Err(other) => return Err(other),
+        };
+        match written {
+            Some(text) => Ok(Some(
+                self.store.record_rendering(message.id, &text, now).await?,
+            )),
+            None => {
+                tracing::warn!("nothing to send: the booking or the recipient is gone");
+                self.store
+                    .mark_message_refused(
+                        message.id,
+                        "nothing to send: the booking or the recipient is gone",
+                    )
+                    .await?;
+                Ok(None)
+            }
+        }
+    }
+
     /// Why a text message must not go to its number, if it must not.
     async fn sms_refusal(&self, message: &OutboxEmail) -> mm_store::Result<Option<String>> {
         let country = mm_notify::sms::country_of(&message.to_address);
@@ -131,6 +166,10 @@ impl OutboxWorker {
 
     #[tracing::instrument(skip_all, fields(email_id = %email.id, kind = %email.kind, attempt = email.attempts + 1))]
     async fn send(&self, email: &OutboxEmail) -> mm_store::Result<()> {
+        let Some(written) = self.with_text(email).await? else {
+            return Ok(());
+        };
+        let email = &written;
         if matches!(self.courier, Courier::Sms(_))
             && let Some(reason) = self.sms_refusal(email).await?
         {

@@ -7,7 +7,7 @@ use actix_web::web;
 use chrono::Utc;
 use tokio::time::MissedTickBehavior;
 
-use crate::{AppState, notices};
+use crate::AppState;
 
 /// Runs until the process ends, looking every `every` for emails that have come due.
 pub async fn run(state: web::Data<AppState>, every: Duration) {
@@ -16,13 +16,12 @@ pub async fn run(state: web::Data<AppState>, every: Duration) {
     loop {
         ticks.tick().await;
         let now = Utc::now();
-        let render = notices::renderer(&state, now);
-        match mm_app::follow_ups::queue_due_reminders(&state.store, now, &render).await {
+        match mm_app::follow_ups::queue_due_reminders(&state.store, now).await {
             Ok(0) => {}
             Ok(queued) => tracing::info!(queued, "reminders queued"),
             Err(error) => tracing::error!(%error, "queuing reminders failed"),
         }
-        match mm_app::follow_ups::queue_thank_yous(&state.store, now, &render).await {
+        match mm_app::follow_ups::queue_thank_yous(&state.store, now).await {
             Ok(0) => {}
             Ok(queued) => tracing::info!(queued, "thank-you emails queued"),
             Err(error) => tracing::error!(%error, "queuing thank-you emails failed"),

@@ -38,7 +38,7 @@ pub use bookings::calendar_push::{
 };
 pub use bookings::{
     Acting, Actor, Announcement, Attending, BookingFilter, BookingKey, CustomerDetails,
-    EarlierRequest, LinkHashes, Move, MovePolicy, NewBooking, Permit, Render, Transaction,
+    EarlierRequest, LinkHashes, Move, MovePolicy, NewBooking, PendingNotice, Permit, Transaction,
 };
 pub use calendar::{BusyBlock, CalendarBooking, CalendarData, ColumnData};
 pub use integrations::{

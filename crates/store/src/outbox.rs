@@ -44,6 +44,8 @@ pub struct OutboxEmail {
     pub last_error: Option<String>,
     pub created_utc: DateTime<Utc>,
     pub sent_utc: Option<DateTime<Utc>>,
+    /// The text is yet to be written from the notice (see [`Store::pending_notice`]).
+    pub awaits_text: bool,
 }
 
 impl From<email_outbox::Model> for OutboxEmail {
@@ -64,6 +66,7 @@ impl From<email_outbox::Model> for OutboxEmail {
             last_error: row.last_error,
             created_utc: row.created_utc,
             sent_utc: row.sent_utc,
+            awaits_text: row.notice.is_some() && row.rendered_utc.is_none(),
         }
     }
 }

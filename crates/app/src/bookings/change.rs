@@ -10,14 +10,14 @@ use mm_domain::{
     notification::Notice,
     scheduling::MeetingSpec,
 };
-use mm_store::{Acting, Announcement, BookingKey, LinkHashes, Render, Store};
+use mm_store::{Acting, Announcement, BookingKey, LinkHashes, Store};
 
 use crate::{AppError, AppResult};
 
 /// Approves, rejects, cancels, completes or marks as no-show the booking `key` names, if the
 /// person acting may (judged on the booking as locked) and its state allows it; writes the
 /// history and queues the notice in the same transaction. Returns the changed booking.
-#[tracing::instrument(skip(store, by, links, render))]
+#[tracing::instrument(skip(store, by, links))]
 pub async fn change_status(
     store: &Store,
     key: &BookingKey,
@@ -25,7 +25,6 @@ pub async fn change_status(
     by: Acting<'_>,
     links: Option<&LinkHashes>,
     now: DateTime<Utc>,
-    render: Render<'_>,
 ) -> AppResult<Booking> {
     let tx = store.transaction().await?;
     let before = tx.lock_booking(key, now).await?;
@@ -43,7 +42,7 @@ pub async fn change_status(
             meeting_type: &meeting_type,
             actor: by.actor.user_id,
         };
-        tx.queue_notice(&change, render, now).await?;
+        tx.queue_notice(&change, now).await?;
     }
     tx.commit().await?;
     Ok(booking)
@@ -54,7 +53,7 @@ pub async fn change_status(
 /// free member) or staff (any time the host, and for an internal meeting everyone in it, is free).
 /// Everyone it may involve is locked first, so two moves or a move and a booking cannot take the
 /// same time. Returns the moved booking.
-#[tracing::instrument(skip(store, by, links, render))]
+#[tracing::instrument(skip(store, by, links))]
 pub async fn move_booking(
     store: &Store,
     key: &BookingKey,
@@ -62,7 +61,6 @@ pub async fn move_booking(
     by: Acting<'_>,
     links: Option<&LinkHashes>,
     now: DateTime<Utc>,
-    render: Render<'_>,
 ) -> AppResult<Booking> {
     let tx = store.transaction().await?;
     let before = tx.lock_booking(key, now).await?;
@@ -130,7 +128,7 @@ pub async fn move_booking(
             meeting_type: &meeting_type,
             actor: by.actor.user_id,
         };
-        tx.queue_notice(&change, render, now).await?;
+        tx.queue_notice(&change, now).await?;
     }
     tx.commit().await?;
     Ok(booking)

@@ -12,9 +12,7 @@ use mm_domain::{
     notification::Notice,
     scheduling::MeetingSpec,
 };
-use mm_store::{
-    Announcement, Attending, CustomerDetails, EarlierRequest, NewBooking, Render, Store,
-};
+use mm_store::{Announcement, Attending, CustomerDetails, EarlierRequest, NewBooking, Store};
 use uuid::Uuid;
 
 use crate::{AppError, AppResult};
@@ -71,7 +69,6 @@ pub async fn create_customer_booking(
     store: &Store,
     new: NewCustomerBooking,
     now: DateTime<Utc>,
-    render: Render<'_>,
 ) -> AppResult<Created> {
     let tx = store.transaction().await?;
     let named = match new.host {
@@ -148,7 +145,6 @@ pub async fn create_customer_booking(
             meeting_type,
             actor: new.actor.user_id,
         },
-        render,
         now,
     )
     .await?;
@@ -186,7 +182,6 @@ pub async fn create_internal_meeting(
     store: &Store,
     new: NewInternalMeeting,
     now: DateTime<Utc>,
-    render: Render<'_>,
 ) -> AppResult<Booking> {
     let tx = store.transaction().await?;
     let everyone = new.attendees.everyone();
@@ -228,7 +223,6 @@ pub async fn create_internal_meeting(
             meeting_type,
             actor: new.actor.user_id,
         },
-        render,
         now,
     )
     .await?;

@@ -30,7 +30,6 @@ use crate::{
     auth::Staff,
     error::{ApiError, ApiResult},
     links::LINK_LIFETIME_DAYS,
-    notices,
 };
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -496,8 +495,7 @@ async fn create_booking(
         },
         guard: RequestGuard::default(),
     };
-    let render = notices::renderer(&state, now);
-    let booking = bookings::create_customer_booking(&state.store, new, now, &render)
+    let booking = bookings::create_customer_booking(&state.store, new, now)
         .await?
         .booking();
     Ok(HttpResponse::Created().json(wire::booking(&booking)))
@@ -566,8 +564,7 @@ async fn create_internal_meeting(
         physical_location: location,
         actor: actor(&principal, department_id),
     };
-    let render = notices::renderer(&state, now);
-    let booking = bookings::create_internal_meeting(&state.store, new, now, &render).await?;
+    let booking = bookings::create_internal_meeting(&state.store, new, now).await?;
     Ok(HttpResponse::Created().json(wire::booking(&booking)))
 }
 
@@ -597,7 +594,6 @@ async fn apply(
 ) -> ApiResult<web::Json<WireBooking>> {
     rule.check(principal, booking)?;
     let now = Utc::now();
-    let render = notices::renderer(state, now);
     let links = state.links.hashes(booking.id);
     let changed = bookings::change_status(
         &state.store,
@@ -609,7 +605,6 @@ async fn apply(
         },
         Some(&links),
         now,
-        &render,
     )
     .await?;
     Ok(web::Json(wire::booking(&changed)))
@@ -801,7 +796,6 @@ async fn move_to(
     let rule = Rule::MoveTo(host);
     rule.check(principal, booking)?;
     let now = Utc::now();
-    let render = notices::renderer(state, now);
     let links = state.links.hashes(booking.id);
     let to = Move {
         start,
@@ -820,7 +814,6 @@ async fn move_to(
         },
         Some(&links),
         now,
-        &render,
     )
     .await?;
     Ok(web::Json(wire::booking(&moved)))

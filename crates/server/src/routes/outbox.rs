@@ -1,13 +1,16 @@
 //! The outbox page: every email the system queued, sent or gave up on (System Managers). Without
-//! `MM_SMTP_URL` this is where a person sees what would have been sent.
+//! `MM_SMTP_URL` this is where a person sees what would have been sent. A message is written
+//! when it is sent; one still queued shows the text it would have now.
 
 use actix_web::{get, web};
+use chrono::Utc;
 use mm_api_types::{
     Page, PageQuery,
     error::ErrorBody,
     outbox::{OutboxEmail, OutboxQuery},
 };
-use mm_domain::notification::MessageKind;
+use mm_domain::notification::{MessageKind, Outgoing};
+use mm_store::StoreError;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::wire::{self, ToWire as _};
@@ -47,7 +50,25 @@ async fn outbox(
         page: paging.page(),
         per_page: paging.per_page(),
     };
-    let (emails, total) = state.store.outbox(query.to.as_deref(), page).await?;
+    let (mut emails, total) = state.store.outbox(query.to.as_deref(), page).await?;
+    // A notice not sent yet shows the text it would have if it were sent now.
+    let now = Utc::now();
+    for email in emails.iter_mut().filter(|e| e.awaits_text) {
+        let written = match state.store.pending_notice(email.id).await {
+            Ok(Some(pending)) => state.notices.write(&pending, now),
+            Ok(None) | Err(StoreError::NotFound(_)) => None,
+            Err(other) => return Err(other.into()),
+        };
+        match written {
+            Some(Outgoing::Email(text)) => {
+                email.subject = text.subject;
+                email.body_text = text.text;
+                email.ics = text.ics;
+            }
+            Some(Outgoing::Sms(text)) => email.body_text = text.text,
+            None => {}
+        }
+    }
     fn word<T: std::str::FromStr>(value: &str) -> ApiResult<T> {
         value
             .parse()

@@ -306,8 +306,7 @@ async fn create_booking(
             hourly_limit: (limit > 0).then_some(limit),
         },
     };
-    let render = notices::renderer(&state, now);
-    let booking = bookings::create_customer_booking(&state.store, new, now, &render)
+    let booking = bookings::create_customer_booking(&state.store, new, now)
         .await?
         .booking();
     Ok(HttpResponse::Created().json(public_view(&state, &booking, Purpose::Cancel).await?))
@@ -369,13 +368,11 @@ async fn cancel_booking(
         &client_network(&request, &state.config.trusted_proxies),
     )
     .await?;
-    let render = notices::renderer(&state, now);
     let change = StatusChange::Cancel {
         reason,
         notes: None,
     };
-    let booking =
-        bookings::change_status(&state.store, &key, change, CUSTOMER, None, now, &render).await?;
+    let booking = bookings::change_status(&state.store, &key, change, CUSTOMER, None, now).await?;
     Ok(web::Json(
         public_view(&state, &booking, Purpose::Cancel).await?,
     ))
@@ -420,7 +417,6 @@ async fn reschedule_booking(
         &client_network(&request, &state.config.trusted_proxies),
     )
     .await?;
-    let render = notices::renderer(&state, now);
     let to = Move {
         start,
         host: None,
@@ -430,8 +426,7 @@ async fn reschedule_booking(
     };
     let links = state.links.hashes(booking.id);
     let booking =
-        bookings::move_booking(&state.store, &key, to, CUSTOMER, Some(&links), now, &render)
-            .await?;
+        bookings::move_booking(&state.store, &key, to, CUSTOMER, Some(&links), now).await?;
     Ok(web::Json(
         public_view(&state, &booking, Purpose::Reschedule).await?,
     ))

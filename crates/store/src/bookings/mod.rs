@@ -13,10 +13,12 @@ mod change;
 mod create;
 mod follow_up;
 mod internal;
+mod notices;
 mod read;
 mod transaction;
 
 pub use create::{Attending, CustomerDetails, EarlierRequest, NewBooking};
+pub use notices::{Announcement, PendingNotice};
 pub use transaction::Transaction;
 
 pub use read::BookingFilter;
@@ -24,11 +26,9 @@ pub use read::BookingFilter;
 use chrono::{DateTime, Utc};
 use mm_domain::{
     Interval,
-    booking::{Answers, AssignmentType, Booking, BookingStatus, CreationPlan},
+    booking::{Answers, AssignmentType, Booking, CreationPlan},
     department::Department,
     meeting_type::{LocationType, MeetingType},
-    notification::{BookingFacts, Notice, Outgoing},
-    user::StaffUser,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
@@ -38,8 +38,7 @@ use uuid::Uuid;
 
 use crate::{
     Result,
-    entity::{booking_assignment_history, booking_history, bookings, email_outbox, users},
-    users::load_users,
+    entity::{booking_assignment_history, booking_history, bookings, users},
 };
 
 pub use mm_domain::booking::Actor;
@@ -83,9 +82,6 @@ pub enum BookingKey {
 }
 
 pub use mm_domain::booking::{Move, MovePolicy};
-
-/// Renders the emails for a change; called inside the change's transaction.
-pub type Render<'a> = &'a (dyn Fn(&BookingFacts<'_>) -> Vec<Outgoing> + Send + Sync);
 
 /// Locks the user rows of `people` until the transaction ends (PostgreSQL; SQLite already holds
 /// its single write lock).
@@ -229,138 +225,5 @@ async fn record(
     }
     .insert(db)
     .await?;
-    Ok(())
-}
-
-/// An outbox row due now, with the message fields left for the caller.
-fn queued(booking_id: Uuid, now: DateTime<Utc>) -> email_outbox::ActiveModel {
-    email_outbox::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        booking_id: Set(Some(booking_id)),
-        status: Set(crate::outbox::QUEUED.to_owned()),
-        attempts: Set(0),
-        last_error: Set(None),
-        next_attempt_utc: Set(now),
-        claimed_until_utc: Set(None),
-        created_utc: Set(now),
-        sent_utc: Set(None),
-        ..Default::default()
-    }
-}
-
-/// A change to tell people about: what happened, to which booking (of which department and
-/// meeting type), and which staff user made it, if one did.
-#[derive(Debug, Clone, Copy)]
-pub struct Announcement<'a> {
-    pub notice: &'a Notice,
-    pub booking: &'a Booking,
-    pub department: &'a Department,
-    pub meeting_type: &'a MeetingType,
-    pub actor: Option<Uuid>,
-}
-
-/// Reads the people a change concerns, renders its emails and queues them.
-async fn notify(
-    db: &impl ConnectionTrait,
-    change: &Announcement<'_>,
-    render: Render<'_>,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    let Announcement {
-        notice,
-        booking,
-        department,
-        meeting_type,
-        actor,
-    } = *change;
-    let mut wanted = vec![booking.assigned_to];
-    wanted.extend(booking.participants.iter().filter_map(|p| p.user_id));
-    wanted.extend(department.leader);
-    wanted.extend(actor);
-    let people = load_users(db, &wanted).await?;
-    let find = |id: Uuid| people.iter().find(|u| u.id == id);
-    let host = find(booking.assigned_to).ok_or(crate::StoreError::NotFound("host"))?;
-    let participants: Vec<StaffUser> = booking
-        .participants
-        .iter()
-        .filter_map(|p| p.user_id)
-        .filter(|id| *id != booking.assigned_to)
-        .filter_map(|id| find(id).cloned())
-        .collect();
-    let active_leader = department.leader.and_then(find).filter(|u| u.is_active);
-    let leader = active_leader.filter(|_| department.notify_leader_on_booking);
-    let awaiting_approval = booking.status == BookingStatus::Pending;
-    let system_managers =
-        if department.notify_admin_on_booking || (awaiting_approval && active_leader.is_none()) {
-            let ids: Vec<Uuid> = users::Entity::find()
-                .select_only()
-                .column(users::Column::Id)
-                .filter(users::Column::IsSystemManager.eq(true))
-                .filter(users::Column::IsActive.eq(true))
-                .into_tuple()
-                .all(db)
-                .await?;
-            load_users(db, &ids).await?
-        } else {
-            Vec::new()
-        };
-    let admins: &[StaffUser] = if department.notify_admin_on_booking {
-        &system_managers
-    } else {
-        &[]
-    };
-    let approvers: Vec<StaffUser> = match active_leader {
-        _ if !awaiting_approval => Vec::new(),
-        Some(leader) => vec![leader.clone()],
-        None => system_managers.clone(),
-    };
-    let facts = BookingFacts {
-        notice,
-        booking,
-        department,
-        meeting_type,
-        host,
-        actor: actor.and_then(find),
-        participants: &participants,
-        leader,
-        admins,
-        approvers: &approvers,
-    };
-    for message in render(&facts) {
-        let row = match message {
-            Outgoing::Email(email) => email_outbox::ActiveModel {
-                channel: Set(crate::outbox::EMAIL.to_owned()),
-                kind: Set(email.kind.to_string()),
-                to_address: Set(email.to.as_str().to_owned()),
-                to_name: Set(email.to_name),
-                subject: Set(email.subject),
-                body_text: Set(email.text),
-                body_html: Set(email.html),
-                ics: Set(email.ics),
-                ..queued(booking.id, now)
-            },
-            Outgoing::Sms(sms) => match sms.to.e164() {
-                Some(number) => email_outbox::ActiveModel {
-                    channel: Set(crate::outbox::SMS.to_owned()),
-                    kind: Set(sms.kind.to_string()),
-                    to_address: Set(number),
-                    to_name: Set(None),
-                    subject: Set(String::new()),
-                    body_text: Set(sms.text),
-                    body_html: Set(String::new()),
-                    ics: Set(None),
-                    ..queued(booking.id, now)
-                },
-                None => {
-                    tracing::info!(
-                        kind = %sms.kind,
-                        "no text message: the number has no country code"
-                    );
-                    continue;
-                }
-            },
-        };
-        row.insert(db).await?;
-    }
     Ok(())
 }

@@ -18,8 +18,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{
-    Announcement, BookingKey, LinkHashes, Render, change, change::locked_row, create, lock_people,
-    notify, read, record, record_assignment,
+    Announcement, BookingKey, LinkHashes, change, change::locked_row, create, lock_people, notices,
+    read, record, record_assignment,
 };
 use crate::{
     Result, Store, StoreError,
@@ -118,15 +118,10 @@ impl Transaction<'_> {
         record(&self.txn, before.id, plan.history.clone()).await
     }
 
-    /// Queues the messages `change` causes, rendered by `render`, as outbox rows of this
-    /// transaction.
-    pub async fn queue_notice(
-        &self,
-        change: &Announcement<'_>,
-        render: Render<'_>,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        notify(&self.txn, change, render, now).await
+    /// Queues the messages `change` causes as outbox rows of this transaction; their text is
+    /// written when they are sent.
+    pub async fn queue_notice(&self, change: &Announcement<'_>, now: DateTime<Utc>) -> Result<()> {
+        notices::notify(&self.txn, change, now).await
     }
 
     /// A department as this transaction sees it.

@@ -1,4 +1,5 @@
-//! `email_outbox`: an email or text message queued in the transaction of the change that caused it.
+//! `email_outbox`: an email or text message queued in the transaction of the change that caused
+//! it, as the notice it tells of until the sender writes its text.
 
 use sea_orm::entity::prelude::*;
 
@@ -28,6 +29,15 @@ pub struct Model {
     pub sent_utc: Option<DateTimeUtc>,
     /// `email` or `sms`.
     pub channel: String,
+    /// The change the message tells of (JSON); `None` for rows queued with their text.
+    #[sea_orm(column_type = "Text")]
+    pub notice: Option<String>,
+    /// The staff user it is for; `None` for the customer.
+    pub recipient_user_id: Option<Uuid>,
+    /// The staff user who made the change, if one did.
+    pub actor_id: Option<Uuid>,
+    /// When the text was written (at the first attempt to send).
+    pub rendered_utc: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

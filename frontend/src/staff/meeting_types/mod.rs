@@ -2,13 +2,14 @@
 //! meeting type — what customers see, where it happens, who may book it, approval, buffers and
 //! slot grid, custom questions, the reminder schedule and the thank-you — saved in one request.
 
+mod questions;
+mod reminders;
+
 use leptos::{ev, prelude::*, task::spawn_local};
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use mm_api_types::{
-    LocationType, QuestionKind, ReminderChannel, VideoPlatform,
-    meeting_types::{
-        CreateMeetingType, CustomQuestion, MeetingType, ReminderEntry, UpdateMeetingType,
-    },
+    LocationType, ReminderChannel, VideoPlatform,
+    meeting_types::{CreateMeetingType, MeetingType, ReminderEntry, UpdateMeetingType},
 };
 use uuid::Uuid;
 
@@ -17,6 +18,9 @@ use crate::{
     api::{self, ApiError},
     components::{Loading, Problem, set_title},
 };
+
+use questions::QuestionsEditor;
+use reminders::RemindersEditor;
 
 const LOCATIONS: [(LocationType, &str); 4] = [
     (LocationType::VideoCall, "Video call"),
@@ -30,18 +34,6 @@ const PLATFORMS: [(VideoPlatform, &str); 4] = [
     (VideoPlatform::MicrosoftTeams, "Microsoft Teams"),
     (VideoPlatform::Custom, "Our own link"),
 ];
-const KINDS: [(QuestionKind, &str); 4] = [
-    (QuestionKind::Text, "Short text"),
-    (QuestionKind::Textarea, "Long text"),
-    (QuestionKind::Select, "Choice"),
-    (QuestionKind::Checkbox, "Yes / no"),
-];
-const CHANNELS: [(ReminderChannel, &str); 3] = [
-    (ReminderChannel::Email, "Email"),
-    (ReminderChannel::Sms, "Text"),
-    (ReminderChannel::Both, "Both"),
-];
-
 #[component]
 pub fn MeetingTypeEditor() -> impl IntoView {
     let session = expect_context::<Session>();
@@ -191,29 +183,9 @@ fn TypeForm(found: Option<MeetingType>, department: Uuid) -> impl IntoView {
             let saved = match &found {
                 None => client.create_meeting_type(department, &create).await,
                 Some(before) => {
-                    let change = UpdateMeetingType {
-                        meeting_name: Some(create.meeting_name),
-                        meeting_slug: create.meeting_slug.filter(|s| *s != before.meeting_slug),
-                        description: Some(create.description),
-                        duration: Some(create.duration),
-                        location_type: create.location_type,
-                        video_platform: Some(create.video_platform),
-                        custom_location: Some(create.custom_location),
-                        requires_approval: Some(create.requires_approval),
-                        is_public: create.is_public,
-                        is_internal: Some(create.is_internal),
-                        is_active: create.is_active,
-                        color: create.color,
-                        buffer_before: Some(create.buffer_before),
-                        buffer_after: Some(create.buffer_after),
-                        slot_interval: Some(create.slot_interval),
-                        custom_questions: Some(create.custom_questions),
-                        reminder_schedule: create.reminder_schedule,
-                        thank_you_enabled: Some(create.thank_you_enabled),
-                        feedback_url: Some(create.feedback_url),
-                        next_steps: Some(create.next_steps),
-                    };
-                    client.update_meeting_type(before.id, &change).await
+                    client
+                        .update_meeting_type(before.id, &changes(before, create))
+                        .await
                 }
             };
             match saved {
@@ -290,59 +262,8 @@ fn TypeForm(found: Option<MeetingType>, department: Uuid) -> impl IntoView {
                 {field("buffer_after", "Buffer after (minutes)", "number", "the member's rule", after)}
                 {field("slot_interval", "Minutes between start times", "number", "the length", interval)}
             </div>
-            <h2>"Questions for the customer"</h2>
-            <table class="table questions">
-                <thead><tr><th>"Key"</th><th>"Question"</th><th>"Kind"</th><th>"Required"</th><th>"Choices (comma-separated)"</th><th></th></tr></thead>
-                <tbody>
-                    {move || (0..questions.with(Vec::len)).map(|i| {
-                        let read = move |f: fn(&CustomQuestion) -> String| move || questions.with(|all| all.get(i).map(f).unwrap_or_default());
-                        let write = move |f: fn(&mut CustomQuestion, String)| move |e: ev::Event| { let v = event_target_value(&e); questions.update(|all| if let Some(q) = all.get_mut(i) { f(q, v); }); };
-                        view! {
-                            <tr>
-                                <td><input type="text" aria-label="Key" prop:value=read(|q| q.key.clone()) on:change=write(|q, v| q.key = v) /></td>
-                                <td><input type="text" aria-label="Question" prop:value=read(|q| q.label.clone()) on:change=write(|q, v| q.label = v) /></td>
-                                <td><select aria-label="Kind" on:change=write(|q, v| q.kind = v)>
-                                    {KINDS.into_iter().map(|(k, l)| view! { <option value=k.as_str() selected=move || questions.with(|all| all.get(i).is_some_and(|q| q.kind == k.as_str()))>{l}</option> }).collect_view()}
-                                </select></td>
-                                <td><input type="checkbox" aria-label="Required" prop:checked=move || questions.with(|all| all.get(i).is_some_and(|q| q.required))
-                                    on:change=move |_| questions.update(|all| if let Some(q) = all.get_mut(i) { q.required = !q.required; }) /></td>
-                                <td><input type="text" aria-label="Choices" prop:value=read(|q| q.options.join(", "))
-                                    on:change=write(|q, v| q.options = v.split(',').map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect()) /></td>
-                                <td><button type="button" class="link" on:click=move |_| questions.update(|all| { if i < all.len() { all.remove(i); } })>"Remove"</button></td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-            <p><button type="button" class="button" on:click=move |_| questions.update(|all| all.push(CustomQuestion {
-                key: String::new(), label: String::new(), kind: QuestionKind::Text.to_string(), required: false, options: Vec::new(),
-            }))>"Add a question"</button></p>
-            <h2>"Reminders"</h2>
-            <table class="table reminders">
-                <thead><tr><th>"Hours before"</th><th>"By"</th><th>"Active"</th><th></th></tr></thead>
-                <tbody>
-                    {move || (0..reminders.with(Vec::len)).map(|i| view! {
-                        <tr>
-                            <td><input type="number" min="1" aria-label="Hours before"
-                                prop:value=move || reminders.with(|all| all.get(i).map(|r| r.hours_before.to_string()).unwrap_or_default())
-                                on:change=move |e| { let v = event_target_value(&e).parse().unwrap_or(0); reminders.update(|all| if let Some(r) = all.get_mut(i) { r.hours_before = v; }); } /></td>
-                            <td><select aria-label="By" on:change=move |e| { let v = event_target_value(&e); reminders.update(|all| if let Some(r) = all.get_mut(i) { r.notification_type = v; }); }>
-                                {CHANNELS.into_iter().map(|(k, l)| view! { <option value=k.as_str() selected=move || reminders.with(|all| all.get(i).is_some_and(|r| r.notification_type == k.as_str()))>{l}</option> }).collect_view()}
-                            </select></td>
-                            <td><input type="checkbox" aria-label="Active" prop:checked=move || reminders.with(|all| all.get(i).is_some_and(|r| r.is_active))
-                                on:change=move |_| reminders.update(|all| if let Some(r) = all.get_mut(i) { r.is_active = !r.is_active; }) /></td>
-                            <td><button type="button" class="link" on:click=move |_| reminders.update(|all| { if i < all.len() { all.remove(i); } })>"Remove"</button></td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-            <p><button type="button" class="button" on:click=move |_| reminders.update(|all| {
-                // Offsets must differ: the first usual one not yet taken.
-                let taken: Vec<i64> = all.iter().map(|r| r.hours_before).collect();
-                let hours_before = [1, 2, 4, 24, 48, 168].into_iter().find(|h| !taken.contains(h))
-                    .unwrap_or_else(|| taken.iter().max().copied().unwrap_or(0) + 1);
-                all.push(ReminderEntry { hours_before, notification_type: ReminderChannel::Email.to_string(), is_active: true });
-            })>"Add a reminder"</button></p>
+            <QuestionsEditor questions />
+            <RemindersEditor reminders />
             <h2>"After the meeting"</h2>
             <p class="checks">{check("thank_you_enabled", "Send the customer a thank-you", thank_you)}</p>
             {field("feedback_url", "Feedback or survey link", "url", "", feedback)}
@@ -351,5 +272,31 @@ fn TypeForm(found: Option<MeetingType>, department: Uuid) -> impl IntoView {
             <Said outcome />
             <button type="submit" class="button primary" disabled=move || busy.get()>{if creating { "Create meeting type" } else { "Save meeting type" }}</button>
         </form>
+    }
+}
+
+/// Everything the form holds, as a change of `before` (its address only when it changed).
+fn changes(before: &MeetingType, create: CreateMeetingType) -> UpdateMeetingType {
+    UpdateMeetingType {
+        meeting_name: Some(create.meeting_name),
+        meeting_slug: create.meeting_slug.filter(|s| *s != before.meeting_slug),
+        description: Some(create.description),
+        duration: Some(create.duration),
+        location_type: create.location_type,
+        video_platform: Some(create.video_platform),
+        custom_location: Some(create.custom_location),
+        requires_approval: Some(create.requires_approval),
+        is_public: create.is_public,
+        is_internal: Some(create.is_internal),
+        is_active: create.is_active,
+        color: create.color,
+        buffer_before: Some(create.buffer_before),
+        buffer_after: Some(create.buffer_after),
+        slot_interval: Some(create.slot_interval),
+        custom_questions: Some(create.custom_questions),
+        reminder_schedule: create.reminder_schedule,
+        thank_you_enabled: Some(create.thank_you_enabled),
+        feedback_url: Some(create.feedback_url),
+        next_steps: Some(create.next_steps),
     }
 }
