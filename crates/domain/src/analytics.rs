@@ -75,6 +75,23 @@ impl Period {
         )
     }
 
+    /// The instants whose bookings a summary of this period reads at `now`: the period's, and
+    /// today's, the next 7 days' and the current month's for the headline counts.
+    pub fn reading_window(self, now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
+        let zone = self.zone;
+        let today = zone.date_of(now);
+        let month = today.with_day(1).unwrap_or(today);
+        let next_month = month
+            .checked_add_months(chrono::Months::new(1))
+            .unwrap_or(month);
+        let (start, end) = self.instants();
+        (
+            start.min(zone.start_of_day(month)),
+            end.max(zone.start_of_day(today + Days::new(8)))
+                .max(zone.start_of_day(next_month)),
+        )
+    }
+
     fn holds(self, date: NaiveDate) -> bool {
         (self.from..=self.to).contains(&date)
     }
@@ -263,6 +280,30 @@ mod tests {
 
     fn copenhagen() -> TimeZone {
         TimeZone::parse("Europe/Copenhagen").unwrap()
+    }
+
+    #[test]
+    fn a_past_period_is_read_together_with_this_month_and_the_coming_week() {
+        let zone = copenhagen();
+        let march = Period::new(
+            NaiveDate::from_ymd_opt(2027, 3, 1).unwrap(),
+            NaiveDate::from_ymd_opt(2027, 3, 31).unwrap(),
+            zone,
+        )
+        .unwrap();
+        let now = Utc.with_ymd_and_hms(2027, 6, 28, 10, 0, 0).unwrap();
+        let (from, to) = march.reading_window(now);
+        assert_eq!(from, zone.start_of_day(march.from));
+        // The next 7 days run into July, past the end of June.
+        let july_6 = NaiveDate::from_ymd_opt(2027, 7, 6).unwrap();
+        assert_eq!(to, zone.start_of_day(july_6));
+
+        let (from, to) = Period::last_30_days(now, zone).reading_window(now);
+        assert_eq!(
+            from,
+            zone.start_of_day(NaiveDate::from_ymd_opt(2027, 5, 30).unwrap())
+        );
+        assert_eq!(to, zone.start_of_day(july_6));
     }
 
     fn fact(start: DateTime<Utc>, status: BookingStatus, host: Uuid) -> BookingFact {

@@ -18,7 +18,8 @@ use uuid::Uuid;
 use crate::{
     Result, Store, StoreError, corrupt,
     entity::{
-        booking_participants, bookings, calendar_event_syncs, calendar_integrations, meeting_types,
+        Word, booking_participants, bookings, calendar_event_syncs, calendar_integrations,
+        meeting_types,
     },
     scheduling::load_working_hours,
     users::load_users,
@@ -154,8 +155,8 @@ impl Store {
             calendar_bookings.push(CalendarBooking {
                 id: b.id,
                 reference: b.booking_reference,
-                booking_type: b.booking_type.parse().map_err(corrupt)?,
-                status: b.status.parse().map_err(corrupt)?,
+                booking_type: b.booking_type.0,
+                status: b.status.0,
                 department_id: b.department_id,
                 assigned_to: b.assigned_to,
                 participants: participants
@@ -176,7 +177,7 @@ impl Store {
             .all(&self.db)
             .await?
             .into_iter()
-            .map(|i| Ok((i.id, i.integration_type.parse().map_err(corrupt)?)))
+            .map(|i| Ok((i.id, i.integration_type.0)))
             .collect::<Result<_, StoreError>>()?;
         let zones: BTreeMap<Uuid, mm_domain::TimeZone> =
             columns.iter().map(|c| (c.user_id, c.zone)).collect();
@@ -187,7 +188,7 @@ impl Store {
                 calendar_event_syncs::Column::IntegrationId
                     .is_in(sources.keys().copied().collect::<Vec<_>>()),
             )
-            .filter(calendar_event_syncs::Column::EventStatus.ne(BusyStatus::Free.as_ref()))
+            .filter(calendar_event_syncs::Column::EventStatus.ne(Word(BusyStatus::Free)))
             .filter(calendar_event_syncs::Column::EventStartUtc.lt(window.end()))
             .filter(calendar_event_syncs::Column::EventEndUtc.gt(window.start()))
             .order_by_asc(calendar_event_syncs::Column::EventStartUtc)

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use mm_domain::{
     Slug, TimeZone,
     access::Standing,
-    department::{AssignmentAlgorithm, Department, Member},
+    department::{Department, Member},
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use crate::{
     Result, Store, StoreError, corrupt,
-    entity::{bookings, department_members, departments, meeting_types},
+    entity::{Word, bookings, department_members, departments, meeting_types},
 };
 
 const SLUG_TAKEN: &str = "another department already uses this slug";
@@ -33,10 +33,7 @@ fn to_department(
         leader: row.department_leader,
         is_active: row.is_active,
         timezone: TimeZone::parse(&row.timezone).map_err(corrupt)?,
-        algorithm: row
-            .assignment_algorithm
-            .parse::<AssignmentAlgorithm>()
-            .map_err(corrupt)?,
+        algorithm: row.assignment_algorithm.0,
         notify_leader_on_booking: row.notify_leader_on_booking,
         notify_admin_on_booking: row.notify_admin_on_booking,
         max_bookings_per_day: row.max_bookings_per_day.map(|v| v.max(0) as u32),
@@ -62,7 +59,7 @@ fn department_row(d: &Department, now: DateTime<Utc>) -> departments::ActiveMode
         department_leader: Set(d.leader),
         is_active: Set(d.is_active),
         timezone: Set(d.timezone.name().to_owned()),
-        assignment_algorithm: Set(d.algorithm.as_ref().to_owned()),
+        assignment_algorithm: Set(Word(d.algorithm)),
         notify_leader_on_booking: Set(d.notify_leader_on_booking),
         notify_admin_on_booking: Set(d.notify_admin_on_booking),
         max_bookings_per_day: Set(d.max_bookings_per_day.map(|v| v as i32)),

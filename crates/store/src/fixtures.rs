@@ -3,13 +3,19 @@
 //! written as those paths will write them; nothing here runs in the server.
 
 use chrono::{DateTime, Utc};
-use mm_domain::{Interval, booking::BookingStatus, scheduling::BusyStatus};
+use mm_domain::{
+    Interval,
+    booking::{AssignmentMethod, BookingSource, BookingStatus, BookingType},
+    external_calendar::{IntegrationKind, SyncDirection, SyncStatus},
+    meeting_type::LocationType,
+    scheduling::BusyStatus,
+};
 use sea_orm::{ActiveModelTrait, Set};
 use uuid::Uuid;
 
 use crate::{
     Result, Store,
-    entity::{bookings, calendar_event_syncs, calendar_integrations},
+    entity::{Word, bookings, calendar_event_syncs, calendar_integrations},
 };
 
 /// A customer booking already in a member's calendar.
@@ -44,13 +50,13 @@ impl Store {
             bookings::ActiveModel {
                 id: Set(Uuid::new_v4()),
                 booking_reference: Set(format!("BK-F{n:07}")),
-                booking_type: Set("customer".into()),
-                booking_source: Set("api_integration".into()),
-                status: Set(b.status.as_ref().to_owned()),
+                booking_type: Set(Word(BookingType::Customer)),
+                booking_source: Set(Word(BookingSource::ApiIntegration)),
+                status: Set(Word(b.status)),
                 department_id: Set(b.department_id),
                 meeting_type_id: Set(b.meeting_type_id),
                 assigned_to: Set(b.assigned_to),
-                assignment_method: Set("round_robin".into()),
+                assignment_method: Set(Word(AssignmentMethod::RoundRobin)),
                 reassignment_count: Set(0),
                 start_utc: Set(b.span.start()),
                 end_utc: Set(b.span.end()),
@@ -60,7 +66,7 @@ impl Store {
                 customer_email: Set(Some(format!("customer{n}@example.com"))),
                 answers: Set(serde_json::json!({})),
                 meeting_title: Set("Fixture".into()),
-                location_type: Set("video_call".into()),
+                location_type: Set(Word(LocationType::VideoCall)),
                 requires_approval: Set(false),
                 ics_sequence: Set(0),
                 created_utc: Set(now),
@@ -79,12 +85,12 @@ impl Store {
                     calendar_integrations::ActiveModel {
                         id: Set(id),
                         user_id: Set(e.user_id),
-                        integration_type: Set("ical".into()),
+                        integration_type: Set(Word(IntegrationKind::Ical)),
                         integration_name: Set("Fixture calendar".into()),
                         is_active: Set(true),
                         ical_url: Set(Some("https://calendar.example.com/fixture.ics".into())),
-                        sync_direction: Set("read_only".into()),
-                        sync_status: Set("success".into()),
+                        sync_direction: Set(Word(SyncDirection::ReadOnly)),
+                        sync_status: Set(Word(SyncStatus::Success)),
                         created_utc: Set(now),
                         updated_utc: Set(now),
                         ..Default::default()
@@ -103,7 +109,7 @@ impl Store {
                 event_summary: Set(Some("Busy".into())),
                 event_start_utc: Set(e.span.start()),
                 event_end_utc: Set(e.span.end()),
-                event_status: Set(e.status.as_ref().to_owned()),
+                event_status: Set(Word(e.status)),
                 is_all_day: Set(false),
                 last_synced_utc: Set(now),
                 sync_hash: Set(format!("{n}")),

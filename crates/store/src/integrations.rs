@@ -21,7 +21,9 @@ use uuid::Uuid;
 
 use crate::{
     Result, Store, StoreError, corrupt,
-    entity::{bookings, calendar_event_syncs, calendar_integrations, oauth_states, user_settings},
+    entity::{
+        Word, bookings, calendar_event_syncs, calendar_integrations, oauth_states, user_settings,
+    },
 };
 
 /// A connected calendar as staff see it; its secrets never leave the store through this type.
@@ -188,9 +190,7 @@ impl Store {
         }
         let feeds = calendar_integrations::Entity::find()
             .filter(calendar_integrations::Column::UserId.eq(new.user_id))
-            .filter(
-                calendar_integrations::Column::IntegrationType.eq(IntegrationKind::Ical.as_ref()),
-            )
+            .filter(calendar_integrations::Column::IntegrationType.eq(Word(IntegrationKind::Ical)))
             .count(&txn)
             .await?;
         if feeds >= MAX_FEEDS_PER_PERSON {
@@ -224,7 +224,7 @@ impl Store {
         let txn = self.begin().await?;
         let existing = calendar_integrations::Entity::find()
             .filter(calendar_integrations::Column::UserId.eq(new.user_id))
-            .filter(calendar_integrations::Column::IntegrationType.eq(new.kind.as_ref()))
+            .filter(calendar_integrations::Column::IntegrationType.eq(Word(new.kind)))
             .filter(calendar_integrations::Column::CalendarId.eq(new.calendar_id.as_str()))
             .one(&txn)
             .await?;
@@ -234,7 +234,7 @@ impl Store {
                 seal_into(&mut renewed, &new.tokens);
                 renewed.integration_name = Set(new.name.clone());
                 renewed.is_active = Set(true);
-                renewed.sync_status = Set(SyncStatus::Pending.as_ref().to_owned());
+                renewed.sync_status = Set(Word(SyncStatus::Pending));
                 renewed.sync_error_log = Set(None);
                 renewed.sync_token = Set(None);
                 renewed.full_read_until_utc = Set(None);
@@ -370,13 +370,13 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound("calendar integration"))?;
         let user_id = row.user_id;
-        let redirected = direction.is_some_and(|d| d.as_ref() != row.sync_direction);
+        let redirected = direction.is_some_and(|d| d != row.sync_direction.0);
         let mut changed = row.into_active_model();
         if let Some(name) = name {
             changed.integration_name = Set(name.to_owned());
         }
         if let Some(direction) = direction {
-            changed.sync_direction = Set(direction.as_ref().to_owned());
+            changed.sync_direction = Set(Word(direction));
         }
         changed.updated_utc = Set(now);
         let row = changed.update(&txn).await?;
@@ -543,7 +543,7 @@ impl Store {
                     update.event_start_utc = Set(start);
                     update.event_end_utc = Set(end);
                     update.is_all_day = Set(all_day);
-                    update.event_status = Set(event.event.status.as_ref().to_owned());
+                    update.event_status = Set(Word(event.event.status));
                     update.sync_hash = Set(hash);
                     update.last_synced_utc = Set(now);
                     update.update(&txn).await?;
@@ -558,7 +558,7 @@ impl Store {
                         event_summary: Set(event.summary.clone()),
                         event_start_utc: Set(start),
                         event_end_utc: Set(end),
-                        event_status: Set(event.event.status.as_ref().to_owned()),
+                        event_status: Set(Word(event.event.status)),
                         is_all_day: Set(all_day),
                         last_synced_utc: Set(now),
                         sync_hash: Set(hash),
@@ -591,7 +591,7 @@ impl Store {
         outcome.held = count_events(&txn, id).await?;
         let mut done = row.into_active_model();
         done.last_sync_utc = Set(Some(now));
-        done.sync_status = Set(SyncStatus::Success.as_ref().to_owned());
+        done.sync_status = Set(Word(SyncStatus::Success));
         done.sync_error_log = Set(None);
         done.sync_claimed_until_utc = Set(None);
         done.sync_token = Set(batch.sync_token.clone());
@@ -624,7 +624,7 @@ impl Store {
             .ok_or(StoreError::NotFound("calendar integration"))?;
         let mut failed = row.into_active_model();
         failed.last_sync_utc = Set(Some(now));
-        failed.sync_status = Set(SyncStatus::Failed.as_ref().to_owned());
+        failed.sync_status = Set(Word(SyncStatus::Failed));
         failed.sync_error_log = Set(Some(error.chars().take(2_000).collect()));
         failed.sync_claimed_until_utc = Set(None);
         failed.updated_utc = Set(now);
@@ -672,7 +672,7 @@ fn fresh_row(
     calendar_integrations::ActiveModel {
         id: Set(Uuid::new_v4()),
         user_id: Set(user_id),
-        integration_type: Set(kind.as_ref().to_owned()),
+        integration_type: Set(Word(kind)),
         integration_name: Set(name.to_owned()),
         is_active: Set(true),
         access_token_encrypted: Set(None),
@@ -680,10 +680,10 @@ fn fresh_row(
         token_expiry_utc: Set(None),
         calendar_id: Set(None),
         ical_url: Set(None),
-        sync_direction: Set(direction.as_ref().to_owned()),
+        sync_direction: Set(Word(direction)),
         sync_token: Set(None),
         last_sync_utc: Set(None),
-        sync_status: Set(SyncStatus::Pending.as_ref().to_owned()),
+        sync_status: Set(Word(SyncStatus::Pending)),
         sync_error_log: Set(None),
         sync_claimed_until_utc: Set(None),
         full_read_until_utc: Set(None),
@@ -713,14 +713,14 @@ fn integration(row: calendar_integrations::Model, events: u64) -> Result<Integra
     Ok(Integration {
         id: row.id,
         user_id: row.user_id,
-        kind: row.integration_type.parse().map_err(corrupt)?,
+        kind: row.integration_type.0,
         name: row.integration_name,
         is_active: row.is_active,
         calendar_id: row.calendar_id,
         ical_url: row.ical_url,
-        direction: row.sync_direction.parse().map_err(corrupt)?,
+        direction: row.sync_direction.0,
         last_sync_utc: row.last_sync_utc,
-        status: row.sync_status.parse().map_err(corrupt)?,
+        status: row.sync_status.0,
         last_error: row.sync_error_log,
         created_utc: row.created_utc,
         events,

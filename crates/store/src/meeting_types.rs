@@ -5,10 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use mm_domain::{
     Minutes, Slug,
-    meeting_type::{
-        CustomQuestion, FollowUp, LocationType, MeetingType, QuestionKind, Reminder,
-        ReminderChannel, VideoPlatform,
-    },
+    meeting_type::{CustomQuestion, FollowUp, MeetingType, Reminder},
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -18,7 +15,7 @@ use uuid::Uuid;
 
 use crate::{
     Result, Store, StoreError, corrupt,
-    entity::{bookings, meeting_type_questions, meeting_type_reminders, meeting_types},
+    entity::{Word, bookings, meeting_type_questions, meeting_type_reminders, meeting_types},
 };
 
 const SLUG_TAKEN: &str = "another meeting type of this department already uses this slug";
@@ -41,11 +38,8 @@ fn to_meeting_type(
         slug: Slug::parse(&row.meeting_slug).map_err(corrupt)?,
         description: row.description,
         duration: Minutes::duration(i64::from(row.duration)).map_err(corrupt)?,
-        location_type: row.location_type.parse::<LocationType>().map_err(corrupt)?,
-        video_platform: row
-            .video_platform
-            .map(|p| p.parse::<VideoPlatform>().map_err(corrupt))
-            .transpose()?,
+        location_type: row.location_type.0,
+        video_platform: row.video_platform.map(|p| p.0),
         custom_location: row.custom_location,
         requires_approval: row.requires_approval,
         is_public: row.is_public,
@@ -61,7 +55,7 @@ fn to_meeting_type(
                 Ok(CustomQuestion {
                     key: q.key,
                     label: q.label,
-                    kind: q.kind.parse::<QuestionKind>().map_err(corrupt)?,
+                    kind: q.kind.0,
                     required: q.required,
                     options: serde_json::from_value(q.options).map_err(corrupt)?,
                 })
@@ -72,10 +66,7 @@ fn to_meeting_type(
             .map(|r| {
                 Ok(Reminder {
                     hours_before: r.hours_before.max(0) as u32,
-                    channel: r
-                        .notification_type
-                        .parse::<ReminderChannel>()
-                        .map_err(corrupt)?,
+                    channel: r.notification_type.0,
                     is_active: r.is_active,
                 })
             })
@@ -98,8 +89,8 @@ fn meeting_type_row(t: &MeetingType, now: DateTime<Utc>) -> meeting_types::Activ
         meeting_slug: Set(t.slug.as_str().to_owned()),
         description: Set(t.description.clone()),
         duration: Set(t.duration.get() as i32),
-        location_type: Set(t.location_type.as_ref().to_owned()),
-        video_platform: Set(t.video_platform.map(|p| p.as_ref().to_owned())),
+        location_type: Set(Word(t.location_type)),
+        video_platform: Set(t.video_platform.map(Word)),
         custom_location: Set(t.custom_location.clone()),
         requires_approval: Set(t.requires_approval),
         is_public: Set(t.is_public),
@@ -134,7 +125,7 @@ async fn write_children(db: &impl ConnectionTrait, t: &MeetingType) -> Result<()
             position: Set(position as i32),
             key: Set(q.key.clone()),
             label: Set(q.label.clone()),
-            kind: Set(q.kind.as_ref().to_owned()),
+            kind: Set(Word(q.kind)),
             required: Set(q.required),
             options: Set(serde_json::Value::from(q.options.clone())),
         }
@@ -146,7 +137,7 @@ async fn write_children(db: &impl ConnectionTrait, t: &MeetingType) -> Result<()
             id: Set(Uuid::new_v4()),
             meeting_type_id: Set(t.id),
             hours_before: Set(r.hours_before as i32),
-            notification_type: Set(r.channel.as_ref().to_owned()),
+            notification_type: Set(Word(r.channel)),
             is_active: Set(r.is_active),
         }
         .insert(db)

@@ -32,7 +32,7 @@ pub struct OutboxEmail {
     /// `email` or `sms`.
     pub channel: String,
     pub booking_id: Option<Uuid>,
-    pub kind: String,
+    pub kind: MessageKind,
     pub to_address: String,
     pub to_name: Option<String>,
     pub subject: String,
@@ -54,7 +54,7 @@ impl From<email_outbox::Model> for OutboxEmail {
             id: row.id,
             channel: row.channel,
             booking_id: row.booking_id,
-            kind: row.kind,
+            kind: row.kind.0,
             to_address: row.to_address,
             to_name: row.to_name,
             subject: row.subject,
@@ -116,7 +116,7 @@ impl Store {
             .ok_or(StoreError::NotFound("email"))?;
         let attempts = row.attempts + 1;
         // The booking records when its customer's confirmation was delivered.
-        let confirms = row.kind.parse() == Ok(MessageKind::CustomerConfirmation);
+        let confirms = row.kind.0 == MessageKind::CustomerConfirmation;
         if let (true, Some(booking)) = (confirms, row.booking_id) {
             bookings::Entity::update_many()
                 .col_expr(bookings::Column::ConfirmationSentUtc, Expr::value(now))

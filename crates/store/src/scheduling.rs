@@ -22,7 +22,7 @@ use uuid::Uuid;
 use crate::{
     Result, Store, StoreError, corrupt,
     entity::{
-        availability_rules, booking_participants, bookings, calendar_event_syncs,
+        Word, availability_rules, booking_participants, bookings, calendar_event_syncs,
         calendar_integrations, date_overrides, meeting_types, user_settings, users,
     },
     users::decode_week,
@@ -289,7 +289,7 @@ async fn load_calendars(
             bookings::Column::StartUtc,
             bookings::Column::EndUtc,
         ])
-        .filter(bookings::Column::Status.ne(BookingStatus::Cancelled.as_ref()))
+        .filter(bookings::Column::Status.ne(Word(BookingStatus::Cancelled)))
         .apply_if(exclude, |q, id| q.filter(bookings::Column::Id.ne(id)))
         .filter(bookings::Column::StartUtc.lt(span.end()))
         .filter(bookings::Column::EndUtc.gt(span.start()))
@@ -305,7 +305,7 @@ async fn load_calendars(
 
     let internal: Vec<Uuid> = booking_rows
         .iter()
-        .filter(|b| b.booking_type == BookingType::Internal.as_ref())
+        .filter(|b| b.booking_type.0 == BookingType::Internal)
         .map(|b| b.id)
         .collect();
     let mut attendees: BTreeMap<Uuid, Vec<Uuid>> = BTreeMap::new();
@@ -367,7 +367,7 @@ async fn load_calendars(
     let mut commitments: BTreeMap<Uuid, Vec<Commitment>> = BTreeMap::new();
     let mut department_starts = Vec::new();
     for b in &booking_rows {
-        let status: BookingStatus = b.status.parse().map_err(corrupt)?;
+        let status: BookingStatus = b.status.0;
         if department.is_some_and(|d| d.id == b.department_id) {
             department_starts.push(b.start_utc);
         }
@@ -430,8 +430,8 @@ async fn load_calendars(
 #[derive(Debug, FromQueryResult)]
 struct HeldBooking {
     id: Uuid,
-    booking_type: String,
-    status: String,
+    booking_type: Word<BookingType>,
+    status: Word<BookingStatus>,
     department_id: Uuid,
     meeting_type_id: Uuid,
     assigned_to: Uuid,
@@ -445,14 +445,14 @@ struct BusyRow {
     user_id: Uuid,
     event_start_utc: DateTime<Utc>,
     event_end_utc: DateTime<Utc>,
-    event_status: String,
+    event_status: Word<BusyStatus>,
     is_all_day: bool,
 }
 
 /// A synced event as the engine sees it. All-day events are stored as their dates at 00:00 UTC
 /// (`event_end_utc` exclusive), because a date has no zone; they block those local dates.
 fn to_event(row: &BusyRow) -> Result<ExternalEvent> {
-    let status: BusyStatus = row.event_status.parse().map_err(corrupt)?;
+    let status: BusyStatus = row.event_status.0;
     let time = if row.is_all_day {
         let first = row.event_start_utc.date_naive();
         let until = row.event_end_utc.date_naive().max(first + Days::new(1));
@@ -468,6 +468,7 @@ mod tests {
     use chrono::{DateTime, NaiveDate, TimeZone as _, Utc};
     use mm_domain::{
         Email, TimeZone,
+        booking::AttendanceStatus,
         department::{AssignmentAlgorithm, Member},
         scheduling::{Conflict, MeetingSpec},
         user::StaffUser,
@@ -628,7 +629,7 @@ mod tests {
             .unwrap()
             .unwrap();
         let mut internal: bookings::ActiveModel = internal.into();
-        internal.booking_type = Set("internal".into());
+        internal.booking_type = Set(Word(BookingType::Internal));
         let internal = internal.update(&store.db).await.unwrap();
         booking_participants::ActiveModel {
             id: Set(Uuid::new_v4()),
@@ -636,7 +637,7 @@ mod tests {
             user_id: Set(Some(b)),
             name: Set("b".into()),
             email: Set("b@example.com".into()),
-            attendance_status: Set("invited".into()),
+            attendance_status: Set(Word(AttendanceStatus::Invited)),
             response_utc: Set(None),
         }
         .insert(&store.db)

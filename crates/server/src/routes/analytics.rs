@@ -1,8 +1,10 @@
 //! The staff dashboard's figures, over the bookings the reader may see: System Managers all,
 //! leaders their departments', members their own.
 
+use std::collections::BTreeMap;
+
 use actix_web::{get, web};
-use chrono::{Datelike, Days, NaiveDate, Utc};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use mm_api_types::{
     analytics::{
         AssignmentDistribution, Count, DayCount, Headline, MemberShare, Summary, SummaryQuery,
@@ -10,7 +12,7 @@ use mm_api_types::{
     error::ErrorBody,
 };
 use mm_domain::{
-    FieldErrors, TimeZone,
+    FieldErrors, Principal, TimeZone,
     analytics::{self, Period, Roster},
     department::Department,
 };
@@ -56,25 +58,68 @@ async fn summary(
     query: web::Query<SummaryQuery>,
 ) -> ApiResult<web::Json<Summary>> {
     let now = Utc::now();
-    let mut errors = FieldErrors::new();
-    let department_id = query
-        .department_id
-        .as_deref()
-        .map(str::trim)
-        .filter(|raw| !raw.is_empty())
-        .and_then(|raw| {
-            errors.check(
-                "department_id",
-                Uuid::parse_str(raw).map_err(|_| "must be a department id"),
-            )
-        });
-    let zone_asked = query
-        .timezone
-        .as_deref()
-        .map(str::trim)
-        .filter(|raw| !raw.is_empty())
-        .and_then(|raw| errors.check("timezone", TimeZone::parse(raw)));
     let departments = state.store.list_departments().await?;
+    let asked = asked(&state, &principal, &query, &departments, now).await?;
+    let (from, to) = asked.period.reading_window(now);
+    let filter = BookingFilter {
+        department_ids: asked.department_id.into_iter().collect(),
+        from: Some(from),
+        to: Some(to),
+        visible_to: (!principal.is_system_manager)
+            .then(|| (principal.leads.iter().copied().collect(), principal.user_id)),
+        ..BookingFilter::default()
+    };
+    let facts = state.store.booking_facts(&filter).await?;
+    // Fairness is shown for the departments the reader runs.
+    let rosters: Vec<&Department> = departments
+        .iter()
+        .filter(|d| asked.department_id.is_none_or(|id| d.id == id))
+        .filter(|d| principal.can_manage_department(d.id))
+        .collect();
+    let summary = analytics::summarize(
+        &facts,
+        asked.period,
+        now,
+        &rosters.iter().map(|d| roster(d)).collect::<Vec<_>>(),
+    );
+    Ok(web::Json(
+        wire_summary(&state, &asked, &summary, &rosters).await?,
+    ))
+}
+
+/// What a summary request asks for, checked: a department the reader may see (or all they may),
+/// the zone its days are read in, and the period.
+struct Asked {
+    department_id: Option<Uuid>,
+    zone: TimeZone,
+    period: Period,
+}
+
+/// Reads the query: the department (404 when unknown, 403 when the reader may not see it), the
+/// zone (asked, else the department's, else the reader's), and the period (the 30 days up to
+/// `to`, by default today), naming every malformed field.
+async fn asked(
+    state: &AppState,
+    principal: &Principal,
+    query: &SummaryQuery,
+    departments: &[Department],
+    now: DateTime<Utc>,
+) -> ApiResult<Asked> {
+    let mut errors = FieldErrors::new();
+    let given = |raw: &Option<String>| {
+        raw.as_deref()
+            .map(str::trim)
+            .filter(|raw| !raw.is_empty())
+            .map(str::to_owned)
+    };
+    let department_id = given(&query.department_id).and_then(|raw| {
+        errors.check(
+            "department_id",
+            Uuid::parse_str(&raw).map_err(|_| "must be a department id"),
+        )
+    });
+    let zone_asked =
+        given(&query.timezone).and_then(|raw| errors.check("timezone", TimeZone::parse(&raw)));
     let department = match department_id {
         Some(id) => Some(
             departments
@@ -96,17 +141,12 @@ async fn summary(
         (None, Some(department)) => department.timezone,
         (None, None) => state.store.user(principal.user_id).await?.timezone,
     };
-    let to = query
-        .to
-        .as_deref()
-        .filter(|raw| !raw.trim().is_empty())
-        .map(|raw| errors.check("to", day(raw, zone)))
-        .unwrap_or(Some(zone.date_of(now)));
-    let from = match (
-        query.from.as_deref().filter(|raw| !raw.trim().is_empty()),
-        to,
-    ) {
-        (Some(raw), _) => errors.check("from", day(raw, zone)),
+    let to = match given(&query.to) {
+        Some(raw) => errors.check("to", day(&raw, zone)),
+        None => Some(zone.date_of(now)),
+    };
+    let from = match (given(&query.from), to) {
+        (Some(raw), _) => errors.check("from", day(&raw, zone)),
         (None, Some(to)) => Some(to - Days::new(29)),
         (None, None) => None,
     };
@@ -114,107 +154,74 @@ async fn summary(
         (Some(from), Some(to)) => errors.check("to", Period::new(from, to, zone)),
         _ => None,
     };
-    let period = match (errors.finish(()), period) {
-        (Ok(()), Some(period)) => period,
-        (Err(errors), _) => return Err(errors.into()),
+    match (errors.finish(()), period) {
+        (Ok(()), Some(period)) => Ok(Asked {
+            department_id,
+            zone,
+            period,
+        }),
+        (Err(errors), _) => Err(errors.into()),
         (Ok(()), None) => unreachable!("a missing day is a field error"),
-    };
+    }
+}
 
-    // The headline counts read today, the next 7 days and this month, wherever the period is.
-    let today = zone.date_of(now);
-    let month = today.with_day(1).unwrap_or(today);
-    let next_month = month
-        .checked_add_months(chrono::Months::new(1))
-        .unwrap_or(month);
-    let (period_start, period_end) = period.instants();
-    let filter = BookingFilter {
-        department_ids: department_id.into_iter().collect(),
-        from: Some(period_start.min(zone.start_of_day(month))),
-        to: Some(
-            period_end
-                .max(zone.start_of_day(today + Days::new(8)))
-                .max(zone.start_of_day(next_month)),
-        ),
-        visible_to: (!principal.is_system_manager)
-            .then(|| (principal.leads.iter().copied().collect(), principal.user_id)),
-        ..BookingFilter::default()
-    };
-    let facts = state.store.booking_facts(&filter).await?;
-
-    // Fairness is shown for the departments the reader runs.
-    let rosters: Vec<&Department> = departments
-        .iter()
-        .filter(|d| department_id.is_none_or(|id| d.id == id))
-        .filter(|d| principal.can_manage_department(d.id))
-        .collect();
-    let summary = analytics::summarize(
-        &facts,
-        period,
-        now,
-        &rosters
+/// A department's active members as automatic assignment weighs them.
+fn roster(department: &Department) -> Roster {
+    Roster {
+        department_id: department.id,
+        algorithm: department.algorithm,
+        members: department
+            .members
             .iter()
-            .map(|d| Roster {
-                department_id: d.id,
-                algorithm: d.algorithm,
-                members: d
-                    .members
-                    .iter()
-                    .filter(|m| m.is_active)
-                    .map(|m| (m.user_id, m.assignment_priority))
-                    .collect(),
-            })
-            .collect::<Vec<_>>(),
-    );
+            .filter(|m| m.is_active)
+            .map(|m| (m.user_id, m.assignment_priority))
+            .collect(),
+    }
+}
 
-    let mut people: Vec<Uuid> = summary.by_member.keys().copied().collect();
+/// The summary on the wire, with the names of the members and meeting types it counts.
+async fn wire_summary(
+    state: &AppState,
+    asked: &Asked,
+    figures: &analytics::Summary,
+    rosters: &[&Department],
+) -> ApiResult<Summary> {
+    let mut people: Vec<Uuid> = figures.by_member.keys().copied().collect();
     people.extend(
-        summary
+        figures
             .distribution
             .iter()
             .flat_map(|d| d.members.iter().map(|m| m.user_id)),
     );
     people.sort();
     people.dedup();
-    let names: std::collections::BTreeMap<Uuid, String> = state
+    let names: BTreeMap<Uuid, String> = state
         .store
         .users(&people)
         .await?
         .into_iter()
         .map(|u| (u.id, u.full_name))
         .collect();
-    let meeting_types: std::collections::BTreeMap<Uuid, String> = state
+    let meeting_types: BTreeMap<Uuid, String> = state
         .store
-        .list_meeting_types(department_id)
+        .list_meeting_types(asked.department_id)
         .await?
         .into_iter()
         .map(|t| (t.id, t.name))
         .collect();
-    let counts = |items: &std::collections::BTreeMap<Uuid, u64>,
-                  name: &std::collections::BTreeMap<Uuid, String>| {
-        let mut list: Vec<Count> = items
-            .iter()
-            .map(|(id, count)| Count {
-                id: *id,
-                name: name.get(id).cloned().unwrap_or_default(),
-                count: *count,
-            })
-            .collect();
-        list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
-        list
-    };
-    Ok(web::Json(Summary {
-        from: period.from,
-        to: period.to,
-        timezone: zone.name().to_owned(),
-        total: summary.total,
-        by_status: summary
+    Ok(Summary {
+        from: asked.period.from,
+        to: asked.period.to,
+        timezone: asked.zone.name().to_owned(),
+        total: figures.total,
+        by_status: figures
             .by_status
             .iter()
             .map(|(status, count)| (status.to_wire(), *count))
             .collect(),
-        by_meeting_type: counts(&summary.by_meeting_type, &meeting_types),
-        by_member: counts(&summary.by_member, &names),
-        by_day: summary
+        by_meeting_type: counts(&figures.by_meeting_type, &meeting_types),
+        by_member: counts(&figures.by_member, &names),
+        by_day: figures
             .by_day
             .iter()
             .map(|(date, count)| DayCount {
@@ -222,17 +229,17 @@ async fn summary(
                 count: *count,
             })
             .collect(),
-        heatmap: summary.heatmap.iter().map(|row| row.to_vec()).collect(),
-        no_show_rate: summary.no_show_rate,
+        heatmap: figures.heatmap.iter().map(|row| row.to_vec()).collect(),
+        no_show_rate: figures.no_show_rate,
         headline: Headline {
-            today: summary.headline.today,
-            next_7_days: summary.headline.next_7_days,
-            this_month: summary.headline.this_month,
+            today: figures.headline.today,
+            next_7_days: figures.headline.next_7_days,
+            this_month: figures.headline.this_month,
         },
-        assignment_distribution: summary
+        assignment_distribution: figures
             .distribution
             .iter()
-            .zip(&rosters)
+            .zip(rosters)
             .map(|(distribution, department)| AssignmentDistribution {
                 department_id: department.id,
                 department_name: department.name.clone(),
@@ -251,5 +258,19 @@ async fn summary(
                     .collect(),
             })
             .collect(),
-    }))
+    })
+}
+
+/// Counts by id, named, most first (ties by name).
+fn counts(items: &BTreeMap<Uuid, u64>, names: &BTreeMap<Uuid, String>) -> Vec<Count> {
+    let mut list: Vec<Count> = items
+        .iter()
+        .map(|(id, count)| Count {
+            id: *id,
+            name: names.get(id).cloned().unwrap_or_default(),
+            count: *count,
+        })
+        .collect();
+    list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+    list
 }

@@ -9,7 +9,7 @@ use mm_api_types::{
     error::ErrorBody,
     outbox::{OutboxEmail, OutboxQuery},
 };
-use mm_domain::notification::{MessageKind, Outgoing};
+use mm_domain::notification::Outgoing;
 use mm_store::StoreError;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -85,7 +85,7 @@ async fn outbox(
                     to: e.to_address,
                     to_name: e.to_name,
                     subject: e.subject,
-                    kind: word::<MessageKind>(&e.kind)?.to_wire(),
+                    kind: e.kind.to_wire(),
                     status: word(&e.status)?,
                     attempts: e.attempts,
                     last_error: e.last_error,

@@ -18,8 +18,8 @@ use uuid::Uuid;
 
 use super::Transaction;
 use crate::{
-    Result, SealedTokens, Store, corrupt,
-    entity::{bookings, calendar_integrations},
+    Result, SealedTokens, Store,
+    entity::{Word, bookings, calendar_integrations},
 };
 
 /// A connected calendar a write goes to, with what it takes to call its provider.
@@ -91,9 +91,7 @@ impl Store {
             .column(calendar_integrations::Column::UserId)
             .from(calendar_integrations::Entity)
             .and_where(calendar_integrations::Column::IsActive.eq(true))
-            .and_where(
-                calendar_integrations::Column::SyncDirection.eq(SyncDirection::TwoWay.as_ref()),
-            )
+            .and_where(calendar_integrations::Column::SyncDirection.eq(Word(SyncDirection::TwoWay)))
             .to_owned();
         let mut query = bookings::Entity::find()
             .filter(bookings::Column::EndUtc.gt(now - horizon()))
@@ -111,7 +109,7 @@ impl Store {
                     .add(bookings::Column::VideoMeetingId.is_not_null())
                     .add(bookings::Column::AssignedTo.in_subquery(two_way_hosts));
                 if let Some(platform) = video {
-                    wanted = wanted.add(bookings::Column::VideoPlatform.eq(platform.as_ref()));
+                    wanted = wanted.add(bookings::Column::VideoPlatform.eq(Word(platform)));
                 }
                 wanted
             })
@@ -142,7 +140,7 @@ impl Store {
         let target = match calendar_integrations::Entity::find()
             .filter(calendar_integrations::Column::UserId.eq(row.assigned_to))
             .filter(calendar_integrations::Column::IsActive.eq(true))
-            .filter(calendar_integrations::Column::SyncDirection.eq(SyncDirection::TwoWay.as_ref()))
+            .filter(calendar_integrations::Column::SyncDirection.eq(Word(SyncDirection::TwoWay)))
             .order_by_asc(calendar_integrations::Column::CreatedUtc)
             .one(&txn)
             .await?
@@ -218,7 +216,7 @@ async fn push_calendar(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<Pus
     };
     Ok(Some(PushCalendar {
         integration_id: row.id,
-        kind: row.integration_type.parse().map_err(corrupt)?,
+        kind: row.integration_type.0,
         calendar_id: row.calendar_id.unwrap_or_else(|| "primary".to_owned()),
         tokens: SealedTokens {
             access,

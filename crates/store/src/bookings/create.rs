@@ -24,7 +24,7 @@ use uuid::Uuid;
 use super::{LinkHashes, NewRow, Transaction, new_row, read, record, record_assignment};
 use crate::{
     Result, StoreError,
-    entity::{booking_participants, bookings, department_members, idempotency_keys},
+    entity::{Word, booking_participants, bookings, department_members, idempotency_keys},
     users::load_users,
 };
 
@@ -94,7 +94,7 @@ impl Transaction<'_> {
             Attending::Customer(details) => {
                 customer_fields(&mut row, details);
                 row.requires_approval = Set(new.meeting_type.requires_approval);
-                row.approval_status = Set(plan.approval.map(|a| a.as_ref().to_owned()));
+                row.approval_status = Set(plan.approval.map(Word));
                 row.insert(&self.txn).await?;
                 let customer = &details.customer;
                 participant(new.id, None, &customer.name, customer.email.as_str())
@@ -193,7 +193,7 @@ impl Transaction<'_> {
     pub async fn public_bookings_from(&self, network: &str, since: DateTime<Utc>) -> Result<u64> {
         Ok(bookings::Entity::find()
             .filter(bookings::Column::CreatedFromNetwork.eq(network))
-            .filter(bookings::Column::BookingSource.eq(BookingSource::PublicBookingPage.as_ref()))
+            .filter(bookings::Column::BookingSource.eq(Word(BookingSource::PublicBookingPage)))
             .filter(bookings::Column::CreatedUtc.gt(since))
             .count(&self.txn)
             .await?)
@@ -215,10 +215,10 @@ impl Transaction<'_> {
             .column(bookings::Column::AssignedTo)
             .column_as(bookings::Column::Id.count(), "n")
             .filter(bookings::Column::AssignedTo.is_in(members))
-            .filter(bookings::Column::Status.is_in([
-                BookingStatus::Pending.as_ref(),
-                BookingStatus::Confirmed.as_ref(),
-            ]))
+            .filter(
+                bookings::Column::Status
+                    .is_in([Word(BookingStatus::Pending), Word(BookingStatus::Confirmed)]),
+            )
             .filter(bookings::Column::StartUtc.gte(now))
             .filter(bookings::Column::StartUtc.lt(now + Duration::days(7)))
             .group_by(bookings::Column::AssignedTo)
@@ -260,7 +260,7 @@ fn participant(
         user_id: Set(user_id),
         name: Set(name.to_owned()),
         email: Set(email.to_owned()),
-        attendance_status: Set(AttendanceStatus::Invited.as_ref().to_owned()),
+        attendance_status: Set(Word(AttendanceStatus::Invited)),
         response_utc: Set(None),
     }
 }

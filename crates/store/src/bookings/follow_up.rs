@@ -19,7 +19,7 @@ use uuid::Uuid;
 use super::{Transaction, record};
 use crate::{
     Result, Store,
-    entity::{booking_reminders_sent, bookings, meeting_type_reminders, meeting_types},
+    entity::{Word, booking_reminders_sent, bookings, meeting_type_reminders, meeting_types},
 };
 
 impl Store {
@@ -64,7 +64,7 @@ impl Store {
             let due: Vec<Uuid> = bookings::Entity::find()
                 .select_only()
                 .column(bookings::Column::Id)
-                .filter(bookings::Column::Status.eq(BookingStatus::Confirmed.as_ref()))
+                .filter(bookings::Column::Status.eq(Word(BookingStatus::Confirmed)))
                 .filter(bookings::Column::StartUtc.gt(now))
                 .filter(
                     bookings::Column::StartUtc.lte(now + Duration::hours(i64::from(hours_before))),
@@ -94,10 +94,10 @@ impl Store {
         Ok(bookings::Entity::find()
             .select_only()
             .column(bookings::Column::Id)
-            .filter(bookings::Column::BookingType.eq(BookingType::Customer.as_ref()))
+            .filter(bookings::Column::BookingType.eq(Word(BookingType::Customer)))
             .filter(bookings::Column::Status.is_in([
-                BookingStatus::Confirmed.as_ref(),
-                BookingStatus::Completed.as_ref(),
+                Word(BookingStatus::Confirmed),
+                Word(BookingStatus::Completed),
             ]))
             .filter(bookings::Column::EndUtc.lte(now))
             .filter(bookings::Column::EndUtc.gt(since))
@@ -126,10 +126,10 @@ impl Transaction<'_> {
                 id: Set(Uuid::new_v4()),
                 booking_id: Set(booking.id),
                 hours_before: Set(i32::try_from(reminder.hours_before).unwrap_or(i32::MAX)),
-                channel: Set(reminder.channel.as_ref().to_owned()),
+                channel: Set(Word(reminder.channel)),
                 for_start_utc: Set(booking.span.start()),
                 sent_utc: Set(now),
-                outcome: Set(outcome.as_ref().to_owned()),
+                outcome: Set(Word(outcome)),
             }
             .insert(&self.txn)
             .await?;

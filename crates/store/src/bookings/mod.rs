@@ -38,7 +38,7 @@ use uuid::Uuid;
 
 use crate::{
     Result,
-    entity::{booking_assignment_history, booking_history, bookings, users},
+    entity::{Word, booking_assignment_history, booking_history, bookings, users},
 };
 
 pub use mm_domain::booking::Actor;
@@ -121,13 +121,13 @@ fn new_row(row: NewRow<'_>, now: DateTime<Utc>) -> bookings::ActiveModel {
     bookings::ActiveModel {
         id: Set(row.id),
         booking_reference: Set(row.reference.as_str().to_owned()),
-        booking_type: Set(plan.booking_type.as_ref().to_owned()),
-        booking_source: Set(plan.source.as_ref().to_owned()),
-        status: Set(plan.status.as_ref().to_owned()),
+        booking_type: Set(Word(plan.booking_type)),
+        booking_source: Set(Word(plan.source)),
+        status: Set(Word(plan.status)),
         department_id: Set(row.department.id),
         meeting_type_id: Set(meeting_type.id),
         assigned_to: Set(plan.host),
-        assignment_method: Set(plan.method.as_ref().to_owned()),
+        assignment_method: Set(Word(plan.method)),
         reassignment_count: Set(0),
         start_utc: Set(row.span.start()),
         end_utc: Set(row.span.end()),
@@ -140,8 +140,8 @@ fn new_row(row: NewRow<'_>, now: DateTime<Utc>) -> bookings::ActiveModel {
         customer_notes: Set(None),
         answers: Set(read::encode_answers(&Answers::default())),
         meeting_title: Set(plan.title.clone()),
-        location_type: Set(meeting_type.location_type.as_ref().to_owned()),
-        video_platform: Set(meeting_type.video_platform.map(|p| p.as_ref().to_owned())),
+        location_type: Set(Word(meeting_type.location_type)),
+        video_platform: Set(meeting_type.video_platform.map(Word)),
         meeting_link: Set(None),
         physical_location: Set(physical),
         meeting_notes: Set(None),
@@ -197,7 +197,7 @@ async fn record_assignment(
         assigned_to: Set(host),
         assigned_utc: Set(now),
         assigned_by: Set(by),
-        assignment_type: Set(assignment_type.as_ref().to_owned()),
+        assignment_type: Set(Word(assignment_type)),
         is_current: Set(true),
         notes: Set(notes),
     }
@@ -215,9 +215,9 @@ async fn record(
     booking_history::ActiveModel {
         id: Set(Uuid::new_v4()),
         booking_id: Set(booking_id),
-        action: Set(entry.action.as_ref().to_owned()),
+        action: Set(Word(entry.action)),
         action_by: Set(entry.action_by),
-        action_by_role: Set(entry.action_by_role.as_ref().to_owned()),
+        action_by_role: Set(Word(entry.action_by_role)),
         action_utc: Set(entry.action_utc),
         old_value: Set(entry.old_value),
         new_value: Set(entry.new_value),

@@ -25,7 +25,7 @@ use super::read;
 use crate::{
     Result, Store, StoreError, corrupt,
     departments::load_department,
-    entity::{email_outbox, users},
+    entity::{Word, email_outbox, users},
     meeting_types::load_meeting_type,
     outbox::{EMAIL, QUEUED, SMS},
     users::load_users,
@@ -257,7 +257,7 @@ pub(super) async fn notify(
             id: Set(Uuid::new_v4()),
             booking_id: Set(Some(booking.id)),
             channel: Set(channel.to_owned()),
-            kind: Set(message.kind.to_string()),
+            kind: Set(Word(message.kind)),
             to_address: Set(address),
             to_name: Set(name),
             subject: Set(String::new()),
@@ -377,7 +377,7 @@ impl Store {
             ),
         };
         Ok(Some(PendingNotice {
-            kind: row.kind.parse().map_err(corrupt)?,
+            kind: row.kind.0,
             notice,
             booking,
             department,

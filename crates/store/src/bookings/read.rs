@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 use mm_domain::{
     Email, Interval, Phone, TimeZone,
     booking::{
-        self, Answer, Answers, AssignmentEntry, Booking, BookingReference, CustomerRecord,
-        HistoryEntry, Participant,
+        self, Answer, Answers, AssignmentEntry, AssignmentMethod, Booking, BookingReference,
+        BookingStatus, BookingType, CustomerRecord, HistoryEntry, Participant,
     },
     reminder::ReminderRecord,
 };
@@ -18,8 +18,8 @@ use super::BookingKey;
 use crate::{
     Result, Store, StoreError, corrupt,
     entity::{
-        booking_assignment_history, booking_history, booking_participants, booking_reminders_sent,
-        bookings,
+        Word, booking_assignment_history, booking_history, booking_participants,
+        booking_reminders_sent, bookings,
     },
 };
 
@@ -108,7 +108,7 @@ async fn assemble_all(
                 user_id: p.user_id,
                 name: p.name,
                 email: Email::parse(&p.email).map_err(corrupt)?,
-                attendance: p.attendance_status.parse().map_err(corrupt)?,
+                attendance: p.attendance_status.0,
             });
     }
     let mut assignments: BTreeMap<Uuid, Vec<AssignmentEntry>> = BTreeMap::new();
@@ -125,7 +125,7 @@ async fn assemble_all(
                 assigned_to: a.assigned_to,
                 assigned_utc: a.assigned_utc,
                 assigned_by: a.assigned_by,
-                assignment_type: a.assignment_type.parse().map_err(corrupt)?,
+                assignment_type: a.assignment_type.0,
                 is_current: a.is_current,
                 notes: a.notes,
             });
@@ -142,10 +142,10 @@ async fn assemble_all(
             .or_default()
             .push(ReminderRecord {
                 hours_before: u32::try_from(r.hours_before).map_err(corrupt)?,
-                channel: r.channel.parse().map_err(corrupt)?,
+                channel: r.channel.0,
                 for_start: r.for_start_utc,
                 handled_utc: r.sent_utc,
-                outcome: r.outcome.parse().map_err(corrupt)?,
+                outcome: r.outcome.0,
             });
     }
     let mut histories: BTreeMap<Uuid, Vec<HistoryEntry>> = BTreeMap::new();
@@ -159,9 +159,9 @@ async fn assemble_all(
             .entry(h.booking_id)
             .or_default()
             .push(HistoryEntry {
-                action: h.action.parse().map_err(corrupt)?,
+                action: h.action.0,
                 action_by: h.action_by,
-                action_by_role: h.action_by_role.parse().map_err(corrupt)?,
+                action_by_role: h.action_by_role.0,
                 action_utc: h.action_utc,
                 old_value: h.old_value,
                 new_value: h.new_value,
@@ -217,31 +217,31 @@ fn to_booking(row: bookings::Model, children: Children) -> Result<Booking> {
     Ok(Booking {
         id: row.id,
         reference: BookingReference::parse(&row.booking_reference).map_err(corrupt)?,
-        booking_type: row.booking_type.parse().map_err(corrupt)?,
-        source: row.booking_source.parse().map_err(corrupt)?,
-        status: row.status.parse().map_err(corrupt)?,
-        approval: parse_opt(row.approval_status)?,
+        booking_type: row.booking_type.0,
+        source: row.booking_source.0,
+        status: row.status.0,
+        approval: row.approval_status.map(|a| a.0),
         approved_by: row.approved_by,
         approved_utc: row.approved_utc,
         rejection_reason: row.rejection_reason,
         department_id: row.department_id,
         meeting_type_id: row.meeting_type_id,
         assigned_to: row.assigned_to,
-        assignment_method: row.assignment_method.parse().map_err(corrupt)?,
+        assignment_method: row.assignment_method.0,
         reassignment_count: u32::try_from(row.reassignment_count).map_err(corrupt)?,
         span: Interval::new(row.start_utc, row.end_utc).map_err(corrupt)?,
         timezone: TimeZone::parse(&row.timezone).map_err(corrupt)?,
         title: row.meeting_title,
         customer,
         answers: decode_answers(&row.answers)?,
-        location_type: row.location_type.parse().map_err(corrupt)?,
+        location_type: row.location_type.0,
         meeting_link: row.meeting_link,
         physical_location: row.physical_location,
         meeting_agenda: row.meeting_agenda,
         meeting_notes: row.meeting_notes,
         cancellation_reason: row.cancellation_reason,
         cancellation_notes: row.cancellation_notes,
-        cancelled_by_role: parse_opt(row.cancelled_by_role)?,
+        cancelled_by_role: row.cancelled_by_role.map(|r| r.0),
         cancelled_utc: row.cancelled_utc,
         created_by: row.created_by,
         created_utc: row.created_utc,
@@ -292,13 +292,6 @@ fn decode_answers(value: &serde_json::Value) -> Result<Answers> {
         .collect()
 }
 
-fn parse_opt<T: std::str::FromStr>(value: Option<String>) -> Result<Option<T>>
-where
-    T::Err: std::fmt::Display,
-{
-    value.map(|v| v.parse().map_err(corrupt)).transpose()
-}
-
 /// Which bookings a list shows; every field narrows it.
 #[derive(Debug, Clone, Default)]
 pub struct BookingFilter {
@@ -343,9 +336,8 @@ fn filtered(filter: &BookingFilter) -> sea_orm::Select<bookings::Entity> {
     use sea_orm::sea_query::{Expr, ExprTrait, Func};
     let mut query = bookings::Entity::find();
     if !filter.statuses.is_empty() {
-        query = query.filter(
-            bookings::Column::Status.is_in(filter.statuses.iter().map(|s| s.as_ref().to_owned())),
-        );
+        query =
+            query.filter(bookings::Column::Status.is_in(filter.statuses.iter().copied().map(Word)));
     }
     if !filter.department_ids.is_empty() {
         query = query.filter(bookings::Column::DepartmentId.is_in(filter.department_ids.clone()));
@@ -406,7 +398,15 @@ fn filtered(filter: &BookingFilter) -> sea_orm::Select<bookings::Entity> {
 }
 
 /// Department, meeting type, host, booking type, status, assignment method, start.
-type FactRow = (Uuid, Uuid, Uuid, String, String, String, DateTime<Utc>);
+type FactRow = (
+    Uuid,
+    Uuid,
+    Uuid,
+    Word<BookingType>,
+    Word<BookingStatus>,
+    Word<AssignmentMethod>,
+    DateTime<Utc>,
+);
 
 impl Store {
     /// What the dashboard counts of each booking the filter selects, oldest first.
@@ -428,20 +428,21 @@ impl Store {
             .into_tuple()
             .all(&self.db)
             .await?;
-        rows.into_iter()
+        Ok(rows
+            .into_iter()
             .map(
                 |(department_id, meeting_type_id, assigned_to, kind, status, method, start)| {
-                    Ok(mm_domain::analytics::BookingFact {
+                    mm_domain::analytics::BookingFact {
                         department_id,
                         meeting_type_id,
                         assigned_to,
-                        booking_type: kind.parse().map_err(corrupt)?,
-                        status: status.parse().map_err(corrupt)?,
-                        assignment_method: method.parse().map_err(corrupt)?,
+                        booking_type: kind.0,
+                        status: status.0,
+                        assignment_method: method.0,
                         start,
-                    })
+                    }
                 },
             )
-            .collect()
+            .collect())
     }
 }

@@ -24,7 +24,7 @@ use super::{
 use crate::{
     Result, Store, StoreError,
     departments::load_department,
-    entity::{booking_assignment_history, bookings, department_members},
+    entity::{Word, booking_assignment_history, bookings, department_members},
     meeting_types::load_meeting_type,
     scheduling::{load_attendee_schedule, load_schedule},
     users::load_users,
@@ -88,8 +88,8 @@ impl Transaction<'_> {
     ) -> Result<()> {
         let mut update = bookings::ActiveModel {
             id: Unchanged(before.id),
-            status: Set(plan.after.status.as_ref().to_owned()),
-            approval_status: Set(plan.after.approval.map(|a| a.as_ref().to_owned())),
+            status: Set(Word(plan.after.status)),
+            approval_status: Set(plan.after.approval.map(Word)),
             updated_utc: Set(now),
             ..Default::default()
         };
@@ -103,7 +103,7 @@ impl Transaction<'_> {
         if let Some(cancellation) = &plan.cancellation {
             update.cancellation_reason = Set(cancellation.reason.clone());
             update.cancellation_notes = Set(cancellation.notes.clone());
-            update.cancelled_by_role = Set(Some(cancellation.by.as_ref().to_owned()));
+            update.cancelled_by_role = Set(Some(Word(cancellation.by)));
             update.cancelled_utc = Set(Some(cancellation.at));
             // A used (or now pointless) cancel link dies.
             update.cancel_token_hash = Set(None);
@@ -221,7 +221,7 @@ impl Transaction<'_> {
         change::refresh_links(&mut update, before, links);
         if let Some((method, _)) = plan.assignment {
             update.assigned_to = Set(plan.host);
-            update.assignment_method = Set(method.as_ref().to_owned());
+            update.assignment_method = Set(Word(method));
             update.reassignment_count = Set(before.reassignment_count as i32 + 1);
         }
         update.update(&self.txn).await?;

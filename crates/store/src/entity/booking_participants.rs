@@ -1,6 +1,9 @@
 //! `booking_participants`: Meeting Participants of a booking.
 
+use mm_domain::booking::AttendanceStatus;
 use sea_orm::entity::prelude::*;
+
+use super::Word;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "booking_participants")]
@@ -11,7 +14,7 @@ pub struct Model {
     pub user_id: Option<Uuid>,
     pub name: String,
     pub email: String,
-    pub attendance_status: String,
+    pub attendance_status: Word<AttendanceStatus>,
     pub response_utc: Option<DateTimeUtc>,
 }
 

@@ -1,6 +1,9 @@
 //! `booking_reminders_sent`: a reminder entry handled (sent or skipped) for a booking's start time.
 
+use mm_domain::{meeting_type::ReminderChannel, reminder::ReminderOutcome};
 use sea_orm::entity::prelude::*;
+
+use super::Word;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "booking_reminders_sent")]
@@ -9,11 +12,11 @@ pub struct Model {
     pub id: Uuid,
     pub booking_id: Uuid,
     pub hours_before: i32,
-    pub channel: String,
+    pub channel: Word<ReminderChannel>,
     pub for_start_utc: DateTimeUtc,
     pub sent_utc: DateTimeUtc,
     /// `sent` or `skipped`.
-    pub outcome: String,
+    pub outcome: Word<ReminderOutcome>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,6 +1,14 @@
 //! `bookings`: MM Meeting Booking: customer bookings and internal meetings.
 
+use mm_domain::{
+    booking::{
+        ActorRole, ApprovalStatus, AssignmentMethod, BookingSource, BookingStatus, BookingType,
+    },
+    meeting_type::{LocationType, VideoPlatform},
+};
 use sea_orm::entity::prelude::*;
+
+use super::Word;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "bookings")]
@@ -8,13 +16,13 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub booking_reference: String,
-    pub booking_type: String,
-    pub booking_source: String,
-    pub status: String,
+    pub booking_type: Word<BookingType>,
+    pub booking_source: Word<BookingSource>,
+    pub status: Word<BookingStatus>,
     pub department_id: Uuid,
     pub meeting_type_id: Uuid,
     pub assigned_to: Uuid,
-    pub assignment_method: String,
+    pub assignment_method: Word<AssignmentMethod>,
     pub reassignment_count: i32,
     pub start_utc: DateTimeUtc,
     pub end_utc: DateTimeUtc,
@@ -28,8 +36,8 @@ pub struct Model {
     pub customer_notes: Option<String>,
     pub answers: Json,
     pub meeting_title: String,
-    pub location_type: String,
-    pub video_platform: Option<String>,
+    pub location_type: Word<LocationType>,
+    pub video_platform: Option<Word<VideoPlatform>>,
     pub meeting_link: Option<String>,
     #[sea_orm(column_type = "Text")]
     pub physical_location: Option<String>,
@@ -42,7 +50,7 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub action_items: Option<String>,
     pub requires_approval: bool,
-    pub approval_status: Option<String>,
+    pub approval_status: Option<Word<ApprovalStatus>>,
     pub approved_by: Option<Uuid>,
     pub approved_utc: Option<DateTimeUtc>,
     #[sea_orm(column_type = "Text")]
@@ -50,7 +58,7 @@ pub struct Model {
     pub cancellation_reason: Option<String>,
     #[sea_orm(column_type = "Text")]
     pub cancellation_notes: Option<String>,
-    pub cancelled_by_role: Option<String>,
+    pub cancelled_by_role: Option<Word<ActorRole>>,
     pub cancelled_utc: Option<DateTimeUtc>,
     pub cancel_token_hash: Option<String>,
     pub reschedule_token_hash: Option<String>,

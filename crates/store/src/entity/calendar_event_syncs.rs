@@ -1,6 +1,9 @@
 //! `calendar_event_syncs`: MM Calendar Event Sync: an external busy (or free) event.
 
+use mm_domain::scheduling::BusyStatus;
 use sea_orm::entity::prelude::*;
+
+use super::Word;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "calendar_event_syncs")]
@@ -13,7 +16,7 @@ pub struct Model {
     pub event_summary: Option<String>,
     pub event_start_utc: DateTimeUtc,
     pub event_end_utc: DateTimeUtc,
-    pub event_status: String,
+    pub event_status: Word<BusyStatus>,
     pub is_all_day: bool,
     pub last_synced_utc: DateTimeUtc,
     pub sync_hash: String,

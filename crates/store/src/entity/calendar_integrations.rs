@@ -1,6 +1,9 @@
 //! `calendar_integrations`: MM Calendar Integration (tokens encrypted at rest).
 
+use mm_domain::external_calendar::{IntegrationKind, SyncDirection, SyncStatus};
 use sea_orm::entity::prelude::*;
+
+use super::Word;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "calendar_integrations")]
@@ -8,7 +11,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub user_id: Uuid,
-    pub integration_type: String,
+    pub integration_type: Word<IntegrationKind>,
     pub integration_name: String,
     pub is_active: bool,
     #[sea_orm(column_type = "Text")]
@@ -19,11 +22,11 @@ pub struct Model {
     pub calendar_id: Option<String>,
     #[sea_orm(column_type = "Text")]
     pub ical_url: Option<String>,
-    pub sync_direction: String,
+    pub sync_direction: Word<SyncDirection>,
     #[sea_orm(column_type = "Text")]
     pub sync_token: Option<String>,
     pub last_sync_utc: Option<DateTimeUtc>,
-    pub sync_status: String,
+    pub sync_status: Word<SyncStatus>,
     #[sea_orm(column_type = "Text")]
     pub sync_error_log: Option<String>,
     pub sync_claimed_until_utc: Option<DateTimeUtc>,

@@ -1,6 +1,9 @@
 //! `departments`: MM Department.
 
+use mm_domain::department::AssignmentAlgorithm;
 use sea_orm::entity::prelude::*;
+
+use super::Word;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "departments")]
@@ -14,7 +17,7 @@ pub struct Model {
     pub department_leader: Option<Uuid>,
     pub is_active: bool,
     pub timezone: String,
-    pub assignment_algorithm: String,
+    pub assignment_algorithm: Word<AssignmentAlgorithm>,
     pub notify_leader_on_booking: bool,
     pub notify_admin_on_booking: bool,
     pub max_bookings_per_day: Option<i32>,

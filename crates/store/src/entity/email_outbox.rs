@@ -1,7 +1,10 @@
 //! `email_outbox`: an email or text message queued in the transaction of the change that caused
 //! it, as the notice it tells of until the sender writes its text.
 
+use mm_domain::notification::MessageKind;
 use sea_orm::entity::prelude::*;
+
+use super::Word;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "email_outbox")]
@@ -9,7 +12,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub booking_id: Option<Uuid>,
-    pub kind: String,
+    pub kind: Word<MessageKind>,
     pub to_address: String,
     pub to_name: Option<String>,
     pub subject: String,

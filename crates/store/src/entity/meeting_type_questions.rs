@@ -1,6 +1,9 @@
 //! `meeting_type_questions`: A custom question of a meeting type.
 
+use mm_domain::meeting_type::QuestionKind;
 use sea_orm::entity::prelude::*;
+
+use super::Word;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "meeting_type_questions")]
@@ -11,7 +14,7 @@ pub struct Model {
     pub position: i32,
     pub key: String,
     pub label: String,
-    pub kind: String,
+    pub kind: Word<QuestionKind>,
     pub required: bool,
     pub options: Json,
 }

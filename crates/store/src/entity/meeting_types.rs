@@ -1,6 +1,9 @@
 //! `meeting_types`: MM Department Meeting Type.
 
+use mm_domain::meeting_type::{LocationType, VideoPlatform};
 use sea_orm::entity::prelude::*;
+
+use super::Word;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "meeting_types")]
@@ -13,8 +16,8 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub description: Option<String>,
     pub duration: i32,
-    pub location_type: String,
-    pub video_platform: Option<String>,
+    pub location_type: Word<LocationType>,
+    pub video_platform: Option<Word<VideoPlatform>>,
     #[sea_orm(column_type = "Text")]
     pub custom_location: Option<String>,
     pub requires_approval: bool,

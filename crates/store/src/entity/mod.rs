@@ -22,3 +22,6 @@ pub mod rate_limit_hits;
 pub mod staff_sessions;
 pub mod user_settings;
 pub mod users;
+mod word;
+
+pub use word::Word;
