@@ -195,7 +195,7 @@ impl Store {
             .one(&self.db)
             .await?
             .ok_or(StoreError::NotFound("department"))?;
-        self.department(row.id).await
+        with_members(&self.db, row).await
     }
 
     /// Every department with its members, by name; two queries whatever the count.
@@ -255,8 +255,13 @@ pub(crate) async fn load_department(db: &impl ConnectionTrait, id: Uuid) -> Resu
         .one(db)
         .await?
         .ok_or(StoreError::NotFound("department"))?;
+    with_members(db, row).await
+}
+
+/// The department of `row`, with its members in roster order.
+async fn with_members(db: &impl ConnectionTrait, row: departments::Model) -> Result<Department> {
     let members = department_members::Entity::find()
-        .filter(department_members::Column::DepartmentId.eq(id))
+        .filter(department_members::Column::DepartmentId.eq(row.id))
         .order_by_asc(department_members::Column::Position)
         .all(db)
         .await?;

@@ -230,6 +230,14 @@ pub(crate) async fn load_meeting_type(db: &impl ConnectionTrait, id: Uuid) -> Re
         .one(db)
         .await?
         .ok_or(StoreError::NotFound("meeting type"))?;
+    with_children(db, row).await
+}
+
+/// The meeting type of `row`, with its questions and reminder schedule.
+pub(crate) async fn with_children(
+    db: &impl ConnectionTrait,
+    row: meeting_types::Model,
+) -> Result<MeetingType> {
     let mut all = assemble(db, vec![row]).await?;
     all.pop().ok_or(StoreError::NotFound("meeting type"))
 }

@@ -88,7 +88,7 @@ impl Store {
             .one(&self.db)
             .await?
             .ok_or(StoreError::NotFound("meeting type"))?;
-        let meeting_type = self.meeting_type(row.id).await?;
+        let meeting_type = crate::meeting_types::with_children(&self.db, row).await?;
         Ok((department, meeting_type))
     }
 

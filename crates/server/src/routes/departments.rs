@@ -98,6 +98,44 @@ async fn parse(
             )
             .map(Some),
     };
+    let members = roster(state, input, leader, &mut errors).await?;
+    let description = input
+        .description
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(str::to_owned);
+    match (name, slug, timezone, algorithm, max_per_day) {
+        (Some(name), Some(slug), Some(timezone), Some(algorithm), Some(max_bookings_per_day))
+            if errors.is_empty() =>
+        {
+            Ok(mm_domain::department::Department {
+                id,
+                name,
+                slug,
+                description,
+                leader,
+                is_active: input.is_active.unwrap_or(true),
+                timezone,
+                algorithm,
+                notify_leader_on_booking: input.notify_leader_on_booking,
+                notify_admin_on_booking: input.notify_admin_on_booking,
+                max_bookings_per_day,
+                members: keep_counters(members, existing),
+            })
+        }
+        _ => Err(errors.into()),
+    }
+}
+
+/// The members as entered, each a known user, with the roster's rules checked (a leader among
+/// the active members, nobody twice); what is wrong is named field by field.
+async fn roster(
+    state: &AppState,
+    input: &CreateDepartment,
+    leader: Option<Uuid>,
+    errors: &mut FieldErrors,
+) -> ApiResult<Vec<MemberEntry>> {
     let mut members = Vec::with_capacity(input.members.len());
     for (i, m) in input.members.iter().enumerate() {
         if let Some(user_id) = errors.check(
@@ -125,47 +163,27 @@ async fn parse(
     } else {
         // Some members are already named as malformed: the rest of the roster cannot be judged,
         // but a leader missing from the members that parsed still is.
-        department::check_leader(leader, &members, &mut errors);
+        department::check_leader(leader, &members, errors);
     }
-    let description = input
-        .description
-        .as_deref()
-        .map(str::trim)
-        .filter(|d| !d.is_empty())
-        .map(str::to_owned);
-    match (name, slug, timezone, algorithm, max_per_day) {
-        (Some(name), Some(slug), Some(timezone), Some(algorithm), Some(max_bookings_per_day))
-            if errors.is_empty() =>
-        {
-            Ok(mm_domain::department::Department {
-                id,
-                name,
-                slug,
-                description,
-                leader,
-                is_active: input.is_active.unwrap_or(true),
-                timezone,
-                algorithm,
-                notify_leader_on_booking: input.notify_leader_on_booking,
-                notify_admin_on_booking: input.notify_admin_on_booking,
-                max_bookings_per_day,
-                members: members
-                    .into_iter()
-                    .map(|m| {
-                        let kept = existing.iter().find(|e| e.user_id == m.user_id);
-                        Member {
-                            user_id: m.user_id,
-                            is_active: m.is_active,
-                            assignment_priority: m.assignment_priority,
-                            last_assigned_utc: kept.and_then(|k| k.last_assigned_utc),
-                            total_assignments: kept.map_or(0, |k| k.total_assignments),
-                        }
-                    })
-                    .collect(),
-            })
-        }
-        _ => Err(errors.into()),
-    }
+    Ok(members)
+}
+
+/// The members as saved: a member who stays keeps their assignment counters, a new one starts
+/// at zero.
+fn keep_counters(members: Vec<MemberEntry>, existing: &[Member]) -> Vec<Member> {
+    members
+        .into_iter()
+        .map(|m| {
+            let kept = existing.iter().find(|e| e.user_id == m.user_id);
+            Member {
+                user_id: m.user_id,
+                is_active: m.is_active,
+                assignment_priority: m.assignment_priority,
+                last_assigned_utc: kept.and_then(|k| k.last_assigned_utc),
+                total_assignments: kept.map_or(0, |k| k.total_assignments),
+            }
+        })
+        .collect()
 }
 
 fn as_input(d: &Department) -> CreateDepartment {

@@ -8,7 +8,9 @@ use mm_api_types::{
 };
 use mm_domain::{
     FieldErrors, Minutes, Slug,
-    meeting_type::{self, FollowUp, LocationType, QuestionDraft, VideoPlatform},
+    meeting_type::{
+        self, CustomQuestion, FollowUp, LocationType, QuestionDraft, Reminder, VideoPlatform,
+    },
     required_text,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -53,25 +55,7 @@ fn parse(
         None => errors.check("meeting_slug", Slug::from_name(&input.meeting_name)),
     };
     let duration = errors.check("duration", Minutes::duration(input.duration));
-    let location_type = errors.check(
-        "location_type",
-        input
-            .location_type
-            .as_deref()
-            .unwrap_or("video_call")
-            .parse::<LocationType>()
-            .map_err(|_| "must be one of video_call, phone_call, physical_location, custom"),
-    );
-    let video_platform = match &input.video_platform {
-        None => Some(None),
-        Some(p) => errors
-            .check(
-                "video_platform",
-                p.parse::<VideoPlatform>()
-                    .map_err(|_| "must be one of zoom, google_meet, microsoft_teams, custom"),
-            )
-            .map(Some),
-    };
+    let place = place(input, &mut errors);
     let is_public = input.is_public.unwrap_or(true);
     errors.check(
         "is_public",
@@ -86,88 +70,23 @@ fn parse(
                 .unwrap_or(meeting_type::DEFAULT_COLOR),
         ),
     );
-    let mut minutes =
-        |field: &str,
-         value: Option<i64>,
-         parse: fn(i64) -> Result<Minutes, mm_domain::time::MinutesOutOfRange>| match value
-        {
-            None => Some(None),
-            Some(v) => errors.check(field, parse(v)).map(Some),
-        };
-    let buffer_before = minutes("buffer_before", input.buffer_before, Minutes::buffer);
-    let buffer_after = minutes("buffer_after", input.buffer_after, Minutes::buffer);
-    let slot_interval = minutes("slot_interval", input.slot_interval, Minutes::duration);
-    let drafts: Vec<QuestionDraft<'_>> = input
-        .custom_questions
-        .iter()
-        .map(|q| QuestionDraft {
-            key: &q.key,
-            label: &q.label,
-            kind: &q.kind,
-            required: q.required,
-            options: &q.options,
-        })
-        .collect();
-    let questions = meeting_type::parse_questions(&drafts)
-        .map_err(|e| errors.merge(e))
-        .ok();
-    let reminders = input
-        .reminder_schedule
-        .clone()
-        .unwrap_or_else(default_reminders);
-    let reminders: Vec<(i64, &str, bool)> = reminders
-        .iter()
-        .map(|r| (r.hours_before, r.notification_type.as_str(), r.is_active))
-        .collect();
-    let reminders = meeting_type::parse_reminders(&reminders)
-        .map_err(|e| errors.merge(e))
-        .ok();
-    let text = |v: &Option<String>| {
-        v.as_deref()
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .map(str::to_owned)
-    };
-    let feedback_url = match text(&input.feedback_url) {
-        None => Some(None),
-        Some(url) => errors
-            .check("feedback_url", meeting_type::parse_web_link(&url))
-            .map(Some),
-    };
-    if input
-        .next_steps
-        .as_deref()
-        .is_some_and(|t| t.chars().count() > 5000)
-    {
-        errors.add("next_steps", "must be at most 5000 characters");
-    }
+    let grid = grid(input, &mut errors);
+    let questions = questions(input, &mut errors);
+    let reminders = reminders(input, &mut errors);
+    let follow_up = follow_up(input, &mut errors);
     match (
-        name,
-        slug,
-        duration,
-        location_type,
-        video_platform,
-        color,
-        buffer_before,
-        buffer_after,
-        slot_interval,
-        questions,
-        reminders,
-        feedback_url,
+        name, slug, duration, place, color, grid, questions, reminders, follow_up,
     ) {
         (
             Some(name),
             Some(slug),
             Some(duration),
-            Some(location_type),
-            Some(video_platform),
+            Some((location_type, video_platform)),
             Some(color),
-            Some(buffer_before),
-            Some(buffer_after),
-            Some(slot_interval),
+            Some((buffer_before, buffer_after, slot_interval)),
             Some(questions),
             Some(reminders),
-            Some(feedback_url),
+            Some(follow_up),
         ) if errors.is_empty() => Ok(mm_domain::meeting_type::MeetingType {
             id,
             department_id,
@@ -188,15 +107,121 @@ fn parse(
             slot_interval,
             questions,
             reminders,
-            follow_up: FollowUp {
-                enabled: input.thank_you_enabled,
-                feedback_url,
-                next_steps: text(&input.next_steps),
-            },
+            follow_up,
             created_by,
         }),
         _ => Err(errors),
     }
+}
+
+/// Trimmed text, `None` when empty.
+fn text(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+}
+
+/// Where the meeting happens: its location type (a video call by default) and video platform.
+fn place(
+    input: &CreateMeetingType,
+    errors: &mut FieldErrors,
+) -> Option<(LocationType, Option<VideoPlatform>)> {
+    let location_type = errors.check(
+        "location_type",
+        input
+            .location_type
+            .as_deref()
+            .unwrap_or("video_call")
+            .parse::<LocationType>()
+            .map_err(|_| "must be one of video_call, phone_call, physical_location, custom"),
+    );
+    let video_platform = match &input.video_platform {
+        None => Some(None),
+        Some(p) => errors
+            .check(
+                "video_platform",
+                p.parse::<VideoPlatform>()
+                    .map_err(|_| "must be one of zoom, google_meet, microsoft_teams, custom"),
+            )
+            .map(Some),
+    };
+    Some((location_type?, video_platform?))
+}
+
+/// The slot grid: the buffers before and after (each member's own when absent) and the minutes
+/// between starts (the length when absent).
+fn grid(
+    input: &CreateMeetingType,
+    errors: &mut FieldErrors,
+) -> Option<(Option<Minutes>, Option<Minutes>, Option<Minutes>)> {
+    let mut minutes =
+        |field: &str,
+         value: Option<i64>,
+         parse: fn(i64) -> Result<Minutes, mm_domain::time::MinutesOutOfRange>| match value
+        {
+            None => Some(None),
+            Some(v) => errors.check(field, parse(v)).map(Some),
+        };
+    let before = minutes("buffer_before", input.buffer_before, Minutes::buffer);
+    let after = minutes("buffer_after", input.buffer_after, Minutes::buffer);
+    let interval = minutes("slot_interval", input.slot_interval, Minutes::duration);
+    Some((before?, after?, interval?))
+}
+
+fn questions(input: &CreateMeetingType, errors: &mut FieldErrors) -> Option<Vec<CustomQuestion>> {
+    let drafts: Vec<QuestionDraft<'_>> = input
+        .custom_questions
+        .iter()
+        .map(|q| QuestionDraft {
+            key: &q.key,
+            label: &q.label,
+            kind: &q.kind,
+            required: q.required,
+            options: &q.options,
+        })
+        .collect();
+    meeting_type::parse_questions(&drafts)
+        .map_err(|e| errors.merge(e))
+        .ok()
+}
+
+/// The reminder schedule; one email a day ahead when none is given.
+fn reminders(input: &CreateMeetingType, errors: &mut FieldErrors) -> Option<Vec<Reminder>> {
+    let schedule = input
+        .reminder_schedule
+        .clone()
+        .unwrap_or_else(default_reminders);
+    let entries: Vec<(i64, &str, bool)> = schedule
+        .iter()
+        .map(|r| (r.hours_before, r.notification_type.as_str(), r.is_active))
+        .collect();
+    meeting_type::parse_reminders(&entries)
+        .map_err(|e| errors.merge(e))
+        .ok()
+}
+
+/// The thank-you after the meeting: whether it is sent, its feedback link and next steps.
+fn follow_up(input: &CreateMeetingType, errors: &mut FieldErrors) -> Option<FollowUp> {
+    let feedback_url = match text(&input.feedback_url) {
+        None => Some(None),
+        Some(url) => errors
+            .check("feedback_url", meeting_type::parse_web_link(&url))
+            .map(Some),
+    };
+    if input
+        .next_steps
+        .as_deref()
+        .is_some_and(|t| t.chars().count() > 5000)
+    {
+        errors.add("next_steps", "must be at most 5000 characters");
+    }
+    Some(FollowUp {
+        enabled: input.thank_you_enabled,
+        feedback_url: feedback_url?,
+        next_steps: text(&input.next_steps),
+    })
 }
 
 /// Every meeting type of every department the signed-in person may see, in one answer (what the

@@ -105,23 +105,40 @@ async fn public_view(
 ) -> ApiResult<PublicBooking> {
     let department = state.store.department(booking.department_id).await?;
     let meeting_type = state.store.meeting_type(booking.meeting_type_id).await?;
+    Ok(public_view_of(
+        state,
+        booking,
+        &department,
+        &meeting_type,
+        holder,
+    ))
+}
+
+/// [`public_view`] with the booking's department and meeting type at hand.
+fn public_view_of(
+    state: &AppState,
+    booking: &Booking,
+    department: &Department,
+    meeting_type: &MeetingType,
+    holder: Purpose,
+) -> PublicBooking {
     let urls = notices::customer_urls(state, booking.id);
     let open = booking.status.holds_time();
     let customer = booking.customer.as_ref();
     let reschedules_left = booking.customer_reschedules_left();
-    let entry = CustomerEntry::of(booking, &department, &meeting_type, None);
+    let entry = CustomerEntry::of(booking, department, meeting_type, None);
     let web = web_calendars::links(&web_calendars::Entry {
         summary: &entry.summary,
         description: &entry.description,
         location: entry.location.as_deref(),
         span: booking.span,
     });
-    Ok(PublicBooking {
+    PublicBooking {
         booking_reference: booking.reference.to_string(),
         status: booking.status.to_wire(),
-        department_name: department.name,
+        department_name: department.name.clone(),
         department_slug: department.slug.as_str().to_owned(),
-        meeting_name: meeting_type.name,
+        meeting_name: meeting_type.name.clone(),
         meeting_slug: meeting_type.slug.as_str().to_owned(),
         start_utc: wire::utc(booking.span.start()),
         end_utc: wire::utc(booking.span.end()),
@@ -144,7 +161,7 @@ async fn public_view(
             office_365: web.office_365,
         },
         cancellation_reason: booking.cancellation_reason.clone(),
-    })
+    }
 }
 
 fn hash_hex(bytes: &[u8]) -> String {
@@ -288,7 +305,7 @@ async fn create_booking(
     let new = NewCustomerBooking {
         id,
         department_id: department.id,
-        meeting_type,
+        meeting_type: meeting_type.clone(),
         start,
         host: HostChoice::ByAlgorithm,
         source: BookingSource::PublicBookingPage,
@@ -309,7 +326,13 @@ async fn create_booking(
     let booking = bookings::create_customer_booking(&state.store, new, now)
         .await?
         .booking();
-    Ok(HttpResponse::Created().json(public_view(&state, &booking, Purpose::Cancel).await?))
+    Ok(HttpResponse::Created().json(public_view_of(
+        &state,
+        &booking,
+        &department,
+        &meeting_type,
+        Purpose::Cancel,
+    )))
 }
 
 #[utoipa::path(
