@@ -41,6 +41,7 @@ pub async fn record_calendar_push(
         actor: None,
     };
     tx.queue_notice(&change, now).await?;
-    tx.commit().await?;
+    // A link and a new invite change nobody's free time.
+    tx.commit_quietly().await?;
     Ok(())
 }

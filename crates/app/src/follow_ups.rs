@@ -1,6 +1,7 @@
 //! The messages time causes rather than a person: reminders before a meeting and the thank-you
 //! after it. A sweep finds the bookings that may be due and handles each in its own transaction,
 //! so several processes can sweep at once; the store lets exactly one of them queue each message.
+//! None of it changes when anyone is free, so the slot tables stay valid (quiet commits).
 
 use chrono::{DateTime, Duration, Utc};
 use mm_domain::{booking::BookingStatus, notification::Notice, reminder::due_reminders};
@@ -53,7 +54,7 @@ async fn queue_reminder(store: &Store, booking_id: Uuid, now: DateTime<Utc>) -> 
     }
     tx.record_reminders(&booking, &plan, now).await?;
     let Some(reminder) = plan.send else {
-        tx.commit().await?;
+        tx.commit_quietly().await?;
         return Ok(false);
     };
     let department = tx.department(booking.department_id).await?;
@@ -69,7 +70,7 @@ async fn queue_reminder(store: &Store, booking_id: Uuid, now: DateTime<Utc>) -> 
         actor: None,
     };
     tx.queue_notice(&change, now).await?;
-    tx.commit().await?;
+    tx.commit_quietly().await?;
     tracing::info!(reference = %booking.reference, hours_before = reminder.hours_before, "reminder queued");
     Ok(true)
 }
@@ -101,7 +102,7 @@ pub async fn queue_thank_yous(store: &Store, now: DateTime<Utc>) -> AppResult<us
             actor: None,
         };
         tx.queue_notice(&change, now).await?;
-        tx.commit().await?;
+        tx.commit_quietly().await?;
         queued += 1;
     }
     Ok(queued)

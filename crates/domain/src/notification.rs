@@ -41,8 +41,8 @@ pub enum Notice {
     VideoLinkReady,
 }
 
-/// Everything a renderer needs about a booking and the people around it, read in the
-/// transaction of the change.
+/// Everything a renderer needs about a booking and the people around it: read in the change's
+/// transaction to decide who is told, and again when a message is sent, to write it.
 #[derive(Debug, Clone, Copy)]
 pub struct BookingFacts<'a> {
     pub notice: &'a Notice,

@@ -17,6 +17,8 @@ mod limits;
 mod meeting_types;
 mod outbox;
 mod scheduling;
+#[cfg(test)]
+mod test_stores;
 mod users;
 
 use std::{
@@ -32,6 +34,7 @@ use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
     DbErr, SqlErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
+use uuid::Uuid;
 
 pub use bookings::calendar_push::{
     CalendarPush, PlacedEvent, PushCalendar, PushedEvent, VideoMeeting,
@@ -109,6 +112,8 @@ pub struct Store {
     /// Counts committed changes, so that readers can keep derived data (the slot cache) until
     /// the next change. Other processes' changes arrive through [`Store::follow_other_processes`].
     revision: Arc<AtomicU64>,
+    /// Names this process in its change notifications, so that it does not count its own twice.
+    origin: Uuid,
 }
 
 /// The PostgreSQL channel on which every committed change is announced.
@@ -143,6 +148,7 @@ impl Store {
         Ok(Self {
             db,
             revision: Arc::new(AtomicU64::new(0)),
+            origin: Uuid::new_v4(),
         })
     }
 
@@ -170,10 +176,12 @@ impl Store {
     }
 
     /// Commits a change and announces it: to this process at once, to other processes through
-    /// PostgreSQL `NOTIFY`, which is delivered only if the transaction commits.
+    /// PostgreSQL `NOTIFY` (delivered only if the transaction commits), signed with this
+    /// process's origin so that its own listener skips it.
     async fn commit(&self, txn: DatabaseTransaction) -> Result<()> {
         if txn.get_database_backend() == DbBackend::Postgres {
-            txn.execute_unprepared(&format!("NOTIFY {CHANGES_CHANNEL}"))
+            // A UUID's text is hex and dashes: nothing to quote.
+            txn.execute_unprepared(&format!("NOTIFY {CHANGES_CHANNEL}, '{}'", self.origin))
                 .await?;
         }
         txn.commit().await?;
@@ -182,8 +190,9 @@ impl Store {
     }
 
     /// On PostgreSQL, listens for changes committed by other server processes and bumps the
-    /// revision for each, reconnecting when the connection drops (and bumping then too, since a
-    /// change may have been missed). Returns at once on SQLite, which has one process.
+    /// revision for each (this process's own were counted when they committed), reconnecting
+    /// when the connection drops (and bumping then too, since a change may have been missed).
+    /// Returns at once on SQLite, which has one process.
     pub async fn follow_other_processes(&self) {
         if self.db.get_database_backend() != DbBackend::Postgres {
             return;
@@ -196,10 +205,17 @@ impl Store {
                     Ok(()) => {
                         self.bump_revision();
                         // `Ok(None)`: the connection dropped and will be re-established.
+                        let own = self.origin.to_string();
                         while let Ok(notification) = listener.try_recv().await {
-                            self.bump_revision();
-                            if notification.is_none() {
-                                tracing::warn!("change notifications interrupted; reconnecting");
+                            match notification {
+                                Some(change) if change.payload() == own => {}
+                                Some(_) => self.bump_revision(),
+                                None => {
+                                    self.bump_revision();
+                                    tracing::warn!(
+                                        "change notifications interrupted; reconnecting"
+                                    );
+                                }
                             }
                         }
                     }
@@ -287,5 +303,76 @@ impl Page {
             .saturating_sub(1)
             .saturating_mul(self.per_page)
             .min(i64::MAX as u64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use crate::test_stores::{postgres_url, stores};
+
+    /// Waits (at most ten seconds) until `done` holds.
+    async fn until(done: impl Fn() -> bool) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !done() {
+            if Instant::now() > deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        true
+    }
+
+    #[tokio::test]
+    async fn a_change_that_frees_or_takes_no_time_leaves_the_slot_tables_valid() {
+        for store in stores().await {
+            let before = store.revision();
+            store
+                .transaction()
+                .await
+                .unwrap()
+                .commit_quietly()
+                .await
+                .unwrap();
+            assert_eq!(store.revision(), before, "a quiet commit keeps the tables");
+            store.transaction().await.unwrap().commit().await.unwrap();
+            assert_eq!(store.revision(), before + 1, "a commit makes them stale");
+        }
+    }
+
+    /// Two processes on one PostgreSQL database: each counts the other's change once and its
+    /// own once (when it commits), not a second time when its own notification comes back.
+    #[tokio::test]
+    async fn a_process_counts_its_own_change_once_and_another_processs_once() {
+        let Some(url) = postgres_url().await else {
+            return;
+        };
+        let (one, other) = (
+            crate::Store::connect(&url).await.unwrap(),
+            crate::Store::connect(&url).await.unwrap(),
+        );
+        for process in [&one, &other] {
+            let listening = process.clone();
+            let start = process.revision();
+            tokio::spawn(async move { listening.follow_other_processes().await });
+            // The follower counts one change when it starts listening.
+            assert!(until(|| process.revision() > start).await, "never listened");
+        }
+        let (mine, theirs) = (one.revision(), other.revision());
+        one.transaction().await.unwrap().commit().await.unwrap();
+        assert_eq!(one.revision(), mine + 1);
+        assert!(
+            until(|| other.revision() > theirs).await,
+            "the other process never heard of the change"
+        );
+        assert_eq!(other.revision(), theirs + 1);
+        // Both listeners got the notification at once; give this one time to miscount.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(
+            one.revision(),
+            mine + 1,
+            "its own notification counted again"
+        );
     }
 }

@@ -473,12 +473,13 @@ mod tests {
         scheduling::{Conflict, MeetingSpec},
         user::StaffUser,
     };
-    use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 
     use super::*;
     use crate::{
         NewUser,
         fixtures::{FixtureBooking, FixtureEvent},
+        test_stores::stores,
     };
 
     fn cph() -> TimeZone {
@@ -496,34 +497,6 @@ mod tests {
 
     fn span(from: (u32, u32), to: (u32, u32)) -> Interval {
         Interval::new(monday(from.0, from.1), monday(to.0, to.1)).unwrap()
-    }
-
-    /// A fresh SQLite database, and a fresh PostgreSQL one when `MM_TEST_POSTGRES_URL` names a
-    /// cluster (as `just test` does).
-    async fn stores() -> Vec<Store> {
-        let id = Uuid::new_v4().simple().to_string();
-        let dir = std::env::temp_dir().join(format!("mm-store-{id}"));
-        std::fs::create_dir_all(&dir).unwrap();
-        let mut urls = vec![format!("sqlite://{}", dir.join("t.db").display())];
-        if let Ok(admin) = std::env::var("MM_TEST_POSTGRES_URL") {
-            let cluster = Store::connect(&admin).await.unwrap();
-            cluster
-                .db
-                .execute_unprepared(&format!("CREATE DATABASE mm_store_{id}"))
-                .await
-                .unwrap();
-            let base = admin
-                .rsplit_once('/')
-                .map_or(admin.as_str(), |(base, _)| base);
-            urls.push(format!("{base}/mm_store_{id}"));
-        }
-        let mut stores = Vec::new();
-        for url in urls {
-            let store = Store::connect(&url).await.unwrap();
-            store.migrate().await.unwrap();
-            stores.push(store);
-        }
-        stores
     }
 
     async fn user(store: &Store, name: &str, now: DateTime<Utc>) -> Uuid {

@@ -1,5 +1,6 @@
-//! Bookings: creating them, reading them and every change of their state, each in one
-//! transaction that also writes the booking's history and the outbox rows of its emails.
+//! Bookings as stored: reading them, and the building blocks (on [`Transaction`]) with which
+//! the application layer's use cases load, lock, insert and update them, their history and the
+//! outbox rows of their notices, each change in one transaction.
 //!
 //! Double booking is prevented where the data is. A transaction that decides whether someone is
 //! free first serialises on the people involved: on SQLite by taking the one write lock at its

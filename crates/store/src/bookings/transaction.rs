@@ -54,8 +54,9 @@ impl Transaction<'_> {
         self.store.commit(self.txn).await
     }
 
-    /// Makes a change visible that nothing derived from the data reads (where a calendar holds
-    /// the booking's event): the slot cache and other processes keep what they have.
+    /// Makes a change visible that changes nobody's free time (a reminder handled, a thank-you
+    /// stamped, where a calendar holds the event, a video link): the slot tables of this process
+    /// and the others stay valid.
     pub async fn commit_quietly(self) -> Result<()> {
         Ok(self.txn.commit().await?)
     }
