@@ -3,9 +3,9 @@
 
 use chrono::{DateTime, Utc};
 use mm_domain::notification::Notice;
-use mm_store::{Announcement, CalendarPush, PushedEvent, Store, StoreError};
+use mm_store::{CalendarPush, PushedEvent, Store, StoreError};
 
-use crate::AppResult;
+use crate::{AppResult, announce};
 
 /// Lands a claimed calendar write. A video link made for a booking that still takes place is
 /// sent to everyone in it with a new invite, in the same transaction.
@@ -23,24 +23,15 @@ pub async fn record_calendar_push(
         Err(StoreError::NotFound(_)) => return Ok(tx.rollback().await?),
         Err(other) => return Err(other.into()),
     };
-    let announce = before.announces_video_link(pushed.meeting_link.as_deref());
-    if !tx.land_calendar_push(push, pushed, announce).await? {
+    let news = before.announces_video_link(pushed.meeting_link.as_deref());
+    if !tx.land_calendar_push(push, pushed, news).await? {
         return Ok(tx.rollback().await?);
     }
-    if !announce {
+    if !news {
         return Ok(tx.commit_quietly().await?);
     }
     let booking = tx.booking(push.booking_id).await?;
-    let department = tx.department(booking.department_id).await?;
-    let meeting_type = tx.meeting_type(booking.meeting_type_id).await?;
-    let change = Announcement {
-        notice: &Notice::VideoLinkReady,
-        booking: &booking,
-        department: &department,
-        meeting_type: &meeting_type,
-        actor: None,
-    };
-    tx.queue_notice(&change, now).await?;
+    announce(&tx, &Notice::VideoLinkReady, &booking, None, now).await?;
     // A link and a new invite change nobody's free time.
     tx.commit_quietly().await?;
     Ok(())

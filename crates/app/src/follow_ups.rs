@@ -8,7 +8,7 @@ use mm_domain::{booking::BookingStatus, notification::Notice, reminder::due_remi
 use mm_store::{Announcement, Store};
 use uuid::Uuid;
 
-use crate::{AppError, AppResult};
+use crate::{AppError, AppResult, announce};
 
 /// How long after a meeting its thank-you may still go out: turning the email on for a meeting
 /// type must not write to every customer it ever had.
@@ -92,16 +92,7 @@ pub async fn queue_thank_yous(store: &Store, now: DateTime<Utc>) -> AppResult<us
             continue;
         }
         let booking = tx.booking(booking_id).await?;
-        let department = tx.department(booking.department_id).await?;
-        let meeting_type = tx.meeting_type(booking.meeting_type_id).await?;
-        let change = Announcement {
-            notice: &Notice::ThankYou,
-            booking: &booking,
-            department: &department,
-            meeting_type: &meeting_type,
-            actor: None,
-        };
-        tx.queue_notice(&change, now).await?;
+        announce(&tx, &Notice::ThankYou, &booking, None, now).await?;
         tx.commit_quietly().await?;
         queued += 1;
     }

@@ -10,8 +10,13 @@ pub mod bookings;
 pub mod calendars;
 pub mod follow_ups;
 
-use mm_domain::booking::{AlreadyThere, TransitionError, Unavailable};
-use mm_store::StoreError;
+use chrono::{DateTime, Utc};
+use mm_domain::{
+    booking::{AlreadyThere, Booking, TransitionError, Unavailable},
+    notification::Notice,
+};
+use mm_store::{Announcement, StoreError, Transaction};
+use uuid::Uuid;
 
 /// Why a use case changed nothing.
 #[derive(Debug, thiserror::Error)]
@@ -39,3 +44,24 @@ pub enum AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// Queues the messages `notice` causes about `booking`, with its department and meeting type as
+/// `tx` reads them; `actor`: the staff user who made the change, if one did.
+async fn announce(
+    tx: &Transaction<'_>,
+    notice: &Notice,
+    booking: &Booking,
+    actor: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let department = tx.department(booking.department_id).await?;
+    let meeting_type = tx.meeting_type(booking.meeting_type_id).await?;
+    let change = Announcement {
+        notice,
+        booking,
+        department: &department,
+        meeting_type: &meeting_type,
+        actor,
+    };
+    Ok(tx.queue_notice(&change, now).await?)
+}

@@ -10,9 +10,9 @@ use mm_domain::{
     notification::Notice,
     scheduling::MeetingSpec,
 };
-use mm_store::{Acting, Announcement, BookingKey, LinkHashes, Store};
+use mm_store::{Acting, Announcement, BookingKey, LinkHashes, Store, Transaction};
 
-use crate::{AppError, AppResult};
+use crate::{AppError, AppResult, announce};
 
 /// Approves, rejects, cancels, completes or marks as no-show the booking `key` names, if the
 /// person acting may (judged on the booking as locked) and its state allows it; writes the
@@ -27,22 +27,12 @@ pub async fn change_status(
     now: DateTime<Utc>,
 ) -> AppResult<Booking> {
     let tx = store.transaction().await?;
-    let before = tx.lock_booking(key, now).await?;
-    (by.permit)(&before).map_err(|why| AppError::NotAllowed(why.to_owned()))?;
+    let before = lock_permitted(&tx, key, &by, now).await?;
     let plan = plan_status_change(&before, change, by.actor, now)?;
     tx.apply_status_change(&before, &plan, links, now).await?;
     let booking = tx.booking(before.id).await?;
     if let Some(notice) = &plan.notice {
-        let department = tx.department(booking.department_id).await?;
-        let meeting_type = tx.meeting_type(booking.meeting_type_id).await?;
-        let change = Announcement {
-            notice,
-            booking: &booking,
-            department: &department,
-            meeting_type: &meeting_type,
-            actor: by.actor.user_id,
-        };
-        tx.queue_notice(&change, now).await?;
+        announce(&tx, notice, &booking, by.actor.user_id, now).await?;
     }
     tx.commit().await?;
     Ok(booking)
@@ -63,8 +53,7 @@ pub async fn move_booking(
     now: DateTime<Utc>,
 ) -> AppResult<Booking> {
     let tx = store.transaction().await?;
-    let before = tx.lock_booking(key, now).await?;
-    (by.permit)(&before).map_err(|why| AppError::NotAllowed(why.to_owned()))?;
+    let before = lock_permitted(&tx, key, &by, now).await?;
     let department = tx.lock_for_move(&before, to.host).await?;
     to.check_allowed(&before, now)?;
     let meeting_type = tx.meeting_type(before.meeting_type_id).await?;
@@ -131,5 +120,18 @@ pub async fn move_booking(
         tx.queue_notice(&change, now).await?;
     }
     tx.commit().await?;
+    Ok(booking)
+}
+
+/// The booking `key` names, locked until the transaction ends, if the person acting may change
+/// it: judged on the booking as locked, so a host reassigned meanwhile is no longer its host.
+async fn lock_permitted(
+    tx: &Transaction<'_>,
+    key: &BookingKey,
+    by: &Acting<'_>,
+    now: DateTime<Utc>,
+) -> AppResult<Booking> {
+    let booking = tx.lock_booking(key, now).await?;
+    (by.permit)(&booking).map_err(|why| AppError::NotAllowed(why.to_owned()))?;
     Ok(booking)
 }

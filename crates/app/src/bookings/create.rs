@@ -12,7 +12,9 @@ use mm_domain::{
     notification::Notice,
     scheduling::MeetingSpec,
 };
-use mm_store::{Announcement, Attending, CustomerDetails, EarlierRequest, NewBooking, Store};
+use mm_store::{
+    Announcement, Attending, CustomerDetails, EarlierRequest, NewBooking, Store, Transaction,
+};
 use uuid::Uuid;
 
 use crate::{AppError, AppResult};
@@ -124,30 +126,15 @@ pub async fn create_customer_booking(
         new.actor,
         now,
     );
-    tx.insert_booking(
-        NewBooking {
-            id: new.id,
-            plan: &plan,
-            department: &department,
-            meeting_type,
-            span,
-            attending: Attending::Customer(&new.details),
-        },
-        now,
-    )
-    .await?;
-    let booking = tx.booking(new.id).await?;
-    tx.queue_notice(
-        &Announcement {
-            notice: &Notice::Created,
-            booking: &booking,
-            department: &department,
-            meeting_type,
-            actor: new.actor.user_id,
-        },
-        now,
-    )
-    .await?;
+    let written = NewBooking {
+        id: new.id,
+        plan: &plan,
+        department: &department,
+        meeting_type,
+        span,
+        attending: Attending::Customer(&new.details),
+    };
+    let booking = insert_and_announce(&tx, written, new.actor.user_id, now).await?;
     if let Some((key, request_hash)) = &new.guard.idempotency {
         let request = EarlierRequest {
             request_hash: request_hash.clone(),
@@ -198,35 +185,40 @@ pub async fn create_internal_meeting(
         return Err(Unavailable::Conflicts(conflicts).into());
     }
     let plan = plan_internal_meeting(meeting_type, new.attendees.host(), new.actor, now);
-    tx.insert_booking(
-        NewBooking {
-            id: new.id,
-            plan: &plan,
-            department: &department,
-            meeting_type,
-            span,
-            attending: Attending::Staff {
-                participants: new.attendees.participants(),
-                agenda: new.agenda.as_deref(),
-                physical_location: new.physical_location.as_deref(),
-            },
+    let written = NewBooking {
+        id: new.id,
+        plan: &plan,
+        department: &department,
+        meeting_type,
+        span,
+        attending: Attending::Staff {
+            participants: new.attendees.participants(),
+            agenda: new.agenda.as_deref(),
+            physical_location: new.physical_location.as_deref(),
         },
-        now,
-    )
-    .await?;
-    let booking = tx.booking(new.id).await?;
-    tx.queue_notice(
-        &Announcement {
-            notice: &Notice::Created,
-            booking: &booking,
-            department: &department,
-            meeting_type,
-            actor: new.actor.user_id,
-        },
-        now,
-    )
-    .await?;
+    };
+    let booking = insert_and_announce(&tx, written, new.actor.user_id, now).await?;
     tx.commit().await?;
     tracing::info!(reference = %booking.reference, people = everyone.len(), "internal meeting created");
+    Ok(booking)
+}
+
+/// Writes the planned booking, reads it back as stored, and queues the messages of its creation.
+async fn insert_and_announce(
+    tx: &Transaction<'_>,
+    new: NewBooking<'_>,
+    actor: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> AppResult<Booking> {
+    tx.insert_booking(new, now).await?;
+    let booking = tx.booking(new.id).await?;
+    let change = Announcement {
+        notice: &Notice::Created,
+        booking: &booking,
+        department: new.department,
+        meeting_type: new.meeting_type,
+        actor,
+    };
+    tx.queue_notice(&change, now).await?;
     Ok(booking)
 }
