@@ -2,7 +2,8 @@
 # Counts the SQL statements one public booking costs: starts the server on a fresh SQLite file
 # with the demo data, books the first free slot of the demo's "30-min Call" through the public
 # API, and counts the `sqlx::query` events logged while that request ran (the background workers
-# are slowed down so that nothing else runs meanwhile).
+# are slowed down so that nothing else runs meanwhile), and how long its transaction held SQLite's
+# write lock.
 #   ./scripts/count-queries.sh            # debug build
 #   PROFILE=release ./scripts/count-queries.sh
 #   VERBOSE=1 ./scripts/count-queries.sh     # and each statement
@@ -14,7 +15,7 @@ work=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 base="http://127.0.0.1:$port/api/v1"
 MM_DEMO=1 MM_REMINDER_INTERVAL_SECONDS=3600 MM_DATABASE_URL="sqlite://$work/mm.db" MM_BIND="127.0.0.1:$port" \
-  MM_LOG="warn,sqlx::query=trace" MM_LOG_FORMAT=json \
+  MM_LOG="warn,sqlx::query=trace,mm_store::write_lock=debug" MM_LOG_FORMAT=json \
   "./target/$profile/meeting-manager" serve 2>"$work/log.jsonl" >/dev/null &
 server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
@@ -44,11 +45,14 @@ python3 - "$work/log.jsonl" "$before" <<'PY'
 import json, os, sys
 count = 0
 kinds = {}
+held = []
 for line in open(sys.argv[1]).readlines()[int(sys.argv[2]):]:
     try:
         event = json.loads(line)
     except ValueError:
         continue
+    if event.get("target") == "mm_store::write_lock":
+        held.append(int(event.get("fields", {}).get("held_us", 0)))
     if event.get("target") != "sqlx::query":
         continue
     count += 1
@@ -58,4 +62,6 @@ for line in open(sys.argv[1]).readlines()[int(sys.argv[2]):]:
     statement = summary.split()[0].upper()
     kinds[statement] = kinds.get(statement, 0) + 1
 print(f"one public booking: {count} SQL statements", dict(sorted(kinds.items())))
+if held:
+    print(f"write lock held: {', '.join(f'{us / 1000:.2f} ms' for us in held)}")
 PY

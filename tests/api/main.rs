@@ -15,6 +15,8 @@ mod outlook;
 mod permissions;
 mod public;
 mod security;
+mod slot_cache;
+mod stress;
 mod system;
 mod users;
 mod zoom;

@@ -211,6 +211,41 @@ impl TestApp {
         }
     }
 
+    /// Runs a query directly against the server's database and returns every row as text, with
+    /// `{sqlite}` or `{postgres}` SQL as the backend needs: for audits no API answer can prove.
+    pub async fn db_rows(&self, sqlite: &str, postgres: &str) -> Vec<Vec<String>> {
+        fn texts<R: sqlx::Row>(rows: Vec<R>) -> Vec<Vec<String>>
+        where
+            for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+            usize: sqlx::ColumnIndex<R>,
+        {
+            rows.iter()
+                .map(|row| (0..row.len()).map(|i| row.get::<String, _>(i)).collect())
+                .collect()
+        }
+        if self.database_url.starts_with("sqlite:") {
+            let pool = sqlx::SqlitePool::connect(&self.database_url)
+                .await
+                .expect("opening the SQLite database");
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sqlite.to_owned()))
+                .fetch_all(&pool)
+                .await
+                .expect("query");
+            pool.close().await;
+            texts(rows)
+        } else {
+            let pool = sqlx::PgPool::connect(&self.database_url)
+                .await
+                .expect("connecting to PostgreSQL");
+            let rows = sqlx::query(sqlx::AssertSqlSafe(postgres.to_owned()))
+                .fetch_all(&pool)
+                .await
+                .expect("query");
+            pool.close().await;
+            texts(rows)
+        }
+    }
+
     /// Moves a booking to `start`–`end` directly in the database, past the checks of the API:
     /// for behaviour that waits on the clock, such as what follows a meeting that has ended.
     pub async fn db_set_booking_times(

@@ -3,7 +3,9 @@
 //! day, generated from a seed so every run measures the same thing.
 //!
 //! It builds the engine's input directly (for criterion) or writes the same data through the
-//! store (for the HTTP benchmark). It is a measuring tool: the server never links it.
+//! store (for the HTTP benchmark), beside a second department, `crowd`: ten members with empty
+//! calendars, where many customers book at once. It is a measuring tool: the server never
+//! links it.
 
 use chrono::{DateTime, Datelike, Days, Duration, NaiveDate, Utc, Weekday};
 use mm_domain::{
@@ -166,64 +168,14 @@ impl Dataset {
         Schedule::new(self.zone, None, Vec::new(), calendars)
     }
 
-    /// Writes the data set as department `bench` with a public 30-minute meeting type `call`.
+    /// Writes the data set as department `bench` with a public 30-minute meeting type `call`,
+    /// and the empty ten-member department `crowd` with the same meeting type.
     pub async fn seed(&self, store: &Store, now: DateTime<Utc>) -> anyhow::Result<()> {
-        for (m, plan) in self.members.iter().enumerate() {
-            let user = StaffUser {
-                id: plan.user_id,
-                email: Email::parse(&format!("bench-member-{m}@example.com"))?,
-                full_name: format!("Bench Member {m}"),
-                is_system_manager: false,
-                is_active: true,
-                timezone: self.zone,
-                bio: None,
-                profile_picture_url: None,
-            };
-            store
-                .create_user(
-                    NewUser {
-                        user: &user,
-                        // Not a valid hash: benchmark members cannot sign in.
-                        password_hash: "!",
-                        working_hours: &Self::week(),
-                    },
-                    now,
-                )
-                .await?;
-        }
-        let department = Department {
-            id: Uuid::new_v4(),
-            name: "Bench".into(),
-            slug: Slug::parse("bench")?,
-            description: Some("The benchmark department".into()),
-            leader: self.members.first().map(|m| m.user_id),
-            is_active: true,
-            timezone: self.zone,
-            algorithm: AssignmentAlgorithm::RoundRobin,
-            notify_leader_on_booking: false,
-            notify_admin_on_booking: false,
-            max_bookings_per_day: None,
-            members: self
-                .members
-                .iter()
-                .map(|m| Member {
-                    user_id: m.user_id,
-                    is_active: true,
-                    assignment_priority: 1,
-                    last_assigned_utc: None,
-                    total_assignments: 0,
-                })
-                .collect(),
-        };
-        store.create_department(&department, now).await?;
-        let meeting = Self::meeting();
-        let meeting_type = MeetingType::public_call(
-            department.id,
-            "Call",
-            Slug::parse("call")?,
-            meeting.duration,
-        );
-        store.create_meeting_type(&meeting_type, now).await?;
+        let members: Vec<Uuid> = self.members.iter().map(|m| m.user_id).collect();
+        let (department, meeting_type) =
+            seed_department(store, self.zone, "bench", &members, now).await?;
+        let crowd: Vec<Uuid> = (0..10).map(|m| Uuid::from_u128(0xc0_0000 + m)).collect();
+        seed_department(store, self.zone, "crowd", &crowd, now).await?;
         let bookings: Vec<FixtureBooking> = self
             .members
             .iter()
@@ -251,4 +203,70 @@ impl Dataset {
         store.load_fixtures(&bookings, &events, now).await?;
         Ok(())
     }
+}
+
+/// Creates the members named `{slug}-member-{n}` (office hours, no sign-in) and their department
+/// `slug` with a public 30-minute meeting type `call`, assigned round-robin.
+async fn seed_department(
+    store: &Store,
+    zone: TimeZone,
+    slug: &str,
+    members: &[Uuid],
+    now: DateTime<Utc>,
+) -> anyhow::Result<(Department, MeetingType)> {
+    for (m, id) in members.iter().enumerate() {
+        let user = StaffUser {
+            id: *id,
+            email: Email::parse(&format!("{slug}-member-{m}@example.com"))?,
+            full_name: format!("{slug} member {m}"),
+            is_system_manager: false,
+            is_active: true,
+            timezone: zone,
+            bio: None,
+            profile_picture_url: None,
+        };
+        store
+            .create_user(
+                NewUser {
+                    user: &user,
+                    // Not a valid hash: benchmark members cannot sign in.
+                    password_hash: "!",
+                    working_hours: &Dataset::week(),
+                },
+                now,
+            )
+            .await?;
+    }
+    let department = Department {
+        id: Uuid::new_v4(),
+        name: slug.to_owned(),
+        slug: Slug::parse(slug)?,
+        description: Some(format!("The benchmark department {slug}")),
+        leader: members.first().copied(),
+        is_active: true,
+        timezone: zone,
+        algorithm: AssignmentAlgorithm::RoundRobin,
+        notify_leader_on_booking: false,
+        notify_admin_on_booking: false,
+        max_bookings_per_day: None,
+        members: members
+            .iter()
+            .map(|id| Member {
+                user_id: *id,
+                is_active: true,
+                assignment_priority: 1,
+                last_assigned_utc: None,
+                total_assignments: 0,
+            })
+            .collect(),
+    };
+    store.create_department(&department, now).await?;
+    let meeting_type = MeetingType::public_call(
+        department.id,
+        "Call",
+        Slug::parse("call")?,
+        Dataset::meeting().duration,
+    );
+    store.create_meeting_type(&meeting_type, now).await?;
+    Ok((department, meeting_type))
 }

@@ -58,6 +58,12 @@ pub fn candidates(
 ///
 /// Remaining ties go to the earlier place in the roster.
 pub fn choose(algorithm: AssignmentAlgorithm, candidates: &[Candidate]) -> Option<&Candidate> {
+    rank(algorithm, candidates).into_iter().next()
+}
+
+/// The free candidates in the order the algorithm prefers them (see [`choose`]): whom to try
+/// next when the first choice turns out to be taken.
+pub fn rank(algorithm: AssignmentAlgorithm, candidates: &[Candidate]) -> Vec<&Candidate> {
     let assignments: i128 = candidates
         .iter()
         .map(|c| i128::from(c.total_assignments))
@@ -72,7 +78,8 @@ pub fn choose(algorithm: AssignmentAlgorithm, candidates: &[Candidate]) -> Optio
         (assignments + 1) * i128::from(c.assignment_priority)
             - priorities * i128::from(c.total_assignments)
     };
-    candidates.iter().filter(|c| c.free).min_by(|a, b| {
+    let mut free: Vec<&Candidate> = candidates.iter().filter(|c| c.free).collect();
+    free.sort_by(|a, b| {
         let primary = match algorithm {
             AssignmentAlgorithm::RoundRobin => Ordering::Equal,
             AssignmentAlgorithm::LeastBusy => a.upcoming_bookings.cmp(&b.upcoming_bookings),
@@ -83,7 +90,8 @@ pub fn choose(algorithm: AssignmentAlgorithm, candidates: &[Candidate]) -> Optio
         primary
             .then(a.last_assigned_utc.cmp(&b.last_assigned_utc))
             .then(a.roster_position.cmp(&b.roster_position))
-    })
+    });
+    free
 }
 
 #[cfg(test)]

@@ -70,6 +70,16 @@ impl Interval {
         self.start <= instant && instant < self.end
     }
 
+    /// The part of both, if they overlap.
+    pub fn intersection(self, other: Self) -> Option<Self> {
+        Self::new(self.start.max(other.start), self.end.min(other.end)).ok()
+    }
+
+    /// The smallest interval holding both.
+    pub fn hull(self, other: Self) -> Self {
+        Self::from_bounds(self.start.min(other.start), self.end.max(other.end))
+    }
+
     /// The interval grown by `before` at the start and `after` at the end.
     pub fn widened(self, before: Duration, after: Duration) -> Self {
         Self::from_bounds(self.start - before, self.end + after)

@@ -55,6 +55,9 @@ pub struct Config {
     pub public_booking_rate_limit: u32,
     pub encryption_key: Option<Secret>,
     pub ical_allow_private_hosts: bool,
+    /// A test mode (`MM_VERIFY_SLOT_CACHE`): every slot table served from the cache is also
+    /// computed afresh, and a difference answers 500. Doubles the cost of every read.
+    pub verify_slot_cache: bool,
     /// How long after its last sync a calendar is read again
     /// (`MM_CALENDAR_SYNC_INTERVAL_SECONDS`, default 600).
     pub calendar_sync_interval_seconds: u64,
@@ -297,6 +300,7 @@ impl Config {
             public_booking_rate_limit: limit("MM_PUBLIC_BOOKING_RATE_LIMIT", 10)?,
             encryption_key,
             ical_allow_private_hosts: flag("MM_ICAL_ALLOW_PRIVATE_HOSTS")?,
+            verify_slot_cache: flag("MM_VERIFY_SLOT_CACHE")?,
             calendar_sync_interval_seconds: number("MM_CALENDAR_SYNC_INTERVAL_SECONDS", 600)?
                 .max(1),
             google,

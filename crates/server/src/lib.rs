@@ -237,7 +237,12 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         uid_domain,
         public_base_url: public_base_url.clone(),
         config: config.clone(),
-        slots: slot_cache::SlotCache::default(),
+        slots: if config.verify_slot_cache {
+            tracing::warn!("MM_VERIFY_SLOT_CACHE: every slot table is computed twice");
+            slot_cache::SlotCache::verifying()
+        } else {
+            slot_cache::SlotCache::default()
+        },
         feeds: mm_calendars::FeedFetcher {
             allow_private_hosts: config.ical_allow_private_hosts,
             ..Default::default()
@@ -256,6 +261,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         std::time::Duration::from_secs(2),
     ));
     tokio::spawn(sweep_expired(state.store.clone()));
+    tokio::spawn(state.slots.clone().follow_changes(state.store.clone()));
     tokio::spawn(reminder_worker::run(
         state.clone(),
         std::time::Duration::from_secs(config.reminder_interval_seconds),

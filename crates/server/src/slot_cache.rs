@@ -1,20 +1,28 @@
 //! Keeps computed slot tables between requests, so that showing slots costs microseconds and no
-//! database query while nothing changes.
+//! database query while nothing changes, and stays that cheap while customers book.
 //!
-//! A table is keyed by the store's revision, which changes with every committed change that can
-//! change anyone's free time (in this process at once, in other processes through PostgreSQL
-//! notifications): such a change makes every older table unreachable. Tables do not depend on
-//! the clock (minimum notice and the booking window are applied when one is read), so a table
-//! stays exact until the data changes. As a last guard against a missed notification, the key
-//! also holds the minute the table belongs to, so every table is recomputed once a minute.
+//! A table records what it was computed from (its department, the people it read, the span it
+//! read over) and the position in the store's change log it is exact at. A reader checks the
+//! changes logged since: a change that reaches none of that (another department, another day,
+//! a reminder) leaves the table valid. A change that reached only some days (a booking made,
+//! moved or cancelled) has just those days recomputed and spliced into the table; anything
+//! wider (hours, rules, a department's settings) has the table recomputed whole. Right after a
+//! change, the tables read in the last minute that it reached are recomputed at once, so
+//! readers find them ready instead of each finding them gone.
 //!
-//! Concurrent requests for one table wait for one computation, whether it is missing or its
-//! minute has passed. The engine runs on blocking threads, at most one per core but one, so a
-//! burst of misses cannot stall the workers that answer everything else.
+//! Concurrent requests for one table wait for one computation. The engine runs on blocking
+//! threads, at most one per core but one, so a burst of misses cannot stall the workers that
+//! answer everything else. As a last guard (against a missed notification from another
+//! process), a table older than a minute is recomputed whole. Tables do not depend on the
+//! clock: minimum notice and the booking window are applied when one is read.
 //! Creating a booking never trusts this cache: it rechecks inside its transaction.
 
 use std::{
-    sync::Arc,
+    collections::HashMap,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicU64, Ordering},
+    },
     time::{Duration, Instant},
 };
 
@@ -22,21 +30,18 @@ use mm_domain::{
     Interval, Slug,
     department::Department,
     meeting_type::MeetingType,
-    scheduling::{MeetingSpec, SlotTable},
+    scheduling::{MeetingSpec, Schedule, SlotTable},
 };
-use mm_store::{Store, StoreError};
-use tokio::sync::Semaphore;
+use mm_store::{Store, StoreError, changes::Dependencies};
+use tokio::sync::{OnceCell, Semaphore};
 
-/// How long a table may be served without its revision changing.
+/// How long a table may be served without being recomputed whole.
 const MAX_AGE: Duration = Duration::from_secs(60);
-/// Tables kept; a department's month is one, each visitor day another.
+/// Tables kept; a department's month is one per meeting type.
 const CAPACITY: usize = 512;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Key {
-    revision: u64,
-    /// Which [`MAX_AGE`] since the cache started the table belongs to.
-    period: u64,
     department: Slug,
     meeting: Slug,
     window: Interval,
@@ -51,28 +56,72 @@ pub struct Availability {
     pub table: SlotTable,
 }
 
+/// A computed table and what it is exact for.
 #[derive(Debug)]
+struct Table {
+    availability: Arc<Availability>,
+    dependencies: Dependencies,
+    /// Whether a member counts a weekly limit, which widens what a booking reaches.
+    weekly_limits: bool,
+    /// The change-log position up to which no change reached it.
+    checked: AtomicU64,
+    /// When it was last computed whole.
+    computed: Instant,
+}
+
+/// One computation of a table, shared by everyone who asks while it runs.
+type Flight = Arc<OnceCell<Arc<Table>>>;
+
+#[derive(Debug)]
+struct Entry {
+    flight: Flight,
+    /// When it was last read, in [`SlotCache::ticks`].
+    used: AtomicU64,
+    read: Mutex<Instant>,
+}
+
+/// What a reader found.
+enum Found {
+    Valid,
+    /// Changes up to the position reached the table: the starts in the interval need
+    /// recomputing, or (`None`) all of it.
+    Reached(Option<Interval>, u64),
+}
+
+#[derive(Debug, Clone)]
 pub struct SlotCache {
-    tables: quick_cache::sync::Cache<Key, Arc<Availability>>,
-    started: Instant,
+    entries: Arc<Mutex<HashMap<Key, Entry>>>,
+    ticks: Arc<AtomicU64>,
     /// Engine computations running at once: one per core but one, at least one.
     computing: Arc<Semaphore>,
+    /// Compare every table served with one computed afresh (a test mode).
+    verify: bool,
 }
 
 impl Default for SlotCache {
     fn default() -> Self {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         Self {
-            tables: quick_cache::sync::Cache::new(CAPACITY),
-            started: Instant::now(),
+            entries: Arc::default(),
+            ticks: Arc::default(),
             computing: Arc::new(Semaphore::new(cores.saturating_sub(1).max(1))),
+            verify: false,
         }
     }
 }
 
 impl SlotCache {
-    /// The open slots of `meeting` in `department` over `window`, computed at most once per
-    /// revision and minute (concurrent requests for the same table wait for one computation).
+    /// A cache that computes every table it serves afresh as well and fails the request when
+    /// the two differ: the staleness tests run the server this way.
+    pub fn verifying() -> Self {
+        Self {
+            verify: true,
+            ..Self::default()
+        }
+    }
+
+    /// The open slots of `meeting` in `department` over `window`, exact as of the latest change
+    /// this process knows of.
     pub async fn availability(
         &self,
         store: &Store,
@@ -80,41 +129,250 @@ impl SlotCache {
         meeting: &Slug,
         window: Interval,
     ) -> Result<Arc<Availability>, StoreError> {
-        // Read before computing: a change committed meanwhile leaves the result unreachable.
         let key = Key {
-            revision: store.revision(),
-            period: self.started.elapsed().as_secs() / MAX_AGE.as_secs(),
             department: department.clone(),
             meeting: meeting.clone(),
             window,
         };
-        self.tables
-            .get_or_insert_async(&key, self.compute(store, department, meeting, window))
-            .await
+        let mut previous = None;
+        loop {
+            let flight = self.flight(&key);
+            let table = flight
+                .get_or_try_init(|| self.compute(store, &key, previous.take()))
+                .await?
+                .clone();
+            match found(store, &table) {
+                Found::Valid if self.verify => return self.verified(store, &key, &table).await,
+                Found::Valid => return Ok(table.availability.clone()),
+                Found::Reached(..) => {
+                    self.replace(&key, &flight);
+                    previous = Some(table);
+                }
+            }
+        }
     }
 
+    /// `table` if a fresh computation gives the same slots.
+    async fn verified(
+        &self,
+        store: &Store,
+        key: &Key,
+        table: &Table,
+    ) -> Result<Arc<Availability>, StoreError> {
+        let fresh = self.compute(store, key, None).await?;
+        if fresh.availability.table != table.availability.table {
+            tracing::error!(?key, "a cached slot table differs from a fresh one");
+            return Err(StoreError::Corrupt(
+                "a cached slot table differs from a fresh computation".into(),
+            ));
+        }
+        Ok(table.availability.clone())
+    }
+
+    /// Keeps the tables read in the last minute exact as changes arrive: each change that
+    /// reaches one has it recomputed (only the days it reached, when it can) at once. Runs for
+    /// the life of the process.
+    pub async fn follow_changes(self, store: Store) {
+        let mut latest = store.changes().subscribe();
+        while latest.changed().await.is_ok() {
+            for (key, flight, table) in self.reached_recently_read(&store) {
+                let Some(fresh) = self.replace(&key, &flight) else {
+                    continue;
+                };
+                let (cache, store) = (self.clone(), store.clone());
+                tokio::spawn(async move {
+                    if let Err(error) = fresh
+                        .get_or_try_init(|| cache.compute(&store, &key, Some(table)))
+                        .await
+                    {
+                        tracing::warn!(%error, "recomputing a slot table failed");
+                    }
+                });
+            }
+        }
+    }
+
+    /// The current flight for `key`, made when missing (evicting the least recently read table
+    /// when full).
+    fn flight(&self, key: &Key) -> Flight {
+        let tick = self.ticks.fetch_add(1, Ordering::Relaxed);
+        let mut entries = self.lock();
+        if let Some(entry) = entries.get(key) {
+            entry.used.store(tick, Ordering::Relaxed);
+            *entry.read.lock().unwrap_or_else(|p| p.into_inner()) = Instant::now();
+            return entry.flight.clone();
+        }
+        if entries.len() >= CAPACITY
+            && let Some(oldest) = entries
+                .iter()
+                .min_by_key(|(_, e)| e.used.load(Ordering::Relaxed))
+                .map(|(k, _)| k.clone())
+        {
+            entries.remove(&oldest);
+        }
+        let flight = Flight::default();
+        entries.insert(
+            key.clone(),
+            Entry {
+                flight: flight.clone(),
+                used: AtomicU64::new(tick),
+                read: Mutex::new(Instant::now()),
+            },
+        );
+        flight
+    }
+
+    /// Starts a new flight for `key` if `stale` is still its current one, and returns it.
+    fn replace(&self, key: &Key, stale: &Flight) -> Option<Flight> {
+        let mut entries = self.lock();
+        match entries.get_mut(key) {
+            Some(entry) if Arc::ptr_eq(&entry.flight, stale) => {
+                entry.flight = Flight::default();
+                Some(entry.flight.clone())
+            }
+            _ => None,
+        }
+    }
+
+    /// The computed tables read within [`MAX_AGE`] that a change since their check reached.
+    fn reached_recently_read(&self, store: &Store) -> Vec<(Key, Flight, Arc<Table>)> {
+        let entries = self.lock();
+        entries
+            .iter()
+            .filter(|(_, entry)| {
+                entry
+                    .read
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .elapsed()
+                    < MAX_AGE
+            })
+            .filter_map(|(key, entry)| {
+                let table = entry.flight.get()?.clone();
+                match found(store, &table) {
+                    Found::Valid => None,
+                    Found::Reached(..) => Some((key.clone(), entry.flight.clone(), table)),
+                }
+            })
+            .collect()
+    }
+
+    /// Computes `key`'s table: the `previous` table with the part changes since reached
+    /// recomputed, or the whole table.
     async fn compute(
         &self,
         store: &Store,
-        department: &Slug,
-        meeting: &Slug,
-        window: Interval,
-    ) -> Result<Arc<Availability>, StoreError> {
-        let (department, meeting_type) = store.public_meeting_type(department, meeting).await?;
-        let schedule = store.schedule(&department, window).await?;
+        key: &Key,
+        previous: Option<Arc<Table>>,
+    ) -> Result<Arc<Table>, StoreError> {
+        let partial = previous.and_then(|previous| match found(store, &previous) {
+            Found::Reached(Some(part), position) => Some((previous, part, position)),
+            Found::Valid | Found::Reached(None, _) => None,
+        });
+        if let Some((previous, part, position)) = partial {
+            let old = &previous.availability;
+            let loaded = store
+                .slot_schedule(&old.department, old.meeting_type.duration, part)
+                .await?;
+            let spec = MeetingSpec::of(&old.meeting_type);
+            let fresh = self.run_engine(loaded.schedule, spec, part).await;
+            if let Some(table) = old.table.spliced(part, &fresh) {
+                return Ok(Arc::new(Table {
+                    availability: Arc::new(Availability {
+                        department: old.department.clone(),
+                        meeting_type: old.meeting_type.clone(),
+                        window: old.window,
+                        table,
+                    }),
+                    dependencies: previous.dependencies.clone(),
+                    weekly_limits: previous.weekly_limits,
+                    checked: AtomicU64::new(position),
+                    computed: previous.computed,
+                }));
+            }
+        }
+        // Read before loading: a change committed meanwhile is found by the next reader.
+        let position = store.changes().position();
+        let (department, meeting_type) = store
+            .public_meeting_type(&key.department, &key.meeting)
+            .await?;
+        let loaded = store
+            .slot_schedule(&department, meeting_type.duration, key.window)
+            .await?;
         let spec = MeetingSpec::of(&meeting_type);
+        let table = self.run_engine(loaded.schedule, spec, key.window).await;
+        Ok(Arc::new(Table {
+            availability: Arc::new(Availability {
+                department,
+                meeting_type,
+                window: key.window,
+                table,
+            }),
+            dependencies: loaded.dependencies,
+            weekly_limits: loaded.weekly_limits,
+            checked: AtomicU64::new(position),
+            computed: Instant::now(),
+        }))
+    }
+
+    async fn run_engine(
+        &self,
+        schedule: Schedule,
+        spec: MeetingSpec,
+        window: Interval,
+    ) -> SlotTable {
         // `Err` only for a closed semaphore, which this one never is.
         let _turn = self.computing.acquire().await.ok();
-        let table =
-            match tokio::task::spawn_blocking(move || schedule.open_slots(&spec, window)).await {
-                Ok(table) => table,
-                Err(failed) => std::panic::resume_unwind(failed.into_panic()),
-            };
-        Ok(Arc::new(Availability {
-            department,
-            meeting_type,
-            window,
-            table,
-        }))
+        match tokio::task::spawn_blocking(move || schedule.open_slots(&spec, window)).await {
+            Ok(table) => table,
+            Err(failed) => std::panic::resume_unwind(failed.into_panic()),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Entry>> {
+        // Entries stay consistent whatever panicked while holding the lock.
+        self.entries.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// Whether `table` is still exact, and if not, which part of it a change reached.
+fn found(store: &Store, table: &Table) -> Found {
+    let checked = table.checked.load(Ordering::Acquire);
+    let (touches, position) = store.changes().reaching_since(checked, &table.dependencies);
+    if table.computed.elapsed() >= MAX_AGE {
+        return Found::Reached(None, position);
+    }
+    let Some(touches) = touches else {
+        return Found::Reached(None, position);
+    };
+    if touches.is_empty() {
+        table.checked.fetch_max(position, Ordering::AcqRel);
+        return Found::Valid;
+    }
+    let availability = &table.availability;
+    let mut part: Option<Interval> = None;
+    for touch in &touches {
+        // A touch of all of someone's time (hours, rules, settings) needs everything again.
+        let Some(span) = touch.span() else {
+            return Found::Reached(None, position);
+        };
+        let reached = Schedule::starts_reached_by(
+            availability.department.timezone,
+            span,
+            availability.meeting_type.duration,
+            table.weekly_limits,
+        );
+        let Some(reached) = reached.intersection(availability.window) else {
+            continue;
+        };
+        part = Some(part.map_or(reached, |part| part.hull(reached)));
+    }
+    match part {
+        // The changes reached what the table read, but no start it holds.
+        None => {
+            table.checked.fetch_max(position, Ordering::AcqRel);
+            Found::Valid
+        }
+        Some(part) => Found::Reached(Some(part), position),
     }
 }

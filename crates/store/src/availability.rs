@@ -14,7 +14,9 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
-    Result, Store, StoreError, corrupt,
+    Result, Store, StoreError,
+    changes::{Change, Touch},
+    corrupt,
     entity::{availability_rules, date_overrides},
 };
 
@@ -140,7 +142,8 @@ impl Store {
         let mut rule = rule.clone();
         rule.is_default |= existing == 0;
         write_rule(&txn, &rule, now, true).await?;
-        self.commit(txn).await?;
+        self.commit(txn, Change::new([Touch::person(rule.user_id)]))
+            .await?;
         Ok(rule)
     }
 
@@ -158,7 +161,9 @@ impl Store {
             ));
         }
         write_rule(&txn, rule, now, false).await?;
-        self.commit(txn).await?;
+        // The rule may have changed hands.
+        let touched = [existing.user_id, rule.user_id].map(Touch::person);
+        self.commit(txn, Change::new(touched)).await?;
         Ok(())
     }
 
@@ -221,7 +226,8 @@ impl Store {
         availability_rules::Entity::delete_by_id(id)
             .exec(&txn)
             .await?;
-        self.commit(txn).await?;
+        self.commit(txn, Change::new([Touch::person(rule.user_id)]))
+            .await?;
         Ok(())
     }
 }

@@ -15,7 +15,9 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
-    Result, Store, StoreError, corrupt,
+    Result, Store, StoreError,
+    changes::{Change, Touch},
+    corrupt,
     entity::{Word, bookings, department_members, departments, meeting_types},
 };
 
@@ -120,7 +122,8 @@ impl Store {
             .await
             .map_err(StoreError::unique_as("department_slug", SLUG_TAKEN))?;
         write_members(&txn, department.id, &department.members).await?;
-        self.commit(txn).await?;
+        self.commit(txn, Change::new([Touch::department(department.id)]))
+            .await?;
         Ok(())
     }
 
@@ -165,7 +168,8 @@ impl Store {
             .await
             .map_err(StoreError::unique_as("department_slug", SLUG_TAKEN))?;
         write_members(&txn, department.id, &department.members).await?;
-        self.commit(txn).await?;
+        self.commit(txn, Change::new([Touch::department(department.id)]))
+            .await?;
         Ok(())
     }
 
@@ -245,7 +249,8 @@ impl Store {
             .exec(&txn)
             .await?;
         departments::Entity::delete_by_id(id).exec(&txn).await?;
-        self.commit(txn).await?;
+        self.commit(txn, Change::new([Touch::department(id)]))
+            .await?;
         Ok(())
     }
 }

@@ -20,7 +20,9 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
-    Result, Store, StoreError, corrupt,
+    Result, Store, StoreError,
+    changes::{Change, Touch},
+    corrupt,
     entity::{
         Word, bookings, calendar_event_syncs, calendar_integrations, oauth_states, user_settings,
     },
@@ -210,7 +212,8 @@ impl Store {
         );
         row.ical_url = Set(Some(new.url.clone()));
         let row = row.insert(&txn).await?;
-        self.commit(txn).await?;
+        self.commit(txn, Change::new([Touch::person(new.user_id)]))
+            .await?;
         integration(row, 0)
     }
 
@@ -259,7 +262,9 @@ impl Store {
             .filter(bookings::Column::CalendarPushRetryUtc.is_not_null())
             .exec(&txn)
             .await?;
-        txn.commit().await?;
+        // A reconnected calendar's events count as busy time again.
+        self.commit(txn, Change::new([Touch::person(new.user_id)]))
+            .await?;
         let events = count_events(&self.db, row.id).await?;
         integration(row, events)
     }
@@ -287,7 +292,7 @@ impl Store {
         let mut renewed = row.into_active_model();
         seal_into(&mut renewed, tokens);
         renewed.updated_utc = Set(now);
-        renewed.update(&self.db).await?;
+        renewed.update(&self.writer).await?;
         Ok(())
     }
 
@@ -399,6 +404,11 @@ impl Store {
     /// Disconnects a calendar: the integration and every event it brought go together.
     pub async fn delete_integration(&self, id: Uuid) -> Result<()> {
         let txn = self.begin().await?;
+        let owner = calendar_integrations::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .ok_or(StoreError::NotFound("calendar integration"))?
+            .user_id;
         calendar_event_syncs::Entity::delete_many()
             .filter(calendar_event_syncs::Column::IntegrationId.eq(id))
             .exec(&txn)
@@ -422,7 +432,7 @@ impl Store {
         if deleted.rows_affected == 0 {
             return Err(StoreError::NotFound("calendar integration"));
         }
-        self.commit(txn).await
+        self.commit(txn, Change::new([Touch::person(owner)])).await
     }
 
     /// Claims the active integration whose sync is most overdue (never synced first), if any
@@ -589,6 +599,7 @@ impl Store {
                 .await?;
         }
         outcome.held = count_events(&txn, id).await?;
+        let owner = row.user_id;
         let mut done = row.into_active_model();
         done.last_sync_utc = Set(Some(now));
         done.sync_status = Set(Word(SyncStatus::Success));
@@ -601,8 +612,9 @@ impl Store {
         done.updated_utc = Set(now);
         done.update(&txn).await?;
         if outcome.added + outcome.updated + outcome.removed > 0 {
-            // Busy times changed: slots computed before are stale.
-            self.commit(txn).await?;
+            // Busy times changed: the owner's slots computed before are stale.
+            self.commit(txn, Change::new([Touch::person(owner)]))
+                .await?;
         } else {
             txn.commit().await?;
         }

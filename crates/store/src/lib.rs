@@ -8,6 +8,7 @@
 mod availability;
 mod bookings;
 mod calendar;
+pub mod changes;
 mod departments;
 pub mod entity;
 #[cfg(any(test, feature = "fixtures"))]
@@ -21,18 +22,12 @@ mod scheduling;
 mod test_stores;
 mod users;
 
-use std::{
-    sync::{
-        Arc,
-        atomic::{AtomicU64, Ordering},
-    },
-    time::Duration,
-};
+use std::{sync::Arc, time::Duration};
 
 use mm_domain::booking::TransitionError;
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
-    DbErr, SqlErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    DbErr, SqlErr, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -43,6 +38,8 @@ pub use bookings::{
     Acting, Actor, Announcement, Attending, BookingFilter, BookingKey, CustomerDetails,
     EarlierRequest, LinkHashes, Move, MovePolicy, NewBooking, PendingNotice, Permit, Transaction,
 };
+use changes::{Change, ChangeLog};
+
 pub use calendar::{BusyBlock, CalendarBooking, CalendarData, ColumnData};
 pub use integrations::{
     Consent, Integration, NewIcalIntegration, NewOAuthIntegration, OAuthStart, SealedTokens,
@@ -50,6 +47,7 @@ pub use integrations::{
 };
 pub use limits::Hit;
 pub use outbox::{EMAIL as EMAIL_CHANNEL, OutboxEmail, SMS as SMS_CHANNEL};
+pub use scheduling::SlotSchedule;
 pub use users::{EndSessions, NewUser};
 
 /// One error type for the persistence layer; the server maps it to the contract's statuses.
@@ -101,6 +99,11 @@ impl StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+fn json_of(change: &Change) -> String {
+    // A change is ids, instants and names: always serialisable.
+    serde_json::to_string(change).unwrap_or_else(|_| r#"[{"kind":"everything"}]"#.to_owned())
+}
+
 fn corrupt(what: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(what.to_string())
 }
@@ -109,15 +112,24 @@ fn corrupt(what: impl std::fmt::Display) -> StoreError {
 #[derive(Debug, Clone)]
 pub struct Store {
     db: DatabaseConnection,
-    /// Counts committed changes, so that readers can keep derived data (the slot cache) until
-    /// the next change. Other processes' changes arrive through [`Store::follow_other_processes`].
-    revision: Arc<AtomicU64>,
+    /// Where changes are written. SQLite: one connection of its own, so that writers queue for it
+    /// first come, first served, instead of polling the file's lock with sleeps while readers
+    /// go on through `db`. PostgreSQL: the same pool as `db`.
+    writer: DatabaseConnection,
+    /// Committed changes that can alter someone's free time, so that readers can keep derived
+    /// data (the slot cache) until a change reaches it. Other processes' changes arrive through
+    /// [`Store::follow_other_processes`].
+    changes: Arc<ChangeLog>,
     /// Names this process in its change notifications, so that it does not count its own twice.
     origin: Uuid,
 }
 
-/// The PostgreSQL channel on which every committed change is announced.
+/// The PostgreSQL channel on which every committed change is announced, as the announcing
+/// process's origin, a space, and the [`Change`] as JSON.
 const CHANGES_CHANNEL: &str = "mm_changes";
+/// PostgreSQL refuses notification payloads from 8000 bytes; a larger change is announced as
+/// "everything".
+const LONGEST_ANNOUNCEMENT: usize = 7900;
 
 impl Store {
     /// Connects to `sqlite://…` (the file is created when missing) or `postgres://…`.
@@ -139,27 +151,29 @@ impl Store {
                     .busy_timeout(Duration::from_secs(30))
                     .foreign_keys(true)
             });
-        if url.starts_with("sqlite:") {
-            options.max_connections(8);
+        let sqlite = url.starts_with("sqlite:");
+        options.max_connections(if sqlite { 8 } else { 16 });
+        let db = Database::connect(options.clone()).await?;
+        // An in-memory database is private to its connection: it must read where it writes.
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        let writer = if sqlite && !in_memory {
+            options.max_connections(1).min_connections(1);
+            Database::connect(options).await?
         } else {
-            options.max_connections(16);
-        }
-        let db = Database::connect(options).await?;
+            db.clone()
+        };
         Ok(Self {
             db,
-            revision: Arc::new(AtomicU64::new(0)),
+            writer,
+            changes: Arc::default(),
             origin: Uuid::new_v4(),
         })
     }
 
-    /// A number that changes whenever committed data changes, in this process or (on
-    /// PostgreSQL, while [`Store::follow_other_processes`] runs) in another one.
-    pub fn revision(&self) -> u64 {
-        self.revision.load(Ordering::Acquire)
-    }
-
-    fn bump_revision(&self) {
-        self.revision.fetch_add(1, Ordering::AcqRel);
+    /// The changes committed in this process or (on PostgreSQL, while
+    /// [`Store::follow_other_processes`] runs) in another one.
+    pub fn changes(&self) -> &ChangeLog {
+        &self.changes
     }
 
     /// Starts a transaction that will write. On SQLite it takes the write lock at once
@@ -167,7 +181,7 @@ impl Store {
     /// writer committed in between, while an immediate one waits its turn.
     async fn begin(&self) -> Result<DatabaseTransaction> {
         Ok(self
-            .db
+            .writer
             .begin_with_options(TransactionOptions {
                 sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
                 ..Default::default()
@@ -175,24 +189,33 @@ impl Store {
             .await?)
     }
 
-    /// Commits a change and announces it: to this process at once, to other processes through
-    /// PostgreSQL `NOTIFY` (delivered only if the transaction commits), signed with this
-    /// process's origin so that its own listener skips it.
-    async fn commit(&self, txn: DatabaseTransaction) -> Result<()> {
-        if txn.get_database_backend() == DbBackend::Postgres {
-            // A UUID's text is hex and dashes: nothing to quote.
-            txn.execute_unprepared(&format!("NOTIFY {CHANGES_CHANNEL}, '{}'", self.origin))
-                .await?;
+    /// Commits a transaction and announces what it touched: to this process at once, to other
+    /// processes through a PostgreSQL notification (delivered only if the transaction commits),
+    /// signed with this process's origin so that its own listener skips it. A change that
+    /// touched nobody's time is not announced.
+    async fn commit(&self, txn: DatabaseTransaction, change: Change) -> Result<()> {
+        if !change.is_empty() && txn.get_database_backend() == DbBackend::Postgres {
+            let mut payload = format!("{} {}", self.origin, json_of(&change));
+            if payload.len() > LONGEST_ANNOUNCEMENT {
+                payload = format!("{} {}", self.origin, json_of(&Change::everything()));
+            }
+            txn.execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT pg_notify($1, $2)",
+                [CHANGES_CHANNEL.into(), payload.into()],
+            ))
+            .await?;
         }
         txn.commit().await?;
-        self.bump_revision();
+        self.changes.record(change);
         Ok(())
     }
 
-    /// On PostgreSQL, listens for changes committed by other server processes and bumps the
-    /// revision for each (this process's own were counted when they committed), reconnecting
-    /// when the connection drops (and bumping then too, since a change may have been missed).
-    /// Returns at once on SQLite, which has one process.
+    /// On PostgreSQL, listens for changes committed by other server processes and logs each
+    /// (this process's own were logged when they committed), reconnecting when the connection
+    /// drops; whenever a change may have been missed (on connecting, on a dropped connection, on
+    /// a payload it cannot read) it logs that everything changed. Returns at once on SQLite,
+    /// which has one process.
     pub async fn follow_other_processes(&self) {
         if self.db.get_database_backend() != DbBackend::Postgres {
             return;
@@ -203,15 +226,23 @@ impl Store {
             match PgListener::connect_with(pool).await {
                 Ok(mut listener) => match listener.listen(CHANGES_CHANNEL).await {
                     Ok(()) => {
-                        self.bump_revision();
+                        self.changes.record(Change::everything());
                         // `Ok(None)`: the connection dropped and will be re-established.
                         let own = self.origin.to_string();
                         while let Ok(notification) = listener.try_recv().await {
                             match notification {
-                                Some(change) if change.payload() == own => {}
-                                Some(_) => self.bump_revision(),
+                                Some(notification) => {
+                                    let (origin, change) =
+                                        notification.payload().split_once(' ').unwrap_or_default();
+                                    if origin != own {
+                                        self.changes.record(
+                                            serde_json::from_str(change)
+                                                .unwrap_or_else(|_| Change::everything()),
+                                        );
+                                    }
+                                }
                                 None => {
-                                    self.bump_revision();
+                                    self.changes.record(Change::everything());
                                     tracing::warn!(
                                         "change notifications interrupted; reconnecting"
                                     );
@@ -310,7 +341,14 @@ impl Page {
 mod tests {
     use std::time::{Duration, Instant};
 
-    use crate::test_stores::{postgres_url, stores};
+    use chrono::{TimeZone, Utc};
+    use mm_domain::Interval;
+    use uuid::Uuid;
+
+    use crate::{
+        changes::{Change, Dependencies, Touch},
+        test_stores::{postgres_url, stores},
+    };
 
     /// Waits (at most ten seconds) until `done` holds.
     async fn until(done: impl Fn() -> bool) -> bool {
@@ -324,27 +362,54 @@ mod tests {
         true
     }
 
+    fn touches_anna() -> (Change, Dependencies) {
+        let anna = Uuid::from_u128(10);
+        let day = Interval::starting_at(
+            Utc.with_ymd_and_hms(2026, 12, 2, 9, 0, 0).unwrap(),
+            mm_domain::Minutes::duration(60).unwrap(),
+        );
+        let deps = Dependencies {
+            department: Uuid::from_u128(1),
+            people: [anna].into(),
+            span: day,
+        };
+        (Change::new([Touch::person_during(anna, day)]), deps)
+    }
+
     #[tokio::test]
-    async fn a_change_that_frees_or_takes_no_time_leaves_the_slot_tables_valid() {
+    async fn only_a_change_that_touched_someones_time_is_logged() {
         for store in stores().await {
-            let before = store.revision();
-            store
-                .transaction()
-                .await
-                .unwrap()
-                .commit_quietly()
-                .await
-                .unwrap();
-            assert_eq!(store.revision(), before, "a quiet commit keeps the tables");
+            let before = store.changes().position();
             store.transaction().await.unwrap().commit().await.unwrap();
-            assert_eq!(store.revision(), before + 1, "a commit makes them stale");
+            assert_eq!(
+                store.changes().position(),
+                before,
+                "an empty change is none"
+            );
+            let tx = store.transaction().await.unwrap();
+            tx.touch(touches_anna().0);
+            tx.commit_quietly().await.unwrap();
+            assert_eq!(
+                store.changes().position(),
+                before,
+                "a quiet commit logs nothing"
+            );
+            let tx = store.transaction().await.unwrap();
+            tx.touch(touches_anna().0);
+            tx.commit().await.unwrap();
+            assert_eq!(
+                store.changes().position(),
+                before + 1,
+                "a commit logs its change"
+            );
         }
     }
 
-    /// Two processes on one PostgreSQL database: each counts the other's change once and its
-    /// own once (when it commits), not a second time when its own notification comes back.
+    /// Two processes on one PostgreSQL database: each learns the other's change, with its scope,
+    /// once, and its own once (when it commits), not a second time when its own notification
+    /// comes back.
     #[tokio::test]
-    async fn a_process_counts_its_own_change_once_and_another_processs_once() {
+    async fn a_process_learns_another_processs_change_with_its_scope_and_its_own_once() {
         let Some(url) = postgres_url().await else {
             return;
         };
@@ -354,25 +419,38 @@ mod tests {
         );
         for process in [&one, &other] {
             let listening = process.clone();
-            let start = process.revision();
+            let start = process.changes().position();
             tokio::spawn(async move { listening.follow_other_processes().await });
-            // The follower counts one change when it starts listening.
-            assert!(until(|| process.revision() > start).await, "never listened");
+            // A follower logs "everything" when it starts listening: it may have missed some.
+            assert!(
+                until(|| process.changes().position() > start).await,
+                "never listened"
+            );
         }
-        let (mine, theirs) = (one.revision(), other.revision());
-        one.transaction().await.unwrap().commit().await.unwrap();
-        assert_eq!(one.revision(), mine + 1);
+        let (change, anna) = touches_anna();
+        let mut elsewhere = anna.clone();
+        elsewhere.people = [Uuid::from_u128(11)].into();
+        let (mine, theirs) = (one.changes().position(), other.changes().position());
+        let tx = one.transaction().await.unwrap();
+        tx.touch(change);
+        tx.commit().await.unwrap();
+        assert_eq!(one.changes().position(), mine + 1);
         assert!(
-            until(|| other.revision() > theirs).await,
+            until(|| other.changes().position() > theirs).await,
             "the other process never heard of the change"
         );
-        assert_eq!(other.revision(), theirs + 1);
+        assert_eq!(other.changes().position(), theirs + 1);
+        assert!(other.changes().reached_since(theirs, &anna).0);
+        assert!(
+            !other.changes().reached_since(theirs, &elsewhere).0,
+            "the scope travelled with the change"
+        );
         // Both listeners got the notification at once; give this one time to miscount.
         tokio::time::sleep(Duration::from_millis(500)).await;
         assert_eq!(
-            one.revision(),
+            one.changes().position(),
             mine + 1,
-            "its own notification counted again"
+            "its own notification logged again"
         );
     }
 }

@@ -71,7 +71,7 @@ impl Store {
     /// Takes a hit back.
     pub async fn release_hit(&self, hit: Hit) -> Result<()> {
         rate_limit_hits::Entity::delete_by_id(hit.0)
-            .exec(&self.db)
+            .exec(&self.writer)
             .await?;
         Ok(())
     }
@@ -81,7 +81,7 @@ impl Store {
         rate_limit_hits::Entity::delete_many()
             .filter(rate_limit_hits::Column::Bucket.eq(bucket))
             .filter(rate_limit_hits::Column::Subject.eq(subject))
-            .exec(&self.db)
+            .exec(&self.writer)
             .await?;
         Ok(())
     }
@@ -90,7 +90,7 @@ impl Store {
     pub async fn sweep_hits(&self, now: DateTime<Utc>) -> Result<u64> {
         let done = rate_limit_hits::Entity::delete_many()
             .filter(rate_limit_hits::Column::HitUtc.lt(now - KEEP))
-            .exec(&self.db)
+            .exec(&self.writer)
             .await?;
         Ok(done.rows_affected)
     }

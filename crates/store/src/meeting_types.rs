@@ -14,7 +14,9 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
-    Result, Store, StoreError, corrupt,
+    Result, Store, StoreError,
+    changes::{Change, Touch},
+    corrupt,
     entity::{Word, bookings, meeting_type_questions, meeting_type_reminders, meeting_types},
 };
 
@@ -159,7 +161,11 @@ impl Store {
             .await
             .map_err(StoreError::unique_as("meeting_slug", SLUG_TAKEN))?;
         write_children(&txn, meeting_type).await?;
-        self.commit(txn).await?;
+        self.commit(
+            txn,
+            Change::new([Touch::department(meeting_type.department_id)]),
+        )
+        .await?;
         Ok(())
     }
 
@@ -180,7 +186,9 @@ impl Store {
             .await
             .map_err(StoreError::unique_as("meeting_slug", SLUG_TAKEN))?;
         write_children(&txn, meeting_type).await?;
-        self.commit(txn).await?;
+        // The type may have moved from another department.
+        let touched = [existing.department_id, meeting_type.department_id].map(Touch::department);
+        self.commit(txn, Change::new(touched)).await?;
         Ok(())
     }
 
@@ -206,7 +214,7 @@ impl Store {
     #[tracing::instrument(skip(self))]
     pub async fn delete_meeting_type(&self, id: Uuid) -> Result<()> {
         let txn = self.begin().await?;
-        meeting_types::Entity::find_by_id(id)
+        let existing = meeting_types::Entity::find_by_id(id)
             .one(&txn)
             .await?
             .ok_or(StoreError::NotFound("meeting type"))?;
@@ -220,7 +228,11 @@ impl Store {
             )));
         }
         meeting_types::Entity::delete_by_id(id).exec(&txn).await?;
-        self.commit(txn).await?;
+        self.commit(
+            txn,
+            Change::new([Touch::department(existing.department_id)]),
+        )
+        .await?;
         Ok(())
     }
 }

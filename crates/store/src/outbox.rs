@@ -154,7 +154,7 @@ impl Store {
             Some(delay) => failed.next_attempt_utc = Set(now + delay),
             None => failed.status = Set(FAILED.to_owned()),
         }
-        failed.update(&self.db).await?;
+        failed.update(&self.writer).await?;
         Ok(())
     }
 
@@ -165,7 +165,7 @@ impl Store {
         refused.status = Set(FAILED.to_owned());
         refused.last_error = Set(Some(reason.chars().take(2000).collect()));
         refused.claimed_until_utc = Set(None);
-        refused.update(&self.db).await?;
+        refused.update(&self.writer).await?;
         Ok(())
     }
 

@@ -20,7 +20,9 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
-    Result, Store, StoreError, corrupt,
+    Result, Store, StoreError,
+    changes::Dependencies,
+    corrupt,
     entity::{
         Word, availability_rules, booking_participants, bookings, calendar_event_syncs,
         calendar_integrations, date_overrides, meeting_types, user_settings, users,
@@ -92,11 +94,73 @@ impl Store {
         Ok((department, meeting_type))
     }
 
-    /// Everything the engine needs to schedule `department` within `window`; see
-    /// [`load_schedule`].
-    pub async fn schedule(&self, department: &Department, window: Interval) -> Result<Schedule> {
-        load_schedule(&self.db, department, window, None).await
+    /// What the engine needs to find where a `duration`-long meeting with `department` may
+    /// start within `window`, and what that was read from: a table computed from it stays exact
+    /// until a change reaches these dependencies.
+    pub async fn slot_schedule(
+        &self,
+        department: &Department,
+        duration: Minutes,
+        window: Interval,
+    ) -> Result<SlotSchedule> {
+        let loaded = load_calendars(
+            &self.db,
+            department.timezone,
+            &active_members(department),
+            Some(department),
+            window,
+            Reach::Meeting(duration),
+            None,
+        )
+        .await?;
+        Ok(SlotSchedule {
+            schedule: loaded.schedule,
+            dependencies: Dependencies {
+                department: department.id,
+                people: department.members.iter().map(|m| m.user_id).collect(),
+                span: loaded.span,
+            },
+            weekly_limits: loaded.weekly_limits,
+        })
     }
+}
+
+/// A department's schedule for finding slots, with what it was read from.
+#[derive(Debug, Clone)]
+pub struct SlotSchedule {
+    pub schedule: Schedule,
+    pub dependencies: Dependencies,
+    /// Whether a member counts a weekly limit: a booking then reaches the slots of its week.
+    pub weekly_limits: bool,
+}
+
+/// A schedule and how far it was read.
+struct Loaded {
+    schedule: Schedule,
+    /// The span over which bookings and busy time were read.
+    span: Interval,
+    weekly_limits: bool,
+}
+
+/// The department's active members, in roster order.
+fn active_members(department: &Department) -> Vec<Uuid> {
+    department
+        .members
+        .iter()
+        .filter(|m| m.is_active)
+        .map(|m| m.user_id)
+        .collect()
+}
+
+/// How far around a window a schedule reads bookings and busy time.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Reach {
+    /// Whole local weeks and a day on each side ([`Schedule::data_window`]): enough for any
+    /// meeting at any time in the window.
+    Weeks,
+    /// What decides where a meeting of this length may start in the window
+    /// ([`Schedule::slot_data_window`]).
+    Meeting(Minutes),
 }
 
 /// Everything the engine needs to schedule `department` within `window`, read in eight
@@ -108,23 +172,42 @@ pub(crate) async fn load_schedule(
     db: &impl ConnectionTrait,
     department: &Department,
     window: Interval,
+    reach: Reach,
     exclude: Option<Uuid>,
 ) -> Result<Schedule> {
-    let roster: Vec<Uuid> = department
-        .members
-        .iter()
-        .filter(|m| m.is_active)
-        .map(|m| m.user_id)
-        .collect();
-    load_calendars(
+    let loaded = load_calendars(
         db,
         department.timezone,
-        &roster,
+        &active_members(department),
         Some(department),
         window,
+        reach,
         exclude,
     )
-    .await
+    .await?;
+    Ok(loaded.schedule)
+}
+
+/// One member's schedule within `department` (its daily limit and the starts that count toward
+/// it included), read as far around `window` as a `duration`-long meeting can depend on.
+pub(crate) async fn load_member_schedule(
+    db: &impl ConnectionTrait,
+    department: &Department,
+    member: Uuid,
+    duration: Minutes,
+    window: Interval,
+) -> Result<Schedule> {
+    let loaded = load_calendars(
+        db,
+        department.timezone,
+        &[member],
+        Some(department),
+        window,
+        Reach::Meeting(duration),
+        None,
+    )
+    .await?;
+    Ok(loaded.schedule)
 }
 
 /// The schedule of an internal meeting's people, whoever's department they are in, read in
@@ -138,7 +221,8 @@ pub(crate) async fn load_attendee_schedule(
     window: Interval,
     exclude: Option<Uuid>,
 ) -> Result<Schedule> {
-    load_calendars(db, zone, people, None, window, exclude).await
+    let loaded = load_calendars(db, zone, people, None, window, Reach::Weeks, exclude).await?;
+    Ok(loaded.schedule)
 }
 
 /// When `people` work within `window`, read in `zone`, and nothing they have booked: for
@@ -264,10 +348,23 @@ async fn load_calendars(
     people: &[Uuid],
     department: Option<&Department>,
     window: Interval,
+    reach: Reach,
     exclude: Option<Uuid>,
-) -> Result<Schedule> {
-    let span = Schedule::data_window(zone, window);
+) -> Result<Loaded> {
+    let span = match reach {
+        Reach::Weeks => Schedule::data_window(zone, window),
+        Reach::Meeting(duration) => Schedule::slot_data_window(zone, window, duration, false),
+    };
     let mut hours = load_hours(db, zone, people, span).await?;
+    // Weekly limits count over whole weeks: read those when someone has one.
+    let weekly_limits = hours
+        .rules
+        .values()
+        .any(|rule| rule.limits.max_bookings_per_week.is_some());
+    let span = match reach {
+        Reach::Meeting(_) if weekly_limits => Schedule::data_window(zone, window),
+        _ => span,
+    };
     let members = std::mem::take(&mut hours.members);
     let active: BTreeSet<Uuid> = members.iter().copied().collect();
 
@@ -293,6 +390,8 @@ async fn load_calendars(
         .apply_if(exclude, |q, id| q.filter(bookings::Column::Id.ne(id)))
         .filter(bookings::Column::StartUtc.lt(span.end()))
         .filter(bookings::Column::EndUtc.gt(span.start()))
+        // No meeting lasts a day (durations stop at eight hours): a bound for the index range.
+        .filter(bookings::Column::StartUtc.gt(span.start() - chrono::Duration::days(1)))
         .filter(
             Condition::any()
                 .add(bookings::Column::AssignedTo.is_in(members.clone()))
@@ -418,12 +517,17 @@ async fn load_calendars(
             )
         })
         .collect();
-    Ok(Schedule::new(
+    let schedule = Schedule::new(
         zone,
         department.and_then(|d| d.max_bookings_per_day),
         department_starts,
         calendars,
-    ))
+    );
+    Ok(Loaded {
+        schedule,
+        span,
+        weekly_limits,
+    })
 }
 
 /// The columns of a booking that decide availability.
@@ -618,7 +722,9 @@ mod tests {
         .unwrap();
 
         let window = cph().day(NaiveDate::from_ymd_opt(2026, 6, 15).unwrap());
-        let schedule = store.schedule(&department, window).await.unwrap();
+        let schedule = load_schedule(&store.db, &department, window, Reach::Weeks, None)
+            .await
+            .unwrap();
         let spec = MeetingSpec::of(&call);
         let check = |who: Uuid, hour, minute| {
             kinds(schedule.conflicts(
@@ -689,7 +795,9 @@ mod tests {
             .exec(&store.db)
             .await
             .unwrap();
-        let schedule = store.schedule(&department, window).await.unwrap();
+        let schedule = load_schedule(&store.db, &department, window, Reach::Weeks, None)
+            .await
+            .unwrap();
         assert!(
             schedule
                 .conflicts(schedule.member(b).unwrap(), &spec, monday(10, 0), now)

@@ -17,7 +17,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::{
-    Page, Result, Store, StoreError, corrupt,
+    Page, Result, Store, StoreError,
+    changes::{Change, Touch},
+    corrupt,
     entity::{bookings, department_members, departments, staff_sessions, user_settings, users},
 };
 
@@ -149,7 +151,8 @@ impl Store {
         }
         .insert(&txn)
         .await?;
-        self.commit(txn).await?;
+        self.commit(txn, Change::new([Touch::person(user.id)]))
+            .await?;
         Ok(())
     }
 
@@ -268,7 +271,8 @@ impl Store {
         settings.profile_picture_url = Set(user.profile_picture_url.clone());
         settings.updated_utc = Set(now);
         settings.update(&txn).await?;
-        self.commit(txn).await?;
+        self.commit(txn, Change::new([Touch::person(user.id)]))
+            .await?;
         Ok(())
     }
 
@@ -304,7 +308,7 @@ impl Store {
             ));
         }
         users::Entity::delete_by_id(id).exec(&txn).await?;
-        self.commit(txn).await?;
+        self.commit(txn, Change::new([Touch::person(id)])).await?;
         Ok(())
     }
 
@@ -331,7 +335,8 @@ impl Store {
         settings.working_hours = Set(encode_week(week));
         settings.updated_utc = Set(now);
         settings.update(&txn).await?;
-        self.commit(txn).await
+        self.commit(txn, Change::new([Touch::person(user_id)]))
+            .await
     }
 
     /// The departments in which the user is an active member.
@@ -374,7 +379,7 @@ impl Store {
     pub async fn sweep_sessions(&self, now: DateTime<Utc>) -> Result<u64> {
         let done = staff_sessions::Entity::delete_many()
             .filter(staff_sessions::Column::ExpiresUtc.lte(now))
-            .exec(&self.db)
+            .exec(&self.writer)
             .await?;
         Ok(done.rows_affected)
     }
@@ -382,7 +387,7 @@ impl Store {
     /// Ends one session (signing out).
     pub async fn end_session(&self, session_id: Uuid) -> Result<()> {
         staff_sessions::Entity::delete_by_id(session_id)
-            .exec(&self.db)
+            .exec(&self.writer)
             .await?;
         Ok(())
     }

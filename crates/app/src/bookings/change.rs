@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use mm_domain::{
     Interval,
     booking::{
-        Booking, BookingType, Move, MovePolicy, StatusChange, Unavailable, pick_free_member,
-        plan_move, plan_status_change,
+        Booking, BookingType, Move, MovePolicy, StatusChange, Unavailable, free_members_at,
+        pick_free_member, plan_move, plan_status_change,
     },
     notification::Notice,
     scheduling::MeetingSpec,
@@ -68,7 +68,7 @@ pub async fn move_booking(
                     .await?
                     .everyone_conflicts(&everyone, &spec, to.start, now)
             } else {
-                tx.schedule(&department, span, Some(before.id))
+                tx.schedule(&department, &spec, span, Some(before.id))
                     .await?
                     .member_conflicts(host, &spec, to.start, now)
             };
@@ -80,11 +80,10 @@ pub async fn move_booking(
         MovePolicy::Customer => {
             // Offered slots only: the grid is read around the start.
             let window = Interval::starting_at(to.start, mm_domain::Minutes::ONE);
-            let free = tx
-                .schedule(&department, window, Some(before.id))
-                .await?
-                .open_slots(&spec, window)
-                .free_members_at(to.start, now);
+            let schedule = tx
+                .schedule(&department, &spec, window, Some(before.id))
+                .await?;
+            let free = free_members_at(&schedule, &spec, to.start, now);
             if free.contains(&before.assigned_to) {
                 (before.assigned_to, before.assignment_method)
             } else {

@@ -1,12 +1,15 @@
-//! Creating bookings. Everyone who could take the meeting is locked first and the schedule read
-//! under those locks, so of two requests for the same time the second sees the first's booking.
+//! Creating bookings. The schedule is read narrowly around the requested time, and the host is
+//! checked under a lock before the booking is written, so of two requests for the same time the
+//! second sees the first's booking: on SQLite the one writer's lock covers the whole
+//! transaction; on PostgreSQL the candidate hosts are claimed (locked and read again) one at a
+//! time, so bookings for different members run in parallel.
 
 use chrono::{DateTime, Duration, Utc};
 use mm_domain::{
     Interval,
     booking::{
-        Actor, Attendees, Booking, BookingSource, HostChoice, Unavailable, choose_host,
-        plan_customer_booking, plan_internal_meeting,
+        Actor, AssignmentMethod, Attendees, Booking, BookingSource, HostChoice, Unavailable,
+        free_members_at, host_candidates, plan_customer_booking, plan_internal_meeting,
     },
     meeting_type::MeetingType,
     notification::Notice,
@@ -77,7 +80,7 @@ pub async fn create_customer_booking(
         HostChoice::Member(id) => vec![id],
         HostChoice::ByAlgorithm => Vec::new(),
     };
-    let department = tx.lock_department(new.department_id, &named).await?;
+    let department = tx.department_for_booking(new.department_id, &named).await?;
 
     if let Some((key, request_hash)) = &new.guard.idempotency
         && let Some(earlier) = tx.earlier_request(PUBLIC_BOOKING_SCOPE, key).await?
@@ -104,12 +107,12 @@ pub async fn create_customer_booking(
         HostChoice::ByAlgorithm => Interval::starting_at(new.start, mm_domain::Minutes::ONE),
         HostChoice::Member(_) => span,
     };
-    let schedule = tx.schedule(&department, window, None).await?;
+    let schedule = tx.schedule(&department, &spec, window, None).await?;
     let upcoming = match new.host {
         HostChoice::ByAlgorithm => tx.upcoming_bookings(&department, now).await?,
         HostChoice::Member(_) => Default::default(),
     };
-    let host = choose_host(
+    let candidates = host_candidates(
         new.host,
         &department,
         &schedule,
@@ -118,6 +121,12 @@ pub async fn create_customer_booking(
         now,
         |id| upcoming.get(&id).copied().unwrap_or(0),
     )?;
+    let host = if new.host == HostChoice::ByAlgorithm && tx.claims_members() {
+        claim_first_free(&tx, &department, &spec, window, new.start, now, candidates).await?
+    } else {
+        // Staff's choice is locked already; SQLite's one writer read the schedule under its lock.
+        candidates.first().copied().ok_or(Unavailable::NobodyFree)?
+    };
     let plan = plan_customer_booking(
         meeting_type,
         &new.details.customer.name,
@@ -146,6 +155,29 @@ pub async fn create_customer_booking(
     tx.commit().await?;
     tracing::info!(reference = %booking.reference, status = %booking.status, "booking created");
     Ok(Created::New(booking))
+}
+
+/// The first of `candidates` (free when the schedule was read, in the algorithm's order) who is
+/// still free once claimed: on PostgreSQL each is claimed in turn (locked, read again), so
+/// creations for different members do not wait for each other.
+async fn claim_first_free(
+    tx: &Transaction<'_>,
+    department: &mm_domain::department::Department,
+    spec: &MeetingSpec,
+    window: Interval,
+    start: DateTime<Utc>,
+    now: DateTime<Utc>,
+    candidates: Vec<(Uuid, AssignmentMethod)>,
+) -> AppResult<(Uuid, AssignmentMethod)> {
+    for (member, method) in candidates {
+        let schedule = tx.claim_member(department, member, spec, window).await?;
+        if free_members_at(&schedule, spec, start, now).contains(&member) {
+            tx.keep_claim().await?;
+            return Ok((member, method));
+        }
+        tx.give_back_claim().await?;
+    }
+    Err(Unavailable::NobodyFree.into())
 }
 
 /// An internal meeting to make, as parsed from a request.

@@ -50,10 +50,11 @@ pub struct CreationPlan {
     pub history: HistoryEntry,
 }
 
-/// The host of a new customer booking at `start`, judged on the department's `schedule` as read
-/// under the creation's locks: the member staff named, if free; or the member the department's
-/// algorithm picks from those free at the offered slot (`upcoming_bookings` feeds `least_busy`).
-pub fn choose_host(
+/// Who may host a new customer booking at `start`, judged on the department's `schedule`: the
+/// member staff named, if free; or the members free at the offered slot in the order the
+/// department's algorithm prefers them (`upcoming_bookings` feeds `least_busy`), so that a
+/// creation that finds its first choice taken meanwhile can try the next.
+pub fn host_candidates(
     choice: HostChoice,
     department: &Department,
     schedule: &Schedule,
@@ -61,24 +62,39 @@ pub fn choose_host(
     start: DateTime<Utc>,
     now: DateTime<Utc>,
     upcoming_bookings: impl Fn(Uuid) -> u32,
-) -> Result<(Uuid, AssignmentMethod), Unavailable> {
+) -> Result<Vec<(Uuid, AssignmentMethod)>, Unavailable> {
     match choice {
         HostChoice::Member(member) => {
             let conflicts = schedule.member_conflicts(member, spec, start, now);
             if conflicts.is_empty() {
-                Ok((member, AssignmentMethod::Manual))
+                Ok(vec![(member, AssignmentMethod::Manual)])
             } else {
                 Err(Unavailable::Conflicts(conflicts))
             }
         }
         HostChoice::ByAlgorithm => {
-            let window = crate::Interval::starting_at(start, crate::Minutes::ONE);
-            let free = schedule
-                .open_slots(spec, window)
-                .free_members_at(start, now);
-            pick_free_member(department, &free, upcoming_bookings).ok_or(Unavailable::NobodyFree)
+            let free = free_members_at(schedule, spec, start, now);
+            let ranked = rank_free_members(department, &free, upcoming_bookings);
+            if ranked.is_empty() {
+                Err(Unavailable::NobodyFree)
+            } else {
+                Ok(ranked)
+            }
         }
     }
+}
+
+/// The members of `schedule` who can take a meeting like `spec` offered at `start`.
+pub fn free_members_at(
+    schedule: &Schedule,
+    spec: &MeetingSpec,
+    start: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Vec<Uuid> {
+    let window = crate::Interval::starting_at(start, crate::Minutes::ONE);
+    schedule
+        .open_slots(spec, window)
+        .free_members_at(start, now)
 }
 
 /// The member of `free` the department's algorithm picks, and the method to record for it.
@@ -87,9 +103,24 @@ pub fn pick_free_member(
     free: &[Uuid],
     upcoming_bookings: impl Fn(Uuid) -> u32,
 ) -> Option<(Uuid, AssignmentMethod)> {
+    rank_free_members(department, free, upcoming_bookings)
+        .into_iter()
+        .next()
+}
+
+/// The members of `free` in the order the department's algorithm prefers them, each with the
+/// method to record: whom to try next when the first turns out to be taken meanwhile.
+pub fn rank_free_members(
+    department: &Department,
+    free: &[Uuid],
+    upcoming_bookings: impl Fn(Uuid) -> u32,
+) -> Vec<(Uuid, AssignmentMethod)> {
     let candidates = assignment::candidates(department, free, upcoming_bookings);
-    assignment::choose(department.algorithm, &candidates)
-        .map(|chosen| (chosen.user_id, AssignmentMethod::of(department.algorithm)))
+    let method = AssignmentMethod::of(department.algorithm);
+    assignment::rank(department.algorithm, &candidates)
+        .into_iter()
+        .map(|chosen| (chosen.user_id, method))
+        .collect()
 }
 
 /// A customer booking with `host`: pending a leader's approval when its meeting type asks for
@@ -242,6 +273,25 @@ mod tests {
         let (host, method) = pick_free_member(&support, &free, upcoming).unwrap();
         assert_eq!(host, Uuid::from_u128(3));
         assert_eq!(method, AssignmentMethod::LeastBusy);
+    }
+
+    #[test]
+    fn the_ranking_lists_every_free_member_in_the_algorithms_order() {
+        let mut support = department(None);
+        support.algorithm = AssignmentAlgorithm::LeastBusy;
+        support.members = vec![member(1), member(2), member(3)];
+        let upcoming = |id: Uuid| [0, 5, 0, 1][id.as_u128() as usize];
+        let all = [1, 2, 3].map(Uuid::from_u128);
+        let ranked: Vec<Uuid> = rank_free_members(&support, &all, upcoming)
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        assert_eq!(ranked, [2, 3, 1].map(Uuid::from_u128));
+        assert_eq!(
+            pick_free_member(&support, &all, upcoming).map(|(id, _)| id),
+            Some(ranked[0]),
+            "the pick is the first of the ranking"
+        );
     }
 
     #[test]

@@ -11,8 +11,8 @@ mod relocation;
 mod status_change;
 
 pub use creation::{
-    CreationPlan, HostChoice, Unavailable, choose_host, pick_free_member, plan_customer_booking,
-    plan_internal_meeting,
+    CreationPlan, HostChoice, Unavailable, free_members_at, host_candidates, pick_free_member,
+    plan_customer_booking, plan_internal_meeting, rank_free_members,
 };
 pub use customer::{Answer, Answers, Customer, CustomerDraft, parse_answers};
 pub use internal::{Attendees, AttendeesError, internal_use};

@@ -107,6 +107,54 @@ impl Schedule {
         Interval::from_bounds(from, to)
     }
 
+    /// The span whose bookings and events decide the open slots of a `duration`-long meeting
+    /// in `window`: the window's whole local days, widened by the longest buffer before them and
+    /// by the meeting and the longest buffer after them (the commitments that can block a start
+    /// near either edge); whole local weeks when someone counts a weekly limit. Narrower than
+    /// [`Schedule::data_window`], so a slot table reads less and depends on fewer changes.
+    pub fn slot_data_window(
+        zone: TimeZone,
+        window: Interval,
+        duration: Minutes,
+        weekly_limits: bool,
+    ) -> Interval {
+        if weekly_limits {
+            return Self::data_window(zone, window);
+        }
+        let longest_buffer = Duration::minutes(i64::from(*Minutes::BUFFER.end()));
+        let first = zone.start_of_day(zone.date_of(window.start()));
+        let last = zone.date_of(window.end()) + Days::new(1);
+        Interval::from_bounds(
+            first - longest_buffer,
+            zone.start_of_day(last) + duration.to_duration() + longest_buffer,
+        )
+    }
+
+    /// The starts whose open slots a change to bookings or busy time over `changed` can alter:
+    /// every local day whose [`Schedule::slot_data_window`] overlaps it, as one span. Slots
+    /// outside it stay exact, so a table needs only this part recomputed.
+    pub fn starts_reached_by(
+        zone: TimeZone,
+        changed: Interval,
+        duration: Minutes,
+        weekly_limits: bool,
+    ) -> Interval {
+        let last_instant = |t: DateTime<Utc>| zone.date_of(t - Duration::nanoseconds(1));
+        if weekly_limits {
+            // A day's data window is its week and a day on each side.
+            let first = zone.date_of(changed.start() - Duration::days(1));
+            let last = last_instant(changed.end() + Duration::days(1));
+            return Interval::from_bounds(week_of(zone, first).start(), week_of(zone, last).end());
+        }
+        let longest_buffer = Duration::minutes(i64::from(*Minutes::BUFFER.end()));
+        let first = zone.date_of(changed.start() - duration.to_duration() - longest_buffer);
+        let last = last_instant(changed.end() + longest_buffer);
+        Interval::from_bounds(
+            zone.start_of_day(first),
+            zone.start_of_day(last + Days::new(1)),
+        )
+    }
+
     fn department_full(&self, day: Interval) -> bool {
         self.daily_limit.is_some_and(|limit| {
             let from = self.department_starts.partition_point(|t| *t < day.start());
@@ -533,14 +581,14 @@ fn add_start(
 }
 
 /// A member's clock-dependent limits, applied when a table is read.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Gate {
     user_id: Uuid,
     notice: Duration,
     max_days_advance: Option<u32>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct OpenSlot {
     span: Interval,
     /// The department-local date the slot starts on.
@@ -559,7 +607,7 @@ pub struct Slot {
 /// The department's open slots over a window, independent of the clock. Reading it with `now`
 /// applies each member's minimum notice and booking window, which gives exactly the slots
 /// [`Schedule::conflicts`] finds free.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SlotTable {
     zone: TimeZone,
     gates: Vec<Gate>,
@@ -627,6 +675,28 @@ impl SlotTable {
         slots.iter().filter_map(move |slot| {
             let free = self.free_members(slot, now, today).count();
             (free > 0).then_some((slot.span, free))
+        })
+    }
+
+    /// This table with the slots that start in `part` taken from `fresh` (a table of the same
+    /// members computed since, covering `part`): how a table follows a change that reached
+    /// only part of it. `None` when the members or their limits differ.
+    pub fn spliced(&self, part: Interval, fresh: &SlotTable) -> Option<SlotTable> {
+        if self.zone != fresh.zone || self.gates != fresh.gates {
+            return None;
+        }
+        let from = self
+            .slots
+            .partition_point(|s| s.span.start() < part.start());
+        let to = self.slots.partition_point(|s| s.span.start() < part.end());
+        let mut slots = Vec::with_capacity(self.slots.len());
+        slots.extend_from_slice(self.slots.get(..from).unwrap_or_default());
+        slots.extend_from_slice(fresh.starting_in(part));
+        slots.extend_from_slice(self.slots.get(to.max(from)..).unwrap_or_default());
+        Some(SlotTable {
+            zone: self.zone,
+            gates: self.gates.clone(),
+            slots,
         })
     }
 

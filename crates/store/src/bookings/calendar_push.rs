@@ -182,7 +182,7 @@ impl Store {
                 Expr::val(Option::<DateTime<Utc>>::None),
             )
             .filter(bookings::Column::Id.eq(booking_id))
-            .exec(&self.db)
+            .exec(&self.writer)
             .await?;
         Ok(())
     }

@@ -16,7 +16,7 @@ use crate::{
     departments::load_department,
     entity::bookings,
     meeting_types::load_meeting_type,
-    scheduling::{load_attendee_schedule, load_schedule},
+    scheduling::{Reach, load_attendee_schedule, load_schedule},
 };
 
 impl Store {
@@ -46,7 +46,8 @@ impl Store {
             .await?;
             return Ok(schedule.everyone_conflicts(&everyone, &spec, start, now));
         }
-        let schedule = load_schedule(&self.db, &department, span, Some(booking.id)).await?;
+        let reach = Reach::Meeting(spec.duration);
+        let schedule = load_schedule(&self.db, &department, span, reach, Some(booking.id)).await?;
         Ok(schedule.member_conflicts(host, &spec, start, now))
     }
 }

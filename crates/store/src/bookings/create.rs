@@ -128,6 +128,11 @@ impl Transaction<'_> {
                 }
             }
         }
+        let mut people = vec![plan.host];
+        if let Attending::Staff { participants, .. } = new.attending {
+            people.extend(participants);
+        }
+        self.touch_booking(new.department.id, &people, new.span);
         record_assignment(
             &self.txn,
             new.id,

@@ -33,7 +33,7 @@ use mm_domain::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    QueryOrder, QuerySelect, Set, sea_query::LockType,
 };
 use uuid::Uuid;
 
@@ -95,7 +95,9 @@ async fn lock_people(db: &impl ConnectionTrait, people: &[Uuid]) -> Result<()> {
         .column(users::Column::Id)
         .filter(users::Column::Id.is_in(people.to_vec()))
         .order_by_asc(users::Column::Id)
-        .lock_exclusive()
+        // Excludes the other creations and moves, but not the key-share locks of foreign keys:
+        // a booking written for someone locked elsewhere must not wait for that lock.
+        .lock(LockType::NoKeyUpdate)
         .into_tuple()
         .all(db)
         .await?;

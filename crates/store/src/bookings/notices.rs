@@ -409,7 +409,7 @@ impl Store {
             Outgoing::Sms(sms) => rendered.body_text = Set(sms.text.clone()),
         }
         rendered.rendered_utc = Set(Some(now));
-        Ok(rendered.update(&self.db).await?.into())
+        Ok(rendered.update(&self.writer).await?.into())
     }
 }
 

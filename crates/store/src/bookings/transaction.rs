@@ -8,14 +8,19 @@ use mm_domain::{
     booking::{Booking, BookingType, MovePlan, StatusChangePlan},
     department::Department,
     meeting_type::MeetingType,
-    scheduling::Schedule,
+    scheduling::{MeetingSpec, Schedule},
     user::StaffUser,
 };
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Unchanged, ColumnTrait, ConnectionTrait, DatabaseTransaction,
-    DbBackend, EntityTrait, QueryFilter, QuerySelect, Set, sea_query::Expr,
+    ActiveModelTrait,
+    ActiveValue::Unchanged,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter,
+    QuerySelect, Set,
+    sea_query::{Expr, LockType},
 };
 use uuid::Uuid;
+
+use std::{sync::Mutex, time::Instant};
 
 use super::{
     Announcement, BookingKey, LinkHashes, change, change::locked_row, create, lock_people, notices,
@@ -23,10 +28,11 @@ use super::{
 };
 use crate::{
     Result, Store, StoreError,
+    changes::{Change, Touch},
     departments::load_department,
-    entity::{Word, booking_assignment_history, bookings, department_members},
+    entity::{Word, booking_assignment_history, bookings, department_members, departments},
     meeting_types::load_meeting_type,
-    scheduling::{load_attendee_schedule, load_schedule},
+    scheduling::{Reach, load_attendee_schedule, load_member_schedule, load_schedule},
     users::load_users,
 };
 
@@ -36,6 +42,32 @@ use crate::{
 pub struct Transaction<'s> {
     store: &'s Store,
     pub(super) txn: DatabaseTransaction,
+    /// Whose time the writes so far touched, and when.
+    touched: Mutex<Change>,
+    /// When it began: on SQLite it holds the database's one write lock from then on.
+    began: Instant,
+}
+
+/// Locks a department's row (PostgreSQL), before any of its people: the order every creation
+/// and move takes.
+async fn lock_department_row(db: &impl ConnectionTrait, id: Uuid) -> Result<()> {
+    let _: Vec<Uuid> = departments::Entity::find()
+        .select_only()
+        .column(departments::Column::Id)
+        .filter(departments::Column::Id.eq(id))
+        // As for people: foreign keys to the department must not wait for it.
+        .lock(LockType::NoKeyUpdate)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(())
+}
+
+/// Reports how long a transaction held the write lock, for `scripts/count-queries.sh`
+/// (`MM_LOG=mm_store::write_lock=debug`).
+fn held_since(began: Instant) {
+    let held_us = u64::try_from(began.elapsed().as_micros()).unwrap_or(u64::MAX);
+    tracing::debug!(target: "mm_store::write_lock", held_us, "write transaction ended");
 }
 
 impl Store {
@@ -44,26 +76,57 @@ impl Store {
         Ok(Transaction {
             store: self,
             txn: self.begin().await?,
+            touched: Mutex::default(),
+            began: Instant::now(),
         })
     }
 }
 
 impl Transaction<'_> {
-    /// Makes the change visible and announces it (the slot cache, other processes).
+    /// Makes the change visible and announces whose time it touched (to the slot cache, to
+    /// other processes).
     pub async fn commit(self) -> Result<()> {
-        self.store.commit(self.txn).await
+        let (began, store) = (self.began, self.store);
+        let touched = self
+            .touched
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let committed = store.commit(self.txn, touched).await;
+        held_since(began);
+        committed
+    }
+
+    /// Notes that this transaction changes `change`'s time.
+    pub(crate) fn touch(&self, change: Change) {
+        let mut touched = self
+            .touched
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        touched.extend(change.into_touches());
+    }
+
+    /// Notes that a booking of `department` held or frees `people`'s time over `span`.
+    pub(super) fn touch_booking(&self, department: Uuid, people: &[Uuid], span: Interval) {
+        let people = people.iter().map(|id| Touch::person_during(*id, span));
+        self.touch(Change::new(
+            people.chain([Touch::department_during(department, span)]),
+        ));
     }
 
     /// Makes a change visible that changes nobody's free time (a reminder handled, a thank-you
     /// stamped, where a calendar holds the event, a video link): the slot tables of this process
     /// and the others stay valid.
     pub async fn commit_quietly(self) -> Result<()> {
-        Ok(self.txn.commit().await?)
+        self.txn.commit().await?;
+        held_since(self.began);
+        Ok(())
     }
 
     /// Ends the transaction without changing anything.
     pub async fn rollback(self) -> Result<()> {
-        Ok(self.txn.rollback().await?)
+        self.txn.rollback().await?;
+        held_since(self.began);
+        Ok(())
     }
 
     /// The booking `key` names, locked until the transaction ends, so that what is decided on
@@ -116,6 +179,11 @@ impl Transaction<'_> {
             super::change::refresh_links(&mut update, before, links);
         }
         update.update(&self.txn).await?;
+        self.touch_booking(
+            before.department_id,
+            &before.attendees_with_host(before.assigned_to),
+            before.span,
+        );
         record(&self.txn, before.id, plan.history.clone()).await
     }
 
@@ -135,23 +203,69 @@ impl Transaction<'_> {
         load_meeting_type(&self.txn, id).await
     }
 
-    /// Locks the department's members, and `also` (members named by staff, who may have left
-    /// it), and returns the department as read under those locks: the assignment counters the
-    /// algorithms read cannot move until the transaction ends.
-    pub async fn lock_department(&self, id: Uuid, also: &[Uuid]) -> Result<Department> {
-        if self.txn.get_database_backend() == DbBackend::Postgres {
-            let mut people: Vec<Uuid> = department_members::Entity::find()
-                .select_only()
-                .column(department_members::Column::UserId)
-                .filter(department_members::Column::DepartmentId.eq(id))
-                .into_tuple()
-                .all(&self.txn)
-                .await?;
-            people.extend_from_slice(also);
-            lock_people(&self.txn, &people).await?;
+    /// The department a new booking goes to, with `named` (members staff named as host, who may
+    /// have left it) locked. SQLite's write lock is held since the transaction began; on
+    /// PostgreSQL nobody else is locked yet: the algorithm's candidates are claimed one at a
+    /// time ([`Transaction::claim_member`]), so bookings for different members run in parallel.
+    /// When the department limits its bookings per day, its row is locked first, so that two
+    /// bookings cannot both take its last place.
+    pub async fn department_for_booking(&self, id: Uuid, named: &[Uuid]) -> Result<Department> {
+        let department = load_department(&self.txn, id).await?;
+        if self.txn.get_database_backend() != DbBackend::Postgres {
+            return Ok(department);
         }
-        // SQLite's write lock is held since the transaction began.
-        load_department(&self.txn, id).await
+        if department.max_bookings_per_day.is_some() {
+            lock_department_row(&self.txn, id).await?;
+        }
+        lock_people(&self.txn, named).await?;
+        if department.max_bookings_per_day.is_some() {
+            // Read again under the lock.
+            return load_department(&self.txn, id).await;
+        }
+        Ok(department)
+    }
+
+    /// Whether another transaction may have booked someone since this one read the schedule:
+    /// on PostgreSQL, where people are locked one by one, a candidate host must be claimed
+    /// and checked again; SQLite's one writer read everything under its lock.
+    pub fn claims_members(&self) -> bool {
+        self.txn.get_database_backend() == DbBackend::Postgres
+    }
+
+    /// PostgreSQL: claims `member` as the host of a booking like `spec` within `window`: waits
+    /// for whoever is booking them now, and returns their schedule as it is then. The claim is
+    /// kept ([`Transaction::keep_claim`]) or given back ([`Transaction::give_back_claim`],
+    /// which releases the lock at once), so a transaction never waits while holding a claim it
+    /// does not need: no two creations can wait for each other.
+    pub async fn claim_member(
+        &self,
+        department: &Department,
+        member: Uuid,
+        spec: &MeetingSpec,
+        window: Interval,
+    ) -> Result<Schedule> {
+        self.txn.execute_unprepared("SAVEPOINT claim").await?;
+        lock_people(&self.txn, &[member]).await?;
+        load_member_schedule(&self.txn, department, member, spec.duration, window).await
+    }
+
+    /// Keeps the last claim: its member hosts the booking.
+    pub async fn keep_claim(&self) -> Result<()> {
+        self.txn
+            .execute_unprepared("RELEASE SAVEPOINT claim")
+            .await?;
+        Ok(())
+    }
+
+    /// Gives the last claim back, releasing its member's lock.
+    pub async fn give_back_claim(&self) -> Result<()> {
+        self.txn
+            .execute_unprepared("ROLLBACK TO SAVEPOINT claim")
+            .await?;
+        self.txn
+            .execute_unprepared("RELEASE SAVEPOINT claim")
+            .await?;
+        Ok(())
     }
 
     /// Locks `people` (the host and participants of an internal meeting).
@@ -159,14 +273,18 @@ impl Transaction<'_> {
         lock_people(&self.txn, people).await
     }
 
-    /// The department's schedule over `window`, leaving the booking `except` out.
+    /// The department's schedule for placing a meeting like `spec` within `window`, leaving the
+    /// booking `except` out: read only as far around the window as such a meeting can depend on
+    /// (see [`Schedule::slot_data_window`]), so the recheck under the lock stays short.
     pub async fn schedule(
         &self,
         department: &Department,
+        spec: &MeetingSpec,
         window: Interval,
         except: Option<Uuid>,
     ) -> Result<Schedule> {
-        load_schedule(&self.txn, department, window, except).await
+        let reach = Reach::Meeting(spec.duration);
+        load_schedule(&self.txn, department, window, reach, except).await
     }
 
     /// The schedule of `people` over `window` with the rules read in `zone`, leaving the booking
@@ -199,7 +317,21 @@ impl Transaction<'_> {
             lock_people(&self.txn, &also).await?;
             return load_department(&self.txn, before.department_id).await;
         }
-        self.lock_department(before.department_id, &also).await
+        if self.txn.get_database_backend() == DbBackend::Postgres {
+            // A customer's move may land on any member: lock them all (department row first,
+            // as a creation does).
+            lock_department_row(&self.txn, before.department_id).await?;
+            let mut people: Vec<Uuid> = department_members::Entity::find()
+                .select_only()
+                .column(department_members::Column::UserId)
+                .filter(department_members::Column::DepartmentId.eq(before.department_id))
+                .into_tuple()
+                .all(&self.txn)
+                .await?;
+            people.extend_from_slice(&also);
+            lock_people(&self.txn, &people).await?;
+        }
+        load_department(&self.txn, before.department_id).await
     }
 
     /// Writes a planned move of `before`: the new time and host, a new invite sequence, the
@@ -226,6 +358,16 @@ impl Transaction<'_> {
             update.reassignment_count = Set(before.reassignment_count as i32 + 1);
         }
         update.update(&self.txn).await?;
+        self.touch_booking(
+            before.department_id,
+            &before.attendees_with_host(before.assigned_to),
+            before.span,
+        );
+        self.touch_booking(
+            before.department_id,
+            &before.attendees_with_host(plan.host),
+            plan.span,
+        );
         for entry in &plan.history {
             record(&self.txn, before.id, entry.clone()).await?;
         }

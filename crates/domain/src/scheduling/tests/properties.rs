@@ -31,6 +31,8 @@ struct Scenario {
     day: NaiveDate,
     spec: MeetingSpec,
     members: Vec<MemberCalendar>,
+    /// What each member's calendar was built from, to build it again from less.
+    inputs: Vec<MemberInput>,
     daily_limit: Option<u32>,
     department_starts: Vec<DateTime<Utc>>,
     now: DateTime<Utc>,
@@ -53,7 +55,49 @@ fn working_day() -> impl Strategy<Value = (u32, u32, Option<(u32, u32)>)> {
     })
 }
 
-fn member(zone: TimeZone, day: NaiveDate, id: u128) -> impl Strategy<Value = MemberCalendar> {
+fn all_time() -> Interval {
+    Interval::from_bounds(DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC)
+}
+
+/// The arguments of one [`MemberCalendar::new`].
+#[derive(Debug, Clone)]
+struct MemberInput {
+    id: Uuid,
+    week: WorkingWeek,
+    limits: RuleLimits,
+    overrides: Vec<DateOverride>,
+    commitments: Vec<Commitment>,
+    events: Vec<ExternalEvent>,
+}
+
+impl MemberInput {
+    /// The calendar built from the bookings and events that overlap `span` only, as the store
+    /// reads them.
+    fn calendar_within(&self, span: Interval) -> MemberCalendar {
+        let commitments = self
+            .commitments
+            .iter()
+            .filter(|c| c.span.start() < span.end() && span.start() < c.span.end())
+            .cloned()
+            .collect();
+        let events: Vec<_> = self
+            .events
+            .iter()
+            .filter(|e| e.time.overlaps(span.start(), span.end()))
+            .copied()
+            .collect();
+        MemberCalendar::new(
+            self.id,
+            self.week.clone(),
+            self.limits.clone(),
+            &self.overrides,
+            commitments,
+            &events,
+        )
+    }
+}
+
+fn member(zone: TimeZone, day: NaiveDate, id: u128) -> impl Strategy<Value = MemberInput> {
     let origin = zone.start_of_day(day - Days::new(2));
     let commitment = (
         0i64..(5 * 24 * 12),
@@ -159,14 +203,14 @@ fn member(zone: TimeZone, day: NaiveDate, id: u128) -> impl Strategy<Value = Mem
                 })
                 .into_iter()
                 .collect();
-            MemberCalendar::new(
-                Uuid::from_u128(id),
+            MemberInput {
+                id: Uuid::from_u128(id),
                 week,
                 limits,
-                &overrides,
+                overrides,
                 commitments,
-                &events,
-            )
+                events,
+            }
         })
 }
 
@@ -201,12 +245,16 @@ fn scenario() -> impl Strategy<Value = Scenario> {
             0i64..(5 * 24 * 4),
         )
             .prop_map(
-                move |(zone, visitor, day, spec, members, daily_limit, starts, now15)| Scenario {
+                move |(zone, visitor, day, spec, inputs, daily_limit, starts, now15)| Scenario {
                     zone,
                     visitor,
                     day,
                     spec,
-                    members,
+                    members: inputs
+                        .iter()
+                        .map(|m| m.calendar_within(all_time()))
+                        .collect(),
+                    inputs,
                     daily_limit,
                     department_starts: starts
                         .into_iter()
@@ -225,6 +273,23 @@ impl Scenario {
             self.daily_limit,
             self.department_starts.clone(),
             self.members.clone(),
+        )
+    }
+
+    /// The schedule built only from the bookings, events and department starts within `span`.
+    fn schedule_within(&self, span: Interval) -> Schedule {
+        Schedule::new(
+            self.zone,
+            self.daily_limit,
+            self.department_starts
+                .iter()
+                .filter(|t| span.contains_instant(**t))
+                .copied()
+                .collect(),
+            self.inputs
+                .iter()
+                .map(|m| m.calendar_within(span))
+                .collect(),
         )
     }
 
@@ -261,6 +326,82 @@ impl Scenario {
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
+
+    /// A table computed from only what the slot data window reads equals one computed from
+    /// everything: what the store may leave unread cannot change the answer.
+    #[test]
+    fn slots_from_the_slot_data_window_equal_slots_from_everything(s in scenario()) {
+        let weekly = s.inputs.iter().any(|m| m.limits.max_bookings_per_week.is_some());
+        let span = Schedule::slot_data_window(s.zone, s.window(), s.spec.duration, weekly);
+        let everything = s.schedule().open_slots(&s.spec, s.window());
+        let narrow = s.schedule_within(span).open_slots(&s.spec, s.window());
+        prop_assert_eq!(narrow, everything);
+    }
+
+    /// The check a booking makes inside its transaction, read from only the slot data window of
+    /// the meeting itself, finds the same conflicts as one read from everything: the recheck
+    /// may load that little.
+    #[test]
+    fn a_recheck_from_the_meetings_data_window_finds_the_same_conflicts(s in scenario()) {
+        let weekly = s.inputs.iter().any(|m| m.limits.max_bookings_per_week.is_some());
+        let everything = s.schedule();
+        for member in everything.members() {
+            for start in s.grid(member) {
+                let meeting = Interval::starting_at(start, s.spec.duration);
+                let span = Schedule::slot_data_window(s.zone, meeting, s.spec.duration, weekly);
+                let narrow = s.schedule_within(span);
+                let narrow_member = narrow.member(member.user_id()).unwrap();
+                prop_assert_eq!(
+                    narrow.conflicts(narrow_member, &s.spec, start, s.now),
+                    everything.conflicts(member, &s.spec, start, s.now)
+                );
+                prop_assert_eq!(
+                    narrow.staff_conflicts(narrow_member, &s.spec, start, s.now),
+                    everything.staff_conflicts(member, &s.spec, start, s.now)
+                );
+            }
+        }
+    }
+
+    /// A booking changes only the starts [`Schedule::starts_reached_by`] names: the table from
+    /// before with that part recomputed equals the table recomputed whole.
+    #[test]
+    fn a_table_recomputed_where_a_booking_reaches_equals_one_recomputed_whole(
+        s in scenario(),
+        who in 0usize..3,
+        at5 in 0i64..(5 * 24 * 12),
+        len in 1u32..=24,
+        buffers in (0u32..=6, 0u32..=6),
+        counted in any::<bool>(),
+    ) {
+        let window = s.window();
+        let weekly = s.inputs.iter().any(|m| m.limits.max_bookings_per_week.is_some());
+        let before = s.schedule().open_slots(&s.spec, window);
+        let origin = s.zone.start_of_day(s.day - Days::new(2));
+        let span = Interval::starting_at(origin + Duration::minutes(at5 * 5), minutes(len * 5));
+        let mut after = s.clone();
+        let who = who % after.inputs.len();
+        after.inputs[who].commitments.push(Commitment {
+            booking_id: Uuid::from_u128(999_999),
+            span,
+            buffer_before: minutes(buffers.0 * 10),
+            buffer_after: minutes(buffers.1 * 10),
+            status: BookingStatus::Confirmed,
+            hosted: true,
+        });
+        if counted {
+            after.department_starts.push(span.start());
+            after.department_starts.sort();
+        }
+        let now = after.schedule_within(all_time());
+        let whole = now.open_slots(&s.spec, window);
+        let reached = Schedule::starts_reached_by(s.zone, span, s.spec.duration, weekly);
+        let spliced = match reached.intersection(window) {
+            None => before,
+            Some(part) => before.spliced(part, &now.open_slots(&s.spec, part)).unwrap(),
+        };
+        prop_assert_eq!(spliced, whole);
+    }
 
     /// The slot table offers a member exactly the grid starts the rule-by-rule check finds free.
     #[test]
