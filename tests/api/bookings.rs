@@ -930,6 +930,14 @@ async fn a_member_books_a_customer_only_for_themself(db: Db) {
         created["booking_history"][0]["action_by"],
         setup.members[1].as_str()
     );
+    // The answer is built from what was written, not read back: it must be what a read gives.
+    let (_, read) = app
+        .get(
+            &format!("/bookings/{}", created["id"].as_str().unwrap()),
+            &member,
+        )
+        .await;
+    assert_eq!(read, created);
     let (status, busy) = app
         .post(
             "/bookings",

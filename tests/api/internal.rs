@@ -98,6 +98,14 @@ async fn an_internal_meeting_invites_its_participants_and_needs_no_customer(db: 
         .await;
     assert_eq!(status, StatusCode::CREATED, "{meeting}");
     assert_eq!(meeting["booking_type"], "internal");
+    // The answer is built from what was written, not read back: it must be what a read gives.
+    let (_, read) = app
+        .get(
+            &format!("/bookings/{}", meeting["id"].as_str().unwrap()),
+            &team.leader,
+        )
+        .await;
+    assert_eq!(read, meeting);
     assert_eq!(
         meeting["status"], "confirmed",
         "internal meetings need no approval"

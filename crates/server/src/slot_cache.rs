@@ -8,13 +8,14 @@
 //! moved or cancelled) has just those days recomputed and spliced into the table; anything
 //! wider (hours, rules, a department's settings) has the table recomputed whole. Right after a
 //! change, the tables read in the last minute that it reached are recomputed at once, so
-//! readers find them ready instead of each finding them gone.
+//! readers find them ready instead of each finding them gone. While a table's successor is
+//! computed, the table still answers readers whose part (a visitor's day) no change reached.
 //!
 //! Concurrent requests for one table wait for one computation. The engine runs on blocking
 //! threads, at most one per core but one, so a burst of misses cannot stall the workers that
 //! answer everything else. As a last guard (against a missed notification from another
-//! process), a table older than a minute is recomputed whole. Tables do not depend on the
-//! clock: minimum notice and the booking window are applied when one is read.
+//! process), a table older than a minute is recomputed whole in the background. Tables do not
+//! depend on the clock: minimum notice and the booking window are applied when one is read.
 //! Creating a booking never trusts this cache: it rechecks inside its transaction.
 
 use std::{
@@ -75,6 +76,9 @@ type Flight = Arc<OnceCell<Arc<Table>>>;
 #[derive(Debug)]
 struct Entry {
     flight: Flight,
+    /// The table the current flight replaces, still exact where no change reached it: read
+    /// there while its successor computes.
+    superseded: Option<Arc<Table>>,
     /// When it was last read, in [`SlotCache::ticks`].
     used: AtomicU64,
     read: Mutex<Instant>,
@@ -120,47 +124,68 @@ impl SlotCache {
         }
     }
 
-    /// The open slots of `meeting` in `department` over `window`, exact as of the latest change
-    /// this process knows of.
+    /// The open slots of `meeting` in `department` over `window`, exact for the slots that start
+    /// in `needed` as of the latest change this process knows of. A reader whose part no change
+    /// reached reads the table at once, even while the days a booking reached are recomputed.
     pub async fn availability(
         &self,
         store: &Store,
         department: &Slug,
         meeting: &Slug,
         window: Interval,
+        needed: Interval,
     ) -> Result<Arc<Availability>, StoreError> {
         let key = Key {
             department: department.clone(),
             meeting: meeting.clone(),
             window,
         };
-        let mut previous = None;
         loop {
-            let flight = self.flight(&key);
-            let table = flight
-                .get_or_try_init(|| self.compute(store, &key, previous.take()))
-                .await?
-                .clone();
-            match found(store, &table) {
-                Found::Valid if self.verify => return self.verified(store, &key, &table).await,
-                Found::Valid => return Ok(table.availability.clone()),
-                Found::Reached(..) => {
-                    self.replace(&key, &flight);
-                    previous = Some(table);
+            let (flight, superseded) = self.flight(&key);
+            let table = match (flight.get(), superseded) {
+                (Some(table), _) => table.clone(),
+                // Its successor is being computed: still good for a part no change reached.
+                (None, Some(old)) if exact_in(store, &old, needed) => old,
+                // Wait for the successor (or compute it, from the old table where it can).
+                (None, old) => flight
+                    .get_or_try_init(|| self.compute(store, &key, old))
+                    .await?
+                    .clone(),
+            };
+            if !exact_in(store, &table, needed) {
+                if let Some(fresh) = self.replace(&key, &flight, &table) {
+                    fresh
+                        .get_or_try_init(|| self.compute(store, &key, Some(table)))
+                        .await?;
                 }
+                continue;
             }
+            if table.computed.elapsed() >= MAX_AGE {
+                // The guard against a missed notification: recomputed whole meanwhile.
+                self.refresh_in_background(store, &key, &flight, &table);
+            }
+            return if self.verify {
+                self.verified(store, &key, &table, needed).await
+            } else {
+                Ok(table.availability.clone())
+            };
         }
     }
 
-    /// `table` if a fresh computation gives the same slots.
+    /// `table` if a fresh computation gives the same slots in `needed`.
     async fn verified(
         &self,
         store: &Store,
         key: &Key,
         table: &Table,
+        needed: Interval,
     ) -> Result<Arc<Availability>, StoreError> {
         let fresh = self.compute(store, key, None).await?;
-        if fresh.availability.table != table.availability.table {
+        if !fresh
+            .availability
+            .table
+            .agrees_in(&table.availability.table, needed)
+        {
             tracing::error!(?key, "a cached slot table differs from a fresh one");
             return Err(StoreError::Corrupt(
                 "a cached slot table differs from a fresh computation".into(),
@@ -176,7 +201,7 @@ impl SlotCache {
         let mut latest = store.changes().subscribe();
         while latest.changed().await.is_ok() {
             for (key, flight, table) in self.reached_recently_read(&store) {
-                let Some(fresh) = self.replace(&key, &flight) else {
+                let Some(fresh) = self.replace(&key, &flight, &table) else {
                     continue;
                 };
                 let (cache, store) = (self.clone(), store.clone());
@@ -192,15 +217,31 @@ impl SlotCache {
         }
     }
 
-    /// The current flight for `key`, made when missing (evicting the least recently read table
-    /// when full).
-    fn flight(&self, key: &Key) -> Flight {
+    /// Recomputes `key`'s table whole on a task of its own, unless someone already does.
+    fn refresh_in_background(&self, store: &Store, key: &Key, stale: &Flight, table: &Arc<Table>) {
+        let Some(fresh) = self.replace(key, stale, table) else {
+            return;
+        };
+        let (cache, store, key) = (self.clone(), store.clone(), key.clone());
+        tokio::spawn(async move {
+            if let Err(error) = fresh
+                .get_or_try_init(|| cache.compute(&store, &key, None))
+                .await
+            {
+                tracing::warn!(%error, "recomputing a slot table failed");
+            }
+        });
+    }
+
+    /// The current flight for `key` (made when missing, evicting the least recently read
+    /// table when full), and the table it supersedes.
+    fn flight(&self, key: &Key) -> (Flight, Option<Arc<Table>>) {
         let tick = self.ticks.fetch_add(1, Ordering::Relaxed);
         let mut entries = self.lock();
         if let Some(entry) = entries.get(key) {
             entry.used.store(tick, Ordering::Relaxed);
             *entry.read.lock().unwrap_or_else(|p| p.into_inner()) = Instant::now();
-            return entry.flight.clone();
+            return (entry.flight.clone(), entry.superseded.clone());
         }
         if entries.len() >= CAPACITY
             && let Some(oldest) = entries
@@ -215,19 +256,22 @@ impl SlotCache {
             key.clone(),
             Entry {
                 flight: flight.clone(),
+                superseded: None,
                 used: AtomicU64::new(tick),
                 read: Mutex::new(Instant::now()),
             },
         );
-        flight
+        (flight, None)
     }
 
-    /// Starts a new flight for `key` if `stale` is still its current one, and returns it.
-    fn replace(&self, key: &Key, stale: &Flight) -> Option<Flight> {
+    /// Starts a new flight for `key` to succeed `table` if `stale` (the flight that computed
+    /// it) is still the current one, and returns it.
+    fn replace(&self, key: &Key, stale: &Flight, table: &Arc<Table>) -> Option<Flight> {
         let mut entries = self.lock();
         match entries.get_mut(key) {
-            Some(entry) if Arc::ptr_eq(&entry.flight, stale) => {
+            Some(entry) if Arc::ptr_eq(&entry.flight, stale) && stale.get().is_some() => {
                 entry.flight = Flight::default();
+                entry.superseded = Some(table.clone());
                 Some(entry.flight.clone())
             }
             _ => None,
@@ -265,10 +309,12 @@ impl SlotCache {
         key: &Key,
         previous: Option<Arc<Table>>,
     ) -> Result<Arc<Table>, StoreError> {
-        let partial = previous.and_then(|previous| match found(store, &previous) {
-            Found::Reached(Some(part), position) => Some((previous, part, position)),
-            Found::Valid | Found::Reached(None, _) => None,
-        });
+        let partial = previous
+            .filter(|previous| previous.computed.elapsed() < MAX_AGE)
+            .and_then(|previous| match found(store, &previous) {
+                Found::Reached(Some(part), position) => Some((previous, part, position)),
+                Found::Valid | Found::Reached(None, _) => None,
+            });
         if let Some((previous, part, position)) = partial {
             let old = &previous.availability;
             let loaded = store
@@ -335,13 +381,19 @@ impl SlotCache {
     }
 }
 
+/// Whether `table` holds exactly the slots that start in `needed`.
+fn exact_in(store: &Store, table: &Table, needed: Interval) -> bool {
+    match found(store, table) {
+        Found::Valid => true,
+        Found::Reached(Some(part), _) => !part.overlaps(needed),
+        Found::Reached(None, _) => false,
+    }
+}
+
 /// Whether `table` is still exact, and if not, which part of it a change reached.
 fn found(store: &Store, table: &Table) -> Found {
     let checked = table.checked.load(Ordering::Acquire);
     let (touches, position) = store.changes().reaching_since(checked, &table.dependencies);
-    if table.computed.elapsed() >= MAX_AGE {
-        return Found::Reached(None, position);
-    }
     let Some(touches) = touches else {
         return Found::Reached(None, position);
     };

@@ -35,6 +35,18 @@ pub struct RequestGuard {
     pub hourly_limit: Option<u32>,
 }
 
+/// Whether `guard`'s idempotency key names a request already answered: a replay gets that
+/// answer whatever the time's state now, so it must not be refused for want of a free member.
+pub async fn is_replay(store: &Store, guard: &RequestGuard) -> AppResult<bool> {
+    let Some((key, _)) = &guard.idempotency else {
+        return Ok(false);
+    };
+    Ok(store
+        .earlier_request(PUBLIC_BOOKING_SCOPE, key)
+        .await?
+        .is_some())
+}
+
 /// A customer booking to make, as parsed from a request.
 #[derive(Debug, Clone)]
 pub struct NewCustomerBooking {
@@ -122,7 +134,14 @@ pub async fn create_customer_booking(
         |id| upcoming.get(&id).copied().unwrap_or(0),
     )?;
     let host = if new.host == HostChoice::ByAlgorithm && tx.claims_members() {
-        claim_first_free(&tx, &department, &spec, window, new.start, now, candidates).await?
+        let placing = Placing {
+            department: &department,
+            spec: &spec,
+            window,
+            start: new.start,
+            now,
+        };
+        claim_first_free(&tx, &placing, candidates).await?
     } else {
         // Staff's choice is locked already; SQLite's one writer read the schedule under its lock.
         candidates.first().copied().ok_or(Unavailable::NobodyFree)?
@@ -157,27 +176,80 @@ pub async fn create_customer_booking(
     Ok(Created::New(booking))
 }
 
-/// The first of `candidates` (free when the schedule was read, in the algorithm's order) who is
-/// still free once claimed: on PostgreSQL each is claimed in turn (locked, read again), so
-/// creations for different members do not wait for each other.
-async fn claim_first_free(
-    tx: &Transaction<'_>,
-    department: &mm_domain::department::Department,
-    spec: &MeetingSpec,
+/// A customer booking being placed, as a claim checks it.
+struct Placing<'a> {
+    department: &'a mm_domain::department::Department,
+    spec: &'a MeetingSpec,
+    /// Where the slot grid is read: around the start.
     window: Interval,
     start: DateTime<Utc>,
     now: DateTime<Utc>,
+}
+
+/// The first of `candidates` (free when the schedule was read, in the algorithm's order) who is
+/// still free once claimed: on PostgreSQL each is claimed in turn (locked, read again), so
+/// creations for different members do not wait for each other. Members another creation is
+/// booking right now are tried last, after waiting for it.
+async fn claim_first_free(
+    tx: &Transaction<'_>,
+    placing: &Placing<'_>,
     candidates: Vec<(Uuid, AssignmentMethod)>,
 ) -> AppResult<(Uuid, AssignmentMethod)> {
+    let mut busy = Vec::new();
     for (member, method) in candidates {
-        let schedule = tx.claim_member(department, member, spec, window).await?;
-        if free_members_at(&schedule, spec, start, now).contains(&member) {
-            tx.keep_claim().await?;
+        match claim_if_free(tx, placing, member, false).await? {
+            Claim::Free => return Ok((member, method)),
+            Claim::Taken => {}
+            Claim::BeingBooked => busy.push((member, method)),
+        }
+    }
+    for (member, method) in busy {
+        if claim_if_free(tx, placing, member, true).await? == Claim::Free {
             return Ok((member, method));
         }
-        tx.give_back_claim().await?;
     }
     Err(Unavailable::NobodyFree.into())
+}
+
+/// What claiming a candidate host found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Claim {
+    /// Claimed and free: the claim is kept.
+    Free,
+    /// Claimed but no longer free: the claim is given back.
+    Taken,
+    /// Another creation is booking them (only when not waiting).
+    BeingBooked,
+}
+
+/// Claims `member` (waiting for another creation booking them, or not) and keeps the claim if
+/// they are still free for the booking.
+async fn claim_if_free(
+    tx: &Transaction<'_>,
+    placing: &Placing<'_>,
+    member: Uuid,
+    wait: bool,
+) -> AppResult<Claim> {
+    let Some(schedule) = tx
+        .claim_member(
+            placing.department,
+            member,
+            placing.spec,
+            placing.window,
+            wait,
+        )
+        .await?
+    else {
+        return Ok(Claim::BeingBooked);
+    };
+    let free = free_members_at(&schedule, placing.spec, placing.start, placing.now);
+    if free.contains(&member) {
+        tx.keep_claim().await?;
+        Ok(Claim::Free)
+    } else {
+        tx.give_back_claim().await?;
+        Ok(Claim::Taken)
+    }
 }
 
 /// An internal meeting to make, as parsed from a request.
@@ -242,8 +314,7 @@ async fn insert_and_announce(
     actor: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> AppResult<Booking> {
-    tx.insert_booking(new, now).await?;
-    let booking = tx.booking(new.id).await?;
+    let booking = tx.insert_booking(new, now).await?;
     let change = Announcement {
         notice: &Notice::Created,
         booking: &booking,

@@ -7,5 +7,5 @@ mod create;
 pub use change::{change_status, move_booking};
 pub use create::{
     Created, NewCustomerBooking, NewInternalMeeting, RequestGuard, create_customer_booking,
-    create_internal_meeting,
+    create_internal_meeting, is_replay,
 };

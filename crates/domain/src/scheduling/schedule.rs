@@ -700,6 +700,13 @@ impl SlotTable {
         })
     }
 
+    /// Whether `other` holds the same slots as this table among those that start in `part`.
+    pub fn agrees_in(&self, other: &SlotTable, part: Interval) -> bool {
+        self.zone == other.zone
+            && self.gates == other.gates
+            && self.starting_in(part) == other.starting_in(part)
+    }
+
     /// The slots that start in `part`.
     fn starting_in(&self, part: Interval) -> &[OpenSlot] {
         let from = self

@@ -63,6 +63,34 @@ fn month_cover(first: NaiveDate) -> ApiResult<Interval> {
     .map_err(|_| out_of_range())
 }
 
+/// Whether the slot table offers `start` with someone free: the cheap first answer to a
+/// booking, before it queues for the database's writer (which checks again). A month the
+/// public pages do not compute is left to that check.
+pub(crate) async fn offered(
+    state: &AppState,
+    department: &Slug,
+    meeting: &Slug,
+    start: chrono::DateTime<Utc>,
+    now: chrono::DateTime<Utc>,
+) -> ApiResult<bool> {
+    let first = month_of(start.date_naive());
+    if !month_served(first, now) {
+        return Ok(true);
+    }
+    let moment = Interval::starting_at(start, mm_domain::Minutes::ONE);
+    let month = state
+        .slots
+        .availability(
+            &state.store,
+            department,
+            meeting,
+            month_cover(first)?,
+            moment,
+        )
+        .await?;
+    Ok(!month.table.free_members_at(start, now).is_empty())
+}
+
 /// A slug from the path; one that cannot be a slug names nothing.
 fn slug(raw: &str, what: &'static str) -> ApiResult<Slug> {
     Slug::parse(raw).map_err(|_| ApiError::NotFound(what))
@@ -190,13 +218,20 @@ async fn available_dates(
 
     let now = Utc::now();
     let available_dates = if month_served(first, now) {
+        let visitor_month = month_window(zone, first)?;
         let month = state
             .slots
-            .availability(&state.store, &department, &meeting, month_cover(first)?)
+            .availability(
+                &state.store,
+                &department,
+                &meeting,
+                month_cover(first)?,
+                visitor_month,
+            )
             .await?;
         month
             .table
-            .available_dates_in(month_window(zone, first)?, now, zone)
+            .available_dates_in(visitor_month, now, zone)
             .into_iter()
             .collect()
     } else {
@@ -211,9 +246,10 @@ async fn available_dates(
         let Some(start) = this_month.checked_add_months(Months::new(ahead)) else {
             break;
         };
+        let cover = month_cover(start)?;
         let found = state
             .slots
-            .availability(&state.store, &department, &meeting, month_cover(start)?)
+            .availability(&state.store, &department, &meeting, cover, cover)
             .await?
             .table
             .first_bookable(now);
@@ -269,13 +305,20 @@ async fn day_slots(
             slots: Vec::new(),
         }));
     }
+    let visitor_day = zone.day(date);
     let day = state
         .slots
-        .availability(&state.store, &department, &meeting, month_cover(first)?)
+        .availability(
+            &state.store,
+            &department,
+            &meeting,
+            month_cover(first)?,
+            visitor_day,
+        )
         .await?;
     let slots = day
         .table
-        .bookable_counts_in(zone.day(date), now)
+        .bookable_counts_in(visitor_day, now)
         .map(|(span, free)| PublicSlot {
             start_utc: wire::utc(span.start()),
             end_utc: wire::utc(span.end()),

@@ -19,7 +19,7 @@ use mm_domain::{
     FieldErrors, Slug,
     booking::{
         ActorRole, Booking, BookingSource, Customer, CustomerDraft, HostChoice, StatusChange,
-        parse_answers,
+        Unavailable, parse_answers,
     },
     department::Department,
     limits::CUSTOMER_RESCHEDULES,
@@ -273,9 +273,10 @@ async fn create_booking(
         Slug::parse(&body.department_slug).map_err(|_| ApiError::NotFound("department"))?,
         Slug::parse(&body.meeting_slug).map_err(|_| ApiError::NotFound("meeting type"))?,
     );
+    let (department_slug, meeting_slug) = (department, meeting);
     let (department, meeting_type) = state
         .store
-        .public_meeting_type(&department, &meeting)
+        .public_meeting_type(&department_slug, &meeting_slug)
         .await?;
 
     let mut errors = FieldErrors::new();
@@ -323,6 +324,13 @@ async fn create_booking(
             hourly_limit: (limit > 0).then_some(limit),
         },
     };
+    // Most losers of a rush for one time are turned away here, from the slot table, without
+    // queueing for the writer; a replay is answered as before whatever the time's state now.
+    if !bookings::is_replay(&state.store, &new.guard).await?
+        && !super::public::offered(&state, &department_slug, &meeting_slug, start, now).await?
+    {
+        return Err(mm_app::AppError::from(Unavailable::NobodyFree).into());
+    }
     let booking = bookings::create_customer_booking(&state.store, new, now)
         .await?
         .booking();

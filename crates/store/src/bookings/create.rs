@@ -8,8 +8,8 @@ use chrono::{DateTime, Duration, Utc};
 use mm_domain::{
     Interval,
     booking::{
-        Answers, AttendanceStatus, BookingReference, BookingSource, BookingStatus, CreationPlan,
-        Customer,
+        Answers, AssignmentEntry, AttendanceStatus, Booking, BookingReference, BookingSource,
+        BookingStatus, CreationPlan, Customer,
     },
     department::Department,
     meeting_type::MeetingType,
@@ -76,7 +76,7 @@ pub struct EarlierRequest {
 impl Transaction<'_> {
     /// Writes a planned booking with a fresh reference: its row, participants, first assignment
     /// and `created` history entry; a customer booking also moves its host's assignment counters.
-    pub async fn insert_booking(&self, new: NewBooking<'_>, now: DateTime<Utc>) -> Result<()> {
+    pub async fn insert_booking(&self, new: NewBooking<'_>, now: DateTime<Utc>) -> Result<Booking> {
         let plan = new.plan;
         let reference = fresh_reference(&self.txn).await?;
         let mut row = new_row(
@@ -90,16 +90,17 @@ impl Transaction<'_> {
             },
             now,
         );
-        match new.attending {
+        let (written, mut guests) = match new.attending {
             Attending::Customer(details) => {
                 customer_fields(&mut row, details);
                 row.requires_approval = Set(new.meeting_type.requires_approval);
                 row.approval_status = Set(plan.approval.map(Word));
-                row.insert(&self.txn).await?;
+                let written = row.insert(&self.txn).await?;
                 let customer = &details.customer;
-                participant(new.id, None, &customer.name, customer.email.as_str())
+                let guest = participant(new.id, None, &customer.name, customer.email.as_str())
                     .insert(&self.txn)
                     .await?;
+                (written, vec![guest])
             }
             Attending::Staff {
                 participants,
@@ -110,14 +111,15 @@ impl Transaction<'_> {
                 if let Some(location) = physical_location {
                     row.physical_location = Set(Some(location.to_owned()));
                 }
-                row.insert(&self.txn).await?;
+                let written = row.insert(&self.txn).await?;
                 let people = load_users(&self.txn, participants).await?;
+                let mut guests = Vec::with_capacity(participants.len());
                 for id in participants {
                     let person = people
                         .iter()
                         .find(|u| u.id == *id)
                         .ok_or(StoreError::NotFound("participant"))?;
-                    participant(
+                    let guest = participant(
                         new.id,
                         Some(person.id),
                         &person.full_name,
@@ -125,9 +127,11 @@ impl Transaction<'_> {
                     )
                     .insert(&self.txn)
                     .await?;
+                    guests.push(guest);
                 }
+                (written, guests)
             }
-        }
+        };
         let mut people = vec![plan.host];
         if let Attending::Staff { participants, .. } = new.attending {
             people.extend(participants);
@@ -147,23 +151,34 @@ impl Transaction<'_> {
         if matches!(new.attending, Attending::Customer(_)) {
             count_assignment(&self.txn, new.department.id, plan.host, now).await?;
         }
-        Ok(())
+        // The booking as the rows just written hold it, without reading them back; in the
+        // order a read gives.
+        guests.sort_by(|a, b| a.name.cmp(&b.name));
+        let first_assignment = AssignmentEntry {
+            assigned_to: plan.host,
+            assigned_utc: now,
+            assigned_by: plan.history.action_by,
+            assignment_type: plan.method.assignment_type(),
+            is_current: true,
+            notes: None,
+        };
+        read::to_booking(
+            written,
+            read::Children {
+                participants: guests
+                    .into_iter()
+                    .map(read::to_participant)
+                    .collect::<Result<_>>()?,
+                assignment_history: vec![first_assignment],
+                history: vec![plan.history.clone()],
+                reminders: Vec::new(),
+            },
+        )
     }
 
     /// The request an idempotency `key` of `scope` was first used with, if any.
     pub async fn earlier_request(&self, scope: &str, key: &str) -> Result<Option<EarlierRequest>> {
-        let Some(row) = idempotency_keys::Entity::find()
-            .filter(idempotency_keys::Column::Scope.eq(scope))
-            .filter(idempotency_keys::Column::Key.eq(key))
-            .one(&self.txn)
-            .await?
-        else {
-            return Ok(None);
-        };
-        Ok(Some(EarlierRequest {
-            booking_id: Uuid::parse_str(&row.response_body).map_err(crate::corrupt)?,
-            request_hash: row.request_hash,
-        }))
+        earlier_request(&self.txn, scope, key).await
     }
 
     /// Remembers that `key` of `scope` made `booking_id`; a concurrent request with the same key
@@ -291,6 +306,32 @@ pub(super) async fn count_assignment(
         .exec(db)
         .await?;
     Ok(())
+}
+
+async fn earlier_request(
+    db: &impl ConnectionTrait,
+    scope: &str,
+    key: &str,
+) -> Result<Option<EarlierRequest>> {
+    let Some(row) = idempotency_keys::Entity::find()
+        .filter(idempotency_keys::Column::Scope.eq(scope))
+        .filter(idempotency_keys::Column::Key.eq(key))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(EarlierRequest {
+        booking_id: Uuid::parse_str(&row.response_body).map_err(crate::corrupt)?,
+        request_hash: row.request_hash,
+    }))
+}
+
+impl crate::Store {
+    /// The request an idempotency `key` of `scope` was first used with, if any, as committed.
+    pub async fn earlier_request(&self, scope: &str, key: &str) -> Result<Option<EarlierRequest>> {
+        earlier_request(&self.db, scope, key).await
+    }
 }
 
 /// A reference no booking has yet; a clash is rare (one in 10¹² per booking) but checked.

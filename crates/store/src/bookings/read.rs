@@ -104,12 +104,7 @@ async fn assemble_all(
         participants
             .entry(p.booking_id)
             .or_default()
-            .push(Participant {
-                user_id: p.user_id,
-                name: p.name,
-                email: Email::parse(&p.email).map_err(corrupt)?,
-                attendance: p.attendance_status.0,
-            });
+            .push(to_participant(p)?);
     }
     let mut assignments: BTreeMap<Uuid, Vec<AssignmentEntry>> = BTreeMap::new();
     for a in booking_assignment_history::Entity::find()
@@ -185,14 +180,24 @@ async fn assemble_all(
 }
 
 /// A booking's child rows.
-struct Children {
-    participants: Vec<Participant>,
-    assignment_history: Vec<AssignmentEntry>,
-    history: Vec<HistoryEntry>,
-    reminders: Vec<ReminderRecord>,
+pub(super) struct Children {
+    pub(super) participants: Vec<Participant>,
+    pub(super) assignment_history: Vec<AssignmentEntry>,
+    pub(super) history: Vec<HistoryEntry>,
+    pub(super) reminders: Vec<ReminderRecord>,
 }
 
-fn to_booking(row: bookings::Model, children: Children) -> Result<Booking> {
+/// Reads participant rows as the domain's participants.
+pub(super) fn to_participant(p: booking_participants::Model) -> Result<Participant> {
+    Ok(Participant {
+        user_id: p.user_id,
+        name: p.name,
+        email: Email::parse(&p.email).map_err(corrupt)?,
+        attendance: p.attendance_status.0,
+    })
+}
+
+pub(super) fn to_booking(row: bookings::Model, children: Children) -> Result<Booking> {
     let customer = match (row.customer_name, row.customer_email) {
         (Some(name), Some(email)) => Some(CustomerRecord {
             name,

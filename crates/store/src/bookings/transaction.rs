@@ -16,7 +16,7 @@ use sea_orm::{
     ActiveValue::Unchanged,
     ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter,
     QuerySelect, Set,
-    sea_query::{Expr, LockType},
+    sea_query::{Expr, LockBehavior, LockType},
 };
 use uuid::Uuid;
 
@@ -30,7 +30,7 @@ use crate::{
     Result, Store, StoreError,
     changes::{Change, Touch},
     departments::load_department,
-    entity::{Word, booking_assignment_history, bookings, department_members, departments},
+    entity::{Word, booking_assignment_history, bookings, department_members, departments, users},
     meeting_types::load_meeting_type,
     scheduling::{Reach, load_attendee_schedule, load_member_schedule, load_schedule},
     users::load_users,
@@ -232,21 +232,43 @@ impl Transaction<'_> {
         self.txn.get_database_backend() == DbBackend::Postgres
     }
 
-    /// PostgreSQL: claims `member` as the host of a booking like `spec` within `window`: waits
-    /// for whoever is booking them now, and returns their schedule as it is then. The claim is
-    /// kept ([`Transaction::keep_claim`]) or given back ([`Transaction::give_back_claim`],
-    /// which releases the lock at once), so a transaction never waits while holding a claim it
-    /// does not need: no two creations can wait for each other.
+    /// PostgreSQL: claims `member` as the host of a booking like `spec` within `window` and
+    /// returns their schedule as it is once claimed. `wait`: wait for whoever is booking them
+    /// now; otherwise a member someone is booking is skipped (`None`), which spreads
+    /// simultaneous customers over the free members instead of queueing them all behind the
+    /// algorithm's first choice. The claim is kept ([`Transaction::keep_claim`]) or given back
+    /// ([`Transaction::give_back_claim`], which releases the lock at once), so a transaction
+    /// never waits while holding a claim it does not need: no two creations wait for each other.
     pub async fn claim_member(
         &self,
         department: &Department,
         member: Uuid,
         spec: &MeetingSpec,
         window: Interval,
-    ) -> Result<Schedule> {
+        wait: bool,
+    ) -> Result<Option<Schedule>> {
         self.txn.execute_unprepared("SAVEPOINT claim").await?;
-        lock_people(&self.txn, &[member]).await?;
-        load_member_schedule(&self.txn, department, member, spec.duration, window).await
+        let query = users::Entity::find()
+            .select_only()
+            .column(users::Column::Id)
+            .filter(users::Column::Id.eq(member));
+        let claimed: Vec<Uuid> = if wait {
+            query.lock(LockType::NoKeyUpdate)
+        } else {
+            query.lock_with_behavior(LockType::NoKeyUpdate, LockBehavior::SkipLocked)
+        }
+        .into_tuple()
+        .all(&self.txn)
+        .await?;
+        if claimed.is_empty() {
+            self.txn
+                .execute_unprepared("RELEASE SAVEPOINT claim")
+                .await?;
+            return Ok(None);
+        }
+        let schedule =
+            load_member_schedule(&self.txn, department, member, spec.duration, window).await?;
+        Ok(Some(schedule))
     }
 
     /// Keeps the last claim: its member hosts the booking.
