@@ -42,7 +42,8 @@ openapi:
     cargo run -q -p mm-server -- openapi > openapi/openapi.json
 
 # Benchmarks of the README's "Performance" section: the engine (criterion), then the public
-# endpoints under wrk on SQLite and PostgreSQL. Takes about three minutes.
+# endpoints under wrk, and customers booking under load, on SQLite and PostgreSQL. Takes about
+# six minutes.
 bench: bootstrap
     cargo bench -p mm-bench --bench engine
     ./scripts/with-postgres.sh ./scripts/bench-http.sh
