@@ -144,8 +144,13 @@ impl SlotCache {
             let (flight, superseded) = self.flight(&key);
             let table = match (flight.get(), superseded) {
                 (Some(table), _) => table.clone(),
-                // Its successor is being computed: still good for a part no change reached.
-                (None, Some(old)) if exact_in(store, &old, needed) => old,
+                // Its successor is being computed: still good for a part no change reached
+                // (unless a refresh in the background failed long ago: then compute here).
+                (None, Some(old))
+                    if exact_in(store, &old, needed) && old.computed.elapsed() < 2 * MAX_AGE =>
+                {
+                    old
+                }
                 // Wait for the successor (or compute it, from the old table where it can).
                 (None, old) => flight
                     .get_or_try_init(|| self.compute(store, &key, old))
