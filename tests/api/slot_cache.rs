@@ -11,30 +11,34 @@ use serde_json::{Value, json};
 
 on_both_databases!(every_cached_answer_equals_a_fresh_one_through_random_writes);
 
-/// The open starts of `department`'s call on `date`, read twice: the second read is served
-/// from the cache and verified against a fresh computation.
-async fn open_starts(app: &TestApp, department: &str, date: NaiveDate) -> Vec<String> {
-    let path = format!(
-        "/api/v1/public/departments/{department}/meeting-types/call/slots?date={date}&timezone=Europe/Copenhagen"
-    );
-    let mut starts = Vec::new();
+/// `path` read twice: the second answer comes from the cache and, in the verifying mode, is
+/// checked against a fresh computation.
+async fn read_twice(app: &TestApp, path: &str) -> Value {
+    let mut body = Value::Null;
     for _ in 0..2 {
-        let answer = app.client.get(app.url(&path)).send().await.unwrap();
+        let answer = app.client.get(app.url(path)).send().await.unwrap();
         assert_eq!(
             answer.status(),
             StatusCode::OK,
             "{path}: {}",
             answer.text().await.unwrap()
         );
-        let body: Value = answer.json().await.unwrap();
-        starts = body["slots"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| s["start_utc"].as_str().unwrap().to_owned())
-            .collect();
+        body = answer.json().await.unwrap();
     }
-    starts
+    body
+}
+
+/// The open starts of `department`'s call on `date`.
+async fn open_starts(app: &TestApp, department: &str, date: NaiveDate) -> Vec<String> {
+    let path = format!(
+        "/api/v1/public/departments/{department}/meeting-types/call/slots?date={date}&timezone=Europe/Copenhagen"
+    );
+    read_twice(app, &path).await["slots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["start_utc"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 async fn read_everything(app: &TestApp, departments: &[&str], days: &[NaiveDate]) {
@@ -43,18 +47,13 @@ async fn read_everything(app: &TestApp, departments: &[&str], days: &[NaiveDate]
             open_starts(app, department, *day).await;
         }
         let month = format!("{}-{:02}", days[0].year(), days[0].month());
-        let path = format!(
-            "/api/v1/public/departments/{department}/meeting-types/call/available-dates?month={month}&timezone=America/New_York"
-        );
-        for _ in 0..2 {
-            let answer = app.client.get(app.url(&path)).send().await.unwrap();
-            assert_eq!(
-                answer.status(),
-                StatusCode::OK,
-                "{path}: {}",
-                answer.text().await.unwrap()
-            );
-        }
+        read_twice(
+            app,
+            &format!(
+                "/api/v1/public/departments/{department}/meeting-types/call/available-dates?month={month}&timezone=America/New_York"
+            ),
+        )
+        .await;
     }
 }
 

@@ -79,9 +79,8 @@ struct Entry {
     /// The table the current flight replaces, still exact where no change reached it: read
     /// there while its successor computes.
     superseded: Option<Arc<Table>>,
-    /// When it was last read, in [`SlotCache::ticks`].
-    used: AtomicU64,
-    read: Mutex<Instant>,
+    /// When it was last read: the least recent goes first when the cache is full.
+    read: Instant,
 }
 
 /// What a reader found.
@@ -95,7 +94,6 @@ enum Found {
 #[derive(Debug, Clone)]
 pub struct SlotCache {
     entries: Arc<Mutex<HashMap<Key, Entry>>>,
-    ticks: Arc<AtomicU64>,
     /// Engine computations running at once: one per core but one, at least one.
     computing: Arc<Semaphore>,
     /// Compare every table served with one computed afresh (a test mode).
@@ -107,7 +105,6 @@ impl Default for SlotCache {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         Self {
             entries: Arc::default(),
-            ticks: Arc::default(),
             computing: Arc::new(Semaphore::new(cores.saturating_sub(1).max(1))),
             verify: false,
         }
@@ -241,17 +238,15 @@ impl SlotCache {
     /// The current flight for `key` (made when missing, evicting the least recently read
     /// table when full), and the table it supersedes.
     fn flight(&self, key: &Key) -> (Flight, Option<Arc<Table>>) {
-        let tick = self.ticks.fetch_add(1, Ordering::Relaxed);
         let mut entries = self.lock();
-        if let Some(entry) = entries.get(key) {
-            entry.used.store(tick, Ordering::Relaxed);
-            *entry.read.lock().unwrap_or_else(|p| p.into_inner()) = Instant::now();
+        if let Some(entry) = entries.get_mut(key) {
+            entry.read = Instant::now();
             return (entry.flight.clone(), entry.superseded.clone());
         }
         if entries.len() >= CAPACITY
             && let Some(oldest) = entries
                 .iter()
-                .min_by_key(|(_, e)| e.used.load(Ordering::Relaxed))
+                .min_by_key(|(_, e)| e.read)
                 .map(|(k, _)| k.clone())
         {
             entries.remove(&oldest);
@@ -262,8 +257,7 @@ impl SlotCache {
             Entry {
                 flight: flight.clone(),
                 superseded: None,
-                used: AtomicU64::new(tick),
-                read: Mutex::new(Instant::now()),
+                read: Instant::now(),
             },
         );
         (flight, None)
@@ -288,14 +282,7 @@ impl SlotCache {
         let entries = self.lock();
         entries
             .iter()
-            .filter(|(_, entry)| {
-                entry
-                    .read
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .elapsed()
-                    < MAX_AGE
-            })
+            .filter(|(_, entry)| entry.read.elapsed() < MAX_AGE)
             .filter_map(|(key, entry)| {
                 let table = entry.flight.get()?.clone();
                 match found(store, &table) {
