@@ -11,7 +11,10 @@
 //! readers find them ready instead of each finding them gone. While a table's successor is
 //! computed, the table still answers readers whose part (a visitor's day) no change reached.
 //!
-//! Concurrent requests for one table wait for one computation. The engine runs on blocking
+//! Concurrent requests for one table wait for one computation, except on a table's first
+//! computation: a reader who needs only a day of it (or a moment, to check a booking) has that
+//! day computed alone, which reads a thirtieth of the data, while the table computes behind it.
+//! The engine runs on blocking
 //! threads, at most one per core but one, so a burst of misses cannot stall the workers that
 //! answer everything else. As a last guard (against a missed notification from another
 //! process), a table older than a minute is recomputed whole in the background. Tables do not
@@ -73,12 +76,19 @@ struct Table {
 /// One computation of a table, shared by everyone who asks while it runs.
 type Flight = Arc<OnceCell<Arc<Table>>>;
 
+/// One computation of a part of a table nobody has computed yet (a visitor's day), shared by
+/// everyone who asks for that part meanwhile.
+type PartFlight = Arc<OnceCell<Arc<Availability>>>;
+
 #[derive(Debug)]
 struct Entry {
     flight: Flight,
     /// The table the current flight replaces, still exact where no change reached it: read
     /// there while its successor computes.
     superseded: Option<Arc<Table>>,
+    /// The parts computed alone while the first flight runs; forgotten when a flight is
+    /// replaced.
+    parts: HashMap<Interval, PartFlight>,
     /// When it was last read: the least recent goes first when the cache is full.
     read: Instant,
 }
@@ -147,6 +157,21 @@ impl SlotCache {
                     if exact_in(store, &old, needed) && old.computed.elapsed() < 2 * MAX_AGE =>
                 {
                     old
+                }
+                // Nobody has computed this table yet: a reader who needs a small part of it (a
+                // visitor's day of a month) has that part computed alone, while the whole
+                // table computes behind it for everyone after.
+                (None, None) if is_small_part(needed, window) => {
+                    self.compute_in_background(store, &key, &flight);
+                    let part = self.part_flight(&key, needed);
+                    let part = part
+                        .get_or_try_init(|| async {
+                            Ok::<_, StoreError>(
+                                self.compute_fresh(store, &key, needed).await?.availability,
+                            )
+                        })
+                        .await?;
+                    return Ok(part.clone());
                 }
                 // Wait for the successor (or compute it, from the old table where it can).
                 (None, old) => flight
@@ -221,16 +246,22 @@ impl SlotCache {
 
     /// Recomputes `key`'s table whole on a task of its own, unless someone already does.
     fn refresh_in_background(&self, store: &Store, key: &Key, stale: &Flight, table: &Arc<Table>) {
-        let Some(fresh) = self.replace(key, stale, table) else {
-            return;
-        };
-        let (cache, store, key) = (self.clone(), store.clone(), key.clone());
+        if let Some(fresh) = self.replace(key, stale, table) {
+            self.compute_in_background(store, key, &fresh);
+        }
+    }
+
+    /// Computes `flight`'s table whole on a task of its own (or waits there for whoever
+    /// already does).
+    fn compute_in_background(&self, store: &Store, key: &Key, flight: &Flight) {
+        let (cache, store, key, flight) =
+            (self.clone(), store.clone(), key.clone(), flight.clone());
         tokio::spawn(async move {
-            if let Err(error) = fresh
+            if let Err(error) = flight
                 .get_or_try_init(|| cache.compute(&store, &key, None))
                 .await
             {
-                tracing::warn!(%error, "recomputing a slot table failed");
+                tracing::warn!(%error, "computing a slot table failed");
             }
         });
     }
@@ -241,6 +272,10 @@ impl SlotCache {
         let mut entries = self.lock();
         if let Some(entry) = entries.get_mut(key) {
             entry.read = Instant::now();
+            if entry.flight.initialized() && !entry.parts.is_empty() {
+                // The whole table answers every part now.
+                entry.parts.clear();
+            }
             return (entry.flight.clone(), entry.superseded.clone());
         }
         if entries.len() >= CAPACITY
@@ -257,10 +292,21 @@ impl SlotCache {
             Entry {
                 flight: flight.clone(),
                 superseded: None,
+                parts: HashMap::new(),
                 read: Instant::now(),
             },
         );
         (flight, None)
+    }
+
+    /// The flight computing the part `needed` of `key`'s table alone (made when missing).
+    fn part_flight(&self, key: &Key, needed: Interval) -> PartFlight {
+        let mut entries = self.lock();
+        match entries.get_mut(key) {
+            Some(entry) => entry.parts.entry(needed).or_default().clone(),
+            // Evicted meanwhile: computed for this reader alone.
+            None => PartFlight::default(),
+        }
     }
 
     /// Starts a new flight for `key` to succeed `table` if `stale` (the flight that computed
@@ -271,6 +317,7 @@ impl SlotCache {
             Some(entry) if Arc::ptr_eq(&entry.flight, stale) && stale.get().is_some() => {
                 entry.flight = Flight::default();
                 entry.superseded = Some(table.clone());
+                entry.parts.clear();
                 Some(entry.flight.clone())
             }
             _ => None,
@@ -329,28 +376,39 @@ impl SlotCache {
                 }));
             }
         }
+        Ok(Arc::new(self.compute_fresh(store, key, key.window).await?))
+    }
+
+    /// The table of `key`'s meeting type over `window` (all of `key`'s or a part of it),
+    /// computed from what the store holds now.
+    async fn compute_fresh(
+        &self,
+        store: &Store,
+        key: &Key,
+        window: Interval,
+    ) -> Result<Table, StoreError> {
         // Read before loading: a change committed meanwhile is found by the next reader.
         let position = store.changes().position();
         let (department, meeting_type) = store
             .public_meeting_type(&key.department, &key.meeting)
             .await?;
         let loaded = store
-            .slot_schedule(&department, meeting_type.duration, key.window)
+            .slot_schedule(&department, meeting_type.duration, window)
             .await?;
         let spec = MeetingSpec::of(&meeting_type);
-        let table = self.run_engine(loaded.schedule, spec, key.window).await;
-        Ok(Arc::new(Table {
+        let table = self.run_engine(loaded.schedule, spec, window).await;
+        Ok(Table {
             availability: Arc::new(Availability {
                 department,
                 meeting_type,
-                window: key.window,
+                window,
                 table,
             }),
             dependencies: loaded.dependencies,
             weekly_limits: loaded.weekly_limits,
             checked: AtomicU64::new(position),
             computed: Instant::now(),
-        }))
+        })
     }
 
     async fn run_engine(
@@ -371,6 +429,12 @@ impl SlotCache {
         // Entries stay consistent whatever panicked while holding the lock.
         self.entries.lock().unwrap_or_else(|p| p.into_inner())
     }
+}
+
+/// Whether a reader who needs the slots in `needed` is better served by computing those alone
+/// than by waiting for the whole `window`: a day of a month, a moment of it.
+fn is_small_part(needed: Interval, window: Interval) -> bool {
+    window.contains(needed) && needed.length() * 4 <= window.length()
 }
 
 /// Whether `table` holds exactly the slots that start in `needed`.

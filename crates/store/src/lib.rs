@@ -130,6 +130,8 @@ const CHANGES_CHANNEL: &str = "mm_changes";
 /// PostgreSQL refuses notification payloads from 8000 bytes; a larger change is announced as
 /// "everything".
 const LONGEST_ANNOUNCEMENT: usize = 7900;
+/// Rows a SQLite connection may run ahead of its reader (sqlx buffers 50).
+const ROW_BUFFER: usize = 4096;
 
 impl Store {
     /// Connects to `sqlite://…` (the file is created when missing) or `postgres://…`.
@@ -150,6 +152,9 @@ impl Store {
                     .synchronous(SqliteSynchronous::Normal)
                     .busy_timeout(Duration::from_secs(30))
                     .foreign_keys(true)
+                    // Rows cross from the connection's thread to the reader one by one: a deep
+                    // buffer lets a month's thousands of rows stream without a thread switch each.
+                    .row_buffer_size(ROW_BUFFER)
             });
         let sqlite = url.starts_with("sqlite:");
         options.max_connections(if sqlite { 8 } else { 16 });

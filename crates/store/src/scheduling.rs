@@ -577,6 +577,10 @@ mod tests {
         scheduling::{Conflict, MeetingSpec},
         user::StaffUser,
     };
+    use mm_domain::{
+        availability_rule::{DateOverride, OverrideHours},
+        working_hours::{TimeOfDay, TimeRange, WEEKDAYS},
+    };
     use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 
     use super::*;
@@ -803,5 +807,210 @@ mod tests {
                 .conflicts(schedule.member(b).unwrap(), &spec, monday(10, 0), now)
                 .is_empty()
         );
+    }
+
+    /// The recheck a creation makes under its lock (one member's schedule, read only as far
+    /// around the start as the meeting can depend on) finds exactly the conflicts the
+    /// department's whole schedule, read over its weeks, finds: on both databases, over random
+    /// bookings of types with their own buffers, busy, free and all-day events, rule buffers and
+    /// limits, department limits, overrides, and members whose days cross the department's
+    /// midnight, on the day the clocks go back.
+    #[tokio::test]
+    async fn a_members_narrow_recheck_finds_what_the_whole_schedule_finds() {
+        for seed in 0..8 {
+            for store in stores().await {
+                recheck_agrees_with_whole_schedule(&store, seed).await;
+            }
+        }
+    }
+
+    async fn recheck_agrees_with_whole_schedule(store: &Store, seed: u64) {
+        use rand::{Rng, SeedableRng, rngs::StdRng};
+        let mut rng = StdRng::seed_from_u64(seed);
+        let now = Utc.with_ymd_and_hms(2026, 10, 1, 8, 0, 0).unwrap();
+        // Sunday 2026-10-25: Copenhagen goes from summer to winter time.
+        let day = NaiveDate::from_ymd_opt(2026, 10, 25).unwrap();
+        let zones = ["Europe/Copenhagen", "America/New_York", "Asia/Tokyo"];
+        let mut members = Vec::new();
+        for n in 0..3 {
+            let zone = TimeZone::parse(zones[rng.gen_range(0..zones.len())]).unwrap();
+            let (start, end) =
+                [("00:00", "24:00"), ("06:00", "14:00"), ("09:00", "17:00")][rng.gen_range(0..3)];
+            let week = WorkingWeek::parse(WEEKDAYS.map(|weekday| {
+                let draft = mm_domain::working_hours::DayDraft {
+                    enabled: true,
+                    start: Some(start),
+                    end: Some(end),
+                    breaks: vec![("12:00", "12:30")],
+                };
+                (weekday, draft)
+            }))
+            .unwrap();
+            let user = StaffUser {
+                id: Uuid::new_v4(),
+                email: Email::parse(&format!("m{seed}-{n}@example.com")).unwrap(),
+                full_name: format!("Member {n}"),
+                is_system_manager: false,
+                is_active: true,
+                timezone: zone,
+                bio: None,
+                profile_picture_url: None,
+            };
+            let new = NewUser {
+                user: &user,
+                password_hash: "!",
+                working_hours: &week,
+            };
+            store.create_user(new, now).await.unwrap();
+            let buffer = |rng: &mut StdRng| Minutes::buffer(rng.gen_range(0..4) * 10).unwrap();
+            let per_day = rng.gen_bool(0.5).then(|| rng.gen_range(1..4));
+            let limits = RuleLimits {
+                buffer_before: buffer(&mut rng),
+                buffer_after: buffer(&mut rng),
+                max_bookings_per_day: per_day,
+                max_bookings_per_week: rng
+                    .gen_bool(0.3)
+                    .then(|| per_day.unwrap_or(1) + rng.gen_range(0..4)),
+                min_notice_hours: 0,
+                max_days_advance: None,
+            };
+            let custom = TimeRange::new(
+                TimeOfDay::parse("10:00").unwrap(),
+                TimeOfDay::parse("15:00").unwrap(),
+            )
+            .unwrap();
+            let overrides = match rng.gen_range(0..4) {
+                0 => vec![DateOverride {
+                    date: day,
+                    hours: OverrideHours::DayOff,
+                    reason: None,
+                }],
+                1 => vec![DateOverride {
+                    date: day,
+                    hours: OverrideHours::Custom(custom),
+                    reason: None,
+                }],
+                _ => Vec::new(),
+            };
+            let rule = AvailabilityRule {
+                id: Uuid::new_v4(),
+                user_id: user.id,
+                name: "Default".into(),
+                is_default: true,
+                limits,
+                overrides,
+            };
+            store.create_rule(&rule, now).await.unwrap();
+            members.push(user.id);
+        }
+        let department = Department {
+            id: Uuid::new_v4(),
+            name: format!("Support {seed}"),
+            slug: Slug::parse(&format!("support-{seed}")).unwrap(),
+            description: None,
+            leader: None,
+            is_active: true,
+            timezone: cph(),
+            algorithm: AssignmentAlgorithm::RoundRobin,
+            notify_leader_on_booking: false,
+            notify_admin_on_booking: false,
+            max_bookings_per_day: rng.gen_bool(0.3).then(|| rng.gen_range(2..6)),
+            members: members
+                .iter()
+                .map(|&user_id| Member {
+                    user_id,
+                    is_active: true,
+                    assignment_priority: 1,
+                    last_assigned_utc: None,
+                    total_assignments: 0,
+                })
+                .collect(),
+        };
+        store.create_department(&department, now).await.unwrap();
+        let mut types = Vec::new();
+        for n in 0..2 {
+            let duration = Minutes::duration([15, 30, 60][rng.gen_range(0..3)]).unwrap();
+            let slug = Slug::parse(&format!("type-{n}")).unwrap();
+            let kind = MeetingType {
+                buffer_before: Some(Minutes::buffer(rng.gen_range(0..3) * 15).unwrap()),
+                buffer_after: Some(Minutes::buffer(rng.gen_range(0..3) * 15).unwrap()),
+                ..MeetingType::public_call(department.id, &format!("Type {n}"), slug, duration)
+            };
+            store.create_meeting_type(&kind, now).await.unwrap();
+            types.push(kind);
+        }
+
+        // Bookings and events from the day before to the day after on a quarter-hour grid,
+        // half of them within two hours of the day's edges, where buffers reach across.
+        let origin = cph().start_of_day(day - Days::new(1));
+        let edges = [
+            cph().start_of_day(day),
+            cph().start_of_day(day + Days::new(1)),
+        ];
+        let random_span = |rng: &mut StdRng| {
+            let start = if rng.gen_bool(0.5) {
+                edges[rng.gen_range(0..2)] + chrono::Duration::minutes(15 * rng.gen_range(-8..8))
+            } else {
+                origin + chrono::Duration::minutes(15 * rng.gen_range(0..3 * 96))
+            };
+            Interval::starting_at(start, Minutes::duration(15 * rng.gen_range(1..9)).unwrap())
+        };
+        let bookings: Vec<FixtureBooking> = (0..rng.gen_range(4..16))
+            .map(|_| FixtureBooking {
+                department_id: department.id,
+                meeting_type_id: types[rng.gen_range(0..2)].id,
+                assigned_to: members[rng.gen_range(0..3)],
+                span: random_span(&mut rng),
+                status: [
+                    BookingStatus::Confirmed,
+                    BookingStatus::Pending,
+                    BookingStatus::Cancelled,
+                ][rng.gen_range(0..3)],
+            })
+            .collect();
+        let events: Vec<FixtureEvent> = (0..rng.gen_range(0..8))
+            .map(|_| FixtureEvent {
+                user_id: members[rng.gen_range(0..3)],
+                span: random_span(&mut rng),
+                status: [BusyStatus::Busy, BusyStatus::Free][rng.gen_range(0..2)],
+            })
+            .collect();
+        store.load_fixtures(&bookings, &events, now).await.unwrap();
+        // Some events are all-day ones.
+        for event in calendar_event_syncs::Entity::find()
+            .filter(calendar_event_syncs::Column::UserId.is_in(members.clone()))
+            .all(&store.db)
+            .await
+            .unwrap()
+        {
+            if rng.gen_bool(0.25) {
+                let mut event: calendar_event_syncs::ActiveModel = event.into();
+                event.is_all_day = Set(true);
+                event.update(&store.db).await.unwrap();
+            }
+        }
+
+        let spec = MeetingSpec::of(&types[0]);
+        let whole = load_schedule(&store.db, &department, cph().day(day), Reach::Weeks, None)
+            .await
+            .unwrap();
+        let day_start = cph().start_of_day(day);
+        for &member in &members {
+            for quarter in 0..100 {
+                let start = day_start + chrono::Duration::minutes(15 * quarter);
+                let around = Interval::starting_at(start, Minutes::ONE);
+                let narrow =
+                    load_member_schedule(&store.db, &department, member, spec.duration, around)
+                        .await
+                        .unwrap();
+                let expected = whole.conflicts(whole.member(member).unwrap(), &spec, start, now);
+                let found = narrow.conflicts(narrow.member(member).unwrap(), &spec, start, now);
+                assert_eq!(
+                    kinds(found),
+                    kinds(expected),
+                    "seed {seed}, member {member}, start {start}"
+                );
+            }
+        }
     }
 }

@@ -1,8 +1,9 @@
-//! Creating bookings. The schedule is read narrowly around the requested time, and the host is
-//! checked under a lock before the booking is written, so of two requests for the same time the
-//! second sees the first's booking: on SQLite the one writer's lock covers the whole
-//! transaction; on PostgreSQL the candidate hosts are claimed (locked and read again) one at a
-//! time, so bookings for different members run in parallel.
+//! Creating bookings. What needs no lock is read before the transaction, from what is
+//! committed: the department, a reference, the members free at the requested time ranked by the
+//! department's algorithm. Inside it the candidates are claimed in that order, each read again
+//! narrowly around the time (under SQLite's one writer, or with that member's row locked on
+//! PostgreSQL) until one is still free, so of two requests for the same time the second sees
+//! the first's booking, while bookings for different members run in parallel on PostgreSQL.
 
 use chrono::{DateTime, Duration, Utc};
 use mm_domain::{
@@ -11,6 +12,7 @@ use mm_domain::{
         Actor, AssignmentMethod, Attendees, Booking, BookingSource, HostChoice, Unavailable,
         free_members_at, host_candidates, plan_customer_booking, plan_internal_meeting,
     },
+    department::Department,
     meeting_type::MeetingType,
     notification::Notice,
     scheduling::MeetingSpec,
@@ -87,13 +89,35 @@ pub async fn create_customer_booking(
     new: NewCustomerBooking,
     now: DateTime<Utc>,
 ) -> AppResult<Created> {
+    if let Some(replayed) = replay(store, &new.guard).await? {
+        return Ok(replayed);
+    }
+    // A client over its limit is refused before it costs any more; checked again under the lock,
+    // where simultaneous requests from one address are counted exactly.
+    if over_hourly_limit(store, &new, now).await? {
+        return Err(AppError::RateLimited);
+    }
+    let meeting_type = &new.meeting_type;
+    let spec = MeetingSpec::of(meeting_type);
+    let span = Interval::starting_at(new.start, meeting_type.duration);
+    // Everything that needs no lock is read before the transaction: on SQLite every creation
+    // waits for the one writer, so what it does there is kept to the recheck and the writes.
+    let department = store.department(new.department_id).await?;
+    let reference = store.fresh_reference().await?;
+    let ranked = match new.host {
+        HostChoice::ByAlgorithm => {
+            let placing = Placing::new(&department, &spec, new.start, now);
+            Some(ranked_hosts(store, &placing).await?)
+        }
+        HostChoice::Member(_) => None,
+    };
+
     let tx = store.transaction().await?;
     let named = match new.host {
         HostChoice::Member(id) => vec![id],
         HostChoice::ByAlgorithm => Vec::new(),
     };
-    let department = tx.department_for_booking(new.department_id, &named).await?;
-
+    let department = tx.department_for_booking(department, &named).await?;
     if let Some((key, request_hash)) = &new.guard.idempotency
         && let Some(earlier) = tx.earlier_request(PUBLIC_BOOKING_SCOPE, key).await?
     {
@@ -102,49 +126,34 @@ pub async fn create_customer_booking(
         }
         return Ok(Created::Replayed(tx.booking(earlier.booking_id).await?));
     }
-    if let (Some(limit), Some(network)) = (new.guard.hourly_limit, &new.details.client_network) {
-        let recent = tx
+    if let (Some(limit), Some(network)) = (new.guard.hourly_limit, &new.details.client_network)
+        && tx
             .public_bookings_from(network, now - Duration::hours(1))
-            .await?;
-        if recent >= u64::from(limit) {
-            return Err(AppError::RateLimited);
-        }
+            .await?
+            >= u64::from(limit)
+    {
+        return Err(AppError::RateLimited);
     }
 
-    let meeting_type = &new.meeting_type;
-    let spec = MeetingSpec::of(meeting_type);
-    let span = Interval::starting_at(new.start, meeting_type.duration);
-    let window = match new.host {
-        // The slot grid is read around the start only.
-        HostChoice::ByAlgorithm => Interval::starting_at(new.start, mm_domain::Minutes::ONE),
-        HostChoice::Member(_) => span,
-    };
-    let schedule = tx.schedule(&department, &spec, window, None).await?;
-    let upcoming = match new.host {
-        HostChoice::ByAlgorithm => tx.upcoming_bookings(&department, now).await?,
-        HostChoice::Member(_) => Default::default(),
-    };
-    let candidates = host_candidates(
-        new.host,
-        &department,
-        &schedule,
-        &spec,
-        new.start,
-        now,
-        |id| upcoming.get(&id).copied().unwrap_or(0),
-    )?;
-    let host = if new.host == HostChoice::ByAlgorithm && tx.claims_members() {
-        let placing = Placing {
-            department: &department,
-            spec: &spec,
-            window,
-            start: new.start,
-            now,
-        };
-        claim_first_free(&tx, &placing, candidates).await?
-    } else {
-        // Staff's choice is locked already; SQLite's one writer read the schedule under its lock.
-        candidates.first().copied().ok_or(Unavailable::NobodyFree)?
+    let host = match ranked {
+        Some(candidates) => {
+            let placing = Placing::new(&department, &spec, new.start, now);
+            claim_first_free(&tx, &placing, candidates).await?
+        }
+        None => {
+            // Staff's choice is locked already (PostgreSQL) or under the one writer (SQLite).
+            let schedule = tx.schedule(&department, &spec, span, None).await?;
+            let candidates = host_candidates(
+                new.host,
+                &department,
+                &schedule,
+                &spec,
+                new.start,
+                now,
+                |_| 0,
+            )?;
+            candidates.first().copied().ok_or(Unavailable::NobodyFree)?
+        }
     };
     let plan = plan_customer_booking(
         meeting_type,
@@ -156,6 +165,7 @@ pub async fn create_customer_booking(
     );
     let written = NewBooking {
         id: new.id,
+        reference: &reference,
         plan: &plan,
         department: &department,
         meeting_type,
@@ -176,9 +186,64 @@ pub async fn create_customer_booking(
     Ok(Created::New(booking))
 }
 
+/// The booking an earlier request with the same idempotency key made, as committed; an error
+/// when that request differed.
+async fn replay(store: &Store, guard: &RequestGuard) -> AppResult<Option<Created>> {
+    let Some((key, request_hash)) = &guard.idempotency else {
+        return Ok(None);
+    };
+    let Some(earlier) = store.earlier_request(PUBLIC_BOOKING_SCOPE, key).await? else {
+        return Ok(None);
+    };
+    if &earlier.request_hash != request_hash {
+        return Err(AppError::IdempotencyKeyReused);
+    }
+    Ok(Some(Created::Replayed(
+        store.booking(earlier.booking_id).await?,
+    )))
+}
+
+/// Whether the client made as many public bookings in the last hour as it may, as committed.
+async fn over_hourly_limit(
+    store: &Store,
+    new: &NewCustomerBooking,
+    now: DateTime<Utc>,
+) -> AppResult<bool> {
+    let (Some(limit), Some(network)) = (new.guard.hourly_limit, &new.details.client_network) else {
+        return Ok(false);
+    };
+    let recent = store
+        .public_bookings_from(network, now - Duration::hours(1))
+        .await?;
+    Ok(recent >= u64::from(limit))
+}
+
+/// The members free at the start as the committed schedule shows them, in the department's
+/// algorithm's order: who to claim, first to last. Nobody free is the answer at once.
+async fn ranked_hosts(
+    store: &Store,
+    placing: &Placing<'_>,
+) -> AppResult<Vec<(Uuid, AssignmentMethod)>> {
+    let department = placing.department;
+    let schedule = store
+        .slot_schedule(department, placing.spec.duration, placing.window)
+        .await?
+        .schedule;
+    let upcoming = store.upcoming_bookings(department, placing.now).await?;
+    Ok(host_candidates(
+        HostChoice::ByAlgorithm,
+        department,
+        &schedule,
+        placing.spec,
+        placing.start,
+        placing.now,
+        |id| upcoming.get(&id).copied().unwrap_or(0),
+    )?)
+}
+
 /// A customer booking being placed, as a claim checks it.
 struct Placing<'a> {
-    department: &'a mm_domain::department::Department,
+    department: &'a Department,
     spec: &'a MeetingSpec,
     /// Where the slot grid is read: around the start.
     window: Interval,
@@ -186,10 +251,27 @@ struct Placing<'a> {
     now: DateTime<Utc>,
 }
 
+impl<'a> Placing<'a> {
+    fn new(
+        department: &'a Department,
+        spec: &'a MeetingSpec,
+        start: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            department,
+            spec,
+            window: Interval::starting_at(start, mm_domain::Minutes::ONE),
+            start,
+            now,
+        }
+    }
+}
+
 /// The first of `candidates` (free when the schedule was read, in the algorithm's order) who is
-/// still free once claimed: on PostgreSQL each is claimed in turn (locked, read again), so
-/// creations for different members do not wait for each other. Members another creation is
-/// booking right now are tried last, after waiting for it.
+/// still free once claimed (read again under the lock: SQLite's one writer, or on PostgreSQL
+/// that member's row, so creations for different members do not wait for each other). Members
+/// another creation is booking right now are tried last, after waiting for it.
 async fn claim_first_free(
     tx: &Transaction<'_>,
     placing: &Placing<'_>,
@@ -274,6 +356,7 @@ pub async fn create_internal_meeting(
     new: NewInternalMeeting,
     now: DateTime<Utc>,
 ) -> AppResult<Booking> {
+    let reference = store.fresh_reference().await?;
     let tx = store.transaction().await?;
     let everyone = new.attendees.everyone();
     tx.lock_people(&everyone).await?;
@@ -291,6 +374,7 @@ pub async fn create_internal_meeting(
     let plan = plan_internal_meeting(meeting_type, new.attendees.host(), new.actor, now);
     let written = NewBooking {
         id: new.id,
+        reference: &reference,
         plan: &plan,
         department: &department,
         meeting_type,

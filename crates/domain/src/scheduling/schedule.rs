@@ -123,7 +123,8 @@ impl Schedule {
         }
         let longest_buffer = Duration::minutes(i64::from(*Minutes::BUFFER.end()));
         let first = zone.start_of_day(zone.date_of(window.start()));
-        let last = zone.date_of(window.end()) + Days::new(1);
+        // The window's end is not in it: a window ending at midnight ends with the day before.
+        let last = zone.date_of(window.end() - Duration::nanoseconds(1)) + Days::new(1);
         Interval::from_bounds(
             first - longest_buffer,
             zone.start_of_day(last) + duration.to_duration() + longest_buffer,

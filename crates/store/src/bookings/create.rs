@@ -57,6 +57,8 @@ pub enum Attending<'a> {
 #[derive(Debug, Clone, Copy)]
 pub struct NewBooking<'a> {
     pub id: Uuid,
+    /// From [`crate::Store::fresh_reference`], drawn before the transaction.
+    pub reference: &'a BookingReference,
     pub plan: &'a CreationPlan,
     pub department: &'a Department,
     pub meeting_type: &'a MeetingType,
@@ -74,15 +76,14 @@ pub struct EarlierRequest {
 
 /// Creation's building blocks.
 impl Transaction<'_> {
-    /// Writes a planned booking with a fresh reference: its row, participants, first assignment
-    /// and `created` history entry; a customer booking also moves its host's assignment counters.
+    /// Writes a planned booking: its row, participants, first assignment and `created` history
+    /// entry; a customer booking also moves its host's assignment counters.
     pub async fn insert_booking(&self, new: NewBooking<'_>, now: DateTime<Utc>) -> Result<Booking> {
         let plan = new.plan;
-        let reference = fresh_reference(&self.txn).await?;
         let mut row = new_row(
             NewRow {
                 id: new.id,
-                reference: &reference,
+                reference: new.reference,
                 plan,
                 department: new.department,
                 meeting_type: new.meeting_type,
@@ -209,46 +210,20 @@ impl Transaction<'_> {
         Ok(())
     }
 
-    /// How many bookings the public page made for `network` since `since`.
+    /// How many bookings the public page made for `network` since `since`, as this
+    /// transaction sees them.
     pub async fn public_bookings_from(&self, network: &str, since: DateTime<Utc>) -> Result<u64> {
-        Ok(bookings::Entity::find()
-            .filter(bookings::Column::CreatedFromNetwork.eq(network))
-            .filter(bookings::Column::BookingSource.eq(Word(BookingSource::PublicBookingPage)))
-            .filter(bookings::Column::CreatedUtc.gt(since))
-            .count(&self.txn)
-            .await?)
+        public_bookings_from(&self.txn, network, since).await
     }
 
-    /// Bookings each member of `department` hosts in the seven days from `now`, which
-    /// `least_busy` weighs; empty for the other algorithms, which do not read it.
+    /// Bookings each member of `department` hosts in the seven days from `now`, as this
+    /// transaction sees them.
     pub async fn upcoming_bookings(
         &self,
         department: &Department,
         now: DateTime<Utc>,
     ) -> Result<BTreeMap<Uuid, u32>> {
-        if department.algorithm != mm_domain::department::AssignmentAlgorithm::LeastBusy {
-            return Ok(BTreeMap::new());
-        }
-        let members: Vec<Uuid> = department.members.iter().map(|m| m.user_id).collect();
-        let rows: Vec<(Uuid, i64)> = bookings::Entity::find()
-            .select_only()
-            .column(bookings::Column::AssignedTo)
-            .column_as(bookings::Column::Id.count(), "n")
-            .filter(bookings::Column::AssignedTo.is_in(members))
-            .filter(
-                bookings::Column::Status
-                    .is_in([Word(BookingStatus::Pending), Word(BookingStatus::Confirmed)]),
-            )
-            .filter(bookings::Column::StartUtc.gte(now))
-            .filter(bookings::Column::StartUtc.lt(now + Duration::days(7)))
-            .group_by(bookings::Column::AssignedTo)
-            .into_tuple()
-            .all(&self.txn)
-            .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, n)| (id, u32::try_from(n).unwrap_or(u32::MAX)))
-            .collect())
+        upcoming_bookings(&self.txn, department, now).await
     }
 }
 
@@ -327,24 +302,85 @@ async fn earlier_request(
     }))
 }
 
+/// What a creation reads before its transaction: nothing here needs a lock.
 impl crate::Store {
     /// The request an idempotency `key` of `scope` was first used with, if any, as committed.
     pub async fn earlier_request(&self, scope: &str, key: &str) -> Result<Option<EarlierRequest>> {
         earlier_request(&self.db, scope, key).await
     }
+
+    /// A reference no booking has yet. A clash is rare (one in 10¹² per booking) and checked
+    /// here; the unique index refuses the one a simultaneous creation might draw as well.
+    pub async fn fresh_reference(&self) -> Result<BookingReference> {
+        for _ in 0..8 {
+            let reference = BookingReference::from_random(rand::random());
+            let taken = bookings::Entity::find()
+                .filter(bookings::Column::BookingReference.eq(reference.as_str()))
+                .count(&self.db)
+                .await?;
+            if taken == 0 {
+                return Ok(reference);
+            }
+        }
+        Err(crate::corrupt("no free booking reference after 8 draws"))
+    }
+
+    /// How many bookings the public page made for `network` since `since`, as committed.
+    pub async fn public_bookings_from(&self, network: &str, since: DateTime<Utc>) -> Result<u64> {
+        public_bookings_from(&self.db, network, since).await
+    }
+
+    /// Bookings each member of `department` hosts in the seven days from `now`, as committed.
+    pub async fn upcoming_bookings(
+        &self,
+        department: &Department,
+        now: DateTime<Utc>,
+    ) -> Result<BTreeMap<Uuid, u32>> {
+        upcoming_bookings(&self.db, department, now).await
+    }
 }
 
-/// A reference no booking has yet; a clash is rare (one in 10¹² per booking) but checked.
-async fn fresh_reference(db: &impl ConnectionTrait) -> Result<BookingReference> {
-    for _ in 0..8 {
-        let reference = BookingReference::from_random(rand::random());
-        let taken = bookings::Entity::find()
-            .filter(bookings::Column::BookingReference.eq(reference.as_str()))
-            .count(db)
-            .await?;
-        if taken == 0 {
-            return Ok(reference);
-        }
+/// Bookings each member of `department` hosts in the seven days from `now`, which
+/// `least_busy` weighs; empty for the other algorithms, which do not read it.
+async fn upcoming_bookings(
+    db: &impl ConnectionTrait,
+    department: &Department,
+    now: DateTime<Utc>,
+) -> Result<BTreeMap<Uuid, u32>> {
+    if department.algorithm != mm_domain::department::AssignmentAlgorithm::LeastBusy {
+        return Ok(BTreeMap::new());
     }
-    Err(crate::corrupt("no free booking reference after 8 draws"))
+    let members: Vec<Uuid> = department.members.iter().map(|m| m.user_id).collect();
+    let rows: Vec<(Uuid, i64)> = bookings::Entity::find()
+        .select_only()
+        .column(bookings::Column::AssignedTo)
+        .column_as(bookings::Column::Id.count(), "n")
+        .filter(bookings::Column::AssignedTo.is_in(members))
+        .filter(
+            bookings::Column::Status
+                .is_in([Word(BookingStatus::Pending), Word(BookingStatus::Confirmed)]),
+        )
+        .filter(bookings::Column::StartUtc.gte(now))
+        .filter(bookings::Column::StartUtc.lt(now + Duration::days(7)))
+        .group_by(bookings::Column::AssignedTo)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, n)| (id, u32::try_from(n).unwrap_or(u32::MAX)))
+        .collect())
+}
+
+async fn public_bookings_from(
+    db: &impl ConnectionTrait,
+    network: &str,
+    since: DateTime<Utc>,
+) -> Result<u64> {
+    Ok(bookings::Entity::find()
+        .filter(bookings::Column::CreatedFromNetwork.eq(network))
+        .filter(bookings::Column::BookingSource.eq(Word(BookingSource::PublicBookingPage)))
+        .filter(bookings::Column::CreatedUtc.gt(since))
+        .count(db)
+        .await?)
 }

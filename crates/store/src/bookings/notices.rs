@@ -248,12 +248,13 @@ pub(super) async fn notify(
         change.meeting_type,
     );
     let notice = serde_json::to_string(&StoredNotice::from(change.notice)).map_err(corrupt)?;
+    let mut rows = Vec::new();
     for message in notification::messages(&facts) {
         let Some((channel, address, name)) = address(booking, &message) else {
             tracing::info!(kind = %message.kind, "no message: the recipient has no address on its channel");
             continue;
         };
-        email_outbox::ActiveModel {
+        rows.push(email_outbox::ActiveModel {
             id: Set(Uuid::new_v4()),
             booking_id: Set(Some(booking.id)),
             channel: Set(channel.to_owned()),
@@ -278,9 +279,13 @@ pub(super) async fn notify(
             claimed_until_utc: Set(None),
             created_utc: Set(now),
             sent_utc: Set(None),
-        }
-        .insert(db)
-        .await?;
+        });
+    }
+    // One statement for all of them: it may run under SQLite's write lock.
+    if !rows.is_empty() {
+        email_outbox::Entity::insert_many(rows)
+            .exec_without_returning(db)
+            .await?;
     }
     Ok(())
 }

@@ -16,7 +16,7 @@ use sea_orm::{
     ActiveValue::Unchanged,
     ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter,
     QuerySelect, Set,
-    sea_query::{Expr, LockBehavior, LockType},
+    sea_query::{Expr, LockBehavior, LockType, Query},
 };
 use uuid::Uuid;
 
@@ -203,38 +203,35 @@ impl Transaction<'_> {
         load_meeting_type(&self.txn, id).await
     }
 
-    /// The department a new booking goes to, with `named` (members staff named as host, who may
-    /// have left it) locked. SQLite's write lock is held since the transaction began; on
-    /// PostgreSQL nobody else is locked yet: the algorithm's candidates are claimed one at a
-    /// time ([`Transaction::claim_member`]), so bookings for different members run in parallel.
-    /// When the department limits its bookings per day, its row is locked first, so that two
-    /// bookings cannot both take its last place.
-    pub async fn department_for_booking(&self, id: Uuid, named: &[Uuid]) -> Result<Department> {
-        let department = load_department(&self.txn, id).await?;
+    /// `department` (read before the transaction) as a new booking goes to it, with `named`
+    /// (members staff named as host, who may have left it) locked. SQLite's write lock is held
+    /// since the transaction began; on PostgreSQL nobody else is locked yet: the algorithm's
+    /// candidates are claimed one at a time ([`Transaction::claim_member`]), so bookings for
+    /// different members run in parallel. When the department limits its bookings per day, its
+    /// row is locked first and read again, so that two bookings cannot both take its last place.
+    pub async fn department_for_booking(
+        &self,
+        department: Department,
+        named: &[Uuid],
+    ) -> Result<Department> {
         if self.txn.get_database_backend() != DbBackend::Postgres {
             return Ok(department);
         }
         if department.max_bookings_per_day.is_some() {
-            lock_department_row(&self.txn, id).await?;
+            lock_department_row(&self.txn, department.id).await?;
         }
         lock_people(&self.txn, named).await?;
         if department.max_bookings_per_day.is_some() {
-            // Read again under the lock.
-            return load_department(&self.txn, id).await;
+            return load_department(&self.txn, department.id).await;
         }
         Ok(department)
     }
 
-    /// Whether another transaction may have booked someone since this one read the schedule:
-    /// on PostgreSQL, where people are locked one by one, a candidate host must be claimed
-    /// and checked again; SQLite's one writer read everything under its lock.
-    pub fn claims_members(&self) -> bool {
-        self.txn.get_database_backend() == DbBackend::Postgres
-    }
-
-    /// PostgreSQL: claims `member` as the host of a booking like `spec` within `window` and
-    /// returns their schedule as it is once claimed. `wait`: wait for whoever is booking them
-    /// now; otherwise a member someone is booking is skipped (`None`), which spreads
+    /// Claims `member` as the host of a booking like `spec` within `window` in `department`
+    /// and returns their schedule as it is once claimed; `None` when they are no longer an
+    /// active member of it. SQLite's one writer claims by reading: nobody else writes meanwhile.
+    /// On PostgreSQL the member's row is locked; `wait`: wait for whoever is booking them now;
+    /// otherwise a member someone is booking is skipped (`None` too), which spreads
     /// simultaneous customers over the free members instead of queueing them all behind the
     /// algorithm's first choice. The claim is kept ([`Transaction::keep_claim`]) or given back
     /// ([`Transaction::give_back_claim`], which releases the lock at once), so a transaction
@@ -247,23 +244,37 @@ impl Transaction<'_> {
         window: Interval,
         wait: bool,
     ) -> Result<Option<Schedule>> {
-        self.txn.execute_unprepared("SAVEPOINT claim").await?;
+        let postgres = self.txn.get_database_backend() == DbBackend::Postgres;
+        if postgres {
+            self.txn.execute_unprepared("SAVEPOINT claim").await?;
+        }
+        let memberships = Query::select()
+            .column(department_members::Column::UserId)
+            .from(department_members::Entity)
+            .and_where(department_members::Column::DepartmentId.eq(department.id))
+            .and_where(department_members::Column::IsActive.eq(true))
+            .to_owned();
         let query = users::Entity::find()
             .select_only()
             .column(users::Column::Id)
-            .filter(users::Column::Id.eq(member));
-        let claimed: Vec<Uuid> = if wait {
-            query.lock(LockType::NoKeyUpdate)
-        } else {
-            query.lock_with_behavior(LockType::NoKeyUpdate, LockBehavior::SkipLocked)
+            .filter(users::Column::Id.eq(member))
+            .filter(users::Column::Id.in_subquery(memberships));
+        let claimed: Vec<Uuid> = match (postgres, wait) {
+            (false, _) => query,
+            (true, true) => query.lock(LockType::NoKeyUpdate),
+            (true, false) => {
+                query.lock_with_behavior(LockType::NoKeyUpdate, LockBehavior::SkipLocked)
+            }
         }
         .into_tuple()
         .all(&self.txn)
         .await?;
         if claimed.is_empty() {
-            self.txn
-                .execute_unprepared("RELEASE SAVEPOINT claim")
-                .await?;
+            if postgres {
+                self.txn
+                    .execute_unprepared("RELEASE SAVEPOINT claim")
+                    .await?;
+            }
             return Ok(None);
         }
         let schedule =
@@ -273,20 +284,24 @@ impl Transaction<'_> {
 
     /// Keeps the last claim: its member hosts the booking.
     pub async fn keep_claim(&self) -> Result<()> {
-        self.txn
-            .execute_unprepared("RELEASE SAVEPOINT claim")
-            .await?;
+        if self.txn.get_database_backend() == DbBackend::Postgres {
+            self.txn
+                .execute_unprepared("RELEASE SAVEPOINT claim")
+                .await?;
+        }
         Ok(())
     }
 
     /// Gives the last claim back, releasing its member's lock.
     pub async fn give_back_claim(&self) -> Result<()> {
-        self.txn
-            .execute_unprepared("ROLLBACK TO SAVEPOINT claim")
-            .await?;
-        self.txn
-            .execute_unprepared("RELEASE SAVEPOINT claim")
-            .await?;
+        if self.txn.get_database_backend() == DbBackend::Postgres {
+            self.txn
+                .execute_unprepared("ROLLBACK TO SAVEPOINT claim")
+                .await?;
+            self.txn
+                .execute_unprepared("RELEASE SAVEPOINT claim")
+                .await?;
+        }
         Ok(())
     }
 
