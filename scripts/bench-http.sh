@@ -56,15 +56,21 @@ bench_backend() {
   local first_day; first_day=$(sed -n 's/^first_day=//p' "$work/seed.out")
   local wednesday; wednesday=$(date -d "$first_day + 9 days" +%F)
   local month; month=$(date -d "$first_day + 14 days" +%Y-%m)
-  local base; base=$(start_server "$url" first)
+  local path="/api/v1/public/departments/bench/meeting-types/call"
+  local slots_path="$path/slots?date=$wednesday&timezone=Europe/Copenhagen"
+  local dates_path="$path/available-dates?month=$month&timezone=America/New_York"
+  # The first request of each kind, each on a server just started, finds no cached table: it
+  # reads the data and computes (a day's slots alone, while its month computes behind it).
+  local base dates_cold slots_cold
+  base=$(start_server "$url" first)
+  dates_cold=$(curl -sf -o /dev/null -w '%{time_total}' "$base$dates_path")
+  kill "$(cat "$work/first.pid")"; wait "$(cat "$work/first.pid")" 2>/dev/null || true
+  base=$(start_server "$url" first)
   server_pid=$(cat "$work/first.pid")
-  local api="$base/api/v1/public/departments/bench/meeting-types/call"
-  local slots="$api/slots?date=$wednesday&timezone=Europe/Copenhagen"
-  local dates="$api/available-dates?month=$month&timezone=America/New_York"
-  # The first request of each kind finds no cached table: it reads the data and computes.
-  local slots_cold dates_cold
-  slots_cold=$(curl -sf -o /dev/null -w '%{time_total}' "$slots")
-  dates_cold=$(curl -sf -o /dev/null -w '%{time_total}' "$dates")
+  slots_cold=$(curl -sf -o /dev/null -w '%{time_total}' "$base$slots_path")
+  local api="$base$path"
+  local slots="$base$slots_path"
+  local dates="$base$dates_path"
   read -r health_rps _ health_p99 < <(measure "$base/health")
   read -r slots_rps _ slots_p99 < <(measure "$slots")
   read -r dates_rps _ dates_p99 < <(measure "$dates")

@@ -36,7 +36,7 @@ use mm_domain::{
     meeting_type::MeetingType,
     scheduling::{MeetingSpec, Schedule, SlotTable},
 };
-use mm_store::{Store, StoreError, changes::Dependencies};
+use mm_store::{AvailabilitySettings, Store, StoreError, changes::Dependencies};
 use tokio::sync::{OnceCell, Semaphore};
 
 /// How long a table may be served without being recomputed whole.
@@ -58,6 +58,9 @@ pub struct Availability {
     pub meeting_type: MeetingType,
     pub window: Interval,
     pub table: SlotTable,
+    /// The members' availability settings the table was computed with: a booking at one of
+    /// its slots rechecks the host's commitments against these.
+    pub settings: Arc<AvailabilitySettings>,
 }
 
 /// A computed table and what it is exact for.
@@ -77,8 +80,8 @@ struct Table {
 type Flight = Arc<OnceCell<Arc<Table>>>;
 
 /// One computation of a part of a table nobody has computed yet (a visitor's day), shared by
-/// everyone who asks for that part meanwhile.
-type PartFlight = Arc<OnceCell<Arc<Availability>>>;
+/// everyone who asks for that part while it stays exact.
+type PartFlight = Arc<OnceCell<Arc<Table>>>;
 
 #[derive(Debug)]
 struct Entry {
@@ -163,15 +166,7 @@ impl SlotCache {
                 // table computes behind it for everyone after.
                 (None, None) if is_small_part(needed, window) => {
                     self.compute_in_background(store, &key, &flight);
-                    let part = self.part_flight(&key, needed);
-                    let part = part
-                        .get_or_try_init(|| async {
-                            Ok::<_, StoreError>(
-                                self.compute_fresh(store, &key, needed).await?.availability,
-                            )
-                        })
-                        .await?;
-                    return Ok(part.clone());
+                    return self.part(store, &key, needed).await;
                 }
                 // Wait for the successor (or compute it, from the old table where it can).
                 (None, old) => flight
@@ -299,14 +294,42 @@ impl SlotCache {
         (flight, None)
     }
 
-    /// The flight computing the part `needed` of `key`'s table alone (made when missing).
-    fn part_flight(&self, key: &Key, needed: Interval) -> PartFlight {
-        let mut entries = self.lock();
-        match entries.get_mut(key) {
-            Some(entry) => entry.parts.entry(needed).or_default().clone(),
-            // Evicted meanwhile: computed for this reader alone.
-            None => PartFlight::default(),
+    /// The part `needed` of `key`'s table, computed alone (once for everyone asking while it
+    /// stays exact).
+    async fn part(
+        &self,
+        store: &Store,
+        key: &Key,
+        needed: Interval,
+    ) -> Result<Arc<Availability>, StoreError> {
+        loop {
+            let flight = self.part_flight(key, needed, None);
+            let part = flight
+                .get_or_try_init(|| async {
+                    Ok::<_, StoreError>(Arc::new(self.compute_fresh(store, key, needed).await?))
+                })
+                .await?;
+            if exact_in(store, part, needed) {
+                return Ok(part.availability.clone());
+            }
+            // A change reached it since: computed again (by whoever replaces it first).
+            self.part_flight(key, needed, Some(&flight));
         }
+    }
+
+    /// The flight computing the part `needed` of `key`'s table alone (made when missing, or
+    /// when it is still `stale`).
+    fn part_flight(&self, key: &Key, needed: Interval, stale: Option<&PartFlight>) -> PartFlight {
+        let mut entries = self.lock();
+        let Some(entry) = entries.get_mut(key) else {
+            // Evicted meanwhile: computed for this reader alone.
+            return PartFlight::default();
+        };
+        let flight = entry.parts.entry(needed).or_default();
+        if stale.is_some_and(|stale| Arc::ptr_eq(stale, flight)) {
+            *flight = PartFlight::default();
+        }
+        flight.clone()
     }
 
     /// Starts a new flight for `key` to succeed `table` if `stale` (the flight that computed
@@ -368,6 +391,7 @@ impl SlotCache {
                         meeting_type: old.meeting_type.clone(),
                         window: old.window,
                         table,
+                        settings: old.settings.clone(),
                     }),
                     dependencies: previous.dependencies.clone(),
                     weekly_limits: previous.weekly_limits,
@@ -403,6 +427,7 @@ impl SlotCache {
                 meeting_type,
                 window,
                 table,
+                settings: Arc::new(loaded.settings),
             }),
             dependencies: loaded.dependencies,
             weekly_limits: loaded.weekly_limits,

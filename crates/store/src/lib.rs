@@ -47,7 +47,7 @@ pub use integrations::{
 };
 pub use limits::Hit;
 pub use outbox::{EMAIL as EMAIL_CHANNEL, OutboxEmail, SMS as SMS_CHANNEL};
-pub use scheduling::SlotSchedule;
+pub use scheduling::{AvailabilitySettings, SlotSchedule};
 pub use users::{EndSessions, NewUser};
 
 /// One error type for the persistence layer; the server maps it to the contract's statuses.

@@ -103,16 +103,9 @@ impl Store {
         duration: Minutes,
         window: Interval,
     ) -> Result<SlotSchedule> {
-        let loaded = load_calendars(
-            &self.db,
-            department.timezone,
-            &active_members(department),
-            Some(department),
-            window,
-            Reach::Meeting(duration),
-            None,
-        )
-        .await?;
+        let (loaded, settings) = self
+            .load_with_settings(department, duration, window)
+            .await?;
         Ok(SlotSchedule {
             schedule: loaded.schedule,
             dependencies: Dependencies {
@@ -121,7 +114,42 @@ impl Store {
                 span: loaded.span,
             },
             weekly_limits: loaded.weekly_limits,
+            settings,
         })
+    }
+
+    /// `department`'s schedule for placing a `duration`-long meeting within `window`, as
+    /// committed, with the members' availability settings it was read with (for the recheck
+    /// of [`crate::Transaction::recheck_members`] or [`crate::Transaction::claim_member`]).
+    pub async fn booking_schedule(
+        &self,
+        department: &Department,
+        duration: Minutes,
+        window: Interval,
+    ) -> Result<(Schedule, AvailabilitySettings)> {
+        let (loaded, settings) = self
+            .load_with_settings(department, duration, window)
+            .await?;
+        Ok((loaded.schedule, settings))
+    }
+
+    async fn load_with_settings(
+        &self,
+        department: &Department,
+        duration: Minutes,
+        window: Interval,
+    ) -> Result<(Loaded, AvailabilitySettings)> {
+        let zone = department.timezone;
+        let reach = Reach::Meeting(duration);
+        let people = active_members(department);
+        let hours = load_hours(&self.db, zone, &people, reach.span(zone, window)).await?;
+        let settings = AvailabilitySettings {
+            zone,
+            hours: hours.clone(),
+        };
+        let loaded =
+            load_commitments(&self.db, zone, hours, Some(department), window, reach, None).await?;
+        Ok((loaded, settings))
     }
 }
 
@@ -132,6 +160,8 @@ pub struct SlotSchedule {
     pub dependencies: Dependencies,
     /// Whether a member counts a weekly limit: a booking then reaches the slots of its week.
     pub weekly_limits: bool,
+    /// The members' availability settings it was read with.
+    pub settings: AvailabilitySettings,
 }
 
 /// A schedule and how far it was read.
@@ -163,6 +193,16 @@ pub(crate) enum Reach {
     Meeting(Minutes),
 }
 
+impl Reach {
+    /// The span read around `window`, before anyone's weekly limit widens it.
+    fn span(self, zone: TimeZone, window: Interval) -> Interval {
+        match self {
+            Self::Weeks => Schedule::data_window(zone, window),
+            Self::Meeting(duration) => Schedule::slot_data_window(zone, window, duration, false),
+        }
+    }
+}
+
 /// Everything the engine needs to schedule `department` within `window`, read in eight
 /// queries whatever the number of members or days. Members are its active members whose
 /// accounts are active, in roster order; a member without a default rule has no limits.
@@ -188,19 +228,21 @@ pub(crate) async fn load_schedule(
     Ok(loaded.schedule)
 }
 
-/// One member's schedule within `department` (its daily limit and the starts that count toward
-/// it included), read as far around `window` as a `duration`-long meeting can depend on.
-pub(crate) async fn load_member_schedule(
+/// `members`' schedule within `department` (its daily limit and the starts that count toward
+/// it included) with their `settings` as read before: their commitments and busy time read as
+/// far around `window` as a `duration`-long meeting can depend on.
+pub(crate) async fn load_members_schedule(
     db: &impl ConnectionTrait,
     department: &Department,
-    member: Uuid,
+    members: &[Uuid],
+    settings: &AvailabilitySettings,
     duration: Minutes,
     window: Interval,
 ) -> Result<Schedule> {
-    let loaded = load_calendars(
+    let loaded = load_commitments(
         db,
-        department.timezone,
-        &[member],
+        settings.zone,
+        settings.of(members),
         Some(department),
         window,
         Reach::Meeting(duration),
@@ -244,8 +286,42 @@ pub(crate) async fn load_working_hours(
     Ok(Schedule::new(zone, None, Vec::new(), calendars))
 }
 
+/// The working weeks, default rules and date overrides of a department's members around a
+/// booking's time, as read before its transaction: a recheck inside it reads only the
+/// candidate host's commitments and busy time again (settings change seldom, and are not what
+/// simultaneous bookings change).
+#[derive(Debug, Clone)]
+pub struct AvailabilitySettings {
+    zone: TimeZone,
+    hours: Hours,
+}
+
+impl AvailabilitySettings {
+    /// The part of `members` (in their order) who were active members when it was read.
+    fn of(&self, members: &[Uuid]) -> Hours {
+        let mut hours = Hours {
+            members: Vec::new(),
+            weeks: BTreeMap::new(),
+            rules: BTreeMap::new(),
+        };
+        for &member in members {
+            if self.hours.members.contains(&member) && !hours.members.contains(&member) {
+                hours.members.push(member);
+                hours
+                    .weeks
+                    .extend(self.hours.weeks.get(&member).map(|w| (member, w.clone())));
+                hours
+                    .rules
+                    .extend(self.hours.rules.get(&member).map(|r| (member, r.clone())));
+            }
+        }
+        hours
+    }
+}
+
 /// The active accounts among `people` (in their order, once each), their working weeks and
 /// their default rules with the overrides of the dates around `span`.
+#[derive(Debug, Clone)]
 struct Hours {
     members: Vec<Uuid>,
     weeks: BTreeMap<Uuid, WorkingWeek>,
@@ -351,11 +427,23 @@ async fn load_calendars(
     reach: Reach,
     exclude: Option<Uuid>,
 ) -> Result<Loaded> {
-    let span = match reach {
-        Reach::Weeks => Schedule::data_window(zone, window),
-        Reach::Meeting(duration) => Schedule::slot_data_window(zone, window, duration, false),
-    };
-    let mut hours = load_hours(db, zone, people, span).await?;
+    let hours = load_hours(db, zone, people, reach.span(zone, window)).await?;
+    load_commitments(db, zone, hours, department, window, reach, exclude).await
+}
+
+/// The calendars of `hours`' people with their commitments and busy time read over what
+/// `window` and `reach` need; `department` adds its daily limit and the starts that count
+/// toward it.
+async fn load_commitments(
+    db: &impl ConnectionTrait,
+    zone: TimeZone,
+    mut hours: Hours,
+    department: Option<&Department>,
+    window: Interval,
+    reach: Reach,
+    exclude: Option<Uuid>,
+) -> Result<Loaded> {
+    let span = reach.span(zone, window);
     // Weekly limits count over whole weeks: read those when someone has one.
     let weekly_limits = hours
         .rules
@@ -999,10 +1087,20 @@ mod tests {
             for quarter in 0..100 {
                 let start = day_start + chrono::Duration::minutes(15 * quarter);
                 let around = Interval::starting_at(start, Minutes::ONE);
-                let narrow =
-                    load_member_schedule(&store.db, &department, member, spec.duration, around)
-                        .await
-                        .unwrap();
+                let (_, settings) = store
+                    .booking_schedule(&department, spec.duration, around)
+                    .await
+                    .unwrap();
+                let narrow = load_members_schedule(
+                    &store.db,
+                    &department,
+                    &[member],
+                    &settings,
+                    spec.duration,
+                    around,
+                )
+                .await
+                .unwrap();
                 let expected = whole.conflicts(whole.member(member).unwrap(), &spec, start, now);
                 let found = narrow.conflicts(narrow.member(member).unwrap(), &spec, start, now);
                 assert_eq!(

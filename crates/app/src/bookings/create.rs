@@ -1,9 +1,12 @@
 //! Creating bookings. What needs no lock is read before the transaction, from what is
-//! committed: the department, a reference, the members free at the requested time ranked by the
-//! department's algorithm. Inside it the candidates are claimed in that order, each read again
-//! narrowly around the time (under SQLite's one writer, or with that member's row locked on
-//! PostgreSQL) until one is still free, so of two requests for the same time the second sees
-//! the first's booking, while bookings for different members run in parallel on PostgreSQL.
+//! committed: the department, a reference, the members' availability settings, and the members
+//! free at the requested time ranked by the department's algorithm. Inside it the candidates are
+//! claimed in that order, each one's bookings and busy time around the time read again (under
+//! SQLite's one writer, or with that member's row locked on PostgreSQL) until one is still
+//! free, so of two requests for the same time the second sees the first's booking, while
+//! bookings for different members run in parallel on PostgreSQL.
+
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use mm_domain::{
@@ -11,6 +14,7 @@ use mm_domain::{
     booking::{
         Actor, AssignmentMethod, Attendees, Booking, BookingSource, HostChoice, Unavailable,
         free_members_at, host_candidates, plan_customer_booking, plan_internal_meeting,
+        rank_free_members,
     },
     department::Department,
     meeting_type::MeetingType,
@@ -18,7 +22,8 @@ use mm_domain::{
     scheduling::MeetingSpec,
 };
 use mm_store::{
-    Announcement, Attending, CustomerDetails, EarlierRequest, NewBooking, Store, Transaction,
+    Announcement, Attending, AvailabilitySettings, CustomerDetails, EarlierRequest, NewBooking,
+    Store, Transaction,
 };
 use uuid::Uuid;
 
@@ -37,18 +42,6 @@ pub struct RequestGuard {
     pub hourly_limit: Option<u32>,
 }
 
-/// Whether `guard`'s idempotency key names a request already answered: a replay gets that
-/// answer whatever the time's state now, so it must not be refused for want of a free member.
-pub async fn is_replay(store: &Store, guard: &RequestGuard) -> AppResult<bool> {
-    let Some((key, _)) = &guard.idempotency else {
-        return Ok(false);
-    };
-    Ok(store
-        .earlier_request(PUBLIC_BOOKING_SCOPE, key)
-        .await?
-        .is_some())
-}
-
 /// A customer booking to make, as parsed from a request.
 #[derive(Debug, Clone)]
 pub struct NewCustomerBooking {
@@ -61,6 +54,17 @@ pub struct NewCustomerBooking {
     pub actor: Actor,
     pub details: CustomerDetails,
     pub guard: RequestGuard,
+    /// What a slot table showed for the start, when the caller read one (the public page):
+    /// the host is then chosen among the members free there, without reading the schedule.
+    pub offer: Option<Offer>,
+}
+
+/// Who a slot table showed free at a start, and the availability settings it was computed
+/// with (as exact as the table: a change to someone's settings recomputes it).
+#[derive(Debug, Clone)]
+pub struct Offer {
+    pub free: Vec<Uuid>,
+    pub settings: Arc<AvailabilitySettings>,
 }
 
 /// A creation's outcome: a new booking, or the one an earlier request with the same
@@ -100,17 +104,18 @@ pub async fn create_customer_booking(
     let meeting_type = &new.meeting_type;
     let spec = MeetingSpec::of(meeting_type);
     let span = Interval::starting_at(new.start, meeting_type.duration);
-    // Everything that needs no lock is read before the transaction: on SQLite every creation
+    // Everything that needs no lock is done before the transaction: on SQLite every creation
     // waits for the one writer, so what it does there is kept to the recheck and the writes.
+    // Read as committed: the algorithm's counters move with every booking.
     let department = store.department(new.department_id).await?;
-    let reference = store.fresh_reference().await?;
-    let ranked = match new.host {
-        HostChoice::ByAlgorithm => {
+    let ranked = match (new.host, new.offer) {
+        (HostChoice::ByAlgorithm, offer) => {
             let placing = Placing::new(&department, &spec, new.start, now);
-            Some(ranked_hosts(store, &placing).await?)
+            Some(ranked_hosts(store, &placing, offer).await?)
         }
-        HostChoice::Member(_) => None,
+        (HostChoice::Member(_), _) => None,
     };
+    let reference = store.fresh_reference().await?;
 
     let tx = store.transaction().await?;
     let named = match new.host {
@@ -136,9 +141,9 @@ pub async fn create_customer_booking(
     }
 
     let host = match ranked {
-        Some(candidates) => {
+        Some((candidates, settings)) => {
             let placing = Placing::new(&department, &spec, new.start, now);
-            claim_first_free(&tx, &placing, candidates).await?
+            claim_first_free(&tx, &placing, &settings, candidates).await?
         }
         None => {
             // Staff's choice is locked already (PostgreSQL) or under the one writer (SQLite).
@@ -218,27 +223,33 @@ async fn over_hourly_limit(
     Ok(recent >= u64::from(limit))
 }
 
-/// The members free at the start as the committed schedule shows them, in the department's
-/// algorithm's order: who to claim, first to last. Nobody free is the answer at once.
+/// The members free at the start, as `offer` shows them or else as the committed schedule does,
+/// in the department's algorithm's order: who to claim, first to last; with the availability
+/// settings that showed it, which their recheck reuses. Nobody free is the answer at once.
 async fn ranked_hosts(
     store: &Store,
     placing: &Placing<'_>,
-) -> AppResult<Vec<(Uuid, AssignmentMethod)>> {
+    offer: Option<Offer>,
+) -> AppResult<(Vec<(Uuid, AssignmentMethod)>, Arc<AvailabilitySettings>)> {
     let department = placing.department;
-    let schedule = store
-        .slot_schedule(department, placing.spec.duration, placing.window)
-        .await?
-        .schedule;
+    let (free, settings) = match offer {
+        Some(offer) => (offer.free, offer.settings),
+        None => {
+            let (schedule, settings) = store
+                .booking_schedule(department, placing.spec.duration, placing.window)
+                .await?;
+            let free = free_members_at(&schedule, placing.spec, placing.start, placing.now);
+            (free, Arc::new(settings))
+        }
+    };
+    if free.is_empty() {
+        return Err(Unavailable::NobodyFree.into());
+    }
     let upcoming = store.upcoming_bookings(department, placing.now).await?;
-    Ok(host_candidates(
-        HostChoice::ByAlgorithm,
-        department,
-        &schedule,
-        placing.spec,
-        placing.start,
-        placing.now,
-        |id| upcoming.get(&id).copied().unwrap_or(0),
-    )?)
+    let ranked = rank_free_members(department, &free, |id| {
+        upcoming.get(&id).copied().unwrap_or(0)
+    });
+    Ok((ranked, settings))
 }
 
 /// A customer booking being placed, as a claim checks it.
@@ -269,24 +280,43 @@ impl<'a> Placing<'a> {
 }
 
 /// The first of `candidates` (free when the schedule was read, in the algorithm's order) who is
-/// still free once claimed (read again under the lock: SQLite's one writer, or on PostgreSQL
-/// that member's row, so creations for different members do not wait for each other). Members
-/// another creation is booking right now are tried last, after waiting for it.
+/// still free once read again under the lock. Under SQLite's one writer all of them are read
+/// again at once. On PostgreSQL each is claimed in turn (their row locked), so creations for
+/// different members do not wait for each other; members another creation is booking right
+/// now are tried last, after waiting for it.
 async fn claim_first_free(
     tx: &Transaction<'_>,
     placing: &Placing<'_>,
+    settings: &AvailabilitySettings,
     candidates: Vec<(Uuid, AssignmentMethod)>,
 ) -> AppResult<(Uuid, AssignmentMethod)> {
+    if !tx.claims_one_by_one() {
+        let members: Vec<Uuid> = candidates.iter().map(|(member, _)| *member).collect();
+        let schedule = tx
+            .recheck_members(
+                placing.department,
+                &members,
+                settings,
+                placing.spec,
+                placing.window,
+            )
+            .await?;
+        let free = free_members_at(&schedule, placing.spec, placing.start, placing.now);
+        return candidates
+            .into_iter()
+            .find(|(member, _)| free.contains(member))
+            .ok_or_else(|| Unavailable::NobodyFree.into());
+    }
     let mut busy = Vec::new();
     for (member, method) in candidates {
-        match claim_if_free(tx, placing, member, false).await? {
+        match claim_if_free(tx, placing, settings, member, false).await? {
             Claim::Free => return Ok((member, method)),
             Claim::Taken => {}
             Claim::BeingBooked => busy.push((member, method)),
         }
     }
     for (member, method) in busy {
-        if claim_if_free(tx, placing, member, true).await? == Claim::Free {
+        if claim_if_free(tx, placing, settings, member, true).await? == Claim::Free {
             return Ok((member, method));
         }
     }
@@ -309,6 +339,7 @@ enum Claim {
 async fn claim_if_free(
     tx: &Transaction<'_>,
     placing: &Placing<'_>,
+    settings: &AvailabilitySettings,
     member: Uuid,
     wait: bool,
 ) -> AppResult<Claim> {
@@ -316,6 +347,7 @@ async fn claim_if_free(
         .claim_member(
             placing.department,
             member,
+            settings,
             placing.spec,
             placing.window,
             wait,

@@ -6,6 +6,6 @@ mod create;
 
 pub use change::{change_status, move_booking};
 pub use create::{
-    Created, NewCustomerBooking, NewInternalMeeting, RequestGuard, create_customer_booking,
-    create_internal_meeting, is_replay,
+    Created, NewCustomerBooking, NewInternalMeeting, Offer, RequestGuard, create_customer_booking,
+    create_internal_meeting,
 };

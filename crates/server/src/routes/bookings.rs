@@ -494,6 +494,7 @@ async fn create_booking(
             client_network: None,
         },
         guard: RequestGuard::default(),
+        offer: None,
     };
     let booking = bookings::create_customer_booking(&state.store, new, now)
         .await?

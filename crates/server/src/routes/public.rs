@@ -14,12 +14,14 @@ use mm_api_types::{
     },
 };
 use mm_domain::{FieldErrors, Interval, Slug, TimeZone};
+use std::sync::Arc;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::wire::{self, ToWire as _};
 use crate::{
     AppState,
     error::{ApiError, ApiResult},
+    slot_cache::Availability,
 };
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -63,19 +65,19 @@ fn month_cover(first: NaiveDate) -> ApiResult<Interval> {
     .map_err(|_| out_of_range())
 }
 
-/// Whether the slot table offers `start` with someone free: the cheap first answer to a
-/// booking, before it queues for the database's writer (which checks again). A month the
-/// public pages do not compute is left to that check.
-pub(crate) async fn offered(
+/// The slot table of `start`'s month, exact at `start` as of the latest change: who is free
+/// then is the cheap first answer to a booking, before it queues for the database's writer
+/// (which checks again). `None` for a month the public pages do not compute.
+pub(crate) async fn offer(
     state: &AppState,
     department: &Slug,
     meeting: &Slug,
     start: chrono::DateTime<Utc>,
     now: chrono::DateTime<Utc>,
-) -> ApiResult<bool> {
+) -> ApiResult<Option<Arc<Availability>>> {
     let first = month_of(start.date_naive());
     if !month_served(first, now) {
-        return Ok(true);
+        return Ok(None);
     }
     let moment = Interval::starting_at(start, mm_domain::Minutes::ONE);
     let month = state
@@ -88,7 +90,7 @@ pub(crate) async fn offered(
             moment,
         )
         .await?;
-    Ok(!month.table.free_members_at(start, now).is_empty())
+    Ok(Some(month))
 }
 
 /// A slug from the path; one that cannot be a slug names nothing.

@@ -14,12 +14,12 @@ use mm_api_types::{
     },
     error::ErrorBody,
 };
-use mm_app::bookings::{self, NewCustomerBooking, RequestGuard};
+use mm_app::bookings::{self, NewCustomerBooking, Offer, RequestGuard};
 use mm_domain::{
     FieldErrors, Slug,
     booking::{
         ActorRole, Booking, BookingSource, Customer, CustomerDraft, HostChoice, StatusChange,
-        Unavailable, parse_answers,
+        parse_answers,
     },
     department::Department,
     limits::CUSTOMER_RESCHEDULES,
@@ -273,14 +273,24 @@ async fn create_booking(
         Slug::parse(&body.department_slug).map_err(|_| ApiError::NotFound("department"))?,
         Slug::parse(&body.meeting_slug).map_err(|_| ApiError::NotFound("meeting type"))?,
     );
-    let (department_slug, meeting_slug) = (department, meeting);
-    let (department, meeting_type) = state
-        .store
-        .public_meeting_type(&department_slug, &meeting_slug)
-        .await?;
-
     let mut errors = FieldErrors::new();
     let start = errors.check("start_utc", wire::parse_instant(&body.start_utc));
+    // The department and meeting type come with the start's slot table when the public pages
+    // compute its month (the table answers for them as for its slots).
+    let table = match start {
+        Some(start) => super::public::offer(&state, &department, &meeting, start, now).await?,
+        None => None,
+    };
+    let (department, meeting_type) = match &table {
+        Some(table) => (table.department.clone(), table.meeting_type.clone()),
+        None => {
+            state
+                .store
+                .public_meeting_type(&department, &meeting)
+                .await?
+        }
+    };
+
     let customer = Customer::parse(
         CustomerDraft {
             name: &body.customer_name,
@@ -323,14 +333,13 @@ async fn create_booking(
             idempotency: guard_key,
             hourly_limit: (limit > 0).then_some(limit),
         },
+        // Most losers of a rush for one time are turned away by it, without queueing for the
+        // writer.
+        offer: table.map(|table| Offer {
+            free: table.table.free_members_at(start, now),
+            settings: table.settings.clone(),
+        }),
     };
-    // Most losers of a rush for one time are turned away here, from the slot table, without
-    // queueing for the writer; a replay is answered as before whatever the time's state now.
-    if !bookings::is_replay(&state.store, &new.guard).await?
-        && !super::public::offered(&state, &department_slug, &meeting_slug, start, now).await?
-    {
-        return Err(mm_app::AppError::from(Unavailable::NobodyFree).into());
-    }
     let booking = bookings::create_customer_booking(&state.store, new, now)
         .await?
         .booking();

@@ -15,12 +15,12 @@ use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Unchanged,
     ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter,
-    QuerySelect, Set,
+    QuerySelect, Select, Set,
     sea_query::{Expr, LockBehavior, LockType, Query},
 };
 use uuid::Uuid;
 
-use std::{sync::Mutex, time::Instant};
+use std::{collections::BTreeSet, sync::Mutex, time::Instant};
 
 use super::{
     Announcement, BookingKey, LinkHashes, change, change::locked_row, create, lock_people, notices,
@@ -32,7 +32,9 @@ use crate::{
     departments::load_department,
     entity::{Word, booking_assignment_history, bookings, department_members, departments, users},
     meeting_types::load_meeting_type,
-    scheduling::{Reach, load_attendee_schedule, load_member_schedule, load_schedule},
+    scheduling::{
+        AvailabilitySettings, Reach, load_attendee_schedule, load_members_schedule, load_schedule,
+    },
     users::load_users,
 };
 
@@ -61,6 +63,22 @@ async fn lock_department_row(db: &impl ConnectionTrait, id: Uuid) -> Result<()> 
         .all(db)
         .await?;
     Ok(())
+}
+
+/// The ids of `people` whose accounts are active and who are active members of `department`.
+fn active_members_among(department: &Department, people: &[Uuid]) -> Select<users::Entity> {
+    let memberships = Query::select()
+        .column(department_members::Column::UserId)
+        .from(department_members::Entity)
+        .and_where(department_members::Column::DepartmentId.eq(department.id))
+        .and_where(department_members::Column::IsActive.eq(true))
+        .to_owned();
+    users::Entity::find()
+        .select_only()
+        .column(users::Column::Id)
+        .filter(users::Column::Id.is_in(people.to_vec()))
+        .filter(users::Column::IsActive.eq(true))
+        .filter(users::Column::Id.in_subquery(memberships))
 }
 
 /// Reports how long a transaction held the write lock, for `scripts/count-queries.sh`
@@ -228,8 +246,9 @@ impl Transaction<'_> {
     }
 
     /// Claims `member` as the host of a booking like `spec` within `window` in `department`
-    /// and returns their schedule as it is once claimed; `None` when they are no longer an
-    /// active member of it. SQLite's one writer claims by reading: nobody else writes meanwhile.
+    /// and returns their schedule as it is once claimed: their commitments and busy time read
+    /// again, with the availability `settings` read before the transaction; `None` when they
+    /// are no longer an active member of it. SQLite's one writer claims by reading: nobody else writes meanwhile.
     /// On PostgreSQL the member's row is locked; `wait`: wait for whoever is booking them now;
     /// otherwise a member someone is booking is skipped (`None` too), which spreads
     /// simultaneous customers over the free members instead of queueing them all behind the
@@ -240,6 +259,7 @@ impl Transaction<'_> {
         &self,
         department: &Department,
         member: Uuid,
+        settings: &AvailabilitySettings,
         spec: &MeetingSpec,
         window: Interval,
         wait: bool,
@@ -248,17 +268,7 @@ impl Transaction<'_> {
         if postgres {
             self.txn.execute_unprepared("SAVEPOINT claim").await?;
         }
-        let memberships = Query::select()
-            .column(department_members::Column::UserId)
-            .from(department_members::Entity)
-            .and_where(department_members::Column::DepartmentId.eq(department.id))
-            .and_where(department_members::Column::IsActive.eq(true))
-            .to_owned();
-        let query = users::Entity::find()
-            .select_only()
-            .column(users::Column::Id)
-            .filter(users::Column::Id.eq(member))
-            .filter(users::Column::Id.in_subquery(memberships));
+        let query = active_members_among(department, &[member]);
         let claimed: Vec<Uuid> = match (postgres, wait) {
             (false, _) => query,
             (true, true) => query.lock(LockType::NoKeyUpdate),
@@ -277,9 +287,56 @@ impl Transaction<'_> {
             }
             return Ok(None);
         }
-        let schedule =
-            load_member_schedule(&self.txn, department, member, spec.duration, window).await?;
+        let schedule = load_members_schedule(
+            &self.txn,
+            department,
+            &[member],
+            settings,
+            spec.duration,
+            window,
+        )
+        .await?;
         Ok(Some(schedule))
+    }
+
+    /// Whether candidate hosts are claimed one at a time ([`Transaction::claim_member`]), as
+    /// on PostgreSQL, where each is locked; under SQLite's one writer nobody else writes, so
+    /// all of them are read again at once ([`Transaction::recheck_members`]).
+    pub fn claims_one_by_one(&self) -> bool {
+        self.txn.get_database_backend() == DbBackend::Postgres
+    }
+
+    /// `members`' schedule for a booking like `spec` within `window` in `department`, read
+    /// again under SQLite's one writer: their commitments and busy time, with the availability
+    /// `settings` read before the transaction; members no longer active in it are missing.
+    pub async fn recheck_members(
+        &self,
+        department: &Department,
+        members: &[Uuid],
+        settings: &AvailabilitySettings,
+        spec: &MeetingSpec,
+        window: Interval,
+    ) -> Result<Schedule> {
+        let still: BTreeSet<Uuid> = active_members_among(department, members)
+            .into_tuple()
+            .all(&self.txn)
+            .await?
+            .into_iter()
+            .collect();
+        let members: Vec<Uuid> = members
+            .iter()
+            .copied()
+            .filter(|m| still.contains(m))
+            .collect();
+        load_members_schedule(
+            &self.txn,
+            department,
+            &members,
+            settings,
+            spec.duration,
+            window,
+        )
+        .await
     }
 
     /// Keeps the last claim: its member hosts the booking.
