@@ -165,8 +165,10 @@ impl SlotCache {
                 // visitor's day of a month) has that part computed alone, while the whole
                 // table computes behind it for everyone after.
                 (None, None) if is_small_part(needed, window) => {
+                    let part = self.part(store, &key, needed).await;
+                    // After the part, so that the first reader does not share the cores with it.
                     self.compute_in_background(store, &key, &flight);
-                    return self.part(store, &key, needed).await;
+                    return part;
                 }
                 // Wait for the successor (or compute it, from the old table where it can).
                 (None, old) => flight
