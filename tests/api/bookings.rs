@@ -17,6 +17,7 @@ on_both_databases!(
     a_repeated_idempotency_key_returns_the_first_booking,
     public_bookings_are_limited_per_client_address,
     a_customer_cancels_with_their_link_and_the_link_then_dies,
+    a_link_to_a_meeting_booked_fifty_days_ahead_still_works_forty_days_later,
     a_customer_reschedules_to_another_offered_slot_keeping_the_reference,
     fifty_concurrent_requests_for_a_one_member_slot_make_exactly_one_booking,
     concurrent_requests_for_a_three_member_slot_give_each_member_exactly_one,
@@ -33,6 +34,58 @@ on_both_databases!(
     bulk_cancel_reports_each_failure_and_cancels_the_rest,
     the_csv_export_follows_the_filter_and_defuses_formulas,
 );
+
+async fn a_link_to_a_meeting_booked_fifty_days_ahead_still_works_forty_days_later(db: Db) {
+    let app = TestApp::spawn(db).await;
+    support(&app, 1, json!({})).await;
+    let far = next_monday() + Days::new(49);
+    let (status, booked) = book(&app, request(&at(far, 10, 0), "far@customer.com")).await;
+    assert_eq!(status, StatusCode::CREATED, "{booked}");
+    let (_, listed) = app
+        .get("/bookings?q=far@customer.com", &app.admin_token().await)
+        .await;
+    let id = listed["items"][0]["id"].as_str().unwrap().to_owned();
+
+    // Forty days on: the meeting is ten days away, and both links still open it.
+    app.db_age_booking(&id, chrono::Duration::days(40)).await;
+    for link in ["reschedule_url", "cancel_url"] {
+        let (status, view) = app
+            .call(
+                Method::GET,
+                &format!("/public/bookings/{}", token(&booked[link])),
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{link}: {view}");
+    }
+    let (status, cancelled) = app
+        .call(
+            Method::POST,
+            &format!("/public/bookings/{}/cancel", token(&booked["cancel_url"])),
+            None,
+            Some(json!({"reason": "Plans changed"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{cancelled}");
+
+    // Once the meeting is over, its links are not.
+    let (_, again) = book(&app, request(&at(far, 12, 0), "late@customer.com")).await;
+    let (_, listed) = app
+        .get("/bookings?q=late@customer.com", &app.admin_token().await)
+        .await;
+    let late = listed["items"][0]["id"].as_str().unwrap();
+    app.db_age_booking(late, chrono::Duration::days(60)).await;
+    let (status, _) = app
+        .call(
+            Method::GET,
+            &format!("/public/bookings/{}", token(&again["reschedule_url"])),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
 
 /// The token at the end of a link.
 fn token(url: &Value) -> String {

@@ -5,6 +5,7 @@ mod analytics;
 mod auth;
 mod bookings;
 mod calendars;
+mod demo;
 mod departments;
 mod google;
 mod internal;

@@ -286,6 +286,52 @@ impl TestApp {
         assert_eq!(updated, 1, "booking {booking_id} exists");
     }
 
+    /// Moves every instant a booking holds (its times, when it was made, when its links expire)
+    /// back by `by`, directly in the database: the booking as it is `by` later, for behaviour
+    /// that depends on how long ago a booking was made.
+    pub async fn db_age_booking(&self, booking_id: &str, by: chrono::Duration) {
+        type Instant = chrono::DateTime<chrono::Utc>;
+        let id = uuid::Uuid::parse_str(booking_id).expect("a booking id");
+        let read = "SELECT start_utc, end_utc, created_utc, tokens_expire_utc \
+                    FROM bookings WHERE id = $1";
+        let write = "UPDATE bookings SET start_utc = $1, end_utc = $2, created_utc = $3, \
+                     tokens_expire_utc = $4 WHERE id = $5";
+        macro_rules! age {
+            ($pool:expr) => {{
+                let pool = $pool;
+                let (start, end, created, expires): (Instant, Instant, Instant, Option<Instant>) =
+                    sqlx::query_as(read)
+                        .bind(id)
+                        .fetch_one(&pool)
+                        .await
+                        .expect("the booking");
+                sqlx::query(write)
+                    .bind(start - by)
+                    .bind(end - by)
+                    .bind(created - by)
+                    .bind(expires.map(|e| e - by))
+                    .bind(id)
+                    .execute(&pool)
+                    .await
+                    .expect("update");
+                pool.close().await;
+            }};
+        }
+        if self.database_url.starts_with("sqlite:") {
+            age!(
+                sqlx::SqlitePool::connect(&self.database_url)
+                    .await
+                    .expect("opening the SQLite database")
+            );
+        } else {
+            age!(
+                sqlx::PgPool::connect(&self.database_url)
+                    .await
+                    .expect("connecting to PostgreSQL")
+            );
+        }
+    }
+
     /// Starts a server on `database_url` that is expected to refuse to start; returns what it
     /// printed.
     pub async fn refused_start(database_url: &str, env: &[(&str, &str)]) -> String {

@@ -149,9 +149,6 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     tracing::info!(backend = store.backend(), "database ready");
 
     demo::bootstrap_admin(&store, &config).await?;
-    if config.demo {
-        demo::seed(&store).await?;
-    }
 
     // Held for the life of the process: see `Store::claim_secret_mode`.
     let _secret_mode = store
@@ -193,6 +190,9 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     tokio::spawn(async move { follower.follow_other_processes().await });
     let uid_domain = notices::uid_domain(&public_base_url);
     let links = links::LinkKeys::new(&secret);
+    if config.demo {
+        demo::seed(&store, &links).await?;
+    }
     let writer = notices::Writer::new(links.clone(), &public_base_url, &uid_domain);
     match &config.smtp_url {
         Some(url) => {

@@ -9,9 +9,6 @@ use uuid::Uuid;
 
 use crate::auth::{derive_key, hmac_sha256};
 
-/// How long a link works at most (it also stops when the meeting ends).
-pub const LINK_LIFETIME_DAYS: i64 = 30;
-
 #[derive(Clone)]
 pub struct LinkKeys {
     key: [u8; 32],

@@ -147,14 +147,11 @@ impl Lifecycle {
     }
 }
 
-/// Whether a customer's cancel or reschedule link still works: until it expires (30 days after
-/// it was issued) and until the meeting ends.
-pub fn self_service_open(
-    expires: DateTime<Utc>,
-    meeting_end: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> bool {
-    now < expires && now < meeting_end
+/// Whether a customer's cancel or reschedule link still works: until the meeting ends, however
+/// far ahead it was booked and wherever it moved (a link that expired sooner would leave a
+/// meeting booked weeks ahead without one in the days before it).
+pub fn self_service_open(meeting_end: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    now < meeting_end
 }
 
 #[cfg(test)]
@@ -300,12 +297,9 @@ mod tests {
     }
 
     #[test]
-    fn self_service_links_close_after_thirty_days_or_when_the_meeting_ends() {
-        let issued = at(8) - Duration::days(40);
-        let expires = issued + Duration::days(30);
-        assert!(!self_service_open(expires, at(11), at(8)));
-        let expires = at(8) + Duration::days(30);
-        assert!(self_service_open(expires, at(11), at(10)));
-        assert!(!self_service_open(expires, at(11), at(11)));
+    fn self_service_links_work_until_the_meeting_ends_however_long_ago_they_were_issued() {
+        assert!(self_service_open(at(11), at(8) - Duration::days(59)));
+        assert!(self_service_open(at(11), at(10)));
+        assert!(!self_service_open(at(11), at(11)));
     }
 }

@@ -3,7 +3,7 @@
 //! departments', members on their own; a booking someone may not see is a 404.
 
 use actix_web::{HttpResponse, get, post, web};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use mm_api_types::{
     bookings::{
         Booking as WireBooking, BookingListQuery, BulkCancelRequest, BulkCancelResult, BulkFailure,
@@ -29,7 +29,6 @@ use crate::{
     AppState,
     auth::Staff,
     error::{ApiError, ApiResult},
-    links::LINK_LIFETIME_DAYS,
 };
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -489,7 +488,6 @@ async fn create_booking(
             customer,
             answers,
             links: state.links.hashes(id),
-            links_expire: now + Duration::days(LINK_LIFETIME_DAYS),
             client_ip: None,
             client_network: None,
         },

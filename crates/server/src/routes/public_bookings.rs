@@ -7,7 +7,7 @@
 //! with its link only a few times, since every change emails the customer and the staff.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use chrono::{Duration, Utc};
+use chrono::Utc;
 use mm_api_types::{
     bookings::{
         AddToCalendar, PublicBooking, PublicBookingRequest, PublicCancel, PublicReschedule,
@@ -36,7 +36,7 @@ use crate::{
     AppState,
     client_ip::{client_ip, client_network, network},
     error::{ApiError, ApiResult},
-    links::{self, LINK_LIFETIME_DAYS, Purpose},
+    links::{self, Purpose},
     notices, throttle,
 };
 
@@ -325,7 +325,6 @@ async fn create_booking(
             customer,
             answers,
             links: state.links.hashes(id),
-            links_expire: now + Duration::days(LINK_LIFETIME_DAYS),
             client_ip: client_ip.map(|ip| ip.to_string()),
             client_network: client_ip.map(network),
         },

@@ -33,8 +33,8 @@ use crate::{
 pub struct CustomerDetails {
     pub customer: Customer,
     pub answers: Answers,
+    /// They work until the meeting ends, wherever it moves.
     pub links: LinkHashes,
-    pub links_expire: DateTime<Utc>,
     pub client_ip: Option<String>,
     /// What the hourly limit counts the client by: its IPv4 address or IPv6 /64.
     pub client_network: Option<String>,
@@ -94,6 +94,7 @@ impl Transaction<'_> {
         let (written, mut guests) = match new.attending {
             Attending::Customer(details) => {
                 customer_fields(&mut row, details);
+                row.tokens_expire_utc = Set(Some(new.span.end()));
                 row.requires_approval = Set(new.meeting_type.requires_approval);
                 row.approval_status = Set(plan.approval.map(Word));
                 let written = row.insert(&self.txn).await?;
@@ -238,7 +239,6 @@ fn customer_fields(row: &mut bookings::ActiveModel, details: &CustomerDetails) {
     row.answers = Set(read::encode_answers(&details.answers));
     row.cancel_token_hash = Set(Some(details.links.cancel.clone()));
     row.reschedule_token_hash = Set(Some(details.links.reschedule.clone()));
-    row.tokens_expire_utc = Set(Some(details.links_expire));
     row.created_from_ip = Set(details.client_ip.clone());
     row.created_from_network = Set(details.client_network.clone());
 }

@@ -446,6 +446,10 @@ impl Transaction<'_> {
             ..Default::default()
         };
         change::refresh_links(&mut update, before, links);
+        if before.links_expire_utc.is_some() {
+            // The customer's links follow the meeting: they work until it ends.
+            update.tokens_expire_utc = Set(Some(plan.span.end()));
+        }
         if let Some((method, _)) = plan.assignment {
             update.assigned_to = Set(plan.host);
             update.assignment_method = Set(Word(method));

@@ -1,13 +1,15 @@
 //! The first System Manager from `MM_ADMIN_EMAIL`/`MM_ADMIN_PASSWORD`, and `MM_DEMO=1` demo data.
 
-use chrono::{Utc, Weekday};
+mod meetings;
+
+use chrono::{NaiveTime, Utc, Weekday};
 use mm_domain::{
     Email, Minutes, Slug, TimeZone, WorkingWeek,
     availability_rule::{AvailabilityRule, RuleLimits, RuleLimitsDraft},
     department::{AssignmentAlgorithm, Department, Member},
     meeting_type::{
-        CustomQuestion, DEFAULT_COLOR, MeetingType, QuestionKind, Reminder, ReminderChannel,
-        VideoPlatform,
+        CustomQuestion, DEFAULT_COLOR, LocationType, MeetingType, QuestionKind, Reminder,
+        ReminderChannel, VideoPlatform,
     },
     user::StaffUser,
     working_hours::DayDraft,
@@ -15,7 +17,15 @@ use mm_domain::{
 use mm_store::{NewUser, Store};
 use uuid::Uuid;
 
-use crate::{Config, auth::hash_password};
+use crate::{Config, auth::hash_password, links::LinkKeys};
+
+const WEEKDAYS: [Weekday; 5] = [
+    Weekday::Mon,
+    Weekday::Tue,
+    Weekday::Wed,
+    Weekday::Thu,
+    Weekday::Fri,
+];
 
 /// The password every demo member signs in with.
 pub const DEMO_PASSWORD: &str = "demo-password";
@@ -76,19 +86,40 @@ fn week(
 }
 
 struct DemoMember {
+    /// Set once the member's account exists.
+    user_id: Uuid,
     name: &'static str,
     email: &'static str,
-    hours: WorkingWeek,
+    start: &'static str,
+    end: &'static str,
+    lunch: Option<(&'static str, &'static str)>,
+    days: &'static [Weekday],
+}
+
+impl DemoMember {
+    fn hours(&self) -> anyhow::Result<WorkingWeek> {
+        week(self.start, self.end, self.lunch, self.days)
+    }
+
+    /// Whether `from..from+minutes` on `day` lies inside this member's working day.
+    fn works(&self, day: Weekday, from: NaiveTime, minutes: u32) -> bool {
+        let time = |s: &str| NaiveTime::parse_from_str(s, "%H:%M").ok();
+        let (Some(start), Some(end)) = (time(self.start), time(self.end)) else {
+            return false;
+        };
+        let until = from + chrono::Duration::minutes(i64::from(minutes));
+        self.days.contains(&day) && start <= from && until <= end
+    }
 }
 
 /// Seeds Support and Sales (Europe/Copenhagen) with members, leaders, rules and meeting types,
-/// once: a database that already has departments is left alone.
-pub async fn seed(store: &Store) -> anyhow::Result<()> {
+/// and a few weeks of meetings around today, once: a database that already has departments is
+/// left alone.
+pub async fn seed(store: &Store, links: &LinkKeys) -> anyhow::Result<()> {
     if !store.list_departments().await?.is_empty() {
         return Ok(());
     }
     use Weekday::*;
-    let weekdays = [Mon, Tue, Wed, Thu, Fri];
     let now = Utc::now();
     let hash = hash_password(DEMO_PASSWORD.to_owned()).await?;
     let copenhagen = TimeZone::parse("Europe/Copenhagen")?;
@@ -99,24 +130,40 @@ pub async fn seed(store: &Store) -> anyhow::Result<()> {
             AssignmentAlgorithm::RoundRobin,
             vec![
                 DemoMember {
+                    user_id: Uuid::nil(),
                     name: "Anna Jensen",
                     email: "anna.jensen@example.com",
-                    hours: week("09:00", "17:00", Some(("12:00", "12:30")), &weekdays)?,
+                    start: "09:00",
+                    end: "17:00",
+                    lunch: Some(("12:00", "12:30")),
+                    days: &WEEKDAYS,
                 },
                 DemoMember {
+                    user_id: Uuid::nil(),
                     name: "Mikkel Nielsen",
                     email: "mikkel.nielsen@example.com",
-                    hours: week("08:00", "16:00", Some(("11:30", "12:00")), &weekdays)?,
+                    start: "08:00",
+                    end: "16:00",
+                    lunch: Some(("11:30", "12:00")),
+                    days: &WEEKDAYS,
                 },
                 DemoMember {
+                    user_id: Uuid::nil(),
                     name: "Sofie Hansen",
                     email: "sofie.hansen@example.com",
-                    hours: week("10:00", "18:00", Some(("13:00", "13:30")), &weekdays)?,
+                    start: "10:00",
+                    end: "18:00",
+                    lunch: Some(("13:00", "13:30")),
+                    days: &WEEKDAYS,
                 },
                 DemoMember {
+                    user_id: Uuid::nil(),
                     name: "Lars Pedersen",
                     email: "lars.pedersen@example.com",
-                    hours: week("09:00", "15:00", None, &[Mon, Tue, Wed, Thu])?,
+                    start: "09:00",
+                    end: "15:00",
+                    lunch: None,
+                    days: &[Mon, Tue, Wed, Thu],
                 },
             ],
             vec![
@@ -146,19 +193,31 @@ pub async fn seed(store: &Store) -> anyhow::Result<()> {
             AssignmentAlgorithm::LeastBusy,
             vec![
                 DemoMember {
+                    user_id: Uuid::nil(),
                     name: "Emma Larsen",
                     email: "emma.larsen@example.com",
-                    hours: week("09:00", "17:00", Some(("12:00", "12:45")), &weekdays)?,
+                    start: "09:00",
+                    end: "17:00",
+                    lunch: Some(("12:00", "12:45")),
+                    days: &WEEKDAYS,
                 },
                 DemoMember {
+                    user_id: Uuid::nil(),
                     name: "Oliver Christensen",
                     email: "oliver.christensen@example.com",
-                    hours: week("08:30", "16:30", Some(("12:00", "12:30")), &weekdays)?,
+                    start: "08:30",
+                    end: "16:30",
+                    lunch: Some(("12:00", "12:30")),
+                    days: &WEEKDAYS,
                 },
                 DemoMember {
+                    user_id: Uuid::nil(),
                     name: "Ida Andersen",
                     email: "ida.andersen@example.com",
-                    hours: week("09:00", "17:00", None, &[Mon, Wed, Thu, Fri])?,
+                    start: "09:00",
+                    end: "17:00",
+                    lunch: None,
+                    days: &[Mon, Wed, Thu, Fri],
                 },
             ],
             vec![
@@ -184,9 +243,10 @@ pub async fn seed(store: &Store) -> anyhow::Result<()> {
             ],
         ),
     ];
-    for (name, description, algorithm, people, types) in departments {
+    let mut seeded = Vec::new();
+    for (name, description, algorithm, mut people, types) in departments {
         let mut members = Vec::new();
-        for person in &people {
+        for person in &mut people {
             let user = StaffUser {
                 id: Uuid::new_v4(),
                 email: Email::parse(person.email)?,
@@ -202,7 +262,7 @@ pub async fn seed(store: &Store) -> anyhow::Result<()> {
                     NewUser {
                         user: &user,
                         password_hash: &hash,
-                        working_hours: &person.hours,
+                        working_hours: &person.hours()?,
                     },
                     now,
                 )
@@ -225,6 +285,7 @@ pub async fn seed(store: &Store) -> anyhow::Result<()> {
                 overrides: vec![],
             };
             store.create_rule(&rule, now).await?;
+            person.user_id = user.id;
             members.push(Member {
                 user_id: user.id,
                 is_active: true,
@@ -248,6 +309,7 @@ pub async fn seed(store: &Store) -> anyhow::Result<()> {
             members,
         };
         store.create_department(&department, now).await?;
+        let mut public_types = Vec::new();
         for (meeting_name, minutes, requires_approval, questions) in types {
             let meeting_type = MeetingType {
                 description: Some(format!("A {minutes}-minute meeting with our {name} team.")),
@@ -280,11 +342,36 @@ pub async fn seed(store: &Store) -> anyhow::Result<()> {
                 )
             };
             store.create_meeting_type(&meeting_type, now).await?;
+            public_types.push(meeting_type);
         }
+        let check_in = MeetingType {
+            description: Some("The team's weekly check-in.".into()),
+            location_type: LocationType::PhysicalLocation,
+            custom_location: Some("Meeting room 2".into()),
+            is_public: false,
+            is_internal: true,
+            color: "#00897b".into(),
+            ..MeetingType::public_call(
+                department.id,
+                "Team Check-in",
+                Slug::from_name("Team Check-in")?,
+                Minutes::duration(30)?,
+            )
+        };
+        store.create_meeting_type(&check_in, now).await?;
+        seeded.push(meetings::SeededDepartment {
+            department,
+            members: people,
+            public_types,
+            check_in,
+        });
     }
+    let count = meetings::seed(store, links, &seeded, now).await?;
     tracing::info!(
         password = DEMO_PASSWORD,
-        "demo data: Support and Sales; members sign in with their example.com email"
+        meetings = count,
+        "demo data: Support and Sales with meetings around today; members sign in with their \
+         example.com email"
     );
     Ok(())
 }
