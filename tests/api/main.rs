@@ -3,6 +3,7 @@
 
 mod analytics;
 mod auth;
+mod booking_record;
 mod bookings;
 mod calendars;
 mod demo;

@@ -22,6 +22,7 @@ on_both_databases!(
     a_staff_booking_its_reschedule_and_its_reassignment_tell_everyone_involved,
     a_cancellation_by_the_customer_tells_the_leader_and_one_by_staff_gives_the_reason,
     an_internal_meeting_invites_every_participant_and_confirms_to_its_creator,
+    an_edit_the_customer_sees_sends_an_updated_invite_and_internal_notes_send_nothing,
     reminders_go_out_once_per_start_time_and_never_after_a_cancellation,
     a_meeting_booked_inside_its_reminder_windows_records_them_as_skipped,
     a_meeting_that_ended_gets_one_thank_you_with_feedback_link_and_next_steps,
@@ -674,6 +675,75 @@ async fn an_internal_meeting_invites_every_participant_and_confirms_to_its_creat
         assert_eq!(invite.method, "CANCEL");
         assert_eq!(invite.uid, format!("{id}@127.0.0.1"));
     }
+}
+
+async fn an_edit_the_customer_sees_sends_an_updated_invite_and_internal_notes_send_nothing(db: Db) {
+    let (app, mail) = app_with_mail(db).await;
+    let setup = support(&app, 2, json!({})).await;
+    let mut mailroom = Mailroom::new(&app, &mail).await;
+    let booking = staff_booking(
+        &app,
+        &setup.admin,
+        &setup.call,
+        &setup.members[1],
+        &at(next_monday(), 9, 0),
+        "ann@customer.com",
+    )
+    .await;
+    mailroom.next().await;
+    let id = booking["id"].as_str().unwrap();
+
+    let (status, body) = app
+        .patch(
+            &format!("/bookings/{id}"),
+            &setup.admin,
+            json!({"meeting_notes": "Prefers mornings", "meeting_minutes": null}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(
+        mailroom.next().await.is_empty(),
+        "internal notes are nobody's news"
+    );
+
+    let (status, body) = app
+        .patch(
+            &format!("/bookings/{id}"),
+            &setup.admin,
+            json!({"meeting_link": "https://meet.example.com/ann", "customer_email": "ann@right.example"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let sent = mailroom.next().await;
+    assert_eq!(
+        who(&sent),
+        [
+            ("customer_updated", "ann@right.example"),
+            ("host_updated", "m1@example.com"),
+        ]
+    );
+    assert_both_parts(&sent);
+    let to_customer = find(&sent, "customer_updated", "ann@right.example");
+    assert!(
+        to_customer
+            .text
+            .contains("the meeting link and the contact details"),
+        "{}",
+        to_customer.text
+    );
+    assert!(
+        !to_customer.text.contains("Prefers mornings"),
+        "internal notes stay inside: {}",
+        to_customer.text
+    );
+    let invite = invite_of(to_customer);
+    assert_eq!(invite.method, "REQUEST");
+    assert_eq!(invite.uid, format!("{id}@127.0.0.1"));
+    assert_eq!(invite.sequence, 1, "the new invite replaces the old one");
+    assert_eq!(
+        invite.location.as_deref(),
+        Some("https://meet.example.com/ann")
+    );
 }
 
 /// Waits (at most 60 s) until the booking satisfies `done`, which the sweeps of the server make

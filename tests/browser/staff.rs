@@ -1262,3 +1262,124 @@ async fn a_member_connects_google_calendar_through_the_consent_page() {
         "the browser went through the consent page"
     );
 }
+
+/// The link in the host's email about a new booking, as the outbox holds it.
+async fn booking_link_in_host_email(app: &TestApp, admin: &str, host_email: &str) -> String {
+    let (_, outbox) = app.get(&format!("/outbox?to={host_email}"), admin).await;
+    let text = outbox["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|m| m["kind"] == "host_new_booking")
+        .and_then(|m| m["body_text"].as_str())
+        .unwrap_or_else(|| panic!("the host's email: {outbox}"))
+        .to_owned();
+    text.split_whitespace()
+        .find(|word| word.contains("/admin/bookings/"))
+        .unwrap_or_else(|| panic!("a link to the booking page: {text}"))
+        .to_owned()
+}
+
+#[tokio::test]
+async fn the_host_opens_the_booking_page_from_their_email_and_edits_notes_and_the_link() {
+    let (app, setup) = wizard_app(1, json!({})).await;
+    let start = at(next_monday(), 10, 0);
+    let booking = booked(&app, &setup.admin, &start, "ada@example.com").await;
+    let link = booking_link_in_host_email(&app, &setup.admin, "m0@example.com").await;
+    let path = url::Url::parse(&link)
+        .expect("an absolute link")
+        .path()
+        .to_owned();
+    assert_eq!(path, format!("/admin/bookings/{}", id(&booking["id"])));
+
+    let browser = Browser::open("Europe/Copenhagen", 1280, 900).await;
+    sign_in(&browser, &app, "m0@example.com", MEMBER_PASSWORD, &path).await;
+    let record = browser
+        .find_text(".booking-record", "Assignment history")
+        .await;
+    let text = record.text().await.expect("text");
+    assert!(
+        text.contains("John Doe") && text.contains("ada@example.com"),
+        "{text}"
+    );
+    assert!(text.contains(booking["booking_reference"].as_str().expect("reference")));
+    browser
+        .find_text("table.messages", "customer confirmation")
+        .await;
+
+    // A link that is not a web address is refused and named.
+    browser
+        .fill("#edit-meeting_link", "ftp://files.example.com")
+        .await;
+    browser.click(".booking-edit button[type=submit]").await;
+    browser
+        .find_text(".booking-edit .notice.error", "meeting link")
+        .await;
+
+    browser
+        .fill("#edit-meeting_link", "https://meet.example.com/ada")
+        .await;
+    browser
+        .fill("#edit-meeting_notes", "Prefers English; renews in March")
+        .await;
+    browser.click(".booking-edit button[type=submit]").await;
+    browser
+        .find_text(".booking-edit .notice.success", "Saved.")
+        .await;
+    browser
+        .find_text(".booking-record .internal-notes", "Prefers English")
+        .await;
+    // The history names each field with its old and new value.
+    browser
+        .find_text(
+            ".field-changes",
+            "meeting link: – → https://meet.example.com/ada",
+        )
+        .await;
+    browser.screenshot("staff-booking-page").await;
+
+    let (_, stored) = app
+        .get(&format!("/bookings/{}", id(&booking["id"])), &setup.admin)
+        .await;
+    assert_eq!(stored["meeting_link"], "https://meet.example.com/ada");
+    assert_eq!(stored["meeting_notes"], "Prefers English; renews in March");
+    // The customer hears of the new link; nobody hears of the notes.
+    let (_, outbox) = app.get("/outbox?to=ada@example.com", &setup.admin).await;
+    let kinds: Vec<&str> = outbox["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|m| m["kind"].as_str())
+        .collect();
+    assert!(kinds.contains(&"customer_updated"), "{kinds:?}");
+}
+
+#[tokio::test]
+async fn an_unknown_or_foreign_booking_page_says_so() {
+    let (app, setup) = wizard_app(2, json!({})).await;
+    let start = at(next_monday(), 10, 0);
+    let first = booked(&app, &setup.admin, &start, "ada@example.com").await;
+    let second = booked(&app, &setup.admin, &start, "bob@example.com").await;
+    // Member 1 does not lead the department: the other member's booking is not theirs to see.
+    let theirs = if first["assigned_to"] == setup.members[1].as_str() {
+        second
+    } else {
+        first
+    };
+    let browser = Browser::open("Europe/Copenhagen", 1280, 900).await;
+    let foreign = format!("/admin/bookings/{}", id(&theirs["id"]));
+    sign_in(&browser, &app, "m1@example.com", MEMBER_PASSWORD, &foreign).await;
+    browser
+        .find_text(".not-found", "We couldn't find that booking")
+        .await;
+    browser
+        .goto(&app.url("/admin/bookings/00000000-0000-0000-0000-000000000000"))
+        .await;
+    browser
+        .find_text(".not-found", "We couldn't find that booking")
+        .await;
+    browser.goto(&app.url("/admin/bookings/not-an-id")).await;
+    browser
+        .find_text(".not-found", "We couldn't find that booking")
+        .await;
+}

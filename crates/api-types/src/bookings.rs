@@ -103,6 +103,9 @@ pub struct Participant {
     pub name: String,
     pub email: String,
     pub attendance_status: crate::AttendanceStatus,
+    /// When they last answered the invitation.
+    #[serde(default)]
+    pub response_utc: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -170,7 +173,21 @@ pub struct Booking {
     pub meeting_link: Option<String>,
     pub physical_location: Option<String>,
     pub meeting_agenda: Option<String>,
+    /// What the meeting is about, as staff tell everyone in it.
+    #[serde(default)]
+    pub meeting_description: Option<String>,
+    /// Internal notes: staff only, never sent to the customer.
     pub meeting_notes: Option<String>,
+    /// Written once the meeting has started.
+    #[serde(default)]
+    pub meeting_minutes: Option<String>,
+    #[serde(default)]
+    pub action_items: Option<String>,
+    /// Whether its meeting type needed a leader's approval when it was booked.
+    #[serde(default)]
+    pub requires_approval: bool,
+    #[serde(default)]
+    pub video_platform: Option<crate::VideoPlatform>,
     pub participants: Vec<Participant>,
     pub reassignment_count: u32,
     pub assignment_history: Vec<AssignmentHistoryEntry>,
@@ -194,6 +211,13 @@ pub struct Booking {
     /// write is retried.
     #[serde(default)]
     pub calendar_sync_error: Option<String>,
+    /// Where the booking stands in the host's connected calendar.
+    #[serde(default = "not_written")]
+    pub calendar_sync_status: crate::CalendarWrite,
+}
+
+fn not_written() -> crate::CalendarWrite {
+    crate::CalendarWrite::NotWritten
 }
 
 /// One entry of the meeting type's reminder schedule, handled for one start time.
@@ -251,6 +275,126 @@ pub struct InternalMeetingRequest {
     /// Where the meeting happens; defaults to the meeting type's location.
     #[serde(default)]
     pub physical_location: Option<String>,
+}
+
+/// A message queued about a booking (`GET /bookings/{id}/messages`): to whom, of what kind,
+/// and how its delivery went. The text itself is on the outbox page (System Managers).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BookingMessage {
+    pub id: Uuid,
+    pub channel: crate::Channel,
+    pub to: String,
+    pub kind: crate::MessageKind,
+    /// `queued`, `sent` or `failed` (retries exhausted).
+    pub status: crate::DeliveryStatus,
+    pub attempts: u32,
+    /// Why the last attempt failed.
+    pub last_error: Option<String>,
+    pub has_ics: bool,
+    pub created_utc: DateTime<Utc>,
+    pub sent_utc: Option<DateTime<Utc>>,
+}
+
+/// A field of a partial update: absent (`None`, left alone), `null` (`Some(None)`, cleared) or a
+/// value.
+fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// `PATCH /bookings/{id}`: the fields to change, by the booking's own names. An absent field is
+/// left alone; `null` (or blank text) clears an optional one. `title` and the customer's name,
+/// email and phone cannot be cleared; customer fields are for customer bookings only;
+/// `meeting_minutes` and `action_items` are accepted once the meeting has started. A change of
+/// the title, place, link or the customer's contact sends the people in the meeting an updated
+/// invite.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct BookingUpdate {
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 200))]
+    pub title: Option<Option<String>>,
+    /// Internal notes: staff only.
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 10000))]
+    pub meeting_notes: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 10000))]
+    pub meeting_description: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 500))]
+    pub physical_location: Option<Option<String>>,
+    /// An `http://` or `https://` address.
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 2000))]
+    pub meeting_link: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 200))]
+    pub customer_name: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Email))]
+    pub customer_email: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub customer_phone: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 5000))]
+    pub customer_notes: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 10000))]
+    pub meeting_minutes: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 10000))]
+    pub action_items: Option<Option<String>>,
 }
 
 /// `POST /bookings/{id}/cancel`.

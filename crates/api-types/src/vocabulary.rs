@@ -115,6 +115,18 @@ vocabulary!(
     }
 );
 vocabulary!(
+    /// Where a booking stands in its host's connected Google or Outlook calendar: never
+    /// written there (no calendar connected, or not yet), `pending` (changed since it was last
+    /// written, the write is queued), `written`, or `failed` (retried; see
+    /// `calendar_sync_error`).
+    CalendarWrite {
+        NotWritten = "not_written",
+        Pending = "pending",
+        Written = "written",
+        Failed = "failed",
+    }
+);
+vocabulary!(
     /// What an entry of a booking's history records.
     HistoryAction {
         Created = "created",
@@ -128,6 +140,7 @@ vocabulary!(
         Rejected = "rejected",
         ReminderSent = "reminder_sent",
         CalendarSynced = "calendar_synced",
+        Updated = "updated",
     }
 );
 vocabulary!(
@@ -222,6 +235,7 @@ vocabulary!(
         CustomerReminder = "customer_reminder",
         CustomerReminderSms = "customer_reminder_sms",
         CustomerVideoLink = "customer_video_link",
+        CustomerUpdated = "customer_updated",
         CustomerThankYou = "customer_thank_you",
         HostNewBooking = "host_new_booking",
         HostBookingApproved = "host_booking_approved",
@@ -229,6 +243,7 @@ vocabulary!(
         HostRescheduled = "host_rescheduled",
         HostReminder = "host_reminder",
         HostVideoLink = "host_video_link",
+        HostUpdated = "host_updated",
         NewHostReassigned = "new_host_reassigned",
         OldHostReassigned = "old_host_reassigned",
         BookingCreated = "booking_created",

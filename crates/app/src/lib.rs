@@ -12,7 +12,7 @@ pub mod follow_ups;
 
 use chrono::{DateTime, Utc};
 use mm_domain::{
-    booking::{AlreadyThere, Booking, TransitionError, Unavailable},
+    booking::{AlreadyThere, Booking, EditError, TransitionError, Unavailable},
     notification::Notice,
 };
 use mm_store::{Announcement, StoreError, Transaction};
@@ -27,6 +27,9 @@ pub enum AppError {
     /// The booking's state does not allow the change.
     #[error(transparent)]
     Transition(#[from] TransitionError),
+    /// An edit this booking does not take.
+    #[error(transparent)]
+    Edit(#[from] EditError),
     /// A move to where the booking already is.
     #[error(transparent)]
     AlreadyThere(#[from] AlreadyThere),

@@ -39,6 +39,11 @@ pub enum Notice {
     /// A video meeting (Zoom, Meet, Teams) was made for the booking after it was booked: its
     /// link, now the booking's `meeting_link`, goes to everyone in the meeting.
     VideoLinkReady,
+    /// Staff changed what the people in the meeting see (the place, the link, the title, the
+    /// customer's contact): `fields` names them.
+    Updated {
+        fields: Vec<String>,
+    },
 }
 
 /// Everything a renderer needs about a booking and the people around it: read in the change's
@@ -100,6 +105,7 @@ pub enum MessageKind {
     CustomerReminder,
     CustomerReminderSms,
     CustomerVideoLink,
+    CustomerUpdated,
     CustomerThankYou,
     HostNewBooking,
     HostBookingApproved,
@@ -107,6 +113,7 @@ pub enum MessageKind {
     HostRescheduled,
     HostReminder,
     HostVideoLink,
+    HostUpdated,
     NewHostReassigned,
     OldHostReassigned,
     BookingCreated,
@@ -278,6 +285,16 @@ pub fn messages<'a>(facts: &BookingFacts<'a>) -> Vec<Message<'a>> {
             customer(K::CustomerVideoLink);
             for person in facts.attendees() {
                 staff(K::HostVideoLink, person);
+            }
+        }
+        Notice::Updated { fields } => {
+            customer(K::CustomerUpdated);
+            // The customer's contact is staff's own record; the participants' invite changes
+            // only with the place, the link or the title.
+            if fields.iter().any(|f| !f.starts_with("customer_")) {
+                for person in facts.attendees() {
+                    staff(K::HostUpdated, person);
+                }
             }
         }
         Notice::ThankYou => customer(K::CustomerThankYou),

@@ -143,6 +143,10 @@ fn customer_email(
             format!("Video link for your meeting: {title}"),
             summary(&video_lead(facts)).invite(invite()),
         ),
+        (K::CustomerUpdated, notice) => (
+            format!("Booking updated: {title}"),
+            summary(&updated_lead(notice)).invite(invite()),
+        ),
         (K::CustomerThankYou, _) => {
             let follow_up = &facts.meeting_type.follow_up;
             let mut body = Body::new(&format!(
@@ -293,6 +297,10 @@ fn staff_email(
             format!("Reassigned: {}", booking.title),
             summary(&reassigned_lead()),
         ),
+        K::HostUpdated => (
+            format!("Updated: {}", booking.title),
+            summary(&updated_lead(facts.notice)).invite(invite()),
+        ),
         K::HostVideoLink => (
             format!("Video link: {}", booking.title),
             summary(&video_lead(facts)).invite(invite()),
@@ -315,6 +323,35 @@ fn moved(notice: &Notice, zone: TimeZone) -> String {
             format!("This meeting has moved from {}.", span(*previous, zone))
         }
         _ => "This meeting has moved.".to_owned(),
+    }
+}
+
+/// What an edit changed, as the people in the meeting read it.
+fn updated_lead(notice: &Notice) -> String {
+    let fields: &[String] = match notice {
+        Notice::Updated { fields } => fields,
+        _ => &[],
+    };
+    let mut what: Vec<&str> = Vec::new();
+    for field in fields {
+        let phrase = match field.as_str() {
+            "title" => "the title",
+            "physical_location" => "the place",
+            "meeting_link" => "the meeting link",
+            _ => "the contact details",
+        };
+        if !what.contains(&phrase) {
+            what.push(phrase);
+        }
+    }
+    match what.as_slice() {
+        [] => "The meeting's details have been updated; the new invite replaces the old one."
+            .to_owned(),
+        [one] => format!("We have updated {one}; the new invite replaces the old one."),
+        [rest @ .., last] => format!(
+            "We have updated {} and {last}; the new invite replaces the old one.",
+            rest.join(", ")
+        ),
     }
 }
 

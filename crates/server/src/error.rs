@@ -5,7 +5,11 @@ use mm_api_types::{
     ErrorCode,
     error::{ErrorBody, ErrorDetail},
 };
-use mm_domain::{FieldErrors, booking::Unavailable, scheduling::AttendeeConflict};
+use mm_domain::{
+    FieldErrors,
+    booking::{EditError, Unavailable},
+    scheduling::AttendeeConflict,
+};
 use mm_store::StoreError;
 use serde_json::json;
 
@@ -133,6 +137,14 @@ impl From<mm_app::AppError> for ApiError {
         match error {
             mm_app::AppError::NotAllowed(message) => Self::NotAllowed(message),
             mm_app::AppError::Transition(error) => StoreError::Transition(error).into(),
+            mm_app::AppError::Edit(error @ EditError::NotStarted { .. }) => {
+                Self::InvalidTransition(error.to_string())
+            }
+            mm_app::AppError::Edit(error @ EditError::NotACustomerBooking(field)) => {
+                let mut errors = FieldErrors::new();
+                errors.add(field, error.to_string());
+                Self::Validation(errors)
+            }
             mm_app::AppError::AlreadyThere(there) => Self::Conflict {
                 field: there.field.to_owned(),
                 message: there.to_string(),

@@ -186,6 +186,19 @@ impl Store {
         Ok((rows.into_iter().map(OutboxEmail::from).collect(), total))
     }
 
+    /// The messages queued about one booking, oldest first (at most 500: a booking's lifetime
+    /// of notices and reminders is far fewer).
+    pub async fn messages_of_booking(&self, booking_id: Uuid) -> Result<Vec<OutboxEmail>> {
+        let rows = email_outbox::Entity::find()
+            .filter(email_outbox::Column::BookingId.eq(booking_id))
+            .order_by_asc(email_outbox::Column::CreatedUtc)
+            .order_by_asc(email_outbox::Column::Id)
+            .limit(500)
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(OutboxEmail::from).collect())
+    }
+
     async fn outbox_row(&self, id: Uuid) -> Result<email_outbox::Model> {
         email_outbox::Entity::find_by_id(id)
             .one(&self.db)

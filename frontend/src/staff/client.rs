@@ -9,9 +9,9 @@ use mm_api_types::{
     analytics::Summary,
     availability::{AvailabilityRule, CreateAvailabilityRule, UpdateAvailabilityRule},
     bookings::{
-        Booking, BulkCancelRequest, BulkCancelResult, CancelRequest, CheckMoveRequest,
-        CheckMoveResult, InternalMeetingRequest, ReassignRequest, RejectRequest, RescheduleRequest,
-        StaffBookingRequest,
+        Booking, BookingMessage, BookingUpdate, BulkCancelRequest, BulkCancelResult, CancelRequest,
+        CheckMoveRequest, CheckMoveResult, InternalMeetingRequest, ReassignRequest, RejectRequest,
+        RescheduleRequest, StaffBookingRequest,
     },
     calendar::{CalendarFeed, CalendarResource, CommonAvailability},
     departments::{CreateDepartment, Department, EmbeddingSettings, UpdateDepartment},
@@ -435,6 +435,21 @@ impl StaffClient {
 
     pub async fn booking(&self, id: Uuid) -> ApiResult<Booking> {
         self.get(&format!("/bookings/{id}"), &[]).await
+    }
+
+    /// `PATCH /bookings/{id}`: the fields that changed.
+    pub async fn update_booking(&self, id: Uuid, update: &BookingUpdate) -> ApiResult<Booking> {
+        self.send(
+            gloo_net::http::Method::PATCH,
+            &format!("/bookings/{id}"),
+            update,
+        )
+        .await
+    }
+
+    /// The emails and text messages queued about a booking, oldest first.
+    pub async fn booking_messages(&self, id: Uuid) -> ApiResult<Vec<BookingMessage>> {
+        self.get(&format!("/bookings/{id}/messages"), &[]).await
     }
 
     /// `GET /bookings` with the list's filters as query pairs.

@@ -3,7 +3,7 @@
 //! sends the person to sign in again and then back to where they were.
 
 mod availability;
-mod booking_panel;
+mod booking;
 mod bookings;
 mod calendar;
 mod client;
@@ -29,6 +29,7 @@ use mm_api_types::users::Me;
 pub use self::client::StaffClient;
 use self::{
     availability::Availability,
+    booking::BookingPage,
     bookings::Bookings,
     calendar::Calendar,
     connections::Connections,
@@ -111,6 +112,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("dashboard") view=Dashboard />
                     <Route path=path!("calendar") view=Calendar />
                     <Route path=path!("bookings") view=Bookings />
+                    <Route path=path!("bookings/:id") view=BookingPage />
                     <Route path=path!("meetings/new") view=NewMeeting />
                     <Route path=path!("availability") view=Availability />
                     <Route path=path!("calendars") view=Connections />

@@ -1,6 +1,6 @@
 //! How a booking's status looks everywhere in the staff app: the calendar, the list, the charts.
 
-use mm_api_types::{BookingStatus, BookingType};
+use mm_api_types::{BookingStatus, BookingType, CalendarWrite};
 
 /// Status colours as the specification names them; internal meetings are purple whatever
 /// their status while they hold time.
@@ -45,4 +45,14 @@ pub fn is_movable(status: BookingStatus) -> bool {
 /// A vocabulary word as a person reads it: `manual_drag_drop` → `manual drag drop`.
 pub fn words(word: &str) -> String {
     word.replace('_', " ")
+}
+
+/// Where a booking stands in its host's connected calendar, when there is no event to open.
+pub fn calendar_write(state: CalendarWrite) -> &'static str {
+    match state {
+        CalendarWrite::NotWritten => "Not in a connected calendar",
+        CalendarWrite::Pending => "Being written to the host's calendar",
+        CalendarWrite::Written => "In the host's calendar",
+        CalendarWrite::Failed => "Writing to the host's calendar failed; it is retried",
+    }
 }

@@ -1,11 +1,11 @@
-//! Changing a booking: its status, or its time and host.
+//! Changing a booking: its status, its own fields, or its time and host.
 
 use chrono::{DateTime, Utc};
 use mm_domain::{
     Interval,
     booking::{
-        Booking, BookingType, Move, MovePolicy, StatusChange, Unavailable, free_members_at,
-        pick_free_member, plan_move, plan_status_change,
+        Booking, BookingEdit, BookingType, Move, MovePolicy, StatusChange, Unavailable,
+        free_members_at, pick_free_member, plan_edit, plan_move, plan_status_change,
     },
     notification::Notice,
     scheduling::MeetingSpec,
@@ -35,6 +35,34 @@ pub async fn change_status(
         announce(&tx, notice, &booking, by.actor.user_id, now).await?;
     }
     tx.commit().await?;
+    Ok(booking)
+}
+
+/// Edits the booking `key` names: the fields that differ, one history entry naming them, and,
+/// when the people in the meeting see the change, an updated invite to them. An edit that
+/// changes nothing writes nothing. Returns the booking as it now is.
+#[tracing::instrument(skip(store, edit, by))]
+pub async fn edit_booking(
+    store: &Store,
+    key: &BookingKey,
+    edit: BookingEdit,
+    by: Acting<'_>,
+    now: DateTime<Utc>,
+) -> AppResult<Booking> {
+    let tx = store.transaction().await?;
+    let before = lock_permitted(&tx, key, &by, now).await?;
+    let plan = plan_edit(&before, edit, by.actor, now)?;
+    if plan.history.is_none() {
+        tx.rollback().await?;
+        return Ok(before);
+    }
+    tx.apply_edit(&before, &plan, now).await?;
+    let booking = tx.booking(before.id).await?;
+    if let Some(notice) = &plan.notice {
+        announce(&tx, notice, &booking, by.actor.user_id, now).await?;
+    }
+    // Nobody's free time changed: the slot tables stay valid.
+    tx.commit_quietly().await?;
     Ok(booking)
 }
 

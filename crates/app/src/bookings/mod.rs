@@ -1,10 +1,10 @@
 //! Booking use cases: creating customer bookings and internal meetings, changing a booking's
-//! status, and moving it to another time or host.
+//! status, editing its own fields, and moving it to another time or host.
 
 mod change;
 mod create;
 
-pub use change::{change_status, move_booking};
+pub use change::{change_status, edit_booking, move_booking};
 pub use create::{
     Created, NewCustomerBooking, NewInternalMeeting, Offer, RequestGuard, create_customer_booking,
     create_internal_meeting,

@@ -3,6 +3,7 @@
 
 mod creation;
 mod customer;
+mod edit;
 mod internal;
 mod lifecycle;
 mod record;
@@ -15,6 +16,9 @@ pub use creation::{
     plan_customer_booking, plan_internal_meeting, rank_free_members,
 };
 pub use customer::{Answer, Answers, Customer, CustomerDraft, parse_answers};
+pub use edit::{
+    BookingEdit, BookingEditDraft, BookingField, EditError, EditPlan, FieldChange, Patch, plan_edit,
+};
 pub use internal::{Attendees, AttendeesError, internal_use};
 pub use lifecycle::{Action, Lifecycle, TransitionError, self_service_open};
 pub use record::{AssignmentEntry, Booking, CustomerRecord, HistoryEntry, Participant};
@@ -60,6 +64,10 @@ vocabulary!(
     /// Who performed an action in a booking's history.
     ActorRole { Customer, Host, DepartmentLeader, SystemManager, System }
 );
+vocabulary!(
+    /// Where a booking stands in its host's connected calendar.
+    CalendarWrite { NotWritten, Pending, Written, Failed }
+);
 vocabulary!(HistoryAction {
     Created,
     Confirmed,
@@ -71,7 +79,8 @@ vocabulary!(HistoryAction {
     Approved,
     Rejected,
     ReminderSent,
-    CalendarSynced
+    CalendarSynced,
+    Updated
 });
 vocabulary!(
     /// How a host came to an assignment-history entry.

@@ -6,12 +6,14 @@ use uuid::Uuid;
 
 use super::{
     ActorRole, Answers, ApprovalStatus, AssignmentMethod, AssignmentType, AttendanceStatus,
-    BookingReference, BookingSource, BookingStatus, BookingType, HistoryAction, Lifecycle,
-    TransitionError,
+    BookingReference, BookingSource, BookingStatus, BookingType, CalendarWrite, HistoryAction,
+    Lifecycle, TransitionError,
 };
 use crate::limits::CUSTOMER_RESCHEDULES;
 use crate::{
-    Email, Interval, Phone, TimeZone, meeting_type::LocationType, reminder::ReminderRecord,
+    Email, Interval, Phone, TimeZone,
+    meeting_type::{LocationType, VideoPlatform},
+    reminder::ReminderRecord,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,10 +40,20 @@ pub struct Booking {
     pub customer: Option<CustomerRecord>,
     pub answers: Answers,
     pub location_type: LocationType,
+    /// The video platform its meeting type named when it was booked.
+    pub video_platform: Option<VideoPlatform>,
+    /// Whether its meeting type asked for approval when it was booked.
+    pub requires_approval: bool,
     pub meeting_link: Option<String>,
     pub physical_location: Option<String>,
     pub meeting_agenda: Option<String>,
+    /// What the meeting is about, as staff describe it to everyone in it.
+    pub meeting_description: Option<String>,
+    /// Internal notes: staff only.
     pub meeting_notes: Option<String>,
+    /// Written once the meeting has started.
+    pub meeting_minutes: Option<String>,
+    pub action_items: Option<String>,
     pub cancellation_reason: Option<String>,
     pub cancellation_notes: Option<String>,
     pub cancelled_by_role: Option<ActorRole>,
@@ -58,6 +70,7 @@ pub struct Booking {
     pub calendar_event_link: Option<String>,
     /// Why the last write to the host's calendar (or video meeting) failed; it is retried.
     pub calendar_error: Option<String>,
+    pub calendar_write: CalendarWrite,
     /// When the customer's confirmation email was delivered.
     pub confirmation_sent_utc: Option<DateTime<Utc>>,
     /// Reminder entries sent or skipped, oldest first.
@@ -169,6 +182,8 @@ pub struct Participant {
     pub name: String,
     pub email: Email,
     pub attendance: AttendanceStatus,
+    /// When they last answered the invitation.
+    pub response_utc: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,14 +1,15 @@
-//! Staff work on bookings: read one with both histories, book a customer for a member, and every
-//! change of state, time or host. System Managers act on all bookings, leaders on their
+//! Staff work on bookings: read one with both histories, book a customer for a member, edit a
+//! booking's own fields, and every change of state, time or host. System Managers act on all bookings, leaders on their
 //! departments', members on their own; a booking someone may not see is a 404.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use mm_api_types::{
     bookings::{
-        Booking as WireBooking, BookingListQuery, BulkCancelRequest, BulkCancelResult, BulkFailure,
-        CancelRequest, CheckMoveRequest, CheckMoveResult, InternalMeetingRequest, ReassignRequest,
-        RejectRequest, RescheduleRequest, StaffBookingRequest,
+        Booking as WireBooking, BookingListQuery, BookingMessage, BookingUpdate, BulkCancelRequest,
+        BulkCancelResult, BulkFailure, CancelRequest, CheckMoveRequest, CheckMoveResult,
+        InternalMeetingRequest, ReassignRequest, RejectRequest, RescheduleRequest,
+        StaffBookingRequest,
     },
     error::ErrorBody,
 };
@@ -16,15 +17,18 @@ use mm_app::bookings::{self, NewCustomerBooking, NewInternalMeeting, RequestGuar
 use mm_domain::{
     FieldErrors, Principal,
     booking::{
-        Attendees, Booking, BookingSource, Customer, CustomerDraft, HostChoice, StatusChange,
-        parse_answers,
+        Attendees, Booking, BookingEdit, BookingEditDraft, BookingSource, Customer, CustomerDraft,
+        HostChoice, Patch, StatusChange, parse_answers,
     },
 };
 use mm_store::{Acting, Actor, BookingFilter, BookingKey, CustomerDetails, Move, MovePolicy};
 use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
-use super::{active_people, id, internal_meeting_type, named_meeting_type, wire};
+use super::{
+    active_people, id, internal_meeting_type, named_meeting_type,
+    wire::{self, ToWire as _},
+};
 use crate::{
     AppState,
     auth::Staff,
@@ -39,6 +43,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(create_booking)
         .service(create_internal_meeting)
         .service(get_booking)
+        .service(update_booking)
+        .service(booking_messages)
         .service(cancel)
         .service(approve)
         .service(reject)
@@ -581,6 +587,100 @@ async fn get_booking(
 ) -> ApiResult<web::Json<WireBooking>> {
     let booking = visible(&state, &principal, &path).await?;
     Ok(web::Json(wire::booking(&booking)))
+}
+
+#[utoipa::path(
+    tag = "bookings",
+    params(("booking_id" = Uuid, Path)),
+    request_body = BookingUpdate,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The booking as it now is (unchanged when nothing differed)", body = WireBooking),
+        (status = 400, description = "Every invalid field named; customer fields on an internal meeting", body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 422, description = "Minutes or action items before the meeting starts", body = ErrorBody)
+    )
+)]
+#[patch("/bookings/{booking_id}")]
+async fn update_booking(
+    state: web::Data<AppState>,
+    Staff(principal): Staff,
+    path: web::Path<String>,
+    body: web::Json<BookingUpdate>,
+) -> ApiResult<web::Json<WireBooking>> {
+    let booking = visible(&state, &principal, &path).await?;
+    Rule::Act.check(&principal, &booking)?;
+    let body = body.into_inner();
+    let edit = BookingEdit::parse(BookingEditDraft {
+        title: patch(&body.title),
+        meeting_notes: patch(&body.meeting_notes),
+        meeting_description: patch(&body.meeting_description),
+        physical_location: patch(&body.physical_location),
+        meeting_link: patch(&body.meeting_link),
+        customer_name: patch(&body.customer_name),
+        customer_email: patch(&body.customer_email),
+        customer_phone: patch(&body.customer_phone),
+        customer_notes: patch(&body.customer_notes),
+        meeting_minutes: patch(&body.meeting_minutes),
+        action_items: patch(&body.action_items),
+    })
+    .map_err(ApiError::Validation)?;
+    let rule = Rule::Act;
+    let edited = bookings::edit_booking(
+        &state.store,
+        &BookingKey::Id(booking.id),
+        edit,
+        Acting {
+            actor: actor(&principal, booking.department_id),
+            permit: &|locked| rule.judge(&principal, locked),
+        },
+        Utc::now(),
+    )
+    .await?;
+    Ok(web::Json(wire::booking(&edited)))
+}
+
+#[utoipa::path(
+    tag = "bookings",
+    params(("booking_id" = Uuid, Path)),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The emails and text messages queued about the booking, oldest first", body = Vec<BookingMessage>),
+        (status = 404, body = ErrorBody)
+    )
+)]
+#[get("/bookings/{booking_id}/messages")]
+async fn booking_messages(
+    state: web::Data<AppState>,
+    Staff(principal): Staff,
+    path: web::Path<String>,
+) -> ApiResult<web::Json<Vec<BookingMessage>>> {
+    let booking = visible(&state, &principal, &path).await?;
+    let messages = state.store.messages_of_booking(booking.id).await?;
+    messages
+        .into_iter()
+        .map(|m| {
+            Ok(BookingMessage {
+                id: m.id,
+                channel: wire::stored_word(&m.channel)?,
+                to: m.to_address,
+                kind: m.kind.to_wire(),
+                status: wire::stored_word(&m.status)?,
+                attempts: m.attempts,
+                last_error: m.last_error,
+                has_ics: m.ics.is_some(),
+                created_utc: wire::utc(m.created_utc),
+                sent_utc: m.sent_utc.map(wire::utc),
+            })
+        })
+        .collect::<ApiResult<_>>()
+        .map(web::Json)
+}
+
+/// A patched field as the domain reads it.
+fn patch(value: &Option<Option<String>>) -> Patch<&str> {
+    Patch::from_wire(value.as_ref().map(Option::as_deref))
 }
 
 /// Applies a status change that `rule` allows, judged on the booking as it is locked.

@@ -69,24 +69,19 @@ async fn outbox(
             None => {}
         }
     }
-    fn word<T: std::str::FromStr>(value: &str) -> ApiResult<T> {
-        value
-            .parse()
-            .map_err(|_| ApiError::Internal(anyhow::anyhow!("unknown outbox word {value:?}")))
-    }
     Ok(web::Json(Page {
         items: emails
             .into_iter()
             .map(|e| {
                 Ok(OutboxEmail {
                     id: e.id,
-                    channel: word(&e.channel)?,
+                    channel: wire::stored_word(&e.channel)?,
                     booking_id: e.booking_id,
                     to: e.to_address,
                     to_name: e.to_name,
                     subject: e.subject,
                     kind: e.kind.to_wire(),
-                    status: word(&e.status)?,
+                    status: wire::stored_word(&e.status)?,
                     attempts: e.attempts,
                     last_error: e.last_error,
                     has_ics: e.ics.is_some(),

@@ -23,6 +23,13 @@ pub fn utc_text(instant: DateTime<Utc>) -> String {
     instant.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
+/// A word the store keeps as text (an outbox row's channel or status) in the wire's vocabulary.
+pub fn stored_word<T: std::str::FromStr>(value: &str) -> crate::error::ApiResult<T> {
+    value.parse().map_err(|_| {
+        crate::error::ApiError::Internal(anyhow::anyhow!("unknown stored word {value:?}"))
+    })
+}
+
 /// A domain word as the wire's vocabulary spells it.
 pub trait ToWire {
     type Wire;
@@ -55,8 +62,9 @@ same_words! {
     booking::ActorRole => ActorRole { Customer, Host, DepartmentLeader, SystemManager, System }
     booking::HistoryAction => HistoryAction {
         Created, Confirmed, Rescheduled, Cancelled, Reassigned, Completed, NoShow, Approved,
-        Rejected, ReminderSent, CalendarSynced
+        Rejected, ReminderSent, CalendarSynced, Updated
     }
+    booking::CalendarWrite => CalendarWrite { NotWritten, Pending, Written, Failed }
     booking::AssignmentType => AssignmentType {
         AutoRoundRobin, AutoLeastBusy, AutoWeighted, ManualDragDrop, ManualDirect
     }
@@ -79,8 +87,9 @@ same_words! {
     mm_domain::notification::MessageKind => MessageKind {
         CustomerConfirmation, CustomerPending, CustomerRejected, CustomerCancelled,
         CustomerRescheduled, CustomerReassigned, CustomerReminder, CustomerReminderSms,
-        CustomerVideoLink, CustomerThankYou, HostNewBooking, HostBookingApproved, HostCancelled,
-        HostRescheduled, HostReminder, HostVideoLink, NewHostReassigned, OldHostReassigned,
+        CustomerVideoLink, CustomerUpdated, CustomerThankYou, HostNewBooking, HostBookingApproved,
+        HostCancelled, HostRescheduled, HostReminder, HostVideoLink, HostUpdated,
+        NewHostReassigned, OldHostReassigned,
         BookingCreated, ApprovalRequest, InternalInvitation, InternalCreated, LeaderNewBooking,
         AdminNewBooking, LeaderCancelled, AdminCancelled, LeaderRescheduled, AdminRescheduled,
         LeaderReassigned, AdminReassigned
@@ -351,7 +360,12 @@ pub fn booking(b: &mm_domain::booking::Booking) -> api::bookings::Booking {
         meeting_link: b.meeting_link.clone(),
         physical_location: b.physical_location.clone(),
         meeting_agenda: b.meeting_agenda.clone(),
+        meeting_description: b.meeting_description.clone(),
         meeting_notes: b.meeting_notes.clone(),
+        meeting_minutes: b.meeting_minutes.clone(),
+        action_items: b.action_items.clone(),
+        requires_approval: b.requires_approval,
+        video_platform: b.video_platform.map(ToWire::to_wire),
         participants: b
             .participants
             .iter()
@@ -360,6 +374,7 @@ pub fn booking(b: &mm_domain::booking::Booking) -> api::bookings::Booking {
                 name: p.name.clone(),
                 email: p.email.to_string(),
                 attendance_status: p.attendance.to_wire(),
+                response_utc: p.response_utc.map(utc),
             })
             .collect(),
         reassignment_count: b.reassignment_count,
@@ -409,6 +424,7 @@ pub fn booking(b: &mm_domain::booking::Booking) -> api::bookings::Booking {
         thank_you_sent_utc: b.thank_you_sent_utc.map(utc),
         external_calendar_link: b.calendar_event_link.clone(),
         calendar_sync_error: b.calendar_error.clone(),
+        calendar_sync_status: b.calendar_write.to_wire(),
     }
 }
 

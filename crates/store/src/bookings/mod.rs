@@ -149,6 +149,7 @@ fn new_row(row: NewRow<'_>, now: DateTime<Utc>) -> bookings::ActiveModel {
         physical_location: Set(physical),
         meeting_notes: Set(None),
         meeting_agenda: Set(None),
+        meeting_description: Set(None),
         meeting_minutes: Set(None),
         action_items: Set(None),
         requires_approval: Set(false),

@@ -69,6 +69,9 @@ enum StoredNotice {
     },
     ThankYou,
     VideoLinkReady,
+    Updated {
+        fields: Vec<String>,
+    },
 }
 
 impl From<&Notice> for StoredNotice {
@@ -99,6 +102,9 @@ impl From<&Notice> for StoredNotice {
             },
             Notice::ThankYou => Self::ThankYou,
             Notice::VideoLinkReady => Self::VideoLinkReady,
+            Notice::Updated { fields } => Self::Updated {
+                fields: fields.clone(),
+            },
         }
     }
 }
@@ -135,6 +141,7 @@ impl StoredNotice {
             },
             Self::ThankYou => Notice::ThankYou,
             Self::VideoLinkReady => Notice::VideoLinkReady,
+            Self::Updated { fields } => Notice::Updated { fields },
         })
     }
 }

@@ -7,7 +7,7 @@ use mm_domain::{
     Email, Interval, Phone, TimeZone,
     booking::{
         self, Answer, Answers, AssignmentEntry, AssignmentMethod, Booking, BookingReference,
-        BookingStatus, BookingType, CustomerRecord, HistoryEntry, Participant,
+        BookingStatus, BookingType, CalendarWrite, CustomerRecord, HistoryEntry, Participant,
     },
     reminder::ReminderRecord,
 };
@@ -192,10 +192,12 @@ pub(super) fn to_participant(p: booking_participants::Model) -> Result<Participa
         name: p.name,
         email: Email::parse(&p.email).map_err(corrupt)?,
         attendance: p.attendance_status.0,
+        response_utc: p.response_utc,
     })
 }
 
 pub(super) fn to_booking(row: bookings::Model, children: Children) -> Result<Booking> {
+    let calendar_write = calendar_write(&row);
     let customer = match (row.customer_name, row.customer_email) {
         (Some(name), Some(email)) => Some(CustomerRecord {
             name,
@@ -238,10 +240,15 @@ pub(super) fn to_booking(row: bookings::Model, children: Children) -> Result<Boo
         customer,
         answers: decode_answers(&row.answers)?,
         location_type: row.location_type.0,
+        video_platform: row.video_platform.map(|v| v.0),
+        requires_approval: row.requires_approval,
         meeting_link: row.meeting_link,
         physical_location: row.physical_location,
         meeting_agenda: row.meeting_agenda,
+        meeting_description: row.meeting_description,
         meeting_notes: row.meeting_notes,
+        meeting_minutes: row.meeting_minutes,
+        action_items: row.action_items,
         cancellation_reason: row.cancellation_reason,
         cancellation_notes: row.cancellation_notes,
         cancelled_by_role: row.cancelled_by_role.map(|r| r.0),
@@ -253,6 +260,7 @@ pub(super) fn to_booking(row: bookings::Model, children: Children) -> Result<Boo
         ics_sequence: u32::try_from(row.ics_sequence).map_err(corrupt)?,
         calendar_event_link: row.external_calendar_link.clone(),
         calendar_error: row.calendar_push_error.clone(),
+        calendar_write,
         confirmation_sent_utc: row.confirmation_sent_utc,
         reminders: children.reminders,
         thank_you_sent_utc: row.thank_you_sent_utc,
@@ -260,6 +268,17 @@ pub(super) fn to_booking(row: bookings::Model, children: Children) -> Result<Boo
         assignment_history: children.assignment_history,
         history: children.history,
     })
+}
+
+/// Where the row stands in its host's calendar: a failed write is retried, a row changed since
+/// its last write waits for the next.
+fn calendar_write(row: &bookings::Model) -> CalendarWrite {
+    match (&row.calendar_push_error, row.calendar_pushed_utc) {
+        (Some(_), _) => CalendarWrite::Failed,
+        (None, Some(pushed)) if pushed >= row.updated_utc => CalendarWrite::Written,
+        (None, Some(_)) => CalendarWrite::Pending,
+        (None, None) => CalendarWrite::NotWritten,
+    }
 }
 
 /// Answers are stored as a JSON object of strings and booleans.

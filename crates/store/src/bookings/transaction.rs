@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use mm_domain::{
     Interval, TimeZone,
-    booking::{Booking, BookingType, MovePlan, StatusChangePlan},
+    booking::{Booking, BookingField, BookingType, EditPlan, MovePlan, StatusChangePlan},
     department::Department,
     meeting_type::MeetingType,
     scheduling::{MeetingSpec, Schedule},
@@ -30,7 +30,10 @@ use crate::{
     Result, Store, StoreError,
     changes::{Change, Touch},
     departments::load_department,
-    entity::{Word, booking_assignment_history, bookings, department_members, departments, users},
+    entity::{
+        Word, booking_assignment_history, booking_participants, bookings, department_members,
+        departments, users,
+    },
     meeting_types::load_meeting_type,
     scheduling::{
         AvailabilitySettings, Reach, load_attendee_schedule, load_members_schedule, load_schedule,
@@ -203,6 +206,63 @@ impl Transaction<'_> {
             before.span,
         );
         record(&self.txn, before.id, plan.history.clone()).await
+    }
+
+    /// Writes a planned edit of `before`'s own fields with its history entry. Nobody's free
+    /// time changes; the customer's participant row follows their name and address.
+    pub async fn apply_edit(
+        &self,
+        before: &Booking,
+        plan: &EditPlan,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let Some(history) = &plan.history else {
+            return Ok(());
+        };
+        let mut update = bookings::ActiveModel {
+            id: Unchanged(before.id),
+            updated_utc: Set(now),
+            ..Default::default()
+        };
+        for change in &plan.changes {
+            use BookingField as F;
+            let value = change.new.clone();
+            match change.field {
+                F::Title => update.meeting_title = Set(value.unwrap_or_default()),
+                F::MeetingDescription => update.meeting_description = Set(value),
+                F::PhysicalLocation => update.physical_location = Set(value),
+                F::MeetingLink => update.meeting_link = Set(value),
+                F::MeetingNotes => update.meeting_notes = Set(value),
+                F::CustomerName => update.customer_name = Set(value),
+                F::CustomerEmail => update.customer_email = Set(value),
+                F::CustomerPhone => update.customer_phone = Set(value),
+                F::CustomerNotes => update.customer_notes = Set(value),
+                F::MeetingMinutes => update.meeting_minutes = Set(value),
+                F::ActionItems => update.action_items = Set(value),
+            }
+        }
+        if plan.bumps_sequence {
+            update.ics_sequence = Set(before.ics_sequence as i32 + 1);
+        }
+        update.update(&self.txn).await?;
+        let name = plan.new_value(BookingField::CustomerName).flatten();
+        let email = plan.new_value(BookingField::CustomerEmail).flatten();
+        if name.is_some() || email.is_some() {
+            let mut guest = <booking_participants::ActiveModel as Default>::default();
+            if let Some(name) = name {
+                guest.name = Set(name.to_owned());
+            }
+            if let Some(email) = email {
+                guest.email = Set(email.to_owned());
+            }
+            booking_participants::Entity::update_many()
+                .set(guest)
+                .filter(booking_participants::Column::BookingId.eq(before.id))
+                .filter(booking_participants::Column::UserId.is_null())
+                .exec(&self.txn)
+                .await?;
+        }
+        record(&self.txn, before.id, history.clone()).await
     }
 
     /// Queues the messages `change` causes as outbox rows of this transaction; their text is

@@ -46,6 +46,8 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub meeting_agenda: Option<String>,
     #[sea_orm(column_type = "Text")]
+    pub meeting_description: Option<String>,
+    #[sea_orm(column_type = "Text")]
     pub meeting_minutes: Option<String>,
     #[sea_orm(column_type = "Text")]
     pub action_items: Option<String>,

@@ -14,7 +14,7 @@ use mm_api_types::calendar::CalendarResource;
 use uuid::Uuid;
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::{Session, booking_panel::BookingPanel, on_unauthorized};
+use super::{Session, booking::BookingPanel, on_unauthorized};
 use crate::{
     api::ApiError,
     components::{Loading, Problem, set_title},

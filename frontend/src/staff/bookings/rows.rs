@@ -99,7 +99,7 @@ pub(super) fn Rows(
                             <td>{when}</td>
                             <td><button type="button" class="link" on:click=move |_| opened.set(Some(id))>{b.booking_reference.clone()}</button></td>
                             <td>{b.customer_name.clone().unwrap_or_else(|| "Internal".to_owned())}<br /><span class="meta">{b.customer_email.clone().unwrap_or_default()}</span></td>
-                            <td>{b.title.clone()}</td>
+                            <td><a href=format!("/admin/bookings/{id}")>{b.title.clone()}</a></td>
                             <td>{name(&people, b.assigned_to)}</td>
                             <td><span class=format!("badge {}", status::class(b.status, b.booking_type))>{status::label(b.status)}</span></td>
                             <td>{movable.then(|| view! {

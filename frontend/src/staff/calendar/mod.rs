@@ -21,7 +21,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use mm_api_types::{BookingStatus, BookingType, calendar::CalendarResource};
 use uuid::Uuid;
 
-use super::{Session, booking_panel::BookingPanel, on_unauthorized, status};
+use super::{Session, booking::BookingPanel, on_unauthorized, status};
 use crate::{
     api::ApiError,
     components::{Loading, Problem, set_title},

@@ -5,13 +5,13 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use leptos::{ev, prelude::*};
 use mm_api_types::{
-    ApprovalStatus, BookingStatus, BookingType,
+    ApprovalStatus, BookingStatus, BookingType, CalendarWrite,
     bookings::{AnswerValue, Booking},
     calendar::CalendarResource,
 };
 use uuid::Uuid;
 
-use super::{super::status, Action, Form, history::Histories};
+use super::{super::status, Action, Actions, Form, history::Histories};
 use crate::zone::{self, Style};
 
 fn text(value: Option<String>) -> String {
@@ -35,13 +35,17 @@ pub(super) fn Details<F>(
     members: Vec<CalendarResource>,
     zone: String,
     run: F,
-    form: RwSignal<Option<Form>>,
-    busy: RwSignal<bool>,
-    outcome: RwSignal<Option<(bool, String)>>,
+    actions: Actions,
 ) -> impl IntoView
 where
     F: Fn(Action) + Clone + Send + Sync + 'static,
 {
+    let Actions {
+        form,
+        busy,
+        outcome,
+        ..
+    } = actions;
     let name_of = {
         let names = names.clone();
         move |id: Uuid| {
@@ -161,17 +165,33 @@ where
             })}
             {answers.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{answer_text(&v)}</dd> }).collect_view()}
             <dt>"Where"</dt><dd>{status::words(booking.location_type.as_str())}
-                {booking.meeting_link.clone().map(|l| view! { " · "<a href=l.clone() target="_blank" rel="noopener">{l.clone()}</a> })}
+                {booking.video_platform.map(|v| format!(" ({})", status::words(v.as_str())))}
+                {booking.meeting_link.clone().map(|l| view! { " · "<a class="meeting-link" href=l.clone() target="_blank" rel="noopener">{l.clone()}</a> })}
                 {booking.physical_location.clone().map(|p| format!(" · {p}"))}</dd>
-            {booking.meeting_agenda.clone().map(|a| view! { <dt>"Agenda"</dt><dd>{a}</dd> })}
-            {match (booking.external_calendar_link.clone(), booking.calendar_sync_error.clone()) {
-                (_, Some(error)) => Some(view! { <dt>"Calendar"</dt><dd class="calendar-error">{format!("Not yet in the host's calendar: {error}")}</dd> }.into_any()),
-                (Some(link), None) => Some(view! { <dt>"Calendar"</dt><dd><a class="calendar-link" href=link target="_blank" rel="noopener">"Open in the host's calendar"</a></dd> }.into_any()),
-                (None, None) => None,
-            }}
-            {(!participants.is_empty()).then(|| view! {
-                <dt>"Participants"</dt>
-                <dd><ul class="plain">{participants.into_iter().map(|p| view! { <li>{format!("{} <{}> · {}", p.name, p.email, p.attendance_status)}</li> }).collect_view()}</ul></dd>
+            {booking.meeting_description.clone().map(|d| view! { <dt>"Description"</dt><dd class="prose">{d}</dd> })}
+            {booking.meeting_agenda.clone().map(|a| view! { <dt>"Agenda"</dt><dd class="prose">{a}</dd> })}
+            {booking.meeting_notes.clone().map(|n| view! { <dt>"Internal notes"</dt><dd class="prose internal-notes">{n}</dd> })}
+            {booking.meeting_minutes.clone().map(|m| view! { <dt>"Minutes"</dt><dd class="prose">{m}</dd> })}
+            {booking.action_items.clone().map(|a| view! { <dt>"Action items"</dt><dd class="prose">{a}</dd> })}
+            {booking.requires_approval.then(|| view! { <dt>"Approval"</dt><dd>"Needed for this meeting type"</dd> })}
+            <dt>"Calendar"</dt>
+            <dd>{match (booking.external_calendar_link.clone(), booking.calendar_sync_error.clone()) {
+                (_, Some(error)) => view! { <span class="calendar-error">{format!("Not yet in the host's calendar: {error}")}</span> }.into_any(),
+                (Some(link), None) => view! {
+                    <a class="calendar-link" href=link target="_blank" rel="noopener">"Open in the host's calendar"</a>
+                    {(booking.calendar_sync_status == CalendarWrite::Pending).then_some(" · the latest change is on its way")}
+                }.into_any(),
+                (None, None) => status::calendar_write(booking.calendar_sync_status).into_any(),
+            }}</dd>
+            {(!participants.is_empty()).then(|| {
+                let zone = zone.clone();
+                view! {
+                    <dt>"Participants"</dt>
+                    <dd><ul class="plain participants">{participants.into_iter().map(|p| {
+                        let answered = p.response_utc.map(|at| format!(" ({})", zone::instant(at, &zone, Style::LongDate))).unwrap_or_default();
+                        view! { <li>{format!("{} <{}> · {}{answered}", p.name, p.email, status::words(p.attendance_status.as_str()))}</li> }
+                    }).collect_view()}</ul></dd>
+                }
             })}
             {booking.cancellation_reason.clone().map(|r| view! { <dt>"Cancelled because"</dt><dd>{r}</dd> })}
             {booking.rejection_reason.clone().map(|r| view! { <dt>"Rejected because"</dt><dd>{r}</dd> })}

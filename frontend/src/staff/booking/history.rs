@@ -3,7 +3,10 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
-use mm_api_types::bookings::{AssignmentHistoryEntry, BookingHistoryEntry};
+use mm_api_types::{
+    HistoryAction,
+    bookings::{AssignmentHistoryEntry, BookingHistoryEntry},
+};
 use uuid::Uuid;
 
 use super::super::status;
@@ -37,22 +40,50 @@ pub(super) fn Histories(
         <h3>"Booking history"</h3>
         <ol class="history">
             {history.into_iter().map(|h| {
-                let change = match (h.old_value, h.new_value) {
-                    (Some(old), Some(new)) => format!(": {old} → {new}"),
-                    (None, Some(new)) => format!(": {new}"),
+                let edits = (h.action == HistoryAction::Updated)
+                    .then(|| field_changes(h.old_value.as_deref(), h.new_value.as_deref()));
+                let change = match (&edits, h.old_value, h.new_value) {
+                    (Some(_), _, _) => String::new(),
+                    (None, Some(old), Some(new)) => format!(": {old} → {new}"),
+                    (None, None, Some(new)) => format!(": {new}"),
                     _ => String::new(),
                 };
+                let notes = h.notes.filter(|_| edits.is_none());
                 view! {
                     <li>
                         <strong>{status::words(h.action.as_str())}</strong>{change}
+                        {edits.map(|edits| view! {
+                            <ul class="plain field-changes">{edits.into_iter().map(|(field, old, new)| view! {
+                                <li><em>{status::words(&field)}</em>{format!(": {old} → {new}")}</li>
+                            }).collect_view()}</ul>
+                        })}
                         <br /><span class="meta">{format!("{} · {}{}",
                             zone::instant(h.action_utc, &zone, Style::LongDate),
                             status::words(h.action_by_role.as_str()),
                             h.action_by.map(|by| format!(" {}", name_of(by))).unwrap_or_default())}</span>
-                        {h.notes.map(|n| view! { <br /><span class="meta">{n}</span> })}
+                        {notes.map(|n| view! { <br /><span class="meta">{n}</span> })}
                     </li>
                 }
             }).collect_view()}
         </ol>
     }
+}
+
+/// An edit's fields with their old and new values, from the entry's JSON objects; a value that
+/// was empty reads as "–".
+fn field_changes(old: Option<&str>, new: Option<&str>) -> Vec<(String, String, String)> {
+    let object = |json: Option<&str>| {
+        json.and_then(|j| {
+            serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(j).ok()
+        })
+        .unwrap_or_default()
+    };
+    let (old, new) = (object(old), object(new));
+    let shown = |value: Option<&serde_json::Value>| match value {
+        Some(serde_json::Value::String(text)) => text.clone(),
+        _ => "–".to_owned(),
+    };
+    new.iter()
+        .map(|(field, value)| (field.clone(), shown(old.get(field)), shown(Some(value))))
+        .collect()
 }
