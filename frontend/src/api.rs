@@ -6,7 +6,10 @@ use std::collections::BTreeMap;
 use gloo_net::http::{Request, Response};
 use mm_api_types::{
     ErrorCode,
-    bookings::{PublicBooking, PublicBookingRequest, PublicCancel, PublicReschedule},
+    bookings::{
+        Invitation, InvitationAnswer, PublicBooking, PublicBookingRequest, PublicCancel,
+        PublicReschedule,
+    },
     error::ErrorBody,
     public::{AvailableDates, DaySlots, PublicDepartment, PublicMeetingType},
 };
@@ -188,6 +191,23 @@ pub async fn reschedule(token: &str, start_utc: String) -> ApiResult<PublicBooki
     post(
         &format!("/public/bookings/{token}/reschedule"),
         &PublicReschedule { start_utc },
+        &[],
+    )
+    .await
+}
+
+/// The internal meeting an invitation link names, with the invited person's answer so far.
+pub async fn invitation(token: &str) -> ApiResult<Invitation> {
+    get(&format!("/public/invitations/{token}"), &[]).await
+}
+
+/// Answers an invitation: `accepted`, `tentative` or `declined`.
+pub async fn answer_invitation(token: &str, response: &str) -> ApiResult<Invitation> {
+    post(
+        &format!("/public/invitations/{token}"),
+        &InvitationAnswer {
+            response: response.to_owned(),
+        },
         &[],
     )
     .await

@@ -15,7 +15,7 @@ mod m20261125_000002_calendar_write_back;
 mod m20261125_000003_zoom_meetings;
 mod m20261129_000001_security;
 mod m20261129_000002_outbox_notices;
-mod m20261130_000001_booking_description;
+mod m20261130_000001_booking_record;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -33,7 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_zoom_meetings::Migration),
             Box::new(m20261129_000001_security::Migration),
             Box::new(m20261129_000002_outbox_notices::Migration),
-            Box::new(m20261130_000001_booking_description::Migration),
+            Box::new(m20261130_000001_booking_record::Migration),
         ]
     }
 }

@@ -16,6 +16,7 @@ on_both_databases!(
     an_smtp_outage_keeps_emails_queued_until_the_server_returns,
     a_sender_killed_mid_send_loses_nothing,
     two_processes_never_send_the_same_email_twice,
+    a_failed_email_is_retried_by_a_system_manager_and_then_delivered,
 );
 
 /// Fast retries and short leases, so that recovery is quick enough to test.
@@ -255,4 +256,59 @@ async fn two_processes_never_send_the_same_email_twice(db: Db) {
     ids.dedup();
     assert_eq!(received.len(), 24, "each row delivered exactly once");
     assert_eq!(ids.len(), 24);
+}
+
+async fn a_failed_email_is_retried_by_a_system_manager_and_then_delivered(db: Db) {
+    let mail = MailCatcher::start().await;
+    let app = TestApp::spawn_with(db, &env(&mail.url())).await;
+    let setup = support(&app, 1, json!({})).await;
+    let (status, body) = book(
+        &app,
+        request(&at(next_monday(), 10, 0), "late@customer.com"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    all_sent(&app, &setup.admin).await;
+    // As if every attempt had failed: given up for good.
+    let failed = app
+        .db_execute(
+            "UPDATE email_outbox SET status = 'failed', attempts = 12, sent_utc = NULL, \
+             last_error = '550 mailbox unavailable' WHERE to_address = 'late@customer.com'",
+        )
+        .await;
+    assert_eq!(failed, 1);
+    let row = outbox(&app, &setup.admin)
+        .await
+        .into_iter()
+        .find(|r| r["to"] == "late@customer.com")
+        .unwrap();
+    let id = row["id"].as_str().unwrap();
+    let delivered_before = mail.messages().len();
+
+    let member = app
+        .login("m0@example.com", mm_blackbox_tests::MEMBER_PASSWORD)
+        .await;
+    let (status, _) = app
+        .post(&format!("/outbox/{id}/retry"), &member, json!({}))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, again) = app
+        .post(&format!("/outbox/{id}/retry"), &setup.admin, json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert_eq!(again["status"], "queued");
+    assert_eq!(again["attempts"], 0);
+    let rows = all_sent(&app, &setup.admin).await;
+    let row = rows.iter().find(|r| r["id"] == id).unwrap();
+    assert_eq!(row["status"], "sent", "{row}");
+    assert_eq!(mail.messages().len(), delivered_before + 1);
+
+    let (status, body) = app
+        .post(&format!("/outbox/{id}/retry"), &setup.admin, json!({}))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "a sent email is not sent again: {body}"
+    );
 }

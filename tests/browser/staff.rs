@@ -1383,3 +1383,123 @@ async fn an_unknown_or_foreign_booking_page_says_so() {
         .find_text(".not-found", "We couldn't find that booking")
         .await;
 }
+
+#[tokio::test]
+async fn a_colleague_declines_from_the_invitation_link_and_the_organiser_is_told() {
+    let (app, setup) = wizard_app(3, json!({"is_internal": true})).await;
+    let (status, meeting) = app
+        .post(
+            "/bookings/internal",
+            &setup.admin,
+            json!({
+                "meeting_type_id": setup.call, "host": setup.members[0],
+                "participants": [setup.members[1]], "start_utc": at(next_monday(), 13, 0),
+                "physical_location": "Room 4",
+            }),
+        )
+        .await;
+    assert_eq!(status, 201, "{meeting}");
+    let (_, outbox) = app.get("/outbox?to=m1@example.com", &setup.admin).await;
+    let text = outbox["items"][0]["body_text"]
+        .as_str()
+        .expect("an invitation")
+        .to_owned();
+    let link = text
+        .split_whitespace()
+        .find(|w| w.contains("/book/invitation/"))
+        .unwrap_or_else(|| panic!("an answer link: {text}"))
+        .to_owned();
+
+    // No sign-in: the link is the colleague's own.
+    let browser = Browser::open("Europe/Copenhagen", 1280, 900).await;
+    browser.goto(&link).await;
+    let page = browser
+        .find_text(".invitation", "Member 0 invites Member 1.")
+        .await;
+    assert!(page.text().await.expect("text").contains("Room 4"));
+    browser
+        .find_text(".answer-now", "You have not answered yet.")
+        .await;
+    browser.click("button[data-response=declined]").await;
+    browser.find_text(".answer-now", "You declined.").await;
+    browser.screenshot("invitation-declined").await;
+
+    let (_, booking) = app
+        .get(&format!("/bookings/{}", id(&meeting["id"])), &setup.admin)
+        .await;
+    let m1 = booking["participants"]
+        .as_array()
+        .expect("participants")
+        .iter()
+        .find(|p| p["user_id"] == setup.members[1].as_str())
+        .expect("member 1")
+        .clone();
+    assert_eq!(m1["attendance_status"], "declined");
+    let (_, organiser) = app.get("/outbox?to=m0@example.com", &setup.admin).await;
+    assert!(
+        organiser.to_string().contains("participant_declined"),
+        "{organiser}"
+    );
+
+    // Signed in, the colleague sees their answer on the meeting and changes it.
+    let path = format!("/admin/bookings/{}", id(&meeting["id"]));
+    sign_in(&browser, &app, "m1@example.com", MEMBER_PASSWORD, &path).await;
+    browser
+        .find(".my-answer button[data-response=declined][aria-pressed=true]")
+        .await;
+    browser
+        .click(".my-answer button[data-response=accepted]")
+        .await;
+    browser
+        .find(".my-answer button[data-response=accepted][aria-pressed=true]")
+        .await;
+}
+
+#[tokio::test]
+async fn a_system_manager_erases_a_customer_and_deletes_a_booking_from_its_page() {
+    let (app, setup) = wizard_app(1, json!({})).await;
+    let first = booked(
+        &app,
+        &setup.admin,
+        &at(next_monday(), 9, 0),
+        "forget.me@example.com",
+    )
+    .await;
+    let second = booked(
+        &app,
+        &setup.admin,
+        &at(next_monday(), 11, 0),
+        "other@example.com",
+    )
+    .await;
+    let browser = Browser::open("Europe/Copenhagen", 1280, 900).await;
+    let path = format!("/admin/bookings/{}", id(&first["id"]));
+    sign_in(
+        &browser,
+        &app,
+        mm_blackbox_tests::ADMIN_EMAIL,
+        mm_blackbox_tests::ADMIN_PASSWORD,
+        &path,
+    )
+    .await;
+    browser.click(".erase-customer").await;
+    browser.click(".confirm-yes").await;
+    browser
+        .find_text(".personal-data .notice.success", "1 booking(s) anonymised")
+        .await;
+    let (_, erased) = app
+        .get(&format!("/bookings/{}", id(&first["id"])), &setup.admin)
+        .await;
+    assert!(erased["customer_erased_utc"].is_string(), "{erased}");
+    assert_eq!(erased["customer_email"], Value::Null);
+
+    let path = format!("/admin/bookings/{}", id(&second["id"]));
+    browser.goto(&app.url(&path)).await;
+    browser.click(".delete-booking").await;
+    browser.click(".confirm-yes").await;
+    browser.wait_for_path("/admin/bookings").await;
+    let (status, _) = app
+        .get(&format!("/bookings/{}", id(&second["id"])), &setup.admin)
+        .await;
+    assert_eq!(status, 404);
+}

@@ -211,6 +211,33 @@ impl TestApp {
         }
     }
 
+    /// Runs a statement directly against the server's database (SQL both backends read alike):
+    /// for states the API only reaches with time, such as a message that failed for good.
+    /// Returns the rows it changed.
+    pub async fn db_execute(&self, sql: &str) -> u64 {
+        if self.database_url.starts_with("sqlite:") {
+            let pool = sqlx::SqlitePool::connect(&self.database_url)
+                .await
+                .expect("opening the SQLite database");
+            let done = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+                .execute(&pool)
+                .await
+                .expect("statement");
+            pool.close().await;
+            done.rows_affected()
+        } else {
+            let pool = sqlx::PgPool::connect(&self.database_url)
+                .await
+                .expect("connecting to PostgreSQL");
+            let done = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+                .execute(&pool)
+                .await
+                .expect("statement");
+            pool.close().await;
+            done.rows_affected()
+        }
+    }
+
     /// Runs a query directly against the server's database and returns every row as text, with
     /// `{sqlite}` or `{postgres}` SQL as the backend needs: for audits no API answer can prove.
     pub async fn db_rows(&self, sqlite: &str, postgres: &str) -> Vec<Vec<String>> {

@@ -78,6 +78,36 @@ pub struct AddToCalendar {
     pub office_365: String,
 }
 
+/// An internal meeting as an invited colleague sees it through their invitation link
+/// (`GET|POST /public/invitations/{token}`), with their answer so far.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Invitation {
+    pub title: String,
+    pub start_utc: DateTime<Utc>,
+    pub end_utc: DateTime<Utc>,
+    /// The department's zone.
+    pub timezone: String,
+    pub organiser_name: String,
+    pub participant_name: String,
+    /// `invited` until they answer; then `confirmed`, `tentative` or `declined`.
+    pub response: crate::AttendanceStatus,
+    pub response_utc: Option<DateTime<Utc>>,
+    pub physical_location: Option<String>,
+    pub meeting_link: Option<String>,
+    pub meeting_agenda: Option<String>,
+    /// Whether an answer is still taken (the meeting takes place and has not started).
+    pub open: bool,
+}
+
+/// `POST /public/invitations/{token}` and `POST /bookings/{id}/rsvp`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InvitationAnswer {
+    /// `accepted`, `tentative` or `declined`.
+    pub response: String,
+}
+
 /// `POST /public/bookings/{cancel_token}/cancel`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -168,6 +198,9 @@ pub struct Booking {
     pub customer_phone: Option<String>,
     pub customer_timezone: Option<String>,
     pub customer_notes: Option<String>,
+    /// When the customer's personal data was erased: the customer fields are then empty.
+    #[serde(default)]
+    pub customer_erased_utc: Option<DateTime<Utc>>,
     pub answers: BTreeMap<String, AnswerValue>,
     pub location_type: crate::LocationType,
     pub meeting_link: Option<String>,

@@ -9,6 +9,7 @@ pub mod analytics;
 pub mod availability;
 pub mod bookings;
 pub mod calendar;
+pub mod customers;
 pub mod departments;
 pub mod error;
 pub mod integrations;

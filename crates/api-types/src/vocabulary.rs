@@ -141,6 +141,7 @@ vocabulary!(
         ReminderSent = "reminder_sent",
         CalendarSynced = "calendar_synced",
         Updated = "updated",
+        Responded = "responded",
     }
 );
 vocabulary!(
@@ -158,6 +159,7 @@ vocabulary!(
     AttendanceStatus {
         Invited = "invited",
         Confirmed = "confirmed",
+        Tentative = "tentative",
         Declined = "declined",
         Attended = "attended",
         NoShow = "no_show",
@@ -244,6 +246,7 @@ vocabulary!(
         HostReminder = "host_reminder",
         HostVideoLink = "host_video_link",
         HostUpdated = "host_updated",
+        ParticipantDeclined = "participant_declined",
         NewHostReassigned = "new_host_reassigned",
         OldHostReassigned = "old_host_reassigned",
         BookingCreated = "booking_created",
@@ -308,6 +311,8 @@ vocabulary!(
         RescheduleLimitReached = "reschedule_limit_reached",
         Busy = "busy",
         IdempotencyKeyReused = "idempotency_key_reused",
+        /// A calendar or video provider the change needs did not answer as it should.
+        UpstreamUnavailable = "upstream_unavailable",
         Internal = "internal",
     }
 );

@@ -9,10 +9,11 @@
 pub mod bookings;
 pub mod calendars;
 pub mod follow_ups;
+pub mod privacy;
 
 use chrono::{DateTime, Utc};
 use mm_domain::{
-    booking::{AlreadyThere, Booking, EditError, TransitionError, Unavailable},
+    booking::{AlreadyThere, Booking, EditError, RsvpError, TransitionError, Unavailable},
     notification::Notice,
 };
 use mm_store::{Announcement, StoreError, Transaction};
@@ -27,6 +28,9 @@ pub enum AppError {
     /// The booking's state does not allow the change.
     #[error(transparent)]
     Transition(#[from] TransitionError),
+    /// An answer to an invitation this booking does not take.
+    #[error(transparent)]
+    Rsvp(#[from] RsvpError),
     /// An edit this booking does not take.
     #[error(transparent)]
     Edit(#[from] EditError),

@@ -80,6 +80,7 @@ pub(crate) fn booking(host: &StaffUser, status: BookingStatus, phone: bool) -> B
             timezone: TimeZone::default(),
             notes: None,
         }),
+        customer_erased_utc: None,
         answers: Default::default(),
         location_type: crate::meeting_type::LocationType::VideoCall,
         video_platform: None,

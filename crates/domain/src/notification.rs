@@ -44,6 +44,10 @@ pub enum Notice {
     Updated {
         fields: Vec<String>,
     },
+    /// A participant of an internal meeting declined its invitation.
+    Declined {
+        participant: uuid::Uuid,
+    },
 }
 
 /// Everything a renderer needs about a booking and the people around it: read in the change's
@@ -114,6 +118,7 @@ pub enum MessageKind {
     HostReminder,
     HostVideoLink,
     HostUpdated,
+    ParticipantDeclined,
     NewHostReassigned,
     OldHostReassigned,
     BookingCreated,
@@ -297,6 +302,7 @@ pub fn messages<'a>(facts: &BookingFacts<'a>) -> Vec<Message<'a>> {
                 }
             }
         }
+        Notice::Declined { .. } => staff(K::ParticipantDeclined, facts.host),
         Notice::ThankYou => customer(K::CustomerThankYou),
     }
     out.extend(staff_out);

@@ -16,6 +16,8 @@ use crate::ics::{self, Invite, Person};
 pub struct Links {
     pub cancel_url: Option<String>,
     pub reschedule_url: Option<String>,
+    /// Where an invited colleague answers the invitation (accept, maybe, decline).
+    pub answer_url: Option<String>,
 }
 
 /// Where the rendering happens: links and the `UID` domain come from the public base URL.
@@ -221,9 +223,27 @@ fn staff_email(
                 }
                 _ => "You are invited to a meeting.".to_owned(),
             };
+            let mut body = summary(&lead);
+            if let Some(url) = &context.links.answer_url {
+                body = body.link("Accept, decline or say maybe", url);
+            }
             (
                 format!("Invitation: {}", booking.title),
-                summary(&lead).invite(invite()),
+                body.invite(invite()),
+            )
+        }
+        K::ParticipantDeclined => {
+            let who = match facts.notice {
+                Notice::Declined { participant } => facts
+                    .participants
+                    .iter()
+                    .find(|p| p.id == *participant)
+                    .map_or("A participant", |p| p.full_name.as_str()),
+                _ => "A participant",
+            };
+            (
+                format!("Declined: {}", booking.title),
+                summary(&format!("{who} declined this meeting.")),
             )
         }
         K::InternalCreated => (
@@ -386,6 +406,7 @@ impl Links {
         Self {
             cancel_url: None,
             reschedule_url: None,
+            answer_url: None,
         }
     }
 }

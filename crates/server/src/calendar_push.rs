@@ -169,6 +169,40 @@ async fn push(state: &AppState, claim: &CalendarPush) -> Result<(), SyncError> {
     Ok(())
 }
 
+/// Removes what a booking left outside the database — its event in a connected calendar, its
+/// Zoom meeting — before the booking is deleted; one already gone counts as removed.
+pub async fn remove_outside(state: &AppState, booking_id: uuid::Uuid) -> Result<(), SyncError> {
+    let (event, video_meeting) = state.store.held_outside(booking_id).await?;
+    if let Some((holder, event_id)) = &event {
+        with_access(
+            state,
+            holder.integration_id,
+            Some(&holder.tokens),
+            holder.kind,
+            |api, http, token| async move {
+                match api
+                    .delete_event(&http, &token, &holder.calendar_id, event_id)
+                    .await
+                {
+                    Err(ProviderError::NotFound) => Ok(()),
+                    other => other,
+                }
+            },
+        )
+        .await?;
+    }
+    if let (Some(id), Some(zoom)) = (&video_meeting, state.providers.zoom.as_deref()) {
+        match zoom
+            .delete_meeting(&state.providers.http, id, Utc::now())
+            .await
+        {
+            Ok(()) | Err(ProviderError::NotFound) => {}
+            Err(error) => return Err(SyncError::Video("Zoom", error)),
+        }
+    }
+    Ok(())
+}
+
 /// Makes, moves or deletes the booking's Zoom meeting when its meeting type asks for Zoom and
 /// Zoom is configured. Returns what changed and the join link of a meeting just made.
 async fn zoom_meeting(

@@ -88,6 +88,9 @@ pub struct Config {
     /// The countries (ISO 3166-1 alpha-2) whose phone numbers may get text messages
     /// (`MM_SMS_ALLOWED_COUNTRIES`, or `none`); `None`: the countries of the departments' zones.
     pub sms_allowed_countries: Option<Vec<String>>,
+    /// `MM_CUSTOMER_RETENTION_DAYS`: customers of meetings that ended longer ago are erased;
+    /// `None` (unset or `0`): kept.
+    pub customer_retention_days: Option<u32>,
 }
 
 /// The shortest `MM_JWT_SECRET` accepted, in bytes: an HMAC key shorter than its hash is
@@ -295,6 +298,11 @@ impl Config {
                 ),
             },
             demo: flag("MM_DEMO")?,
+            customer_retention_days: match number("MM_CUSTOMER_RETENTION_DAYS", 0)? {
+                0 => None,
+                days @ 1..=36_500 => Some(days as u32),
+                _ => bail!("MM_CUSTOMER_RETENTION_DAYS must be at most 36500 (100 years)"),
+            },
             static_dir: get("MM_STATIC_DIR")
                 .map_or_else(|| PathBuf::from("frontend/dist"), PathBuf::from),
             public_booking_rate_limit: limit("MM_PUBLIC_BOOKING_RATE_LIMIT", 10)?,

@@ -7,7 +7,7 @@ use mm_api_types::{
 };
 use mm_domain::{
     FieldErrors,
-    booking::{EditError, Unavailable},
+    booking::{EditError, RsvpError, Unavailable},
     scheduling::AttendeeConflict,
 };
 use mm_store::StoreError;
@@ -51,6 +51,9 @@ pub enum ApiError {
     Busy,
     #[error("this Idempotency-Key was already used with a different request")]
     IdempotencyKeyReused,
+    /// A calendar or video provider refused or failed; nothing was changed.
+    #[error("{0}")]
+    Upstream(String),
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
 }
@@ -103,6 +106,7 @@ impl ApiError {
             Self::RescheduleLimit(_) => ErrorCode::RescheduleLimitReached,
             Self::Busy => ErrorCode::Busy,
             Self::IdempotencyKeyReused => ErrorCode::IdempotencyKeyReused,
+            Self::Upstream(_) => ErrorCode::UpstreamUnavailable,
             Self::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -137,6 +141,10 @@ impl From<mm_app::AppError> for ApiError {
         match error {
             mm_app::AppError::NotAllowed(message) => Self::NotAllowed(message),
             mm_app::AppError::Transition(error) => StoreError::Transition(error).into(),
+            mm_app::AppError::Rsvp(error @ RsvpError::NotInvited) => {
+                Self::NotAllowed(error.to_string())
+            }
+            mm_app::AppError::Rsvp(error) => Self::InvalidTransition(error.to_string()),
             mm_app::AppError::Edit(error @ EditError::NotStarted { .. }) => {
                 Self::InvalidTransition(error.to_string())
             }
@@ -198,6 +206,7 @@ impl ResponseError for ApiError {
             }
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Upstream(_) => StatusCode::BAD_GATEWAY,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -82,6 +82,7 @@ pub struct AppState {
         (name = "bookings", description = "Staff: bookings, their changes and histories"),
         (name = "scheduling", description = "Common availability and the resource calendar"),
         (name = "calendars", description = "Members' external calendars and their syncs"),
+        (name = "customers", description = "A customer's personal data on request: export and erasure"),
         (name = "outbox", description = "Emails queued, sent or failed"),
         (name = "analytics", description = "The staff dashboard's figures"),
     )
@@ -260,7 +261,10 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         state.clone(),
         std::time::Duration::from_secs(2),
     ));
-    tokio::spawn(sweep_expired(state.store.clone()));
+    tokio::spawn(sweep_expired(
+        state.store.clone(),
+        config.customer_retention_days,
+    ));
     tokio::spawn(state.slots.clone().follow_changes(state.store.clone()));
     tokio::spawn(reminder_worker::run(
         state.clone(),
@@ -315,11 +319,28 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
 
 /// Drops rate-limit hits that no limit counts any more and sessions that have expired, every
 /// ten minutes.
-async fn sweep_expired(store: Store) {
+/// Every ten minutes: rate-limit hits and sessions past their time go; with a retention period,
+/// the customers of meetings that ended longer ago are erased (in batches, audited).
+async fn sweep_expired(store: Store, retention_days: Option<u32>) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {
         every.tick().await;
         let now = chrono::Utc::now();
+        if let Some(days) = retention_days {
+            let cutoff = now - chrono::Duration::days(i64::from(days));
+            loop {
+                match store.erase_customers_before(cutoff, 500, now).await {
+                    Ok(erased) if erased.bookings > 0 => {
+                        tracing::info!(bookings = erased.bookings, "retention: customers erased");
+                    }
+                    Ok(_) => break,
+                    Err(error) => {
+                        tracing::warn!(%error, "erasing customers past retention failed");
+                        break;
+                    }
+                }
+            }
+        }
         if let Err(error) = store.sweep_hits(now).await {
             tracing::warn!(%error, "sweeping rate-limit hits failed");
         }

@@ -67,6 +67,44 @@ impl LinkKeys {
     }
 }
 
+impl LinkKeys {
+    /// A colleague's link to answer an internal meeting's invitation: it names the booking and
+    /// the person and proves itself (no row holds it): the two ids and 128 bits of their HMAC,
+    /// URL-safe base64 (64 characters).
+    pub fn invitation_token(&self, booking_id: Uuid, user_id: Uuid) -> String {
+        let mut bytes = Vec::with_capacity(48);
+        bytes.extend_from_slice(booking_id.as_bytes());
+        bytes.extend_from_slice(user_id.as_bytes());
+        bytes.extend_from_slice(&self.invitation_mac(booking_id, user_id)[..16]);
+        URL_SAFE_NO_PAD.encode(bytes)
+    }
+
+    /// The booking and person an invitation token names, if it is one this server made.
+    pub fn read_invitation(&self, token: &str) -> Option<(Uuid, Uuid)> {
+        let bytes = URL_SAFE_NO_PAD.decode(token.as_bytes()).ok()?;
+        if bytes.len() != 48 {
+            return None;
+        }
+        let booking_id = Uuid::from_slice(&bytes[..16]).ok()?;
+        let user_id = Uuid::from_slice(&bytes[16..32]).ok()?;
+        let expected = self.invitation_mac(booking_id, user_id);
+        // Compared in constant time: a token is a credential.
+        let same = bytes[32..]
+            .iter()
+            .zip(&expected[..16])
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0;
+        same.then_some((booking_id, user_id))
+    }
+
+    fn invitation_mac(&self, booking_id: Uuid, user_id: Uuid) -> [u8; 32] {
+        hmac_sha256(
+            &self.key,
+            &[b"invitation:", booking_id.as_bytes(), user_id.as_bytes()],
+        )
+    }
+}
+
 /// What the database stores and looks tokens up by.
 pub fn hash(token: &str) -> String {
     let digest = Sha256::digest(token.as_bytes());
@@ -122,5 +160,21 @@ mod tests {
             hash("abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
+    }
+
+    #[test]
+    fn an_invitation_token_names_its_booking_and_person_and_resists_tampering() {
+        let keys = LinkKeys::new(b"a secret");
+        let (booking, person) = (Uuid::from_u128(42), Uuid::from_u128(7));
+        let token = keys.invitation_token(booking, person);
+        assert_eq!(token.len(), 64);
+        assert_eq!(keys.read_invitation(&token), Some((booking, person)));
+        // Another person's id with this MAC, another server's token, garbage: nothing.
+        let mut bytes = URL_SAFE_NO_PAD.decode(&token).unwrap();
+        bytes[31] ^= 1;
+        assert_eq!(keys.read_invitation(&URL_SAFE_NO_PAD.encode(&bytes)), None);
+        assert_eq!(LinkKeys::new(b"another").read_invitation(&token), None);
+        assert_eq!(keys.read_invitation("not-a-token"), None);
+        assert_eq!(keys.read_invitation(&token[..40]), None);
     }
 }

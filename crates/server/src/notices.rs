@@ -1,7 +1,7 @@
 //! Writing queued notices with the server's links, and the URLs customers follow.
 
 use chrono::{DateTime, Utc};
-use mm_domain::notification::Outgoing;
+use mm_domain::notification::{MessageKind, Outgoing, Recipient};
 use mm_notify::email::{Context, Links};
 use mm_store::PendingNotice;
 use uuid::Uuid;
@@ -56,23 +56,36 @@ impl Writer {
     /// more.
     pub fn write(&self, pending: &PendingNotice, now: DateTime<Utc>) -> Option<Outgoing> {
         let booking = &pending.booking;
-        let links = if booking.status.holds_time() && booking.links_expire_utc.is_some() {
+        let message = pending.message();
+        let mut links = if booking.status.holds_time() && booking.links_expire_utc.is_some() {
             let urls = self.customer_urls(booking.id);
             Links {
                 cancel_url: booking.cancel_link_live.then_some(urls.cancel),
                 reschedule_url: (booking.customer_reschedules_left() > 0)
                     .then_some(urls.reschedule),
+                answer_url: None,
             }
         } else {
             Links::none()
         };
+        // An invited colleague answers through their own link; the organiser hosts.
+        if let (MessageKind::InternalInvitation, Recipient::Staff(person)) =
+            (message.kind, message.to)
+            && person.id != booking.assigned_to
+        {
+            links.answer_url = Some(format!(
+                "{}/book/invitation/{}",
+                self.public_base_url,
+                self.links.invitation_token(booking.id, person.id)
+            ));
+        }
         let context = Context {
             links,
             public_base_url: &self.public_base_url,
             uid_domain: &self.uid_domain,
             now,
         };
-        mm_notify::write(&pending.facts(), &context, pending.message())
+        mm_notify::write(&pending.facts(), &context, message)
     }
 }
 

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use mm_domain::{
     Interval,
     access::CalendarColumn,
-    booking::{BookingStatus, BookingType},
+    booking::{AttendanceStatus, BookingStatus, BookingType},
     external_calendar::IntegrationKind,
     scheduling::BusyStatus,
     user::StaffUser,
@@ -112,10 +112,13 @@ impl Store {
             })
             .collect();
 
+        // A meeting a participant declined is not in their column.
+        let declined = Word(AttendanceStatus::Declined);
         let attending = Query::select()
             .column(booking_participants::Column::BookingId)
             .from(booking_participants::Entity)
             .and_where(booking_participants::Column::UserId.is_in(ids.clone()))
+            .and_where(booking_participants::Column::AttendanceStatus.ne(declined))
             .to_owned();
         let rows = bookings::Entity::find()
             .filter(bookings::Column::StartUtc.lt(window.end()))
@@ -133,6 +136,7 @@ impl Store {
         for p in booking_participants::Entity::find()
             .filter(booking_participants::Column::BookingId.is_in(booking_ids))
             .filter(booking_participants::Column::UserId.is_not_null())
+            .filter(booking_participants::Column::AttendanceStatus.ne(declined))
             .all(&self.db)
             .await?
         {

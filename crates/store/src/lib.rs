@@ -35,8 +35,9 @@ pub use bookings::calendar_push::{
     CalendarPush, PlacedEvent, PushCalendar, PushedEvent, VideoMeeting,
 };
 pub use bookings::{
-    Acting, Actor, Announcement, Attending, BookingFilter, BookingKey, CustomerDetails,
-    EarlierRequest, LinkHashes, Move, MovePolicy, NewBooking, PendingNotice, Permit, Transaction,
+    Acting, Actor, Announcement, Attending, AuditAction, BookingFilter, BookingKey, CustomerData,
+    CustomerDetails, ERASED_NAME, EarlierRequest, Erasure, LinkHashes, Move, MovePolicy,
+    NewBooking, PendingNotice, Permit, Transaction,
 };
 use changes::{Change, ChangeLog};
 

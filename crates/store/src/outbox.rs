@@ -169,6 +169,28 @@ impl Store {
         Ok(())
     }
 
+    /// Sends a message that failed for good once more: queued again at once with a fresh count
+    /// of attempts (its last error stays until the next attempt). Only a failed message can be
+    /// retried; a queued one is already on its way, a sent one was delivered.
+    pub async fn retry_message(&self, id: Uuid, now: DateTime<Utc>) -> Result<OutboxEmail> {
+        let row = self.outbox_row(id).await?;
+        if row.status != FAILED {
+            return Err(StoreError::Conflict {
+                field: "status".to_owned(),
+                message: format!(
+                    "only a failed message can be retried; this one is {}",
+                    row.status
+                ),
+            });
+        }
+        let mut again = row.into_active_model();
+        again.status = Set(QUEUED.to_owned());
+        again.attempts = Set(0);
+        again.next_attempt_utc = Set(now);
+        again.claimed_until_utc = Set(None);
+        Ok(again.update(&self.writer).await?.into())
+    }
+
     /// The outbox, newest first, optionally only the emails to one address.
     pub async fn outbox(&self, to: Option<&str>, page: Page) -> Result<(Vec<OutboxEmail>, u64)> {
         let mut query = email_outbox::Entity::find();

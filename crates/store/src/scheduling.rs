@@ -7,7 +7,7 @@ use chrono::{DateTime, Days, Utc};
 use mm_domain::{
     Interval, Minutes, Slug, TimeZone,
     availability_rule::{AvailabilityRule, RuleLimits},
-    booking::{BookingStatus, BookingType},
+    booking::{AttendanceStatus, BookingStatus, BookingType},
     department::Department,
     meeting_type::MeetingType,
     scheduling::{BusyStatus, Commitment, EventTime, ExternalEvent, MemberCalendar, Schedule},
@@ -456,10 +456,13 @@ async fn load_commitments(
     let members = std::mem::take(&mut hours.members);
     let active: BTreeSet<Uuid> = members.iter().copied().collect();
 
+    // A participant who declined is not kept from other meetings by this one.
+    let declined = Word(AttendanceStatus::Declined);
     let participations = Query::select()
         .column(booking_participants::Column::BookingId)
         .from(booking_participants::Entity)
         .and_where(booking_participants::Column::UserId.is_in(members.clone()))
+        .and_where(booking_participants::Column::AttendanceStatus.ne(declined))
         .to_owned();
     // Only the columns the engine reads: a month of a large department is thousands of rows.
     let booking_rows: Vec<HeldBooking> = bookings::Entity::find()
@@ -500,6 +503,7 @@ async fn load_commitments(
         for p in booking_participants::Entity::find()
             .filter(booking_participants::Column::BookingId.is_in(internal))
             .filter(booking_participants::Column::UserId.is_in(members.clone()))
+            .filter(booking_participants::Column::AttendanceStatus.ne(declined))
             .all(db)
             .await?
         {

@@ -10,10 +10,11 @@ use mm_api_types::{
     availability::{AvailabilityRule, CreateAvailabilityRule, UpdateAvailabilityRule},
     bookings::{
         Booking, BookingMessage, BookingUpdate, BulkCancelRequest, BulkCancelResult, CancelRequest,
-        CheckMoveRequest, CheckMoveResult, InternalMeetingRequest, ReassignRequest, RejectRequest,
-        RescheduleRequest, StaffBookingRequest,
+        CheckMoveRequest, CheckMoveResult, InternalMeetingRequest, InvitationAnswer,
+        ReassignRequest, RejectRequest, RescheduleRequest, StaffBookingRequest,
     },
     calendar::{CalendarFeed, CalendarResource, CommonAvailability},
+    customers::{CustomerExport, EraseRequest, Erasure},
     departments::{CreateDepartment, Department, EmbeddingSettings, UpdateDepartment},
     error::ErrorBody,
     integrations::{
@@ -445,6 +446,38 @@ impl StaffClient {
             update,
         )
         .await
+    }
+
+    /// The signed-in participant's answer to an internal meeting's invitation.
+    pub async fn answer_invitation(&self, id: Uuid, response: &str) -> ApiResult<Booking> {
+        let body = InvitationAnswer {
+            response: response.to_owned(),
+        };
+        self.post(&format!("/bookings/{id}/rsvp"), &body).await
+    }
+
+    /// Queues a message that failed for good once more.
+    pub async fn retry_message(&self, id: Uuid) -> ApiResult<OutboxEmail> {
+        self.post(&format!("/outbox/{id}/retry"), &serde_json::json!({}))
+            .await
+    }
+
+    /// `DELETE /bookings/{id}` (System Managers).
+    pub async fn delete_booking(&self, id: Uuid) -> ApiResult<()> {
+        self.delete(&format!("/bookings/{id}")).await
+    }
+
+    /// Everything held about a customer's address (System Managers).
+    pub async fn export_customer(&self, email: &str) -> ApiResult<CustomerExport> {
+        self.get("/customers/export", &[("email", email)]).await
+    }
+
+    /// Erases a customer from every booking (System Managers).
+    pub async fn erase_customer(&self, email: &str) -> ApiResult<Erasure> {
+        let body = EraseRequest {
+            email: email.to_owned(),
+        };
+        self.post("/customers/erase", &body).await
     }
 
     /// The emails and text messages queued about a booking, oldest first.

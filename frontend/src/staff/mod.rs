@@ -25,6 +25,7 @@ use leptos_router::{
     path,
 };
 use mm_api_types::users::Me;
+use wasm_bindgen::{JsCast, JsValue};
 
 pub use self::client::StaffClient;
 use self::{
@@ -85,6 +86,30 @@ pub fn Said(outcome: RwSignal<Option<Result<String, ApiError>>>) -> impl IntoVie
             }
         })
     }
+}
+
+/// Offers `text` as a file download named `name` of type `mime`.
+pub(crate) fn download(name: &str, mime: &str, text: &str) -> Option<()> {
+    let bag = web_sys::BlobPropertyBag::new();
+    bag.set_type(mime);
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &bag).ok()?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+    let document = web_sys::window()?.document()?;
+    let link: web_sys::HtmlAnchorElement = document.create_element("a").ok()?.dyn_into().ok()?;
+    link.set_href(&url);
+    link.set_download(name);
+    document.body()?.append_child(&link).ok()?;
+    link.click();
+    link.remove();
+    // The download has its own copy once started; the URL is not needed after this turn.
+    let revoke = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    });
+    web_sys::window()?
+        .set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 10_000)
+        .ok()?;
+    Some(())
 }
 
 /// Handles a refused call the same way everywhere: an expired or revoked token signs the person

@@ -1,9 +1,10 @@
 //! `/admin/outbox` (System Managers): every email and text the system queued, sent or gave up
 //! on, newest first, with the error of a failed delivery and the message itself.
 
-use leptos::prelude::*;
+use leptos::{prelude::*, task::spawn_local};
 use leptos_router::hooks::{use_navigate, use_query_map};
 use mm_api_types::{DeliveryStatus, outbox::OutboxEmail};
+use uuid::Uuid;
 
 use super::{Session, on_unauthorized, status};
 use crate::{
@@ -93,6 +94,37 @@ pub fn Outbox() -> impl IntoView {
     }
 }
 
+/// Queues a message that failed for good once more (System Managers); says how it went.
+#[component]
+pub(super) fn RetryButton(id: Uuid) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let outcome = RwSignal::new(None::<Result<(), ApiError>>);
+    let busy = RwSignal::new(false);
+    let retry = move |_| {
+        let Some(client) = session.client() else {
+            return;
+        };
+        busy.set(true);
+        spawn_local(async move {
+            let result = client.retry_message(id).await.map(|_| ());
+            if let Err(error) = &result {
+                on_unauthorized(error);
+            }
+            outcome.set(Some(result));
+            busy.set(false);
+        });
+    };
+    view! {
+        {move || match outcome.get() {
+            Some(Ok(())) => view! { <span class="notice success" role="status">"Queued again."</span> }.into_any(),
+            Some(Err(error)) => view! { <span class="notice error" role="alert">{error.to_string()}</span> }.into_any(),
+            None => view! {
+                <button type="button" class="button retry" disabled=move || busy.get() on:click=retry>"Retry"</button>
+            }.into_any(),
+        }}
+    }
+}
+
 #[component]
 fn Message(message: OutboxEmail, zone: String) -> impl IntoView {
     let status_class = match message.status {
@@ -114,6 +146,7 @@ fn Message(message: OutboxEmail, zone: String) -> impl IntoView {
                     <span class="meta">{format!(" · to {} · {} · {} · {} attempt(s){}", message.to, status::words(message.kind.as_str()), when, message.attempts, if message.has_ics { " · invite attached" } else { "" })}</span>
                 </summary>
                 {message.last_error.clone().map(|e| view! { <p class="notice error">{e}</p> })}
+                {(message.status == DeliveryStatus::Failed).then(|| view! { <RetryButton id=message.id /> })}
                 <pre class="body">{message.body_text.clone()}</pre>
             </details>
         </li>

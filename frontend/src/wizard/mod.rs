@@ -11,8 +11,8 @@ use leptos_router::{
 };
 
 use self::pages::{
-    Confirmation, DateStep, Departments, DetailsStep, MeetingTypes, RescheduleDate, RescheduleTime,
-    SelfServiceCancel, TimeStep,
+    Confirmation, DateStep, Departments, DetailsStep, InvitationAnswer, MeetingTypes,
+    RescheduleDate, RescheduleTime, SelfServiceCancel, TimeStep,
 };
 use crate::{components::NotFound, storage, zone};
 
@@ -75,6 +75,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=Departments />
                     <Route path=path!("confirm/:reference") view=Confirmation />
                     <Route path=path!("cancel/:token") view=SelfServiceCancel />
+                    <Route path=path!("invitation/:token") view=InvitationAnswer />
                     <Route path=path!("reschedule/:token") view=RescheduleDate />
                     <Route path=path!("reschedule/:token/:date") view=RescheduleTime />
                     <Route path=path!(":department") view=MeetingTypes />

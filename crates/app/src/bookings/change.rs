@@ -4,8 +4,9 @@ use chrono::{DateTime, Utc};
 use mm_domain::{
     Interval,
     booking::{
-        Booking, BookingEdit, BookingType, Move, MovePolicy, StatusChange, Unavailable,
-        free_members_at, pick_free_member, plan_edit, plan_move, plan_status_change,
+        Booking, BookingEdit, BookingType, Move, MovePolicy, Rsvp, StatusChange, Unavailable,
+        clashes_on_return, free_members_at, pick_free_member, plan_edit, plan_move, plan_rsvp,
+        plan_status_change,
     },
     notification::Notice,
     scheduling::MeetingSpec,
@@ -64,6 +65,47 @@ pub async fn edit_booking(
     // Nobody's free time changed: the slot tables stay valid.
     tx.commit_quietly().await?;
     Ok(booking)
+}
+
+/// Records `user`'s answer to the invitation to internal meeting `id`: their attendance and its
+/// time, a history entry, and for a decline the organiser's notice; a decline frees their time.
+/// The same answer again writes nothing. Returns the booking as it now is.
+#[tracing::instrument(skip(store))]
+pub async fn answer_invitation(
+    store: &Store,
+    id: uuid::Uuid,
+    user: uuid::Uuid,
+    rsvp: Rsvp,
+    now: DateTime<Utc>,
+) -> AppResult<Booking> {
+    let tx = store.transaction().await?;
+    let booking = tx.lock_booking(&BookingKey::Id(id), now).await?;
+    let plan = plan_rsvp(&booking, user, rsvp, now)?;
+    if plan.history.is_none() {
+        tx.rollback().await?;
+        return Ok(booking);
+    }
+    if plan.frees_time == Some(false) {
+        // Back after a decline: only if no other meeting took the time meanwhile.
+        tx.lock_people(&[user]).await?;
+        let meeting_type = tx.meeting_type(booking.meeting_type_id).await?;
+        let spec = MeetingSpec::for_booking(&meeting_type, &booking);
+        let conflicts = tx
+            .attendee_schedule(booking.timezone, &[user], booking.span, Some(booking.id))
+            .await?
+            .everyone_conflicts(&[user], &spec, booking.span.start(), now);
+        let clashes = clashes_on_return(conflicts);
+        if !clashes.is_empty() {
+            return Err(Unavailable::Conflicts(clashes).into());
+        }
+    }
+    tx.apply_rsvp(&booking, &plan, now).await?;
+    let answered = tx.booking(id).await?;
+    if let Some(notice) = &plan.notice {
+        announce(&tx, notice, &answered, Some(user), now).await?;
+    }
+    tx.commit().await?;
+    Ok(answered)
 }
 
 /// Moves the booking `key` names to another time and/or host: the customer's reschedule link

@@ -4,7 +4,7 @@
 mod change;
 mod create;
 
-pub use change::{change_status, edit_booking, move_booking};
+pub use change::{answer_invitation, change_status, edit_booking, move_booking};
 pub use create::{
     Created, NewCustomerBooking, NewInternalMeeting, Offer, RequestGuard, create_customer_booking,
     create_internal_meeting,

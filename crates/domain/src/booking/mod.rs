@@ -9,6 +9,7 @@ mod lifecycle;
 mod record;
 mod reference;
 mod relocation;
+mod rsvp;
 mod status_change;
 
 pub use creation::{
@@ -24,6 +25,7 @@ pub use lifecycle::{Action, Lifecycle, TransitionError, self_service_open};
 pub use record::{AssignmentEntry, Booking, CustomerRecord, HistoryEntry, Participant};
 pub use reference::{BookingReference, InvalidReference};
 pub use relocation::{AlreadyThere, Move, MovePlan, MovePolicy, plan_move};
+pub use rsvp::{Rsvp, RsvpError, RsvpPlan, clashes_on_return, plan_rsvp};
 pub use status_change::{
     Actor, Cancellation, Decision, StatusChange, StatusChangePlan, plan_status_change,
 };
@@ -80,7 +82,8 @@ vocabulary!(HistoryAction {
     Rejected,
     ReminderSent,
     CalendarSynced,
-    Updated
+    Updated,
+    Responded
 });
 vocabulary!(
     /// How a host came to an assignment-history entry.
@@ -89,6 +92,7 @@ vocabulary!(
 vocabulary!(AttendanceStatus {
     Invited,
     Confirmed,
+    Tentative,
     Declined,
     Attended,
     NoShow

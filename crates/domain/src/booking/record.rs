@@ -36,8 +36,10 @@ pub struct Booking {
     /// The department's zone when the booking was made.
     pub timezone: TimeZone,
     pub title: String,
-    /// Customer bookings only.
+    /// Customer bookings only; `None` once the customer was erased.
     pub customer: Option<CustomerRecord>,
+    /// When the customer's personal data was erased (the booking stays, anonymised).
+    pub customer_erased_utc: Option<DateTime<Utc>>,
     pub answers: Answers,
     pub location_type: LocationType,
     /// The video platform its meeting type named when it was booked.
@@ -163,10 +165,15 @@ impl Booking {
     }
 
     /// The staff who attend the booking if `host` hosts it: the host first, then the staff
-    /// participants, each once. For an internal meeting they all must be free.
+    /// participants who have not declined, each once. For an internal meeting they all must be
+    /// free.
     pub fn attendees_with_host(&self, host: Uuid) -> Vec<Uuid> {
         let mut everyone = vec![host];
-        for id in self.participants.iter().filter_map(|p| p.user_id) {
+        let attending = self
+            .participants
+            .iter()
+            .filter(|p| p.attendance != AttendanceStatus::Declined);
+        for id in attending.filter_map(|p| p.user_id) {
             if !everyone.contains(&id) {
                 everyone.push(id);
             }

@@ -2,7 +2,7 @@
 //! booking's own fields, and every change of state, time or host. System Managers act on all bookings, leaders on their
 //! departments', members on their own; a booking someone may not see is a 404.
 
-use actix_web::{HttpResponse, get, patch, post, web};
+use actix_web::{HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use mm_api_types::{
     bookings::{
@@ -44,6 +44,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(create_internal_meeting)
         .service(get_booking)
         .service(update_booking)
+        .service(delete_booking)
         .service(booking_messages)
         .service(cancel)
         .service(approve)
@@ -64,7 +65,11 @@ fn actor(principal: &Principal, department_id: Uuid) -> Actor {
 }
 
 /// The booking, if the principal may see it; otherwise it does not exist for them.
-async fn visible(state: &AppState, principal: &Principal, raw_id: &str) -> ApiResult<Booking> {
+pub(super) async fn visible(
+    state: &AppState,
+    principal: &Principal,
+    raw_id: &str,
+) -> ApiResult<Booking> {
     let booking = state.store.booking(id(raw_id, "booking")?).await?;
     let participants: Vec<Uuid> = booking
         .participants
@@ -676,6 +681,50 @@ async fn booking_messages(
         })
         .collect::<ApiResult<_>>()
         .map(web::Json)
+}
+
+#[utoipa::path(
+    tag = "bookings",
+    params(("booking_id" = Uuid, Path)),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Deleted with its rows and its event in the host's calendar; audited"),
+        (status = 403, description = "System Managers only", body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 502, description = "The host's calendar or the video provider did not let its event go; nothing was deleted", body = ErrorBody)
+    )
+)]
+#[delete("/bookings/{booking_id}")]
+async fn delete_booking(
+    state: web::Data<AppState>,
+    Staff(principal): Staff,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let booking = visible(&state, &principal, &path).await?;
+    if !principal.can_administer() {
+        return Err(ApiError::Forbidden("only System Managers delete bookings"));
+    }
+    crate::calendar_push::remove_outside(&state, booking.id)
+        .await
+        .map_err(|e| {
+            ApiError::Upstream(format!(
+                "the booking's event could not be removed from the calendar it is in ({e}); \
+                 nothing was deleted, try again"
+            ))
+        })?;
+    // A System Manager may delete any booking; the role came with the session just checked.
+    let any_booking = |_: &Booking| -> Result<(), &'static str> { Ok(()) };
+    mm_app::privacy::delete_booking(
+        &state.store,
+        &BookingKey::Id(booking.id),
+        Acting {
+            actor: actor(&principal, booking.department_id),
+            permit: &any_booking,
+        },
+        Utc::now(),
+    )
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// A patched field as the domain reads it.

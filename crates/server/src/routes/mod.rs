@@ -5,8 +5,10 @@ mod auth;
 mod availability;
 mod bookings;
 mod calendar;
+mod customers;
 mod departments;
 mod integrations;
+mod invitations;
 mod meeting_types;
 mod oauth;
 mod outbox;
@@ -33,6 +35,8 @@ pub fn api(cfg: &mut ServiceConfig) {
             .configure(public::routes)
             .configure(public_bookings::routes)
             .configure(bookings::routes)
+            .configure(customers::routes)
+            .configure(invitations::routes)
             .configure(calendar::routes)
             .configure(integrations::routes)
             .configure(oauth::routes)

@@ -2,7 +2,7 @@
 //! `MM_SMTP_URL` this is where a person sees what would have been sent. A message is written
 //! when it is sent; one still queued shows the text it would have now.
 
-use actix_web::{get, web};
+use actix_web::{get, post, web};
 use chrono::Utc;
 use mm_api_types::{
     Page, PageQuery,
@@ -21,7 +21,7 @@ use crate::{
 };
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(outbox);
+    cfg.service(outbox).service(retry);
 }
 
 #[utoipa::path(
@@ -51,9 +51,25 @@ async fn outbox(
         per_page: paging.per_page(),
     };
     let (mut emails, total) = state.store.outbox(query.to.as_deref(), page).await?;
-    // A notice not sent yet shows the text it would have if it were sent now.
+    write_pending(&state, &mut emails).await?;
+    Ok(web::Json(Page {
+        items: emails
+            .into_iter()
+            .map(wire_email)
+            .collect::<ApiResult<_>>()?,
+        total,
+        page: page.page,
+        per_page: page.per_page,
+    }))
+}
+
+/// Gives each message not sent yet the text it would have if it were sent now.
+pub(super) async fn write_pending(
+    state: &AppState,
+    messages: &mut [mm_store::OutboxEmail],
+) -> ApiResult<()> {
     let now = Utc::now();
-    for email in emails.iter_mut().filter(|e| e.awaits_text) {
+    for email in messages.iter_mut().filter(|e| e.awaits_text) {
         let written = match state.store.pending_notice(email.id).await {
             Ok(Some(pending)) => state.notices.write(&pending, now),
             Ok(None) | Err(StoreError::NotFound(_)) => None,
@@ -69,30 +85,49 @@ async fn outbox(
             None => {}
         }
     }
-    Ok(web::Json(Page {
-        items: emails
-            .into_iter()
-            .map(|e| {
-                Ok(OutboxEmail {
-                    id: e.id,
-                    channel: wire::stored_word(&e.channel)?,
-                    booking_id: e.booking_id,
-                    to: e.to_address,
-                    to_name: e.to_name,
-                    subject: e.subject,
-                    kind: e.kind.to_wire(),
-                    status: wire::stored_word(&e.status)?,
-                    attempts: e.attempts,
-                    last_error: e.last_error,
-                    has_ics: e.ics.is_some(),
-                    body_text: e.body_text,
-                    created_utc: wire::utc(e.created_utc),
-                    sent_utc: e.sent_utc.map(wire::utc),
-                })
-            })
-            .collect::<ApiResult<_>>()?,
-        total,
-        page: page.page,
-        per_page: page.per_page,
-    }))
+    Ok(())
+}
+
+fn wire_email(e: mm_store::OutboxEmail) -> ApiResult<OutboxEmail> {
+    Ok(OutboxEmail {
+        id: e.id,
+        channel: wire::stored_word(&e.channel)?,
+        booking_id: e.booking_id,
+        to: e.to_address,
+        to_name: e.to_name,
+        subject: e.subject,
+        kind: e.kind.to_wire(),
+        status: wire::stored_word(&e.status)?,
+        attempts: e.attempts,
+        last_error: e.last_error,
+        has_ics: e.ics.is_some(),
+        body_text: e.body_text,
+        created_utc: wire::utc(e.created_utc),
+        sent_utc: e.sent_utc.map(wire::utc),
+    })
+}
+
+#[utoipa::path(
+    tag = "outbox",
+    params(("message_id" = Uuid, Path)),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Queued again at once, with a fresh count of attempts", body = OutboxEmail),
+        (status = 403, description = "System Managers only", body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "Only a failed message can be retried", body = ErrorBody)
+    )
+)]
+#[post("/outbox/{message_id}/retry")]
+async fn retry(
+    state: web::Data<AppState>,
+    Staff(principal): Staff,
+    path: web::Path<String>,
+) -> ApiResult<web::Json<OutboxEmail>> {
+    if !principal.can_administer() {
+        return Err(ApiError::Forbidden("only System Managers retry messages"));
+    }
+    let id = super::id(&path, "message")?;
+    let again = state.store.retry_message(id, Utc::now()).await?;
+    Ok(web::Json(wire_email(again)?))
 }

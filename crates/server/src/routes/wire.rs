@@ -62,13 +62,15 @@ same_words! {
     booking::ActorRole => ActorRole { Customer, Host, DepartmentLeader, SystemManager, System }
     booking::HistoryAction => HistoryAction {
         Created, Confirmed, Rescheduled, Cancelled, Reassigned, Completed, NoShow, Approved,
-        Rejected, ReminderSent, CalendarSynced, Updated
+        Rejected, ReminderSent, CalendarSynced, Updated, Responded
     }
     booking::CalendarWrite => CalendarWrite { NotWritten, Pending, Written, Failed }
     booking::AssignmentType => AssignmentType {
         AutoRoundRobin, AutoLeastBusy, AutoWeighted, ManualDragDrop, ManualDirect
     }
-    booking::AttendanceStatus => AttendanceStatus { Invited, Confirmed, Declined, Attended, NoShow }
+    booking::AttendanceStatus => AttendanceStatus {
+        Invited, Confirmed, Tentative, Declined, Attended, NoShow
+    }
     mm_domain::department::AssignmentAlgorithm => AssignmentAlgorithm {
         RoundRobin, LeastBusy, Weighted
     }
@@ -89,6 +91,7 @@ same_words! {
         CustomerRescheduled, CustomerReassigned, CustomerReminder, CustomerReminderSms,
         CustomerVideoLink, CustomerUpdated, CustomerThankYou, HostNewBooking, HostBookingApproved,
         HostCancelled, HostRescheduled, HostReminder, HostVideoLink, HostUpdated,
+        ParticipantDeclined,
         NewHostReassigned, OldHostReassigned,
         BookingCreated, ApprovalRequest, InternalInvitation, InternalCreated, LeaderNewBooking,
         AdminNewBooking, LeaderCancelled, AdminCancelled, LeaderRescheduled, AdminRescheduled,
@@ -355,6 +358,7 @@ pub fn booking(b: &mm_domain::booking::Booking) -> api::bookings::Booking {
         customer_phone: customer.and_then(|c| c.phone.as_ref().map(|p| p.as_str().to_owned())),
         customer_timezone: customer.map(|c| c.timezone.name().to_owned()),
         customer_notes: customer.and_then(|c| c.notes.clone()),
+        customer_erased_utc: b.customer_erased_utc.map(utc),
         answers: answer_values(&b.answers),
         location_type: b.location_type.to_wire(),
         meeting_link: b.meeting_link.clone(),

@@ -164,6 +164,24 @@ impl Store {
         }))
     }
 
+    /// What outside the database holds of booking `id`: its event in a connected calendar, and
+    /// its meeting at a video provider. Deleting the booking removes them first.
+    pub async fn held_outside(
+        &self,
+        id: Uuid,
+    ) -> Result<(Option<(PushCalendar, String)>, Option<String>)> {
+        let Some(row) = bookings::Entity::find_by_id(id).one(&self.db).await? else {
+            return Ok((None, None));
+        };
+        let event = match (row.calendar_integration_id, row.external_event_id) {
+            (Some(integration), Some(event)) => push_calendar(&self.db, integration)
+                .await?
+                .map(|calendar| (calendar, event)),
+            _ => None,
+        };
+        Ok((event, row.video_meeting_id))
+    }
+
     /// Records a failed write, to be tried again at `retry_at`.
     pub async fn record_calendar_push_failure(
         &self,

@@ -15,11 +15,13 @@ mod create;
 mod follow_up;
 mod internal;
 mod notices;
+mod privacy;
 mod read;
 mod transaction;
 
 pub use create::{Attending, CustomerDetails, EarlierRequest, NewBooking};
 pub use notices::{Announcement, PendingNotice};
+pub use privacy::{AuditAction, CustomerData, ERASED_NAME, Erasure};
 pub use transaction::Transaction;
 
 pub use read::BookingFilter;
@@ -181,6 +183,7 @@ fn new_row(row: NewRow<'_>, now: DateTime<Utc>) -> bookings::ActiveModel {
         calendar_push_error: Set(None),
         video_meeting_id: Set(None),
         created_from_network: Set(None),
+        customer_erased_utc: Set(None),
     }
 }
 

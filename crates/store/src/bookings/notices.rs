@@ -72,6 +72,9 @@ enum StoredNotice {
     Updated {
         fields: Vec<String>,
     },
+    Declined {
+        participant: Uuid,
+    },
 }
 
 impl From<&Notice> for StoredNotice {
@@ -104,6 +107,9 @@ impl From<&Notice> for StoredNotice {
             Notice::VideoLinkReady => Self::VideoLinkReady,
             Notice::Updated { fields } => Self::Updated {
                 fields: fields.clone(),
+            },
+            Notice::Declined { participant } => Self::Declined {
+                participant: *participant,
             },
         }
     }
@@ -142,6 +148,7 @@ impl StoredNotice {
             Self::ThankYou => Notice::ThankYou,
             Self::VideoLinkReady => Notice::VideoLinkReady,
             Self::Updated { fields } => Notice::Updated { fields },
+            Self::Declined { participant } => Notice::Declined { participant },
         })
     }
 }

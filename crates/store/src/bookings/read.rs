@@ -87,7 +87,7 @@ pub(super) async fn assemble(db: &impl ConnectionTrait, row: bookings::Model) ->
 }
 
 /// Bookings with their children, read in four queries whatever their number.
-async fn assemble_all(
+pub(super) async fn assemble_all(
     db: &impl ConnectionTrait,
     rows: Vec<bookings::Model>,
 ) -> Result<Vec<Booking>> {
@@ -238,6 +238,7 @@ pub(super) fn to_booking(row: bookings::Model, children: Children) -> Result<Boo
         timezone: TimeZone::parse(&row.timezone).map_err(corrupt)?,
         title: row.meeting_title,
         customer,
+        customer_erased_utc: row.customer_erased_utc,
         answers: decode_answers(&row.answers)?,
         location_type: row.location_type.0,
         video_platform: row.video_platform.map(|v| v.0),

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use mm_domain::{
     Interval, TimeZone,
-    booking::{Booking, BookingField, BookingType, EditPlan, MovePlan, StatusChangePlan},
+    booking::{Booking, BookingField, BookingType, EditPlan, MovePlan, RsvpPlan, StatusChangePlan},
     department::Department,
     meeting_type::MeetingType,
     scheduling::{MeetingSpec, Schedule},
@@ -263,6 +263,36 @@ impl Transaction<'_> {
                 .await?;
         }
         record(&self.txn, before.id, history.clone()).await
+    }
+
+    /// Writes a participant's planned answer to `booking`'s invitation, with its history entry;
+    /// a decline frees their time, a later acceptance holds it again.
+    pub async fn apply_rsvp(
+        &self,
+        booking: &Booking,
+        plan: &RsvpPlan,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let Some(history) = &plan.history else {
+            return Ok(());
+        };
+        booking_participants::Entity::update_many()
+            .col_expr(
+                booking_participants::Column::AttendanceStatus,
+                Expr::value(Word(plan.attendance)),
+            )
+            .col_expr(booking_participants::Column::ResponseUtc, Expr::value(now))
+            .filter(booking_participants::Column::BookingId.eq(booking.id))
+            .filter(booking_participants::Column::UserId.eq(plan.participant))
+            .exec(&self.txn)
+            .await?;
+        if plan.frees_time.is_some() {
+            self.touch(Change::new([Touch::person_during(
+                plan.participant,
+                booking.span,
+            )]));
+        }
+        record(&self.txn, booking.id, history.clone()).await
     }
 
     /// Queues the messages `change` causes as outbox rows of this transaction; their text is

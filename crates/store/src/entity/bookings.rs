@@ -87,6 +87,8 @@ pub struct Model {
     pub updated_utc: DateTimeUtc,
     /// What the public booking limit counts the client by: its IPv4 address or IPv6 /64.
     pub created_from_network: Option<String>,
+    /// When the customer's personal data was erased from the booking (it stays, anonymised).
+    pub customer_erased_utc: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -9,6 +9,7 @@ pub mod booking_reminders_sent;
 pub mod bookings;
 pub mod calendar_event_syncs;
 pub mod calendar_integrations;
+pub mod data_audit;
 pub mod date_overrides;
 pub mod department_members;
 pub mod departments;

@@ -5,13 +5,14 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use leptos::{ev, prelude::*};
 use mm_api_types::{
-    ApprovalStatus, BookingStatus, BookingType, CalendarWrite,
+    ApprovalStatus, AttendanceStatus, BookingStatus, BookingType, CalendarWrite,
     bookings::{AnswerValue, Booking},
     calendar::CalendarResource,
 };
 use uuid::Uuid;
 
 use super::{super::status, Action, Actions, Form, history::Histories};
+use crate::staff::Session;
 use crate::zone::{self, Style};
 
 fn text(value: Option<String>) -> String {
@@ -137,6 +138,14 @@ where
                 on:click=move |_| { reason.set(String::new()); outcome.set(None); form.set(Some(which)); }>{label}</button>
         }
     };
+    // The signed-in person's own answer, when they are invited to this internal meeting.
+    let me = expect_context::<Session>().me().map(|me| me.user.id);
+    let my_answer = booking
+        .participants
+        .iter()
+        .find(|p| p.user_id.is_some() && p.user_id == me && me != Some(booking.assigned_to))
+        .map(|p| p.attendance_status)
+        .filter(|_| open && !started && booking.booking_type == BookingType::Internal);
     let status_badge = format!(
         "badge {}",
         status::class(booking.status, booking.booking_type)
@@ -196,6 +205,24 @@ where
             {booking.cancellation_reason.clone().map(|r| view! { <dt>"Cancelled because"</dt><dd>{r}</dd> })}
             {booking.rejection_reason.clone().map(|r| view! { <dt>"Rejected because"</dt><dd>{r}</dd> })}
         </dl>
+        {my_answer.map(|now| {
+            let answer = |label: &'static str, response: &'static str, chosen: bool| {
+                let run = run.clone();
+                view! {
+                    <button type="button" class=if chosen { "button primary" } else { "button" } data-response=response
+                        aria-pressed=chosen.to_string() disabled=move || busy.get()
+                        on:click=move |_| run(Action::Answer(response))>{label}</button>
+                }
+            };
+            view! {
+                <div class="actions my-answer" role="group" aria-label="Your answer">
+                    <strong>"Your answer:"</strong>
+                    {answer("Accept", "accepted", now == AttendanceStatus::Confirmed)}
+                    {answer("Maybe", "tentative", now == AttendanceStatus::Tentative)}
+                    {answer("Decline", "declined", now == AttendanceStatus::Declined)}
+                </div>
+            }
+        })}
         <div class="actions" role="group" aria-label="Actions">
             {awaiting_approval.then(|| button("Approve", Action::Approve))}
             {awaiting_approval.then(|| opener("Reject…", Form::Reject))}

@@ -4,12 +4,17 @@ use leptos::prelude::*;
 use mm_api_types::{DeliveryStatus, bookings::BookingMessage};
 
 use crate::{
-    staff::status,
+    staff::{outbox::RetryButton, status},
     zone::{self, Style},
 };
 
 #[component]
-pub(super) fn Messages(messages: Vec<BookingMessage>, zone: String) -> impl IntoView {
+pub(super) fn Messages(
+    messages: Vec<BookingMessage>,
+    zone: String,
+    /// Whether failed messages offer a retry (System Managers).
+    retry: bool,
+) -> impl IntoView {
     if messages.is_empty() {
         return view! { <h2>"Messages"</h2><p class="meta">"Nothing has been sent about this booking."</p> }
             .into_any();
@@ -34,7 +39,8 @@ pub(super) fn Messages(messages: Vec<BookingMessage>, zone: String) -> impl Into
                             <td>{format!("{} {}", zone::instant(m.created_utc, &zone, Style::ShortDate), zone::instant(m.created_utc, &zone, Style::Time))}</td>
                             <td>{status::words(m.kind.as_str())}{m.has_ics.then_some(" (with invite)")}</td>
                             <td>{m.to}</td>
-                            <td>{state}{m.last_error.map(|e| view! { <br /><span class="meta">{e}</span> })}</td>
+                            <td>{state}{m.last_error.map(|e| view! { <br /><span class="meta">{e}</span> })}
+                                {(failed && retry).then(|| view! { <br /><RetryButton id=m.id /> })}</td>
                         </tr>
                     }
                 }).collect_view()}

@@ -10,6 +10,7 @@ mod history;
 mod messages;
 mod page;
 mod panel;
+mod privacy;
 
 use chrono::{DateTime, Utc};
 use leptos::{prelude::*, task::spawn_local};
@@ -32,6 +33,8 @@ enum Action {
     Reassign(Uuid, Option<String>),
     Complete,
     NoShow,
+    /// The signed-in participant's answer: `accepted`, `tentative` or `declined`.
+    Answer(&'static str),
 }
 
 impl Action {
@@ -44,6 +47,7 @@ impl Action {
             Self::Reassign(host, reason) => client.reassign(id, host, reason).await,
             Self::Complete => client.complete(id).await,
             Self::NoShow => client.no_show(id).await,
+            Self::Answer(response) => client.answer_invitation(id, response).await,
         }
     }
 
@@ -56,6 +60,7 @@ impl Action {
             Self::Reassign(..) => "Reassigned.",
             Self::Complete => "Marked as completed.",
             Self::NoShow => "Marked as no-show.",
+            Self::Answer(_) => "Your answer is recorded.",
         }
     }
 }

@@ -6,9 +6,12 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
+use mm_api_types::StaffRole;
 use uuid::Uuid;
 
-use super::{Actions, details::Details, edit::EditForm, load, messages::Messages};
+use super::{
+    Actions, details::Details, edit::EditForm, load, messages::Messages, privacy::PersonalData,
+};
 use crate::{
     api::ApiError,
     components::{Loading, Problem, set_title},
@@ -55,7 +58,11 @@ pub fn BookingPage() -> impl IntoView {
         }
     });
     let run = actions.runner(session, id, None);
+    let system_manager = session
+        .me()
+        .is_some_and(|me| me.roles.contains(&StaffRole::SystemManager));
     let saved = RwSignal::new(None::<Result<String, ApiError>>);
+    let personal = RwSignal::new(None::<(bool, String)>);
     view! {
         <p class="meta"><a href="/admin/bookings">"← All bookings"</a></p>
         <Transition fallback=|| view! { <Loading /> }>
@@ -75,16 +82,17 @@ pub fn BookingPage() -> impl IntoView {
                     let names: BTreeMap<Uuid, String> =
                         members.iter().map(|p| (p.user_id, p.full_name.clone())).collect();
                     let messages = messages.await;
-                    let edited = booking.clone();
+                    let (edited, record) = (booking.clone(), booking.clone());
+                    let reload = Callback::new(move |()| actions.version.update(|v| *v += 1));
                     view! {
                         <div class="booking-page">
                             <section class="booking-record">
                                 <Details booking names members zone=zone.clone() run actions />
                             </section>
                             <section>
-                                <EditForm booking=edited outcome=saved
-                                    on_saved=Callback::new(move |()| actions.version.update(|v| *v += 1)) />
-                                <Messages messages zone />
+                                <EditForm booking=edited outcome=saved on_saved=reload />
+                                <Messages messages zone retry=system_manager />
+                                {system_manager.then(|| view! { <PersonalData booking=record outcome=personal on_erased=reload /> })}
                             </section>
                         </div>
                     }

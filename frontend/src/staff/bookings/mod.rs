@@ -12,9 +12,8 @@ use leptos::{prelude::*, task::spawn_local};
 use leptos_router::hooks::{use_navigate, use_query_map};
 use mm_api_types::calendar::CalendarResource;
 use uuid::Uuid;
-use wasm_bindgen::{JsCast, JsValue};
 
-use super::{Session, booking::BookingPanel, on_unauthorized};
+use super::{Session, booking::BookingPanel, download, on_unauthorized};
 use crate::{
     api::ApiError,
     components::{Loading, Problem, set_title},
@@ -24,30 +23,6 @@ use filters::{FilterForm, Filters};
 use rows::Rows;
 
 const PER_PAGE: u64 = 25;
-
-/// Offers `text` as a file download named `name`.
-fn download(name: &str, text: &str) -> Option<()> {
-    let bag = web_sys::BlobPropertyBag::new();
-    bag.set_type("text/csv;charset=utf-8");
-    let parts = js_sys::Array::of1(&JsValue::from_str(text));
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &bag).ok()?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
-    let document = web_sys::window()?.document()?;
-    let link: web_sys::HtmlAnchorElement = document.create_element("a").ok()?.dyn_into().ok()?;
-    link.set_href(&url);
-    link.set_download(name);
-    document.body()?.append_child(&link).ok()?;
-    link.click();
-    link.remove();
-    // The download has its own copy once started; the URL is not needed after this turn.
-    let revoke = wasm_bindgen::closure::Closure::once_into_js(move || {
-        let _ = web_sys::Url::revoke_object_url(&url);
-    });
-    web_sys::window()?
-        .set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 10_000)
-        .ok()?;
-    Some(())
-}
 
 #[component]
 pub fn Bookings() -> impl IntoView {
@@ -125,7 +100,7 @@ pub fn Bookings() -> impl IntoView {
             spawn_local(async move {
                 match client.export_csv(&pairs).await {
                     Ok(csv) => {
-                        if download("bookings.csv", &csv).is_none() {
+                        if download("bookings.csv", "text/csv;charset=utf-8", &csv).is_none() {
                             notice.set(Some((
                                 false,
                                 "The browser refused the download.".to_owned(),

@@ -3,11 +3,13 @@
 
 mod confirmation;
 mod details;
+mod invitation;
 mod self_service;
 mod steps;
 
 pub use confirmation::Confirmation;
 pub use details::DetailsStep;
+pub use invitation::InvitationAnswer;
 pub use self_service::{RescheduleDate, RescheduleTime, SelfServiceCancel};
 pub use steps::{DateStep, Departments, MeetingTypes, TimeStep};
 
