@@ -16,6 +16,7 @@ mod m20261125_000003_zoom_meetings;
 mod m20261129_000001_security;
 mod m20261129_000002_outbox_notices;
 mod m20261130_000001_booking_record;
+mod m20261130_000002_no_show_follow_up;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_security::Migration),
             Box::new(m20261129_000002_outbox_notices::Migration),
             Box::new(m20261130_000001_booking_record::Migration),
+            Box::new(m20261130_000002_no_show_follow_up::Migration),
         ]
     }
 }

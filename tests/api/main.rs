@@ -12,6 +12,7 @@ mod google;
 mod internal;
 mod invitations;
 mod meeting_types;
+mod no_shows;
 mod notifications;
 mod outbox;
 mod outlook;

@@ -428,6 +428,14 @@ async fn customer_reschedules_through_the_link_in_their_email() {
     assert_eq!(booking["start_utc"], new_start.as_str());
     assert_eq!(new_start, mm_blackbox_tests::at(tuesday, 9, 0));
     assert_eq!(booking["status"], "confirmed");
+
+    // The cancel link of the first email now says the meeting moved, and shows its new time.
+    let old_cancel = emailed_link(&app, &setup.admin, "mover@example.com", "cancel").await;
+    browser.goto(&old_cancel).await;
+    browser
+        .find_text(".notice.moved", "This meeting was moved on")
+        .await;
+    browser.find_text(".when-visitor", "Tuesday").await;
 }
 
 #[tokio::test]

@@ -67,6 +67,10 @@ pub struct PublicBooking {
     pub ics_url: String,
     pub add_to_calendar: AddToCalendar,
     pub cancellation_reason: Option<String>,
+    /// When the meeting last moved to the time shown, if it ever moved: every link of a booking
+    /// leads to its current time, so an older email's link says it moved.
+    #[serde(default)]
+    pub moved_utc: Option<DateTime<Utc>>,
 }
 
 /// Links that open the meeting as a new event in a web calendar: the same event as `ics_url`.
@@ -329,16 +333,6 @@ pub struct BookingMessage {
     pub sent_utc: Option<DateTime<Utc>>,
 }
 
-/// A field of a partial update: absent (`None`, left alone), `null` (`Some(None)`, cleared) or a
-/// value.
-fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(deserializer).map(Some)
-}
-
 /// `PATCH /bookings/{id}`: the fields to change, by the booking's own names. An absent field is
 /// left alone; `null` (or blank text) clears an optional one. `title` and the customer's name,
 /// email and phone cannot be cleared; customer fields are for customer bookings only;
@@ -351,7 +345,7 @@ where
 pub struct BookingUpdate {
     #[serde(
         default,
-        deserialize_with = "nullable",
+        deserialize_with = "crate::nullable",
         skip_serializing_if = "Option::is_none"
     )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 200))]
@@ -359,21 +353,21 @@ pub struct BookingUpdate {
     /// Internal notes: staff only.
     #[serde(
         default,
-        deserialize_with = "nullable",
+        deserialize_with = "crate::nullable",
         skip_serializing_if = "Option::is_none"
     )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 10000))]
     pub meeting_notes: Option<Option<String>>,
     #[serde(
         default,
-        deserialize_with = "nullable",
+        deserialize_with = "crate::nullable",
         skip_serializing_if = "Option::is_none"
     )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 10000))]
     pub meeting_description: Option<Option<String>>,
     #[serde(
         default,
-        deserialize_with = "nullable",
+        deserialize_with = "crate::nullable",
         skip_serializing_if = "Option::is_none"
     )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 500))]
@@ -381,49 +375,49 @@ pub struct BookingUpdate {
     /// An `http://` or `https://` address.
     #[serde(
         default,
-        deserialize_with = "nullable",
+        deserialize_with = "crate::nullable",
         skip_serializing_if = "Option::is_none"
     )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 2000))]
     pub meeting_link: Option<Option<String>>,
     #[serde(
         default,
-        deserialize_with = "nullable",
+        deserialize_with = "crate::nullable",
         skip_serializing_if = "Option::is_none"
     )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 200))]
     pub customer_name: Option<Option<String>>,
     #[serde(
         default,
-        deserialize_with = "nullable",
+        deserialize_with = "crate::nullable",
         skip_serializing_if = "Option::is_none"
     )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Email))]
     pub customer_email: Option<Option<String>>,
     #[serde(
         default,
-        deserialize_with = "nullable",
+        deserialize_with = "crate::nullable",
         skip_serializing_if = "Option::is_none"
     )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub customer_phone: Option<Option<String>>,
     #[serde(
         default,
-        deserialize_with = "nullable",
+        deserialize_with = "crate::nullable",
         skip_serializing_if = "Option::is_none"
     )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 5000))]
     pub customer_notes: Option<Option<String>>,
     #[serde(
         default,
-        deserialize_with = "nullable",
+        deserialize_with = "crate::nullable",
         skip_serializing_if = "Option::is_none"
     )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 10000))]
     pub meeting_minutes: Option<Option<String>>,
     #[serde(
         default,
-        deserialize_with = "nullable",
+        deserialize_with = "crate::nullable",
         skip_serializing_if = "Option::is_none"
     )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 10000))]

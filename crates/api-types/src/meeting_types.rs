@@ -70,6 +70,13 @@ pub struct MeetingType {
     pub feedback_url: Option<String>,
     /// What happens next, told in the thank-you.
     pub next_steps: Option<String>,
+    /// Email a customer marked as a no-show a link to book again.
+    #[serde(default)]
+    pub no_show_follow_up: bool,
+    /// Minutes after its start at which a confirmed meeting nobody marked is marked a no-show;
+    /// `null`: never.
+    #[serde(default)]
+    pub auto_no_show_minutes: Option<u32>,
     pub booking_url: String,
     /// The wizard from the date step without the site's header and footer, for another
     /// website's iframe.
@@ -127,6 +134,12 @@ pub struct CreateMeetingType {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_length = 5000))]
     pub next_steps: Option<String>,
+    #[serde(default)]
+    pub no_show_follow_up: bool,
+    /// 5 to 1440; `null`: never marked automatically.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 5, maximum = 1440))]
+    pub auto_no_show_minutes: Option<i64>,
 }
 
 /// Absent fields stay; `null` clears the nullable ones.
@@ -171,4 +184,8 @@ pub struct UpdateMeetingType {
     #[serde(default, deserialize_with = "crate::nullable")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 5000))]
     pub next_steps: Option<Option<String>>,
+    pub no_show_follow_up: Option<bool>,
+    #[serde(default, deserialize_with = "crate::nullable")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>, minimum = 5, maximum = 1440))]
+    pub auto_no_show_minutes: Option<Option<i64>>,
 }

@@ -238,6 +238,7 @@ vocabulary!(
         CustomerReminderSms = "customer_reminder_sms",
         CustomerVideoLink = "customer_video_link",
         CustomerUpdated = "customer_updated",
+        CustomerNoShow = "customer_no_show",
         CustomerThankYou = "customer_thank_you",
         HostNewBooking = "host_new_booking",
         HostBookingApproved = "host_booking_approved",

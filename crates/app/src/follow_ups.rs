@@ -1,11 +1,15 @@
-//! The messages time causes rather than a person: reminders before a meeting and the thank-you
-//! after it. A sweep finds the bookings that may be due and handles each in its own transaction,
+//! The messages time causes rather than a person: reminders before a meeting, the thank-you
+//! after it, and the no-show mark of a meeting nobody marked (with its follow-up). A sweep finds the bookings that may be due and handles each in its own transaction,
 //! so several processes can sweep at once; the store lets exactly one of them queue each message.
 //! None of it changes when anyone is free, so the slot tables stay valid (quiet commits).
 
 use chrono::{DateTime, Duration, Utc};
-use mm_domain::{booking::BookingStatus, notification::Notice, reminder::due_reminders};
-use mm_store::{Announcement, Store};
+use mm_domain::{
+    booking::{BookingStatus, no_show_follow_up, plan_automatic_no_show},
+    notification::Notice,
+    reminder::due_reminders,
+};
+use mm_store::{Announcement, BookingKey, Store};
 use uuid::Uuid;
 
 use crate::{AppError, AppResult, announce};
@@ -75,6 +79,40 @@ async fn queue_reminder(store: &Store, booking_id: Uuid, now: DateTime<Utc>) -> 
     Ok(true)
 }
 
+/// Marks as no-shows the confirmed customer meetings nobody marked within their type's delay
+/// after the start (within the last week), each in its own transaction with a history entry
+/// saying so, and sends the no-show follow-up when the type asks for it. Returns how many were
+/// marked.
+#[tracing::instrument(skip_all)]
+pub async fn mark_unattended_meetings(store: &Store, now: DateTime<Utc>) -> AppResult<usize> {
+    let mut marked = 0;
+    for booking_id in store
+        .meetings_awaiting_a_mark(now - THANK_YOU_WINDOW, now)
+        .await?
+    {
+        let tx = store.transaction().await?;
+        // Locked: staff marking it at the same moment either came first or wait for this.
+        let booking = tx.lock_booking(&BookingKey::Id(booking_id), now).await?;
+        let meeting_type = tx.meeting_type(booking.meeting_type_id).await?;
+        let plan = meeting_type
+            .follow_up
+            .auto_no_show_after
+            .and_then(|after| plan_automatic_no_show(&booking, after, now));
+        let Some(plan) = plan else {
+            tx.rollback().await?;
+            continue;
+        };
+        tx.apply_status_change(&booking, &plan, None, now).await?;
+        let missed = tx.booking(booking_id).await?;
+        if let Some(notice) = no_show_follow_up(&missed, &meeting_type) {
+            announce(&tx, &notice, &missed, None, now).await?;
+        }
+        tx.commit().await?;
+        marked += 1;
+    }
+    Ok(marked)
+}
+
 /// Queues the thank-you of every customer meeting that ended (within the last week) while
 /// confirmed or completed and whose type sends one, and records it on the booking. Returns how
 /// many were queued.
@@ -86,6 +124,18 @@ pub async fn queue_thank_yous(store: &Store, now: DateTime<Utc>) -> AppResult<us
         .await?
     {
         let tx = store.transaction().await?;
+        // A meeting that may yet be marked a no-show automatically waits for that decision.
+        let booking = tx.booking(booking_id).await?;
+        let meeting_type = tx.meeting_type(booking.meeting_type_id).await?;
+        let undecided = booking.status == BookingStatus::Confirmed
+            && meeting_type
+                .follow_up
+                .auto_no_show_after
+                .is_some_and(|after| now < booking.span.start() + after.to_duration());
+        if undecided {
+            tx.rollback().await?;
+            continue;
+        }
         // Whoever stamps the booking first sends the email; the others change nothing.
         if !tx.stamp_thank_you(booking_id, now).await? {
             tx.rollback().await?;

@@ -2,7 +2,7 @@
 
 use strum::{AsRefStr, Display, EnumString, IntoStaticStr, VariantNames};
 
-use crate::validation::FieldErrors;
+use crate::{Minutes, validation::FieldErrors};
 
 #[derive(
     Debug,
@@ -186,7 +186,9 @@ pub fn parse_reminders(drafts: &[(i64, &str, bool)]) -> Result<Vec<Reminder>, Fi
     errors.finish(reminders)
 }
 
-/// The thank-you email a customer gets after the meeting, when the type enables it.
+/// What follows a meeting of the type: the thank-you email a customer gets after it (when
+/// `enabled`), and after a missed one, an email inviting them to book again and, optionally,
+/// the automatic no-show mark when nobody marked the meeting.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FollowUp {
     pub enabled: bool,
@@ -194,6 +196,16 @@ pub struct FollowUp {
     pub feedback_url: Option<String>,
     /// What happens next, in the type's own words.
     pub next_steps: Option<String>,
+    /// Email a customer marked as a no-show a link to book again.
+    pub no_show_email: bool,
+    /// Mark a confirmed meeting nobody marked as a no-show this long after its start.
+    pub auto_no_show_after: Option<Minutes>,
+}
+
+/// How long after its start a meeting nobody marked becomes a no-show: between 5 minutes and a
+/// day.
+pub fn parse_auto_no_show(minutes: i64) -> Result<Minutes, crate::time::MinutesOutOfRange> {
+    Minutes::parse_in(minutes, Minutes::NO_SHOW_DELAY)
 }
 
 /// A link for a customer to follow: an absolute `http(s)` URL with a host and no spaces.

@@ -48,6 +48,8 @@ pub enum Notice {
     Declined {
         participant: uuid::Uuid,
     },
+    /// The customer missed the meeting: an invitation to book again.
+    NoShowFollowUp,
 }
 
 /// Everything a renderer needs about a booking and the people around it: read in the change's
@@ -111,6 +113,7 @@ pub enum MessageKind {
     CustomerVideoLink,
     CustomerUpdated,
     CustomerThankYou,
+    CustomerNoShow,
     HostNewBooking,
     HostBookingApproved,
     HostCancelled,
@@ -304,6 +307,7 @@ pub fn messages<'a>(facts: &BookingFacts<'a>) -> Vec<Message<'a>> {
         }
         Notice::Declined { .. } => staff(K::ParticipantDeclined, facts.host),
         Notice::ThankYou => customer(K::CustomerThankYou),
+        Notice::NoShowFollowUp => customer(K::CustomerNoShow),
     }
     out.extend(staff_out);
     out

@@ -140,6 +140,8 @@ pub struct MinutesOutOfRange {
 impl Minutes {
     pub const DURATION: std::ops::RangeInclusive<u32> = 5..=480;
     pub const BUFFER: std::ops::RangeInclusive<u32> = 0..=480;
+    /// How long after its start a meeting nobody marked becomes a no-show: up to a day.
+    pub const NO_SHOW_DELAY: std::ops::RangeInclusive<u32> = 5..=1440;
     pub const ZERO: Self = Self(0);
     pub const ONE: Self = Self(1);
 

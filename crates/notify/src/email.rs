@@ -149,6 +149,17 @@ fn customer_email(
             format!("Booking updated: {title}"),
             summary(&updated_lead(notice)).invite(invite()),
         ),
+        (K::CustomerNoShow, _) => (
+            format!("We missed you: {title}"),
+            customer_summary(
+                facts,
+                zone,
+                "We are sorry we missed you at your meeting. If you would still like to meet, \
+                 choose a new time that suits you.",
+                &Links::none(),
+            )
+            .link("Book a new time", &book_again(facts, context)),
+        ),
         (K::CustomerThankYou, _) => {
             let follow_up = &facts.meeting_type.follow_up;
             let mut body = Body::new(&format!(

@@ -1,4 +1,5 @@
-//! Queues the emails that time causes: reminders before meetings and thank-yous after them. Every
+//! Queues the emails that time causes — reminders before meetings and thank-yous after them —
+//! and marks meetings nobody marked as no-shows where their type asks for it. Every
 //! process runs it; the store lets exactly one of them queue each email.
 
 use std::time::Duration;
@@ -20,6 +21,12 @@ pub async fn run(state: web::Data<AppState>, every: Duration) {
             Ok(0) => {}
             Ok(queued) => tracing::info!(queued, "reminders queued"),
             Err(error) => tracing::error!(%error, "queuing reminders failed"),
+        }
+        // Before the thank-yous: a meeting marked a no-show gets none.
+        match mm_app::follow_ups::mark_unattended_meetings(&state.store, now).await {
+            Ok(0) => {}
+            Ok(marked) => tracing::info!(marked, "unattended meetings marked as no-shows"),
+            Err(error) => tracing::error!(%error, "marking unattended meetings failed"),
         }
         match mm_app::follow_ups::queue_thank_yous(&state.store, now).await {
             Ok(0) => {}

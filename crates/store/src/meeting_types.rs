@@ -77,6 +77,11 @@ fn to_meeting_type(
             enabled: row.thank_you_enabled,
             feedback_url: row.feedback_url,
             next_steps: row.next_steps,
+            no_show_email: row.no_show_follow_up,
+            auto_no_show_after: row
+                .auto_no_show_minutes
+                .map(|m| mm_domain::meeting_type::parse_auto_no_show(i64::from(m)).map_err(corrupt))
+                .transpose()?,
         },
         created_by: row.created_by,
     })
@@ -105,6 +110,8 @@ fn meeting_type_row(t: &MeetingType, now: DateTime<Utc>) -> meeting_types::Activ
         thank_you_enabled: Set(t.follow_up.enabled),
         feedback_url: Set(t.follow_up.feedback_url.clone()),
         next_steps: Set(t.follow_up.next_steps.clone()),
+        no_show_follow_up: Set(t.follow_up.no_show_email),
+        auto_no_show_minutes: Set(minutes(t.follow_up.auto_no_show_after)),
         created_by: Set(t.created_by),
         created_utc: Set(now),
         updated_utc: Set(now),

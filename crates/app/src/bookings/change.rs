@@ -5,8 +5,8 @@ use mm_domain::{
     Interval,
     booking::{
         Booking, BookingEdit, BookingType, Move, MovePolicy, Rsvp, StatusChange, Unavailable,
-        clashes_on_return, free_members_at, pick_free_member, plan_edit, plan_move, plan_rsvp,
-        plan_status_change,
+        clashes_on_return, free_members_at, no_show_follow_up, pick_free_member, plan_edit,
+        plan_move, plan_rsvp, plan_status_change,
     },
     notification::Notice,
     scheduling::MeetingSpec,
@@ -29,11 +29,18 @@ pub async fn change_status(
 ) -> AppResult<Booking> {
     let tx = store.transaction().await?;
     let before = lock_permitted(&tx, key, &by, now).await?;
+    let missed = change == StatusChange::MarkNoShow;
     let plan = plan_status_change(&before, change, by.actor, now)?;
     tx.apply_status_change(&before, &plan, links, now).await?;
     let booking = tx.booking(before.id).await?;
     if let Some(notice) = &plan.notice {
         announce(&tx, notice, &booking, by.actor.user_id, now).await?;
+    }
+    if missed {
+        let meeting_type = tx.meeting_type(booking.meeting_type_id).await?;
+        if let Some(notice) = no_show_follow_up(&booking, &meeting_type) {
+            announce(&tx, &notice, &booking, by.actor.user_id, now).await?;
+        }
     }
     tx.commit().await?;
     Ok(booking)

@@ -6,6 +6,7 @@ mod customer;
 mod edit;
 mod internal;
 mod lifecycle;
+mod no_show;
 mod record;
 mod reference;
 mod relocation;
@@ -22,6 +23,7 @@ pub use edit::{
 };
 pub use internal::{Attendees, AttendeesError, internal_use};
 pub use lifecycle::{Action, Lifecycle, TransitionError, self_service_open};
+pub use no_show::{no_show_follow_up, plan_automatic_no_show};
 pub use record::{AssignmentEntry, Booking, CustomerRecord, HistoryEntry, Participant};
 pub use reference::{BookingReference, InvalidReference};
 pub use relocation::{AlreadyThere, Move, MovePlan, MovePolicy, plan_move};

@@ -152,6 +152,16 @@ impl Booking {
         Ok(())
     }
 
+    /// When the meeting last moved to another time, if it ever did: a customer who opens an
+    /// older email's link is told the time changed.
+    pub fn moved_utc(&self) -> Option<DateTime<Utc>> {
+        self.history
+            .iter()
+            .filter(|h| h.action == HistoryAction::Rescheduled)
+            .map(|h| h.action_utc)
+            .max()
+    }
+
     /// Duration in minutes.
     pub fn duration_minutes(&self) -> i64 {
         self.span.length().num_minutes()

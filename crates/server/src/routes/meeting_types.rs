@@ -202,7 +202,8 @@ fn reminders(input: &CreateMeetingType, errors: &mut FieldErrors) -> Option<Vec<
         .ok()
 }
 
-/// The thank-you after the meeting: whether it is sent, its feedback link and next steps.
+/// What follows the meeting: the thank-you (whether it is sent, its feedback link and next
+/// steps), the no-show follow-up and the automatic no-show mark.
 fn follow_up(input: &CreateMeetingType, errors: &mut FieldErrors) -> Option<FollowUp> {
     let feedback_url = match text(&input.feedback_url) {
         None => Some(None),
@@ -217,10 +218,21 @@ fn follow_up(input: &CreateMeetingType, errors: &mut FieldErrors) -> Option<Foll
     {
         errors.add("next_steps", "must be at most 5000 characters");
     }
+    let auto_no_show_after = match input.auto_no_show_minutes {
+        None => Some(None),
+        Some(minutes) => errors
+            .check(
+                "auto_no_show_minutes",
+                meeting_type::parse_auto_no_show(minutes),
+            )
+            .map(Some),
+    };
     Some(FollowUp {
         enabled: input.thank_you_enabled,
         feedback_url: feedback_url?,
         next_steps: text(&input.next_steps),
+        no_show_email: input.no_show_follow_up,
+        auto_no_show_after: auto_no_show_after?,
     })
 }
 
@@ -394,6 +406,10 @@ async fn update_meeting_type(
         thank_you_enabled: p.thank_you_enabled.unwrap_or(now.thank_you_enabled),
         feedback_url: p.feedback_url.unwrap_or(now.feedback_url),
         next_steps: p.next_steps.unwrap_or(now.next_steps),
+        no_show_follow_up: p.no_show_follow_up.unwrap_or(now.no_show_follow_up),
+        auto_no_show_minutes: p
+            .auto_no_show_minutes
+            .unwrap_or(now.auto_no_show_minutes.map(i64::from)),
     };
     let meeting_type = parse(
         current.id,

@@ -161,6 +161,7 @@ fn public_view_of(
             office_365: web.office_365,
         },
         cancellation_reason: booking.cancellation_reason.clone(),
+        moved_utc: booking.moved_utc().map(wire::utc),
     }
 }
 

@@ -89,7 +89,7 @@ same_words! {
     mm_domain::notification::MessageKind => MessageKind {
         CustomerConfirmation, CustomerPending, CustomerRejected, CustomerCancelled,
         CustomerRescheduled, CustomerReassigned, CustomerReminder, CustomerReminderSms,
-        CustomerVideoLink, CustomerUpdated, CustomerThankYou, HostNewBooking, HostBookingApproved,
+        CustomerVideoLink, CustomerUpdated, CustomerThankYou, CustomerNoShow, HostNewBooking, HostBookingApproved,
         HostCancelled, HostRescheduled, HostReminder, HostVideoLink, HostUpdated,
         ParticipantDeclined,
         NewHostReassigned, OldHostReassigned,
@@ -262,6 +262,8 @@ pub fn meeting_type(
             })
             .collect(),
         thank_you_enabled: t.follow_up.enabled,
+        no_show_follow_up: t.follow_up.no_show_email,
+        auto_no_show_minutes: t.follow_up.auto_no_show_after.map(|m| m.get()),
         feedback_url: t.follow_up.feedback_url.clone(),
         next_steps: t.follow_up.next_steps.clone(),
         booking_url: format!("{base_url}/book/{department_slug}/{}", t.slug),

@@ -79,6 +79,31 @@ impl Store {
         Ok(ids)
     }
 
+    /// Confirmed customer meetings that started after `since` and by `now` whose type marks
+    /// unmarked meetings as no-shows; the domain decides which are due.
+    pub async fn meetings_awaiting_a_mark(
+        &self,
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Uuid>> {
+        let types_marking = Query::select()
+            .column(meeting_types::Column::Id)
+            .from(meeting_types::Entity)
+            .and_where(meeting_types::Column::AutoNoShowMinutes.is_not_null())
+            .to_owned();
+        Ok(bookings::Entity::find()
+            .select_only()
+            .column(bookings::Column::Id)
+            .filter(bookings::Column::BookingType.eq(Word(BookingType::Customer)))
+            .filter(bookings::Column::Status.eq(Word(BookingStatus::Confirmed)))
+            .filter(bookings::Column::StartUtc.lte(now))
+            .filter(bookings::Column::StartUtc.gt(since))
+            .filter(bookings::Column::MeetingTypeId.in_subquery(types_marking))
+            .into_tuple()
+            .all(&self.db)
+            .await?)
+    }
+
     /// Customer meetings that ended after `since` and by `now` while confirmed or completed,
     /// whose type sends a thank-you that has not gone out.
     pub async fn meetings_due_thank_you(

@@ -75,6 +75,7 @@ enum StoredNotice {
     Declined {
         participant: Uuid,
     },
+    NoShowFollowUp,
 }
 
 impl From<&Notice> for StoredNotice {
@@ -111,6 +112,7 @@ impl From<&Notice> for StoredNotice {
             Notice::Declined { participant } => Self::Declined {
                 participant: *participant,
             },
+            Notice::NoShowFollowUp => Self::NoShowFollowUp,
         }
     }
 }
@@ -149,6 +151,7 @@ impl StoredNotice {
             Self::VideoLinkReady => Notice::VideoLinkReady,
             Self::Updated { fields } => Notice::Updated { fields },
             Self::Declined { participant } => Notice::Declined { participant },
+            Self::NoShowFollowUp => Notice::NoShowFollowUp,
         })
     }
 }

@@ -32,6 +32,10 @@ pub struct Model {
     pub feedback_url: Option<String>,
     #[sea_orm(column_type = "Text")]
     pub next_steps: Option<String>,
+    /// Email a customer who did not come a link to book again.
+    pub no_show_follow_up: bool,
+    /// Mark a confirmed meeting nobody marked as a no-show this long after its start.
+    pub auto_no_show_minutes: Option<i32>,
     pub created_by: Option<Uuid>,
     pub created_utc: DateTimeUtc,
     pub updated_utc: DateTimeUtc,

@@ -121,6 +121,8 @@ fn TypeForm(found: Option<MeetingType>, department: Uuid) -> impl IntoView {
     let is_active = flag(|t| t.is_active, true);
     let approval = flag(|t| t.requires_approval, false);
     let thank_you = flag(|t| t.thank_you_enabled, false);
+    let no_show_email = flag(|t| t.no_show_follow_up, false);
+    let auto_no_show = RwSignal::new(shown(t.as_ref().and_then(|t| t.auto_no_show_minutes)));
     let before = RwSignal::new(shown(t.as_ref().and_then(|t| t.buffer_before)));
     let after = RwSignal::new(shown(t.as_ref().and_then(|t| t.buffer_after)));
     let interval = RwSignal::new(shown(t.as_ref().and_then(|t| t.slot_interval)));
@@ -176,6 +178,8 @@ fn TypeForm(found: Option<MeetingType>, department: Uuid) -> impl IntoView {
             thank_you_enabled: thank_you.get_untracked(),
             feedback_url: some(feedback),
             next_steps: some(next_steps),
+            no_show_follow_up: no_show_email.get_untracked(),
+            auto_no_show_minutes: minutes(&auto_no_show.get_untracked()),
         };
         let (found, navigate) = (found.clone(), navigate.clone());
         busy.set(true);
@@ -269,6 +273,8 @@ fn TypeForm(found: Option<MeetingType>, department: Uuid) -> impl IntoView {
             {field("feedback_url", "Feedback or survey link", "url", "", feedback)}
             <div class="field"><label for="next_steps">"What happens next (in the thank-you)"</label>
                 <textarea id="next_steps" rows="2" prop:value=move || next_steps.get() on:input=move |e| next_steps.set(event_target_value(&e))></textarea></div>
+            <p class="checks">{check("no_show_follow_up", "Email a customer who did not come a link to book again", no_show_email)}</p>
+            {field("auto_no_show_minutes", "Mark as no-show when nobody marked it, minutes after the start (5–1440)", "number", "never", auto_no_show)}
             <Said outcome />
             <button type="submit" class="button primary" disabled=move || busy.get()>{if creating { "Create meeting type" } else { "Save meeting type" }}</button>
         </form>
@@ -298,5 +304,7 @@ fn changes(before: &MeetingType, create: CreateMeetingType) -> UpdateMeetingType
         thank_you_enabled: Some(create.thank_you_enabled),
         feedback_url: Some(create.feedback_url),
         next_steps: Some(create.next_steps),
+        no_show_follow_up: Some(create.no_show_follow_up),
+        auto_no_show_minutes: Some(create.auto_no_show_minutes),
     }
 }

@@ -59,7 +59,15 @@ fn customer_zone(booking: &PublicBooking) -> String {
 #[component]
 fn BookingFacts(booking: PublicBooking) -> impl IntoView {
     let zone = customer_zone(&booking);
+    // Every link of a booking leads to its current time: an older email's link says it moved.
+    let moved = booking.moved_utc.map(|at| {
+        format!(
+            "This meeting was moved on {}. The time below is its time now.",
+            zone::instant(at, &zone, Style::LongDate)
+        )
+    });
     view! {
+        {moved.map(|text| view! { <p class="notice moved" role="status">{text}</p> })}
         <dl class="facts">
             <dt>"Meeting"</dt>
             <dd>{booking.meeting_name.clone()}" with "{booking.department_name.clone()}</dd>
