@@ -17,6 +17,7 @@ mod m20261129_000001_security;
 mod m20261129_000002_outbox_notices;
 mod m20261130_000001_booking_record;
 mod m20261130_000002_no_show_follow_up;
+mod m20261130_000003_booking_buffers;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000002_outbox_notices::Migration),
             Box::new(m20261130_000001_booking_record::Migration),
             Box::new(m20261130_000002_no_show_follow_up::Migration),
+            Box::new(m20261130_000003_booking_buffers::Migration),
         ]
     }
 }

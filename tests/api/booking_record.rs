@@ -3,8 +3,8 @@
 
 use chrono::Duration;
 use mm_blackbox_tests::{
-    Db, MEMBER_PASSWORD, TestApp, assert_error, at, failing_fields, next_monday, on_both_databases,
-    support,
+    Db, MEMBER_PASSWORD, TestApp, assert_error, at, book, failing_fields, free_members_at,
+    next_monday, on_both_databases, request, support,
 };
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -17,6 +17,7 @@ on_both_databases!(
     customer_fields_are_refused_on_an_internal_meeting,
     only_those_who_may_act_on_a_booking_may_edit_it,
     the_booking_on_the_wire_carries_the_whole_record,
+    a_booking_keeps_its_own_buffers_while_its_host_stays_free,
 );
 
 async fn customer_booking(app: &TestApp, admin: &str, call: &str, host: &str) -> Value {
@@ -329,4 +330,64 @@ async fn the_booking_on_the_wire_carries_the_whole_record(db: Db) {
         StatusCode::OK,
         "the host sees what was sent about their meeting"
     );
+}
+
+async fn a_booking_keeps_its_own_buffers_while_its_host_stays_free(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let setup = support(&app, 1, json!({})).await;
+    let (status, first) = book(&app, request(&at(next_monday(), 10, 0), "a@customer.com")).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let (_, listed) = app.get("/bookings?q=a@customer.com", &setup.admin).await;
+    let id = listed["items"][0]["id"].as_str().unwrap().to_owned();
+    let eleven = at(next_monday(), 11, 0);
+    assert_eq!(free_members_at(&app, &eleven).await, 1);
+
+    // Half an hour kept free after the meeting: 11:00 is no longer offered.
+    let (status, kept) = app
+        .patch(
+            &format!("/bookings/{id}"),
+            &setup.admin,
+            json!({"buffer_after": 30}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{kept}");
+    assert_eq!(kept["buffer_after"], 30);
+    assert_eq!(kept["buffer_before"], Value::Null);
+    assert_eq!(updates(&kept).last().unwrap()["notes"], "buffer_after");
+    assert_eq!(free_members_at(&app, &eleven).await, 0);
+
+    // A buffer that would reach into the next meeting is refused, and nothing changes.
+    let (status, second) = book(&app, request(&at(next_monday(), 12, 0), "b@customer.com")).await;
+    assert_eq!(status, StatusCode::CREATED, "{second}");
+    let (status, refused) = app
+        .patch(
+            &format!("/bookings/{id}"),
+            &setup.admin,
+            json!({"buffer_after": 90}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+    assert_error(&refused, "slot_unavailable");
+    let (_, unchanged) = app.get(&format!("/bookings/{id}"), &setup.admin).await;
+    assert_eq!(unchanged["buffer_after"], 30);
+    let (status, body) = app
+        .patch(
+            &format!("/bookings/{id}"),
+            &setup.admin,
+            json!({"buffer_before": 481}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(failing_fields(&body), ["buffer_before"]);
+
+    // Cleared, the meeting type's (none) applies again and 11:00 is offered.
+    let (status, cleared) = app
+        .patch(
+            &format!("/bookings/{id}"),
+            &setup.admin,
+            json!({"buffer_after": null}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{cleared}");
+    assert_eq!(free_members_at(&app, &eleven).await, 1);
 }

@@ -223,6 +223,11 @@ pub struct Booking {
     /// Whether its meeting type needed a leader's approval when it was booked.
     #[serde(default)]
     pub requires_approval: bool,
+    /// This booking's own buffers in minutes; `null`: its meeting type's, else the host's rule.
+    #[serde(default)]
+    pub buffer_before: Option<u32>,
+    #[serde(default)]
+    pub buffer_after: Option<u32>,
     #[serde(default)]
     pub video_platform: Option<crate::VideoPlatform>,
     pub participants: Vec<Participant>,
@@ -422,6 +427,22 @@ pub struct BookingUpdate {
     )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 10000))]
     pub action_items: Option<Option<String>>,
+    /// Minutes kept free before this meeting (0-480); `null`: its meeting type's again. The
+    /// host, and everyone in an internal meeting, must still be free (409 with the conflicts).
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>, minimum = 0, maximum = 480))]
+    pub buffer_before: Option<Option<i64>>,
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>, minimum = 0, maximum = 480))]
+    pub buffer_after: Option<Option<i64>>,
 }
 
 /// `POST /bookings/{id}/cancel`.

@@ -85,6 +85,8 @@ pub(crate) fn booking(host: &StaffUser, status: BookingStatus, phone: bool) -> B
         location_type: crate::meeting_type::LocationType::VideoCall,
         video_platform: None,
         requires_approval: false,
+        buffer_before: None,
+        buffer_after: None,
         meeting_link: None,
         physical_location: None,
         meeting_agenda: None,

@@ -476,6 +476,8 @@ async fn load_commitments(
             bookings::Column::AssignedTo,
             bookings::Column::StartUtc,
             bookings::Column::EndUtc,
+            bookings::Column::BufferBefore,
+            bookings::Column::BufferAfter,
         ])
         .filter(bookings::Column::Status.ne(Word(BookingStatus::Cancelled)))
         .apply_if(exclude, |q, id| q.filter(bookings::Column::Id.ne(id)))
@@ -591,8 +593,8 @@ async fn load_commitments(
             commitments.entry(user).or_default().push(Commitment {
                 booking_id: b.id,
                 span,
-                buffer_before: buffer(type_before, limits.buffer_before)?,
-                buffer_after: buffer(type_after, limits.buffer_after)?,
+                buffer_before: buffer(b.buffer_before.or(type_before), limits.buffer_before)?,
+                buffer_after: buffer(b.buffer_after.or(type_after), limits.buffer_after)?,
                 status,
                 hosted,
             });
@@ -633,6 +635,8 @@ struct HeldBooking {
     assigned_to: Uuid,
     start_utc: DateTime<Utc>,
     end_utc: DateTime<Utc>,
+    buffer_before: Option<i32>,
+    buffer_after: Option<i32>,
 }
 
 /// The columns of a synced event that decide availability.

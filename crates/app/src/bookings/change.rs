@@ -5,8 +5,8 @@ use mm_domain::{
     Interval,
     booking::{
         Booking, BookingEdit, BookingType, Move, MovePolicy, Rsvp, StatusChange, Unavailable,
-        clashes_on_return, free_members_at, no_show_follow_up, pick_free_member, plan_edit,
-        plan_move, plan_rsvp, plan_status_change,
+        buffer_clashes, clashes_on_return, free_members_at, no_show_follow_up, pick_free_member,
+        plan_edit, plan_move, plan_rsvp, plan_status_change,
     },
     notification::Notice,
     scheduling::MeetingSpec,
@@ -66,11 +66,30 @@ pub async fn edit_booking(
     }
     tx.apply_edit(&before, &plan, now).await?;
     let booking = tx.booking(before.id).await?;
+    if plan.rechecks_time {
+        // Its new buffers must not reach into anyone's other meetings or busy time.
+        let everyone = booking.attendees_with_host(booking.assigned_to);
+        tx.lock_people(&everyone).await?;
+        let meeting_type = tx.meeting_type(booking.meeting_type_id).await?;
+        let spec = MeetingSpec::for_booking(&meeting_type, &booking);
+        let conflicts = tx
+            .attendee_schedule(booking.timezone, &everyone, booking.span, Some(booking.id))
+            .await?
+            .everyone_conflicts(&everyone, &spec, booking.span.start(), now);
+        let clashes = buffer_clashes(conflicts);
+        if !clashes.is_empty() {
+            return Err(Unavailable::Conflicts(clashes).into());
+        }
+    }
     if let Some(notice) = &plan.notice {
         announce(&tx, notice, &booking, by.actor.user_id, now).await?;
     }
-    // Nobody's free time changed: the slot tables stay valid.
-    tx.commit_quietly().await?;
+    if plan.rechecks_time {
+        tx.commit().await?;
+    } else {
+        // Nobody's free time changed: the slot tables stay valid.
+        tx.commit_quietly().await?;
+    }
     Ok(booking)
 }
 

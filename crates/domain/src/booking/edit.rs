@@ -9,7 +9,11 @@ use chrono::{DateTime, Utc};
 
 use super::{Actor, Booking, HistoryAction, HistoryEntry};
 use crate::{
-    Email, FieldErrors, Phone, meeting_type::parse_web_link, notification::Notice, required_text,
+    Email, FieldErrors, Minutes, Phone,
+    meeting_type::parse_web_link,
+    notification::Notice,
+    required_text,
+    scheduling::{AttendeeConflict, Conflict},
 };
 
 const TITLE_MAX: usize = 200;
@@ -51,6 +55,9 @@ pub struct BookingEditDraft<'a> {
     pub customer_notes: Patch<&'a str>,
     pub meeting_minutes: Patch<&'a str>,
     pub action_items: Patch<&'a str>,
+    /// Minutes; cleared, the meeting type's (else the host's rule's) apply again.
+    pub buffer_before: Patch<i64>,
+    pub buffer_after: Patch<i64>,
 }
 
 /// A checked edit: `Some(None)` clears an optional field, `None` leaves it alone.
@@ -67,6 +74,8 @@ pub struct BookingEdit {
     pub customer_notes: Option<Option<String>>,
     pub meeting_minutes: Option<Option<String>>,
     pub action_items: Option<Option<String>>,
+    pub buffer_before: Option<Option<Minutes>>,
+    pub buffer_after: Option<Option<Minutes>>,
 }
 
 /// Free text of at most `max` characters; blank counts as cleared.
@@ -140,7 +149,16 @@ impl BookingEdit {
                 .check("meeting_link", parse_web_link(value))
                 .map(Some),
         };
+        let mut buffer = |field: &str, patch: Patch<i64>| match patch {
+            Patch::Keep => None,
+            Patch::Clear => Some(None),
+            Patch::Set(minutes) => errors.check(field, Minutes::buffer(minutes)).map(Some),
+        };
+        let buffer_before = buffer("buffer_before", draft.buffer_before);
+        let buffer_after = buffer("buffer_after", draft.buffer_after);
         let edit = Self {
+            buffer_before,
+            buffer_after,
             title,
             meeting_notes,
             meeting_description,
@@ -183,6 +201,8 @@ pub enum BookingField {
     CustomerNotes,
     MeetingMinutes,
     ActionItems,
+    BufferBefore,
+    BufferAfter,
 }
 
 impl BookingField {
@@ -222,6 +242,9 @@ pub struct EditPlan {
     pub history: Option<HistoryEntry>,
     /// The customer or participants see the change: their invite is replaced (`SEQUENCE` up).
     pub bumps_sequence: bool,
+    /// The booking's own buffers change while it holds time to come: the host (and everyone
+    /// in an internal meeting) must still be free around it.
+    pub rechecks_time: bool,
     pub notice: Option<Notice>,
 }
 
@@ -328,15 +351,32 @@ pub fn plan_edit(
         before.action_items.as_deref(),
         edit.action_items,
     );
+    let minutes = |m: Option<Minutes>| m.map(|m| m.get().to_string());
+    let (buffer_before, buffer_after) =
+        (minutes(before.buffer_before), minutes(before.buffer_after));
+    note(
+        F::BufferBefore,
+        buffer_before.as_deref(),
+        edit.buffer_before.map(minutes),
+    );
+    note(
+        F::BufferAfter,
+        buffer_after.as_deref(),
+        edit.buffer_after.map(minutes),
+    );
 
     if changes.is_empty() {
         return Ok(EditPlan {
             changes,
             history: None,
             bumps_sequence: false,
+            rechecks_time: false,
             notice: None,
         });
     }
+    let buffers_change = changes
+        .iter()
+        .any(|c| matches!(c.field, F::BufferBefore | F::BufferAfter));
     let seen: Vec<&'static str> = changes
         .iter()
         .map(|c| c.field)
@@ -368,11 +408,26 @@ pub fn plan_edit(
     Ok(EditPlan {
         history: Some(history),
         bumps_sequence: !seen.is_empty(),
+        rechecks_time: buffers_change && before.status.holds_time() && now < before.span.end(),
         notice: announced.then(|| Notice::Updated {
             fields: seen.iter().map(|f| (*f).to_owned()).collect(),
         }),
         changes,
     })
+}
+
+/// What keeps a booking from its new buffers: another meeting or busy time they would reach
+/// into. Hours, notice and caps were judged when the meeting was placed.
+pub fn buffer_clashes(conflicts: Vec<AttendeeConflict>) -> Vec<AttendeeConflict> {
+    conflicts
+        .into_iter()
+        .filter(|c| {
+            matches!(
+                c.conflict,
+                Conflict::Booking { .. } | Conflict::ExternalBusy
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -552,6 +607,30 @@ mod tests {
             plan_edit(&before, edit, host(), now()),
             Err(EditError::NotACustomerBooking("customer_name"))
         );
+    }
+
+    #[test]
+    fn a_booking_keeps_its_own_buffers_and_they_call_for_a_recheck() {
+        let before = booking();
+        let edit = parse(BookingEditDraft {
+            buffer_after: Patch::Set(30),
+            ..Default::default()
+        });
+        let plan = plan_edit(&before, edit, host(), now()).unwrap();
+        assert_eq!(plan.new_value(BookingField::BufferAfter), Some(Some("30")));
+        assert!(plan.rechecks_time && !plan.bumps_sequence && plan.notice.is_none());
+        let too_long = BookingEdit::parse(BookingEditDraft {
+            buffer_before: Patch::Set(481),
+            ..Default::default()
+        });
+        assert!(too_long.unwrap_err().contains("buffer_before"));
+        let mut over = booking();
+        over.status = crate::booking::BookingStatus::Completed;
+        let edit = parse(BookingEditDraft {
+            buffer_after: Patch::Set(30),
+            ..Default::default()
+        });
+        assert!(!plan_edit(&over, edit, host(), now()).unwrap().rechecks_time);
     }
 
     #[test]

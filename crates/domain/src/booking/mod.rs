@@ -19,7 +19,8 @@ pub use creation::{
 };
 pub use customer::{Answer, Answers, Customer, CustomerDraft, parse_answers};
 pub use edit::{
-    BookingEdit, BookingEditDraft, BookingField, EditError, EditPlan, FieldChange, Patch, plan_edit,
+    BookingEdit, BookingEditDraft, BookingField, EditError, EditPlan, FieldChange, Patch,
+    buffer_clashes, plan_edit,
 };
 pub use internal::{Attendees, AttendeesError, internal_use};
 pub use lifecycle::{Action, Lifecycle, TransitionError, self_service_open};

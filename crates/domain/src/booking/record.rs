@@ -46,6 +46,9 @@ pub struct Booking {
     pub video_platform: Option<VideoPlatform>,
     /// Whether its meeting type asked for approval when it was booked.
     pub requires_approval: bool,
+    /// This booking's own buffers, over its meeting type's and its host's rule.
+    pub buffer_before: Option<crate::Minutes>,
+    pub buffer_after: Option<crate::Minutes>,
     pub meeting_link: Option<String>,
     pub physical_location: Option<String>,
     pub meeting_agenda: Option<String>,

@@ -50,9 +50,13 @@ impl MeetingSpec {
         // A booking's span is never empty, so its length is at least one minute.
         let duration =
             Minutes::parse_in(booking.duration_minutes(), 1..=u32::MAX).unwrap_or(Minutes::ONE);
+        let of_type = Self::of(meeting_type);
         Self {
             duration,
-            ..Self::of(meeting_type)
+            // The booking's own buffers, when staff set them, over its type's.
+            buffer_before: booking.buffer_before.or(of_type.buffer_before),
+            buffer_after: booking.buffer_after.or(of_type.buffer_after),
+            ..of_type
         }
     }
 }

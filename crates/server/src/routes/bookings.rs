@@ -604,6 +604,7 @@ async fn get_booking(
         (status = 400, description = "Every invalid field named; customer fields on an internal meeting", body = ErrorBody),
         (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody),
+        (status = 409, description = "`slot_unavailable`: the new buffers reach into another meeting or busy time, each conflict named", body = ErrorBody),
         (status = 422, description = "Minutes or action items before the meeting starts", body = ErrorBody)
     )
 )]
@@ -629,6 +630,8 @@ async fn update_booking(
         customer_notes: patch(&body.customer_notes),
         meeting_minutes: patch(&body.meeting_minutes),
         action_items: patch(&body.action_items),
+        buffer_before: Patch::from_wire(body.buffer_before),
+        buffer_after: Patch::from_wire(body.buffer_after),
     })
     .map_err(ApiError::Validation)?;
     let rule = Rule::Act;

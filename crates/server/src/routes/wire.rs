@@ -371,6 +371,8 @@ pub fn booking(b: &mm_domain::booking::Booking) -> api::bookings::Booking {
         meeting_minutes: b.meeting_minutes.clone(),
         action_items: b.action_items.clone(),
         requires_approval: b.requires_approval,
+        buffer_before: b.buffer_before.map(|m| m.get()),
+        buffer_after: b.buffer_after.map(|m| m.get()),
         video_platform: b.video_platform.map(ToWire::to_wire),
         participants: b
             .participants

@@ -184,6 +184,8 @@ fn new_row(row: NewRow<'_>, now: DateTime<Utc>) -> bookings::ActiveModel {
         video_meeting_id: Set(None),
         created_from_network: Set(None),
         customer_erased_utc: Set(None),
+        buffer_before: Set(None),
+        buffer_after: Set(None),
     }
 }
 

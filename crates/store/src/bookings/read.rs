@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use mm_domain::{
-    Email, Interval, Phone, TimeZone,
+    Email, Interval, Minutes, Phone, TimeZone,
     booking::{
         self, Answer, Answers, AssignmentEntry, AssignmentMethod, Booking, BookingReference,
         BookingStatus, BookingType, CalendarWrite, CustomerRecord, HistoryEntry, Participant,
@@ -243,6 +243,8 @@ pub(super) fn to_booking(row: bookings::Model, children: Children) -> Result<Boo
         location_type: row.location_type.0,
         video_platform: row.video_platform.map(|v| v.0),
         requires_approval: row.requires_approval,
+        buffer_before: own_buffer(row.buffer_before)?,
+        buffer_after: own_buffer(row.buffer_after)?,
         meeting_link: row.meeting_link,
         physical_location: row.physical_location,
         meeting_agenda: row.meeting_agenda,
@@ -269,6 +271,12 @@ pub(super) fn to_booking(row: bookings::Model, children: Children) -> Result<Boo
         assignment_history: children.assignment_history,
         history: children.history,
     })
+}
+
+fn own_buffer(minutes: Option<i32>) -> Result<Option<Minutes>> {
+    minutes
+        .map(|m| Minutes::buffer(i64::from(m)).map_err(corrupt))
+        .transpose()
 }
 
 /// Where the row stands in its host's calendar: a failed write is retried, a row changed since

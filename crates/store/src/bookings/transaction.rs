@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use mm_domain::{
-    Interval, TimeZone,
+    Interval, Minutes, TimeZone,
     booking::{Booking, BookingField, BookingType, EditPlan, MovePlan, RsvpPlan, StatusChangePlan},
     department::Department,
     meeting_type::MeetingType,
@@ -40,6 +40,11 @@ use crate::{
     },
     users::load_users,
 };
+
+/// A booking's own buffer as its column holds it, from an edit's value (whole minutes).
+fn minutes(value: Option<&str>) -> Option<i32> {
+    value.and_then(|v| v.parse().ok())
+}
 
 /// One transaction of the store. SQLite: the write lock is held from the start; PostgreSQL: rows
 /// are locked as they are read for a change.
@@ -239,12 +244,26 @@ impl Transaction<'_> {
                 F::CustomerNotes => update.customer_notes = Set(value),
                 F::MeetingMinutes => update.meeting_minutes = Set(value),
                 F::ActionItems => update.action_items = Set(value),
+                F::BufferBefore => update.buffer_before = Set(minutes(value.as_deref())),
+                F::BufferAfter => update.buffer_after = Set(minutes(value.as_deref())),
             }
         }
         if plan.bumps_sequence {
             update.ics_sequence = Set(before.ics_sequence as i32 + 1);
         }
         update.update(&self.txn).await?;
+        if plan.rechecks_time {
+            // The time kept free around the meeting changed: so did its people's free time
+            // (buffers reach at most eight hours out).
+            let reach = chrono::Duration::minutes(i64::from(*Minutes::BUFFER.end()));
+            let around = Interval::new(before.span.start() - reach, before.span.end() + reach)
+                .unwrap_or(before.span);
+            self.touch_booking(
+                before.department_id,
+                &before.attendees_with_host(before.assigned_to),
+                around,
+            );
+        }
         let name = plan.new_value(BookingField::CustomerName).flatten();
         let email = plan.new_value(BookingField::CustomerEmail).flatten();
         if name.is_some() || email.is_some() {

@@ -89,6 +89,9 @@ pub struct Model {
     pub created_from_network: Option<String>,
     /// When the customer's personal data was erased from the booking (it stays, anonymised).
     pub customer_erased_utc: Option<DateTimeUtc>,
+    /// This booking's own buffers, over its meeting type's and its host's rule.
+    pub buffer_before: Option<i32>,
+    pub buffer_after: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

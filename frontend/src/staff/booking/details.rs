@@ -183,6 +183,10 @@ where
             {booking.meeting_minutes.clone().map(|m| view! { <dt>"Minutes"</dt><dd class="prose">{m}</dd> })}
             {booking.action_items.clone().map(|a| view! { <dt>"Action items"</dt><dd class="prose">{a}</dd> })}
             {booking.requires_approval.then(|| view! { <dt>"Approval"</dt><dd>"Needed for this meeting type"</dd> })}
+            {(booking.buffer_before.is_some() || booking.buffer_after.is_some()).then(|| {
+                let shown = |m: Option<u32>| m.map_or("the meeting type's".to_owned(), |m| format!("{m} min"));
+                view! { <dt>"Kept free"</dt><dd>{format!("{} before, {} after", shown(booking.buffer_before), shown(booking.buffer_after))}</dd> }
+            })}
             <dt>"Calendar"</dt>
             <dd>{match (booking.external_calendar_link.clone(), booking.calendar_sync_error.clone()) {
                 (_, Some(error)) => view! { <span class="calendar-error">{format!("Not yet in the host's calendar: {error}")}</span> }.into_any(),

@@ -55,6 +55,19 @@ fn update_of(fields: &[Field]) -> BookingUpdate {
         let Some(change) = field.change() else {
             continue;
         };
+        // Minutes: text that is no number reaches the server as one it names as out of range.
+        let minutes = || change.as_deref().map(|m| m.parse::<i64>().unwrap_or(-1));
+        match field.name {
+            "buffer_before" => {
+                update.buffer_before = Some(minutes());
+                continue;
+            }
+            "buffer_after" => {
+                update.buffer_after = Some(minutes());
+                continue;
+            }
+            _ => {}
+        }
         let slot = match field.name {
             "title" => &mut update.title,
             "meeting_description" => &mut update.meeting_description,
@@ -115,6 +128,21 @@ pub(super) fn EditForm(
             booking.meeting_notes.clone(),
         ),
     ];
+    let shown = |m: Option<u32>| m.map(|m| m.to_string());
+    fields.extend([
+        Field::new(
+            "buffer_before",
+            "Minutes kept free before (empty: the meeting type's)",
+            Input::Line("number"),
+            shown(booking.buffer_before),
+        ),
+        Field::new(
+            "buffer_after",
+            "Minutes kept free after (empty: the meeting type's)",
+            Input::Line("number"),
+            shown(booking.buffer_after),
+        ),
+    ]);
     if booking.booking_type == BookingType::Customer {
         fields.extend([
             Field::new(
