@@ -10,7 +10,7 @@
 use chrono::{DateTime, Utc};
 use mm_domain::booking::{Booking, HistoryAction};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Set, Statement,
     sea_query::{Expr, ExprTrait, Func},
 };
@@ -93,51 +93,24 @@ async fn audit(
     Ok(())
 }
 
-/// Replaces `secret` wherever it occurs in `column` of `table` rows matching `scope` (an SQL
-/// condition on the row), on either database.
-async fn scrub(
+/// Replaces `secret` wherever it occurs in `columns` of the rows of `E` that `scope` selects,
+/// in one statement.
+async fn scrub<E: EntityTrait>(
     db: &impl ConnectionTrait,
-    table: &str,
-    column: &str,
-    scope: (&str, Vec<sea_orm::Value>),
+    columns: &[E::Column],
+    scope: Condition,
     secret: &str,
 ) -> Result<()> {
-    if secret.trim().is_empty() {
-        return Ok(());
+    let mut update = E::update_many().filter(scope);
+    for column in columns {
+        let replaced = Func::cust("REPLACE")
+            .arg(Expr::col(*column))
+            .arg(secret)
+            .arg("[erased]");
+        update = update.col_expr(*column, replaced.into());
     }
-    let backend = db.get_database_backend();
-    let (secret_at, scope_from) = match backend {
-        DbBackend::Postgres => ("$1", 2),
-        _ => ("?", 2),
-    };
-    let condition = renumber(scope.0, backend, scope_from);
-    let sql = format!(
-        "UPDATE {table} SET {column} = REPLACE({column}, {secret_at}, '[erased]') \
-         WHERE {column} IS NOT NULL AND {condition}"
-    );
-    let mut values: Vec<sea_orm::Value> = vec![secret.into()];
-    values.extend(scope.1);
-    db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
-        .await?;
+    update.exec(db).await?;
     Ok(())
-}
-
-/// Numbers PostgreSQL's `$n` placeholders of `condition` (written with `?`) from `first`.
-fn renumber(condition: &str, backend: DbBackend, first: usize) -> String {
-    if backend != DbBackend::Postgres {
-        return condition.to_owned();
-    }
-    let mut out = String::new();
-    let mut n = first;
-    for c in condition.chars() {
-        if c == '?' {
-            out.push_str(&format!("${n}"));
-            n += 1;
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// Anonymises `rows` (bookings of customers not yet erased): see the module's first paragraph.
@@ -218,51 +191,40 @@ async fn erase_rows(
         .filter(booking_history::Column::Action.eq(crate::entity::Word(HistoryAction::Updated)))
         .exec(db)
         .await?;
-    let in_ids = format!(
-        "booking_id IN ({})",
-        ids.iter().map(|_| "?").collect::<Vec<_>>().join(", ")
-    );
-    let id_values: Vec<sea_orm::Value> = ids.iter().map(|id| (*id).into()).collect();
-    let own_ids = format!(
-        "id IN ({})",
-        ids.iter().map(|_| "?").collect::<Vec<_>>().join(", ")
-    );
+    use crate::entity::booking_assignment_history as assignments;
     for secret in &secrets {
         // Staff's own words about the meeting may name the customer too.
-        for column in [
-            "meeting_notes",
-            "meeting_description",
-            "meeting_agenda",
-            "meeting_minutes",
-            "action_items",
-            "cancellation_reason",
-            "cancellation_notes",
-            "rejection_reason",
-        ] {
-            scrub(
-                db,
-                "bookings",
-                column,
-                (&own_ids, id_values.clone()),
-                secret,
-            )
-            .await?;
-        }
-        for column in ["old_value", "new_value", "notes"] {
-            scrub(
-                db,
-                "booking_history",
-                column,
-                (&in_ids, id_values.clone()),
-                secret,
-            )
-            .await?;
-        }
-        scrub(
+        scrub::<bookings::Entity>(
             db,
-            "booking_assignment_history",
-            "notes",
-            (&in_ids, id_values.clone()),
+            &[
+                bookings::Column::MeetingNotes,
+                bookings::Column::MeetingDescription,
+                bookings::Column::MeetingAgenda,
+                bookings::Column::MeetingMinutes,
+                bookings::Column::ActionItems,
+                bookings::Column::CancellationReason,
+                bookings::Column::CancellationNotes,
+                bookings::Column::RejectionReason,
+            ],
+            Condition::all().add(bookings::Column::Id.is_in(ids.clone())),
+            secret,
+        )
+        .await?;
+        scrub::<booking_history::Entity>(
+            db,
+            &[
+                booking_history::Column::OldValue,
+                booking_history::Column::NewValue,
+                booking_history::Column::Notes,
+            ],
+            Condition::all().add(booking_history::Column::BookingId.is_in(ids.clone())),
+            secret,
+        )
+        .await?;
+        scrub::<assignments::Entity>(
+            db,
+            &[assignments::Column::Notes],
+            Condition::all().add(assignments::Column::BookingId.is_in(ids.clone())),
             secret,
         )
         .await?;
@@ -320,7 +282,7 @@ impl Store {
         let bookings = read::assemble_all(&self.db, rows).await?;
         let messages = email_outbox::Entity::find()
             .filter(
-                sea_orm::Condition::any()
+                Condition::any()
                     .add(email_outbox::Column::BookingId.is_in(ids))
                     .add(
                         Expr::expr(Func::lower(Expr::col(email_outbox::Column::ToAddress)))
