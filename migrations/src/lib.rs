@@ -18,6 +18,7 @@ mod m20261129_000002_outbox_notices;
 mod m20261130_000001_booking_record;
 mod m20261130_000002_no_show_follow_up;
 mod m20261130_000003_booking_buffers;
+mod m20261130_000004_co_hosts;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000001_booking_record::Migration),
             Box::new(m20261130_000002_no_show_follow_up::Migration),
             Box::new(m20261130_000003_booking_buffers::Migration),
+            Box::new(m20261130_000004_co_hosts::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@ mod auth;
 mod booking_record;
 mod bookings;
 mod calendars;
+mod co_hosts;
 mod demo;
 mod departments;
 mod google;

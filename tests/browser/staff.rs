@@ -1355,6 +1355,61 @@ async fn the_host_opens_the_booking_page_from_their_email_and_edits_notes_and_th
 }
 
 #[tokio::test]
+async fn a_leader_adds_a_co_host_on_the_booking_page_and_the_meeting_joins_their_column() {
+    let (app, setup) = wizard_app(2, json!({})).await;
+    let monday = next_monday();
+    let (host, co_host) = (setup.members[0].clone(), setup.members[1].clone());
+    let (status, booking) = app
+        .post(
+            "/bookings",
+            &setup.admin,
+            json!({
+                "meeting_type_id": setup.call, "assigned_to": host,
+                "start_utc": at(monday, 10, 0), "customer_name": "Ada Lovelace",
+                "customer_email": "ada@example.com", "customer_phone": "+45 12 34 56 78",
+            }),
+        )
+        .await;
+    assert_eq!(status, 201, "{booking}");
+    let meeting = id(&booking["id"]);
+
+    let browser = Browser::open("Europe/Copenhagen", 1280, 900).await;
+    // Member 0 leads the department.
+    let page = format!("/admin/bookings/{meeting}");
+    sign_in(&browser, &app, "m0@example.com", MEMBER_PASSWORD, &page).await;
+    browser
+        .find_text(".co-host-picker label.check", "Member 1")
+        .await;
+    browser
+        .click(&format!(".co-host-picker input[value='{co_host}']"))
+        .await;
+    browser.click(".booking-edit button[type=submit]").await;
+    browser
+        .find_text(".booking-edit .notice.success", "Saved.")
+        .await;
+    browser
+        .find_text(".booking-record .co-hosts", "Member 1")
+        .await;
+    browser.screenshot("staff-booking-co-host").await;
+
+    let (_, stored) = app.get(&format!("/bookings/{meeting}"), &setup.admin).await;
+    assert_eq!(stored["co_hosts"], json!([co_host]));
+    // The day view shows the meeting in both hosts' columns.
+    let day = format!(
+        "/admin/calendar?view=day&date={monday}&department={}",
+        setup.department
+    );
+    browser.goto(&app.url(&day)).await;
+    for member in [&host, &co_host] {
+        browser
+            .find(&format!(
+                ".rc-cell[data-member='{member}'] .rc-event[data-booking='{meeting}']"
+            ))
+            .await;
+    }
+}
+
+#[tokio::test]
 async fn an_unknown_or_foreign_booking_page_says_so() {
     let (app, setup) = wizard_app(2, json!({})).await;
     let start = at(next_monday(), 10, 0);

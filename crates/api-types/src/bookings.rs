@@ -140,6 +140,10 @@ pub struct Participant {
     /// When they last answered the invitation.
     #[serde(default)]
     pub response_utc: Option<DateTime<Utc>>,
+    /// A co-host: assigned to lead the meeting with the primary host (`assigned_to`), so not
+    /// invited to answer.
+    #[serde(default)]
+    pub is_host: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -186,7 +190,12 @@ pub struct Booking {
     pub rejection_reason: Option<String>,
     pub department_id: Uuid,
     pub meeting_type_id: Uuid,
+    /// The primary host: they own the booking, and a reassignment moves it from them.
     pub assigned_to: Uuid,
+    /// The staff who host it with the primary host (also among `participants`, with
+    /// `is_host`); each is free for it, invited, and sees it in their calendar column.
+    #[serde(default)]
+    pub co_hosts: Vec<Uuid>,
     /// `round_robin`, `least_busy`, `weighted` or `manual`.
     pub assignment_method: crate::AssignmentMethod,
     pub booking_source: crate::BookingSource,
@@ -296,6 +305,11 @@ pub struct StaffBookingRequest {
     pub customer_notes: Option<String>,
     #[serde(default)]
     pub answers: BTreeMap<String, AnswerValue>,
+    /// User ids of staff who host it with `assigned_to` (at most 10, each once; leaders and
+    /// System Managers only); every one must be free.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<uuid::Uuid>, max_items = 10))]
+    pub co_hosts: Vec<String>,
 }
 
 /// `POST /bookings/internal`: a meeting of staff with staff. The host may be listed among the
@@ -317,6 +331,11 @@ pub struct InternalMeetingRequest {
     /// Where the meeting happens; defaults to the meeting type's location.
     #[serde(default)]
     pub physical_location: Option<String>,
+    /// User ids of staff who lead it with the host (at most 10, each once): assigned, not
+    /// asked to answer; one listed among the participants too attends as co-host.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<uuid::Uuid>, max_items = 10))]
+    pub co_hosts: Vec<String>,
 }
 
 /// A message queued about a booking (`GET /bookings/{id}/messages`): to whom, of what kind,
@@ -443,6 +462,12 @@ pub struct BookingUpdate {
     )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>, minimum = 0, maximum = 480))]
     pub buffer_after: Option<Option<i64>>,
+    /// The whole new set of co-hosts (user ids, at most 10; `[]` removes them all), for
+    /// leaders and System Managers while the meeting is still to end. Those added must be free
+    /// (409 with the conflicts) and get its invite; those removed its cancellation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<uuid::Uuid>>, max_items = 10))]
+    pub co_hosts: Option<Vec<String>>,
 }
 
 /// `POST /bookings/{id}/cancel`.

@@ -247,6 +247,8 @@ vocabulary!(
         HostReminder = "host_reminder",
         HostVideoLink = "host_video_link",
         HostUpdated = "host_updated",
+        CoHostAdded = "co_host_added",
+        CoHostRemoved = "co_host_removed",
         ParticipantDeclined = "participant_declined",
         NewHostReassigned = "new_host_reassigned",
         OldHostReassigned = "old_host_reassigned",

@@ -100,9 +100,10 @@ impl Principal {
             || participants.contains(&self.user_id)
     }
 
-    /// Cancelling, completing, marking no-show and moving in time: the host too.
-    pub fn can_act_on_booking(&self, department_id: Uuid, host: Uuid) -> bool {
-        self.can_manage_department(department_id) || self.user_id == host
+    /// Cancelling, completing, marking no-show, editing and moving in time: its hosts too
+    /// (`hosts`: the primary host and the co-hosts).
+    pub fn can_act_on_booking(&self, department_id: Uuid, hosts: &[Uuid]) -> bool {
+        self.can_manage_department(department_id) || hosts.contains(&self.user_id)
     }
 
     /// Asking when other staff are free (to plan a meeting with them): System Managers and
@@ -125,12 +126,20 @@ impl Principal {
         }
     }
 
-    /// Moving a booking: in time (keeping its host) like any other change of it; to another
-    /// host (`to_host`) only for its department's leaders and System Managers.
-    pub fn can_move_booking(&self, department_id: Uuid, host: Uuid, to_host: Option<Uuid>) -> bool {
+    /// Moving a booking: in time (keeping its primary host, the first of `hosts`) like any
+    /// other change of it; to another primary host (`to_host`) only for its department's
+    /// leaders and System Managers.
+    pub fn can_move_booking(
+        &self,
+        department_id: Uuid,
+        hosts: &[Uuid],
+        to_host: Option<Uuid>,
+    ) -> bool {
         match to_host {
-            Some(other) if other != host => self.can_manage_department(department_id),
-            _ => self.can_act_on_booking(department_id, host),
+            Some(other) if Some(&other) != hosts.first() => {
+                self.can_manage_department(department_id)
+            }
+            _ => self.can_act_on_booking(department_id, hosts),
         }
     }
 
@@ -304,11 +313,24 @@ mod tests {
         let colleague = Uuid::from_u128(2);
         let department = Uuid::from_u128(10);
         assert!(member.can_read_booking(department, me, &[]));
-        assert!(member.can_act_on_booking(department, me));
+        assert!(member.can_act_on_booking(department, &[me]));
         assert!(!member.can_read_booking(department, colleague, &[]));
         assert!(member.can_read_booking(department, colleague, &[me]));
-        assert!(!member.can_act_on_booking(department, colleague));
+        assert!(!member.can_act_on_booking(department, &[colleague]));
         assert!(!member.can_manage_department(department));
+    }
+
+    #[test]
+    fn a_co_host_acts_on_the_meeting_but_does_not_give_it_away() {
+        let (department, primary, me) =
+            (Uuid::from_u128(10), Uuid::from_u128(2), Uuid::from_u128(1));
+        let co_host = principal(1, false, &[], &[10]);
+        assert!(co_host.can_act_on_booking(department, &[primary, me]));
+        assert!(co_host.can_move_booking(department, &[primary, me], None));
+        assert!(
+            !co_host.can_move_booking(department, &[primary, me], Some(me)),
+            "taking over as primary host is a reassignment"
+        );
     }
 
     #[test]
@@ -316,14 +338,14 @@ mod tests {
         let (department, host, other) =
             (Uuid::from_u128(10), Uuid::from_u128(1), Uuid::from_u128(2));
         let member = principal(1, false, &[], &[10]);
-        assert!(member.can_move_booking(department, host, None));
-        assert!(member.can_move_booking(department, host, Some(host)));
-        assert!(!member.can_move_booking(department, host, Some(other)));
+        assert!(member.can_move_booking(department, &[host], None));
+        assert!(member.can_move_booking(department, &[host], Some(host)));
+        assert!(!member.can_move_booking(department, &[host], Some(other)));
         let colleague = principal(2, false, &[], &[10]);
-        assert!(!colleague.can_move_booking(department, host, None));
+        assert!(!colleague.can_move_booking(department, &[host], None));
         let leader = principal(3, false, &[10], &[10]);
-        assert!(leader.can_move_booking(department, host, Some(other)));
-        assert!(!leader.can_move_booking(Uuid::from_u128(11), host, Some(other)));
+        assert!(leader.can_move_booking(department, &[host], Some(other)));
+        assert!(!leader.can_move_booking(Uuid::from_u128(11), &[host], Some(other)));
     }
 
     #[test]
@@ -357,7 +379,7 @@ mod tests {
     fn a_leader_acts_on_every_booking_of_their_department() {
         let leader = principal(1, false, &[10], &[10]);
         let colleague = Uuid::from_u128(2);
-        assert!(leader.can_act_on_booking(Uuid::from_u128(10), colleague));
+        assert!(leader.can_act_on_booking(Uuid::from_u128(10), &[colleague]));
         assert!(!leader.can_read_booking(Uuid::from_u128(11), colleague, &[]));
     }
 

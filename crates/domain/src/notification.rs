@@ -50,6 +50,12 @@ pub enum Notice {
     },
     /// The customer missed the meeting: an invitation to book again.
     NoShowFollowUp,
+    /// Staff changed who co-hosts the meeting: the co-hosts `added` (among the participants
+    /// now) get its invite, the ones `removed` its cancellation.
+    HostsChanged {
+        added: Vec<Uuid>,
+        removed: Vec<StaffUser>,
+    },
 }
 
 /// Everything a renderer needs about a booking and the people around it: read in the change's
@@ -63,7 +69,8 @@ pub struct BookingFacts<'a> {
     pub host: &'a StaffUser,
     /// The staff user who made the change, if one did.
     pub actor: Option<&'a StaffUser>,
-    /// Staff participants of an internal meeting other than the host.
+    /// Staff in the meeting besides the primary host: its co-hosts, and the participants of an
+    /// internal meeting.
     pub participants: &'a [StaffUser],
     /// The department leader, when the department wants them told.
     pub leader: Option<&'a StaffUser>,
@@ -121,6 +128,8 @@ pub enum MessageKind {
     HostReminder,
     HostVideoLink,
     HostUpdated,
+    CoHostAdded,
+    CoHostRemoved,
     ParticipantDeclined,
     NewHostReassigned,
     OldHostReassigned,
@@ -205,21 +214,27 @@ pub fn messages<'a>(facts: &BookingFacts<'a>) -> Vec<Message<'a>> {
         }
         Notice::Created if booking.status == BookingStatus::Pending => {
             customer(K::CustomerPending);
-            staff(K::HostNewBooking, facts.host);
+            for person in facts.attendees() {
+                staff(K::HostNewBooking, person);
+            }
             let approvers = facts.approvers.iter().chain(watchers(facts));
-            for person in distinct(approvers, &[facts.host.id]) {
+            let hosts: Vec<Uuid> = facts.attendees().map(|p| p.id).collect();
+            for person in distinct(approvers, &hosts) {
                 staff(K::ApprovalRequest, person);
             }
         }
         Notice::Created => {
             customer(K::CustomerConfirmation);
-            staff(K::HostNewBooking, facts.host);
+            for person in facts.attendees() {
+                staff(K::HostNewBooking, person);
+            }
             if let Some(actor) = acting_staff {
                 staff(K::BookingCreated, actor);
             }
-            let skip: Vec<Uuid> = [Some(facts.host.id), acting_staff.map(|a| a.id)]
-                .into_iter()
-                .flatten()
+            let skip: Vec<Uuid> = facts
+                .attendees()
+                .map(|p| p.id)
+                .chain(acting_staff.map(|a| a.id))
                 .collect();
             for person in distinct(watchers(facts), &skip) {
                 staff(
@@ -230,7 +245,9 @@ pub fn messages<'a>(facts: &BookingFacts<'a>) -> Vec<Message<'a>> {
         }
         Notice::Approved => {
             customer(K::CustomerConfirmation);
-            staff(K::HostBookingApproved, facts.host);
+            for person in facts.attendees() {
+                staff(K::HostBookingApproved, person);
+            }
         }
         Notice::Rejected { .. } => customer(K::CustomerRejected),
         Notice::Cancelled { by, .. } => {
@@ -308,6 +325,14 @@ pub fn messages<'a>(facts: &BookingFacts<'a>) -> Vec<Message<'a>> {
         Notice::Declined { .. } => staff(K::ParticipantDeclined, facts.host),
         Notice::ThankYou => customer(K::CustomerThankYou),
         Notice::NoShowFollowUp => customer(K::CustomerNoShow),
+        Notice::HostsChanged { added, removed } => {
+            for person in facts.participants.iter().filter(|p| added.contains(&p.id)) {
+                staff(K::CoHostAdded, person);
+            }
+            for person in removed {
+                staff(K::CoHostRemoved, person);
+            }
+        }
     }
     out.extend(staff_out);
     out
@@ -466,6 +491,17 @@ mod matrix_tests {
             booking: &Booking,
             actor: Option<&StaffUser>,
         ) -> Vec<(MessageKind, String)> {
+            self.told_with(notice, booking, actor, &[])
+        }
+
+        /// As [`World::told`], with `participants` (co-hosts) in the meeting besides the host.
+        fn told_with(
+            &self,
+            notice: &Notice,
+            booking: &Booking,
+            actor: Option<&StaffUser>,
+            participants: &[StaffUser],
+        ) -> Vec<(MessageKind, String)> {
             let facts = BookingFacts {
                 notice,
                 booking,
@@ -473,7 +509,7 @@ mod matrix_tests {
                 meeting_type: &self.meeting_type,
                 host: &self.host,
                 actor,
-                participants: &[],
+                participants,
                 leader: Some(&self.leader),
                 admins: std::slice::from_ref(&self.admin),
                 approvers: std::slice::from_ref(&self.leader),
@@ -509,6 +545,38 @@ mod matrix_tests {
                 (K::LeaderNewBooking, "Lea"),
                 (K::AdminNewBooking, "Sam"),
             ])
+        );
+    }
+
+    #[test]
+    fn every_host_of_a_new_booking_gets_its_invite_and_the_leader_co_hosting_is_told_once() {
+        let w = World::new();
+        let b = booking(&w.host, BookingStatus::Confirmed, false);
+        let co_hosts = [person(4, "Ole"), w.leader.clone()];
+        assert_eq!(
+            w.told_with(&Notice::Created, &b, None, &co_hosts),
+            expect(&[
+                (K::CustomerConfirmation, "customer"),
+                (K::HostNewBooking, "Hanna"),
+                (K::HostNewBooking, "Ole"),
+                (K::HostNewBooking, "Lea"),
+                (K::AdminNewBooking, "Sam"),
+            ])
+        );
+    }
+
+    #[test]
+    fn co_hosts_added_get_the_invite_and_those_removed_its_cancellation() {
+        let w = World::new();
+        let b = booking(&w.host, BookingStatus::Confirmed, false);
+        let (ole, mia) = (person(4, "Ole"), person(5, "Mia"));
+        let notice = Notice::HostsChanged {
+            added: vec![ole.id],
+            removed: vec![mia],
+        };
+        assert_eq!(
+            w.told_with(&notice, &b, Some(&w.leader), &[ole]),
+            expect(&[(K::CoHostAdded, "Ole"), (K::CoHostRemoved, "Mia")])
         );
     }
 

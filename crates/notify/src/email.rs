@@ -265,6 +265,14 @@ fn staff_email(
             format!("New booking: {title}"),
             summary("A new booking is assigned to you and waits for approval."),
         ),
+        K::HostNewBooking if person.id != facts.host.id => (
+            format!("New booking: {title}"),
+            summary(&format!(
+                "You co-host this meeting with {}.",
+                facts.host.full_name
+            ))
+            .invite(invite()),
+        ),
         K::HostNewBooking => {
             let lead = match acting_staff {
                 Some(actor) => format!("{} booked this meeting for you.", actor.full_name),
@@ -327,6 +335,27 @@ fn staff_email(
         K::LeaderReassigned | K::AdminReassigned => (
             format!("Reassigned: {}", booking.title),
             summary(&reassigned_lead()),
+        ),
+        K::CoHostAdded => {
+            let lead = match facts.actor {
+                Some(actor) if actor.id != person.id => format!(
+                    "{} added you as a co-host of this meeting, with {}.",
+                    actor.full_name, facts.host.full_name
+                ),
+                _ => format!("You co-host this meeting with {}.", facts.host.full_name),
+            };
+            (
+                format!("Co-hosting: {}", booking.title),
+                summary(&lead).invite(invite()),
+            )
+        }
+        K::CoHostRemoved => (
+            format!("No longer co-hosting: {}", booking.title),
+            summary(&format!(
+                "You no longer co-host this meeting; {} hosts it.",
+                facts.host.full_name
+            ))
+            .invite(withdrawn_invite(facts, context)),
         ),
         K::HostUpdated => (
             format!("Updated: {}", booking.title),
@@ -423,6 +452,23 @@ impl Links {
 }
 
 fn invite(facts: &BookingFacts<'_>, context: &Context<'_>) -> String {
+    render_invite(facts, context, ics::InviteEvent::of(facts.booking))
+}
+
+/// The invite's cancellation for someone no longer in the meeting, which goes on without them.
+fn withdrawn_invite(facts: &BookingFacts<'_>, context: &Context<'_>) -> String {
+    let event = ics::InviteEvent {
+        cancelled: true,
+        ..ics::InviteEvent::of(facts.booking)
+    };
+    render_invite(facts, context, event)
+}
+
+fn render_invite(
+    facts: &BookingFacts<'_>,
+    context: &Context<'_>,
+    event: ics::InviteEvent,
+) -> String {
     let booking = facts.booking;
     let mut attendees: Vec<Person<'_>> = booking
         .customer
@@ -442,7 +488,7 @@ fn invite(facts: &BookingFacts<'_>, context: &Context<'_>) -> String {
         .or(facts.meeting_type.description.as_deref())
         .unwrap_or_default();
     ics::render(&Invite {
-        event: ics::InviteEvent::of(booking),
+        event,
         summary: &booking.title,
         description,
         location: location(facts),
@@ -514,6 +560,10 @@ fn staff_summary(
         .line("Meeting", &booking.title)
         .line("When", &span(booking.span, zone))
         .line("Host", &facts.host.full_name);
+    let co_hosts: Vec<&str> = booking.co_hosts().map(|p| p.name.as_str()).collect();
+    if !co_hosts.is_empty() {
+        body = body.line("Co-hosts", &co_hosts.join(", "));
+    }
     if let Some(c) = &booking.customer {
         body = body
             .line("Customer", &c.name)

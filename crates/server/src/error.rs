@@ -145,8 +145,13 @@ impl From<mm_app::AppError> for ApiError {
                 Self::NotAllowed(error.to_string())
             }
             mm_app::AppError::Rsvp(error) => Self::InvalidTransition(error.to_string()),
-            mm_app::AppError::Edit(error @ EditError::NotStarted { .. }) => {
-                Self::InvalidTransition(error.to_string())
+            mm_app::AppError::Edit(
+                error @ (EditError::NotStarted { .. } | EditError::HostsClosed),
+            ) => Self::InvalidTransition(error.to_string()),
+            mm_app::AppError::Edit(error @ EditError::UnknownCoHost(_)) => {
+                let mut errors = FieldErrors::new();
+                errors.add("co_hosts", error.to_string());
+                Self::Validation(errors)
             }
             mm_app::AppError::Edit(error @ EditError::NotACustomerBooking(field)) => {
                 let mut errors = FieldErrors::new();

@@ -68,10 +68,10 @@ impl Writer {
         } else {
             Links::none()
         };
-        // An invited colleague answers through their own link; the organiser hosts.
+        // An invited colleague answers through their own link; the hosts are assigned.
         if let (MessageKind::InternalInvitation, Recipient::Staff(person)) =
             (message.kind, message.to)
-            && person.id != booking.assigned_to
+            && !booking.hosts().contains(&person.id)
         {
             links.answer_url = Some(format!(
                 "{}/book/invitation/{}",

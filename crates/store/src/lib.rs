@@ -37,7 +37,7 @@ pub use bookings::calendar_push::{
 pub use bookings::{
     Acting, Actor, Announcement, Attending, AuditAction, BookingFilter, BookingKey, CustomerData,
     CustomerDetails, ERASED_NAME, EarlierRequest, Erasure, LinkHashes, Move, MovePolicy,
-    NewBooking, PendingNotice, Permit, Transaction,
+    NewBooking, PendingNotice, Permit, Placement, Transaction,
 };
 use changes::{Change, ChangeLog};
 

@@ -7,7 +7,7 @@ use chrono::{DateTime, Days, Utc};
 use mm_domain::{
     Interval, Minutes, Slug, TimeZone,
     availability_rule::{AvailabilityRule, RuleLimits},
-    booking::{AttendanceStatus, BookingStatus, BookingType},
+    booking::{AttendanceStatus, BookingStatus},
     department::Department,
     meeting_type::MeetingType,
     scheduling::{BusyStatus, Commitment, EventTime, ExternalEvent, MemberCalendar, Schedule},
@@ -469,7 +469,6 @@ async fn load_commitments(
         .select_only()
         .columns([
             bookings::Column::Id,
-            bookings::Column::BookingType,
             bookings::Column::Status,
             bookings::Column::DepartmentId,
             bookings::Column::MeetingTypeId,
@@ -495,23 +494,37 @@ async fn load_commitments(
         .all(db)
         .await?;
 
-    let internal: Vec<Uuid> = booking_rows
-        .iter()
-        .filter(|b| b.booking_type.0 == BookingType::Internal)
-        .map(|b| b.id)
-        .collect();
-    let mut attendees: BTreeMap<Uuid, Vec<Uuid>> = BTreeMap::new();
-    if !internal.is_empty() {
-        for p in booking_participants::Entity::find()
-            .filter(booking_participants::Column::BookingId.is_in(internal))
-            .filter(booking_participants::Column::UserId.is_in(members.clone()))
-            .filter(booking_participants::Column::AttendanceStatus.ne(declined))
-            .all(db)
-            .await?
-        {
-            if let Some(user) = p.user_id {
-                attendees.entry(p.booking_id).or_default().push(user);
-            }
+    // The staff besides the primary host: an internal meeting's participants, any booking's
+    // co-hosts (who host it too, so it counts toward their limits).
+    let participations_in_span = Query::select()
+        .column(bookings::Column::Id)
+        .from(bookings::Entity)
+        .and_where(bookings::Column::Status.ne(Word(BookingStatus::Cancelled)))
+        .and_where(bookings::Column::StartUtc.lt(span.end()))
+        .and_where(bookings::Column::EndUtc.gt(span.start()))
+        .and_where(bookings::Column::StartUtc.gt(span.start() - chrono::Duration::days(1)))
+        .to_owned();
+    let mut attendees: BTreeMap<Uuid, Vec<(Uuid, bool)>> = BTreeMap::new();
+    let loaded: BTreeSet<Uuid> = booking_rows.iter().map(|b| b.id).collect();
+    for (booking_id, user, is_host) in booking_participants::Entity::find()
+        .select_only()
+        .columns([
+            booking_participants::Column::BookingId,
+            booking_participants::Column::UserId,
+            booking_participants::Column::IsHost,
+        ])
+        .filter(booking_participants::Column::UserId.is_in(members.clone()))
+        .filter(booking_participants::Column::AttendanceStatus.ne(declined))
+        .filter(booking_participants::Column::BookingId.in_subquery(participations_in_span))
+        .into_tuple::<(Uuid, Uuid, bool)>()
+        .all(db)
+        .await?
+    {
+        if loaded.contains(&booking_id) {
+            attendees
+                .entry(booking_id)
+                .or_default()
+                .push((user, is_host));
         }
     }
 
@@ -574,8 +587,8 @@ async fn load_commitments(
             .get(&b.id)
             .into_iter()
             .flatten()
-            .filter(|u| **u != b.assigned_to)
-            .map(|u| (*u, false));
+            .filter(|(u, _)| *u != b.assigned_to)
+            .copied();
         for (user, hosted) in hosts.chain(guests) {
             if !active.contains(&user) {
                 continue;
@@ -628,7 +641,6 @@ async fn load_commitments(
 #[derive(Debug, FromQueryResult)]
 struct HeldBooking {
     id: Uuid,
-    booking_type: Word<BookingType>,
     status: Word<BookingStatus>,
     department_id: Uuid,
     meeting_type_id: Uuid,
@@ -806,7 +818,7 @@ mod tests {
             .unwrap()
             .unwrap();
         let mut internal: bookings::ActiveModel = internal.into();
-        internal.booking_type = Set(Word(BookingType::Internal));
+        internal.booking_type = Set(Word(mm_domain::booking::BookingType::Internal));
         let internal = internal.update(&store.db).await.unwrap();
         booking_participants::ActiveModel {
             id: Set(Uuid::new_v4()),
@@ -816,6 +828,7 @@ mod tests {
             email: Set("b@example.com".into()),
             attendance_status: Set(Word(AttendanceStatus::Invited)),
             response_utc: Set(None),
+            is_host: Set(false),
         }
         .insert(&store.db)
         .await

@@ -4,14 +4,14 @@ use chrono::{DateTime, Utc};
 use mm_domain::{
     Interval,
     booking::{
-        Booking, BookingEdit, BookingType, Move, MovePolicy, Rsvp, StatusChange, Unavailable,
-        buffer_clashes, clashes_on_return, free_members_at, no_show_follow_up, pick_free_member,
-        plan_edit, plan_move, plan_rsvp, plan_status_change,
+        Booking, BookingEdit, Move, MovePolicy, Rsvp, StatusChange, Unavailable, buffer_clashes,
+        clashes_on_return, free_members_at, no_show_follow_up, pick_free_member, plan_edit,
+        plan_move, plan_rsvp, plan_status_change,
     },
     notification::Notice,
     scheduling::MeetingSpec,
 };
-use mm_store::{Acting, Announcement, BookingKey, LinkHashes, Store, Transaction};
+use mm_store::{Acting, Announcement, BookingKey, LinkHashes, Placement, Store, Transaction};
 
 use crate::{AppError, AppResult, announce};
 
@@ -59,24 +59,40 @@ pub async fn edit_booking(
 ) -> AppResult<Booking> {
     let tx = store.transaction().await?;
     let before = lock_permitted(&tx, key, &by, now).await?;
-    let plan = plan_edit(&before, edit, by.actor, now)?;
+    let named = match &edit.co_hosts {
+        Some(co_hosts) => {
+            tx.staff_users(&co_hosts.besides(before.assigned_to))
+                .await?
+        }
+        None => Vec::new(),
+    };
+    let plan = plan_edit(&before, edit, &named, by.actor, now)?;
     if plan.history.is_none() {
         tx.rollback().await?;
         return Ok(before);
     }
+    let newcomers = plan
+        .hosts
+        .as_ref()
+        .map(|h| h.newcomers(&before))
+        .unwrap_or_default();
     tx.apply_edit(&before, &plan, now).await?;
     let booking = tx.booking(before.id).await?;
     if plan.rechecks_time {
-        // Its new buffers must not reach into anyone's other meetings or busy time.
+        // New co-hosts must be free for the meeting, and its buffers must not reach into
+        // anyone's other meetings or busy time.
         let everyone = booking.attendees_with_host(booking.assigned_to);
         tx.lock_people(&everyone).await?;
         let meeting_type = tx.meeting_type(booking.meeting_type_id).await?;
         let spec = MeetingSpec::for_booking(&meeting_type, &booking);
-        let conflicts = tx
+        let (joining, staying): (Vec<_>, Vec<_>) = tx
             .attendee_schedule(booking.timezone, &everyone, booking.span, Some(booking.id))
             .await?
-            .everyone_conflicts(&everyone, &spec, booking.span.start(), now);
-        let clashes = buffer_clashes(conflicts);
+            .everyone_conflicts(&everyone, &spec, booking.span.start(), now)
+            .into_iter()
+            .partition(|c| newcomers.contains(&c.user_id));
+        let mut clashes = joining;
+        clashes.extend(buffer_clashes(staying));
         if !clashes.is_empty() {
             return Err(Unavailable::Conflicts(clashes).into());
         }
@@ -84,7 +100,14 @@ pub async fn edit_booking(
     if let Some(notice) = &plan.notice {
         announce(&tx, notice, &booking, by.actor.user_id, now).await?;
     }
-    if plan.rechecks_time {
+    if let Some(hosts) = &plan.hosts {
+        let notice = Notice::HostsChanged {
+            added: hosts.added.iter().map(|u| u.id).collect(),
+            removed: tx.staff_users(&hosts.removed).await?,
+        };
+        announce(&tx, &notice, &booking, by.actor.user_id, now).await?;
+    }
+    if plan.rechecks_time || plan.hosts.is_some() {
         tx.commit().await?;
     } else {
         // Nobody's free time changed: the slot tables stay valid.
@@ -158,16 +181,13 @@ pub async fn move_booking(
     let (host, method) = match to.policy {
         MovePolicy::Staff => {
             let host = to.host.unwrap_or(before.assigned_to);
-            let conflicts = if before.booking_type == BookingType::Internal {
-                let everyone = before.attendees_with_host(host);
-                tx.attendee_schedule(department.timezone, &everyone, span, Some(before.id))
-                    .await?
-                    .everyone_conflicts(&everyone, &spec, to.start, now)
-            } else {
-                tx.schedule(&department, &spec, span, Some(before.id))
-                    .await?
-                    .member_conflicts(host, &spec, to.start, now)
+            let placed = Placement {
+                host,
+                start: to.start,
             };
+            let conflicts = tx
+                .move_conflicts(&department, &before, &spec, placed, now)
+                .await?;
             if !conflicts.is_empty() {
                 return Err(Unavailable::Conflicts(conflicts).into());
             }
@@ -180,7 +200,7 @@ pub async fn move_booking(
                 .schedule(&department, &spec, window, Some(before.id))
                 .await?;
             let free = free_members_at(&schedule, &spec, to.start, now);
-            if free.contains(&before.assigned_to) {
+            let chosen = if free.contains(&before.assigned_to) {
                 (before.assigned_to, before.assignment_method)
             } else {
                 let upcoming = tx.upcoming_bookings(&department, now).await?;
@@ -188,7 +208,19 @@ pub async fn move_booking(
                     upcoming.get(&id).copied().unwrap_or(0)
                 })
                 .ok_or(Unavailable::NobodyFree)?
+            };
+            // The co-hosts come along: each of them must be free at the new time too.
+            let placed = Placement {
+                host: chosen.0,
+                start: to.start,
+            };
+            let conflicts = tx
+                .co_host_conflicts(&department, &before, &spec, placed, now)
+                .await?;
+            if !conflicts.is_empty() {
+                return Err(Unavailable::Conflicts(conflicts).into());
             }
+            chosen
         }
     };
     let plan = plan_move(&before, &to, span, host, method, by.actor, now)?;

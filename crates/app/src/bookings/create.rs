@@ -57,6 +57,8 @@ pub struct NewCustomerBooking {
     /// What a slot table showed for the start, when the caller read one (the public page):
     /// the host is then chosen among the members free there, without reading the schedule.
     pub offer: Option<Offer>,
+    /// Staff who host it with the chosen host (not that host), each of whom must be free too.
+    pub co_hosts: Vec<Uuid>,
 }
 
 /// Who a slot table showed free at a start, and the availability settings it was computed
@@ -118,10 +120,11 @@ pub async fn create_customer_booking(
     let reference = store.fresh_reference().await?;
 
     let tx = store.transaction().await?;
-    let named = match new.host {
+    let mut named = match new.host {
         HostChoice::Member(id) => vec![id],
         HostChoice::ByAlgorithm => Vec::new(),
     };
+    named.extend(&new.co_hosts);
     let department = tx.department_for_booking(department, &named).await?;
     if let Some((key, request_hash)) = &new.guard.idempotency
         && let Some(earlier) = tx.earlier_request(PUBLIC_BOOKING_SCOPE, key).await?
@@ -160,6 +163,21 @@ pub async fn create_customer_booking(
             candidates.first().copied().ok_or(Unavailable::NobodyFree)?
         }
     };
+    let co_hosts: Vec<Uuid> = new
+        .co_hosts
+        .iter()
+        .copied()
+        .filter(|id| *id != host.0)
+        .collect();
+    if !co_hosts.is_empty() {
+        let conflicts = tx
+            .attendee_schedule(department.timezone, &co_hosts, span, None)
+            .await?
+            .everyone_conflicts(&co_hosts, &spec, new.start, now);
+        if !conflicts.is_empty() {
+            return Err(Unavailable::Conflicts(conflicts).into());
+        }
+    }
     let plan = plan_customer_booking(
         meeting_type,
         &new.details.customer.name,
@@ -176,6 +194,7 @@ pub async fn create_customer_booking(
         meeting_type,
         span,
         attending: Attending::Customer(&new.details),
+        co_hosts: &co_hosts,
     };
     let booking = insert_and_announce(&tx, written, new.actor.user_id, now).await?;
     if let Some((key, request_hash)) = &new.guard.idempotency {
@@ -416,6 +435,7 @@ pub async fn create_internal_meeting(
             agenda: new.agenda.as_deref(),
             physical_location: new.physical_location.as_deref(),
         },
+        co_hosts: new.attendees.co_hosts(),
     };
     let booking = insert_and_announce(&tx, written, new.actor.user_id, now).await?;
     tx.commit().await?;

@@ -7,13 +7,14 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
-use super::{Actor, Booking, HistoryAction, HistoryEntry};
+use super::{Actor, Booking, CoHosts, HistoryAction, HistoryEntry, HostsChange, hosts};
 use crate::{
     Email, FieldErrors, Minutes, Phone,
     meeting_type::parse_web_link,
     notification::Notice,
     required_text,
     scheduling::{AttendeeConflict, Conflict},
+    user::StaffUser,
 };
 
 const TITLE_MAX: usize = 200;
@@ -76,6 +77,8 @@ pub struct BookingEdit {
     pub action_items: Option<Option<String>>,
     pub buffer_before: Option<Option<Minutes>>,
     pub buffer_after: Option<Option<Minutes>>,
+    /// The whole new set of co-hosts, replacing the old.
+    pub co_hosts: Option<CoHosts>,
 }
 
 /// Free text of at most `max` characters; blank counts as cleared.
@@ -157,6 +160,7 @@ impl BookingEdit {
         let buffer_before = buffer("buffer_before", draft.buffer_before);
         let buffer_after = buffer("buffer_after", draft.buffer_after);
         let edit = Self {
+            co_hosts: None,
             buffer_before,
             buffer_after,
             title,
@@ -184,6 +188,12 @@ pub enum EditError {
     /// Minutes and action items record a meeting that took place.
     #[error("minutes and action items can be written once the meeting starts at {start}")]
     NotStarted { start: DateTime<Utc> },
+    /// Hosts change only while the meeting is still to take place.
+    #[error("the hosts of a meeting that is over or no longer takes place cannot change")]
+    HostsClosed,
+    /// A co-host who is not a staff user.
+    #[error("{0} is not a staff user")]
+    UnknownCoHost(uuid::Uuid),
 }
 
 /// A field of a booking that staff edit.
@@ -203,6 +213,7 @@ pub enum BookingField {
     ActionItems,
     BufferBefore,
     BufferAfter,
+    CoHosts,
 }
 
 impl BookingField {
@@ -245,6 +256,10 @@ pub struct EditPlan {
     /// The booking's own buffers change while it holds time to come: the host (and everyone
     /// in an internal meeting) must still be free around it.
     pub rechecks_time: bool,
+    /// The co-hosts change: the newcomers must be free for the meeting.
+    pub hosts: Option<HostsChange>,
+    /// The updated invite's notice, when the people in the meeting see the change. (The
+    /// co-hosts added and removed are told by the caller, who reads the people removed.)
     pub notice: Option<Notice>,
 }
 
@@ -258,10 +273,12 @@ impl EditPlan {
     }
 }
 
-/// Plans `edit` of `before` by `actor` at `now`.
+/// Plans `edit` of `before` by `actor` at `now`; `named`: the staff users its co-hosts name, as
+/// read when the change is made.
 pub fn plan_edit(
     before: &Booking,
     edit: BookingEdit,
+    named: &[StaffUser],
     actor: Actor,
     now: DateTime<Utc>,
 ) -> Result<EditPlan, EditError> {
@@ -365,12 +382,35 @@ pub fn plan_edit(
         edit.buffer_after.map(minutes),
     );
 
+    let mut hosts = None;
+    if let Some(co_hosts) = &edit.co_hosts {
+        let wanted = co_hosts
+            .besides(before.assigned_to)
+            .into_iter()
+            .map(|id| {
+                named
+                    .iter()
+                    .find(|u| u.id == id)
+                    .cloned()
+                    .ok_or(EditError::UnknownCoHost(id))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        if let Some((change, change_of_hosts)) = hosts::plan_co_hosts(before, &wanted) {
+            if !before.status.holds_time() || now >= before.span.end() {
+                return Err(EditError::HostsClosed);
+            }
+            changes.push(change);
+            hosts = Some(change_of_hosts);
+        }
+    }
+
     if changes.is_empty() {
         return Ok(EditPlan {
             changes,
             history: None,
             bumps_sequence: false,
             rechecks_time: false,
+            hosts: None,
             notice: None,
         });
     }
@@ -407,8 +447,13 @@ pub fn plan_edit(
     };
     Ok(EditPlan {
         history: Some(history),
-        bumps_sequence: !seen.is_empty(),
-        rechecks_time: buffers_change && before.status.holds_time() && now < before.span.end(),
+        // Hosts join or leave the invite's attendees.
+        bumps_sequence: !seen.is_empty() || hosts.is_some(),
+        rechecks_time: (buffers_change && before.status.holds_time() && now < before.span.end())
+            || hosts
+                .as_ref()
+                .is_some_and(|h| !h.newcomers(before).is_empty()),
+        hosts,
         notice: announced.then(|| Notice::Updated {
             fields: seen.iter().map(|f| (*f).to_owned()).collect(),
         }),
@@ -516,7 +561,7 @@ mod tests {
             meeting_link: Patch::Set("https://meet.example.com/x"),
             ..Default::default()
         });
-        let plan = plan_edit(&before, edit, host(), now()).unwrap();
+        let plan = plan_edit(&before, edit, &[], host(), now()).unwrap();
         let fields: Vec<_> = plan.changes.iter().map(|c| c.field.name()).collect();
         assert_eq!(fields, ["meeting_link", "meeting_notes"]);
         let history = plan.history.unwrap();
@@ -544,7 +589,7 @@ mod tests {
             meeting_notes: Patch::Set("VIP"),
             ..Default::default()
         });
-        let plan = plan_edit(&before, notes, host(), now()).unwrap();
+        let plan = plan_edit(&before, notes, &[], host(), now()).unwrap();
         assert!(!plan.bumps_sequence && plan.notice.is_none());
 
         let contact = parse(BookingEditDraft {
@@ -552,7 +597,7 @@ mod tests {
             meeting_link: Patch::Set("https://meet.example.com/x"),
             ..Default::default()
         });
-        let plan = plan_edit(&before, contact, host(), now()).unwrap();
+        let plan = plan_edit(&before, contact, &[], host(), now()).unwrap();
         assert!(plan.bumps_sequence);
         assert_eq!(
             plan.notice,
@@ -570,7 +615,7 @@ mod tests {
             customer_phone: Patch::Set("+45 20 11 22 33"),
             ..Default::default()
         });
-        let plan = plan_edit(&before, edit, host(), now()).unwrap();
+        let plan = plan_edit(&before, edit, &[], host(), now()).unwrap();
         assert_eq!(plan.changes.len(), 1);
         assert!(plan.notice.is_none());
     }
@@ -586,11 +631,11 @@ mod tests {
             })
         };
         assert!(matches!(
-            plan_edit(&before, minutes(), host(), now()),
+            plan_edit(&before, minutes(), &[], host(), now()),
             Err(EditError::NotStarted { .. })
         ));
         let started = before.span.start() + Duration::minutes(1);
-        let plan = plan_edit(&before, minutes(), host(), started).unwrap();
+        let plan = plan_edit(&before, minutes(), &[], host(), started).unwrap();
         assert_eq!(plan.changes.len(), 2);
     }
 
@@ -604,7 +649,7 @@ mod tests {
             ..Default::default()
         });
         assert_eq!(
-            plan_edit(&before, edit, host(), now()),
+            plan_edit(&before, edit, &[], host(), now()),
             Err(EditError::NotACustomerBooking("customer_name"))
         );
     }
@@ -616,7 +661,7 @@ mod tests {
             buffer_after: Patch::Set(30),
             ..Default::default()
         });
-        let plan = plan_edit(&before, edit, host(), now()).unwrap();
+        let plan = plan_edit(&before, edit, &[], host(), now()).unwrap();
         assert_eq!(plan.new_value(BookingField::BufferAfter), Some(Some("30")));
         assert!(plan.rechecks_time && !plan.bumps_sequence && plan.notice.is_none());
         let too_long = BookingEdit::parse(BookingEditDraft {
@@ -630,7 +675,11 @@ mod tests {
             buffer_after: Patch::Set(30),
             ..Default::default()
         });
-        assert!(!plan_edit(&over, edit, host(), now()).unwrap().rechecks_time);
+        assert!(
+            !plan_edit(&over, edit, &[], host(), now())
+                .unwrap()
+                .rechecks_time
+        );
     }
 
     #[test]
@@ -640,7 +689,7 @@ mod tests {
             physical_location: Patch::Set("   "),
             ..Default::default()
         });
-        let plan = plan_edit(&booking(), edit, host(), now()).unwrap();
+        let plan = plan_edit(&booking(), edit, &[], host(), now()).unwrap();
         assert!(plan.changes.is_empty() && plan.history.is_none());
     }
 }

@@ -5,10 +5,12 @@ use uuid::Uuid;
 
 use crate::meeting_type::MeetingType;
 
-/// The people of an internal meeting: the host, and the participants besides them, each once.
+/// The people of an internal meeting: the primary host, the co-hosts who lead it with them, and
+/// the participants besides them, each once.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attendees {
     host: Uuid,
+    co_hosts: Vec<Uuid>,
     participants: Vec<Uuid>,
 }
 
@@ -24,6 +26,17 @@ impl Attendees {
     /// The host may appear among `participants` (they attend too) and is kept once, as host;
     /// anyone else listed twice is a mistake worth reporting.
     pub fn new(host: Uuid, participants: &[Uuid]) -> Result<Self, AttendeesError> {
+        Self::hosted(host, &super::CoHosts::default(), participants)
+    }
+
+    /// As [`Attendees::new`], with `co_hosts` leading the meeting with the host: a co-host also
+    /// listed among the participants attends as co-host.
+    pub fn hosted(
+        host: Uuid,
+        co_hosts: &super::CoHosts,
+        participants: &[Uuid],
+    ) -> Result<Self, AttendeesError> {
+        let co_hosts = co_hosts.besides(host);
         let mut kept: Vec<Uuid> = Vec::with_capacity(participants.len());
         for &p in participants {
             if kept.contains(&p) {
@@ -31,12 +44,13 @@ impl Attendees {
             }
             kept.push(p);
         }
-        kept.retain(|p| *p != host);
-        if kept.is_empty() {
+        kept.retain(|p| *p != host && !co_hosts.contains(p));
+        if kept.is_empty() && co_hosts.is_empty() {
             return Err(AttendeesError::NoParticipants);
         }
         Ok(Self {
             host,
+            co_hosts,
             participants: kept,
         })
     }
@@ -45,13 +59,18 @@ impl Attendees {
         self.host
     }
 
+    pub fn co_hosts(&self) -> &[Uuid] {
+        &self.co_hosts
+    }
+
     pub fn participants(&self) -> &[Uuid] {
         &self.participants
     }
 
-    /// The host first, then the participants in the order given.
+    /// The host first, then the co-hosts and the participants in the order given.
     pub fn everyone(&self) -> Vec<Uuid> {
         std::iter::once(self.host)
+            .chain(self.co_hosts.iter().copied())
             .chain(self.participants.iter().copied())
             .collect()
     }
@@ -88,6 +107,17 @@ mod tests {
         let a = Attendees::new(id(1), &[id(1), id(2), id(3)]).unwrap();
         assert_eq!(a.participants(), [id(2), id(3)]);
         assert_eq!(a.everyone(), [id(1), id(2), id(3)]);
+    }
+
+    #[test]
+    fn a_co_host_listed_among_participants_attends_once_as_co_host() {
+        let co_hosts = crate::booking::CoHosts::new(&[id(2)]).unwrap();
+        let a = Attendees::hosted(id(1), &co_hosts, &[id(2), id(3)]).unwrap();
+        assert_eq!(a.co_hosts(), [id(2)]);
+        assert_eq!(a.participants(), [id(3)]);
+        assert_eq!(a.everyone(), [id(1), id(2), id(3)]);
+        let pair = Attendees::hosted(id(1), &co_hosts, &[]).unwrap();
+        assert_eq!(pair.everyone(), [id(1), id(2)], "two hosts make a meeting");
     }
 
     #[test]

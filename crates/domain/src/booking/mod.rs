@@ -4,6 +4,7 @@
 mod creation;
 mod customer;
 mod edit;
+mod hosts;
 mod internal;
 mod lifecycle;
 mod no_show;
@@ -22,6 +23,7 @@ pub use edit::{
     BookingEdit, BookingEditDraft, BookingField, EditError, EditPlan, FieldChange, Patch,
     buffer_clashes, plan_edit,
 };
+pub use hosts::{CoHosts, CoHostsError, HostsChange, MAX_CO_HOSTS};
 pub use internal::{Attendees, AttendeesError, internal_use};
 pub use lifecycle::{Action, Lifecycle, TransitionError, self_service_open};
 pub use no_show::{no_show_follow_up, plan_automatic_no_show};

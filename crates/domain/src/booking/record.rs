@@ -204,6 +204,8 @@ pub struct Participant {
     pub attendance: AttendanceStatus,
     /// When they last answered the invitation.
     pub response_utc: Option<DateTime<Utc>>,
+    /// A co-host: staff assigned to lead the meeting with the primary host, not invited to it.
+    pub is_host: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

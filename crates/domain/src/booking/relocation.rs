@@ -77,6 +77,8 @@ pub struct MovePlan {
     pub reassigned: bool,
     /// How the new host is recorded, when the host changes.
     pub assignment: Option<(AssignmentMethod, AssignmentType)>,
+    /// The new primary host was a co-host: they lead it now, and are a co-host no longer.
+    pub promotes_co_host: bool,
     /// Who moved it (`None`: the customer or the system), and why, as they said.
     pub moved_by: Option<Uuid>,
     pub reason: Option<String>,
@@ -136,12 +138,14 @@ pub fn plan_move(
             host.to_string(),
         ));
     }
+    let promotes_co_host = reassigned && before.co_hosts().any(|p| p.user_id == Some(host));
     Ok(MovePlan {
         span,
         host,
         moved,
         reassigned,
         assignment,
+        promotes_co_host,
         moved_by: actor.user_id,
         reason: to.reason.clone(),
         history,
@@ -226,6 +230,31 @@ mod tests {
         assert_eq!(
             plan.history[0].new_value.as_deref(),
             Some("2027-03-29T08:00:00Z")
+        );
+    }
+
+    #[test]
+    fn reassigning_to_a_co_host_makes_them_the_primary_host_and_no_longer_a_co_host() {
+        let (hanna, ole) = (person(1, "Hanna"), person(2, "Ole"));
+        let mut b = booking(&hanna, BookingStatus::Confirmed, false);
+        b.participants.push(crate::booking::Participant {
+            user_id: Some(ole.id),
+            name: ole.full_name.clone(),
+            email: ole.email.clone(),
+            attendance: crate::booking::AttendanceStatus::Confirmed,
+            response_utc: None,
+            is_host: true,
+        });
+        let to = drag(b.span.start(), Some(ole.id));
+        let now = b.span.start() - Duration::days(1);
+        let method = AssignmentMethod::Manual;
+        let plan = plan_move(&b, &to, b.span, ole.id, method, staff(), now).unwrap();
+        assert!(plan.reassigned && plan.promotes_co_host);
+        let third = Uuid::from_u128(3);
+        let plan = plan_move(&b, &to, b.span, third, method, staff(), now).unwrap();
+        assert!(
+            !plan.promotes_co_host,
+            "Ole stays a co-host when another takes over"
         );
     }
 

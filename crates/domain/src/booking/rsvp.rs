@@ -34,7 +34,7 @@ impl Rsvp {
 /// Why an answer is not taken.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RsvpError {
-    #[error("only the staff invited to an internal meeting answer its invitation")]
+    #[error("only the staff invited to an internal meeting (not its hosts) answer its invitation")]
     NotInvited,
     #[error("the meeting no longer takes place (it is {0})")]
     NotHappening(super::BookingStatus),
@@ -64,7 +64,8 @@ pub fn plan_rsvp(
     let participant = booking
         .participants
         .iter()
-        .find(|p| p.user_id == Some(user) && user != booking.assigned_to)
+        // Hosts are assigned, not invited.
+        .find(|p| p.user_id == Some(user) && user != booking.assigned_to && !p.is_host)
         .filter(|_| booking.booking_type == BookingType::Internal)
         .ok_or(RsvpError::NotInvited)?;
     if !booking.status.holds_time() {
@@ -146,8 +147,19 @@ mod tests {
             email: Email::parse("gus@example.com").unwrap(),
             attendance: AttendanceStatus::Invited,
             response_utc: None,
+            is_host: false,
         }];
         booking
+    }
+
+    #[test]
+    fn a_co_host_is_assigned_and_answers_no_invitation() {
+        let mut booking = meeting();
+        booking.participants[0].is_host = true;
+        assert_eq!(
+            plan_rsvp(&booking, guest(), Rsvp::Declined, now()),
+            Err(RsvpError::NotInvited)
+        );
     }
 
     #[test]

@@ -339,6 +339,7 @@ pub(super) async fn seed(
                     meeting_type,
                     span: meeting.span,
                     attending: Attending::Customer(&details),
+                    co_hosts: &[],
                 };
                 tx.insert_booking(new, meeting.created).await?
             }
@@ -361,6 +362,7 @@ pub(super) async fn seed(
                         agenda: Some("Open cases, the week's bookings, anything in the way."),
                         physical_location: None,
                     },
+                    co_hosts: &[],
                 };
                 tx.insert_booking(new, meeting.created).await?
             }

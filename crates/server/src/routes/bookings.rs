@@ -17,8 +17,8 @@ use mm_app::bookings::{self, NewCustomerBooking, NewInternalMeeting, RequestGuar
 use mm_domain::{
     FieldErrors, Principal,
     booking::{
-        Attendees, Booking, BookingEdit, BookingEditDraft, BookingSource, Customer, CustomerDraft,
-        HostChoice, Patch, StatusChange, parse_answers,
+        Attendees, Booking, BookingEdit, BookingEditDraft, BookingSource, CoHosts, Customer,
+        CustomerDraft, HostChoice, Patch, StatusChange, parse_answers,
     },
 };
 use mm_store::{Acting, Actor, BookingFilter, BookingKey, CustomerDetails, Move, MovePolicy};
@@ -104,7 +104,7 @@ impl Rule {
     fn judge(self, principal: &Principal, booking: &Booking) -> Result<(), &'static str> {
         let (allowed, why) = match self {
             Self::Act => (
-                principal.can_act_on_booking(booking.department_id, booking.assigned_to),
+                principal.can_act_on_booking(booking.department_id, &booking.hosts()),
                 ONLY_THOSE_WHO_ACT,
             ),
             Self::Manage => (
@@ -112,7 +112,7 @@ impl Rule {
                 ONLY_THOSE_WHO_MANAGE,
             ),
             Self::MoveTo(host) => (
-                principal.can_move_booking(booking.department_id, booking.assigned_to, host),
+                principal.can_move_booking(booking.department_id, &booking.hosts(), host),
                 if host.is_some_and(|h| h != booking.assigned_to) {
                     ONLY_THOSE_WHO_MANAGE
                 } else {
@@ -139,6 +139,23 @@ fn optional_text(value: Option<&str>, field: &str, max: usize) -> ApiResult<Opti
         ));
     }
     Ok(value.map(str::to_owned))
+}
+
+/// The `co_hosts` of a request as user ids, each once and at most ten; `None` after an error.
+fn co_hosts(raw: &[String], errors: &mut FieldErrors) -> Option<CoHosts> {
+    let ids: Vec<Uuid> = raw
+        .iter()
+        .filter_map(|id| {
+            errors.check(
+                "co_hosts",
+                Uuid::parse_str(id.trim()).map_err(|_| "must be user ids"),
+            )
+        })
+        .collect();
+    if ids.len() < raw.len() {
+        return None;
+    }
+    errors.check("co_hosts", CoHosts::new(&ids).map_err(|e| e.to_string()))
 }
 
 fn user_id(raw: &str, field: &str) -> ApiResult<Uuid> {
@@ -424,6 +441,7 @@ async fn create_booking(
         Uuid::parse_str(body.assigned_to.trim()).map_err(|_| "must be a user id"),
     );
     let start = errors.check("start_utc", wire::parse_instant(&body.start_utc));
+    let co_hosts = co_hosts(&body.co_hosts, &mut errors);
     let meeting_type = match named_meeting_type(&state, &body.meeting_type_id, &mut errors).await? {
         Some(t) if !t.is_active => {
             errors.add("meeting_type_id", "is not active");
@@ -455,7 +473,24 @@ async fn create_booking(
                 "is not an active member of the meeting type's department",
             );
         }
+        if co_hosts
+            .as_ref()
+            .is_some_and(|c| !c.besides(host).is_empty())
+            && !principal.can_manage_department(department.id)
+        {
+            return Err(ApiError::Forbidden(
+                "only leaders and System Managers assign co-hosts",
+            ));
+        }
     }
+    let co_hosts = match (&co_hosts, host) {
+        (Some(c), Some(host)) => {
+            let ids = c.besides(host);
+            active_people(&state, &ids, |_| "co_hosts", &mut errors).await?;
+            ids
+        }
+        _ => Vec::new(),
+    };
     let zone = department.as_ref().map(|d| d.timezone).unwrap_or_default();
     let customer = Customer::parse(
         CustomerDraft {
@@ -485,6 +520,9 @@ async fn create_booking(
     else {
         return Err(errors.into());
     };
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
 
     let id = Uuid::new_v4();
     let new = NewCustomerBooking {
@@ -504,6 +542,7 @@ async fn create_booking(
         },
         guard: RequestGuard::default(),
         offer: None,
+        co_hosts,
     };
     let booking = bookings::create_customer_booking(&state.store, new, now)
         .await?
@@ -549,14 +588,19 @@ async fn create_internal_meeting(
     let location = optional_text(body.physical_location.as_deref(), "physical_location", 500)?;
     let meeting_type =
         internal_meeting_type(&state, &principal, &body.meeting_type_id, &mut errors).await?;
-    let attendees = host.and_then(|host| {
-        Attendees::new(host, &participants)
+    let co_hosts = co_hosts(&body.co_hosts, &mut errors);
+    let attendees = host.zip(co_hosts).and_then(|(host, co_hosts)| {
+        Attendees::hosted(host, &co_hosts, &participants)
             .map_err(|e| errors.add("participants", e.to_string()))
             .ok()
     });
     if let Some(attendees) = &attendees {
         let host = attendees.host();
-        let field_of = |id| if id == host { "host" } else { "participants" };
+        let field_of = |id| match id {
+            id if id == host => "host",
+            id if attendees.co_hosts().contains(&id) => "co_hosts",
+            _ => "participants",
+        };
         active_people(&state, &attendees.everyone(), field_of, &mut errors).await?;
     }
     let (Some(meeting_type), Some(attendees), Some(start), true) =
@@ -616,8 +660,19 @@ async fn update_booking(
     body: web::Json<BookingUpdate>,
 ) -> ApiResult<web::Json<WireBooking>> {
     let booking = visible(&state, &principal, &path).await?;
-    Rule::Act.check(&principal, &booking)?;
+    // Assigning people is for those who manage the department, as reassigning is.
+    let rule = if body.co_hosts.is_some() {
+        Rule::Manage
+    } else {
+        Rule::Act
+    };
+    rule.check(&principal, &booking)?;
     let body = body.into_inner();
+    let mut errors = FieldErrors::new();
+    let co_hosts = match &body.co_hosts {
+        Some(raw) => co_hosts(raw, &mut errors),
+        None => None,
+    };
     let edit = BookingEdit::parse(BookingEditDraft {
         title: patch(&body.title),
         meeting_notes: patch(&body.meeting_notes),
@@ -633,8 +688,12 @@ async fn update_booking(
         buffer_before: Patch::from_wire(body.buffer_before),
         buffer_after: Patch::from_wire(body.buffer_after),
     })
-    .map_err(ApiError::Validation)?;
-    let rule = Rule::Act;
+    .map_err(|e| errors.merge(e))
+    .ok();
+    let Some(mut edit) = edit.filter(|_| errors.is_empty()) else {
+        return Err(errors.into());
+    };
+    edit.co_hosts = co_hosts;
     let edited = bookings::edit_booking(
         &state.store,
         &BookingKey::Id(booking.id),

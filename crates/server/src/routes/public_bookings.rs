@@ -339,6 +339,7 @@ async fn create_booking(
             free: table.table.free_members_at(start, now),
             settings: table.settings.clone(),
         }),
+        co_hosts: Vec::new(),
     };
     let booking = bookings::create_customer_booking(&state.store, new, now)
         .await?

@@ -91,7 +91,7 @@ same_words! {
         CustomerRescheduled, CustomerReassigned, CustomerReminder, CustomerReminderSms,
         CustomerVideoLink, CustomerUpdated, CustomerThankYou, CustomerNoShow, HostNewBooking, HostBookingApproved,
         HostCancelled, HostRescheduled, HostReminder, HostVideoLink, HostUpdated,
-        ParticipantDeclined,
+        CoHostAdded, CoHostRemoved, ParticipantDeclined,
         NewHostReassigned, OldHostReassigned,
         BookingCreated, ApprovalRequest, InternalInvitation, InternalCreated, LeaderNewBooking,
         AdminNewBooking, LeaderCancelled, AdminCancelled, LeaderRescheduled, AdminRescheduled,
@@ -383,8 +383,10 @@ pub fn booking(b: &mm_domain::booking::Booking) -> api::bookings::Booking {
                 email: p.email.to_string(),
                 attendance_status: p.attendance.to_wire(),
                 response_utc: p.response_utc.map(utc),
+                is_host: p.is_host,
             })
             .collect(),
+        co_hosts: b.co_hosts().filter_map(|p| p.user_id).collect(),
         reassignment_count: b.reassignment_count,
         assignment_history: b
             .assignment_history

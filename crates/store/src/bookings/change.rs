@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use mm_domain::{
     Interval,
     booking::{Action, Booking, BookingType},
-    scheduling::MeetingSpec,
+    department::Department,
+    scheduling::{AttendeeConflict, MeetingSpec},
 };
 use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, QuerySelect, Set};
 use uuid::Uuid;
@@ -20,36 +21,78 @@ use crate::{
 };
 
 impl Store {
-    /// Why `host` could not take the booking at `start`, as staff would move it; changes nothing.
+    /// Why `host` could not take the booking at `start`, as staff would move it (with every
+    /// co-host, and for an internal meeting everyone in it); changes nothing.
     pub async fn check_move(
         &self,
         booking_id: Uuid,
         host: Uuid,
         start: DateTime<Utc>,
         now: DateTime<Utc>,
-    ) -> Result<Vec<mm_domain::scheduling::AttendeeConflict>> {
+    ) -> Result<Vec<AttendeeConflict>> {
         let booking = read::load_booking(&self.db, booking_id).await?;
         booking.lifecycle().apply(Action::Reschedule, now)?;
         let department = load_department(&self.db, booking.department_id).await?;
         let meeting_type = load_meeting_type(&self.db, booking.meeting_type_id).await?;
         let spec = MeetingSpec::for_booking(&meeting_type, &booking);
-        let span = Interval::starting_at(start, spec.duration);
-        if booking.booking_type == BookingType::Internal {
-            let everyone = booking.attendees_with_host(host);
-            let schedule = load_attendee_schedule(
-                &self.db,
-                department.timezone,
-                &everyone,
-                span,
-                Some(booking.id),
-            )
-            .await?;
-            return Ok(schedule.everyone_conflicts(&everyone, &spec, start, now));
-        }
-        let reach = Reach::Meeting(spec.duration);
-        let schedule = load_schedule(&self.db, &department, span, reach, Some(booking.id)).await?;
-        Ok(schedule.member_conflicts(host, &spec, start, now))
+        let to = Placement { host, start };
+        staff_move_conflicts(&self.db, &booking, &department, &spec, to, now).await
     }
+}
+
+/// Where a move puts a booking: its primary host and start.
+#[derive(Debug, Clone, Copy)]
+pub struct Placement {
+    pub host: Uuid,
+    pub start: DateTime<Utc>,
+}
+
+/// Why the booking cannot move as staff place it `to`: the primary host must be free in the
+/// department's schedule; every co-host, and for an internal meeting everyone in it, in their
+/// own. Empty when it can.
+pub(super) async fn staff_move_conflicts(
+    db: &impl ConnectionTrait,
+    booking: &Booking,
+    department: &Department,
+    spec: &MeetingSpec,
+    to: Placement,
+    now: DateTime<Utc>,
+) -> Result<Vec<AttendeeConflict>> {
+    let span = Interval::starting_at(to.start, spec.duration);
+    let zone = department.timezone;
+    if booking.booking_type == BookingType::Internal {
+        let everyone = booking.attendees_with_host(to.host);
+        let schedule = load_attendee_schedule(db, zone, &everyone, span, Some(booking.id)).await?;
+        return Ok(schedule.everyone_conflicts(&everyone, spec, to.start, now));
+    }
+    let reach = Reach::Meeting(spec.duration);
+    let schedule = load_schedule(db, department, span, reach, Some(booking.id)).await?;
+    let mut conflicts = schedule.member_conflicts(to.host, spec, to.start, now);
+    conflicts.extend(co_host_conflicts(db, booking, zone, spec, to, now).await?);
+    Ok(conflicts)
+}
+
+/// Why the co-hosts of `booking` (but a co-host who becomes its primary host) cannot all be
+/// in it when it is placed `to`; rules read in `zone`.
+pub(super) async fn co_host_conflicts(
+    db: &impl ConnectionTrait,
+    booking: &Booking,
+    zone: mm_domain::TimeZone,
+    spec: &MeetingSpec,
+    to: Placement,
+    now: DateTime<Utc>,
+) -> Result<Vec<AttendeeConflict>> {
+    let co_hosts: Vec<Uuid> = booking
+        .co_hosts()
+        .filter_map(|p| p.user_id)
+        .filter(|id| *id != to.host)
+        .collect();
+    if co_hosts.is_empty() {
+        return Ok(Vec::new());
+    }
+    let span = Interval::starting_at(to.start, spec.duration);
+    let schedule = load_attendee_schedule(db, zone, &co_hosts, span, Some(booking.id)).await?;
+    Ok(schedule.everyone_conflicts(&co_hosts, spec, to.start, now))
 }
 
 /// The booking row, locked against concurrent changes until the transaction ends.

@@ -64,6 +64,8 @@ pub struct NewBooking<'a> {
     pub meeting_type: &'a MeetingType,
     pub span: Interval,
     pub attending: Attending<'a>,
+    /// Staff who host it with the primary host (`plan.host`), each once, not the primary.
+    pub co_hosts: &'a [Uuid],
 }
 
 /// A request that an `Idempotency-Key` named before.
@@ -114,27 +116,13 @@ impl Transaction<'_> {
                     row.physical_location = Set(Some(location.to_owned()));
                 }
                 let written = row.insert(&self.txn).await?;
-                let people = load_users(&self.txn, participants).await?;
-                let mut guests = Vec::with_capacity(participants.len());
-                for id in participants {
-                    let person = people
-                        .iter()
-                        .find(|u| u.id == *id)
-                        .ok_or(StoreError::NotFound("participant"))?;
-                    let guest = participant(
-                        new.id,
-                        Some(person.id),
-                        &person.full_name,
-                        person.email.as_str(),
-                    )
-                    .insert(&self.txn)
-                    .await?;
-                    guests.push(guest);
-                }
+                let guests = insert_staff(&self.txn, new.id, participants, false).await?;
                 (written, guests)
             }
         };
+        guests.extend(insert_staff(&self.txn, new.id, new.co_hosts, true).await?);
         let mut people = vec![plan.host];
+        people.extend(new.co_hosts);
         if let Attending::Staff { participants, .. } = new.attending {
             people.extend(participants);
         }
@@ -257,7 +245,38 @@ fn participant(
         email: Set(email.to_owned()),
         attendance_status: Set(Word(AttendanceStatus::Invited)),
         response_utc: Set(None),
+        is_host: Set(false),
     }
+}
+
+/// Writes `people` (staff users) as participants of `booking_id`, in their order: invited, or
+/// as co-hosts (`hosts`), who are assigned and so attend without answering.
+pub(super) async fn insert_staff(
+    db: &impl ConnectionTrait,
+    booking_id: Uuid,
+    people: &[Uuid],
+    hosts: bool,
+) -> Result<Vec<booking_participants::Model>> {
+    let users = load_users(db, people).await?;
+    let mut rows = Vec::with_capacity(people.len());
+    for id in people {
+        let person = users
+            .iter()
+            .find(|u| u.id == *id)
+            .ok_or(StoreError::NotFound("participant"))?;
+        let mut row = participant(
+            booking_id,
+            Some(person.id),
+            &person.full_name,
+            person.email.as_str(),
+        );
+        if hosts {
+            row.is_host = Set(true);
+            row.attendance_status = Set(Word(AttendanceStatus::Confirmed));
+        }
+        rows.push(row.insert(db).await?);
+    }
+    Ok(rows)
 }
 
 /// Moves the member's round-robin and weighted counters on by one assignment.

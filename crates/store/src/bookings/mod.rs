@@ -19,6 +19,7 @@ mod privacy;
 mod read;
 mod transaction;
 
+pub use change::Placement;
 pub use create::{Attending, CustomerDetails, EarlierRequest, NewBooking};
 pub use notices::{Announcement, PendingNotice};
 pub use privacy::{AuditAction, CustomerData, ERASED_NAME, Erasure};

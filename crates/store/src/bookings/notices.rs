@@ -76,6 +76,10 @@ enum StoredNotice {
         participant: Uuid,
     },
     NoShowFollowUp,
+    HostsChanged {
+        added: Vec<Uuid>,
+        removed: Vec<Uuid>,
+    },
 }
 
 impl From<&Notice> for StoredNotice {
@@ -113,6 +117,10 @@ impl From<&Notice> for StoredNotice {
                 participant: *participant,
             },
             Notice::NoShowFollowUp => Self::NoShowFollowUp,
+            Notice::HostsChanged { added, removed } => Self::HostsChanged {
+                added: added.clone(),
+                removed: removed.iter().map(|u| u.id).collect(),
+            },
         }
     }
 }
@@ -152,6 +160,10 @@ impl StoredNotice {
             Self::Updated { fields } => Notice::Updated { fields },
             Self::Declined { participant } => Notice::Declined { participant },
             Self::NoShowFollowUp => Notice::NoShowFollowUp,
+            Self::HostsChanged { added, removed } => Notice::HostsChanged {
+                added,
+                removed: load_users(db, &removed).await?,
+            },
         })
     }
 }

@@ -193,6 +193,7 @@ pub(super) fn to_participant(p: booking_participants::Model) -> Result<Participa
         email: Email::parse(&p.email).map_err(corrupt)?,
         attendance: p.attendance_status.0,
         response_utc: p.response_utc,
+        is_host: p.is_host,
     })
 }
 

@@ -5,10 +5,13 @@
 use chrono::{DateTime, Utc};
 use mm_domain::{
     Interval, Minutes, TimeZone,
-    booking::{Booking, BookingField, BookingType, EditPlan, MovePlan, RsvpPlan, StatusChangePlan},
+    booking::{
+        AttendanceStatus, Booking, BookingField, BookingType, EditPlan, HostsChange, MovePlan,
+        RsvpPlan, StatusChangePlan,
+    },
     department::Department,
     meeting_type::MeetingType,
-    scheduling::{MeetingSpec, Schedule},
+    scheduling::{AttendeeConflict, MeetingSpec, Schedule},
     user::StaffUser,
 };
 use sea_orm::{
@@ -23,8 +26,8 @@ use uuid::Uuid;
 use std::{collections::BTreeSet, sync::Mutex, time::Instant};
 
 use super::{
-    Announcement, BookingKey, LinkHashes, change, change::locked_row, create, lock_people, notices,
-    read, record, record_assignment,
+    Announcement, BookingKey, LinkHashes, Placement, change, change::locked_row, create,
+    lock_people, notices, read, record, record_assignment,
 };
 use crate::{
     Result, Store, StoreError,
@@ -246,6 +249,8 @@ impl Transaction<'_> {
                 F::ActionItems => update.action_items = Set(value),
                 F::BufferBefore => update.buffer_before = Set(minutes(value.as_deref())),
                 F::BufferAfter => update.buffer_after = Set(minutes(value.as_deref())),
+                // Rows of their own: written below.
+                F::CoHosts => {}
             }
         }
         if plan.bumps_sequence {
@@ -263,6 +268,9 @@ impl Transaction<'_> {
                 &before.attendees_with_host(before.assigned_to),
                 around,
             );
+        }
+        if let Some(hosts) = &plan.hosts {
+            self.apply_co_hosts(before, hosts).await?;
         }
         let name = plan.new_value(BookingField::CustomerName).flatten();
         let email = plan.new_value(BookingField::CustomerEmail).flatten();
@@ -282,6 +290,40 @@ impl Transaction<'_> {
                 .await?;
         }
         record(&self.txn, before.id, history.clone()).await
+    }
+
+    /// Writes a change of `before`'s co-hosts: the ones removed leave the meeting; the ones
+    /// added join it as co-hosts (a participant already in it becomes one).
+    async fn apply_co_hosts(&self, before: &Booking, hosts: &HostsChange) -> Result<()> {
+        if !hosts.removed.is_empty() {
+            booking_participants::Entity::delete_many()
+                .filter(booking_participants::Column::BookingId.eq(before.id))
+                .filter(booking_participants::Column::UserId.is_in(hosts.removed.clone()))
+                .exec(&self.txn)
+                .await?;
+        }
+        let (promoted, newcomers): (Vec<Uuid>, Vec<Uuid>) = hosts
+            .added
+            .iter()
+            .map(|u| u.id)
+            .partition(|id| before.participants.iter().any(|p| p.user_id == Some(*id)));
+        if !promoted.is_empty() {
+            booking_participants::Entity::update_many()
+                .col_expr(booking_participants::Column::IsHost, Expr::value(true))
+                .col_expr(
+                    booking_participants::Column::AttendanceStatus,
+                    Expr::value(Word(AttendanceStatus::Confirmed)),
+                )
+                .filter(booking_participants::Column::BookingId.eq(before.id))
+                .filter(booking_participants::Column::UserId.is_in(promoted))
+                .exec(&self.txn)
+                .await?;
+        }
+        create::insert_staff(&self.txn, before.id, &newcomers, true).await?;
+        let mut people = hosts.removed.clone();
+        people.extend(hosts.added.iter().map(|u| u.id));
+        self.touch_booking(before.department_id, &people, before.span);
+        Ok(())
     }
 
     /// Writes a participant's planned answer to `booking`'s invitation, with its history entry;
@@ -513,7 +555,7 @@ impl Transaction<'_> {
         before: &Booking,
         new_host: Option<Uuid>,
     ) -> Result<Department> {
-        let mut also = vec![before.assigned_to];
+        let mut also = before.hosts();
         also.extend(new_host);
         if before.booking_type == BookingType::Internal {
             also.extend(before.participants.iter().filter_map(|p| p.user_id));
@@ -537,6 +579,31 @@ impl Transaction<'_> {
         load_department(&self.txn, before.department_id).await
     }
 
+    /// Why `before` cannot move as staff place it `to`: see [`Store::check_move`].
+    pub async fn move_conflicts(
+        &self,
+        department: &Department,
+        before: &Booking,
+        spec: &MeetingSpec,
+        to: Placement,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<AttendeeConflict>> {
+        change::staff_move_conflicts(&self.txn, before, department, spec, to, now).await
+    }
+
+    /// Why `before`'s co-hosts cannot all follow it when it is placed `to` (a customer's move,
+    /// whose primary host the department's slots chose).
+    pub async fn co_host_conflicts(
+        &self,
+        department: &Department,
+        before: &Booking,
+        spec: &MeetingSpec,
+        to: Placement,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<AttendeeConflict>> {
+        change::co_host_conflicts(&self.txn, before, department.timezone, spec, to, now).await
+    }
+
     /// Writes a planned move of `before`: the new time and host, a new invite sequence, the
     /// histories, and the new host's counters.
     pub async fn apply_move(
@@ -558,6 +625,13 @@ impl Transaction<'_> {
         if before.links_expire_utc.is_some() {
             // The customer's links follow the meeting: they work until it ends.
             update.tokens_expire_utc = Set(Some(plan.span.end()));
+        }
+        if plan.promotes_co_host {
+            booking_participants::Entity::delete_many()
+                .filter(booking_participants::Column::BookingId.eq(before.id))
+                .filter(booking_participants::Column::UserId.eq(plan.host))
+                .exec(&self.txn)
+                .await?;
         }
         if let Some((method, _)) = plan.assignment {
             update.assigned_to = Set(plan.host);
@@ -602,6 +676,11 @@ impl Transaction<'_> {
             }
         }
         Ok(())
+    }
+
+    /// The staff users among `ids`, active or not, in no particular order.
+    pub async fn staff_users(&self, ids: &[Uuid]) -> Result<Vec<StaffUser>> {
+        load_users(&self.txn, ids).await
     }
 
     /// A staff user, active or not.

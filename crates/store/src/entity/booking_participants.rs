@@ -16,6 +16,8 @@ pub struct Model {
     pub email: String,
     pub attendance_status: Word<AttendanceStatus>,
     pub response_utc: Option<DateTimeUtc>,
+    /// A co-host: staff assigned to lead the meeting with its primary host (not invited).
+    pub is_host: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

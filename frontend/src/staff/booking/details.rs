@@ -143,7 +143,9 @@ where
     let my_answer = booking
         .participants
         .iter()
-        .find(|p| p.user_id.is_some() && p.user_id == me && me != Some(booking.assigned_to))
+        .find(|p| {
+            p.user_id.is_some() && p.user_id == me && me != Some(booking.assigned_to) && !p.is_host
+        })
         .map(|p| p.attendance_status)
         .filter(|_| open && !started && booking.booking_type == BookingType::Internal);
     let status_badge = format!(
@@ -166,6 +168,10 @@ where
         {customer_when.map(|w| view! { <p class="meta">{w}</p> })}
         <dl class="facts">
             <dt>"Host"</dt><dd>{name_of(booking.assigned_to)}{format!(" ({})", status::words(booking.assignment_method.as_str()))}</dd>
+            {(!booking.co_hosts.is_empty()).then(|| {
+                let co_hosts: Vec<String> = booking.co_hosts.iter().map(|id| name_of(*id)).collect();
+                view! { <dt>"Co-hosts"</dt><dd class="co-hosts">{co_hosts.join(", ")}</dd> }
+            })}
             {(booking.booking_type == BookingType::Customer).then(|| view! {
                 <dt>"Customer"</dt><dd>{text(booking.customer_name.clone())}</dd>
                 <dt>"Email"</dt><dd>{booking.customer_email.clone().map(|e| view! { <a href=format!("mailto:{e}")>{e.clone()}</a> })}</dd>
@@ -202,7 +208,8 @@ where
                     <dt>"Participants"</dt>
                     <dd><ul class="plain participants">{participants.into_iter().map(|p| {
                         let answered = p.response_utc.map(|at| format!(" ({})", zone::instant(at, &zone, Style::LongDate))).unwrap_or_default();
-                        view! { <li>{format!("{} <{}> · {}{answered}", p.name, p.email, status::words(p.attendance_status.as_str()))}</li> }
+                        let standing = if p.is_host { "co-host".to_owned() } else { status::words(p.attendance_status.as_str()) };
+                        view! { <li>{format!("{} <{}> · {standing}{answered}", p.name, p.email)}</li> }
                     }).collect_view()}</ul></dd>
                 }
             })}

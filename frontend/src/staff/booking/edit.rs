@@ -8,6 +8,7 @@ use mm_api_types::{
     BookingType,
     bookings::{Booking, BookingUpdate},
 };
+use uuid::Uuid;
 
 use crate::{
     api::ApiError,
@@ -90,6 +91,8 @@ fn update_of(fields: &[Field]) -> BookingUpdate {
 #[component]
 pub(super) fn EditForm(
     booking: Booking,
+    /// The staff who may co-host it, when the person may assign them (`None`: they may not).
+    co_host_choices: Option<Vec<(Uuid, String)>>,
     /// Kept by the page, so the outcome outlives the form that the saved booking redraws.
     outcome: RwSignal<Option<Result<String, ApiError>>>,
     #[prop(into)] on_saved: Callback<()>,
@@ -188,6 +191,37 @@ pub(super) fn EditForm(
         ]);
     }
     let busy = RwSignal::new(false);
+    let co_hosts_before = booking.co_hosts.clone();
+    let co_hosts = RwSignal::new(co_hosts_before.clone());
+    let co_host_picker = co_host_choices.map(|choices| {
+        let boxes = choices
+            .into_iter()
+            .map(|(user, name)| {
+                let toggle = move |_| {
+                    co_hosts.update(|chosen| {
+                        if let Some(at) = chosen.iter().position(|c| *c == user) {
+                            chosen.remove(at);
+                        } else {
+                            chosen.push(user);
+                        }
+                    })
+                };
+                view! {
+                    <label class="check">
+                        <input type="checkbox" name="co_hosts" value=user.to_string()
+                            prop:checked=move || co_hosts.with(|c| c.contains(&user)) on:change=toggle />
+                        {name}
+                    </label>
+                }
+            })
+            .collect_view();
+        view! {
+            <fieldset class="field co-host-picker">
+                <legend>"Co-hosts (each must be free; they get the invite)"</legend>
+                {boxes}
+            </fieldset>
+        }
+    });
     let inputs = fields
         .iter()
         .map(|field| {
@@ -213,7 +247,13 @@ pub(super) fn EditForm(
         let Some(client) = session.client() else {
             return;
         };
-        let update = update_of(&fields);
+        let mut update = update_of(&fields);
+        let chosen = co_hosts.get_untracked();
+        let same_hosts = chosen.len() == co_hosts_before.len()
+            && chosen.iter().all(|c| co_hosts_before.contains(c));
+        if !same_hosts {
+            update.co_hosts = Some(chosen.iter().map(Uuid::to_string).collect());
+        }
         if update == BookingUpdate::default() {
             outcome.set(Some(Ok("Nothing to save.".to_owned())));
             return;
@@ -239,6 +279,7 @@ pub(super) fn EditForm(
             <h2>"Edit"</h2>
             <p class="meta">"A new title, place, link or customer contact sends the people in the meeting an updated invite; internal notes stay with staff."</p>
             {inputs}
+            {co_host_picker}
             <div class="actions">
                 <button type="submit" class="button primary" disabled=move || busy.get()>"Save changes"</button>
             </div>

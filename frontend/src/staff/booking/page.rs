@@ -83,6 +83,18 @@ pub fn BookingPage() -> impl IntoView {
                         members.iter().map(|p| (p.user_id, p.full_name.clone())).collect();
                     let messages = messages.await;
                     let (edited, record) = (booking.clone(), booking.clone());
+                    // Leaders of the booking's department and System Managers assign co-hosts,
+                    // from the staff they see, but the primary host.
+                    let assigns = session.me().is_some_and(|me| {
+                        me.roles.contains(&StaffRole::SystemManager)
+                            || me.leads_department_ids.contains(&booking.department_id)
+                    });
+                    let staff: Vec<(Uuid, String)> = members
+                        .iter()
+                        .filter(|p| p.user_id != booking.assigned_to)
+                        .map(|p| (p.user_id, p.full_name.clone()))
+                        .collect();
+                    let co_host_choices = assigns.then_some(staff);
                     let reload = Callback::new(move |()| actions.version.update(|v| *v += 1));
                     view! {
                         <div class="booking-page">
@@ -90,7 +102,7 @@ pub fn BookingPage() -> impl IntoView {
                                 <Details booking names members zone=zone.clone() run actions />
                             </section>
                             <section>
-                                <EditForm booking=edited outcome=saved on_saved=reload />
+                                <EditForm booking=edited co_host_choices outcome=saved on_saved=reload />
                                 <Messages messages zone retry=system_manager />
                                 {system_manager.then(|| view! { <PersonalData booking=record outcome=personal on_erased=reload /> })}
                             </section>

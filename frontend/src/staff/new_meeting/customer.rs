@@ -142,6 +142,8 @@ pub(super) fn CustomerForm() -> impl IntoView {
             customer_timezone: text_or_none(customer_zone.get_untracked()),
             customer_notes: text_or_none(notes.get_untracked()),
             answers: Default::default(),
+            // Co-hosts are assigned on the booking's page, where each one is checked.
+            co_hosts: Vec::new(),
         };
         send(
             async move { client.create_booking(&request).await },

@@ -125,6 +125,7 @@ pub(super) fn InternalForm() -> impl IntoView {
             start_utc: zone::wire(start_utc),
             meeting_agenda: text_or_none(agenda.get_untracked()),
             physical_location: text_or_none(location.get_untracked()),
+            co_hosts: Vec::new(),
         };
         send(
             async move { client.create_internal(&request).await },
