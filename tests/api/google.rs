@@ -18,6 +18,7 @@ on_both_databases!(
     a_stale_sync_token_reads_everything_again_and_a_429_is_waited_out,
     a_consent_returns_once_to_the_member_who_started_it,
     bookings_are_written_to_the_hosts_google_calendar_and_follow_every_change,
+    an_erased_customer_leaves_the_events_of_meetings_long_over,
 );
 
 async fn spawn(db: Db, google: &FakeGoogle) -> TestApp {
@@ -598,4 +599,46 @@ async fn bookings_are_written_to_the_hosts_google_calendar_and_follow_every_chan
         "{:?}",
         google.requests()
     );
+}
+
+async fn an_erased_customer_leaves_the_events_of_meetings_long_over(db: Db) {
+    let google = FakeGoogle::start().await;
+    let app = spawn(db, &google).await;
+    let setup = support(&app, 1, json!({})).await;
+    let member = app.login("m0@example.com", MEMBER_PASSWORD).await;
+    connect(&app, &member).await;
+    let (status, booking) = app
+        .post(
+            "/bookings",
+            &setup.admin,
+            json!({"meeting_type_id": setup.call, "assigned_to": setup.members[0],
+                   "start_utc": at(next_monday(), 10, 0),
+                   "customer_name": "Erin Gone", "customer_email": "erin@customer.com",
+                   "customer_phone": "+45 12 34 56 78"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{booking}");
+    let id = booking["id"].as_str().unwrap();
+    let written = google_events(&google, "Erin Gone", 1).await;
+
+    // The meeting took place two months ago, far beyond the writer's usual reach.
+    let start = chrono::Utc::now() - chrono::Duration::days(60);
+    app.db_set_booking_times(id, start, start + chrono::Duration::hours(1))
+        .await;
+    let (status, erased) = app
+        .post(
+            "/customers/erase",
+            &setup.admin,
+            json!({"email": "erin@customer.com"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{erased}");
+    google_events(&google, "Erin Gone", 0).await;
+    let anonymised = google_events(&google, "Erased customer", 1).await;
+    assert_eq!(
+        anonymised[0]["id"], written[0]["id"],
+        "the same event, rewritten"
+    );
+    let description = anonymised[0]["description"].as_str().unwrap_or_default();
+    assert!(!description.contains("erin@customer.com"), "{description}");
 }

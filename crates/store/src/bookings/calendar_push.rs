@@ -94,7 +94,16 @@ impl Store {
             .and_where(calendar_integrations::Column::SyncDirection.eq(Word(SyncDirection::TwoWay)))
             .to_owned();
         let mut query = bookings::Entity::find()
-            .filter(bookings::Column::EndUtc.gt(now - horizon()))
+            .filter(
+                Condition::any()
+                    .add(bookings::Column::EndUtc.gt(now - horizon()))
+                    // An erased customer's name leaves the events of meetings long over too.
+                    .add(
+                        Condition::all()
+                            .add(bookings::Column::CustomerErasedUtc.is_not_null())
+                            .add(bookings::Column::CalendarIntegrationId.is_not_null()),
+                    ),
+            )
             .filter(
                 Condition::any()
                     .add(bookings::Column::CalendarPushedUtc.is_null())
