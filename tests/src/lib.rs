@@ -146,6 +146,29 @@ fn postgres_database(name: &str) -> String {
     format!("{base}/{name}")
 }
 
+/// Evaluates `$body` with `$pool` a fresh connection pool on the database at `$url`, SQLite or
+/// PostgreSQL as the URL says (the same code compiles against each), and closes it after.
+macro_rules! with_pool {
+    ($url:expr, $pool:ident => $body:expr) => {{
+        let url: &str = $url;
+        if url.starts_with("sqlite:") {
+            let $pool = sqlx::SqlitePool::connect(url)
+                .await
+                .expect("opening the SQLite database");
+            let value = $body;
+            $pool.close().await;
+            value
+        } else {
+            let $pool = sqlx::PgPool::connect(url)
+                .await
+                .expect("connecting to PostgreSQL");
+            let value = $body;
+            $pool.close().await;
+            value
+        }
+    }};
+}
+
 impl TestApp {
     pub async fn spawn(db: Db) -> Self {
         Self::spawn_with(db, &[]).await
@@ -188,54 +211,25 @@ impl TestApp {
     /// Runs a query returning one integer directly against the server's database: for
     /// invariants no API answer can prove, such as "no member has overlapping bookings".
     pub async fn db_count(&self, sql: &str) -> i64 {
-        if self.database_url.starts_with("sqlite:") {
-            let pool = sqlx::SqlitePool::connect(&self.database_url)
-                .await
-                .expect("opening the SQLite database");
-            let n = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.to_owned()))
+        with_pool!(&self.database_url, pool => {
+            sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.to_owned()))
                 .fetch_one(&pool)
                 .await
-                .expect("query");
-            pool.close().await;
-            n
-        } else {
-            let pool = sqlx::PgPool::connect(&self.database_url)
-                .await
-                .expect("connecting to PostgreSQL");
-            let n = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.to_owned()))
-                .fetch_one(&pool)
-                .await
-                .expect("query");
-            pool.close().await;
-            n
-        }
+                .expect("query")
+        })
     }
 
     /// Runs a statement directly against the server's database (SQL both backends read alike):
     /// for states the API only reaches with time, such as a message that failed for good.
     /// Returns the rows it changed.
     pub async fn db_execute(&self, sql: &str) -> u64 {
-        if self.database_url.starts_with("sqlite:") {
-            let pool = sqlx::SqlitePool::connect(&self.database_url)
-                .await
-                .expect("opening the SQLite database");
-            let done = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+        with_pool!(&self.database_url, pool => {
+            sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
                 .execute(&pool)
                 .await
-                .expect("statement");
-            pool.close().await;
-            done.rows_affected()
-        } else {
-            let pool = sqlx::PgPool::connect(&self.database_url)
-                .await
-                .expect("connecting to PostgreSQL");
-            let done = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
-                .execute(&pool)
-                .await
-                .expect("statement");
-            pool.close().await;
-            done.rows_affected()
-        }
+                .expect("statement")
+                .rows_affected()
+        })
     }
 
     /// Runs a query directly against the server's database and returns every row as text, with
@@ -250,27 +244,19 @@ impl TestApp {
                 .map(|row| (0..row.len()).map(|i| row.get::<String, _>(i)).collect())
                 .collect()
         }
-        if self.database_url.starts_with("sqlite:") {
-            let pool = sqlx::SqlitePool::connect(&self.database_url)
-                .await
-                .expect("opening the SQLite database");
-            let rows = sqlx::query(sqlx::AssertSqlSafe(sqlite.to_owned()))
-                .fetch_all(&pool)
-                .await
-                .expect("query");
-            pool.close().await;
-            texts(rows)
+        let sql = if self.database_url.starts_with("sqlite:") {
+            sqlite
         } else {
-            let pool = sqlx::PgPool::connect(&self.database_url)
-                .await
-                .expect("connecting to PostgreSQL");
-            let rows = sqlx::query(sqlx::AssertSqlSafe(postgres.to_owned()))
-                .fetch_all(&pool)
-                .await
-                .expect("query");
-            pool.close().await;
-            texts(rows)
-        }
+            postgres
+        };
+        with_pool!(&self.database_url, pool => {
+            texts(
+                sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+                    .fetch_all(&pool)
+                    .await
+                    .expect("query"),
+            )
+        })
     }
 
     /// Moves a booking to `start`–`end` directly in the database, past the checks of the API:
@@ -283,33 +269,16 @@ impl TestApp {
     ) {
         let id = uuid::Uuid::parse_str(booking_id).expect("a booking id");
         let sql = "UPDATE bookings SET start_utc = $1, end_utc = $2 WHERE id = $3";
-        let updated = if self.database_url.starts_with("sqlite:") {
-            let pool = sqlx::SqlitePool::connect(&self.database_url)
-                .await
-                .expect("opening the SQLite database");
-            let result = sqlx::query(sql)
+        let updated = with_pool!(&self.database_url, pool => {
+            sqlx::query(sql)
                 .bind(start)
                 .bind(end)
                 .bind(id)
                 .execute(&pool)
                 .await
-                .expect("update");
-            pool.close().await;
-            result.rows_affected()
-        } else {
-            let pool = sqlx::PgPool::connect(&self.database_url)
-                .await
-                .expect("connecting to PostgreSQL");
-            let result = sqlx::query(sql)
-                .bind(start)
-                .bind(end)
-                .bind(id)
-                .execute(&pool)
-                .await
-                .expect("update");
-            pool.close().await;
-            result.rows_affected()
-        };
+                .expect("update")
+                .rows_affected()
+        });
         assert_eq!(updated, 1, "booking {booking_id} exists");
     }
 
@@ -323,40 +292,23 @@ impl TestApp {
                     FROM bookings WHERE id = $1";
         let write = "UPDATE bookings SET start_utc = $1, end_utc = $2, created_utc = $3, \
                      tokens_expire_utc = $4 WHERE id = $5";
-        macro_rules! age {
-            ($pool:expr) => {{
-                let pool = $pool;
-                let (start, end, created, expires): (Instant, Instant, Instant, Option<Instant>) =
-                    sqlx::query_as(read)
-                        .bind(id)
-                        .fetch_one(&pool)
-                        .await
-                        .expect("the booking");
-                sqlx::query(write)
-                    .bind(start - by)
-                    .bind(end - by)
-                    .bind(created - by)
-                    .bind(expires.map(|e| e - by))
+        with_pool!(&self.database_url, pool => {
+            let (start, end, created, expires): (Instant, Instant, Instant, Option<Instant>) =
+                sqlx::query_as(read)
                     .bind(id)
-                    .execute(&pool)
+                    .fetch_one(&pool)
                     .await
-                    .expect("update");
-                pool.close().await;
-            }};
-        }
-        if self.database_url.starts_with("sqlite:") {
-            age!(
-                sqlx::SqlitePool::connect(&self.database_url)
-                    .await
-                    .expect("opening the SQLite database")
-            );
-        } else {
-            age!(
-                sqlx::PgPool::connect(&self.database_url)
-                    .await
-                    .expect("connecting to PostgreSQL")
-            );
-        }
+                    .expect("the booking");
+            sqlx::query(write)
+                .bind(start - by)
+                .bind(end - by)
+                .bind(created - by)
+                .bind(expires.map(|e| e - by))
+                .bind(id)
+                .execute(&pool)
+                .await
+                .expect("update");
+        });
     }
 
     /// Starts a server on `database_url` that is expected to refuse to start; returns what it

@@ -81,6 +81,23 @@ pub struct BookingEdit {
     pub co_hosts: Option<CoHosts>,
 }
 
+/// A required field of a patch, parsed: it may be left alone or set, never cleared.
+fn required<T, E: std::fmt::Display>(
+    errors: &mut FieldErrors,
+    field: &str,
+    patch: Patch<&str>,
+    parse: impl FnOnce(&str) -> Result<T, E>,
+) -> Option<T> {
+    match patch {
+        Patch::Keep => None,
+        Patch::Clear => {
+            errors.add(field, "is required and cannot be cleared");
+            None
+        }
+        Patch::Set(value) => errors.check(field, parse(value)),
+    }
+}
+
 /// Free text of at most `max` characters; blank counts as cleared.
 fn optional_text(value: &str, max: usize) -> Result<Option<String>, String> {
     let value = value.trim();
@@ -98,32 +115,24 @@ impl BookingEdit {
     /// field; a required field (title, the customer's name, email and phone) cannot be cleared.
     pub fn parse(draft: BookingEditDraft<'_>) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let mut required = |field: &str, patch: Patch<&str>, max: usize| match patch {
-            Patch::Keep => None,
-            Patch::Clear => {
-                errors.add(field, "is required and cannot be cleared");
-                None
-            }
-            Patch::Set(value) => errors.check(field, required_text(value, max)),
-        };
-        let title = required("title", draft.title, TITLE_MAX);
-        let customer_name = required("customer_name", draft.customer_name, TITLE_MAX);
-        let customer_email = match draft.customer_email {
-            Patch::Keep => None,
-            Patch::Clear => {
-                errors.add("customer_email", "is required and cannot be cleared");
-                None
-            }
-            Patch::Set(value) => errors.check("customer_email", Email::parse(value)),
-        };
-        let customer_phone = match draft.customer_phone {
-            Patch::Keep => None,
-            Patch::Clear => {
-                errors.add("customer_phone", "is required and cannot be cleared");
-                None
-            }
-            Patch::Set(value) => errors.check("customer_phone", Phone::parse(value)),
-        };
+        let title = required(&mut errors, "title", draft.title, |v| {
+            required_text(v, TITLE_MAX)
+        });
+        let customer_name = required(&mut errors, "customer_name", draft.customer_name, |v| {
+            required_text(v, TITLE_MAX)
+        });
+        let customer_email = required(
+            &mut errors,
+            "customer_email",
+            draft.customer_email,
+            Email::parse,
+        );
+        let customer_phone = required(
+            &mut errors,
+            "customer_phone",
+            draft.customer_phone,
+            Phone::parse,
+        );
         let mut optional = |field: &str, patch: Patch<&str>, max: usize| match patch {
             Patch::Keep => None,
             Patch::Clear => Some(None),
