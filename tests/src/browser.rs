@@ -168,15 +168,27 @@ impl Browser {
 
     /// The first element matching `css`, once it exists.
     pub async fn find(&self, css: &str) -> Element {
-        match self
-            .client
-            .wait()
-            .at_most(PATIENCE)
-            .for_element(Locator::Css(css))
-            .await
-        {
-            Ok(element) => element,
-            Err(e) => panic!("no `{css}` on {}: {e}", self.path().await),
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            match self
+                .client
+                .wait()
+                .at_most(left)
+                .for_element(Locator::Css(css))
+                .await
+            {
+                Ok(element) => return element,
+                // A page that navigates (a redirect to sign in) aborts the search under way;
+                // the next page is the one to look at.
+                Err(e)
+                    if e.to_string().contains("aborted by navigation")
+                        && tokio::time::Instant::now() < deadline =>
+                {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(e) => panic!("no `{css}` on {}: {e}", self.path().await),
+            }
         }
     }
 

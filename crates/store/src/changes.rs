@@ -209,7 +209,9 @@ impl ChangeLog {
     }
 
     /// Whether a change after position `since` reaches `dependencies`, and the position
-    /// checked up to. Data older than the log's memory counts as reached.
+    /// checked up to. Data older than the log's memory counts as reached. (The slot cache asks
+    /// [`ChangeLog::reaching_since`], which says what reached them.)
+    #[cfg(test)]
     pub fn reached_since(&self, since: u64, dependencies: &Dependencies) -> (bool, u64) {
         let (touches, position) = self.reaching_since(since, dependencies);
         (touches.is_none_or(|t| !t.is_empty()), position)

@@ -399,8 +399,9 @@ impl Transaction<'_> {
     /// Claims `member` as the host of a booking like `spec` within `window` in `department`
     /// and returns their schedule as it is once claimed: their commitments and busy time read
     /// again, with the availability `settings` read before the transaction; `None` when they
-    /// are no longer an active member of it. SQLite's one writer claims by reading: nobody else writes meanwhile.
-    /// On PostgreSQL the member's row is locked; `wait`: wait for whoever is booking them now;
+    /// are no longer an active member of it. PostgreSQL only ([`Transaction::claims_one_by_one`];
+    /// SQLite's one writer rechecks every candidate at once): the member's row is locked;
+    /// `wait`: wait for whoever is booking them now;
     /// otherwise a member someone is booking is skipped (`None` too), which spreads
     /// simultaneous customers over the free members instead of queueing them all behind the
     /// algorithm's first choice. The claim is kept ([`Transaction::keep_claim`]) or given back
@@ -415,27 +416,20 @@ impl Transaction<'_> {
         window: Interval,
         wait: bool,
     ) -> Result<Option<Schedule>> {
-        let postgres = self.txn.get_database_backend() == DbBackend::Postgres;
-        if postgres {
-            self.txn.execute_unprepared("SAVEPOINT claim").await?;
-        }
+        self.txn.execute_unprepared("SAVEPOINT claim").await?;
         let query = active_members_among(department, &[member]);
-        let claimed: Vec<Uuid> = match (postgres, wait) {
-            (false, _) => query,
-            (true, true) => query.lock(LockType::NoKeyUpdate),
-            (true, false) => {
-                query.lock_with_behavior(LockType::NoKeyUpdate, LockBehavior::SkipLocked)
-            }
+        let claimed: Vec<Uuid> = if wait {
+            query.lock(LockType::NoKeyUpdate)
+        } else {
+            query.lock_with_behavior(LockType::NoKeyUpdate, LockBehavior::SkipLocked)
         }
         .into_tuple()
         .all(&self.txn)
         .await?;
         if claimed.is_empty() {
-            if postgres {
-                self.txn
-                    .execute_unprepared("RELEASE SAVEPOINT claim")
-                    .await?;
-            }
+            self.txn
+                .execute_unprepared("RELEASE SAVEPOINT claim")
+                .await?;
             return Ok(None);
         }
         let schedule = load_members_schedule(
@@ -492,24 +486,20 @@ impl Transaction<'_> {
 
     /// Keeps the last claim: its member hosts the booking.
     pub async fn keep_claim(&self) -> Result<()> {
-        if self.txn.get_database_backend() == DbBackend::Postgres {
-            self.txn
-                .execute_unprepared("RELEASE SAVEPOINT claim")
-                .await?;
-        }
+        self.txn
+            .execute_unprepared("RELEASE SAVEPOINT claim")
+            .await?;
         Ok(())
     }
 
     /// Gives the last claim back, releasing its member's lock.
     pub async fn give_back_claim(&self) -> Result<()> {
-        if self.txn.get_database_backend() == DbBackend::Postgres {
-            self.txn
-                .execute_unprepared("ROLLBACK TO SAVEPOINT claim")
-                .await?;
-            self.txn
-                .execute_unprepared("RELEASE SAVEPOINT claim")
-                .await?;
-        }
+        self.txn
+            .execute_unprepared("ROLLBACK TO SAVEPOINT claim")
+            .await?;
+        self.txn
+            .execute_unprepared("RELEASE SAVEPOINT claim")
+            .await?;
         Ok(())
     }
 
