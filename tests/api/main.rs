@@ -2,6 +2,7 @@
 //! database runs twice, against a fresh SQLite file and a fresh PostgreSQL database.
 
 mod analytics;
+mod api_keys;
 mod auth;
 mod booking_record;
 mod bookings;

@@ -1410,6 +1410,47 @@ async fn a_leader_adds_a_co_host_on_the_booking_page_and_the_meeting_joins_their
 }
 
 #[tokio::test]
+async fn a_member_makes_an_api_key_on_their_profile_copies_it_once_and_revokes_it() {
+    let (app, _setup) = wizard_app(1, json!({})).await;
+    let browser = Browser::open("Europe/Copenhagen", 1280, 900).await;
+    sign_in(
+        &browser,
+        &app,
+        "m0@example.com",
+        MEMBER_PASSWORD,
+        "/admin/profile",
+    )
+    .await;
+    browser.find_text(".api-keys", "No keys yet.").await;
+    browser.fill("#key_name", "Zapier").await;
+    browser
+        .click(".new-api-key input[value='bookings:write']")
+        .await;
+    browser.click(".new-api-key button[type=submit]").await;
+    let shown = browser
+        .find(".new-key code")
+        .await
+        .text()
+        .await
+        .expect("text");
+    assert!(shown.starts_with("mm_") && shown.len() == 39, "{shown}");
+    let row = browser.find_text(".api-key-list tr", "Zapier").await;
+    let text = row.text().await.expect("text");
+    assert!(
+        text.contains(&shown[..11]) && !text.contains(&shown),
+        "the list shows the prefix only: {text}"
+    );
+    assert!(text.contains("bookings:read, bookings:write"), "{text}");
+    browser.screenshot("staff-api-keys").await;
+
+    // The key works until it is revoked.
+    assert_eq!(app.get("/bookings", &shown).await.0, 200);
+    browser.click(".api-key-list button.danger").await;
+    browser.find_text(".api-keys", "No keys yet.").await;
+    assert_eq!(app.get("/bookings", &shown).await.0, 401);
+}
+
+#[tokio::test]
 async fn an_unknown_or_foreign_booking_page_says_so() {
     let (app, setup) = wizard_app(2, json!({})).await;
     let start = at(next_monday(), 10, 0);

@@ -6,6 +6,7 @@
 //! OpenAPI schemas are derived only with the `openapi` feature, which only the server enables.
 
 pub mod analytics;
+pub mod api_keys;
 pub mod availability;
 pub mod bookings;
 pub mod calendar;

@@ -319,6 +319,23 @@ vocabulary!(
         Internal = "internal",
     }
 );
+vocabulary!(
+    /// What an API key may do, on top of what the person it acts for may.
+    ApiScope {
+        #[serde(rename = "bookings:read")]
+        BookingsRead = "bookings:read",
+        #[serde(rename = "bookings:write")]
+        BookingsWrite = "bookings:write",
+        #[serde(rename = "availability:read")]
+        AvailabilityRead = "availability:read",
+        #[serde(rename = "settings:read")]
+        SettingsRead = "settings:read",
+        #[serde(rename = "settings:write")]
+        SettingsWrite = "settings:write",
+        #[serde(rename = "webhooks:write")]
+        WebhooksWrite = "webhooks:write",
+    }
+);
 
 #[cfg(test)]
 mod tests {
@@ -371,6 +388,7 @@ mod tests {
         words_agree(ConflictKind::ALL);
         words_agree(StaffRole::ALL);
         words_agree(ErrorCode::ALL);
+        words_agree(ApiScope::ALL);
         assert_eq!("unknown".parse::<ErrorCode>(), Err(UnknownWord));
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod analytics;
+pub mod api_key;
 pub mod assignment;
 pub mod availability_rule;
 pub mod booking;

@@ -15,7 +15,10 @@ use argon2::{
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, KeyInit, Mac};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use mm_domain::Principal;
+use mm_domain::{
+    Principal,
+    api_key::{ApiKeyToken, Scope},
+};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use tokio::sync::Semaphore;
@@ -221,7 +224,9 @@ impl FromRequest for SignedIn {
     }
 }
 
-/// A signed-in, active staff person. Taking it as a handler argument means "requires login".
+/// A signed-in, active staff person, or an API key acting for one within its scopes. Taking it
+/// as a handler argument means "requires login"; what a person may do is judged on the
+/// principal, whichever way they came.
 #[derive(Debug)]
 pub struct Staff(pub Principal);
 
@@ -230,8 +235,78 @@ impl FromRequest for Staff {
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let signed_in = SignedIn::from_request(req, payload);
-        Box::pin(async move { Ok(Staff(signed_in.await?.principal)) })
+        match bearer(req).filter(|t| ApiKeyToken::looks_like(t)) {
+            Some(key) => Box::pin(key_holder(req, key)),
+            None => {
+                let signed_in = SignedIn::from_request(req, payload);
+                Box::pin(async move { Ok(Staff(signed_in.await?.principal)) })
+            }
+        }
+    }
+}
+
+/// The person an API key acts for, if the key is live, its person active, the request within
+/// its scopes and its throttle.
+fn key_holder(
+    req: &HttpRequest,
+    key: String,
+) -> impl Future<Output = Result<Staff, ApiError>> + use<> {
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let needed = req
+        .match_pattern()
+        .map(|pattern| scope_for(req.method(), &pattern));
+    async move {
+        let state = state
+            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("application state missing")))?;
+        let key = ApiKeyToken::parse(&key).ok_or(ApiError::Unauthorized)?;
+        let now = Utc::now();
+        let (key, principal) = state
+            .store
+            .key_holder(&crate::links::hash(key.as_str()), now)
+            .await?
+            .ok_or(ApiError::Unauthorized)?;
+        tracing::Span::current().record("user_id", tracing::field::display(key.user_id));
+        match needed.flatten() {
+            None => {
+                return Err(ApiError::Forbidden(
+                    "API keys cannot be used here; sign in as a person",
+                ));
+            }
+            Some(scope) if !key.allows(scope) => {
+                return Err(ApiError::NotAllowed(format!(
+                    "this API key lacks the scope '{scope}'"
+                )));
+            }
+            Some(_) => {}
+        }
+        state
+            .key_throttle
+            .take(key.id, state.config.api_key_rate_limit, now)?;
+        Ok(Staff(principal))
+    }
+}
+
+/// The scope an API key needs for `method` on the route `pattern` (as registered, with
+/// `/api/v1`); `None` where keys are not taken: signing in and out, the keys themselves,
+/// connecting calendars through a browser, and customers' personal data.
+pub fn scope_for(method: &actix_web::http::Method, pattern: &str) -> Option<Scope> {
+    let path = pattern.strip_prefix("/api/v1").unwrap_or(pattern);
+    let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+    let reads = method == actix_web::http::Method::GET;
+    let of = |read, write| Some(if reads { read } else { write });
+    let availability = path.contains("/availability-rules")
+        || path.ends_with("/working-hours")
+        || first == "availability-rules";
+    match first {
+        "bookings" | "outbox" => of(Scope::BookingsRead, Scope::BookingsWrite),
+        "calendar" | "analytics" if reads => Some(Scope::BookingsRead),
+        "scheduling" if reads => Some(Scope::AvailabilityRead),
+        _ if availability => of(Scope::AvailabilityRead, Scope::SettingsWrite),
+        "departments" | "meeting-types" | "users" | "calendar-integrations" => {
+            of(Scope::SettingsRead, Scope::SettingsWrite)
+        }
+        "webhooks" => Some(Scope::WebhooksWrite),
+        _ => None,
     }
 }
 

@@ -53,6 +53,8 @@ pub struct Config {
     pub demo: bool,
     pub static_dir: PathBuf,
     pub public_booking_rate_limit: u32,
+    /// Requests one API key may make per minute, per server process; 0: no limit.
+    pub api_key_rate_limit: u32,
     pub encryption_key: Option<Secret>,
     pub ical_allow_private_hosts: bool,
     /// A test mode (`MM_VERIFY_SLOT_CACHE`): every slot table served from the cache is also
@@ -306,6 +308,7 @@ impl Config {
             static_dir: get("MM_STATIC_DIR")
                 .map_or_else(|| PathBuf::from("frontend/dist"), PathBuf::from),
             public_booking_rate_limit: limit("MM_PUBLIC_BOOKING_RATE_LIMIT", 10)?,
+            api_key_rate_limit: limit("MM_API_KEY_RATE_LIMIT", 600)?,
             encryption_key,
             ical_allow_private_hosts: flag("MM_ICAL_ALLOW_PRIVATE_HOSTS")?,
             verify_slot_cache: flag("MM_VERIFY_SLOT_CACHE")?,

@@ -60,6 +60,8 @@ pub struct AppState {
     pub providers: providers::Providers,
     /// What browsers are told about framing, scripts and cross-site calls.
     pub policy: http_policy::HttpPolicy,
+    /// Requests per API key and minute.
+    pub key_throttle: throttle::KeyThrottle,
 }
 
 #[derive(OpenApi)]
@@ -67,13 +69,16 @@ pub struct AppState {
     info(
         title = "Meeting Manager API",
         description = "Department-based meeting booking: customers book a department, the system picks the member. \
-                       Staff endpoints need `Authorization: Bearer <token>` from `POST /api/v1/auth/login`. \
+                       Staff endpoints need `Authorization: Bearer <token>` from `POST /api/v1/auth/login`, \
+                       or an API key (`Authorization: Bearer mm_…`, from `POST /api/v1/api-keys`) that acts \
+                       for the person who made it, within its scopes. \
                        Errors always have the shape `{\"error\": {\"code\", \"message\", \"details\"}}`.",
         license(name = "AGPL-3.0-or-later")
     ),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Sign in and who am I"),
+        (name = "api-keys", description = "Integrations' own keys: made by a signed-in person, shown once, scoped, expiring, revocable"),
         (name = "users", description = "Staff users and working hours"),
         (name = "availability", description = "Availability rules and date overrides"),
         (name = "departments", description = "Departments and their members"),
@@ -100,6 +105,22 @@ impl Modify for BearerAuth {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("mm_ key")
+                    .description(Some(
+                        "An API key: `mm_` and 36 letters and digits. Acts for the person who \
+                         made it, never beyond their rights, within its scopes: `bookings:read`, \
+                         `bookings:write`, `availability:read`, `settings:read`, \
+                         `settings:write`, `webhooks:write` (a request outside them is 403 \
+                         naming the missing scope). Throttled per key (429 with `Retry-After`).",
+                    ))
                     .build(),
             ),
         );
@@ -250,6 +271,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         },
         providers: providers::Providers::from_config(&config)?,
         policy: http_policy::HttpPolicy::new(config.allowed_origins.clone(), &public_base_url),
+        key_throttle: throttle::KeyThrottle::default(),
     });
     let sync_every = std::time::Duration::from_secs(config.calendar_sync_interval_seconds);
     tokio::spawn(calendar_sync::run(

@@ -146,3 +146,75 @@ pub async fn count_link_change(state: &AppState, network: &str) -> ApiResult<()>
             "too many changes to bookings from this network in the last hour; try again later",
         ))
 }
+
+/// Requests per API key and minute, counted in this process: an integration's every request
+/// must not cost a database write, so each process keeps its own count (with N processes a key
+/// may make N times the limit). Windows are whole minutes.
+#[derive(Debug, Default)]
+pub struct KeyThrottle {
+    windows: std::sync::Mutex<std::collections::HashMap<uuid::Uuid, (i64, u32)>>,
+}
+
+impl KeyThrottle {
+    /// Counts a request of `key` at `now` against `per_minute` (0: no limit); a 429 saying when
+    /// the next minute starts once the minute's requests are used up.
+    pub fn take(
+        &self,
+        key: uuid::Uuid,
+        per_minute: u32,
+        now: chrono::DateTime<Utc>,
+    ) -> ApiResult<()> {
+        if per_minute == 0 {
+            return Ok(());
+        }
+        let minute = now.timestamp().div_euclid(60);
+        let mut windows = self
+            .windows
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        // Forget past minutes as they go, so the map holds only the keys used this minute.
+        if windows.len() > 1024 {
+            windows.retain(|_, (at, _)| *at == minute);
+        }
+        let window = windows.entry(key).or_insert((minute, 0));
+        if window.0 != minute {
+            *window = (minute, 0);
+        }
+        if window.1 >= per_minute {
+            let next = chrono::DateTime::from_timestamp((minute + 1) * 60, 0).unwrap_or(now);
+            return Err(ApiError::limited(
+                "this API key made too many requests this minute; try again shortly",
+                next - now,
+            ));
+        }
+        window.1 += 1;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone as _;
+
+    use super::*;
+
+    #[test]
+    fn a_key_gets_its_minutes_requests_and_a_wait_until_the_next_minute() {
+        let throttle = KeyThrottle::default();
+        let key = uuid::Uuid::from_u128(1);
+        let at = Utc.with_ymd_and_hms(2027, 3, 1, 9, 0, 45).unwrap();
+        assert!(throttle.take(key, 2, at).is_ok());
+        assert!(throttle.take(key, 2, at).is_ok());
+        match throttle.take(key, 2, at) {
+            Err(ApiError::RateLimited { retry_after, .. }) => assert_eq!(retry_after, 15),
+            other => panic!("refused with a wait, not {other:?}"),
+        }
+        assert!(
+            throttle.take(uuid::Uuid::from_u128(2), 2, at).is_ok(),
+            "per key"
+        );
+        let next = at + chrono::Duration::seconds(15);
+        assert!(throttle.take(key, 2, next).is_ok(), "a new minute");
+        assert!(throttle.take(key, 0, at).is_ok(), "0: no limit");
+    }
+}

@@ -5,6 +5,7 @@
 //! one file, WAL, one writer) and PostgreSQL (production, several server processes) alike; every
 //! multi-row change is one transaction. It must not know HTTP or read the clock: callers pass `now`.
 
+mod api_keys;
 mod availability;
 mod bookings;
 mod calendar;

@@ -412,7 +412,7 @@ impl Store {
     }
 
     /// The person with their roles, or `None` if the account is gone or inactive.
-    async fn principal(&self, user_id: Uuid) -> Result<Option<Principal>> {
+    pub(crate) async fn principal(&self, user_id: Uuid) -> Result<Option<Principal>> {
         let Some(user) = users::Entity::find_by_id(user_id).one(&self.db).await? else {
             return Ok(None);
         };

@@ -462,6 +462,23 @@ impl StaffClient {
             .await
     }
 
+    /// The signed-in person's API keys.
+    pub async fn api_keys(&self) -> ApiResult<Vec<mm_api_types::api_keys::ApiKey>> {
+        self.get("/api-keys", &[]).await
+    }
+
+    /// Makes an API key; the answer holds the key, this once.
+    pub async fn create_api_key(
+        &self,
+        request: &mm_api_types::api_keys::ApiKeyRequest,
+    ) -> ApiResult<mm_api_types::api_keys::ApiKey> {
+        self.post("/api-keys", request).await
+    }
+
+    pub async fn revoke_api_key(&self, id: Uuid) -> ApiResult<()> {
+        self.delete(&format!("/api-keys/{id}")).await
+    }
+
     /// `DELETE /bookings/{id}` (System Managers).
     pub async fn delete_booking(&self, id: Uuid) -> ApiResult<()> {
         self.delete(&format!("/bookings/{id}")).await

@@ -2,6 +2,7 @@
 //! them see (the server decides; the app never widens it). A token that expired or was revoked
 //! sends the person to sign in again and then back to where they were.
 
+mod api_keys;
 mod availability;
 mod booking;
 mod bookings;

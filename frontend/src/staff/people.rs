@@ -5,7 +5,7 @@
 use leptos::{ev, prelude::*, task::spawn_local};
 use mm_api_types::users::{CreateUser, UpdateUser, User};
 
-use super::{Said, Session, on_unauthorized};
+use super::{Said, Session, api_keys::ApiKeys, on_unauthorized};
 use crate::{
     api::ApiError,
     components::{Loading, Problem, set_title},
@@ -31,6 +31,9 @@ pub fn Profile() -> impl IntoView {
     let outcome = RwSignal::new(None::<Result<String, ApiError>>);
     let busy = RwSignal::new(false);
     let id = me.user.id;
+    let key_zone = Some(me.user.timezone.clone())
+        .filter(|z| zone::is_known(z))
+        .unwrap_or_else(zone::detected);
     let submit = move |ev: ev::SubmitEvent| {
         ev.prevent_default();
         let Some(client) = session.client() else {
@@ -95,6 +98,7 @@ pub fn Profile() -> impl IntoView {
             <Said outcome />
             <button type="submit" class="button primary" disabled=move || busy.get()>"Save profile"</button>
         </form>
+        <ApiKeys zone=key_zone />
     }
     .into_any()
 }

@@ -1,6 +1,7 @@
 //! The API's routes, wired in one place. Handlers are thin: parse → domain/store → wire type.
 
 mod analytics;
+mod api_keys;
 mod auth;
 mod availability;
 mod bookings;
@@ -28,6 +29,7 @@ pub fn api(cfg: &mut ServiceConfig) {
     cfg.service(
         scope("/api/v1")
             .configure(auth::routes)
+            .configure(api_keys::routes)
             .configure(users::routes)
             .configure(availability::routes)
             .configure(departments::routes)

@@ -97,6 +97,9 @@ same_words! {
         AdminNewBooking, LeaderCancelled, AdminCancelled, LeaderRescheduled, AdminRescheduled,
         LeaderReassigned, AdminReassigned
     }
+    mm_domain::api_key::Scope => ApiScope {
+        BookingsRead, BookingsWrite, AvailabilityRead, SettingsRead, SettingsWrite, WebhooksWrite
+    }
 }
 
 pub fn user(u: &StaffUser) -> api::users::User {

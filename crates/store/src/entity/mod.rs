@@ -1,6 +1,7 @@
 //! SeaORM entities, one per table of the migrations. Relations are expressed as explicit
 //! filters in the repository functions; entities never leave this crate.
 
+pub mod api_keys;
 pub mod availability_rules;
 pub mod booking_assignment_history;
 pub mod booking_history;
