@@ -1,9 +1,11 @@
-use mm_blackbox_tests::{Db, TestApp, on_both_databases};
+use mm_blackbox_tests::{Db, TestApp, assert_error, on_both_databases};
 use reqwest::StatusCode;
 
 on_both_databases!(
     health_and_ready_answer_once_listening,
-    api_docs_render_without_internet
+    api_docs_render_without_internet,
+    a_method_an_endpoint_does_not_take_is_405_naming_those_it_does,
+    a_page_size_beyond_the_maximum_is_refused_not_cut,
 );
 
 async fn health_and_ready_answer_once_listening(db: Db) {
@@ -158,4 +160,57 @@ async fn the_frontend_is_served_with_index_html_for_client_routes() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     mm_blackbox_tests::assert_error(&body, "not_found");
     std::fs::remove_dir_all(dist).unwrap();
+}
+
+async fn a_method_an_endpoint_does_not_take_is_405_naming_those_it_does(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let token = app.admin_token().await;
+    for (method, path, allow) in [
+        (reqwest::Method::PUT, "/api/v1/bookings", "GET, POST"),
+        (
+            reqwest::Method::DELETE,
+            "/api/v1/bookings/export.csv",
+            "GET",
+        ),
+        (
+            reqwest::Method::PUT,
+            "/api/v1/bookings/8f0e7a52-3d0c-4a57-9d3c-0d8e6b1f2a11",
+            "DELETE, GET, PATCH",
+        ),
+        (reqwest::Method::GET, "/api/v1/auth/login", "POST"),
+    ] {
+        let response = app
+            .client
+            .request(method.clone(), app.url(path))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{method} {path}"
+        );
+        assert_eq!(response.headers()["allow"], allow, "{method} {path}");
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_error(&body, "method_not_allowed");
+    }
+    let (status, body) = app.get("/no-such-thing", &token).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    assert_error(&body, "not_found");
+}
+
+async fn a_page_size_beyond_the_maximum_is_refused_not_cut(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let token = app.admin_token().await;
+    for path in ["/bookings", "/users", "/outbox"] {
+        let (status, body) = app.get(&format!("{path}?per_page=200"), &token).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {body}");
+        assert_eq!(body["per_page"], 200);
+        for bad in ["per_page=201", "per_page=0", "page=0"] {
+            let (status, body) = app.get(&format!("{path}?{bad}"), &token).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{path}?{bad}: {body}");
+            assert_error(&body, "bad_request");
+        }
+    }
 }

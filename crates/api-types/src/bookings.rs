@@ -566,7 +566,11 @@ pub struct BookingListQuery {
     pub to: Option<String>,
     /// Searches customer name, email, notes and the booking reference.
     pub q: Option<String>,
+    #[serde(default, deserialize_with = "crate::page_number")]
+    #[cfg_attr(feature = "openapi", param(minimum = 1))]
     pub page: Option<u64>,
+    #[serde(default, deserialize_with = "crate::page_size")]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub per_page: Option<u64>,
 }
 

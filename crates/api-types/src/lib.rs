@@ -52,8 +52,33 @@ impl<T> Page<T> {
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct PageQuery {
+    #[serde(default, deserialize_with = "page_number")]
+    #[cfg_attr(feature = "openapi", param(minimum = 1))]
     pub page: Option<u64>,
+    #[serde(default, deserialize_with = "page_size")]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub per_page: Option<u64>,
+}
+
+/// A page number: 1 or more.
+pub fn page_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, D::Error> {
+    let page = Option::<u64>::deserialize(deserializer)?;
+    if page == Some(0) {
+        return Err(serde::de::Error::custom("page must be 1 or more"));
+    }
+    Ok(page)
+}
+
+/// A page size: 1 to [`PageQuery::MAX_PER_PAGE`].
+pub fn page_size<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, D::Error> {
+    let size = Option::<u64>::deserialize(deserializer)?;
+    if size.is_some_and(|n| !(1..=PageQuery::MAX_PER_PAGE).contains(&n)) {
+        return Err(serde::de::Error::custom(format!(
+            "per_page must be from 1 to {}",
+            PageQuery::MAX_PER_PAGE
+        )));
+    }
+    Ok(size)
 }
 
 impl PageQuery {

@@ -9,7 +9,11 @@ use uuid::Uuid;
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct OutboxQuery {
+    #[serde(default, deserialize_with = "crate::page_number")]
+    #[cfg_attr(feature = "openapi", param(minimum = 1))]
     pub page: Option<u64>,
+    #[serde(default, deserialize_with = "crate::page_size")]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub per_page: Option<u64>,
     /// Only emails to this address.
     #[serde(default)]

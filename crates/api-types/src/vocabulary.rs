@@ -306,6 +306,8 @@ vocabulary!(
         InvalidCredentials = "invalid_credentials",
         Forbidden = "forbidden",
         NotFound = "not_found",
+        /// The path exists but not with this method; the `Allow` header lists those it takes.
+        MethodNotAllowed = "method_not_allowed",
         Conflict = "conflict",
         InUse = "in_use",
         SlotUnavailable = "slot_unavailable",

@@ -31,6 +31,9 @@ pub enum ApiError {
     NotAllowed(String),
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// The path exists, but not with this method; `allow` lists those it takes.
+    #[error("this endpoint takes {}", .allow.join(", "))]
+    MethodNotAllowed { allow: Vec<&'static str> },
     #[error("{message}")]
     Conflict { field: String, message: String },
     #[error("{0}")]
@@ -98,6 +101,7 @@ impl ApiError {
             Self::InvalidCredentials => ErrorCode::InvalidCredentials,
             Self::Forbidden(_) | Self::NotAllowed(_) => ErrorCode::Forbidden,
             Self::NotFound(_) => ErrorCode::NotFound,
+            Self::MethodNotAllowed { .. } => ErrorCode::MethodNotAllowed,
             Self::Conflict { .. } => ErrorCode::Conflict,
             Self::InUse(_) => ErrorCode::InUse,
             Self::SlotUnavailable(_) => ErrorCode::SlotUnavailable,
@@ -202,6 +206,7 @@ impl ResponseError for ApiError {
             Self::Unauthorized | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) | Self::NotAllowed(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict { .. }
             | Self::InUse(_)
             | Self::SlotUnavailable(_)
@@ -234,6 +239,9 @@ impl ResponseError for ApiError {
             }
             Self::Busy => {
                 response.insert_header(("Retry-After", "5"));
+            }
+            Self::MethodNotAllowed { allow } => {
+                response.insert_header(("Allow", allow.join(", ")));
             }
             _ => {}
         }

@@ -303,29 +303,32 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             .configure(routes::api)
             .split_for_parts();
         // gzip, brotli or zstd as the client accepts: the web app's download shrinks to a third.
-        app.wrap(actix_web::middleware::Compress::default())
-            .wrap(actix_web::middleware::from_fn(http_policy::apply))
-            .wrap(TracingLogger::<logging::RedactedSpans>::new())
-            .app_data(state.clone())
-            .app_data(
-                web::JsonConfig::default()
-                    .limit(256 * 1024)
-                    .error_handler(error::json_error),
-            )
-            .app_data(web::QueryConfig::default().error_handler(error::query_error))
-            .app_data(web::PathConfig::default().error_handler(error::path_error))
-            .service(routes::health)
-            .service(routes::ready)
-            .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api))
-            .route(
-                "/api/docs",
-                web::get().to(|| async {
-                    HttpResponse::Found()
-                        .insert_header(("Location", "/api/docs/"))
-                        .finish()
-                }),
-            )
-            .configure(|cfg| frontend(cfg, &static_dir))
+        app.wrap(actix_web::middleware::from_fn(
+            routes::refuse_undescribed_methods,
+        ))
+        .wrap(actix_web::middleware::Compress::default())
+        .wrap(actix_web::middleware::from_fn(http_policy::apply))
+        .wrap(TracingLogger::<logging::RedactedSpans>::new())
+        .app_data(state.clone())
+        .app_data(
+            web::JsonConfig::default()
+                .limit(256 * 1024)
+                .error_handler(error::json_error),
+        )
+        .app_data(web::QueryConfig::default().error_handler(error::query_error))
+        .app_data(web::PathConfig::default().error_handler(error::path_error))
+        .service(routes::health)
+        .service(routes::ready)
+        .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api))
+        .route(
+            "/api/docs",
+            web::get().to(|| async {
+                HttpResponse::Found()
+                    .insert_header(("Location", "/api/docs/"))
+                    .finish()
+            }),
+        )
+        .configure(|cfg| frontend(cfg, &static_dir))
     })
     .listen(listener)?
     .run();

@@ -22,7 +22,7 @@ pub(crate) mod wire;
 use actix_web::web;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
-pub use system::{health, ready};
+pub use system::{health, ready, refuse_undescribed_methods};
 
 /// Every `/api/v1` route, registered so that utoipa collects their paths.
 pub fn api(cfg: &mut ServiceConfig) {

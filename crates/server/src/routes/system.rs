@@ -1,6 +1,15 @@
 //! Liveness, readiness and the API's 404.
 
-use actix_web::{HttpResponse, Responder, get, web};
+use std::sync::LazyLock;
+
+use actix_web::{
+    HttpResponse, Responder, ResponseError as _,
+    body::{EitherBody, MessageBody},
+    dev::{ServiceRequest, ServiceResponse},
+    get,
+    middleware::Next,
+    web,
+};
 
 use crate::{AppState, error::ApiError};
 
@@ -25,4 +34,109 @@ pub async fn ready(state: web::Data<AppState>) -> impl Responder {
 
 pub async fn api_not_found() -> Result<HttpResponse, ApiError> {
     Err(ApiError::NotFound("endpoint"))
+}
+
+/// Answers 405 with `Allow` before routing when the path is a described endpoint's (the most
+/// specific of those it matches: `/bookings/export.csv` is not a booking's id) and the method is
+/// not one it takes.
+pub async fn refuse_undescribed_methods(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    if req.path().starts_with("/api/v1/")
+        && let Some(allow) = allowed_methods(req.path())
+        && !allow.contains(&req.method().as_str())
+    {
+        let refusal = ApiError::MethodNotAllowed { allow }.error_response();
+        return Ok(req.into_response(refusal).map_into_right_body());
+    }
+    Ok(next.call(req).await?.map_into_left_body())
+}
+
+/// A described path as its segments (`None` for a `{parameter}`), with the methods it takes.
+type Endpoint = (Vec<Option<String>>, Vec<&'static str>);
+
+/// Every described path.
+static ENDPOINTS: LazyLock<Vec<Endpoint>> = LazyLock::new(|| {
+    use utoipa::openapi::path::HttpMethod as M;
+    let word = |method: &M| match method {
+        M::Get => "GET",
+        M::Post => "POST",
+        M::Put => "PUT",
+        M::Patch => "PATCH",
+        M::Delete => "DELETE",
+        M::Head => "HEAD",
+        M::Options => "OPTIONS",
+        M::Trace => "TRACE",
+    };
+    crate::openapi()
+        .paths
+        .paths
+        .iter()
+        .map(|(path, item)| {
+            let segments = path
+                .split('/')
+                .map(|s| (!s.starts_with('{')).then(|| s.to_owned()))
+                .collect();
+            let mut methods: Vec<&'static str> = [
+                (M::Get, &item.get),
+                (M::Post, &item.post),
+                (M::Put, &item.put),
+                (M::Patch, &item.patch),
+                (M::Delete, &item.delete),
+            ]
+            .iter()
+            .filter(|(_, operation)| operation.is_some())
+            .map(|(method, _)| word(method))
+            .collect();
+            methods.sort_unstable();
+            (segments, methods)
+        })
+        .collect()
+});
+
+/// The methods `path` takes, if it is a described endpoint's path.
+fn allowed_methods(path: &str) -> Option<Vec<&'static str>> {
+    let asked: Vec<&str> = path.split('/').collect();
+    let matching = ENDPOINTS.iter().filter_map(|(segments, methods)| {
+        let fits = segments.len() == asked.len()
+            && segments.iter().zip(&asked).all(|(s, a)| match s {
+                Some(literal) => literal == a,
+                None => !a.is_empty(),
+            });
+        let literal = segments.iter().filter(|s| s.is_some()).count();
+        fits.then_some((literal, methods))
+    });
+    // `/bookings/export.csv` is that endpoint's, not a booking's id.
+    let most_specific = matching.clone().map(|(literal, _)| literal).max()?;
+    let mut allow: Vec<&'static str> = matching
+        .filter(|(literal, _)| *literal == most_specific)
+        .flat_map(|(_, methods)| methods.iter().copied())
+        .collect();
+    allow.sort_unstable();
+    allow.dedup();
+    Some(allow)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_endpoints_methods_come_from_the_description_and_the_most_specific_path_wins() {
+        assert_eq!(
+            allowed_methods("/api/v1/bookings"),
+            Some(vec!["GET", "POST"])
+        );
+        assert_eq!(
+            allowed_methods("/api/v1/bookings/export.csv"),
+            Some(vec!["GET"])
+        );
+        assert_eq!(
+            allowed_methods("/api/v1/bookings/5"),
+            Some(vec!["DELETE", "GET", "PATCH"])
+        );
+        assert_eq!(allowed_methods("/api/v1/bookings/5/nothing"), None);
+        assert_eq!(allowed_methods("/api/v1/bookings/"), None);
+    }
 }
