@@ -1,4 +1,5 @@
-//! Liveness, readiness and the API's 404.
+//! Liveness, readiness, and the API's answers for what it does not serve: 404 for an unknown
+//! path, 405 with `Allow` for a method a described path does not take.
 
 use std::sync::LazyLock;
 
@@ -58,17 +59,6 @@ type Endpoint = (Vec<Option<String>>, Vec<&'static str>);
 
 /// Every described path.
 static ENDPOINTS: LazyLock<Vec<Endpoint>> = LazyLock::new(|| {
-    use utoipa::openapi::path::HttpMethod as M;
-    let word = |method: &M| match method {
-        M::Get => "GET",
-        M::Post => "POST",
-        M::Put => "PUT",
-        M::Patch => "PATCH",
-        M::Delete => "DELETE",
-        M::Head => "HEAD",
-        M::Options => "OPTIONS",
-        M::Trace => "TRACE",
-    };
     crate::openapi()
         .paths
         .paths
@@ -78,18 +68,18 @@ static ENDPOINTS: LazyLock<Vec<Endpoint>> = LazyLock::new(|| {
                 .split('/')
                 .map(|s| (!s.starts_with('{')).then(|| s.to_owned()))
                 .collect();
-            let mut methods: Vec<&'static str> = [
-                (M::Get, &item.get),
-                (M::Post, &item.post),
-                (M::Put, &item.put),
-                (M::Patch, &item.patch),
-                (M::Delete, &item.delete),
+            // In `Allow`'s alphabetical order.
+            let methods = [
+                ("DELETE", &item.delete),
+                ("GET", &item.get),
+                ("PATCH", &item.patch),
+                ("POST", &item.post),
+                ("PUT", &item.put),
             ]
-            .iter()
+            .into_iter()
             .filter(|(_, operation)| operation.is_some())
-            .map(|(method, _)| word(method))
+            .map(|(method, _)| method)
             .collect();
-            methods.sort_unstable();
             (segments, methods)
         })
         .collect()
