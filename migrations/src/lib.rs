@@ -20,6 +20,7 @@ mod m20261130_000002_no_show_follow_up;
 mod m20261130_000003_booking_buffers;
 mod m20261130_000004_co_hosts;
 mod m20261130_000005_api_keys;
+mod m20261130_000006_webhooks;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000003_booking_buffers::Migration),
             Box::new(m20261130_000004_co_hosts::Migration),
             Box::new(m20261130_000005_api_keys::Migration),
+            Box::new(m20261130_000006_webhooks::Migration),
         ]
     }
 }

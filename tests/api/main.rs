@@ -26,4 +26,5 @@ mod slot_cache;
 mod stress;
 mod system;
 mod users;
+mod webhooks;
 mod zoom;

@@ -69,7 +69,18 @@ pub async fn serve<S: Send + 'static>(
     state: Arc<Mutex<S>>,
     handler: fn(&mut S, &Call) -> Answer,
 ) -> (String, JoinHandle<()>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("a port");
+    serve_on(0, state, handler).await
+}
+
+/// [`serve`] on loopback port `port` (0: any free one).
+pub async fn serve_on<S: Send + 'static>(
+    port: u16,
+    state: Arc<Mutex<S>>,
+    handler: fn(&mut S, &Call) -> Answer,
+) -> (String, JoinHandle<()>) {
+    let listener = TcpListener::bind(("127.0.0.1", port))
+        .await
+        .expect("a port");
     let base = format!("http://{}", listener.local_addr().expect("an address"));
     let task = tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {

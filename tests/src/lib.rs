@@ -12,6 +12,7 @@ pub mod invite;
 pub mod microsoft;
 pub mod smtp;
 pub mod twilio;
+pub mod webhooks;
 pub mod zoom;
 
 use std::{path::PathBuf, process::Stdio, time::Duration};
@@ -280,6 +281,29 @@ impl TestApp {
                 .rows_affected()
         });
         assert_eq!(updated, 1, "booking {booking_id} exists");
+    }
+
+    /// Sets one instant column of the row `id` of `table`, directly in the database: for states
+    /// only time brings about.
+    pub async fn db_set_instant(
+        &self,
+        table: &str,
+        column: &str,
+        id: &str,
+        value: chrono::DateTime<chrono::Utc>,
+    ) {
+        let id = uuid::Uuid::parse_str(id).expect("an id");
+        let sql = format!("UPDATE {table} SET {column} = $1 WHERE id = $2");
+        let updated = with_pool!(&self.database_url, pool => {
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(value)
+                .bind(id)
+                .execute(&pool)
+                .await
+                .expect("update")
+                .rows_affected()
+        });
+        assert_eq!(updated, 1, "{table} {id} exists");
     }
 
     /// Moves every instant a booking holds (its times, when it was made, when its links expire)

@@ -19,6 +19,7 @@ pub mod outbox;
 pub mod public;
 pub mod users;
 pub mod vocabulary;
+pub mod webhooks;
 
 pub use vocabulary::*;
 

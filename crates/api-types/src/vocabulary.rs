@@ -264,6 +264,7 @@ vocabulary!(
         AdminRescheduled = "admin_rescheduled",
         LeaderReassigned = "leader_reassigned",
         AdminReassigned = "admin_reassigned",
+        WebhookDisabled = "webhook_disabled",
     }
 );
 vocabulary!(
@@ -338,6 +339,42 @@ vocabulary!(
         WebhooksWrite = "webhooks:write",
     }
 );
+vocabulary!(
+    /// What happened to a booking, as a webhook's `type`.
+    WebhookEvent {
+        #[serde(rename = "booking.created")]
+        BookingCreated = "booking.created",
+        #[serde(rename = "booking.rescheduled")]
+        BookingRescheduled = "booking.rescheduled",
+        #[serde(rename = "booking.reassigned")]
+        BookingReassigned = "booking.reassigned",
+        #[serde(rename = "booking.cancelled")]
+        BookingCancelled = "booking.cancelled",
+        #[serde(rename = "booking.approved")]
+        BookingApproved = "booking.approved",
+        #[serde(rename = "booking.rejected")]
+        BookingRejected = "booking.rejected",
+        #[serde(rename = "booking.completed")]
+        BookingCompleted = "booking.completed",
+        #[serde(rename = "booking.no_show")]
+        BookingNoShow = "booking.no_show",
+        #[serde(rename = "booking.updated")]
+        BookingUpdated = "booking.updated",
+        #[serde(rename = "booking.deleted")]
+        BookingDeleted = "booking.deleted",
+    }
+);
+vocabulary!(
+    /// Where a webhook delivery stands.
+    WebhookDeliveryStatus {
+        /// Waiting for its first or next attempt.
+        Pending = "pending",
+        /// Its receiver answered 2xx.
+        Delivered = "delivered",
+        /// Given up on: its retries are spent, or its receiver answered 410.
+        Failed = "failed",
+    }
+);
 
 #[cfg(test)]
 mod tests {
@@ -375,6 +412,8 @@ mod tests {
         words_agree(HistoryAction::ALL);
         words_agree(AssignmentType::ALL);
         words_agree(AttendanceStatus::ALL);
+        words_agree(WebhookEvent::ALL);
+        words_agree(WebhookDeliveryStatus::ALL);
         words_agree(LocationType::ALL);
         words_agree(VideoPlatform::ALL);
         words_agree(QuestionKind::ALL);

@@ -19,6 +19,6 @@ pub mod zoom;
 
 pub use api::CalendarApi;
 pub use crypto::{CryptoError, TokenCipher};
-pub use feed::{FeedError, FeedFetcher};
+pub use feed::{FeedError, FeedFetcher, is_public};
 pub use ical::{FeedLimits, IcalError, read_feed};
 pub use mm_domain::external_calendar::SyncedEvent;

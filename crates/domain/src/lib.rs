@@ -26,6 +26,7 @@ pub mod slug;
 pub mod time;
 pub mod user;
 pub mod validation;
+pub mod webhook;
 pub mod working_hours;
 mod zone_countries;
 

@@ -145,6 +145,8 @@ pub enum MessageKind {
     AdminRescheduled,
     LeaderReassigned,
     AdminReassigned,
+    /// To a webhook subscription's owner: the system disabled it. Written when queued.
+    WebhookDisabled,
 }
 
 impl MessageKind {

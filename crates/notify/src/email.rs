@@ -50,6 +50,32 @@ pub(crate) fn email(
     Some(body.into_email(message.kind, to, Some(to_name), subject))
 }
 
+/// To a subscription's owner: the system disabled their webhook (`url`) for `reason`; it is
+/// turned on again at `manage_url`.
+pub fn webhook_disabled(
+    owner: &StaffUser,
+    url: &str,
+    description: Option<&str>,
+    reason: &str,
+    manage_url: &str,
+) -> OutgoingEmail {
+    let mut body = Body::new(&format!(
+        "Meeting Manager stopped sending booking events to one of your webhooks: {reason}. \
+         Events that were waiting stay queued; turn the webhook on again once its receiver \
+         works, and they go out."
+    ))
+    .line("Receiver", url);
+    if let Some(description) = description {
+        body = body.line("Description", description);
+    }
+    body.link("Open your webhooks", manage_url).into_email(
+        MessageKind::WebhookDisabled,
+        &owner.email,
+        Some(&owner.full_name),
+        "Webhook disabled".to_owned(),
+    )
+}
+
 /// ` Reason: …` when a reason was given.
 fn reason_phrase(reason: Option<&str>) -> String {
     reason.map(|r| format!(" Reason: {r}")).unwrap_or_default()

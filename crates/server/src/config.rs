@@ -57,6 +57,8 @@ pub struct Config {
     pub api_key_rate_limit: u32,
     pub encryption_key: Option<Secret>,
     pub ical_allow_private_hosts: bool,
+    /// Webhook receivers on loopback and private networks (`MM_WEBHOOK_ALLOW_PRIVATE_HOSTS`).
+    pub webhook_allow_private_hosts: bool,
     /// A test mode (`MM_VERIFY_SLOT_CACHE`): every slot table served from the cache is also
     /// computed afresh, and a difference answers 500. Doubles the cost of every read.
     pub verify_slot_cache: bool,
@@ -311,6 +313,7 @@ impl Config {
             api_key_rate_limit: limit("MM_API_KEY_RATE_LIMIT", 600)?,
             encryption_key,
             ical_allow_private_hosts: flag("MM_ICAL_ALLOW_PRIVATE_HOSTS")?,
+            webhook_allow_private_hosts: flag("MM_WEBHOOK_ALLOW_PRIVATE_HOSTS")?,
             verify_slot_cache: flag("MM_VERIFY_SLOT_CACHE")?,
             calendar_sync_interval_seconds: number("MM_CALENDAR_SYNC_INTERVAL_SECONDS", 600)?
                 .max(1),

@@ -22,6 +22,7 @@ mod reminder_worker;
 mod routes;
 mod slot_cache;
 mod throttle;
+mod webhooks;
 
 use std::{net::TcpListener, path::Path, sync::Arc};
 
@@ -62,6 +63,8 @@ pub struct AppState {
     pub policy: http_policy::HttpPolicy,
     /// Requests per API key and minute.
     pub key_throttle: throttle::KeyThrottle,
+    /// Checks webhook URLs (and posts deliveries).
+    pub webhooks: webhooks::WebhookSender,
 }
 
 #[derive(OpenApi)]
@@ -79,6 +82,7 @@ pub struct AppState {
     tags(
         (name = "auth", description = "Sign in and who am I"),
         (name = "api-keys", description = "Integrations' own keys: made by a signed-in person, shown once, scoped, expiring, revocable"),
+        (name = "webhooks", description = "Signed booking events (Standard Webhooks) posted to your URL, with their deliveries"),
         (name = "users", description = "Staff users and working hours"),
         (name = "availability", description = "Availability rules and date overrides"),
         (name = "departments", description = "Departments and their members"),
@@ -166,7 +170,8 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     prepare_sqlite_dir(&config.database_url)?;
     let store = Store::connect(&config.database_url)
         .await
-        .context("connecting to the database")?;
+        .context("connecting to the database")?
+        .with_booking_payload(routes::booking_payload);
     store.migrate().await.context("running migrations")?;
     tracing::info!(backend = store.backend(), "database ready");
 
@@ -272,7 +277,16 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         providers: providers::Providers::from_config(&config)?,
         policy: http_policy::HttpPolicy::new(config.allowed_origins.clone(), &public_base_url),
         key_throttle: throttle::KeyThrottle::default(),
+        webhooks: webhooks::WebhookSender::new(config.webhook_allow_private_hosts),
     });
+    tokio::spawn(
+        webhooks::WebhookWorker {
+            store: state.store.clone(),
+            sender: state.webhooks.clone(),
+            manage_url: format!("{public_base_url}/admin/webhooks"),
+        }
+        .run(),
+    );
     let sync_every = std::time::Duration::from_secs(config.calendar_sync_interval_seconds);
     tokio::spawn(calendar_sync::run(
         state.clone(),

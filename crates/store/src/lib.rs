@@ -22,6 +22,7 @@ mod scheduling;
 #[cfg(test)]
 mod test_stores;
 mod users;
+mod webhooks;
 
 use std::{sync::Arc, time::Duration};
 
@@ -51,6 +52,7 @@ pub use limits::Hit;
 pub use outbox::{EMAIL as EMAIL_CHANNEL, OutboxEmail, SMS as SMS_CHANNEL};
 pub use scheduling::{AvailabilitySettings, SlotSchedule};
 pub use users::{EndSessions, NewUser};
+pub use webhooks::{Attempt, BookingPayload, ClaimedDelivery, Delivery, Disabled};
 
 /// One error type for the persistence layer; the server maps it to the contract's statuses.
 #[derive(Debug, thiserror::Error)]
@@ -124,6 +126,8 @@ pub struct Store {
     changes: Arc<ChangeLog>,
     /// Names this process in its change notifications, so that it does not count its own twice.
     origin: Uuid,
+    /// Writes the booking in a webhook's body.
+    pub(crate) booking_payload: BookingPayload,
 }
 
 /// The PostgreSQL channel on which every committed change is announced, as the announcing
@@ -174,7 +178,14 @@ impl Store {
             writer,
             changes: Arc::default(),
             origin: Uuid::new_v4(),
+            booking_payload: webhooks::essentials,
         })
+    }
+
+    /// This store, writing the booking in webhook bodies with `payload`.
+    pub fn with_booking_payload(mut self, payload: BookingPayload) -> Self {
+        self.booking_payload = payload;
+        self
     }
 
     /// The changes committed in this process or (on PostgreSQL, while

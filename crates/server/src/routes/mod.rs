@@ -17,6 +17,7 @@ mod public;
 mod public_bookings;
 mod system;
 mod users;
+mod webhooks;
 pub(crate) mod wire;
 
 use actix_web::web;
@@ -44,8 +45,14 @@ pub fn api(cfg: &mut ServiceConfig) {
             .configure(oauth::routes)
             .configure(outbox::routes)
             .configure(analytics::routes)
+            .configure(webhooks::routes)
             .default_service(web::to(system::api_not_found)),
     );
+}
+
+/// A booking in a webhook's body: as the staff API shows it.
+pub fn booking_payload(booking: &mm_domain::booking::Booking) -> serde_json::Value {
+    serde_json::to_value(wire::booking(booking)).unwrap_or(serde_json::Value::Null)
 }
 
 /// A uuid from a path segment; an id that is not one names nothing, so it is a 404.

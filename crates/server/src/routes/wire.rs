@@ -95,8 +95,13 @@ same_words! {
         NewHostReassigned, OldHostReassigned,
         BookingCreated, ApprovalRequest, InternalInvitation, InternalCreated, LeaderNewBooking,
         AdminNewBooking, LeaderCancelled, AdminCancelled, LeaderRescheduled, AdminRescheduled,
-        LeaderReassigned, AdminReassigned
+        LeaderReassigned, AdminReassigned, WebhookDisabled
     }
+    mm_domain::webhook::WebhookEvent => WebhookEvent {
+        BookingCreated, BookingRescheduled, BookingReassigned, BookingCancelled, BookingApproved,
+        BookingRejected, BookingCompleted, BookingNoShow, BookingUpdated, BookingDeleted
+    }
+    mm_domain::webhook::DeliveryStatus => WebhookDeliveryStatus { Pending, Delivered, Failed }
     mm_domain::api_key::Scope => ApiScope {
         BookingsRead, BookingsWrite, AvailabilityRead, SettingsRead, SettingsWrite, WebhooksWrite
     }

@@ -21,7 +21,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{LinkHashes, NewRow, Transaction, new_row, read, record, record_assignment};
+use super::{LinkHashes, NewRow, Transaction, new_row, read, record_assignment};
 use crate::{
     Result, StoreError,
     entity::{Word, booking_participants, bookings, department_members, idempotency_keys},
@@ -137,7 +137,8 @@ impl Transaction<'_> {
             now,
         )
         .await?;
-        record(&self.txn, new.id, plan.history.clone()).await?;
+        self.record(new.id, new.department.id, plan.history.clone())
+            .await?;
         if matches!(new.attending, Attending::Customer(_)) {
             count_assignment(&self.txn, new.department.id, plan.host, now).await?;
         }

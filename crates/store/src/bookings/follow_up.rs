@@ -16,7 +16,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{Transaction, record};
+use super::Transaction;
 use crate::{
     Result, Store,
     entity::{Word, booking_reminders_sent, bookings, meeting_type_reminders, meeting_types},
@@ -167,7 +167,8 @@ impl Transaction<'_> {
             }
             .update(&self.txn)
             .await?;
-            record(&self.txn, booking.id, entry).await?;
+            self.record(booking.id, booking.department_id, entry)
+                .await?;
         }
         Ok(())
     }

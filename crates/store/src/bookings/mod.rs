@@ -26,6 +26,7 @@ pub use privacy::{AuditAction, CustomerData, ERASED_NAME, Erasure};
 pub use transaction::Transaction;
 
 pub use read::BookingFilter;
+pub(crate) use read::load_booking;
 
 use chrono::{DateTime, Utc};
 use mm_domain::{

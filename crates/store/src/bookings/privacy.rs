@@ -172,6 +172,8 @@ async fn erase_rows(
         .update(db)
         .await?;
     }
+    // Webhook bodies already written hold the customer as they were.
+    crate::webhooks::forget_deliveries(db, &ids).await?;
     booking_participants::Entity::delete_many()
         .filter(booking_participants::Column::BookingId.is_in(ids.clone()))
         .filter(booking_participants::Column::UserId.is_null())
@@ -383,6 +385,19 @@ impl Transaction<'_> {
             .filter(email_outbox::Column::BookingId.eq(booking.id))
             .exec(&self.txn)
             .await?;
+        // Receivers hear that it is gone, without the personal data that goes with it.
+        crate::webhooks::forget_deliveries(&self.txn, &[booking.id]).await?;
+        let mut gone = booking.clone();
+        gone.customer = None;
+        gone.answers = Default::default();
+        gone.participants.retain(|p| p.user_id.is_some());
+        self.announce_event(crate::webhooks::PendingEvent {
+            booking_id: booking.id,
+            department_id: booking.department_id,
+            event: mm_domain::webhook::WebhookEvent::BookingDeleted,
+            at: now,
+            gone: Some((self.store.booking_payload)(&gone)),
+        });
         bookings::Entity::delete_by_id(booking.id)
             .exec(&self.txn)
             .await?;

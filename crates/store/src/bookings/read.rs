@@ -70,7 +70,7 @@ pub(super) async fn find_row(
     Ok(row)
 }
 
-pub(super) async fn load_booking(db: &impl ConnectionTrait, id: Uuid) -> Result<Booking> {
+pub(crate) async fn load_booking(db: &impl ConnectionTrait, id: Uuid) -> Result<Booking> {
     let row = bookings::Entity::find_by_id(id)
         .one(db)
         .await?

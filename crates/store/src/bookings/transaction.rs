@@ -6,13 +6,14 @@ use chrono::{DateTime, Utc};
 use mm_domain::{
     Interval, Minutes, TimeZone,
     booking::{
-        AttendanceStatus, Booking, BookingField, BookingType, EditPlan, HostsChange, MovePlan,
-        RsvpPlan, StatusChangePlan,
+        AttendanceStatus, Booking, BookingField, BookingType, EditPlan, HistoryEntry, HostsChange,
+        MovePlan, RsvpPlan, StatusChangePlan,
     },
     department::Department,
     meeting_type::MeetingType,
     scheduling::{AttendeeConflict, MeetingSpec, Schedule},
     user::StaffUser,
+    webhook::WebhookEvent,
 };
 use sea_orm::{
     ActiveModelTrait,
@@ -29,6 +30,7 @@ use super::{
     Announcement, BookingKey, LinkHashes, Placement, change, change::locked_row, create,
     lock_people, notices, read, record, record_assignment,
 };
+use crate::webhooks::{PendingEvent, queue_deliveries};
 use crate::{
     Result, Store, StoreError,
     changes::{Change, Touch},
@@ -53,12 +55,14 @@ fn minutes(value: Option<&str>) -> Option<i32> {
 /// are locked as they are read for a change.
 #[derive(Debug)]
 pub struct Transaction<'s> {
-    store: &'s Store,
+    pub(crate) store: &'s Store,
     pub(super) txn: DatabaseTransaction,
     /// Whose time the writes so far touched, and when.
     touched: Mutex<Change>,
     /// When it began: on SQLite it holds the database's one write lock from then on.
     began: Instant,
+    /// The booking events of the writes so far, delivered to webhooks with the commit.
+    events: Mutex<Vec<PendingEvent>>,
 }
 
 /// Locks a department's row (PostgreSQL), before any of its people: the order every creation
@@ -107,6 +111,7 @@ impl Store {
             txn: self.begin().await?,
             touched: Mutex::default(),
             began: Instant::now(),
+            events: Mutex::default(),
         })
     }
 }
@@ -115,6 +120,7 @@ impl Transaction<'_> {
     /// Makes the change visible and announces whose time it touched (to the slot cache, to
     /// other processes).
     pub async fn commit(self) -> Result<()> {
+        self.queue_webhooks().await?;
         let (began, store) = (self.began, self.store);
         let touched = self
             .touched
@@ -123,6 +129,45 @@ impl Transaction<'_> {
         let committed = store.commit(self.txn, touched).await;
         held_since(began);
         committed
+    }
+
+    /// Writes the webhook deliveries of the events so far, in this transaction.
+    async fn queue_webhooks(&self) -> Result<()> {
+        let events = std::mem::take(
+            &mut *self
+                .events
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        );
+        queue_deliveries(&self.txn, self.store.booking_payload, events).await
+    }
+
+    /// Notes a booking event, for the webhooks that want it.
+    pub(crate) fn announce_event(&self, event: PendingEvent) {
+        self.events
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(event);
+    }
+
+    /// Adds `entry` to the history of `booking` (of `department`), and the event it is, if
+    /// any, for the webhooks.
+    pub(super) async fn record(
+        &self,
+        booking: Uuid,
+        department: Uuid,
+        entry: HistoryEntry,
+    ) -> Result<()> {
+        if let Some(event) = WebhookEvent::of(entry.action) {
+            self.announce_event(PendingEvent {
+                booking_id: booking,
+                department_id: department,
+                event,
+                at: entry.action_utc,
+                gone: None,
+            });
+        }
+        record(&self.txn, booking, entry).await
     }
 
     /// Notes that this transaction changes `change`'s time.
@@ -146,6 +191,7 @@ impl Transaction<'_> {
     /// stamped, where a calendar holds the event, a video link): the slot tables of this process
     /// and the others stay valid.
     pub async fn commit_quietly(self) -> Result<()> {
+        self.queue_webhooks().await?;
         self.txn.commit().await?;
         held_since(self.began);
         Ok(())
@@ -213,7 +259,8 @@ impl Transaction<'_> {
             &before.attendees_with_host(before.assigned_to),
             before.span,
         );
-        record(&self.txn, before.id, plan.history.clone()).await
+        self.record(before.id, before.department_id, plan.history.clone())
+            .await
     }
 
     /// Writes a planned edit of `before`'s own fields with its history entry. Nobody's free
@@ -289,7 +336,8 @@ impl Transaction<'_> {
                 .exec(&self.txn)
                 .await?;
         }
-        record(&self.txn, before.id, history.clone()).await
+        self.record(before.id, before.department_id, history.clone())
+            .await
     }
 
     /// Writes a change of `before`'s co-hosts: the ones removed leave the meeting; the ones
@@ -353,7 +401,8 @@ impl Transaction<'_> {
                 booking.span,
             )]));
         }
-        record(&self.txn, booking.id, history.clone()).await
+        self.record(booking.id, booking.department_id, history.clone())
+            .await
     }
 
     /// Queues the messages `change` causes as outbox rows of this transaction; their text is
@@ -640,7 +689,8 @@ impl Transaction<'_> {
             plan.span,
         );
         for entry in &plan.history {
-            record(&self.txn, before.id, entry.clone()).await?;
+            self.record(before.id, before.department_id, entry.clone())
+                .await?;
         }
         if let Some((_, assignment_type)) = plan.assignment {
             booking_assignment_history::Entity::update_many()

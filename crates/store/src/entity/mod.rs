@@ -24,6 +24,8 @@ pub mod rate_limit_hits;
 pub mod staff_sessions;
 pub mod user_settings;
 pub mod users;
+pub mod webhook_deliveries;
+pub mod webhook_subscriptions;
 mod word;
 
 pub use word::Word;
