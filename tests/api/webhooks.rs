@@ -20,6 +20,7 @@ on_both_databases!(
     leaders_subscribe_to_their_departments_only_and_urls_must_be_public,
     a_deleted_booking_is_announced_without_its_customer,
     a_test_delivery_and_a_replay_reach_the_receiver,
+    a_subscription_never_outlives_its_owners_rights,
 );
 
 const PRIVATE_RECEIVERS: (&str, &str) = ("MM_WEBHOOK_ALLOW_PRIVATE_HOSTS", "1");
@@ -599,4 +600,39 @@ async fn a_test_delivery_and_a_replay_reach_the_receiver(db: Db) {
     let (status, body) = app.get(&format!("/webhooks/{webhook}"), &setup.admin).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
     assert_error(&body, "not_found");
+}
+
+async fn a_subscription_never_outlives_its_owners_rights(db: Db) {
+    let app = TestApp::spawn_with(db, &[PRIVATE_RECEIVERS]).await;
+    let setup = support(&app, 2, json!({})).await;
+    let leader = app.login("m0@example.com", MEMBER_PASSWORD).await;
+    let receiver = Receiver::start().await;
+    subscribe(
+        &app,
+        &leader,
+        json!({"url": receiver.url(), "events": ["booking.created"],
+               "department_id": setup.department}),
+    )
+    .await;
+    let monday = next_monday();
+    let (status, _) = book(&app, request(&at(monday, 9, 0), "ann@customer.com")).await;
+    assert_eq!(status, StatusCode::CREATED);
+    received(&receiver, 1).await;
+
+    let (status, body) = app
+        .patch(
+            &format!("/users/{}", setup.members[0]),
+            &setup.admin,
+            json!({"is_active": false}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = book(&app, request(&at(monday, 11, 0), "bo@customer.com")).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    assert_eq!(
+        receiver.received().len(),
+        1,
+        "a deactivated owner's subscription hears nothing more"
+    );
 }

@@ -4,10 +4,11 @@
 //! as they claim emails, so several processes send each one once. A booking's deliveries to one
 //! subscription go in the order of its events: a later one waits while an earlier is pending.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Duration, Utc};
 use mm_domain::{
+    Principal,
     booking::Booking,
     notification::OutgoingEmail,
     user::StaffUser,
@@ -25,7 +26,7 @@ use uuid::Uuid;
 
 use crate::{
     Page, Result, Store, StoreError, corrupt,
-    entity::{Word, email_outbox, webhook_deliveries, webhook_subscriptions},
+    entity::{Word, departments, email_outbox, users, webhook_deliveries, webhook_subscriptions},
     outbox::{EMAIL, QUEUED},
     users::load_users,
 };
@@ -204,6 +205,7 @@ pub(crate) async fn queue_deliveries(
         .into_iter()
         .map(to_subscription)
         .collect::<Result<Vec<_>>>()?;
+    let subscriptions = within_owners_reach(db, subscriptions).await?;
     if subscriptions.is_empty() {
         return Ok(());
     }
@@ -255,6 +257,60 @@ pub(crate) async fn queue_deliveries(
             .await?;
     }
     Ok(())
+}
+
+/// The subscriptions whose owners may still hear of what they cover: active accounts, System
+/// Managers or leaders of the department. A subscription never outlives its owner's rights.
+async fn within_owners_reach(
+    db: &impl ConnectionTrait,
+    subscriptions: Vec<Subscription>,
+) -> Result<Vec<Subscription>> {
+    if subscriptions.is_empty() {
+        return Ok(subscriptions);
+    }
+    let owners: Vec<Uuid> = subscriptions.iter().map(|s| s.owner_id).collect();
+    let owners: BTreeMap<Uuid, bool> = users::Entity::find()
+        .select_only()
+        .column(users::Column::Id)
+        .column(users::Column::IsSystemManager)
+        .filter(users::Column::Id.is_in(owners))
+        .filter(users::Column::IsActive.eq(true))
+        .into_tuple::<(Uuid, bool)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let scoped: Vec<Uuid> = subscriptions
+        .iter()
+        .filter_map(|s| s.spec.department_id)
+        .collect();
+    let leaders: Vec<(Uuid, Option<Uuid>)> = departments::Entity::find()
+        .select_only()
+        .column(departments::Column::Id)
+        .column(departments::Column::DepartmentLeader)
+        .filter(departments::Column::Id.is_in(scoped))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(subscriptions
+        .into_iter()
+        .filter(|s| {
+            let Some(&is_system_manager) = owners.get(&s.owner_id) else {
+                return false;
+            };
+            let owner = Principal {
+                user_id: s.owner_id,
+                is_system_manager,
+                leads: leaders
+                    .iter()
+                    .filter(|(_, leader)| *leader == Some(s.owner_id))
+                    .map(|(department, _)| *department)
+                    .collect(),
+                member_of: BTreeSet::new(),
+            };
+            owner.can_subscribe_to(s.spec.department_id)
+        })
+        .collect())
 }
 
 /// The place of the latest delivery of `booking` to `subscription` (0 when none). The booking's
