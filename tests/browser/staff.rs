@@ -1599,3 +1599,54 @@ async fn a_system_manager_erases_a_customer_and_deletes_a_booking_from_its_page(
         .await;
     assert_eq!(status, 404);
 }
+
+#[tokio::test]
+async fn a_leader_subscribes_a_webhook_sees_its_secret_once_and_tests_it() {
+    let (app, _setup) =
+        wizard_app_with(1, json!({}), &[("MM_WEBHOOK_ALLOW_PRIVATE_HOSTS", "1")]).await;
+    let receiver = mm_blackbox_tests::webhooks::Receiver::start().await;
+    let browser = Browser::open("Europe/Copenhagen", 1280, 900).await;
+    // Member 0 leads the department: their webhooks cover it only.
+    sign_in(
+        &browser,
+        &app,
+        "m0@example.com",
+        MEMBER_PASSWORD,
+        "/admin/webhooks",
+    )
+    .await;
+    browser.find_text("main", "No webhooks yet.").await;
+    browser.fill("#webhook_url", &receiver.url()).await;
+    browser
+        .click(".new-webhook input[value='booking.updated']")
+        .await;
+    browser.click(".new-webhook button[type=submit]").await;
+    let secret = browser
+        .find(".new-secret code")
+        .await
+        .text()
+        .await
+        .expect("text");
+    assert!(secret.starts_with("whsec_"), "{secret}");
+    let row = browser.find_text(".webhook", &receiver.url()).await;
+    let text = row.text().await.expect("text");
+    assert!(
+        text.contains("support") && !text.contains("All departments"),
+        "{text}"
+    );
+    assert!(!text.contains("booking.updated"), "unticked: {text}");
+    assert!(!text.contains(&secret), "the secret is shown once");
+
+    browser.click(".webhook button.send-test").await;
+    browser.find_text(".delivery", "webhook.test").await;
+    let got = mm_blackbox_tests::eventually("the test event", || async {
+        receiver.received().first().cloned()
+    })
+    .await;
+    assert_eq!(got.event(), "webhook.test");
+    assert!(got.signed_with(&secret));
+    browser.screenshot("staff-webhooks").await;
+
+    browser.click(".webhook button.toggle").await;
+    browser.find_text(".webhook .badge", "off").await;
+}

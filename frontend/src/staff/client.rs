@@ -24,6 +24,7 @@ use mm_api_types::{
     meeting_types::{CreateMeetingType, MeetingType, UpdateMeetingType},
     outbox::OutboxEmail,
     users::{CreateUser, LoginRequest, LoginResponse, Me, UpdateUser, User, WorkingHours},
+    webhooks::{Webhook, WebhookDelivery, WebhookRequest, WebhookUpdate},
 };
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use uuid::Uuid;
@@ -477,6 +478,54 @@ impl StaffClient {
 
     pub async fn revoke_api_key(&self, id: Uuid) -> ApiResult<()> {
         self.delete(&format!("/api-keys/{id}")).await
+    }
+
+    /// The webhook subscriptions the signed-in person manages.
+    pub async fn webhooks(&self) -> ApiResult<Vec<Webhook>> {
+        self.get("/webhooks", &[]).await
+    }
+
+    /// Subscribes; the answer holds the signing secret, this once.
+    pub async fn create_webhook(&self, request: &WebhookRequest) -> ApiResult<Webhook> {
+        self.post("/webhooks", request).await
+    }
+
+    pub async fn update_webhook(&self, id: Uuid, update: &WebhookUpdate) -> ApiResult<Webhook> {
+        self.send(
+            gloo_net::http::Method::PATCH,
+            &format!("/webhooks/{id}"),
+            update,
+        )
+        .await
+    }
+
+    pub async fn delete_webhook(&self, id: Uuid) -> ApiResult<()> {
+        self.delete(&format!("/webhooks/{id}")).await
+    }
+
+    /// A subscription's latest deliveries, newest first.
+    pub async fn webhook_deliveries(&self, id: Uuid) -> ApiResult<Page<WebhookDelivery>> {
+        self.get(&format!("/webhooks/{id}/deliveries"), &[("per_page", "50")])
+            .await
+    }
+
+    /// Sends a delivery again, as it was.
+    pub async fn retry_webhook_delivery(
+        &self,
+        id: Uuid,
+        delivery: Uuid,
+    ) -> ApiResult<WebhookDelivery> {
+        self.post(
+            &format!("/webhooks/{id}/deliveries/{delivery}/retry"),
+            &serde_json::json!({}),
+        )
+        .await
+    }
+
+    /// Queues a `webhook.test` delivery.
+    pub async fn test_webhook(&self, id: Uuid) -> ApiResult<WebhookDelivery> {
+        self.post(&format!("/webhooks/{id}/test"), &serde_json::json!({}))
+            .await
     }
 
     /// `DELETE /bookings/{id}` (System Managers).

@@ -18,6 +18,7 @@ mod outbox;
 mod people;
 mod share;
 mod status;
+mod webhooks;
 
 use leptos::prelude::*;
 use leptos_router::{
@@ -42,6 +43,7 @@ use self::{
     new_meeting::NewMeeting,
     outbox::Outbox,
     people::{Profile, Users},
+    webhooks::Webhooks,
 };
 use crate::{
     api::ApiError,
@@ -143,6 +145,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("availability") view=Availability />
                     <Route path=path!("calendars") view=Connections />
                     <Route path=path!("outbox") view=Outbox />
+                    <Route path=path!("webhooks") view=Webhooks />
                     <Route path=path!("users") view=Users />
                     <Route path=path!("profile") view=Profile />
                     <Route path=path!("departments") view=Departments />
@@ -208,6 +211,7 @@ fn StaffLayout() -> impl IntoView {
                                         {runs.then(|| view! { <a href="/admin/departments">"Departments"</a> })}
                                         {me.user.is_system_manager.then(|| view! { <a href="/admin/users">"Users"</a> })}
                                         {me.user.is_system_manager.then(|| view! { <a href="/admin/outbox">"Outbox"</a> })}
+                                        {runs.then(|| view! { <a href="/admin/webhooks">"Webhooks"</a> })}
                                     </nav>
                                     <a class="who" href="/admin/profile" title="Your profile">{me.user.full_name.clone()}</a>
                                     <button type="button" class="link sign-out" on:click=sign_out>"Sign out"</button>
