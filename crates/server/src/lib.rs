@@ -10,6 +10,7 @@ mod calendar_push;
 mod calendar_sync;
 mod client_ip;
 pub mod config;
+mod contract;
 mod demo;
 mod error;
 mod http_policy;
@@ -131,14 +132,17 @@ impl Modify for BearerAuth {
     }
 }
 
-/// The OpenAPI description, collected from the registered handlers.
+/// The OpenAPI description, collected from the registered handlers and completed with what
+/// every operation may answer.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    App::new()
+    let mut api = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .configure(routes::api)
         .split_for_parts()
-        .1
+        .1;
+    contract::complete(&mut api);
+    api
 }
 
 /// A sender of one channel's outbox rows.
@@ -311,11 +315,12 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         tracing::warn!(dir = %static_dir.display(), "no built frontend found; run `just frontend`");
     }
     let server = HttpServer::new(move || {
-        let (app, api) = App::new()
+        let (app, mut api) = App::new()
             .into_utoipa_app()
             .openapi(ApiDoc::openapi())
             .configure(routes::api)
             .split_for_parts();
+        contract::complete(&mut api);
         // gzip, brotli or zstd as the client accepts: the web app's download shrinks to a third.
         app.wrap(actix_web::middleware::from_fn(
             routes::refuse_undescribed_methods,
