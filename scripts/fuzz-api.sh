@@ -38,8 +38,8 @@ key=$(curl -sf "$base/api/v1/api-keys" -H "Authorization: Bearer $token" \
   python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
 
 run() {
-  "$venv/bin/st" run openapi/openapi.json --url "$base" --checks all \
-    --max-examples "${MAX_EXAMPLES:-30}" --workers 2 --seed "${SEED:-1}" \
+  "$venv/bin/st" --config-file scripts/schemathesis.toml run openapi/openapi.json --url "$base" --checks all \
+    --max-examples "${MAX_EXAMPLES:-20}" --workers 2 --seed "${SEED:-1}" \
     --suppress-health-check all --continue-on-failure --request-timeout 30 \
     --generation-database none --no-color "$@"
 }

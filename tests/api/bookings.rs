@@ -1147,6 +1147,15 @@ async fn bulk_cancel_reports_each_failure_and_cancels_the_rest(db: Db) {
     assert_eq!(failed[0]["id"], ids[1].as_str());
     assert_eq!(failed[0]["error"]["code"], "invalid_transition");
     assert_eq!(failed[1]["error"]["code"], "not_found");
+    // A value that is no id at all is a malformed request: nothing is cancelled.
+    let (status, body) = app
+        .post(
+            "/bookings/bulk-cancel",
+            &setup.admin,
+            json!({"ids": [unknown, "not-an-id"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     let (_, first) = app
         .get(&format!("/bookings/{}", ids[0]), &setup.admin)
         .await;

@@ -109,6 +109,7 @@ pub struct Invitation {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InvitationAnswer {
     /// `accepted`, `tentative` or `declined`.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::InvitationResponse))]
     pub response: String,
 }
 
@@ -484,6 +485,8 @@ pub struct CancelRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RejectRequest {
+    /// Told to the customer: more than spaces.
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000, pattern = "\\S"))]
     pub reason: String,
 }
 
@@ -552,11 +555,14 @@ pub struct BookingListQuery {
         )
     )]
     pub status: Option<String>,
-    #[cfg_attr(feature = "openapi", param(format = Uuid))]
+    /// Department ids, comma-separated.
+    #[cfg_attr(feature = "openapi", param(format = "uuid-list"))]
     pub department_id: Option<String>,
-    #[cfg_attr(feature = "openapi", param(format = Uuid))]
+    /// Host ids, comma-separated.
+    #[cfg_attr(feature = "openapi", param(format = "uuid-list"))]
     pub assigned_to: Option<String>,
-    #[cfg_attr(feature = "openapi", param(format = Uuid))]
+    /// Meeting type ids, comma-separated.
+    #[cfg_attr(feature = "openapi", param(format = "uuid-list"))]
     pub meeting_type_id: Option<String>,
     /// Bookings ending after this instant.
     #[cfg_attr(feature = "openapi", param(format = DateTime))]
@@ -567,7 +573,7 @@ pub struct BookingListQuery {
     /// Searches customer name, email, notes and the booking reference.
     pub q: Option<String>,
     #[serde(default, deserialize_with = "crate::page_number")]
-    #[cfg_attr(feature = "openapi", param(minimum = 1))]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 1_000_000))]
     pub page: Option<u64>,
     #[serde(default, deserialize_with = "crate::page_size")]
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
@@ -578,9 +584,10 @@ pub struct BookingListQuery {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BulkCancelRequest {
-    #[cfg_attr(feature = "openapi", schema(value_type = Vec<uuid::Uuid>))]
-    pub ids: Vec<String>,
+    #[cfg_attr(feature = "openapi", schema(max_items = 500))]
+    pub ids: Vec<uuid::Uuid>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub reason: Option<String>,
 }
 

@@ -54,18 +54,21 @@ impl<T> Page<T> {
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct PageQuery {
     #[serde(default, deserialize_with = "page_number")]
-    #[cfg_attr(feature = "openapi", param(minimum = 1))]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 1_000_000))]
     pub page: Option<u64>,
     #[serde(default, deserialize_with = "page_size")]
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub per_page: Option<u64>,
 }
 
-/// A page number: 1 or more.
+/// A page number: 1 to [`PageQuery::MAX_PAGE`].
 pub fn page_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, D::Error> {
     let page = Option::<u64>::deserialize(deserializer)?;
-    if page == Some(0) {
-        return Err(serde::de::Error::custom("page must be 1 or more"));
+    if page.is_some_and(|n| !(1..=PageQuery::MAX_PAGE).contains(&n)) {
+        return Err(serde::de::Error::custom(format!(
+            "page must be from 1 to {}",
+            PageQuery::MAX_PAGE
+        )));
     }
     Ok(page)
 }
@@ -84,6 +87,8 @@ pub fn page_size<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u6
 
 impl PageQuery {
     pub const MAX_PER_PAGE: u64 = 200;
+    /// Beyond a million pages a list is searched, not paged.
+    pub const MAX_PAGE: u64 = 1_000_000;
 
     pub fn page(self) -> u64 {
         self.page.unwrap_or(1).max(1)

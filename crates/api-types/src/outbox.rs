@@ -10,7 +10,7 @@ use uuid::Uuid;
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct OutboxQuery {
     #[serde(default, deserialize_with = "crate::page_number")]
-    #[cfg_attr(feature = "openapi", param(minimum = 1))]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 1_000_000))]
     pub page: Option<u64>,
     #[serde(default, deserialize_with = "crate::page_size")]
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]

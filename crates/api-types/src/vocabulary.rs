@@ -340,6 +340,14 @@ vocabulary!(
     }
 );
 vocabulary!(
+    /// An invited colleague's answer.
+    InvitationResponse {
+        Accepted = "accepted",
+        Tentative = "tentative",
+        Declined = "declined",
+    }
+);
+vocabulary!(
     /// What happened to a booking, as a webhook's `type`.
     WebhookEvent {
         #[serde(rename = "booking.created")]
@@ -413,6 +421,7 @@ mod tests {
         words_agree(AssignmentType::ALL);
         words_agree(AttendanceStatus::ALL);
         words_agree(WebhookEvent::ALL);
+        words_agree(InvitationResponse::ALL);
         words_agree(WebhookDeliveryStatus::ALL);
         words_agree(LocationType::ALL);
         words_agree(VideoPlatform::ALL);

@@ -10,7 +10,13 @@ use uuid::Uuid;
 #[serde(deny_unknown_fields)]
 pub struct WebhookRequest {
     /// Where deliveries are posted: `https://` (or `http://`), on a public address.
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 2000))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 2000,
+            pattern = "^\\s*https?://[^\\s/?#@]+(?:[/?#]\\S*)?\\s*$"
+        )
+    )]
     pub url: String,
     /// The events wanted, at least one.
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<crate::WebhookEvent>, min_items = 1))]
@@ -29,7 +35,13 @@ pub struct WebhookRequest {
 #[serde(deny_unknown_fields)]
 pub struct WebhookUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 2000))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 2000,
+            pattern = "^\\s*https?://[^\\s/?#@]+(?:[/?#]\\S*)?\\s*$"
+        )
+    )]
     pub url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<crate::WebhookEvent>>, min_items = 1))]

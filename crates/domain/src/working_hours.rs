@@ -186,10 +186,33 @@ impl WorkingWeek {
 }
 
 fn parse_day(draft: &DayDraft<'_>) -> Result<Option<DayHours>, FieldErrors> {
-    if !draft.enabled {
-        return Ok(None);
-    }
     let mut errors = FieldErrors::new();
+    if !draft.enabled {
+        // A day off needs no times, but a time that is sent must be one.
+        let sent = [("start", draft.start), ("end", draft.end)]
+            .into_iter()
+            .filter_map(|(field, value)| Some((field.to_owned(), value?)))
+            .chain(
+                draft
+                    .breaks
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, (start, end))| {
+                        [
+                            (format!("breaks[{i}]"), *start),
+                            (format!("breaks[{i}]"), *end),
+                        ]
+                    }),
+            );
+        for (field, value) in sent {
+            errors.check(&field, TimeOfDay::parse(value));
+        }
+        return if errors.is_empty() {
+            Ok(None)
+        } else {
+            Err(errors)
+        };
+    }
     let time = |errors: &mut FieldErrors, field: &str, value: Option<&str>| match value {
         None => {
             errors.add(field, "is required on a working day");
@@ -262,6 +285,23 @@ mod tests {
             week.day(Weekday::Tue).is_none(),
             "days not given are days off"
         );
+    }
+
+    #[test]
+    fn a_day_off_needs_no_times_but_refuses_a_malformed_one() {
+        let off = |start| DayDraft {
+            enabled: false,
+            start,
+            ..Default::default()
+        };
+        let week = WorkingWeek::parse([
+            (Weekday::Sat, off(None)),
+            (Weekday::Sun, off(Some("10:00"))),
+        ])
+        .unwrap();
+        assert!(week.day(Weekday::Sat).is_none() && week.day(Weekday::Sun).is_none());
+        let errors = WorkingWeek::parse([(Weekday::Sun, off(Some("")))]).unwrap_err();
+        assert!(errors.contains("sunday.start"), "{errors}");
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod contract;
 mod demo;
 mod error;
 mod http_policy;
+mod json;
 mod links;
 mod logging;
 mod notices;
@@ -132,17 +133,20 @@ impl Modify for BearerAuth {
     }
 }
 
-/// The OpenAPI description, collected from the registered handlers and completed with what
-/// every operation may answer.
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    let mut api = App::new()
+/// The OpenAPI description as the handlers declare it.
+pub(crate) fn collected() -> utoipa::openapi::OpenApi {
+    App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .configure(routes::api)
         .split_for_parts()
-        .1;
-    contract::complete(&mut api);
-    api
+        .1
+}
+
+/// The OpenAPI description: what the handlers declare, completed with what every operation may
+/// answer and the rules of every value ([`contract`]).
+pub fn openapi() -> serde_json::Value {
+    contract::complete(&collected())
 }
 
 /// A sender of one channel's outbox rows.
@@ -314,13 +318,13 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     if !static_dir.join("index.html").is_file() {
         tracing::warn!(dir = %static_dir.display(), "no built frontend found; run `just frontend`");
     }
+    let described = openapi();
     let server = HttpServer::new(move || {
-        let (app, mut api) = App::new()
+        let (app, _) = App::new()
             .into_utoipa_app()
             .openapi(ApiDoc::openapi())
             .configure(routes::api)
             .split_for_parts();
-        contract::complete(&mut api);
         // gzip, brotli or zstd as the client accepts: the web app's download shrinks to a third.
         app.wrap(actix_web::middleware::from_fn(
             routes::refuse_undescribed_methods,
@@ -338,7 +342,10 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         .app_data(web::PathConfig::default().error_handler(error::path_error))
         .service(routes::health)
         .service(routes::ready)
-        .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api))
+        .service(
+            SwaggerUi::new("/api/docs/{_:.*}")
+                .external_urls_from_iter_unchecked([("/api/openapi.json", described.clone())]),
+        )
         .route(
             "/api/docs",
             web::get().to(|| async {

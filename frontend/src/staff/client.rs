@@ -629,7 +629,7 @@ impl StaffClient {
         ids: &[Uuid],
         reason: Option<String>,
     ) -> ApiResult<BulkCancelResult> {
-        let ids = ids.iter().map(Uuid::to_string).collect();
+        let ids = ids.to_vec();
         self.post("/bookings/bulk-cancel", &BulkCancelRequest { ids, reason })
             .await
     }

@@ -69,7 +69,7 @@ async fn list(
 async fn create(
     state: web::Data<AppState>,
     signed_in: SignedIn,
-    body: web::Json<ApiKeyRequest>,
+    body: crate::json::Json<ApiKeyRequest>,
 ) -> ApiResult<HttpResponse> {
     let now = Utc::now();
     let expires = match body.expires_at.as_deref() {

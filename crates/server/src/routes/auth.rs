@@ -47,7 +47,7 @@ const LONGEST_PASSWORD_BYTES: usize = 1024;
 async fn login(
     state: web::Data<AppState>,
     request: HttpRequest,
-    body: web::Json<LoginRequest>,
+    body: crate::json::Json<LoginRequest>,
 ) -> ApiResult<web::Json<LoginResponse>> {
     let now = Utc::now();
     let LoginRequest { email, password } = body.into_inner();

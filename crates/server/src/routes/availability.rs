@@ -132,7 +132,7 @@ async fn create_rule(
     state: web::Data<AppState>,
     Staff(me): Staff,
     path: web::Path<String>,
-    body: web::Json<CreateAvailabilityRule>,
+    body: crate::json::Json<CreateAvailabilityRule>,
 ) -> ApiResult<HttpResponse> {
     let user_id = id(&path, "user")?;
     authorize(&state, &me, user_id, true).await?;
@@ -172,7 +172,7 @@ async fn update_rule(
     state: web::Data<AppState>,
     Staff(me): Staff,
     path: web::Path<String>,
-    body: web::Json<UpdateAvailabilityRule>,
+    body: crate::json::Json<UpdateAvailabilityRule>,
 ) -> ApiResult<web::Json<AvailabilityRule>> {
     let current = state.store.rule(id(&path, "availability rule")?).await?;
     authorize(&state, &me, current.user_id, true).await?;

@@ -386,7 +386,7 @@ fn spreadsheet_safe(cell: String) -> String {
 async fn bulk_cancel(
     state: web::Data<AppState>,
     Staff(principal): Staff,
-    body: web::Json<BulkCancelRequest>,
+    body: crate::json::Json<BulkCancelRequest>,
 ) -> ApiResult<web::Json<BulkCancelResult>> {
     if body.ids.len() > 500 {
         return Err(ApiError::field("ids", "at most 500 bookings at once"));
@@ -396,9 +396,10 @@ async fn bulk_cancel(
         cancelled: Vec::new(),
         failed: Vec::new(),
     };
-    for raw in &body.ids {
+    for id in &body.ids {
+        let raw = id.to_string();
         let outcome = async {
-            let booking = visible(&state, &principal, raw).await?;
+            let booking = visible(&state, &principal, &raw).await?;
             let change = StatusChange::Cancel {
                 reason: reason.clone(),
                 notes: None,
@@ -432,7 +433,7 @@ async fn bulk_cancel(
 async fn create_booking(
     state: web::Data<AppState>,
     Staff(principal): Staff,
-    body: web::Json<StaffBookingRequest>,
+    body: crate::json::Json<StaffBookingRequest>,
 ) -> ApiResult<HttpResponse> {
     let now = Utc::now();
     let mut errors = FieldErrors::new();
@@ -565,7 +566,7 @@ async fn create_booking(
 async fn create_internal_meeting(
     state: web::Data<AppState>,
     Staff(principal): Staff,
-    body: web::Json<InternalMeetingRequest>,
+    body: crate::json::Json<InternalMeetingRequest>,
 ) -> ApiResult<HttpResponse> {
     let now = Utc::now();
     let mut errors = FieldErrors::new();
@@ -657,7 +658,7 @@ async fn update_booking(
     state: web::Data<AppState>,
     Staff(principal): Staff,
     path: web::Path<String>,
-    body: web::Json<BookingUpdate>,
+    body: crate::json::Json<BookingUpdate>,
 ) -> ApiResult<web::Json<WireBooking>> {
     let booking = visible(&state, &principal, &path).await?;
     // Assigning people is for those who manage the department, as reassigning is.
@@ -837,10 +838,10 @@ async fn cancel(
     state: web::Data<AppState>,
     Staff(principal): Staff,
     path: web::Path<String>,
-    body: Option<web::Json<CancelRequest>>,
+    body: crate::json::OptionalJson<CancelRequest>,
 ) -> ApiResult<web::Json<WireBooking>> {
     let booking = visible(&state, &principal, &path).await?;
-    let body = body.map(|b| b.into_inner()).unwrap_or_default();
+    let body = body.0.unwrap_or_default();
     let change = StatusChange::Cancel {
         reason: optional_text(body.reason.as_deref(), "reason", 2000)?,
         notes: optional_text(body.notes.as_deref(), "notes", 5000)?,
@@ -894,7 +895,7 @@ async fn reject(
     state: web::Data<AppState>,
     Staff(principal): Staff,
     path: web::Path<String>,
-    body: web::Json<RejectRequest>,
+    body: crate::json::Json<RejectRequest>,
 ) -> ApiResult<web::Json<WireBooking>> {
     let booking = visible(&state, &principal, &path).await?;
     Rule::Manage.check(&principal, &booking)?;
@@ -977,7 +978,7 @@ async fn check_move(
     state: web::Data<AppState>,
     Staff(principal): Staff,
     path: web::Path<String>,
-    body: web::Json<CheckMoveRequest>,
+    body: crate::json::Json<CheckMoveRequest>,
 ) -> ApiResult<web::Json<CheckMoveResult>> {
     let booking = visible(&state, &principal, &path).await?;
     let host = user_id(&body.assigned_to, "assigned_to")?;
@@ -1048,7 +1049,7 @@ async fn reassign(
     state: web::Data<AppState>,
     Staff(principal): Staff,
     path: web::Path<String>,
-    body: web::Json<ReassignRequest>,
+    body: crate::json::Json<ReassignRequest>,
 ) -> ApiResult<web::Json<WireBooking>> {
     let booking = visible(&state, &principal, &path).await?;
     Rule::Manage.check(&principal, &booking)?;
@@ -1086,7 +1087,7 @@ async fn reschedule(
     state: web::Data<AppState>,
     Staff(principal): Staff,
     path: web::Path<String>,
-    body: web::Json<RescheduleRequest>,
+    body: crate::json::Json<RescheduleRequest>,
 ) -> ApiResult<web::Json<WireBooking>> {
     let booking = visible(&state, &principal, &path).await?;
     let start = instant(&body.start_utc)?;

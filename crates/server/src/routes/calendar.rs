@@ -93,11 +93,17 @@ async fn common_availability(
     if date.is_none() {
         errors.add("date", "must be a date YYYY-MM-DD");
     }
+    // A blank optional value is absent, as everywhere in queries.
     let visitor = query
         .timezone
         .as_deref()
+        .filter(|name| !name.trim().is_empty())
         .and_then(|name| errors.check("timezone", TimeZone::parse(name)));
-    let meeting_type = match query.meeting_type_id.as_deref() {
+    let meeting_type = match query
+        .meeting_type_id
+        .as_deref()
+        .filter(|r| !r.trim().is_empty())
+    {
         Some(raw) => internal_meeting_type(&state, &principal, raw, &mut errors).await?,
         None => None,
     };

@@ -103,7 +103,7 @@ async fn export(
 async fn erase(
     state: web::Data<AppState>,
     Staff(principal): Staff,
-    body: web::Json<EraseRequest>,
+    body: crate::json::Json<EraseRequest>,
 ) -> ApiResult<web::Json<Erasure>> {
     system_manager(&principal)?;
     let email = address(&body.email)?;

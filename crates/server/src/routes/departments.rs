@@ -238,7 +238,7 @@ async fn list_departments(
 async fn create_department(
     state: web::Data<AppState>,
     Staff(me): Staff,
-    body: web::Json<CreateDepartment>,
+    body: crate::json::Json<CreateDepartment>,
 ) -> ApiResult<HttpResponse> {
     if !me.can_administer() {
         return Err(ApiError::Forbidden(
@@ -290,7 +290,7 @@ async fn update_department(
     state: web::Data<AppState>,
     Staff(me): Staff,
     path: web::Path<String>,
-    body: web::Json<UpdateDepartment>,
+    body: crate::json::Json<UpdateDepartment>,
 ) -> ApiResult<web::Json<Department>> {
     let current = state.store.department(id(&path, "department")?).await?;
     if !me.can_manage_department(current.id) {
@@ -346,7 +346,7 @@ async fn put_members(
     state: web::Data<AppState>,
     Staff(me): Staff,
     path: web::Path<String>,
-    body: web::Json<Vec<DepartmentMember>>,
+    body: crate::json::Json<Vec<DepartmentMember>>,
 ) -> ApiResult<web::Json<Department>> {
     let current = state.store.department(id(&path, "department")?).await?;
     if !me.can_manage_department(current.id) {

@@ -122,7 +122,7 @@ async fn create_integration(
     state: web::Data<AppState>,
     Staff(me): Staff,
     path: web::Path<String>,
-    body: web::Json<NewCalendarIntegration>,
+    body: crate::json::Json<NewCalendarIntegration>,
 ) -> ApiResult<HttpResponse> {
     let user_id = id(&path, "user")?;
     authorize(&state, &me, user_id, true).await?;
@@ -209,7 +209,7 @@ async fn change_integration(
     state: web::Data<AppState>,
     Staff(me): Staff,
     path: web::Path<String>,
-    body: web::Json<CalendarIntegrationChanges>,
+    body: crate::json::Json<CalendarIntegrationChanges>,
 ) -> ApiResult<web::Json<CalendarIntegration>> {
     let integration_id = id(&path, "calendar integration")?;
     let integration = state.store.integration(integration_id).await?;

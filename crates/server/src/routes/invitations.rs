@@ -129,7 +129,7 @@ async fn answer_invitation(
     state: web::Data<AppState>,
     request: HttpRequest,
     token: web::Path<String>,
-    body: web::Json<InvitationAnswer>,
+    body: crate::json::Json<InvitationAnswer>,
 ) -> ApiResult<web::Json<Invitation>> {
     let answer = rsvp(&body)?;
     let (booking, user) = by_invitation(&state, &request, &token).await?;
@@ -157,7 +157,7 @@ async fn answer_signed_in(
     state: web::Data<AppState>,
     Staff(principal): Staff,
     path: web::Path<String>,
-    body: web::Json<InvitationAnswer>,
+    body: crate::json::Json<InvitationAnswer>,
 ) -> ApiResult<web::Json<WireBooking>> {
     let answer = rsvp(&body)?;
     let booking = super::bookings::visible(&state, &principal, &path).await?;

@@ -312,7 +312,7 @@ async fn create_meeting_type(
     state: web::Data<AppState>,
     Staff(me): Staff,
     path: web::Path<String>,
-    body: web::Json<CreateMeetingType>,
+    body: crate::json::Json<CreateMeetingType>,
 ) -> ApiResult<HttpResponse> {
     let department = state.store.department(id(&path, "department")?).await?;
     if !me.can_manage_department(department.id) {
@@ -371,7 +371,7 @@ async fn update_meeting_type(
     state: web::Data<AppState>,
     Staff(me): Staff,
     path: web::Path<String>,
-    body: web::Json<UpdateMeetingType>,
+    body: crate::json::Json<UpdateMeetingType>,
 ) -> ApiResult<web::Json<MeetingType>> {
     let current = state.store.meeting_type(id(&path, "meeting type")?).await?;
     if !me.can_manage_department(current.department_id) {

@@ -109,7 +109,10 @@ fn parse_query<T>(
     if value.is_none() {
         errors.add(field, problem);
     }
-    let zone = zone.and_then(|name| errors.check("timezone", TimeZone::parse(name)));
+    // A blank optional value is absent, as everywhere in queries.
+    let zone = zone
+        .filter(|name| !name.trim().is_empty())
+        .and_then(|name| errors.check("timezone", TimeZone::parse(name)));
     match value {
         Some(value) if errors.is_empty() => Ok((value, zone)),
         _ => Err(errors.into()),

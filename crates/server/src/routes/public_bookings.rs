@@ -266,7 +266,7 @@ async fn by_link(
 async fn create_booking(
     state: web::Data<AppState>,
     request: HttpRequest,
-    body: web::Json<PublicBookingRequest>,
+    body: crate::json::Json<PublicBookingRequest>,
 ) -> ApiResult<HttpResponse> {
     let now = Utc::now();
     let guard_key = idempotency(&request, &body)?;
@@ -390,7 +390,7 @@ async fn cancel_booking(
     state: web::Data<AppState>,
     request: HttpRequest,
     token: web::Path<String>,
-    body: web::Json<PublicCancel>,
+    body: crate::json::Json<PublicCancel>,
 ) -> ApiResult<web::Json<PublicBooking>> {
     let now = Utc::now();
     let found = by_link(&state, &request, &token, Some(Purpose::Cancel)).await?;
@@ -437,7 +437,7 @@ async fn reschedule_booking(
     state: web::Data<AppState>,
     request: HttpRequest,
     token: web::Path<String>,
-    body: web::Json<PublicReschedule>,
+    body: crate::json::Json<PublicReschedule>,
 ) -> ApiResult<web::Json<PublicBooking>> {
     let now = Utc::now();
     let found = by_link(&state, &request, &token, Some(Purpose::Reschedule)).await?;

@@ -59,7 +59,7 @@ type Endpoint = (Vec<Option<String>>, Vec<&'static str>);
 
 /// Every described path.
 static ENDPOINTS: LazyLock<Vec<Endpoint>> = LazyLock::new(|| {
-    crate::openapi()
+    crate::collected()
         .paths
         .paths
         .iter()

@@ -95,7 +95,7 @@ fn optional_text(
 async fn create_user(
     state: web::Data<AppState>,
     Staff(me): Staff,
-    body: web::Json<CreateUser>,
+    body: crate::json::Json<CreateUser>,
 ) -> ApiResult<HttpResponse> {
     if !me.can_administer() {
         return Err(ApiError::Forbidden(ONLY_ADMINS));
@@ -185,7 +185,7 @@ async fn update_user(
     state: web::Data<AppState>,
     session: SignedIn,
     path: web::Path<String>,
-    body: web::Json<UpdateUser>,
+    body: crate::json::Json<UpdateUser>,
 ) -> ApiResult<web::Json<User>> {
     let me = &session.principal;
     let user_id = id(&path, "user")?;
@@ -335,7 +335,7 @@ async fn put_working_hours(
     state: web::Data<AppState>,
     Staff(me): Staff,
     path: web::Path<String>,
-    body: web::Json<WorkingHours>,
+    body: crate::json::Json<WorkingHours>,
 ) -> ApiResult<web::Json<WorkingHours>> {
     let user_id = id(&path, "user")?;
     if !me.can_change_member_settings(&state.store.standing(user_id).await?) {

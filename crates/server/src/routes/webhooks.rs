@@ -170,7 +170,7 @@ async fn list(
 async fn create(
     state: web::Data<AppState>,
     Staff(principal): Staff,
-    body: web::Json<WebhookRequest>,
+    body: crate::json::Json<WebhookRequest>,
 ) -> ApiResult<HttpResponse> {
     may_subscribe_at_all(&principal)?;
     let spec = SubscriptionSpec::parse(
@@ -229,7 +229,7 @@ async fn update(
     state: web::Data<AppState>,
     Staff(principal): Staff,
     path: web::Path<String>,
-    body: web::Json<WebhookUpdate>,
+    body: crate::json::Json<WebhookUpdate>,
 ) -> ApiResult<web::Json<Webhook>> {
     let current = managed(&state, &principal, &path).await?;
     let body = body.into_inner();
