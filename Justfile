@@ -12,7 +12,8 @@ run: bootstrap frontend
       ./target/release/meeting-manager serve
 
 # Everything CI checks: formatting and lints (the WASM frontend's too), the frontend build, unit and
-# black-box tests on SQLite and PostgreSQL, browser tests.
+# black-box tests on SQLite and PostgreSQL, browser tests, and the server against its own OpenAPI
+# contract (schemathesis, every check, both security schemes).
 test: bootstrap
     cargo fmt --all --check
     cargo clippy --all-targets -- -D warnings
@@ -21,6 +22,7 @@ test: bootstrap
     just frontend
     cargo build -p mm-server
     ./scripts/with-postgres.sh cargo nextest run --workspace --no-fail-fast
+    ./scripts/fuzz-api.sh
 
 # Install what is missing (Debian packages, WASM toolchain, just, wasm-bindgen, nextest).
 bootstrap:
