@@ -103,9 +103,16 @@ fn complete_json(doc: &mut Value) {
         .pointer_mut("/components/schemas")
         .and_then(Value::as_object_mut)
     {
+        let names: Vec<String> = zones.iter().map(|zone| zone_varname(zone)).collect();
         schemas.insert(
             "TimeZoneName".to_owned(),
-            json!({"type": "string", "description": "An IANA time zone name, such as `Europe/Copenhagen`.", "enum": zones}),
+            json!({
+                "type": "string",
+                "description": "An IANA time zone name, such as `Europe/Copenhagen`.",
+                "enum": zones,
+                // Generated clients name each value; `GMT+0`, `GMT-0` and `GMT0` must not meet.
+                "x-enum-varnames": names,
+            }),
         );
         let requests = request_schemas(&doc_requests);
         for (name, schema) in schemas.iter_mut() {
@@ -149,6 +156,21 @@ fn is_string(schema: &Map<String, Value>) -> bool {
 
 fn nullable(schema: &Map<String, Value>) -> bool {
     matches!(schema.get("type"), Some(Value::Array(types)) if types.iter().any(|t| t == "null"))
+}
+
+/// A zone's name as a generated client's identifier: `Etc/GMT+1` → `ETC_GMT_PLUS_1`.
+fn zone_varname(zone: &str) -> String {
+    let mut name = String::new();
+    let mut chars = zone.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '+' => name.push_str("_PLUS_"),
+            '-' if chars.peek().is_some_and(char::is_ascii_digit) => name.push_str("_MINUS_"),
+            c if c.is_ascii_alphanumeric() => name.push(c.to_ascii_uppercase()),
+            _ => name.push('_'),
+        }
+    }
+    name
 }
 
 /// States the value rules inside `schema` (and every schema it holds); `name`d properties get
@@ -590,6 +612,16 @@ mod tests {
             .as_array()
             .unwrap();
         assert!(zones.len() > 400);
+        let names = json["components"]["schemas"]["TimeZoneName"]["x-enum-varnames"]
+            .as_array()
+            .unwrap();
+        let distinct: std::collections::BTreeSet<&str> =
+            names.iter().filter_map(|n| n.as_str()).collect();
+        assert_eq!(
+            distinct.len(),
+            zones.len(),
+            "every zone has a name of its own"
+        );
         assert!(
             zones
                 .iter()
