@@ -97,7 +97,7 @@ fn request_schemas(doc: &Value) -> std::collections::BTreeSet<String> {
 }
 
 fn complete_json(doc: &mut Value) {
-    let doc_requests = doc.clone();
+    let requests = request_schemas(doc);
     let zones: Vec<&str> = chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()).collect();
     if let Some(schemas) = doc
         .pointer_mut("/components/schemas")
@@ -114,7 +114,6 @@ fn complete_json(doc: &mut Value) {
                 "x-enum-varnames": names,
             }),
         );
-        let requests = request_schemas(&doc_requests);
         for (name, schema) in schemas.iter_mut() {
             let place = if requests.contains(name) {
                 Place::Body
