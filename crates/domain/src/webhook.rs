@@ -300,6 +300,26 @@ mod tests {
         Utc.with_ymd_and_hms(2027, 3, 1, 9, 0, 0).unwrap()
     }
 
+    /// An active subscription of `owner` to `department`'s new bookings.
+    fn created_for(owner: Uuid, department: Uuid) -> Subscription {
+        Subscription {
+            id: Uuid::from_u128(5),
+            owner_id: owner,
+            spec: SubscriptionSpec::parse(
+                "https://x.io",
+                &["booking.created".to_owned()],
+                Some(department),
+                None,
+            )
+            .unwrap(),
+            is_active: true,
+            disabled_reason: None,
+            failing_since_utc: None,
+            created_utc: now(),
+            updated_utc: now(),
+        }
+    }
+
     fn status(code: u16) -> Answer {
         Answer::Status {
             code,
@@ -372,22 +392,7 @@ mod tests {
         assert!(!member.can_subscribe_to(Some(sales)));
         assert!(admin.can_subscribe_to(None) && admin.can_subscribe_to(Some(support)));
 
-        let mut theirs = Subscription {
-            id: Uuid::from_u128(5),
-            owner_id: leader.user_id,
-            spec: SubscriptionSpec::parse(
-                "https://x.io",
-                &["booking.created".to_owned()],
-                Some(sales),
-                None,
-            )
-            .unwrap(),
-            is_active: true,
-            disabled_reason: None,
-            failing_since_utc: None,
-            created_utc: now(),
-            updated_utc: now(),
-        };
+        let mut theirs = created_for(leader.user_id, sales);
         assert!(leader.can_manage_subscription(&theirs));
         assert!(
             !member.can_manage_subscription(&theirs),
@@ -401,22 +406,7 @@ mod tests {
     #[test]
     fn a_subscription_wants_its_events_of_its_department_while_active() {
         let (sales, support) = (Uuid::from_u128(1), Uuid::from_u128(2));
-        let mut subscription = Subscription {
-            id: Uuid::from_u128(5),
-            owner_id: Uuid::from_u128(10),
-            spec: SubscriptionSpec::parse(
-                "https://x.io",
-                &["booking.created".to_owned()],
-                Some(sales),
-                None,
-            )
-            .unwrap(),
-            is_active: true,
-            disabled_reason: None,
-            failing_since_utc: None,
-            created_utc: now(),
-            updated_utc: now(),
-        };
+        let mut subscription = created_for(Uuid::from_u128(10), sales);
         assert!(subscription.wants(WebhookEvent::BookingCreated, sales));
         assert!(!subscription.wants(WebhookEvent::BookingCreated, support));
         assert!(!subscription.wants(WebhookEvent::BookingCancelled, sales));

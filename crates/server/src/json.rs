@@ -69,25 +69,21 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     }
 }
 
+/// Whether a request carries no body: `Content-Length: 0`, or neither a length nor chunks.
+fn sends_no_body(req: &HttpRequest) -> bool {
+    use actix_web::http::header::{CONTENT_LENGTH, TRANSFER_ENCODING};
+    match req.headers().get(CONTENT_LENGTH) {
+        Some(length) => length.to_str().is_ok_and(|l| l.trim() == "0"),
+        None => !req.headers().contains_key(TRANSFER_ENCODING),
+    }
+}
+
 impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
     type Error = actix_web::Error;
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let empty = req
-            .headers()
-            .get(actix_web::http::header::CONTENT_LENGTH)
-            .and_then(|l| l.to_str().ok())
-            .is_some_and(|l| l.trim() == "0")
-            || (req
-                .headers()
-                .get(actix_web::http::header::CONTENT_LENGTH)
-                .is_none()
-                && req
-                    .headers()
-                    .get(actix_web::http::header::TRANSFER_ENCODING)
-                    .is_none());
-        if empty {
+        if sends_no_body(req) {
             return Box::pin(async { Ok(Self(None)) });
         }
         let value = web::Json::<Value>::from_request(req, payload);
