@@ -135,8 +135,11 @@ impl SlotCache {
     }
 
     /// The open slots of `meeting` in `department` over `window`, exact for the slots that start
-    /// in `needed` as of the latest change this process knows of. A reader whose part no change
-    /// reached reads the table at once, even while the days a booking reached are recomputed.
+    /// in `needed` as of the latest change this process knew of when asked. A reader whose part
+    /// no change reached reads the table at once, even while the days a booking reached are
+    /// recomputed; one whose part a change reached waits for a table computed after it, but
+    /// not for changes that come while it waits (under a stream of bookings it would wait for
+    /// ever).
     pub async fn availability(
         &self,
         store: &Store,
@@ -150,6 +153,12 @@ impl SlotCache {
             meeting: meeting.clone(),
             window,
         };
+        // A fresh computation, which verifying compares with, sees every change up to its own.
+        let asked = if self.verify {
+            LATEST
+        } else {
+            store.changes().position()
+        };
         loop {
             let (flight, superseded) = self.flight(&key);
             let table = match (flight.get(), superseded) {
@@ -157,7 +166,8 @@ impl SlotCache {
                 // Its successor is being computed: still good for a part no change reached
                 // (unless a refresh in the background failed long ago: then compute here).
                 (None, Some(old))
-                    if exact_in(store, &old, needed) && old.computed.elapsed() < 2 * MAX_AGE =>
+                    if exact_in(store, &old, needed, asked)
+                        && old.computed.elapsed() < 2 * MAX_AGE =>
                 {
                     old
                 }
@@ -165,7 +175,7 @@ impl SlotCache {
                 // visitor's day of a month) has that part computed alone, while the whole
                 // table computes behind it for everyone after.
                 (None, None) if is_small_part(needed, window) => {
-                    let part = self.part(store, &key, needed).await;
+                    let part = self.part(store, &key, needed, asked).await;
                     // After the part, so that the first reader does not share the cores with it.
                     self.compute_in_background(store, &key, &flight);
                     return part;
@@ -176,7 +186,7 @@ impl SlotCache {
                     .await?
                     .clone(),
             };
-            if !exact_in(store, &table, needed) {
+            if !exact_in(store, &table, needed, asked) {
                 if let Some(fresh) = self.replace(&key, &flight, &table) {
                     fresh
                         .get_or_try_init(|| self.compute(store, &key, Some(table)))
@@ -297,12 +307,13 @@ impl SlotCache {
     }
 
     /// The part `needed` of `key`'s table, computed alone (once for everyone asking while it
-    /// stays exact).
+    /// stays exact), exact as of the change-log position `asked`.
     async fn part(
         &self,
         store: &Store,
         key: &Key,
         needed: Interval,
+        asked: u64,
     ) -> Result<Arc<Availability>, StoreError> {
         loop {
             let flight = self.part_flight(key, needed, None);
@@ -311,7 +322,7 @@ impl SlotCache {
                     Ok::<_, StoreError>(Arc::new(self.compute_fresh(store, key, needed).await?))
                 })
                 .await?;
-            if exact_in(store, part, needed) {
+            if exact_in(store, part, needed, asked) {
                 return Ok(part.availability.clone());
             }
             // A change reached it since: computed again (by whoever replaces it first).
@@ -357,7 +368,7 @@ impl SlotCache {
             .filter(|(_, entry)| entry.read.elapsed() < MAX_AGE)
             .filter_map(|(key, entry)| {
                 let table = entry.flight.get()?.clone();
-                match found(store, &table) {
+                match found(store, &table, LATEST) {
                     Found::Valid => None,
                     Found::Reached(..) => Some((key.clone(), entry.flight.clone(), table)),
                 }
@@ -375,7 +386,7 @@ impl SlotCache {
     ) -> Result<Arc<Table>, StoreError> {
         let partial = previous
             .filter(|previous| previous.computed.elapsed() < MAX_AGE)
-            .and_then(|previous| match found(store, &previous) {
+            .and_then(|previous| match found(store, &previous, LATEST) {
                 Found::Reached(Some(part), position) => Some((previous, part, position)),
                 Found::Valid | Found::Reached(None, _) => None,
             });
@@ -464,19 +475,26 @@ fn is_small_part(needed: Interval, window: Interval) -> bool {
     window.contains(needed) && needed.length() * 4 <= window.length()
 }
 
-/// Whether `table` holds exactly the slots that start in `needed`.
-fn exact_in(store: &Store, table: &Table, needed: Interval) -> bool {
-    match found(store, table) {
+/// Whether `table` holds exactly the slots that start in `needed` as of the change-log position
+/// `asked`.
+fn exact_in(store: &Store, table: &Table, needed: Interval, asked: u64) -> bool {
+    match found(store, table, asked) {
         Found::Valid => true,
         Found::Reached(Some(part), _) => !part.overlaps(needed),
         Found::Reached(None, _) => false,
     }
 }
 
-/// Whether `table` is still exact, and if not, which part of it a change reached.
-fn found(store: &Store, table: &Table) -> Found {
+/// The change-log position of whatever change is latest.
+const LATEST: u64 = u64::MAX;
+
+/// Whether `table` is still exact as of the change-log position `asked` (or [`LATEST`]), and
+/// if not, which part of it a change reached.
+fn found(store: &Store, table: &Table, asked: u64) -> Found {
     let checked = table.checked.load(Ordering::Acquire);
-    let (touches, position) = store.changes().reaching_since(checked, &table.dependencies);
+    let (touches, position) = store
+        .changes()
+        .reaching_between(checked, asked, &table.dependencies);
     let Some(touches) = touches else {
         return Found::Reached(None, position);
     };

@@ -210,28 +210,33 @@ impl ChangeLog {
 
     /// Whether a change after position `since` reaches `dependencies`, and the position
     /// checked up to. Data older than the log's memory counts as reached. (The slot cache asks
-    /// [`ChangeLog::reaching_since`], which says what reached them.)
+    /// [`ChangeLog::reaching_between`], which says what reached them.)
     #[cfg(test)]
     pub fn reached_since(&self, since: u64, dependencies: &Dependencies) -> (bool, u64) {
-        let (touches, position) = self.reaching_since(since, dependencies);
+        let (touches, position) = self.reaching_between(since, u64::MAX, dependencies);
         (touches.is_none_or(|t| !t.is_empty()), position)
     }
 
-    /// The touches after position `since` that reach `dependencies`, and the position checked
-    /// up to; `None` when the log no longer reaches back that far.
-    pub fn reaching_since(
+    /// The touches of the changes after position `since` and up to `until` (or the latest)
+    /// that reach `dependencies`, and the position checked up to; `None` when the log no
+    /// longer reaches back that far.
+    pub fn reaching_between(
         &self,
         since: u64,
+        until: u64,
         dependencies: &Dependencies,
     ) -> (Option<Vec<Touch>>, u64) {
         let recent = self.lock();
+        let until = until.min(recent.count);
         let newer = recent.count.saturating_sub(since);
-        let touches = match usize::try_from(newer) {
-            Ok(newer) if newer <= recent.changes.len() => Some(
+        let between = until.saturating_sub(since);
+        let touches = match (usize::try_from(newer), usize::try_from(between)) {
+            (Ok(newer), Ok(between)) if newer <= recent.changes.len() => Some(
                 recent
                     .changes
                     .iter()
                     .skip(recent.changes.len() - newer)
+                    .take(between)
                     .flat_map(|change| &change.0)
                     .filter(|touch| touch.reaches(dependencies))
                     .cloned()
@@ -239,7 +244,7 @@ impl ChangeLog {
             ),
             _ => None,
         };
-        (touches, recent.count)
+        (touches, until.max(since))
     }
 
     /// Follows the position of the latest change.
@@ -338,11 +343,32 @@ mod tests {
         log.record(Change::new([Touch::person_during(anna, span(9, 10))]));
         assert_eq!(log.reached_since(start, &deps), (true, start + 2));
         assert_eq!(
-            log.reaching_since(start, &deps).0,
+            log.reaching_between(start, u64::MAX, &deps).0,
             Some(vec![Touch::person_during(anna, span(9, 10))]),
             "only what reaches the table"
         );
         assert_eq!(log.reached_since(start + 2, &deps), (false, start + 2));
+    }
+
+    #[test]
+    fn changes_after_the_bound_are_not_asked_about() {
+        let log = ChangeLog::default();
+        let (support, anna) = (Uuid::from_u128(1), Uuid::from_u128(10));
+        let deps = table(support, &[anna], 0, 12);
+        let start = log.position();
+        log.record(Change::new([Touch::person(Uuid::from_u128(99))]));
+        let arrival = log.position();
+        log.record(Change::new([Touch::person_during(anna, span(9, 10))]));
+        assert_eq!(
+            log.reaching_between(start, arrival, &deps),
+            (Some(Vec::new()), arrival),
+            "the change after the bound is left for later readers"
+        );
+        assert_eq!(
+            log.reaching_between(arrival + 1, arrival, &deps),
+            (Some(Vec::new()), arrival + 1),
+            "data read after the bound is checked up to where it was read"
+        );
     }
 
     #[test]

@@ -65,9 +65,9 @@ fn month_cover(first: NaiveDate) -> ApiResult<Interval> {
     .map_err(|_| out_of_range())
 }
 
-/// The slot table of `start`'s month, exact at `start` as of the latest change: who is free
-/// then is the cheap first answer to a booking, before it queues for the database's writer
-/// (which checks again). `None` for a month the public pages do not compute.
+/// The slot table of `start`'s month, exact at `start` as of the latest change when the request
+/// came: who is free then is the cheap first answer to a booking, before it queues for the
+/// database's writer (which checks again). `None` for a month the public pages do not compute.
 pub(crate) async fn offer(
     state: &AppState,
     department: &Slug,
