@@ -14,6 +14,7 @@ mod google;
 mod internal;
 mod invitations;
 mod meeting_types;
+mod metrics;
 mod no_shows;
 mod notifications;
 mod outbox;

@@ -59,6 +59,8 @@ macro_rules! on_both_databases {
 #[derive(Debug)]
 pub struct TestApp {
     pub address: String,
+    /// What the server printed before `listening on` (such as `metrics on …`).
+    pub announced: Vec<String>,
     pub client: reqwest::Client,
     pub database_url: String,
     env: Vec<(String, String)>,
@@ -390,11 +392,13 @@ impl TestApp {
         });
         let stdout = child.stdout.take().expect("stdout");
         let mut lines = BufReader::new(stdout).lines();
+        let mut announced = Vec::new();
         let address = tokio::time::timeout(Duration::from_secs(120), async {
             while let Some(line) = lines.next_line().await.expect("reading server output") {
                 if let Some(address) = line.strip_prefix("listening on ") {
                     return address.trim().to_owned();
                 }
+                announced.push(line);
             }
             panic!("the server exited before it listened")
         })
@@ -404,6 +408,7 @@ impl TestApp {
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
         Self {
             address,
+            announced,
             // The server drops idle connections after 5 s; a test that pauses longer (a browser
             // at work) must not send its next request down one the server is closing.
             client: reqwest::Client::builder()

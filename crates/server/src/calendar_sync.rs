@@ -59,9 +59,15 @@ pub enum SyncError {
 /// Reads one claimed calendar and stores what it holds; a failure is recorded on the calendar.
 pub async fn sync(state: &AppState, job: SyncJob) -> Result<SyncOutcome, SyncError> {
     let id = job.integration.id;
-    match read_and_store(state, job).await {
+    let provider: &'static str = job.integration.kind.into();
+    let began = std::time::Instant::now();
+    let synced = read_and_store(state, job).await;
+    metrics::histogram!("mm_calendar_sync_duration_seconds", "provider" => provider)
+        .record(began.elapsed().as_secs_f64());
+    match synced {
         Ok(outcome) => Ok(outcome),
         Err(error) => {
+            metrics::counter!("mm_calendar_sync_errors_total", "provider" => provider).increment(1);
             let message = error.to_string();
             if let Err(store_error) = state
                 .store

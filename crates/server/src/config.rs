@@ -95,7 +95,16 @@ pub struct Config {
     /// `MM_CUSTOMER_RETENTION_DAYS`: customers of meetings that ended longer ago are erased;
     /// `None` (unset or `0`): kept.
     pub customer_retention_days: Option<u32>,
+    /// Who may read `GET /metrics` on the API's address: bearers of this token
+    /// (`MM_METRICS_TOKEN`, at least 16 bytes). `None`: nobody there.
+    pub metrics_token: Option<Secret>,
+    /// A separate address (`MM_METRICS_BIND`, such as `127.0.0.1:9464`) serving `/metrics` to
+    /// whoever reaches it, for a scraper on the operator's own network.
+    pub metrics_bind: Option<String>,
 }
+
+/// The shortest `MM_METRICS_TOKEN` accepted, in bytes.
+const MIN_METRICS_TOKEN_BYTES: usize = 16;
 
 /// The shortest `MM_JWT_SECRET` accepted, in bytes: an HMAC key shorter than its hash is
 /// guessable offline from any token.
@@ -267,6 +276,16 @@ impl Config {
                 secret.expose().len()
             );
         }
+        let metrics_token = get("MM_METRICS_TOKEN").map(Secret);
+        if let Some(token) = &metrics_token
+            && token.expose().len() < MIN_METRICS_TOKEN_BYTES
+        {
+            bail!(
+                "MM_METRICS_TOKEN is {} bytes; it must be at least {MIN_METRICS_TOKEN_BYTES} \
+                 (make one with `openssl rand -hex 24`)",
+                token.expose().len()
+            );
+        }
         let limit = |name: &str, default: u64| -> anyhow::Result<u32> {
             u32::try_from(number(name, default)?).with_context(|| format!("{name} is too large"))
         };
@@ -335,6 +354,8 @@ impl Config {
             sms_allowed_countries: get("MM_SMS_ALLOWED_COUNTRIES")
                 .map(|list| parse_countries(&list))
                 .transpose()?,
+            metrics_token,
+            metrics_bind: get("MM_METRICS_BIND"),
         })
     }
 }

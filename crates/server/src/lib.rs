@@ -23,6 +23,7 @@ mod providers;
 mod reminder_worker;
 mod routes;
 mod slot_cache;
+mod telemetry;
 mod throttle;
 mod webhooks;
 
@@ -175,6 +176,8 @@ fn outbox_worker(
 /// Runs the server until Ctrl-C or SIGTERM.
 pub async fn run(config: Config) -> anyhow::Result<()> {
     let config = Arc::new(config);
+    telemetry::recorder();
+    tokio::spawn(telemetry::keep_up());
     prepare_sqlite_dir(&config.database_url)?;
     let store = Store::connect(&config.database_url)
         .await
@@ -319,6 +322,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         tracing::warn!(dir = %static_dir.display(), "no built frontend found; run `just frontend`");
     }
     let described = openapi();
+    let state_for_metrics = state.clone();
     let server = HttpServer::new(move || {
         let (app, _) = App::new()
             .into_utoipa_app()
@@ -332,7 +336,9 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         .wrap(actix_web::middleware::Compress::default())
         .wrap(actix_web::middleware::from_fn(http_policy::apply))
         .wrap(TracingLogger::<logging::RedactedSpans>::new())
+        .wrap(actix_web::middleware::from_fn(telemetry::record_request))
         .app_data(state.clone())
+        .app_data(web::Data::new(telemetry::Access::Token))
         .app_data(
             web::JsonConfig::default()
                 .limit(256 * 1024)
@@ -342,6 +348,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         .app_data(web::PathConfig::default().error_handler(error::path_error))
         .service(routes::health)
         .service(routes::ready)
+        .route("/metrics", web::get().to(telemetry::scrape))
         .service(
             SwaggerUi::new("/api/docs/{_:.*}")
                 .external_urls_from_iter_unchecked([("/api/openapi.json", described.clone())]),
@@ -358,6 +365,13 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     })
     .listen(listener)?
     .run();
+    if let Some(bind) = &config.metrics_bind {
+        let address = telemetry::serve_apart(bind, state_for_metrics)?;
+        #[allow(clippy::print_stdout)]
+        {
+            println!("metrics on http://{address}/metrics");
+        }
+    }
     // The socket already accepts connections; scripts wait for this exact line.
     #[allow(clippy::print_stdout)]
     {
@@ -368,8 +382,6 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Drops rate-limit hits that no limit counts any more and sessions that have expired, every
-/// ten minutes.
 /// Every ten minutes: rate-limit hits and sessions past their time go; with a retention period,
 /// the customers of meetings that ended longer ago are erased (in batches, audited).
 async fn sweep_expired(store: Store, retention_days: Option<u32>) {

@@ -174,19 +174,28 @@ impl OutboxWorker {
             && let Some(reason) = self.sms_refusal(email).await?
         {
             tracing::warn!(%reason, "text message not sent");
+            attempted(self.courier.channel(), "refused");
             return self.store.mark_message_refused(email.id, &reason).await;
         }
         match self.courier.deliver(email).await {
             Ok(()) => {
                 tracing::info!("message sent");
+                attempted(self.courier.channel(), "sent");
                 self.store.mark_email_sent(email.id, Utc::now()).await
             }
             Err(error) => {
                 tracing::warn!(%error, "message not sent; it will be retried");
+                attempted(self.courier.channel(), "retry");
                 self.store
                     .mark_email_attempt_failed(email.id, &error, Utc::now(), &self.retry)
                     .await
             }
         }
     }
+}
+
+/// Counts an attempt to send on `channel` for `/metrics`.
+fn attempted(channel: &'static str, result: &'static str) {
+    metrics::counter!("mm_outbox_attempts_total", "channel" => channel, "result" => result)
+        .increment(1);
 }

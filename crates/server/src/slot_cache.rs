@@ -159,6 +159,8 @@ impl SlotCache {
         } else {
             store.changes().position()
         };
+        // Whether this read waited for a computation (a miss) or found its table ready (a hit).
+        let mut waited = false;
         loop {
             let (flight, superseded) = self.flight(&key);
             let table = match (flight.get(), superseded) {
@@ -175,18 +177,23 @@ impl SlotCache {
                 // visitor's day of a month) has that part computed alone, while the whole
                 // table computes behind it for everyone after.
                 (None, None) if is_small_part(needed, window) => {
+                    read("miss");
                     let part = self.part(store, &key, needed, asked).await;
                     // After the part, so that the first reader does not share the cores with it.
                     self.compute_in_background(store, &key, &flight);
                     return part;
                 }
                 // Wait for the successor (or compute it, from the old table where it can).
-                (None, old) => flight
-                    .get_or_try_init(|| self.compute(store, &key, old))
-                    .await?
-                    .clone(),
+                (None, old) => {
+                    waited = true;
+                    flight
+                        .get_or_try_init(|| self.compute(store, &key, old))
+                        .await?
+                        .clone()
+                }
             };
             if !exact_in(store, &table, needed, asked) {
+                waited = true;
                 if let Some(fresh) = self.replace(&key, &flight, &table) {
                     fresh
                         .get_or_try_init(|| self.compute(store, &key, Some(table)))
@@ -198,6 +205,7 @@ impl SlotCache {
                 // The guard against a missed notification: recomputed whole meanwhile.
                 self.refresh_in_background(store, &key, &flight, &table);
             }
+            read(if waited { "miss" } else { "hit" });
             return if self.verify {
                 self.verified(store, &key, &table, needed).await
             } else {
@@ -319,7 +327,10 @@ impl SlotCache {
             let flight = self.part_flight(key, needed, None);
             let part = flight
                 .get_or_try_init(|| async {
-                    Ok::<_, StoreError>(Arc::new(self.compute_fresh(store, key, needed).await?))
+                    let began = Instant::now();
+                    let part = self.compute_fresh(store, key, needed).await?;
+                    computed("part", began);
+                    Ok::<_, StoreError>(Arc::new(part))
                 })
                 .await?;
             if exact_in(store, part, needed, asked) {
@@ -390,6 +401,7 @@ impl SlotCache {
                 Found::Reached(Some(part), position) => Some((previous, part, position)),
                 Found::Valid | Found::Reached(None, _) => None,
             });
+        let began = Instant::now();
         if let Some((previous, part, position)) = partial {
             let old = &previous.availability;
             let loaded = store
@@ -398,6 +410,7 @@ impl SlotCache {
             let spec = MeetingSpec::of(&old.meeting_type);
             let fresh = self.run_engine(loaded.schedule, spec, part).await;
             if let Some(table) = old.table.spliced(part, &fresh) {
+                computed("splice", began);
                 return Ok(Arc::new(Table {
                     availability: Arc::new(Availability {
                         department: old.department.clone(),
@@ -413,7 +426,9 @@ impl SlotCache {
                 }));
             }
         }
-        Ok(Arc::new(self.compute_fresh(store, key, key.window).await?))
+        let table = self.compute_fresh(store, key, key.window).await?;
+        computed("whole", began);
+        Ok(Arc::new(table))
     }
 
     /// The table of `key`'s meeting type over `window` (all of `key`'s or a part of it),
@@ -467,6 +482,17 @@ impl SlotCache {
         // Entries stay consistent whatever panicked while holding the lock.
         self.entries.lock().unwrap_or_else(|p| p.into_inner())
     }
+}
+
+/// Counts a read for `/metrics`: a `hit` found its table ready, a `miss` waited for one.
+fn read(result: &'static str) {
+    metrics::counter!("mm_slot_table_reads_total", "result" => result).increment(1);
+}
+
+/// Records for `/metrics` how long a computation of `kind` took since `began`.
+fn computed(kind: &'static str, began: Instant) {
+    metrics::histogram!("mm_slot_table_compute_seconds", "kind" => kind)
+        .record(began.elapsed().as_secs_f64());
 }
 
 /// Whether a reader who needs the slots in `needed` is better served by computing those alone

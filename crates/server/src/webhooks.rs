@@ -15,7 +15,7 @@ use std::{
 
 use base64::{Engine as _, engine::general_purpose::STANDARD};
 use chrono::Utc;
-use mm_domain::webhook::{Answer, TIMEOUT_SECONDS, judge};
+use mm_domain::webhook::{Answer, TIMEOUT_SECONDS, Verdict, judge};
 use mm_store::{Attempt, ClaimedDelivery, Store};
 use rand::RngCore as _;
 use url::Url;
@@ -241,6 +241,13 @@ impl WebhookWorker {
                 status = ?attempt.response_status,
                 "webhook attempt"
             );
+            let result = match attempt.verdict {
+                Verdict::Delivered => "delivered",
+                Verdict::RetryAt(_) => "retry",
+                Verdict::GaveUp => "failed",
+                Verdict::Gone => "gone",
+            };
+            metrics::counter!("mm_webhook_deliveries_total", "result" => result).increment(1);
             self.store
                 .record_webhook_attempt(delivery.delivery.id, &attempt, now, |disabled| {
                     mm_notify::email::webhook_disabled(

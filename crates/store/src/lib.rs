@@ -49,7 +49,7 @@ pub use integrations::{
     SyncBatch, SyncJob, SyncOutcome,
 };
 pub use limits::Hit;
-pub use outbox::{EMAIL as EMAIL_CHANNEL, OutboxEmail, SMS as SMS_CHANNEL};
+pub use outbox::{Backlog, EMAIL as EMAIL_CHANNEL, OutboxEmail, SMS as SMS_CHANNEL};
 pub use scheduling::{AvailabilitySettings, SlotSchedule};
 pub use users::{EndSessions, NewUser};
 pub use webhooks::{Attempt, BookingPayload, ClaimedDelivery, Delivery, Disabled};

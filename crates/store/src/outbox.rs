@@ -25,6 +25,31 @@ pub const FAILED: &str = "failed";
 pub const EMAIL: &str = "email";
 pub const SMS: &str = "sms";
 
+/// What waits to be sent on one channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Backlog {
+    /// `email`, `sms` or `webhook`.
+    pub channel: &'static str,
+    pub waiting: u64,
+    /// How long the oldest waiting message has waited; zero when none waits.
+    pub oldest_age: Duration,
+}
+
+impl Backlog {
+    fn new(
+        channel: &'static str,
+        waiting: u64,
+        oldest: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            channel,
+            waiting,
+            oldest_age: oldest.map_or(Duration::zero(), |oldest| now - oldest),
+        }
+    }
+}
+
 /// An outbox row as senders and the outbox page see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxEmail {
@@ -219,6 +244,50 @@ impl Store {
             .all(&self.db)
             .await?;
         Ok(rows.into_iter().map(OutboxEmail::from).collect())
+    }
+
+    /// What waits to be sent on each channel (email, SMS, webhook), each listed even when
+    /// nothing waits: an operator's gauge of a queue that stopped moving.
+    pub async fn outbox_backlog(&self, now: DateTime<Utc>) -> Result<Vec<Backlog>> {
+        use crate::entity::{Word, webhook_deliveries as deliveries};
+        use mm_domain::webhook::DeliveryStatus;
+        let mut backlog = Vec::with_capacity(3);
+        for channel in [EMAIL, SMS] {
+            let waiting = email_outbox::Entity::find()
+                .filter(email_outbox::Column::Status.eq(QUEUED))
+                .filter(email_outbox::Column::Channel.eq(channel));
+            let oldest = waiting
+                .clone()
+                .select_only()
+                .column(email_outbox::Column::CreatedUtc)
+                .order_by_asc(email_outbox::Column::CreatedUtc)
+                .into_tuple::<DateTime<Utc>>()
+                .one(&self.db)
+                .await?;
+            backlog.push(Backlog::new(
+                channel,
+                waiting.count(&self.db).await?,
+                oldest,
+                now,
+            ));
+        }
+        let waiting = deliveries::Entity::find()
+            .filter(deliveries::Column::Status.eq(Word(DeliveryStatus::Pending)));
+        let oldest = waiting
+            .clone()
+            .select_only()
+            .column(deliveries::Column::CreatedUtc)
+            .order_by_asc(deliveries::Column::CreatedUtc)
+            .into_tuple::<DateTime<Utc>>()
+            .one(&self.db)
+            .await?;
+        backlog.push(Backlog::new(
+            "webhook",
+            waiting.count(&self.db).await?,
+            oldest,
+            now,
+        ));
+        Ok(backlog)
     }
 
     async fn outbox_row(&self, id: Uuid) -> Result<email_outbox::Model> {

@@ -324,7 +324,7 @@ async fn claim_first_free(
         return candidates
             .into_iter()
             .find(|(member, _)| free.contains(member))
-            .ok_or_else(|| Unavailable::NobodyFree.into());
+            .ok_or_else(recheck_refused);
     }
     let mut busy = Vec::new();
     for (member, method) in candidates {
@@ -339,7 +339,14 @@ async fn claim_first_free(
             return Ok((member, method));
         }
     }
-    Err(Unavailable::NobodyFree.into())
+    Err(recheck_refused())
+}
+
+/// The refusal of a booking whose hosts looked free before its transaction but are taken when
+/// checked inside it: the loser of a race, counted for operators (`/metrics`).
+fn recheck_refused() -> AppError {
+    metrics::counter!("mm_booking_rechecks_refused_total").increment(1);
+    Unavailable::NobodyFree.into()
 }
 
 /// What claiming a candidate host found.

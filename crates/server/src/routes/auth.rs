@@ -62,6 +62,7 @@ async fn login(
     let valid = password.len() <= LONGEST_PASSWORD_BYTES && verify_password(hash, password).await?;
     let user = user.filter(|_| valid).ok_or_else(|| {
         tracing::info!("sign-in failed");
+        metrics::counter!("mm_sign_ins_failed_total").increment(1);
         ApiError::InvalidCredentials
     })?;
     throttle::sign_in_succeeded(&state, attempt).await?;

@@ -2,7 +2,7 @@
 //! booking's own fields, and every change of state, time or host. System Managers act on all bookings, leaders on their
 //! departments', members on their own; a booking someone may not see is a 404.
 
-use actix_web::{HttpResponse, delete, get, patch, post, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use mm_api_types::{
     bookings::{
@@ -33,6 +33,7 @@ use crate::{
     AppState,
     auth::Staff,
     error::{ApiError, ApiResult},
+    telemetry::{self, Channel},
 };
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -432,6 +433,7 @@ async fn bulk_cancel(
 #[post("/bookings")]
 async fn create_booking(
     state: web::Data<AppState>,
+    request: HttpRequest,
     Staff(principal): Staff,
     body: crate::json::Json<StaffBookingRequest>,
 ) -> ApiResult<HttpResponse> {
@@ -545,9 +547,9 @@ async fn create_booking(
         offer: None,
         co_hosts,
     };
-    let booking = bookings::create_customer_booking(&state.store, new, now)
-        .await?
-        .booking();
+    let created = bookings::create_customer_booking(&state.store, new, now).await;
+    telemetry::count_booking(Channel::of_staff(&request), &created);
+    let booking = created?.booking();
     Ok(HttpResponse::Created().json(wire::booking(&booking)))
 }
 
@@ -619,7 +621,9 @@ async fn create_internal_meeting(
         physical_location: location,
         actor: actor(&principal, department_id),
     };
-    let booking = bookings::create_internal_meeting(&state.store, new, now).await?;
+    let created = bookings::create_internal_meeting(&state.store, new, now).await;
+    telemetry::count_internal_meeting(&created);
+    let booking = created?;
     Ok(HttpResponse::Created().json(wire::booking(&booking)))
 }
 

@@ -37,7 +37,9 @@ use crate::{
     client_ip::{client_ip, client_network, network},
     error::{ApiError, ApiResult},
     links::{self, Purpose},
-    notices, throttle,
+    notices,
+    telemetry::{self, Channel},
+    throttle,
 };
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -341,9 +343,9 @@ async fn create_booking(
         }),
         co_hosts: Vec::new(),
     };
-    let booking = bookings::create_customer_booking(&state.store, new, now)
-        .await?
-        .booking();
+    let created = bookings::create_customer_booking(&state.store, new, now).await;
+    telemetry::count_booking(Channel::PublicPage, &created);
+    let booking = created?.booking();
     Ok(HttpResponse::Created().json(public_view_of(
         &state,
         &booking,
