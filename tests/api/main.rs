@@ -4,6 +4,7 @@
 mod analytics;
 mod api_keys;
 mod auth;
+mod backup;
 mod booking_record;
 mod bookings;
 mod calendars;

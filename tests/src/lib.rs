@@ -187,6 +187,26 @@ impl TestApp {
         Self::launch(dir, database_url, env).await
     }
 
+    /// Runs another `meeting-manager` command (`backup`, `restore`) on `database_url` and
+    /// returns whether it succeeded and what it printed.
+    pub async fn command(database_url: &str, args: &[&str]) -> (bool, String) {
+        let output = Command::new(server_binary())
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("MM_DATABASE_URL", database_url)
+            .env("RUST_BACKTRACE", "0")
+            .output()
+            .await
+            .expect("running meeting-manager");
+        let printed = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        (output.status.success(), printed)
+    }
+
     /// A server on a database made by [`TestApp::fresh_postgres_database`].
     pub async fn spawn_on(database_url: &str, env: &[(&str, &str)]) -> Self {
         let (_, dir) = work_dir();

@@ -6,6 +6,7 @@
 //! map results back; rules live in `mm-domain`, SQL in `mm-store`.
 
 mod auth;
+pub mod backup;
 mod calendar_push;
 mod calendar_sync;
 mod client_ip;
@@ -179,6 +180,8 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     telemetry::recorder();
     tokio::spawn(telemetry::keep_up());
     prepare_sqlite_dir(&config.database_url)?;
+    // Held for the life of the process: see `backup`.
+    let _serving = backup::serving(&config.database_url)?;
     let store = Store::connect(&config.database_url)
         .await
         .context("connecting to the database")?

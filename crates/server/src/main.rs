@@ -1,4 +1,7 @@
-//! The `meeting-manager` binary: `serve` runs the server; `openapi` prints the API description.
+//! The `meeting-manager` binary: `serve` runs the server; `openapi` prints the API description;
+//! `backup` and `restore` copy the embedded SQLite database out and back.
+
+use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 use tracing_subscriber::{EnvFilter, fmt, prelude::*};
@@ -20,6 +23,20 @@ enum Command {
     Serve,
     /// Print the OpenAPI description (what `openapi/openapi.json` holds).
     Openapi,
+    /// Copy the SQLite database MM_DATABASE_URL names into a new file, consistently, while
+    /// the server goes on serving (for PostgreSQL use pg_dump).
+    Backup {
+        /// The file to write; it must not exist.
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Put a backup in place of the SQLite database MM_DATABASE_URL names, once no server runs
+    /// on it; the database it replaces is kept beside it (for PostgreSQL use pg_restore).
+    Restore {
+        /// The backup to restore.
+        #[arg(long)]
+        from: PathBuf,
+    },
 }
 
 #[actix_web::main]
@@ -41,6 +58,10 @@ async fn main() -> anyhow::Result<()> {
             }
             mm_server::run(mm_server::Config::from_env()?).await
         }
+        Command::Backup { to } => say(&mm_server::backup::back_up(&database_url()?, &to).await?),
+        Command::Restore { from } => {
+            say(&mm_server::backup::restore(&database_url()?, &from).await?)
+        }
         Command::Openapi => {
             let json = serde_json::to_string_pretty(&mm_server::openapi())?;
             #[allow(clippy::print_stdout)]
@@ -50,4 +71,18 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// The database the commands act on, as the server reads it.
+fn database_url() -> anyhow::Result<String> {
+    Ok(mm_server::Config::from_env()?.database_url)
+}
+
+/// Prints what a command did.
+fn say(done: &str) -> anyhow::Result<()> {
+    #[allow(clippy::print_stdout)]
+    {
+        println!("{done}");
+    }
+    Ok(())
 }

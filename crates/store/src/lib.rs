@@ -329,6 +329,58 @@ impl Store {
             _ => "other",
         }
     }
+
+    /// Writes a consistent copy of this SQLite database to `path`, which must not exist, while
+    /// others go on reading and writing: `VACUUM INTO` copies one read transaction's snapshot,
+    /// so every change committed before it began is in the copy and none half-done is.
+    pub async fn back_up_into(&self, path: &std::path::Path) -> Result<()> {
+        self.db
+            .execute_raw(Statement::from_sql_and_values(
+                DbBackend::Sqlite,
+                "VACUUM INTO ?",
+                [path.display().to_string().into()],
+            ))
+            .await?;
+        Ok(())
+    }
+
+    /// Opens the SQLite file at `path` read-only, as it is (no journal mode set, nothing
+    /// written beside it), and tells what `PRAGMA integrity_check` finds there (`ok`, or the
+    /// problems it lists) and how many schema migrations it has run (none in a database that is
+    /// not Meeting Manager's).
+    pub async fn inspect_sqlite_file(path: &std::path::Path) -> Result<(String, u64)> {
+        use sea_orm::sqlx::{
+            self, ConnectOptions as _, Connection as _, sqlite::SqliteConnectOptions,
+        };
+        let failed =
+            |e: sqlx::Error| StoreError::Db(DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into())));
+        let mut connection = SqliteConnectOptions::new()
+            .filename(path)
+            .read_only(true)
+            .connect()
+            .await
+            .map_err(failed)?;
+        let found: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_all(&mut connection)
+            .await
+            .map_err(failed)?;
+        let tables: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = 'seaql_migrations'",
+        )
+        .fetch_one(&mut connection)
+        .await
+        .map_err(failed)?;
+        let migrations: i64 = if tables == 0 {
+            0
+        } else {
+            sqlx::query_scalar("SELECT COUNT(*) FROM seaql_migrations")
+                .fetch_one(&mut connection)
+                .await
+                .map_err(failed)?
+        };
+        connection.close().await.map_err(failed)?;
+        Ok((found.join("; "), u64::try_from(migrations).unwrap_or(0)))
+    }
 }
 
 /// A lock held for as long as this value lives (see [`Store::claim_secret_mode`]).
