@@ -9,6 +9,7 @@ mod booking_record;
 mod bookings;
 mod calendars;
 mod co_hosts;
+mod crashes;
 mod demo;
 mod departments;
 mod google;

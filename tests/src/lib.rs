@@ -66,7 +66,7 @@ pub struct TestApp {
     env: Vec<(String, String)>,
     /// What the server has logged so far (it is also passed on to the test's output).
     logged: std::sync::Arc<std::sync::Mutex<String>>,
-    _child: Child,
+    child: Child,
     dir: PathBuf,
 }
 
@@ -441,9 +441,14 @@ impl TestApp {
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
                 .collect(),
             logged,
-            _child: child,
+            child,
             dir,
         }
+    }
+
+    /// Kills the server at once (SIGKILL), as a crash would: nothing of its shutdown runs.
+    pub async fn kill(&mut self) {
+        self.child.kill().await.expect("killing the server");
     }
 
     pub fn url(&self, path: &str) -> String {

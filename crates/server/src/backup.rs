@@ -106,7 +106,7 @@ pub async fn restore(url: &str, from: &Path) -> anyhow::Result<String> {
     let Some(database) = sqlite_file(url) else {
         bail!(
             "`restore` replaces the embedded SQLite database; for PostgreSQL restore a `pg_dump` \
-             file with `pg_restore --clean --dbname=\"$MM_DATABASE_URL\" FILE`"
+             file with `pg_restore --clean --if-exists --dbname=\"$MM_DATABASE_URL\" FILE`"
         );
     };
     if !from.is_file() {

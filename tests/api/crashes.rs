@@ -1,0 +1,201 @@
+//! What a crash leaves: a server process killed (SIGKILL) while customers book loses no booking
+//! it acknowledged and writes none twice; SQLite's file stays whole; the process starts again
+//! on the same database; and every email queued before or after is still sent, the ones the
+//! dead process had claimed included (once their lease runs out).
+//!
+//! A message the dead process handed to the mail server but had not yet marked sent is sent
+//! again: no sender can know whether the mail server kept a message when it died in that
+//! window. The copy carries the same `Message-ID`, by which mail programs fold the two.
+
+use std::{
+    collections::BTreeSet,
+    sync::{Arc, Mutex},
+};
+
+use mm_blackbox_tests::{
+    Db, TestApp, at, eventually, next_monday, on_both_databases, request, smtp::MailCatcher,
+    support,
+};
+use reqwest::StatusCode;
+use serde_json::json;
+
+on_both_databases!(a_server_killed_while_customers_book_loses_nothing_it_acknowledged);
+
+const CLIENTS: usize = 12;
+
+/// Overlapping time-holding bookings of one host: there must be none.
+const DOUBLE_BOOKINGS: &str = "\
+    SELECT COUNT(*) FROM bookings a JOIN bookings b \
+        ON a.assigned_to = b.assigned_to AND a.id < b.id \
+       AND a.start_utc < b.end_utc AND b.start_utc < a.end_utc \
+     WHERE a.status IN ('pending', 'confirmed') AND b.status IN ('pending', 'confirmed')";
+
+/// Books the customers of `slots` (each wanted by three) through the first of `bases` that
+/// answers, recording what was acknowledged; a server that stops answering is left for the
+/// next one. Returns when every slot was tried or no server answers.
+async fn customers_book(
+    client: reqwest::Client,
+    bases: Vec<String>,
+    slots: Vec<String>,
+    acknowledged: Arc<Mutex<Vec<String>>>,
+) {
+    let mut bases = bases.into_iter().peekable();
+    for (n, start) in slots.iter().flat_map(|s| [s, s, s]).enumerate() {
+        let body = request(start, &format!("crash-{n}-{}@example.com", &start[..13]));
+        loop {
+            let Some(base) = bases.peek() else { return };
+            match client
+                .post(format!("{base}/api/v1/public/bookings"))
+                .json(&body)
+                .send()
+                .await
+            {
+                Ok(response) => {
+                    let status = response.status();
+                    let answer: serde_json::Value = response.json().await.unwrap_or_default();
+                    if status == StatusCode::CREATED {
+                        let reference = answer["booking_reference"].as_str().expect("reference");
+                        acknowledged.lock().unwrap().push(reference.to_owned());
+                    } else {
+                        // Another client took the last member free then.
+                        assert_eq!(status, StatusCode::CONFLICT, "{answer}");
+                    }
+                    break;
+                }
+                // The server died (maybe mid-request: whatever it did not acknowledge may or
+                // may not exist, and is not counted).
+                Err(_) => {
+                    bases.next();
+                }
+            }
+        }
+    }
+}
+
+async fn a_server_killed_while_customers_book_loses_nothing_it_acknowledged(db: Db) {
+    let mail = MailCatcher::start().await;
+    let smtp = mail.url();
+    let env = [
+        ("MM_PUBLIC_BOOKING_RATE_LIMIT", "0"),
+        ("MM_SMTP_URL", smtp.as_str()),
+        ("MM_OUTBOX_LEASE_SECONDS", "2"),
+        ("MM_OUTBOX_RETRY_SECONDS", "1"),
+    ];
+    let mut victim = TestApp::spawn_with(db, &env).await;
+    let survivor = match db {
+        Db::Sqlite => None,
+        Db::Postgres => Some(victim.second_process().await),
+    };
+    support(&victim, 3, json!({})).await;
+    let monday = next_monday();
+    let slots: Vec<String> = (0..5)
+        .flat_map(|day| (9..17).map(move |hour| at(monday + chrono::Days::new(day), hour, 0)))
+        .collect();
+    let acknowledged = Arc::new(Mutex::new(Vec::new()));
+    let mut customers = tokio::task::JoinSet::new();
+    for c in 0..CLIENTS {
+        let mut bases = vec![victim.address.clone()];
+        bases.extend(survivor.iter().map(|s| s.address.clone()));
+        // Half the clients start on the survivor, where there is one.
+        if c % 2 == 1 {
+            bases.reverse();
+        }
+        let mine = slots.iter().skip(c).step_by(CLIENTS).cloned().collect();
+        customers.spawn(customers_book(
+            victim.client.clone(),
+            bases,
+            mine,
+            acknowledged.clone(),
+        ));
+    }
+    eventually("fifteen bookings before the crash", || async {
+        (acknowledged.lock().unwrap().len() >= 15).then_some(())
+    })
+    .await;
+    victim.kill().await;
+    let at_crash = acknowledged.lock().unwrap().len();
+    while let Some(done) = customers.join_next().await {
+        done.expect("a customer");
+    }
+    let restarted = victim.process_with(&env).await;
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    if db == Db::Postgres {
+        assert!(
+            acknowledged.len() > at_crash,
+            "the second process went on booking after the first died"
+        );
+    }
+
+    if db == Db::Sqlite {
+        let verdict = restarted
+            .db_rows("PRAGMA integrity_check", "SELECT 'ok'")
+            .await;
+        assert_eq!(verdict, vec![vec!["ok".to_owned()]]);
+    }
+    for reference in &acknowledged {
+        let stored = restarted
+            .db_count(&format!(
+                "SELECT COUNT(*) FROM bookings WHERE booking_reference = '{reference}'"
+            ))
+            .await;
+        assert_eq!(stored, 1, "{reference} was acknowledged");
+    }
+    assert_eq!(restarted.db_count(DOUBLE_BOOKINGS).await, 0);
+    let (status, body) = restarted
+        .call(
+            reqwest::Method::GET,
+            &format!(
+                "/public/departments/support/meeting-types/call/slots?date={monday}&timezone=Europe/Copenhagen"
+            ),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the restarted process serves: {body}"
+    );
+
+    // Every email queued is sent, those the dead process had claimed once their lease ran out.
+    eventually("every queued email sent", || async {
+        let waiting = restarted
+            .db_count(
+                "SELECT COUNT(*) FROM email_outbox WHERE channel = 'email' AND status <> 'sent'",
+            )
+            .await;
+        (waiting == 0).then_some(())
+    })
+    .await;
+    let outbox: BTreeSet<String> = restarted
+        .db_rows(
+            "SELECT lower(hex(id)) FROM email_outbox WHERE channel = 'email'",
+            "SELECT replace(id::text, '-', '') FROM email_outbox WHERE channel = 'email'",
+        )
+        .await
+        .into_iter()
+        .map(|row| row[0].clone())
+        .collect();
+    assert!(
+        outbox.len() >= acknowledged.len(),
+        "each booking queued its emails"
+    );
+    let received: BTreeSet<String> = eventually("every sent email received", || async {
+        let ids: BTreeSet<String> = mail
+            .messages()
+            .iter()
+            .map(|m| {
+                m.message_id
+                    .trim_matches(|c| c == '<' || c == '>')
+                    .split('@')
+                    .next()
+                    .unwrap_or_default()
+                    .replace('-', "")
+            })
+            .collect();
+        (ids.len() >= outbox.len()).then_some(ids)
+    })
+    .await;
+    let lost: Vec<&String> = outbox.difference(&received).collect();
+    assert!(lost.is_empty(), "queued but never received: {lost:?}");
+}
