@@ -12,8 +12,8 @@ run: bootstrap frontend
       ./target/release/meeting-manager serve
 
 # Everything CI checks: formatting and lints (the WASM frontend's too), the frontend build, unit and
-# black-box tests on SQLite and PostgreSQL, browser tests, and the server against its own OpenAPI
-# contract (schemathesis, every check, both security schemes).
+# black-box tests on SQLite and PostgreSQL, browser tests, the server against its own OpenAPI
+# contract (schemathesis, every check, both security schemes), and the container image's build.
 test: bootstrap
     cargo fmt --all --check
     cargo clippy --all-targets -- -D warnings
@@ -23,6 +23,11 @@ test: bootstrap
     cargo build -p mm-server
     ./scripts/with-postgres.sh cargo nextest run --workspace --no-fail-fast
     ./scripts/fuzz-api.sh
+    ./scripts/build-release.sh
+
+# The container image (needs a Docker engine): the same build as `scripts/build-release.sh`.
+image:
+    docker build -t meeting-manager .
 
 # Install what is missing (Debian packages, WASM toolchain, just, wasm-bindgen, nextest).
 bootstrap:
@@ -31,13 +36,7 @@ bootstrap:
 # Build the Leptos apps (the wizard and the staff app, one WASM each) to frontend/dist with
 # Debian's Rust and build-std.
 frontend:
-    cd frontend && RUSTC_BOOTSTRAP=1 cargo +debian-web build --release --target wasm32-unknown-unknown --bins
-    rm -rf frontend/dist && mkdir -p frontend/dist
-    for app in wizard staff; do \
-      wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
-        --out-dir frontend/dist frontend/target/wasm32-unknown-unknown/release/$app.wasm; \
-    done
-    cp frontend/index.html frontend/admin.html frontend/wizard-boot.js frontend/staff-boot.js frontend/style.css frontend/dist/
+    ./scripts/build-frontend.sh
 
 # Regenerate the committed OpenAPI description.
 openapi:
