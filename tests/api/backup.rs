@@ -93,7 +93,7 @@ async fn a_backup_taken_while_customers_book_restores_every_acknowledged_booking
     )
     .await;
     assert!(ok, "{printed}");
-    let restored = TestApp::spawn_on(&restored_url, &[]).await;
+    let mut restored = TestApp::spawn_on(&restored_url, &[]).await;
     for reference in &before {
         let found = restored
             .db_count(&format!(
@@ -109,7 +109,8 @@ async fn a_backup_taken_while_customers_book_restores_every_acknowledged_booking
     let (status, list) = restored.get("/bookings?per_page=100", &admin).await;
     assert_eq!(status, StatusCode::OK, "{list}");
     assert!(list["total"].as_u64().expect("a total") >= before.len() as u64);
-    drop(restored);
+    // Stopped and gone (dropping alone does not wait for the process to end).
+    restored.kill().await;
 
     // Restoring again keeps the database it replaces.
     let (ok, printed) = TestApp::command(
