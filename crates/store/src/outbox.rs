@@ -256,38 +256,41 @@ impl Store {
             let waiting = email_outbox::Entity::find()
                 .filter(email_outbox::Column::Status.eq(QUEUED))
                 .filter(email_outbox::Column::Channel.eq(channel));
-            let oldest = waiting
-                .clone()
-                .select_only()
-                .column(email_outbox::Column::CreatedUtc)
-                .order_by_asc(email_outbox::Column::CreatedUtc)
-                .into_tuple::<DateTime<Utc>>()
-                .one(&self.db)
-                .await?;
-            backlog.push(Backlog::new(
-                channel,
-                waiting.count(&self.db).await?,
-                oldest,
-                now,
-            ));
+            backlog.push(
+                self.backlog_of(channel, waiting, email_outbox::Column::CreatedUtc, now)
+                    .await?,
+            );
         }
         let waiting = deliveries::Entity::find()
             .filter(deliveries::Column::Status.eq(Word(DeliveryStatus::Pending)));
+        backlog.push(
+            self.backlog_of("webhook", waiting, deliveries::Column::CreatedUtc, now)
+                .await?,
+        );
+        Ok(backlog)
+    }
+
+    /// How many rows `waiting` selects, and how long the oldest (by `created`) has waited.
+    async fn backlog_of<E: EntityTrait>(
+        &self,
+        channel: &'static str,
+        waiting: sea_orm::Select<E>,
+        created: E::Column,
+        now: DateTime<Utc>,
+    ) -> Result<Backlog>
+    where
+        E::Model: Sync,
+    {
         let oldest = waiting
             .clone()
             .select_only()
-            .column(deliveries::Column::CreatedUtc)
-            .order_by_asc(deliveries::Column::CreatedUtc)
+            .column(created)
+            .order_by_asc(created)
             .into_tuple::<DateTime<Utc>>()
             .one(&self.db)
             .await?;
-        backlog.push(Backlog::new(
-            "webhook",
-            waiting.count(&self.db).await?,
-            oldest,
-            now,
-        ));
-        Ok(backlog)
+        let count = waiting.count(&self.db).await?;
+        Ok(Backlog::new(channel, count, oldest, now))
     }
 
     async fn outbox_row(&self, id: Uuid) -> Result<email_outbox::Model> {
