@@ -11,7 +11,7 @@ use mm_api_types::{
         PublicReschedule,
     },
     error::ErrorBody,
-    public::{AvailableDates, DaySlots, PublicDepartment, PublicMeetingType},
+    public::{AvailableDates, DaySlots, FunnelReport, PublicDepartment, PublicMeetingType},
 };
 use serde::{Serialize, de::DeserializeOwned};
 
@@ -171,6 +171,14 @@ pub async fn create_booking(
         &[("Idempotency-Key", idempotency_key)],
     )
     .await
+}
+
+/// Reports the wizard steps a visit reached. The answer changes nothing for the visitor, so it
+/// is not read.
+pub async fn report_funnel(report: FunnelReport) {
+    if let Ok(request) = Request::post(&format!("{BASE}/public/funnel")).json(&report) {
+        let _ = request.send().await;
+    }
 }
 
 /// The booking a cancel or reschedule token names.

@@ -8,6 +8,8 @@ use serde::{Serialize, de::DeserializeOwned};
 pub const ZONE: &str = "mm.zone";
 /// What the visitor typed in the details form.
 pub const DETAILS: &str = "mm.details";
+/// The wizard steps this visit has reported (`step/department/meeting`).
+pub const FUNNEL: &str = "mm.funnel";
 /// A one-off message for the next page, such as "that time was just taken".
 pub const NOTICE: &str = "mm.notice";
 

@@ -21,6 +21,7 @@ mod m20261130_000003_booking_buffers;
 mod m20261130_000004_co_hosts;
 mod m20261130_000005_api_keys;
 mod m20261130_000006_webhooks;
+mod m20261201_000001_booking_funnel;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000004_co_hosts::Migration),
             Box::new(m20261130_000005_api_keys::Migration),
             Box::new(m20261130_000006_webhooks::Migration),
+            Box::new(m20261201_000001_booking_funnel::Migration),
         ]
     }
 }

@@ -12,6 +12,7 @@ mod co_hosts;
 mod crashes;
 mod demo;
 mod departments;
+mod funnel;
 mod google;
 mod internal;
 mod invitations;

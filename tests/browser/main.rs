@@ -210,6 +210,36 @@ async fn customer_completes_all_six_steps_and_the_booking_exists() {
     assert_eq!(booking["customer_notes"], "About the difference engine");
     assert_eq!(booking["answers"]["company"], "Analytical Engines");
     assert_eq!(booking["booking_source"], "public_booking_page");
+
+    // The walk counted once at every step of the department's funnel, the reload nowhere.
+    let (_, summary) = app
+        .get(
+            &format!(
+                "/analytics/summary?department_id={}&to={}",
+                setup.department,
+                &start_utc[..10]
+            ),
+            &setup.admin,
+        )
+        .await;
+    let steps: Vec<(&str, u64)> = summary["funnel"]["steps"]
+        .as_array()
+        .expect("the funnel's steps")
+        .iter()
+        .map(|s| (s["step"].as_str().unwrap(), s["count"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            ("department", 1),
+            ("meeting_type", 1),
+            ("date", 1),
+            ("time", 1),
+            ("details", 1),
+            ("booked", 1)
+        ],
+        "{summary}"
+    );
 }
 
 /// The Sunday of the next change of Copenhagen's clocks at least `after` days from now: the

@@ -312,6 +312,12 @@ async fn staff_sign_in_see_the_dashboard_and_come_back_after_the_token_dies() {
         fairness.contains("Member 0") && fairness.contains("Member 1"),
         "{fairness}"
     );
+    // How far the booking pages' visitors got: no visits yet, but every step is listed.
+    let funnel = browser.text(".funnel").await;
+    assert!(
+        funnel.contains("Chose a department") && funnel.contains("Booked"),
+        "{funnel}"
+    );
     browser.screenshot("staff-dashboard").await;
 
     // Choosing a department keeps it in the address.

@@ -451,6 +451,23 @@ impl TestApp {
         self.child.kill().await.expect("killing the server");
     }
 
+    /// Asks the server to stop (SIGTERM), as a service manager does, and waits until it has:
+    /// whether it exited cleanly.
+    pub async fn terminate(&mut self) -> bool {
+        let pid = self.child.id().expect("the server is running").to_string();
+        let sent = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .await
+            .expect("kill");
+        assert!(sent.success(), "SIGTERM to {pid}");
+        tokio::time::timeout(Duration::from_secs(60), self.child.wait())
+            .await
+            .expect("the server did not stop within 60 s of SIGTERM")
+            .expect("waiting for the server")
+            .success()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }

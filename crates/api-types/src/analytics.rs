@@ -99,4 +99,44 @@ pub struct Summary {
     pub no_show_rate: Option<f64>,
     pub headline: Headline,
     pub assignment_distribution: Vec<AssignmentDistribution>,
+    /// From booking to meeting, in hours, averaged over the period's customer meetings that
+    /// still count and were booked ahead; `null` without any.
+    pub average_lead_time_hours: Option<f64>,
+    /// How far the public wizard's visits got in the period, for the departments the reader
+    /// runs (leaders and System Managers); `null` for readers who run none of them.
+    pub funnel: Option<Funnel>,
+}
+
+/// Visits of the public wizard that reached a step, and their share of the step before.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FunnelStepCount {
+    pub step: crate::FunnelStep,
+    pub count: u64,
+    /// `count` over the previous step's count; `null` for the first step or after a step of 0.
+    /// It can pass 1 when visits enter past the first step (a shared link to a meeting type).
+    pub rate: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MeetingTypeFunnel {
+    pub meeting_type_id: Uuid,
+    pub name: String,
+    /// From `meeting_type` to `booked`.
+    pub steps: Vec<FunnelStepCount>,
+    /// Booked over chosen, 0–1; `null` when nobody chose it.
+    pub conversion: Option<f64>,
+}
+
+/// The public wizard's funnel, counted per department, meeting type and day in the
+/// department's zone: no visitor is identified.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Funnel {
+    /// `department`, `meeting_type`, `date`, `time`, `details`, `booked`.
+    pub steps: Vec<FunnelStepCount>,
+    /// Booked over visits that chose a department, 0–1; `null` before any visit.
+    pub conversion: Option<f64>,
+    pub by_meeting_type: Vec<MeetingTypeFunnel>,
 }

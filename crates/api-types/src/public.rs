@@ -91,3 +91,17 @@ pub struct PublicSlot {
     /// How many members are free for it.
     pub available_members: u32,
 }
+
+/// `POST /public/funnel`: the wizard steps a visit reached, each reported once per visit. No
+/// personal data: nothing identifies the visitor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct FunnelReport {
+    pub department_slug: String,
+    /// Required for every step after `department`.
+    #[serde(default)]
+    pub meeting_slug: Option<String>,
+    /// One to five distinct steps; `booked` is counted by the server and refused here.
+    pub steps: Vec<crate::FunnelStep>,
+}

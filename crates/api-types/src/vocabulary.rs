@@ -384,6 +384,24 @@ vocabulary!(
     }
 );
 
+vocabulary!(
+    /// A step of the public wizard a visit reached, in the wizard's order.
+    FunnelStep {
+        /// A department's meeting types were shown.
+        Department = "department",
+        /// A meeting type was chosen.
+        MeetingType = "meeting_type",
+        /// A date was chosen.
+        Date = "date",
+        /// A time was chosen.
+        Time = "time",
+        /// The details form was sent.
+        Details = "details",
+        /// The booking was made (counted by the server).
+        Booked = "booked",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -426,6 +444,7 @@ mod tests {
         words_agree(LocationType::ALL);
         words_agree(VideoPlatform::ALL);
         words_agree(QuestionKind::ALL);
+        words_agree(FunnelStep::ALL);
         words_agree(ReminderChannel::ALL);
         words_agree(ReminderOutcome::ALL);
         words_agree(IntegrationKind::ALL);

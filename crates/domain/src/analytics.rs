@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Datelike, Days, NaiveDate, Timelike, Utc};
+use chrono::{DateTime, Datelike, Days, Duration, NaiveDate, Timelike, Utc};
 use strum::IntoEnumIterator as _;
 use uuid::Uuid;
 
@@ -25,6 +25,8 @@ pub struct BookingFact {
     pub status: BookingStatus,
     pub assignment_method: AssignmentMethod,
     pub start: DateTime<Utc>,
+    /// When it was booked.
+    pub created: DateTime<Utc>,
 }
 
 /// The days a summary covers, `from` to `to` inclusive, in `zone`.
@@ -148,6 +150,10 @@ pub struct Summary {
     pub no_show_rate: Option<f64>,
     pub headline: Headline,
     pub distribution: Vec<Distribution>,
+    /// From booking to meeting, averaged over the period's customer meetings that still count
+    /// and were booked ahead (a past meeting entered afterwards has no lead time); `None`
+    /// without any.
+    pub average_lead_time: Option<Duration>,
 }
 
 /// The dashboard over `period`. `bookings` must include those of today, the next 7 days and the
@@ -217,7 +223,19 @@ pub fn summarize(
         no_show_rate,
         headline,
         distribution,
+        average_lead_time: average_lead_time(&in_period),
     }
+}
+
+fn average_lead_time(bookings: &[&BookingFact]) -> Option<Duration> {
+    let leads: Vec<Duration> = bookings
+        .iter()
+        .filter(|b| b.booking_type == BookingType::Customer && b.status != BookingStatus::Cancelled)
+        .map(|b| b.start - b.created)
+        .filter(|lead| *lead > Duration::zero())
+        .collect();
+    let count = i32::try_from(leads.len()).ok().filter(|n| *n > 0)?;
+    Some(leads.iter().fold(Duration::zero(), |sum, lead| sum + *lead) / count)
 }
 
 fn distribution(roster: &Roster, bookings: &[&BookingFact]) -> Distribution {
@@ -315,6 +333,7 @@ mod tests {
             status,
             assignment_method: AssignmentMethod::RoundRobin,
             start,
+            created: start - Duration::days(2),
         }
     }
 
@@ -448,5 +467,55 @@ mod tests {
             Period::new(day(1, 1), day(1, 1) + Days::new(400), zone),
             Err(PeriodError::TooLong)
         );
+    }
+
+    #[test]
+    fn lead_time_averages_customer_meetings_booked_ahead_that_still_count() {
+        let zone = copenhagen();
+        let june = Period::new(
+            NaiveDate::from_ymd_opt(2027, 6, 1).unwrap(),
+            NaiveDate::from_ymd_opt(2027, 6, 30).unwrap(),
+            zone,
+        )
+        .unwrap();
+        let host = Uuid::from_u128(1);
+        let start = utc(2027, 6, 10, 9);
+        let booked = |created: DateTime<Utc>, status, booking_type| BookingFact {
+            created,
+            booking_type,
+            ..fact(start, status, host)
+        };
+        let bookings = [
+            booked(
+                start - Duration::days(1),
+                BookingStatus::Confirmed,
+                BookingType::Customer,
+            ),
+            booked(
+                start - Duration::days(3),
+                BookingStatus::Completed,
+                BookingType::Customer,
+            ),
+            // None of these counts: cancelled, internal, entered after it happened.
+            booked(
+                start - Duration::days(30),
+                BookingStatus::Cancelled,
+                BookingType::Customer,
+            ),
+            booked(
+                start - Duration::days(30),
+                BookingStatus::Confirmed,
+                BookingType::Internal,
+            ),
+            booked(
+                start + Duration::hours(2),
+                BookingStatus::Completed,
+                BookingType::Customer,
+            ),
+        ];
+        let now = utc(2027, 6, 28, 10);
+        let summary = summarize(&bookings, june, now, &[]);
+        assert_eq!(summary.average_lead_time, Some(Duration::days(2)));
+        assert_eq!(summarize(&[], june, now, &[]).average_lead_time, None);
     }
 }

@@ -16,6 +16,7 @@ pub mod department;
 pub mod external_calendar;
 #[cfg(test)]
 mod fixtures;
+pub mod funnel;
 pub mod interval;
 pub mod limits;
 pub mod meeting_type;

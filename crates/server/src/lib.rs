@@ -14,6 +14,7 @@ pub mod config;
 mod contract;
 mod demo;
 mod error;
+mod funnel;
 mod http_policy;
 mod json;
 mod links;
@@ -69,6 +70,8 @@ pub struct AppState {
     pub key_throttle: throttle::KeyThrottle,
     /// Checks webhook URLs (and posts deliveries).
     pub webhooks: webhooks::WebhookSender,
+    /// The public wizard's funnel counts not yet written.
+    pub funnel: Arc<funnel::FunnelCounter>,
 }
 
 #[derive(OpenApi)]
@@ -292,7 +295,9 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         policy: http_policy::HttpPolicy::new(config.allowed_origins.clone(), &public_base_url),
         key_throttle: throttle::KeyThrottle::default(),
         webhooks: webhooks::WebhookSender::new(config.webhook_allow_private_hosts),
+        funnel: Arc::default(),
     });
+    tokio::spawn(state.funnel.clone().keep_writing(state.store.clone()));
     tokio::spawn(
         webhooks::WebhookWorker {
             store: state.store.clone(),
@@ -326,6 +331,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     }
     let described = openapi();
     let state_for_metrics = state.clone();
+    let state_at_stop = state.clone();
     let server = HttpServer::new(move || {
         let (app, _) = App::new()
             .into_utoipa_app()
@@ -382,6 +388,10 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     }
     tracing::info!(%address, "listening");
     server.await?;
+    // Stopped (SIGTERM or SIGINT) after in-flight requests finished: keep what they counted.
+    if let Err(error) = state_at_stop.funnel.flush(&state_at_stop.store).await {
+        tracing::warn!(%error, "the booking funnel's last counts were not written");
+    }
     Ok(())
 }
 

@@ -14,6 +14,7 @@ mod departments;
 pub mod entity;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
+mod funnel;
 mod integrations;
 mod limits;
 mod meeting_types;
@@ -44,6 +45,7 @@ pub use bookings::{
 use changes::{Change, ChangeLog};
 
 pub use calendar::{BusyBlock, CalendarBooking, CalendarData, ColumnData};
+pub use funnel::FunnelKey;
 pub use integrations::{
     Consent, Integration, NewIcalIntegration, NewOAuthIntegration, OAuthStart, SealedTokens,
     SyncBatch, SyncJob, SyncOutcome,

@@ -1,12 +1,13 @@
 //! `/admin/dashboard`: headline numbers, the last 30 days, what the meetings were, who hosted
-//! them, when in the week they fall, and whether automatic assignment shares them fairly. The
-//! charts are SVG drawn here from `GET /analytics/summary`.
+//! them, when in the week they fall, whether automatic assignment shares them fairly, and how
+//! far visitors of the booking pages get. The charts are SVG drawn here from
+//! `GET /analytics/summary`.
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use mm_api_types::{
-    BookingStatus,
-    analytics::{AssignmentDistribution, Count, DayCount, Summary},
+    BookingStatus, FunnelStep,
+    analytics::{AssignmentDistribution, Count, DayCount, Funnel, Summary},
 };
 use uuid::Uuid;
 
@@ -18,6 +19,26 @@ use crate::components::{Loading, Problem, set_title};
 
 fn percent(share: f64) -> String {
     format!("{:.0} %", share * 100.0)
+}
+
+/// Hours ahead as people say it: hours under two days, days after.
+fn lead_time(hours: f64) -> String {
+    if hours < 48.0 {
+        format!("{hours:.0} h")
+    } else {
+        format!("{:.1} days", hours / 24.0)
+    }
+}
+
+fn step_label(step: FunnelStep) -> &'static str {
+    match step {
+        FunnelStep::Department => "Chose a department",
+        FunnelStep::MeetingType => "Chose a meeting type",
+        FunnelStep::Date => "Chose a date",
+        FunnelStep::Time => "Chose a time",
+        FunnelStep::Details => "Sent their details",
+        FunnelStep::Booked => "Booked",
+    }
 }
 
 #[component]
@@ -102,6 +123,10 @@ fn Figures(summary: Summary) -> impl IntoView {
             <div class="kpi"><span class="kpi-value">{summary.headline.next_7_days}</span><span class="kpi-label">"Next 7 days"</span></div>
             <div class="kpi"><span class="kpi-value">{summary.headline.this_month}</span><span class="kpi-label">"This month"</span></div>
             <div class="kpi"><span class="kpi-value">{summary.no_show_rate.map_or_else(|| "–".to_owned(), percent)}</span><span class="kpi-label">"No-show rate"</span></div>
+            <div class="kpi"><span class="kpi-value">{summary.average_lead_time_hours.map_or_else(|| "–".to_owned(), lead_time)}</span><span class="kpi-label">"Booked ahead (average)"</span></div>
+            {summary.funnel.as_ref().map(|funnel| view! {
+                <div class="kpi"><span class="kpi-value">{funnel.conversion.map_or_else(|| "–".to_owned(), percent)}</span><span class="kpi-label">"Booking page conversion"</span></div>
+            })}
         </section>
         <div class="charts">
             <figure class="chart wide-chart">
@@ -126,6 +151,53 @@ fn Figures(summary: Summary) -> impl IntoView {
             </figure>
         </div>
         <Fairness distributions=summary.assignment_distribution.clone() />
+        {summary.funnel.clone().map(|funnel| view! { <BookingFunnel funnel=funnel /> })}
+    }
+}
+
+/// How far visits of the booking pages got, step by step, and per meeting type.
+#[component]
+fn BookingFunnel(funnel: Funnel) -> impl IntoView {
+    let of_previous = |rate: Option<f64>| rate.map_or_else(|| "–".to_owned(), percent);
+    view! {
+        <section class="funnel">
+            <h2>"Booking pages"</h2>
+            <div class="charts">
+                <figure class="chart">
+                    <figcaption>"Visits by the furthest step"</figcaption>
+                    <Bars rows=funnel.steps.iter().map(|s| (step_label(s.step).to_owned(), s.count, "#1f5fae")).collect() />
+                </figure>
+                <table class="table">
+                    <caption>"Each step as a share of the one before"</caption>
+                    <thead><tr><th scope="col">"Step"</th><th scope="col">"Visits"</th><th scope="col">"Of previous"</th></tr></thead>
+                    <tbody>
+                        {funnel.steps.iter().map(|s| view! {
+                            <tr><td>{step_label(s.step)}</td><td>{s.count}</td><td>{of_previous(s.rate)}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            {(!funnel.by_meeting_type.is_empty()).then(|| view! {
+                <table class="table">
+                    <caption>"By meeting type"</caption>
+                    <thead><tr><th scope="col">"Meeting type"</th><th scope="col">"Chosen"</th><th scope="col">"Booked"</th><th scope="col">"Conversion"</th></tr></thead>
+                    <tbody>
+                        {funnel.by_meeting_type.iter().map(|t| {
+                            let count = |step| t.steps.iter().find(|s| s.step == step).map_or(0, |s| s.count);
+                            view! {
+                                <tr>
+                                    <td>{t.name.clone()}</td>
+                                    <td>{count(FunnelStep::MeetingType)}</td>
+                                    <td>{count(FunnelStep::Booked)}</td>
+                                    <td>{of_previous(t.conversion)}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
+            <p class="meta">"Counted per visit and day, without cookies or anything that identifies the visitor."</p>
+        </section>
     }
 }
 

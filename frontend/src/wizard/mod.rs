@@ -2,6 +2,7 @@
 //! self-service pages the customer's emails link to. It knows nothing of how availability is
 //! computed: every time it shows comes from the server.
 
+mod funnel;
 mod pages;
 
 use leptos::prelude::*;

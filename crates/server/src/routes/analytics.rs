@@ -7,7 +7,8 @@ use actix_web::{get, web};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use mm_api_types::{
     analytics::{
-        AssignmentDistribution, Count, DayCount, Headline, MemberShare, Summary, SummaryQuery,
+        AssignmentDistribution, Count, DayCount, Funnel, FunnelStepCount, Headline,
+        MeetingTypeFunnel, MemberShare, Summary, SummaryQuery,
     },
     error::ErrorBody,
 };
@@ -15,6 +16,7 @@ use mm_domain::{
     FieldErrors, Principal, TimeZone,
     analytics::{self, Period, Roster},
     department::Department,
+    funnel,
 };
 use mm_store::BookingFilter;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -82,9 +84,31 @@ async fn summary(
         now,
         &rosters.iter().map(|d| roster(d)).collect::<Vec<_>>(),
     );
+    let funnel = match rosters.is_empty() {
+        true => None,
+        false => Some(funnel(&state, &rosters, asked.period).await?),
+    };
     Ok(web::Json(
-        wire_summary(&state, &asked, &summary, &rosters).await?,
+        wire_summary(&state, &asked, &summary, &rosters, funnel.as_ref()).await?,
     ))
+}
+
+/// The wizard's funnel of `departments` over the period's dates (each department's days). This
+/// process's counts not yet written are written first, so the reader sees them.
+async fn funnel(
+    state: &AppState,
+    departments: &[&Department],
+    period: Period,
+) -> ApiResult<funnel::Funnel> {
+    if let Err(error) = state.funnel.flush(&state.store).await {
+        tracing::warn!(%error, "writing the booking funnel's counts before a read failed");
+    }
+    let ids: Vec<Uuid> = departments.iter().map(|d| d.id).collect();
+    let tallies = state
+        .store
+        .funnel_tallies(&ids, period.from, period.to)
+        .await?;
+    Ok(funnel::funnel(&tallies))
 }
 
 /// What a summary request asks for, checked: a department the reader may see (or all they may),
@@ -185,6 +209,7 @@ async fn wire_summary(
     asked: &Asked,
     figures: &analytics::Summary,
     rosters: &[&Department],
+    funnel: Option<&funnel::Funnel>,
 ) -> ApiResult<Summary> {
     let mut people: Vec<Uuid> = figures.by_member.keys().copied().collect();
     people.extend(
@@ -258,7 +283,39 @@ async fn wire_summary(
                     .collect(),
             })
             .collect(),
+        average_lead_time_hours: figures
+            .average_lead_time
+            .map(|lead| lead.num_seconds() as f64 / 3600.0),
+        funnel: funnel.map(|funnel| wire_funnel(funnel, &meeting_types)),
     })
+}
+
+fn wire_steps(steps: &[funnel::StepCount]) -> Vec<FunnelStepCount> {
+    steps
+        .iter()
+        .map(|s| FunnelStepCount {
+            step: s.step.to_wire(),
+            count: s.count,
+            rate: s.rate,
+        })
+        .collect()
+}
+
+fn wire_funnel(funnel: &funnel::Funnel, names: &BTreeMap<Uuid, String>) -> Funnel {
+    Funnel {
+        steps: wire_steps(&funnel.steps),
+        conversion: funnel.conversion,
+        by_meeting_type: funnel
+            .by_meeting_type
+            .iter()
+            .map(|t| MeetingTypeFunnel {
+                meeting_type_id: t.meeting_type_id,
+                name: names.get(&t.meeting_type_id).cloned().unwrap_or_default(),
+                steps: wire_steps(&t.steps),
+                conversion: t.conversion,
+            })
+            .collect(),
+    }
 }
 
 /// Counts by id, named, most first (ties by name).

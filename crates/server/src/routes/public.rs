@@ -4,23 +4,25 @@
 //! month in every time zone; so whatever zones and dates anonymous clients ask for, a meeting
 //! type costs at most one computed table per month, and only for the months from this one to a
 //! year ahead: other months are empty without any work.
-use actix_web::{get, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{Datelike, Days, Months, NaiveDate, Utc};
 use mm_api_types::{
     error::ErrorBody,
     public::{
-        AvailableDates, DayQuery, DaySlots, MonthQuery, PublicDepartment, PublicMeetingType,
-        PublicSlot,
+        AvailableDates, DayQuery, DaySlots, FunnelReport, MonthQuery, PublicDepartment,
+        PublicMeetingType, PublicSlot,
     },
 };
-use mm_domain::{FieldErrors, Interval, Slug, TimeZone};
+use mm_domain::{FieldErrors, Interval, Slug, TimeZone, funnel::FunnelStep};
 use std::sync::Arc;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::wire::{self, ToWire as _};
 use crate::{
     AppState,
+    client_ip::client_network,
     error::{ApiError, ApiResult},
+    funnel::Refused,
     slot_cache::Availability,
 };
 
@@ -28,7 +30,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(public_departments)
         .service(public_meeting_types)
         .service(available_dates)
-        .service(day_slots);
+        .service(day_slots)
+        .service(report_funnel);
 }
 
 /// How far ahead the public pages look, `next_available_utc` included.
@@ -339,4 +342,99 @@ async fn day_slots(
         duration: day.meeting_type.duration.get(),
         slots,
     }))
+}
+
+/// The steps of one report, checked: one to five distinct steps a visitor may report.
+fn reported_steps(steps: &[mm_api_types::FunnelStep]) -> ApiResult<Vec<FunnelStep>> {
+    let mut parsed: Vec<FunnelStep> = Vec::with_capacity(steps.len());
+    for step in steps {
+        let step: FunnelStep = step
+            .as_str()
+            .parse()
+            .map_err(|_| ApiError::field("steps", "names an unknown step"))?;
+        if !step.reported_by_visitor() {
+            return Err(ApiError::field(
+                "steps",
+                "`booked` is counted when the booking is made, not reported",
+            ));
+        }
+        if parsed.contains(&step) {
+            return Err(ApiError::field("steps", "names a step twice"));
+        }
+        parsed.push(step);
+    }
+    if parsed.is_empty() {
+        return Err(ApiError::field("steps", "must name at least one step"));
+    }
+    Ok(parsed)
+}
+
+#[utoipa::path(
+    tag = "public",
+    request_body = FunnelReport,
+    responses(
+        (status = 204, description = "Counted; nothing about the visitor is kept"),
+        (status = 400, description = "No steps, a step twice, `booked`, or a later step without `meeting_slug`", body = ErrorBody),
+        (status = 404, description = "Unknown department or meeting type", body = ErrorBody),
+        (status = 429, description = "`rate_limited`: this network reported too many steps this minute; see `Retry-After`", body = ErrorBody)
+    )
+)]
+#[post("/public/funnel")]
+async fn report_funnel(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    body: crate::json::Json<FunnelReport>,
+) -> ApiResult<HttpResponse> {
+    let now = Utc::now();
+    let network = client_network(&request, &state.config.trusted_proxies);
+    state
+        .funnel
+        .admit(&network, now)
+        .map_err(|Refused::TooMany(wait)| {
+            ApiError::limited(
+                "this network reported too many steps this minute; try again shortly",
+                wait,
+            )
+        })?;
+    let steps = reported_steps(&body.steps)?;
+    let department_slug = slug(&body.department_slug, "department")?;
+    let meeting_slug = body
+        .meeting_slug
+        .as_deref()
+        .map(str::trim)
+        .filter(|raw| !raw.is_empty())
+        .map(|raw| slug(raw, "meeting type"))
+        .transpose()?;
+    let (department, meeting_type_id) = match &meeting_slug {
+        Some(meeting) => {
+            let (department, meeting_type) = state
+                .store
+                .public_meeting_type(&department_slug, meeting)
+                .await?;
+            (department, Some(meeting_type.id))
+        }
+        None if steps.iter().any(|step| step.has_meeting_type()) => {
+            return Err(ApiError::field(
+                "meeting_slug",
+                "is required for every step after `department`",
+            ));
+        }
+        None => {
+            let department = state.store.department_by_slug(&department_slug).await?;
+            if !department.is_active {
+                return Err(ApiError::NotFound("department"));
+            }
+            (department, None)
+        }
+    };
+    for step in steps {
+        let meeting_type_id = meeting_type_id.filter(|_| step.has_meeting_type());
+        state.funnel.count(
+            (department.id, department.timezone),
+            meeting_type_id,
+            step,
+            now,
+        );
+    }
+    Ok(HttpResponse::NoContent().finish())
 }

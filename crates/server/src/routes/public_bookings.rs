@@ -14,7 +14,7 @@ use mm_api_types::{
     },
     error::ErrorBody,
 };
-use mm_app::bookings::{self, NewCustomerBooking, Offer, RequestGuard};
+use mm_app::bookings::{self, Created, NewCustomerBooking, Offer, RequestGuard};
 use mm_domain::{
     FieldErrors, Slug,
     booking::{
@@ -22,6 +22,7 @@ use mm_domain::{
         parse_answers,
     },
     department::Department,
+    funnel::FunnelStep,
     limits::CUSTOMER_RESCHEDULES,
     meeting_type::MeetingType,
 };
@@ -345,6 +346,14 @@ async fn create_booking(
     };
     let created = bookings::create_customer_booking(&state.store, new, now).await;
     telemetry::count_booking(Channel::PublicPage, &created);
+    if let Ok(Created::New(_)) = &created {
+        state.funnel.count(
+            (department.id, department.timezone),
+            Some(meeting_type.id),
+            FunnelStep::Booked,
+            now,
+        );
+    }
     let booking = created?.booking();
     Ok(HttpResponse::Created().json(public_view_of(
         &state,

@@ -102,6 +102,9 @@ same_words! {
         BookingRejected, BookingCompleted, BookingNoShow, BookingUpdated, BookingDeleted
     }
     mm_domain::webhook::DeliveryStatus => WebhookDeliveryStatus { Pending, Delivered, Failed }
+    mm_domain::funnel::FunnelStep => FunnelStep {
+        Department, MeetingType, Date, Time, Details, Booked
+    }
     mm_domain::api_key::Scope => ApiScope {
         BookingsRead, BookingsWrite, AvailabilityRead, SettingsRead, SettingsWrite, WebhooksWrite
     }

@@ -429,7 +429,7 @@ fn filtered(filter: &BookingFilter) -> sea_orm::Select<bookings::Entity> {
     query
 }
 
-/// Department, meeting type, host, booking type, status, assignment method, start.
+/// Department, meeting type, host, booking type, status, assignment method, start, creation.
 type FactRow = (
     Uuid,
     Uuid,
@@ -437,6 +437,7 @@ type FactRow = (
     Word<BookingType>,
     Word<BookingStatus>,
     Word<AssignmentMethod>,
+    DateTime<Utc>,
     DateTime<Utc>,
 );
 
@@ -456,6 +457,7 @@ impl Store {
             .column(bookings::Column::Status)
             .column(bookings::Column::AssignmentMethod)
             .column(bookings::Column::StartUtc)
+            .column(bookings::Column::CreatedUtc)
             .order_by_asc(bookings::Column::StartUtc)
             .into_tuple()
             .all(&self.db)
@@ -463,7 +465,16 @@ impl Store {
         Ok(rows
             .into_iter()
             .map(
-                |(department_id, meeting_type_id, assigned_to, kind, status, method, start)| {
+                |(
+                    department_id,
+                    meeting_type_id,
+                    assigned_to,
+                    kind,
+                    status,
+                    method,
+                    start,
+                    created,
+                )| {
                     mm_domain::analytics::BookingFact {
                         department_id,
                         meeting_type_id,
@@ -472,6 +483,7 @@ impl Store {
                         status: status.0,
                         assignment_method: method.0,
                         start,
+                        created,
                     }
                 },
             )

@@ -15,6 +15,7 @@ pub mod date_overrides;
 pub mod department_members;
 pub mod departments;
 pub mod email_outbox;
+pub mod funnel_counts;
 pub mod idempotency_keys;
 pub mod meeting_type_questions;
 pub mod meeting_type_reminders;

@@ -6,7 +6,10 @@ use std::collections::BTreeSet;
 use chrono::{Datelike, Months, NaiveDate};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use mm_api_types::public::{AvailableDates, DaySlots, PublicSlot};
+use mm_api_types::{
+    FunnelStep,
+    public::{AvailableDates, DaySlots, PublicSlot},
+};
 
 use super::{duration_label, location_label, param};
 use crate::{
@@ -15,7 +18,7 @@ use crate::{
         Loading, MonthCalendar, NotFound, PassedNotice, Problem, SlotList, Steps, ZonePicker,
         month_key, parse_month, set_title, slot_key,
     },
-    wizard::{Frame, VisitorZone},
+    wizard::{Frame, VisitorZone, funnel},
     zone::{self, Style},
 };
 
@@ -79,6 +82,7 @@ pub fn MeetingTypes() -> impl IntoView {
                     Ok((department, types)) => {
                         set_title(&department.department_name);
                         let slug = department.department_slug.clone();
+                        funnel::reached(&slug, None, FunnelStep::Department);
                         view! {
                             {(frame == Frame::Site).then(|| view! { <a class="back" href="/book">"‹ All departments"</a> })}
                             <h1>{department.department_name.clone()}</h1>
@@ -241,6 +245,7 @@ pub fn DateStep() -> impl IntoView {
                 match choice.await {
                     Ok(choice) => {
                         set_title(&format!("{}: choose a date", choice.meeting_type.meeting_name));
+                        funnel::reached(&department(), Some(&meeting()), FunnelStep::MeetingType);
                         view! {
                             <ChoiceSummary choice=choice />
                             <h1>"Choose a date"</h1>
@@ -329,6 +334,7 @@ pub fn TimeStep() -> impl IntoView {
                     (Ok(choice), Some(day)) => {
                         let title = zone::day(day, Style::LongDate);
                         set_title(&format!("{}: choose a time", choice.meeting_type.meeting_name));
+                        funnel::reached(&department(), Some(&meeting()), FunnelStep::Date);
                         view! {
                             <ChoiceSummary choice=choice when=title.clone() />
                             <h1>"Choose a time"</h1>

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use leptos::{ev, prelude::*, task::spawn_local};
 use leptos_router::hooks::use_navigate;
-use mm_api_types::{ErrorCode, bookings::PublicBookingRequest, public::PublicSlot};
+use mm_api_types::{ErrorCode, FunnelStep, bookings::PublicBookingRequest, public::PublicSlot};
 use wasm_bindgen::JsCast;
 
 use super::super::steps::ChoiceSummary;
@@ -14,7 +14,7 @@ use crate::{
     api::{self, Choice},
     components::set_title,
     storage,
-    wizard::{Frame, VisitorZone},
+    wizard::{Frame, VisitorZone, funnel},
     zone::{self, Style},
 };
 
@@ -64,6 +64,7 @@ pub(super) fn CustomerForm(choice: Choice, chosen: PublicSlot) -> impl IntoView 
 
     let department_slug = choice.department.department_slug.clone();
     let meeting_slug = choice.meeting_type.meeting_slug.clone();
+    funnel::reached(&department_slug, Some(&meeting_slug), FunnelStep::Time);
     let submit = {
         let questions = questions.clone();
         let start_utc = slot.start_utc;
@@ -80,6 +81,7 @@ pub(super) fn CustomerForm(choice: Choice, chosen: PublicSlot) -> impl IntoView 
                 focus_first_invalid();
                 return;
             }
+            funnel::reached(&department_slug, Some(&meeting_slug), FunnelStep::Details);
             let request = PublicBookingRequest {
                 department_slug: department_slug.clone(),
                 meeting_slug: meeting_slug.clone(),
