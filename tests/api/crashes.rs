@@ -3,6 +3,9 @@
 //! on the same database; and every email queued before or after is still sent, the ones the
 //! dead process had claimed included (once their lease runs out).
 //!
+//! A server stopped gracefully (SIGTERM) answers what it accepted, lets its workers finish the
+//! message they hold, and leaves no claim behind: every email is sent exactly once, at once.
+//!
 //! A message the dead process handed to the mail server but had not yet marked sent is sent
 //! again: no sender can know whether the mail server kept a message when it died in that
 //! window. The copy carries the same `Message-ID`, by which mail programs fold the two.
@@ -19,7 +22,10 @@ use mm_blackbox_tests::{
 use reqwest::StatusCode;
 use serde_json::json;
 
-on_both_databases!(a_server_killed_while_customers_book_loses_nothing_it_acknowledged);
+on_both_databases!(
+    a_server_killed_while_customers_book_loses_nothing_it_acknowledged,
+    a_server_stopped_while_customers_book_finishes_what_it_started,
+);
 
 const CLIENTS: usize = 12;
 
@@ -198,4 +204,98 @@ async fn a_server_killed_while_customers_book_loses_nothing_it_acknowledged(db: 
     .await;
     let lost: Vec<&String> = outbox.difference(&received).collect();
     assert!(lost.is_empty(), "queued but never received: {lost:?}");
+}
+
+/// The email ids of `received`, as the outbox spells them (hex without dashes).
+fn received_ids(received: &[mm_blackbox_tests::smtp::Received]) -> Vec<String> {
+    received
+        .iter()
+        .map(|m| {
+            m.message_id
+                .trim_matches(|c| c == '<' || c == '>')
+                .split('@')
+                .next()
+                .unwrap_or_default()
+                .replace('-', "")
+        })
+        .collect()
+}
+
+async fn a_server_stopped_while_customers_book_finishes_what_it_started(db: Db) {
+    let mail = MailCatcher::start().await;
+    let smtp = mail.url();
+    // A claim left behind would hold its email for ten minutes, far past this test's patience.
+    let env = [
+        ("MM_PUBLIC_BOOKING_RATE_LIMIT", "0"),
+        ("MM_SMTP_URL", smtp.as_str()),
+        ("MM_OUTBOX_LEASE_SECONDS", "600"),
+    ];
+    let mut stopped = TestApp::spawn_with(db, &env).await;
+    let other = match db {
+        Db::Sqlite => None,
+        Db::Postgres => Some(stopped.second_process().await),
+    };
+    support(&stopped, 3, json!({})).await;
+    let monday = next_monday();
+    let slots: Vec<String> = (0..5)
+        .flat_map(|day| (9..17).map(move |hour| at(monday + chrono::Days::new(day), hour, 0)))
+        .collect();
+    let acknowledged = Arc::new(Mutex::new(Vec::new()));
+    let mut customers = tokio::task::JoinSet::new();
+    for c in 0..CLIENTS {
+        let mut bases = vec![stopped.address.clone()];
+        bases.extend(other.iter().map(|s| s.address.clone()));
+        let mine = slots.iter().skip(c).step_by(CLIENTS).cloned().collect();
+        customers.spawn(customers_book(
+            stopped.client.clone(),
+            bases,
+            mine,
+            acknowledged.clone(),
+        ));
+    }
+    eventually("fifteen bookings before the stop", || async {
+        (acknowledged.lock().unwrap().len() >= 15).then_some(())
+    })
+    .await;
+    assert!(stopped.terminate().await, "a clean exit after SIGTERM");
+    while let Some(done) = customers.join_next().await {
+        done.expect("a customer");
+    }
+    let after = match other {
+        Some(other) => other,
+        None => stopped.process_with(&env).await,
+    };
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    for reference in &acknowledged {
+        let stored = after
+            .db_count(&format!(
+                "SELECT COUNT(*) FROM bookings WHERE booking_reference = '{reference}'"
+            ))
+            .await;
+        assert_eq!(stored, 1, "{reference} was acknowledged");
+    }
+    assert_eq!(after.db_count(DOUBLE_BOOKINGS).await, 0);
+
+    // Nothing waits for a lease to run out: every email is sent at once, and once.
+    eventually("every queued email sent", || async {
+        let waiting = after
+            .db_count(
+                "SELECT COUNT(*) FROM email_outbox WHERE channel = 'email' AND status <> 'sent'",
+            )
+            .await;
+        (waiting == 0).then_some(())
+    })
+    .await;
+    let queued = after
+        .db_count("SELECT COUNT(*) FROM email_outbox WHERE channel = 'email'")
+        .await;
+    let received = eventually("every sent email received", || async {
+        let received = mail.messages();
+        (received.len() >= usize::try_from(queued).unwrap()).then_some(received)
+    })
+    .await;
+    let ids = received_ids(&received);
+    let distinct: BTreeSet<&String> = ids.iter().collect();
+    assert_eq!(distinct.len(), ids.len(), "an email was sent twice");
+    assert_eq!(ids.len(), usize::try_from(queued).unwrap());
 }

@@ -27,6 +27,7 @@ use tokio::time::MissedTickBehavior;
 use crate::{
     AppState,
     calendar_sync::{SyncError, with_access},
+    shutdown::Stopping,
 };
 
 /// How long a process owns a booking it is writing.
@@ -43,13 +44,12 @@ fn retry_pause(error: &SyncError) -> chrono::Duration {
     }
 }
 
-/// Runs until the process ends: every `tick`, writes each booking whose calendar is behind.
-pub async fn run(state: web::Data<AppState>, tick: Duration) {
+/// Runs until the process stops: every `tick`, writes each booking whose calendar is behind.
+pub async fn run(state: web::Data<AppState>, tick: Duration, mut stopping: Stopping) {
     let mut ticks = tokio::time::interval(tick);
     ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
-    loop {
-        ticks.tick().await;
-        loop {
+    while !stopping.tick(&mut ticks).await {
+        while !stopping.is_set() {
             let zoom = state.providers.zoom.as_ref().map(|_| VideoPlatform::Zoom);
             let claim = match state
                 .store

@@ -20,7 +20,7 @@ use mm_domain::external_calendar::{
 use mm_store::{SealedTokens, SyncBatch, SyncJob, SyncOutcome};
 use tokio::time::MissedTickBehavior;
 
-use crate::{AppState, providers::Provider};
+use crate::{AppState, providers::Provider, shutdown::Stopping};
 
 /// How long a process owns a calendar it is syncing; one that died lets it go after this.
 pub fn lease() -> chrono::Duration {
@@ -233,17 +233,21 @@ async fn fresh_access_token(
     Ok(tokens.access_token)
 }
 
-/// Runs until the process ends: every `tick`, syncs each calendar last read more than `every`
+/// Runs until the process stops: every `tick`, syncs each calendar last read more than `every`
 /// ago.
-pub async fn run(state: web::Data<AppState>, every: Duration, tick: Duration) {
+pub async fn run(
+    state: web::Data<AppState>,
+    every: Duration,
+    tick: Duration,
+    mut stopping: Stopping,
+) {
     let Ok(every) = chrono::Duration::from_std(every) else {
         return;
     };
     let mut ticks = tokio::time::interval(tick);
     ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
-    loop {
-        ticks.tick().await;
-        loop {
+    while !stopping.tick(&mut ticks).await {
+        while !stopping.is_set() {
             let job = match state.store.claim_due_sync(Utc::now(), every, lease()).await {
                 Ok(Some(job)) => job,
                 Ok(None) => break,

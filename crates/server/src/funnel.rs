@@ -15,6 +15,8 @@ use mm_domain::{TimeZone, funnel::FunnelStep};
 use mm_store::{FunnelKey, Store};
 use uuid::Uuid;
 
+use crate::shutdown::Stopping;
+
 /// How often the sums are written.
 pub const FLUSH_EVERY: Duration = Duration::from_secs(10);
 
@@ -114,14 +116,18 @@ impl FunnelCounter {
         written
     }
 
-    /// Writes the sums every [`FLUSH_EVERY`], for as long as the process runs.
-    pub async fn keep_writing(self: Arc<Self>, store: Store) {
+    /// Writes the sums every [`FLUSH_EVERY`] and once more when the process stops (after the
+    /// last request was answered).
+    pub async fn keep_writing(self: Arc<Self>, store: Store, mut stopping: Stopping) {
         let mut every = tokio::time::interval(FLUSH_EVERY);
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
-            every.tick().await;
+            let last = stopping.tick(&mut every).await;
             if let Err(error) = self.flush(&store).await {
                 tracing::warn!(%error, "writing the booking funnel's counts failed; kept for the next try");
+            }
+            if last {
+                return;
             }
         }
     }

@@ -24,6 +24,7 @@ mod outbox_worker;
 mod providers;
 mod reminder_worker;
 mod routes;
+mod shutdown;
 mod slot_cache;
 mod telemetry;
 mod throttle;
@@ -238,6 +239,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         demo::seed(&store, &links).await?;
     }
     let writer = notices::Writer::new(links.clone(), &public_base_url, &uid_domain);
+    let mut workers = shutdown::Workers::default();
     match &config.smtp_url {
         Some(url) => {
             let from = config
@@ -249,7 +251,8 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             let mailer =
                 mm_notify::smtp::SmtpMailer::new(url.expose(), composer).context("MM_SMTP_URL")?;
             let courier = outbox_worker::Courier::Smtp(Arc::new(mailer));
-            tokio::spawn(outbox_worker(&store, &config, &writer, courier).run());
+            let worker = outbox_worker(&store, &config, &writer, courier);
+            workers.spawn(|stopping| worker.run(stopping));
             tracing::info!(%from, "sending email over SMTP");
         }
         None => {
@@ -265,7 +268,8 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
                 &twilio.from,
             );
             let courier = outbox_worker::Courier::Sms(sms);
-            tokio::spawn(outbox_worker(&store, &config, &writer, courier).run());
+            let worker = outbox_worker(&store, &config, &writer, courier);
+            workers.spawn(|stopping| worker.run(stopping));
             tracing::info!(from = %twilio.from, "sending text messages through Twilio");
         }
         None => tracing::info!("no SMS provider: text messages stay in the outbox"),
@@ -297,41 +301,48 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         webhooks: webhooks::WebhookSender::new(config.webhook_allow_private_hosts),
         funnel: Arc::default(),
     });
-    tokio::spawn(state.funnel.clone().keep_writing(state.store.clone()));
-    tokio::spawn(
-        webhooks::WebhookWorker {
-            store: state.store.clone(),
-            sender: state.webhooks.clone(),
-            manage_url: format!("{public_base_url}/admin/webhooks"),
-        }
-        .run(),
-    );
+    workers.spawn(|stopping| {
+        state
+            .funnel
+            .clone()
+            .keep_writing(state.store.clone(), stopping)
+    });
+    let webhook_worker = webhooks::WebhookWorker {
+        store: state.store.clone(),
+        sender: state.webhooks.clone(),
+        manage_url: format!("{public_base_url}/admin/webhooks"),
+    };
+    workers.spawn(|stopping| webhook_worker.run(stopping));
     let sync_every = std::time::Duration::from_secs(config.calendar_sync_interval_seconds);
-    tokio::spawn(calendar_sync::run(
-        state.clone(),
-        sync_every,
-        sync_every.min(std::time::Duration::from_secs(30)),
-    ));
-    tokio::spawn(calendar_push::run(
-        state.clone(),
-        std::time::Duration::from_secs(2),
-    ));
+    workers.spawn(|stopping| {
+        calendar_sync::run(
+            state.clone(),
+            sync_every,
+            sync_every.min(std::time::Duration::from_secs(30)),
+            stopping,
+        )
+    });
+    workers.spawn(|stopping| {
+        calendar_push::run(state.clone(), std::time::Duration::from_secs(2), stopping)
+    });
     tokio::spawn(sweep_expired(
         state.store.clone(),
         config.customer_retention_days,
     ));
     tokio::spawn(state.slots.clone().follow_changes(state.store.clone()));
-    tokio::spawn(reminder_worker::run(
-        state.clone(),
-        std::time::Duration::from_secs(config.reminder_interval_seconds),
-    ));
+    workers.spawn(|stopping| {
+        reminder_worker::run(
+            state.clone(),
+            std::time::Duration::from_secs(config.reminder_interval_seconds),
+            stopping,
+        )
+    });
     let static_dir = config.static_dir.clone();
     if !static_dir.join("index.html").is_file() {
         tracing::warn!(dir = %static_dir.display(), "no built frontend found; run `just frontend`");
     }
     let described = openapi();
     let state_for_metrics = state.clone();
-    let state_at_stop = state.clone();
     let server = HttpServer::new(move || {
         let (app, _) = App::new()
             .into_utoipa_app()
@@ -388,9 +399,14 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     }
     tracing::info!(%address, "listening");
     server.await?;
-    // Stopped (SIGTERM or SIGINT) after in-flight requests finished: keep what they counted.
-    if let Err(error) = state_at_stop.funnel.flush(&state_at_stop.store).await {
-        tracing::warn!(%error, "the booking funnel's last counts were not written");
+    // SIGTERM or Ctrl-C: the requests in flight were answered; now the workers finish theirs.
+    tracing::info!("stopping: background work finishes what it holds");
+    let abandoned = workers.stop(shutdown::GRACE).await;
+    if abandoned > 0 {
+        tracing::warn!(
+            abandoned,
+            "workers still busy were abandoned; their claims expire with their lease"
+        );
     }
     Ok(())
 }

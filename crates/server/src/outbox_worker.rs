@@ -13,7 +13,7 @@ use mm_notify::{
 };
 use mm_store::{OutboxEmail, Store, StoreError};
 
-use crate::notices::Writer;
+use crate::{notices::Writer, shutdown::Stopping};
 
 /// How often an idle worker looks for due emails.
 const POLL: Duration = Duration::from_secs(1);
@@ -77,28 +77,29 @@ pub struct OutboxWorker {
 }
 
 impl OutboxWorker {
-    /// Runs until the process ends.
-    pub async fn run(self) {
-        loop {
-            match self.send_due().await {
-                Ok(0) => tokio::time::sleep(POLL).await,
-                Ok(_) => {}
+    /// Runs until the process stops.
+    pub async fn run(self, mut stopping: Stopping) {
+        while !stopping.is_set() {
+            match self.send_due(&stopping).await {
+                Ok(0) => stopping.pause(POLL).await,
+                Ok(_) => false,
                 Err(error) => {
                     tracing::error!(%error, "outbox: reading the queue failed");
-                    tokio::time::sleep(POLL * 5).await;
+                    stopping.pause(POLL * 5).await
                 }
-            }
+            };
         }
     }
 
-    /// Sends every email due now; returns how many it tried.
-    pub async fn send_due(&self) -> mm_store::Result<usize> {
+    /// Sends every email due now, until the process stops; returns how many it tried.
+    pub async fn send_due(&self, stopping: &Stopping) -> mm_store::Result<usize> {
         let mut tried = 0;
         let channel = self.courier.channel();
-        while let Some(email) = self
-            .store
-            .claim_due_message(channel, Utc::now(), self.lease)
-            .await?
+        while !stopping.is_set()
+            && let Some(email) = self
+                .store
+                .claim_due_message(channel, Utc::now(), self.lease)
+                .await?
         {
             tried += 1;
             self.send(&email).await?;

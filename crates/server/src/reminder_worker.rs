@@ -8,14 +8,13 @@ use actix_web::web;
 use chrono::Utc;
 use tokio::time::MissedTickBehavior;
 
-use crate::AppState;
+use crate::{AppState, shutdown::Stopping};
 
-/// Runs until the process ends, looking every `every` for emails that have come due.
-pub async fn run(state: web::Data<AppState>, every: Duration) {
+/// Runs until the process stops, looking every `every` for emails that have come due.
+pub async fn run(state: web::Data<AppState>, every: Duration, mut stopping: Stopping) {
     let mut ticks = tokio::time::interval(every);
     ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
-    loop {
-        ticks.tick().await;
+    while !stopping.tick(&mut ticks).await {
         let now = Utc::now();
         match mm_app::follow_ups::queue_due_reminders(&state.store, now).await {
             Ok(0) => {}

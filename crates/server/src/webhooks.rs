@@ -20,6 +20,8 @@ use mm_store::{Attempt, ClaimedDelivery, Store};
 use rand::RngCore as _;
 use url::Url;
 
+use crate::shutdown::Stopping;
+
 /// How often an idle sender looks for due deliveries.
 const POLL: Duration = Duration::from_secs(1);
 /// How long a claimed delivery is held before another sender may take it.
@@ -193,9 +195,10 @@ pub struct WebhookWorker {
 }
 
 impl WebhookWorker {
-    pub async fn run(self) {
+    /// Runs until the process stops.
+    pub async fn run(self, mut stopping: Stopping) {
         let mut last_prune = None;
-        loop {
+        while !stopping.is_set() {
             let now = Utc::now();
             if last_prune.is_none_or(|at| now - at > chrono::Duration::hours(1)) {
                 last_prune = Some(now);
@@ -207,21 +210,23 @@ impl WebhookWorker {
                     tracing::error!(%error, "webhooks: pruning old deliveries failed");
                 }
             }
-            match self.send_due().await {
-                Ok(0) => tokio::time::sleep(POLL).await,
-                Ok(_) => {}
+            match self.send_due(&stopping).await {
+                Ok(0) => stopping.pause(POLL).await,
+                Ok(_) => false,
                 Err(error) => {
                     tracing::error!(%error, "webhooks: reading the queue failed");
-                    tokio::time::sleep(POLL * 5).await;
+                    stopping.pause(POLL * 5).await
                 }
-            }
+            };
         }
     }
 
-    /// Sends every delivery due now; returns how many it tried.
-    pub async fn send_due(&self) -> mm_store::Result<usize> {
+    /// Sends every delivery due now, until the process stops; returns how many it tried.
+    pub async fn send_due(&self, stopping: &Stopping) -> mm_store::Result<usize> {
         let mut tried = 0;
-        while let Some(delivery) = self.store.claim_due_webhook(Utc::now(), LEASE).await? {
+        while !stopping.is_set()
+            && let Some(delivery) = self.store.claim_due_webhook(Utc::now(), LEASE).await?
+        {
             tried += 1;
             let (answer, error) = self.sender.send(&delivery).await;
             let now = Utc::now();
