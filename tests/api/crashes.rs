@@ -6,6 +6,11 @@
 //! A server stopped gracefully (SIGTERM) answers what it accepted, lets its workers finish the
 //! message they hold, and leaves no claim behind: every email is sent exactly once, at once.
 //!
+//! PostgreSQL itself crashing and coming back mid-storm: `/ready` says so within seconds, requests
+//! meanwhile get 503 with `Retry-After` (never a booking half-made), and once it is back both
+//! processes reconnect on their own and go on; a retry with the same Idempotency-Key finds a
+//! booking whose answer was lost.
+//!
 //! A message the dead process handed to the mail server but had not yet marked sent is sent
 //! again: no sender can know whether the mail server kept a message when it died in that
 //! window. The copy carries the same `Message-ID`, by which mail programs fold the two.
@@ -298,4 +303,171 @@ async fn a_server_stopped_while_customers_book_finishes_what_it_started(db: Db) 
     let distinct: BTreeSet<&String> = ids.iter().collect();
     assert_eq!(distinct.len(), ids.len(), "an email was sent twice");
     assert_eq!(ids.len(), usize::try_from(queued).unwrap());
+}
+
+/// What customers met while the database was away and back.
+#[derive(Debug, Default)]
+struct Outcomes {
+    acknowledged: Vec<String>,
+    /// Answers other than 201, 409 and 503.
+    unexpected: Vec<String>,
+    unavailable: usize,
+}
+
+/// Books the customers of `slots` on `base`, each request with its own Idempotency-Key, and
+/// tries again (same key, same body) after a 503 or a broken connection, as the wizard does.
+async fn customers_book_through_outages(
+    client: reqwest::Client,
+    base: String,
+    slots: Vec<String>,
+    tag: usize,
+    outcomes: Arc<Mutex<Outcomes>>,
+) {
+    for (n, start) in slots.iter().flat_map(|s| [s, s]).enumerate() {
+        let body = request(start, &format!("outage-{tag}-{n}@example.com"));
+        let key = format!("outage-{tag}-{n}");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no answer for a minute"
+            );
+            let sent = client
+                .post(format!("{base}/api/v1/public/bookings"))
+                .header("Idempotency-Key", &key)
+                .json(&body)
+                .send()
+                .await;
+            let Ok(response) = sent else {
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                continue;
+            };
+            let status = response.status();
+            let answer: serde_json::Value = response.json().await.unwrap_or_default();
+            let again = {
+                let mut outcomes = outcomes.lock().unwrap();
+                match status {
+                    StatusCode::CREATED => {
+                        let reference = answer["booking_reference"].as_str().expect("reference");
+                        outcomes.acknowledged.push(reference.to_owned());
+                        false
+                    }
+                    StatusCode::CONFLICT => false,
+                    StatusCode::SERVICE_UNAVAILABLE => {
+                        outcomes.unavailable += 1;
+                        true
+                    }
+                    other => {
+                        outcomes.unexpected.push(format!("{other}: {answer}"));
+                        false
+                    }
+                }
+            };
+            if again {
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                continue;
+            }
+            break;
+        }
+    }
+}
+
+async fn ready(app: &TestApp) -> StatusCode {
+    match app.client.get(app.url("/ready")).send().await {
+        Ok(response) => response.status(),
+        Err(_) => StatusCode::BAD_GATEWAY,
+    }
+}
+
+#[tokio::test]
+async fn postgres_crashing_mid_storm_loses_nothing_acknowledged_and_both_servers_come_back() {
+    let postgres = mm_blackbox_tests::own_postgres::OwnPostgres::start();
+    let database = postgres.database("mm_outage");
+    let mail = MailCatcher::start().await;
+    let smtp = mail.url();
+    let env = [
+        ("MM_PUBLIC_BOOKING_RATE_LIMIT", "0"),
+        ("MM_SMTP_URL", smtp.as_str()),
+        ("MM_OUTBOX_LEASE_SECONDS", "2"),
+        ("MM_OUTBOX_RETRY_SECONDS", "1"),
+    ];
+    let first = TestApp::spawn_on(&database, &env).await;
+    let second = first.second_process().await;
+    support(&first, 3, json!({})).await;
+    let monday = next_monday();
+    let slots: Vec<String> = (0..5)
+        .flat_map(|day| (9..17).map(move |hour| at(monday + chrono::Days::new(day), hour, 0)))
+        .collect();
+    let outcomes = Arc::new(Mutex::new(Outcomes::default()));
+    let mut customers = tokio::task::JoinSet::new();
+    for c in 0..CLIENTS {
+        let base = [&first, &second][c % 2].address.clone();
+        let mine = slots.iter().skip(c).step_by(CLIENTS).cloned().collect();
+        customers.spawn(customers_book_through_outages(
+            first.client.clone(),
+            base,
+            mine,
+            c,
+            outcomes.clone(),
+        ));
+    }
+    eventually("ten bookings before the crash", || async {
+        (outcomes.lock().unwrap().acknowledged.len() >= 10).then_some(())
+    })
+    .await;
+    postgres.crash();
+    let at_crash = outcomes.lock().unwrap().acknowledged.len();
+    for app in [&first, &second] {
+        let started = std::time::Instant::now();
+        assert_eq!(ready(app).await, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "/ready answers quickly while the database is away"
+        );
+    }
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    postgres.start_again();
+    for app in [&first, &second] {
+        eventually("ready again", || async {
+            (ready(app).await == StatusCode::OK).then_some(())
+        })
+        .await;
+    }
+    while let Some(done) = customers.join_next().await {
+        done.expect("a customer");
+    }
+    let outcomes = std::mem::take(&mut *outcomes.lock().unwrap());
+    assert!(outcomes.unexpected.is_empty(), "{:?}", outcomes.unexpected);
+    assert!(
+        outcomes.unavailable > 0,
+        "customers met the outage (503), so the storm spanned it"
+    );
+    assert!(
+        outcomes.acknowledged.len() > at_crash,
+        "bookings went on after the database came back"
+    );
+    for reference in &outcomes.acknowledged {
+        let stored = first
+            .db_count(&format!(
+                "SELECT COUNT(*) FROM bookings WHERE booking_reference = '{reference}'"
+            ))
+            .await;
+        assert_eq!(stored, 1, "{reference} was acknowledged");
+    }
+    let references: BTreeSet<&String> = outcomes.acknowledged.iter().collect();
+    assert_eq!(
+        references.len(),
+        outcomes.acknowledged.len(),
+        "a retried request was booked twice"
+    );
+    assert_eq!(first.db_count(DOUBLE_BOOKINGS).await, 0);
+    eventually("every queued email sent", || async {
+        let waiting = first
+            .db_count(
+                "SELECT COUNT(*) FROM email_outbox WHERE channel = 'email' AND status <> 'sent'",
+            )
+            .await;
+        (waiting == 0).then_some(())
+    })
+    .await;
 }

@@ -10,6 +10,7 @@ pub mod feeds;
 pub mod google;
 pub mod invite;
 pub mod microsoft;
+pub mod own_postgres;
 pub mod smtp;
 pub mod twilio;
 pub mod webhooks;

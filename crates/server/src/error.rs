@@ -52,6 +52,9 @@ pub enum ApiError {
     /// Too much work is waiting (password hashing); the client may try again shortly.
     #[error("the server is busy; try again in a few seconds")]
     Busy,
+    /// The database cannot be reached (down or restarting); the client may try again shortly.
+    #[error("the database cannot be reached; try again in a few seconds")]
+    DatabaseUnreachable,
     #[error("this Idempotency-Key was already used with a different request")]
     IdempotencyKeyReused,
     /// A calendar or video provider refused or failed; nothing was changed.
@@ -108,7 +111,7 @@ impl ApiError {
             Self::InvalidTransition(_) => ErrorCode::InvalidTransition,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::RescheduleLimit(_) => ErrorCode::RescheduleLimitReached,
-            Self::Busy => ErrorCode::Busy,
+            Self::Busy | Self::DatabaseUnreachable => ErrorCode::Busy,
             Self::IdempotencyKeyReused => ErrorCode::IdempotencyKeyReused,
             Self::Upstream(_) => ErrorCode::UpstreamUnavailable,
             Self::Internal(_) => ErrorCode::Internal,
@@ -194,6 +197,10 @@ impl From<StoreError> for ApiError {
                 error @ mm_domain::booking::TransitionError::RescheduleLimit { .. },
             ) => Self::RescheduleLimit(error.to_string()),
             StoreError::Transition(error) => Self::InvalidTransition(error.to_string()),
+            unreachable if unreachable.is_unreachable() => {
+                tracing::warn!(error = %unreachable, "the database cannot be reached");
+                Self::DatabaseUnreachable
+            }
             other => Self::Internal(anyhow::Error::new(other).context("store")),
         }
     }
@@ -215,7 +222,7 @@ impl ResponseError for ApiError {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Busy | Self::DatabaseUnreachable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Upstream(_) => StatusCode::BAD_GATEWAY,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -237,7 +244,7 @@ impl ResponseError for ApiError {
             Self::RateLimited { retry_after, .. } => {
                 response.insert_header(("Retry-After", retry_after.to_string()));
             }
-            Self::Busy => {
+            Self::Busy | Self::DatabaseUnreachable => {
                 response.insert_header(("Retry-After", "5"));
             }
             Self::MethodNotAllowed { allow } => {

@@ -81,6 +81,30 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// Whether the database could not be reached — down, restarting, or no connection free in
+    /// time — rather than refusing the statement: the same request may succeed shortly. (A
+    /// commit whose answer was lost may have happened; a retry with the same Idempotency-Key
+    /// finds it.)
+    pub fn is_unreachable(&self) -> bool {
+        use sea_orm::{RuntimeErr, sqlx::Error as Sqlx};
+        let Self::Db(error) = self else {
+            return false;
+        };
+        let sqlx = match error {
+            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => return true,
+            DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => e,
+            _ => return false,
+        };
+        match sqlx.as_ref() {
+            Sqlx::Io(_) | Sqlx::PoolTimedOut | Sqlx::PoolClosed | Sqlx::WorkerCrashed => true,
+            // SQLSTATE class 08 (connection exception), 57P (the server is shutting down).
+            Sqlx::Database(e) => e
+                .code()
+                .is_some_and(|code| code.starts_with("08") || code.starts_with("57P")),
+            _ => false,
+        }
+    }
+
     fn conflict(field: &str, message: &str) -> Self {
         Self::Conflict {
             field: field.to_owned(),

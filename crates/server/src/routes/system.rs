@@ -20,14 +20,23 @@ pub async fn health() -> impl Responder {
     HttpResponse::Ok().json(serde_json::json!({"status": "ok"}))
 }
 
-/// 200 when the database answers, else 503.
+/// How long `/ready` waits for the database: a health checker must hear "no" quickly while the
+/// connection pool would go on trying to connect.
+const READY_WITHIN: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// 200 when the database answers within [`READY_WITHIN`], else 503.
 #[get("/ready")]
 pub async fn ready(state: web::Data<AppState>) -> impl Responder {
-    match state.store.ping().await {
-        Ok(()) => HttpResponse::Ok()
+    let answer = tokio::time::timeout(READY_WITHIN, state.store.ping()).await;
+    match answer {
+        Ok(Ok(())) => HttpResponse::Ok()
             .json(serde_json::json!({"status": "ready", "database": state.store.backend()})),
-        Err(error) => {
+        Ok(Err(error)) => {
             tracing::warn!(%error, "database not ready");
+            HttpResponse::ServiceUnavailable().json(serde_json::json!({"status": "unavailable"}))
+        }
+        Err(_) => {
+            tracing::warn!("database not ready: no answer within {READY_WITHIN:?}");
             HttpResponse::ServiceUnavailable().json(serde_json::json!({"status": "unavailable"}))
         }
     }
