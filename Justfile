@@ -2,14 +2,10 @@
 
 set shell := ["bash", "-euo", "pipefail", "-c"]
 
-# Build everything and start the app with demo data on embedded SQLite.
-run: bootstrap frontend
-    cargo build --release -p mm-server
-    @echo "Book a demo meeting at http://${MM_BIND:-127.0.0.1:8080}/book"
-    @echo "Staff app at http://${MM_BIND:-127.0.0.1:8080}/admin : admin@example.com / meeting-manager (demo members: e.g. anna.jensen@example.com / demo-password); API reference at /api/docs/"
-    MM_DEMO=1 MM_ADMIN_EMAIL=admin@example.com MM_ADMIN_PASSWORD=meeting-manager \
-      MM_DATABASE_URL=${MM_DATABASE_URL:-sqlite://data/meeting-manager.db} MM_BIND=${MM_BIND:-127.0.0.1:8080} \
-      ./target/release/meeting-manager serve
+# Build everything and start the app with demo data on embedded SQLite (the server builds in the
+# background while the web apps do; progress is printed).
+run:
+    ./scripts/run.sh
 
 # Everything CI checks: formatting and lints (the WASM frontend's too), the frontend build, unit and
 # black-box tests on SQLite and PostgreSQL, browser tests, the server against its own OpenAPI
@@ -48,6 +44,11 @@ openapi:
 bench: bootstrap
     cargo bench -p mm-bench --bench engine
     ./scripts/with-postgres.sh ./scripts/bench-http.sh
+
+# Half an hour of mixed traffic (browsing, booking, staff moves, iCal syncs) sampling the server's
+# memory and latencies: target/soak.csv. SOAK_MINUTES=5 for a shorter run.
+bench-soak: bootstrap
+    ./scripts/bench-soak.sh
 
 # The web app in headless Chromium: download size, time to the first page, each step's answer.
 bench-web: bootstrap frontend

@@ -1,28 +1,39 @@
 #!/usr/bin/env bash
-# Installs what building and testing need on a fresh Debian machine: PostgreSQL, aiosmtpd, Chromium, Debian's
-# WASM-capable Rust (rustc-web + std sources + lld + clippy), `just`, `wasm-bindgen-cli` and nextest.
+# Installs what is missing on a fresh Debian machine. `bootstrap.sh run`: only what building and
+# starting the app needs (Debian's WASM-capable Rust: rustc-web + std sources + lld, and
+# `wasm-bindgen-cli`). Without an argument: everything the tests need too (PostgreSQL, aiosmtpd,
+# Chromium and ChromeDriver, clippy for the WASM build, nextest).
 set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=${1:-test}
 need_apt=()
-command -v psql >/dev/null || need_apt+=(postgresql)
-# The browser tests' Chromium and its WebDriver.
-[ -x /usr/bin/chromium ] || need_apt+=(chromium)
-command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
-# The tests' SMTP server.
-/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || need_apt+=(python3-aiosmtpd)
+if [ "$mode" != run ]; then
+  command -v psql >/dev/null || need_apt+=(postgresql)
+  # The browser tests' Chromium and its WebDriver.
+  [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+  command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
+  # The tests' SMTP server.
+  /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || need_apt+=(python3-aiosmtpd)
+  # Lints the frontend with the same compiler that builds it.
+  [ -x /usr/bin/clippy-driver ] || need_apt+=(rust-web-clippy)
+fi
 [ -x /usr/bin/rustc ] && /usr/bin/rustc --version | grep -q '1\.9[6-9]\|1\.[1-9][0-9][0-9]' || need_apt+=(rustc-web cargo-web)
 [ -d /usr/lib/rustlib/src/rust ] || need_apt+=(rust-web-src)
 command -v lld-22 >/dev/null || [ -x /usr/lib/llvm-22/bin/lld ] || need_apt+=(lld-22)
-# Lints the frontend with the same compiler that builds it.
-[ -x /usr/bin/clippy-driver ] || need_apt+=(rust-web-clippy)
 if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "==> installing Debian packages: ${need_apt[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 rustup toolchain list | grep -q '^debian-web' || rustup toolchain link debian-web /usr
 command -v just >/dev/null || cargo install just --locked
-# wasm-bindgen-cli must equal the crate, which frontend/Cargo.toml pins with `=`.
+# wasm-bindgen-cli must equal the crate, which frontend/Cargo.toml pins with `=`. A tool run a few
+# times per build needs little optimisation: opt-level 1 compiles it in about half the time.
 wb_version=$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' frontend/Cargo.toml)
 if ! wasm-bindgen --version 2>/dev/null | grep -q "$wb_version"; then
-  cargo install wasm-bindgen-cli --version "$wb_version"
+  echo "==> installing wasm-bindgen-cli $wb_version"
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=1 cargo install wasm-bindgen-cli --locked --version "$wb_version"
 fi
-command -v cargo-nextest >/dev/null || cargo install cargo-nextest --locked
+if [ "$mode" != run ]; then
+  command -v cargo-nextest >/dev/null || cargo install cargo-nextest --locked
+fi

@@ -1,9 +1,12 @@
 //! Customers booking against a running server, for `scripts/bench-http.sh`: a steady stream of
 //! bookings (beside which wrk reads slots), a crowd of clients racing for the same few slots,
-//! and the audit afterwards that nobody holds two meetings at once.
+//! and the audit afterwards that nobody holds two meetings at once; and the half-hour soak of
+//! mixed traffic for `scripts/bench-soak.sh`.
 //!
 //! Every booking walks the wizard's last steps as a browser would: it reads a day's slots, picks
 //! one that is open, and posts the booking. Latencies are those of the posts.
+
+mod soak;
 
 use std::{
     sync::{
@@ -59,6 +62,35 @@ enum Scenario {
     },
     /// Counts double bookings in the database `MM_DATABASE_URL` names; fails when there is one.
     Doubles,
+    /// Mixed traffic for `minutes` (browsing, booking, staff moves, iCal syncs) while the
+    /// server's memory and latencies are sampled: CSV on stdout.
+    Soak {
+        #[arg(long)]
+        base: String,
+        #[arg(long, default_value = "bench")]
+        department: String,
+        #[arg(long)]
+        first_day: NaiveDate,
+        #[arg(long, default_value_t = 26)]
+        days: u32,
+        #[arg(long, default_value_t = 30)]
+        minutes: u64,
+        #[arg(long, default_value_t = 30)]
+        sample_seconds: u64,
+        /// The server's process id, whose memory is sampled.
+        #[arg(long)]
+        pid: u32,
+        #[arg(long)]
+        admin_email: String,
+        #[arg(long)]
+        admin_password: String,
+        /// An iCal feed the members subscribe to.
+        #[arg(long)]
+        feed_url: String,
+        /// How many members subscribe to it.
+        #[arg(long, default_value_t = 20)]
+        calendars: usize,
+    },
 }
 
 /// One server's public booking API for one department's `call`.
@@ -306,6 +338,33 @@ async fn main() -> anyhow::Result<()> {
                 .map(|b| Wizard::new(&client, b, &department))
                 .collect();
             crowd(wizards, working_days(first_day, 28), clients, bookings).await
+        }
+        Scenario::Soak {
+            base,
+            department,
+            first_day,
+            days,
+            minutes,
+            sample_seconds,
+            pid,
+            admin_email,
+            admin_password,
+            feed_url,
+            calendars,
+        } => {
+            let plan = soak::Soak {
+                base,
+                department,
+                days: working_days(first_day, days),
+                minutes,
+                sample_seconds,
+                pid,
+                admin_email,
+                admin_password,
+                feed_url,
+                calendars,
+            };
+            soak::run(client, plan).await
         }
         Scenario::Doubles => {
             let url = std::env::var("MM_DATABASE_URL").context("set MM_DATABASE_URL")?;
