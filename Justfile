@@ -2,8 +2,7 @@
 
 set shell := ["bash", "-euo", "pipefail", "-c"]
 
-# Build everything and start the app with demo data on embedded SQLite (the server builds in the
-# background while the web apps do; progress is printed).
+# Build everything and start the app with demo data on embedded SQLite, printing progress.
 run:
     ./scripts/run.sh
 
