@@ -27,15 +27,10 @@ use mm_blackbox_tests::{
 use reqwest::StatusCode;
 use serde_json::json;
 
-on_both_databases!(a_server_killed_while_customers_book_loses_nothing_it_acknowledged);
-
-/// On SQLite only for now: on PostgreSQL, with a second process sending too, an SMTP send to the
-/// test's mail server now and then hangs until the mailer's 30 s timeout, past the stopping
-/// process's grace, and leaves its claim for the 600 s lease (seen 2026-11-30; to be found).
-#[tokio::test]
-async fn a_server_stopped_while_customers_book_finishes_what_it_started_on_sqlite() {
-    a_server_stopped_while_customers_book_finishes_what_it_started(Db::Sqlite).await;
-}
+on_both_databases!(
+    a_server_killed_while_customers_book_loses_nothing_it_acknowledged,
+    a_server_stopped_while_customers_book_finishes_what_it_started
+);
 
 const CLIENTS: usize = 12;
 

@@ -383,15 +383,19 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         )
         .configure(|cfg| frontend(cfg, &static_dir))
     })
+    .disable_signals()
     .listen(listener)?
     .run();
+    let mut servers = vec![server.handle()];
     if let Some(bind) = &config.metrics_bind {
-        let address = telemetry::serve_apart(bind, state_for_metrics)?;
+        let (address, metrics) = telemetry::serve_apart(bind, state_for_metrics)?;
+        servers.push(metrics);
         #[allow(clippy::print_stdout)]
         {
             println!("metrics on http://{address}/metrics");
         }
     }
+    tokio::spawn(shutdown::stop_on_signal(servers, workers)?);
     // The socket already accepts connections; scripts wait for this exact line.
     #[allow(clippy::print_stdout)]
     {
@@ -399,15 +403,6 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     }
     tracing::info!(%address, "listening");
     server.await?;
-    // SIGTERM or Ctrl-C: the requests in flight were answered; now the workers finish theirs.
-    tracing::info!("stopping: background work finishes what it holds");
-    let abandoned = workers.stop(shutdown::GRACE).await;
-    if abandoned > 0 {
-        tracing::warn!(
-            abandoned,
-            "workers still busy were abandoned; their claims expire with their lease"
-        );
-    }
     Ok(())
 }
 

@@ -1,11 +1,17 @@
-//! Stopping without abandoning work. On SIGTERM (or Ctrl-C) the HTTP server stops accepting and
-//! answers the requests it has (actix's graceful stop); then every background worker is told to
-//! stop, finishes the message, delivery or calendar it holds, and claims nothing more. So a
-//! stopping process leaves no claim for another to wait out, and sends nothing twice.
+//! Stopping without abandoning work. On SIGTERM (or Ctrl-C) the HTTP servers stop accepting
+//! connections; every background worker is told to stop, finishes the message, delivery or
+//! calendar it holds, and claims nothing more; then the servers answer the requests they still
+//! have and end (actix's graceful stop). So a stopping process leaves no claim for another to
+//! wait out, and sends nothing twice.
 
 use std::{future::Future, time::Duration};
 
-use tokio::{sync::watch, task::JoinSet};
+use actix_web::dev::ServerHandle;
+use tokio::{
+    signal::unix::{SignalKind, signal},
+    sync::watch,
+    task::JoinSet,
+};
 
 /// How long stopping workers may take to finish what they hold; after it they are abandoned and
 /// their claims expire with their lease, as after a crash.
@@ -87,6 +93,39 @@ impl Workers {
             }
         }
     }
+}
+
+/// Listens for SIGTERM and Ctrl-C from now on; the future stops `servers` and `workers` in
+/// order once one arrives. Servers built with `disable_signals`, so that this order holds.
+///
+/// The workers finish before the servers end because actix runs each server worker on a
+/// runtime of its own, and a pooled database connection opened there dies with it: a worker
+/// recording an email as sent on such a connection would fail and leave its claim behind.
+pub fn stop_on_signal(
+    servers: Vec<ServerHandle>,
+    workers: Workers,
+) -> std::io::Result<impl Future<Output = ()>> {
+    let mut terminate = signal(SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! {
+            _ = terminate.recv() => {}
+            _ = tokio::signal::ctrl_c() => {}
+        }
+        tracing::info!("stopping: background work finishes what it holds");
+        for server in &servers {
+            server.pause().await;
+        }
+        let abandoned = workers.stop(GRACE).await;
+        if abandoned > 0 {
+            tracing::warn!(
+                abandoned,
+                "workers still busy were abandoned; their claims expire with their lease"
+            );
+        }
+        for server in &servers {
+            server.stop(true).await;
+        }
+    })
 }
 
 #[cfg(test)]

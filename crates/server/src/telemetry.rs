@@ -18,7 +18,7 @@ use std::{
 use actix_web::{
     App, HttpRequest, HttpResponse, HttpServer,
     body::MessageBody,
-    dev::{ServiceRequest, ServiceResponse},
+    dev::{ServerHandle, ServiceRequest, ServiceResponse},
     http::{Method, header},
     middleware::Next,
     web,
@@ -310,8 +310,11 @@ async fn record_backlog(state: &AppState) {
 }
 
 /// Serves `/metrics` alone, to anyone, on `bind` (the operator's network), beside the API; the
-/// address it listens on.
-pub fn serve_apart(bind: &str, state: web::Data<AppState>) -> anyhow::Result<SocketAddr> {
+/// address it listens on, and the server's handle to stop it by (it ignores signals itself).
+pub fn serve_apart(
+    bind: &str,
+    state: web::Data<AppState>,
+) -> anyhow::Result<(SocketAddr, ServerHandle)> {
     use anyhow::Context as _;
     let listener =
         TcpListener::bind(bind).with_context(|| format!("binding MM_METRICS_BIND {bind}"))?;
@@ -323,10 +326,12 @@ pub fn serve_apart(bind: &str, state: web::Data<AppState>) -> anyhow::Result<Soc
             .route("/metrics", web::get().to(scrape))
     })
     .workers(1)
+    .disable_signals()
     .listen(listener)?
     .run();
+    let handle = server.handle();
     tokio::spawn(server);
-    Ok(address)
+    Ok((address, handle))
 }
 
 /// Drains the histograms' buckets now and then, so that memory stays flat when nobody scrapes.
