@@ -3,10 +3,12 @@
 # standard data set (SQLite) — four visitors browsing dates and times without pause, a customer
 # booking every second, a leader moving a meeting every two seconds, twenty members' iCal feeds
 # synced every minute — sampling the server's memory (RSS) and each kind of request's latency
-# every 30 s. Writes the samples to target/soak.csv and prints the first and last ones.
+# every 30 s. Writes the samples to target/soak.csv and prints them; the last line compares the
+# end of the warm-up (SOAK_WARM_UP_MINUTES, default a sixth of the run) with the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 minutes=${SOAK_MINUTES:-30}
+warm_up=${SOAK_WARM_UP_MINUTES:-$((minutes / 6))}
 cargo build --release -q -p mm-server -p mm-bench
 work=$(mktemp -d /tmp/mm-soak.XXXXXX)
 server_pid= feed_pid=
@@ -45,5 +47,6 @@ base=$(sed -n 's/^listening on //p' "$work/server.out")
 
 echo "soaking $base for $minutes minutes (pid $server_pid)" >&2
 target/release/mm-bench-load soak --base "$base" --first-day "$first_day" --minutes "$minutes" \
+  --warm-up-minutes "$warm_up" \
   --pid "$server_pid" --admin-email soak@example.com --admin-password soak-admin-password \
   --feed-url "http://127.0.0.1:$feed_port/calendar.ics" | tee target/soak.csv

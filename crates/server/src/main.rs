@@ -6,6 +6,12 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 use tracing_subscriber::{EnvFilter, fmt, prelude::*};
 
+/// glibc's allocator gives every thread that allocates an arena of its own and returns little of
+/// it: under the soak benchmark the process grew 72 % in 30 minutes with flat traffic. mimalloc
+/// keeps it flat after the warm-up (README, "Soak").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "meeting-manager",

@@ -77,6 +77,10 @@ enum Scenario {
         minutes: u64,
         #[arg(long, default_value_t = 30)]
         sample_seconds: u64,
+        /// Minutes of traffic that fill the caches before growth is measured (sampled all the
+        /// same).
+        #[arg(long, default_value_t = 5)]
+        warm_up_minutes: u64,
         /// The server's process id, whose memory is sampled.
         #[arg(long)]
         pid: u32,
@@ -346,6 +350,7 @@ async fn main() -> anyhow::Result<()> {
             days,
             minutes,
             sample_seconds,
+            warm_up_minutes,
             pid,
             admin_email,
             admin_password,
@@ -358,6 +363,7 @@ async fn main() -> anyhow::Result<()> {
                 days: working_days(first_day, days),
                 minutes,
                 sample_seconds,
+                warm_up_minutes,
                 pid,
                 admin_email,
                 admin_password,

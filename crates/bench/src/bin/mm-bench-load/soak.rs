@@ -2,7 +2,7 @@
 //! visitors browsing the booking pages, customers booking, staff moving meetings between
 //! members, members' iCal calendars syncing — while the server's memory (RSS) and each kind of
 //! request's latency are sampled every `sample_seconds`. A line per sample goes to stdout as
-//! CSV; the end compares the first minutes with the last.
+//! CSV; the end compares memory and latency once the warm-up is over with the last minutes.
 
 use std::{
     sync::{Arc, Mutex},
@@ -27,6 +27,9 @@ pub struct Soak {
     pub days: Vec<NaiveDate>,
     pub minutes: u64,
     pub sample_seconds: u64,
+    /// The first minutes fill the caches (each SQLite connection's pages, the slot tables):
+    /// memory growth is measured from their end.
+    pub warm_up_minutes: u64,
     /// The server process whose memory is sampled.
     pub pid: u32,
     pub admin_email: String,
@@ -333,7 +336,8 @@ pub async fn run(client: reqwest::Client, soak: Soak) -> anyhow::Result<()> {
         "minute,rss_mib,browse_n,browse_p50_ms,browse_p99_ms,book_n,book_p50_ms,book_p99_ms,staff_n,staff_p50_ms,staff_p99_ms,failed",
     );
     let began = Instant::now();
-    let mut samples: Vec<(f64, f64, f64)> = Vec::new();
+    // (minute, RSS, browse p99, booking p99)
+    let mut samples: Vec<(f64, f64, f64, f64)> = Vec::new();
     let mut every = tokio::time::interval(Duration::from_secs(soak.sample_seconds));
     every.tick().await;
     while Instant::now() < until {
@@ -356,26 +360,39 @@ pub async fn run(client: reqwest::Client, soak: Soak) -> anyhow::Result<()> {
             "{minute:.1},{rss:.1},{},{:.1},{:.1},{},{:.1},{:.1},{},{:.1},{:.1},{failed}",
             b.0, b.1, b.2, k.0, k.1, k.2, s.0, s.1, s.2
         ));
-        samples.push((rss, b.2, k.2));
+        samples.push((minute, rss, b.2, k.2));
     }
     while tasks.join_next().await.is_some() {}
     let synced = staff.synced(soak.calendars).await?;
-    let Some(first) = samples.first().copied() else {
-        bail!("no sample: run for longer than one sample");
+    let warm: Vec<_> = samples
+        .iter()
+        .copied()
+        .filter(|s| s.0 >= soak.warm_up_minutes as f64)
+        .collect();
+    let (Some(first), Some(warmed), Some(last)) = (samples.first(), warm.first(), warm.last())
+    else {
+        bail!("no sample after the warm-up: run for longer");
     };
-    let last = samples.last().copied().unwrap_or(first);
-    // After the first sample the caches are warm: growth is measured from there.
+    // Single samples swing with the allocator's timing; five-minute means do not.
+    let mean_rss = |s: &[(f64, f64, f64, f64)]| s.iter().map(|s| s.1).sum::<f64>() / s.len() as f64;
+    let window = (300 / soak.sample_seconds.max(1)) as usize;
+    let early = mean_rss(&warm[..window.clamp(1, warm.len())]);
+    let late = mean_rss(&warm[warm.len().saturating_sub(window)..]);
+    let growth = |from: f64, to: f64| (to - from) / from * 100.0;
     report(&format!(
-        "# calendars_synced={synced}/{} rss_first_mib={:.1} rss_last_mib={:.1} rss_max_mib={:.1} growth_percent={:.1} browse_p99_first_ms={:.1} browse_p99_last_ms={:.1} book_p99_first_ms={:.1} book_p99_last_ms={:.1}",
+        "# calendars_synced={synced}/{} rss_first_mib={:.1} rss_after_warm_up_mib={:.1} rss_last_mib={:.1} rss_max_mib={:.1} growth_after_warm_up_percent={:.1} growth_from_first_percent={:.1} rss_mean_first_5min_after_warm_up_mib={early:.1} rss_mean_last_5min_mib={late:.1} growth_of_means_percent={:.1} browse_p99_after_warm_up_ms={:.1} browse_p99_last_ms={:.1} book_p99_after_warm_up_ms={:.1} book_p99_last_ms={:.1}",
         soak.calendars,
-        first.0,
-        last.0,
-        samples.iter().map(|s| s.0).fold(0.0, f64::max),
-        (last.0 - first.0) / first.0 * 100.0,
         first.1,
+        warmed.1,
         last.1,
-        first.2,
-        last.2
+        samples.iter().map(|s| s.1).fold(0.0, f64::max),
+        growth(warmed.1, last.1),
+        growth(first.1, last.1),
+        growth(early, late),
+        warmed.2,
+        last.2,
+        warmed.3,
+        last.3
     ));
     Ok(())
 }
