@@ -8,8 +8,8 @@ started=$SECONDS
 elapsed() { printf '%dm%02ds' $(((SECONDS - started) / 60)) $(((SECONDS - started) % 60)); }
 echo "==> [$(elapsed)] installing what is missing (WASM toolchain)"
 ./scripts/bootstrap.sh run
-echo "==> [$(elapsed)] building the web apps"
-./scripts/build-frontend.sh
+echo "==> [$(elapsed)] building the web apps (profile quick: compiles faster, downloads larger)"
+FRONTEND_PROFILE=quick ./scripts/build-frontend.sh
 echo "==> [$(elapsed)] building the server (release)"
 cargo build --release --locked -p mm-server
 echo "==> [$(elapsed)] built; starting"
