@@ -27,16 +27,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 rustup toolchain list | grep -q '^debian-web' || rustup toolchain link debian-web /usr
 command -v just >/dev/null || cargo install just --locked
-# wasm-bindgen-cli must equal the crate, which frontend/Cargo.toml pins with `=`. A tool run a few
-# times per build needs little optimisation: opt-level 1 compiles it faster, and without its
-# default features it leaves out TLS (rustls and ring), which only its test runner's downloads
-# use. Not `--locked`: its lock file names a webpki-roots release the registry no longer serves.
-wb_version=$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' frontend/Cargo.toml)
-if ! wasm-bindgen --version 2>/dev/null | grep -q "$wb_version"; then
-  echo "==> installing wasm-bindgen-cli $wb_version"
-  CARGO_PROFILE_RELEASE_OPT_LEVEL=1 cargo install wasm-bindgen-cli --version "$wb_version" \
-    --no-default-features
-fi
+./scripts/install-wasm-bindgen.sh
 if [ "$mode" != run ]; then
   command -v cargo-nextest >/dev/null || cargo install cargo-nextest --locked
 fi

@@ -8,11 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dest=$(realpath -m "${1:-target/image}")
-wb_version=$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' frontend/Cargo.toml)
-if ! wasm-bindgen --version 2>/dev/null | grep -q "$wb_version"; then
-  CARGO_PROFILE_RELEASE_OPT_LEVEL=1 cargo install wasm-bindgen-cli --version "$wb_version" \
-    --no-default-features
-fi
+scripts/install-wasm-bindgen.sh
 echo "building the web apps"
 scripts/build-frontend.sh
 echo "building the server (release)"

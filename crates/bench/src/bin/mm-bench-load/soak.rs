@@ -39,6 +39,15 @@ pub struct Soak {
     pub calendars: usize,
 }
 
+/// What one sample keeps for the summary.
+#[derive(Clone, Copy)]
+struct Sample {
+    minute: f64,
+    rss_mib: f64,
+    browse_p99_ms: f64,
+    book_p99_ms: f64,
+}
+
 /// Latencies of one kind of request since the last sample, and its failures.
 #[derive(Default)]
 struct Window {
@@ -336,8 +345,7 @@ pub async fn run(client: reqwest::Client, soak: Soak) -> anyhow::Result<()> {
         "minute,rss_mib,browse_n,browse_p50_ms,browse_p99_ms,book_n,book_p50_ms,book_p99_ms,staff_n,staff_p50_ms,staff_p99_ms,failed",
     );
     let began = Instant::now();
-    // (minute, RSS, browse p99, booking p99)
-    let mut samples: Vec<(f64, f64, f64, f64)> = Vec::new();
+    let mut samples: Vec<Sample> = Vec::new();
     let mut every = tokio::time::interval(Duration::from_secs(soak.sample_seconds));
     every.tick().await;
     while Instant::now() < until {
@@ -360,21 +368,26 @@ pub async fn run(client: reqwest::Client, soak: Soak) -> anyhow::Result<()> {
             "{minute:.1},{rss:.1},{},{:.1},{:.1},{},{:.1},{:.1},{},{:.1},{:.1},{failed}",
             b.0, b.1, b.2, k.0, k.1, k.2, s.0, s.1, s.2
         ));
-        samples.push((minute, rss, b.2, k.2));
+        samples.push(Sample {
+            minute,
+            rss_mib: rss,
+            browse_p99_ms: b.2,
+            book_p99_ms: k.2,
+        });
     }
     while tasks.join_next().await.is_some() {}
     let synced = staff.synced(soak.calendars).await?;
     let warm: Vec<_> = samples
         .iter()
         .copied()
-        .filter(|s| s.0 >= soak.warm_up_minutes as f64)
+        .filter(|s| s.minute >= soak.warm_up_minutes as f64)
         .collect();
     let (Some(first), Some(warmed), Some(last)) = (samples.first(), warm.first(), warm.last())
     else {
         bail!("no sample after the warm-up: run for longer");
     };
     // Single samples swing with the allocator's timing; five-minute means do not.
-    let mean_rss = |s: &[(f64, f64, f64, f64)]| s.iter().map(|s| s.1).sum::<f64>() / s.len() as f64;
+    let mean_rss = |s: &[Sample]| s.iter().map(|s| s.rss_mib).sum::<f64>() / s.len() as f64;
     let window = (300 / soak.sample_seconds.max(1)) as usize;
     let early = mean_rss(&warm[..window.clamp(1, warm.len())]);
     let late = mean_rss(&warm[warm.len().saturating_sub(window)..]);
@@ -382,17 +395,17 @@ pub async fn run(client: reqwest::Client, soak: Soak) -> anyhow::Result<()> {
     report(&format!(
         "# calendars_synced={synced}/{} rss_first_mib={:.1} rss_after_warm_up_mib={:.1} rss_last_mib={:.1} rss_max_mib={:.1} growth_after_warm_up_percent={:.1} growth_from_first_percent={:.1} rss_mean_first_5min_after_warm_up_mib={early:.1} rss_mean_last_5min_mib={late:.1} growth_of_means_percent={:.1} browse_p99_after_warm_up_ms={:.1} browse_p99_last_ms={:.1} book_p99_after_warm_up_ms={:.1} book_p99_last_ms={:.1}",
         soak.calendars,
-        first.1,
-        warmed.1,
-        last.1,
-        samples.iter().map(|s| s.1).fold(0.0, f64::max),
-        growth(warmed.1, last.1),
-        growth(first.1, last.1),
+        first.rss_mib,
+        warmed.rss_mib,
+        last.rss_mib,
+        samples.iter().map(|s| s.rss_mib).fold(0.0, f64::max),
+        growth(warmed.rss_mib, last.rss_mib),
+        growth(first.rss_mib, last.rss_mib),
         growth(early, late),
-        warmed.2,
-        last.2,
-        warmed.3,
-        last.3
+        warmed.browse_p99_ms,
+        last.browse_p99_ms,
+        warmed.book_p99_ms,
+        last.book_p99_ms
     ));
     Ok(())
 }
