@@ -21,6 +21,7 @@ pub mod interval;
 pub mod limits;
 pub mod meeting_type;
 pub mod notification;
+pub mod recurrence;
 pub mod reminder;
 pub mod scheduling;
 pub mod slug;

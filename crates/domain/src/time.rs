@@ -52,6 +52,19 @@ impl TimeZone {
             .map(|t| t.with_timezone(&Utc))
     }
 
+    /// The instant RFC 5545 gives a wall-clock time that recurs: a time a DST change skips is
+    /// read with the offset in force before the gap (02:30 on a spring-forward night is 03:30),
+    /// a repeated one as its first instant. Calendar programs expand a series' `RRULE` this way,
+    /// so occurrences computed here are the ones they show.
+    pub fn recurring_instant(self, local: NaiveDateTime) -> DateTime<Utc> {
+        if let Some(instant) = self.instant(local) {
+            return instant;
+        }
+        let gap_end = self.instant_at_or_after(local);
+        let before = self.offset_seconds(gap_end - chrono::Duration::seconds(1));
+        local.and_utc() - chrono::Duration::seconds(i64::from(before))
+    }
+
     /// The first instant whose wall-clock time is `local` or later: a skipped time maps to the
     /// moment the clock jumps forward. Used for the edges of periods, never for slot starts.
     pub fn instant_at_or_after(self, local: NaiveDateTime) -> DateTime<Utc> {

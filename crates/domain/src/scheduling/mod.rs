@@ -11,9 +11,11 @@ mod conflict;
 mod day;
 mod member;
 mod schedule;
+mod series;
 #[cfg(test)]
 mod tests;
 
 pub use conflict::Conflict;
 pub use member::{BusyStatus, Commitment, EventTime, ExternalEvent, MemberCalendar};
 pub use schedule::{AttendeeConflict, MeetingSpec, Schedule, Slot, SlotTable};
+pub use series::series_slots;

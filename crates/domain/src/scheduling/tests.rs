@@ -1163,3 +1163,4 @@ mod working_periods {
 }
 
 mod properties;
+mod series;

@@ -38,11 +38,14 @@ struct Scenario {
     now: DateTime<Utc>,
 }
 
-fn time(minute: u32) -> TimeOfDay {
+pub(super) fn time(minute: u32) -> TimeOfDay {
     TimeOfDay::from_minutes(minute as u16).unwrap()
 }
 
-fn working_day() -> impl Strategy<Value = (u32, u32, Option<(u32, u32)>)> {
+/// A working day's start and end minute and its break's, as drawn.
+pub(super) type DrawnDay = (u32, u32, Option<(u32, u32)>);
+
+pub(super) fn working_day() -> impl Strategy<Value = DrawnDay> {
     // Hours that often cross the 01:00–03:00 changes; an optional break inside them.
     (0u32..=60, 4u32..=64).prop_flat_map(|(start, len)| {
         let (start, end) = (start * 15, (start * 15 + len * 15).min(1440));
@@ -53,6 +56,40 @@ fn working_day() -> impl Strategy<Value = (u32, u32, Option<(u32, u32)>)> {
         });
         (Just(start), Just(end), brk)
     })
+}
+
+/// A week with hours (and a break) on the days that have them, as [`working_day`] draws them.
+pub(super) fn working_week(days: &[Option<DrawnDay>]) -> WorkingWeek {
+    let texts: Vec<_> = days
+        .iter()
+        .map(|d| {
+            d.map(|(s, e, b)| {
+                (
+                    time(s).to_string(),
+                    time(e).to_string(),
+                    b.map(|(bs, be)| (time(bs).to_string(), time(be).to_string())),
+                )
+            })
+        })
+        .collect();
+    WorkingWeek::parse(WEEKDAYS.into_iter().zip(&texts).map(|(d, t)| {
+        (
+            d,
+            match t {
+                Some((s, e, b)) => DayDraft {
+                    enabled: true,
+                    start: Some(s.as_str()),
+                    end: Some(e.as_str()),
+                    breaks: b
+                        .iter()
+                        .map(|(bs, be)| (bs.as_str(), be.as_str()))
+                        .collect(),
+                },
+                None => DayDraft::default(),
+            },
+        )
+    }))
+    .unwrap()
 }
 
 fn all_time() -> Interval {
@@ -159,36 +196,7 @@ fn member(zone: TimeZone, day: NaiveDate, id: u128) -> impl Strategy<Value = Mem
         proptest::collection::vec(event, 0..4),
     )
         .prop_map(move |(days, limits, override_, commitments, events)| {
-            let texts: Vec<_> = days
-                .iter()
-                .map(|d| {
-                    d.map(|(s, e, b)| {
-                        (
-                            time(s).to_string(),
-                            time(e).to_string(),
-                            b.map(|(bs, be)| (time(bs).to_string(), time(be).to_string())),
-                        )
-                    })
-                })
-                .collect();
-            let week = WorkingWeek::parse(WEEKDAYS.into_iter().zip(&texts).map(|(d, t)| {
-                (
-                    d,
-                    match t {
-                        Some((s, e, b)) => DayDraft {
-                            enabled: true,
-                            start: Some(s.as_str()),
-                            end: Some(e.as_str()),
-                            breaks: b
-                                .iter()
-                                .map(|(bs, be)| (bs.as_str(), be.as_str()))
-                                .collect(),
-                        },
-                        None => DayDraft::default(),
-                    },
-                )
-            }))
-            .unwrap();
+            let week = working_week(&days);
             let overrides: Vec<DateOverride> = override_
                 .map(|(offset, off, start, len)| DateOverride {
                     date: day - Days::new(1) + Days::new(offset),
