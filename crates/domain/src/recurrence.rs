@@ -432,6 +432,44 @@ mod tests {
         }
     }
 
+    /// Expands `rule` from a first meeting at `first` in `zone` with the `rrule` crate, as a
+    /// calendar program reading the invite would.
+    fn expanded(zone: TimeZone, first: DateTime<Utc>, rule: &str) -> Vec<DateTime<Utc>> {
+        let local = zone.local(first).format("%Y%m%dT%H%M%S");
+        let text = format!("DTSTART;TZID={}:{local}\nRRULE:{rule}", zone.name());
+        let set: rrule::RRuleSet = text.parse().unwrap_or_else(|e| panic!("{text}: {e}"));
+        set.all(100)
+            .dates
+            .into_iter()
+            .map(|d| d.with_timezone(&Utc))
+            .collect()
+    }
+
+    proptest! {
+        /// The `RRULE` an invite carries, expanded by an independent implementation, gives the
+        /// meetings the series holds; ended early with `UNTIL`, it gives the ones kept.
+        #[test]
+        fn the_rule_expands_to_the_series_meetings(
+            zone_index in 0..ZONES.len(),
+            day in 0u64..730,
+            minute in (8u32 * 4)..(18 * 4),
+            frequency in frequency(),
+            count in 2i64..=20,
+            kept in 1u16..20,
+        ) {
+            let zone = zone(ZONES[zone_index]);
+            let first_date = date("2026-01-01") + Days::new(day);
+            let time = NaiveTime::from_hms_opt(minute / 4, minute % 4 * 15, 0).unwrap();
+            let first = zone.instant(first_date.and_time(time)).unwrap();
+            let recurrence = series(frequency, count);
+            let starts = recurrence.starts(zone, first);
+            prop_assert_eq!(&expanded(zone, first, &recurrence.rule(zone, first, RuleEnd::Count)), &starts);
+            let kept = usize::from(kept).min(starts.len());
+            let until = recurrence.rule(zone, first, RuleEnd::Until(starts[kept - 1]));
+            prop_assert_eq!(&expanded(zone, first, &until), &starts[..kept].to_vec());
+        }
+    }
+
     #[test]
     fn lord_howe_half_hour_change_is_half_an_hour_later() {
         // Lord Howe springs forward from 02:00 to 02:30 on the first Sunday of October.

@@ -4,7 +4,7 @@
 use std::{fmt, str::FromStr};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Offset, TimeZone as _, Utc};
-use chrono_tz::Tz;
+use chrono_tz::{OffsetComponents, OffsetName, Tz};
 
 use crate::{interval::Interval, working_hours::TimeOfDay};
 
@@ -126,6 +126,73 @@ impl TimeZone {
     }
 }
 
+/// The clock a zone keeps at some instant: its offset from UTC, whether that is daylight-saving
+/// time, and its abbreviation when the time zone database has one (`CEST`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Observance {
+    pub offset_seconds: i32,
+    pub daylight: bool,
+    pub abbreviation: Option<String>,
+}
+
+/// A moment a zone's clocks change, and the clock before and after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OffsetChange {
+    pub at: DateTime<Utc>,
+    pub before: Observance,
+    pub after: Observance,
+}
+
+impl TimeZone {
+    /// The clock in force at `instant`.
+    pub fn observance(self, instant: DateTime<Utc>) -> Observance {
+        let offset = self.0.offset_from_utc_datetime(&instant.naive_utc());
+        Observance {
+            offset_seconds: offset.fix().local_minus_utc(),
+            daylight: !offset.dst_offset().is_zero(),
+            abbreviation: offset
+                .abbreviation()
+                .filter(|a| a.chars().all(|c| c.is_ascii_alphabetic()))
+                .map(str::to_owned),
+        }
+    }
+
+    /// The changes of clock within `span`, in order: what an invite's `VTIMEZONE` lists for
+    /// the meetings in it. Found day by day, then to the second: zones change at most a few
+    /// times a year, never twice in a day.
+    pub fn offset_changes(self, span: Interval) -> Vec<OffsetChange> {
+        let day = chrono::Duration::days(1);
+        let mut changes = Vec::new();
+        let mut from = span.start();
+        let mut clock = self.observance(from);
+        while from < span.end() {
+            let to = (from + day).min(span.end());
+            let next = self.observance(to);
+            if next != clock {
+                // The change lies in (from, to]: halved down to the second (zones change on whole ones).
+                let (mut low, mut high) = (from.timestamp(), to.timestamp());
+                while high - low > 1 {
+                    let middle = low + (high - low) / 2;
+                    let at = DateTime::from_timestamp(middle, 0).unwrap_or(to);
+                    if self.observance(at) == clock {
+                        low = middle;
+                    } else {
+                        high = middle;
+                    }
+                }
+                changes.push(OffsetChange {
+                    at: DateTime::from_timestamp(high, 0).unwrap_or(to),
+                    before: clock,
+                    after: next.clone(),
+                });
+                clock = next;
+            }
+            from = to;
+        }
+        changes
+    }
+}
+
 impl Default for TimeZone {
     fn default() -> Self {
         Self(Tz::UTC)
@@ -213,6 +280,26 @@ mod tests {
             zones.windows(2).all(|w| w[0].0 < w[1].0),
             "sorted for binary search"
         );
+    }
+
+    #[test]
+    fn copenhagen_changes_its_clocks_twice_a_year_at_one_utc() {
+        let copenhagen = TimeZone::parse("Europe/Copenhagen").unwrap();
+        let year = Interval::from_bounds(
+            "2027-01-01T00:00:00Z".parse().unwrap(),
+            "2028-01-01T00:00:00Z".parse().unwrap(),
+        );
+        let changes = copenhagen.offset_changes(year);
+        let at: Vec<String> = changes.iter().map(|c| c.at.to_rfc3339()).collect();
+        assert_eq!(
+            at,
+            ["2027-03-28T01:00:00+00:00", "2027-10-31T01:00:00+00:00"]
+        );
+        assert_eq!(changes[0].before.offset_seconds, 3600);
+        assert_eq!(changes[0].after.offset_seconds, 7200);
+        assert!(changes[0].after.daylight && !changes[1].after.daylight);
+        assert_eq!(changes[0].after.abbreviation.as_deref(), Some("CEST"));
+        assert!(TimeZone::UTC.offset_changes(year).is_empty());
     }
 
     #[test]
