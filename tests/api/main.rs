@@ -26,6 +26,7 @@ mod permissions;
 mod privacy;
 mod public;
 mod security;
+mod series;
 mod slot_cache;
 mod stress;
 mod system;

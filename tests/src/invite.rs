@@ -19,6 +19,16 @@ pub struct Invite {
     pub organizer: Option<String>,
     pub attendees: Vec<String>,
     pub alarms: usize,
+    /// The `TZID` of `DTSTART`, when it is written in a zone's wall-clock time (a series).
+    pub dtstart_tzid: Option<String>,
+    /// A series' rule.
+    pub rrule: Option<String>,
+    /// Each `EXDATE` value, as written.
+    pub exdates: Vec<String>,
+    /// The start a series' rule gives the one meeting this event changes.
+    pub recurrence_id: Option<String>,
+    /// The `TZID`s of the calendar's `VTIMEZONE`s.
+    pub timezones: Vec<String>,
 }
 
 /// Parses `ics`, which must hold exactly one calendar with exactly one event.
@@ -56,6 +66,27 @@ pub fn parse(ics: &str) -> Invite {
             .filter_map(|p| p.value.clone())
             .collect(),
         alarms: event.alarms.len(),
+        dtstart_tzid: event
+            .properties
+            .iter()
+            .find(|p| p.name == "DTSTART")
+            .and_then(|p| p.params.as_ref())
+            .and_then(|params| params.iter().find(|(name, _)| name == "TZID"))
+            .map(|(_, values)| values.join(",")),
+        rrule: value(&event.properties, "RRULE"),
+        exdates: event
+            .properties
+            .iter()
+            .filter(|p| p.name == "EXDATE")
+            .filter_map(|p| p.value.clone())
+            .flat_map(|v| v.split(',').map(str::to_owned).collect::<Vec<_>>())
+            .collect(),
+        recurrence_id: value(&event.properties, "RECURRENCE-ID"),
+        timezones: calendar
+            .timezones
+            .iter()
+            .filter_map(|zone| value(&zone.properties, "TZID"))
+            .collect(),
     }
 }
 

@@ -266,6 +266,12 @@ pub struct Booking {
     /// Where the booking stands in the host's connected calendar.
     #[serde(default = "not_written")]
     pub calendar_sync_status: crate::CalendarWrite,
+    /// The recurring series this booking is a meeting of (`GET /bookings?series_id=` lists it).
+    #[serde(default)]
+    pub series_id: Option<Uuid>,
+    /// Which meeting of its series it is: 1 for the first, in the order of the series' rule.
+    #[serde(default)]
+    pub series_index: Option<u32>,
 }
 
 fn not_written() -> crate::CalendarWrite {
@@ -311,6 +317,28 @@ pub struct StaffBookingRequest {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<uuid::Uuid>, max_items = 10))]
     pub co_hosts: Vec<String>,
+    /// Book a recurring series from `start_utc` instead of one meeting: every meeting at the
+    /// same local time in the department's zone, all with `assigned_to`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recurrence: Option<RecurrenceRequest>,
+    /// Dates (`YYYY-MM-DD`, in the department's zone) of the series' meetings to leave out,
+    /// e.g. those a 409 named: the others are booked and the invite excludes these.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>, max_items = 52))]
+    pub skip_dates: Vec<String>,
+}
+
+/// A recurring series: how often and how many meetings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecurrenceRequest {
+    /// `weekly`, `biweekly` (every other week) or `monthly` (the same weekday of the month as
+    /// the first meeting: the second Tuesday; a fifth weekday repeats on the last).
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::Frequency))]
+    pub frequency: String,
+    /// How many meetings, the first included: 2 to 52.
+    #[cfg_attr(feature = "openapi", schema(minimum = 2, maximum = 52))]
+    pub count: i64,
 }
 
 /// `POST /bookings/internal`: a meeting of staff with staff. The host may be listed among the
@@ -535,6 +563,18 @@ pub struct ConflictItem {
     pub user_id: Uuid,
 }
 
+/// A meeting of a series that cannot be booked, in a 409's `details.meetings`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SeriesMeetingConflict {
+    /// Its place in the series: 1 for the first.
+    pub index: u32,
+    pub start_utc: DateTime<Utc>,
+    /// Its date in the department's zone: what `skip_dates` takes to leave it out.
+    pub date: String,
+    pub conflicts: Vec<ConflictItem>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CheckMoveResult {
@@ -572,6 +612,9 @@ pub struct BookingListQuery {
     pub to: Option<String>,
     /// Searches customer name, email, notes and the booking reference.
     pub q: Option<String>,
+    /// The meetings of one recurring series.
+    #[cfg_attr(feature = "openapi", param(format = Uuid))]
+    pub series_id: Option<String>,
     #[serde(default, deserialize_with = "crate::page_number")]
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 1_000_000))]
     pub page: Option<u64>,

@@ -75,6 +75,11 @@ vocabulary!(
     }
 );
 vocabulary!(
+    /// How often a recurring series repeats: every week, every other week, or monthly on the
+    /// same weekday of the month as its first meeting.
+    Frequency { Weekly = "weekly", Biweekly = "biweekly", Monthly = "monthly" }
+);
+vocabulary!(
     /// Where a booking that needs approval stands.
     ApprovalStatus { Pending = "pending", Approved = "approved", Rejected = "rejected" }
 );

@@ -112,5 +112,6 @@ pub(crate) fn booking(host: &StaffUser, status: BookingStatus, phone: bool) -> B
         participants: Vec::new(),
         assignment_history: Vec::new(),
         history: Vec::new(),
+        series: None,
     }
 }

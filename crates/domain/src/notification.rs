@@ -79,6 +79,19 @@ pub struct BookingFacts<'a> {
     /// Who may approve the booking: the department's active leader, else every active System
     /// Manager.
     pub approvers: &'a [StaffUser],
+    /// The series the booking is a meeting of, if it recurs: its messages speak for the series.
+    pub series: Option<&'a SeriesFacts>,
+}
+
+/// The series a booking is a meeting of, as its messages describe it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeriesFacts {
+    pub series: crate::recurrence::Series,
+    /// The meetings that take place (pending or confirmed), first to last.
+    pub held: Vec<Interval>,
+    /// The starts the rule gives at which no meeting takes place (left out when booked, or
+    /// cancelled alone): the invite's `EXDATE`s.
+    pub excluded: Vec<chrono::DateTime<chrono::Utc>>,
 }
 
 impl<'a> BookingFacts<'a> {
@@ -515,6 +528,7 @@ mod matrix_tests {
                 leader: Some(&self.leader),
                 admins: std::slice::from_ref(&self.admin),
                 approvers: std::slice::from_ref(&self.leader),
+                series: None,
             };
             messages(&facts)
                 .into_iter()

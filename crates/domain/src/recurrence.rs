@@ -6,6 +6,7 @@
 
 use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc, Weekday};
 use strum::{AsRefStr, Display, EnumIter, EnumString, IntoStaticStr, VariantNames};
+use uuid::Uuid;
 
 use crate::time::TimeZone;
 
@@ -46,6 +47,24 @@ pub enum RecurrenceError {
     TooFew,
     #[error("a series holds at most {max} meetings")]
     TooMany { max: u16 },
+}
+
+/// A booked series: its rule, the zone whose wall-clock time its meetings keep, its first
+/// meeting's start, and the sequence of its invite. Its meetings are the bookings that name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Series {
+    pub id: Uuid,
+    pub recurrence: Recurrence,
+    pub zone: TimeZone,
+    pub first_start: DateTime<Utc>,
+    pub ics_sequence: u32,
+}
+
+impl Series {
+    /// The starts the rule gives, first to last (skipped and cancelled meetings included).
+    pub fn starts(&self) -> Vec<DateTime<Utc>> {
+        self.recurrence.starts(self.zone, self.first_start)
+    }
 }
 
 /// How a series' `RRULE` ends: after its count, or (once its tail is cancelled) at the start of

@@ -6,6 +6,7 @@ use mm_domain::{
     Email, Interval, TimeZone,
     booking::{ActorRole, Answer, BookingStatus},
     notification::{BookingFacts, Message, MessageKind, Notice, OutgoingEmail, Recipient},
+    recurrence::{Frequency, RuleEnd},
     user::StaffUser,
 };
 
@@ -478,16 +479,62 @@ impl Links {
 }
 
 fn invite(facts: &BookingFacts<'_>, context: &Context<'_>) -> String {
-    render_invite(facts, context, ics::InviteEvent::of(facts.booking))
+    render_invite(facts, context, invite_event(facts))
 }
 
 /// The invite's cancellation for someone no longer in the meeting, which goes on without them.
 fn withdrawn_invite(facts: &BookingFacts<'_>, context: &Context<'_>) -> String {
     let event = ics::InviteEvent {
         cancelled: true,
-        ..ics::InviteEvent::of(facts.booking)
+        ..invite_event(facts)
     };
     render_invite(facts, context, event)
+}
+
+/// What an invite about the booking describes: the booking; or, for a meeting of a series, the
+/// whole series when it was booked or approved (one invite for all of it), else that one
+/// meeting as calendar programs know it within the series.
+fn invite_event(facts: &BookingFacts<'_>) -> ics::InviteEvent {
+    let booking = facts.booking;
+    let event = ics::InviteEvent::of(booking);
+    let (Some(series_facts), Some(place)) = (facts.series, booking.series) else {
+        return event;
+    };
+    let series = &series_facts.series;
+    let starts = series.starts();
+    match facts.notice {
+        Notice::Created | Notice::Approved => {
+            let length = booking.span.length();
+            ics::InviteEvent {
+                sequence: series.ics_sequence,
+                span: Interval::new(series.first_start, series.first_start + length)
+                    .unwrap_or(booking.span),
+                series: Some(ics::SeriesPart::Whole {
+                    series_id: series.id,
+                    zone: series.zone,
+                    rule: series
+                        .recurrence
+                        .rule(series.zone, series.first_start, RuleEnd::Count),
+                    last: starts.last().copied().unwrap_or(series.first_start),
+                    excluded: series_facts.excluded.clone(),
+                }),
+                ..event
+            }
+        }
+        _ => ics::InviteEvent {
+            // Above the series' own: a change to one meeting outranks the series' invite.
+            sequence: series.ics_sequence + booking.ics_sequence,
+            series: Some(ics::SeriesPart::Meeting {
+                series_id: series.id,
+                zone: series.zone,
+                original: starts
+                    .get(usize::from(place.index).saturating_sub(1))
+                    .copied()
+                    .unwrap_or(booking.span.start()),
+            }),
+            ..event
+        },
+    }
 }
 
 fn render_invite(
@@ -550,6 +597,25 @@ pub fn span(span: Interval, zone: TimeZone) -> String {
     )
 }
 
+/// For a meeting of a series: how often it repeats and every meeting that takes place, in
+/// `zone`.
+fn series_lines(body: Body, facts: &BookingFacts<'_>, zone: TimeZone) -> Body {
+    let Some(series) = facts.series else {
+        return body;
+    };
+    let how_often = match series.series.recurrence.frequency() {
+        Frequency::Weekly => "every week",
+        Frequency::Biweekly => "every other week",
+        Frequency::Monthly => "every month, on the same weekday",
+    };
+    let meetings: Vec<String> = series.held.iter().map(|m| span(*m, zone)).collect();
+    body.line(
+        "Repeats",
+        &format!("{how_often}, {} meetings", series.held.len()),
+    )
+    .line("Meetings", &meetings.join("; "))
+}
+
 /// The customer's view: what, when in their zone and the department's, and their links.
 fn customer_summary(facts: &BookingFacts<'_>, zone: TimeZone, lead: &str, links: &Links) -> Body {
     let booking = facts.booking;
@@ -561,6 +627,7 @@ fn customer_summary(facts: &BookingFacts<'_>, zone: TimeZone, lead: &str, links:
     if zone != booking.timezone {
         body = body.line("Department time", &span(booking.span, booking.timezone));
     }
+    body = series_lines(body, facts, zone);
     if let Some(place) = location(facts) {
         body = body.line("Where", place);
     }
@@ -584,8 +651,8 @@ fn staff_summary(
     let mut body = Body::new(lead)
         .line("Reference", booking.reference.as_str())
         .line("Meeting", &booking.title)
-        .line("When", &span(booking.span, zone))
-        .line("Host", &facts.host.full_name);
+        .line("When", &span(booking.span, zone));
+    body = series_lines(body, facts, zone).line("Host", &facts.host.full_name);
     let co_hosts: Vec<&str> = booking.co_hosts().map(|p| p.name.as_str()).collect();
     if !co_hosts.is_empty() {
         body = body.line("Co-hosts", &co_hosts.join(", "));

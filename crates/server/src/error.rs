@@ -7,7 +7,7 @@ use mm_api_types::{
 };
 use mm_domain::{
     FieldErrors,
-    booking::{EditError, RsvpError, Unavailable},
+    booking::{EditError, MeetingConflicts, RsvpError, Unavailable},
     scheduling::AttendeeConflict,
 };
 use mm_store::StoreError;
@@ -40,6 +40,9 @@ pub enum ApiError {
     InUse(String),
     #[error("{}", slot_phrase(.0))]
     SlotUnavailable(Vec<AttendeeConflict>),
+    /// Meetings of a series that do not fit, each with its reasons.
+    #[error("{} of the series' meetings cannot be booked", .0.len())]
+    SeriesUnavailable(Vec<MeetingConflicts>),
     /// The booking's state does not allow the action; the message names the state.
     #[error("{0}")]
     InvalidTransition(String),
@@ -107,7 +110,7 @@ impl ApiError {
             Self::MethodNotAllowed { .. } => ErrorCode::MethodNotAllowed,
             Self::Conflict { .. } => ErrorCode::Conflict,
             Self::InUse(_) => ErrorCode::InUse,
-            Self::SlotUnavailable(_) => ErrorCode::SlotUnavailable,
+            Self::SlotUnavailable(_) | Self::SeriesUnavailable(_) => ErrorCode::SlotUnavailable,
             Self::InvalidTransition(_) => ErrorCode::InvalidTransition,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::RescheduleLimit(_) => ErrorCode::RescheduleLimitReached,
@@ -131,6 +134,9 @@ impl ApiError {
             Self::Conflict { field, message } => Some(json!({ "fields": { field: message } })),
             Self::SlotUnavailable(conflicts) => Some(json!({
                 "conflicts": crate::routes::wire::conflicts(conflicts)
+            })),
+            Self::SeriesUnavailable(meetings) => Some(json!({
+                "meetings": crate::routes::wire::series_conflicts(meetings)
             })),
             _ => None,
         }
@@ -175,6 +181,9 @@ impl From<mm_app::AppError> for ApiError {
             mm_app::AppError::Unavailable(Unavailable::Conflicts(conflicts)) => {
                 Self::SlotUnavailable(conflicts)
             }
+            mm_app::AppError::Unavailable(Unavailable::Series(meetings)) => {
+                Self::SeriesUnavailable(meetings)
+            }
             mm_app::AppError::RateLimited => Self::RateLimited {
                 message: mm_app::AppError::RateLimited.to_string(),
                 // The limit counts the last hour; a booking leaves it within it.
@@ -217,6 +226,7 @@ impl ResponseError for ApiError {
             Self::Conflict { .. }
             | Self::InUse(_)
             | Self::SlotUnavailable(_)
+            | Self::SeriesUnavailable(_)
             | Self::IdempotencyKeyReused => StatusCode::CONFLICT,
             Self::InvalidTransition(_) | Self::RescheduleLimit(_) => {
                 StatusCode::UNPROCESSABLE_ENTITY

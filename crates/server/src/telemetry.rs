@@ -225,6 +225,18 @@ pub fn count_booking(channel: Channel, created: &AppResult<Created>) {
     booking_counted(channel, result);
 }
 
+/// Counts an attempt to book a series by what came of it: each meeting booked, or the refusal.
+pub fn count_series(channel: Channel, created: &AppResult<Vec<Booking>>) {
+    match created {
+        Ok(meetings) => {
+            for meeting in meetings {
+                booking_counted(channel, status_label(meeting));
+            }
+        }
+        Err(error) => booking_counted(channel, error_label(error)),
+    }
+}
+
 /// Counts an attempt to create an internal meeting by what came of it.
 pub fn count_internal_meeting(created: &AppResult<Booking>) {
     let result = match created {

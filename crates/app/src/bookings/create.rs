@@ -195,6 +195,7 @@ pub async fn create_customer_booking(
         span,
         attending: Attending::Customer(&new.details),
         co_hosts: &co_hosts,
+        series: None,
     };
     let booking = insert_and_announce(&tx, written, new.actor.user_id, now).await?;
     if let Some((key, request_hash)) = &new.guard.idempotency {
@@ -443,6 +444,7 @@ pub async fn create_internal_meeting(
             physical_location: new.physical_location.as_deref(),
         },
         co_hosts: new.attendees.co_hosts(),
+        series: None,
     };
     let booking = insert_and_announce(&tx, written, new.actor.user_id, now).await?;
     tx.commit().await?;

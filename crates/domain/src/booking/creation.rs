@@ -34,6 +34,20 @@ pub enum Unavailable {
     /// The people named cannot attend; each reason with the person it concerns.
     #[error("not everyone is free at that time")]
     Conflicts(Vec<AttendeeConflict>),
+    /// Some meetings of a series do not fit: each with its reasons.
+    #[error("not every meeting of the series fits")]
+    Series(Vec<MeetingConflicts>),
+}
+
+/// Why one meeting of a series cannot be booked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeetingConflicts {
+    /// Its place in the series: 1 for the first.
+    pub index: u16,
+    pub start: DateTime<Utc>,
+    /// Its date in the series' zone: what staff name to skip it.
+    pub date: chrono::NaiveDate,
+    pub conflicts: Vec<AttendeeConflict>,
 }
 
 /// A new booking's first state, host and history, as the creation transaction writes them.

@@ -15,8 +15,8 @@ mod rsvp;
 mod status_change;
 
 pub use creation::{
-    CreationPlan, HostChoice, Unavailable, free_members_at, host_candidates, pick_free_member,
-    plan_customer_booking, plan_internal_meeting, rank_free_members,
+    CreationPlan, HostChoice, MeetingConflicts, Unavailable, free_members_at, host_candidates,
+    pick_free_member, plan_customer_booking, plan_internal_meeting, rank_free_members,
 };
 pub use customer::{Answer, Answers, Customer, CustomerDraft, parse_answers};
 pub use edit::{
@@ -27,7 +27,9 @@ pub use hosts::{CoHosts, CoHostsError, HostsChange, MAX_CO_HOSTS};
 pub use internal::{Attendees, AttendeesError, internal_use};
 pub use lifecycle::{Action, Lifecycle, TransitionError, self_service_open};
 pub use no_show::{no_show_follow_up, plan_automatic_no_show};
-pub use record::{AssignmentEntry, Booking, CustomerRecord, HistoryEntry, Participant};
+pub use record::{
+    AssignmentEntry, Booking, CustomerRecord, HistoryEntry, Participant, SeriesPlace,
+};
 pub use reference::{BookingReference, InvalidReference};
 pub use relocation::{AlreadyThere, Move, MovePlan, MovePolicy, plan_move};
 pub use rsvp::{Rsvp, RsvpError, RsvpPlan, clashes_on_return, plan_rsvp};

@@ -84,6 +84,16 @@ pub struct Booking {
     pub participants: Vec<Participant>,
     pub assignment_history: Vec<AssignmentEntry>,
     pub history: Vec<HistoryEntry>,
+    /// Its place in a recurring series, if it is a meeting of one.
+    pub series: Option<SeriesPlace>,
+}
+
+/// A booking's place in a recurring series: which series, and which of its meetings (1 for the
+/// first, in the order the series' rule gives them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeriesPlace {
+    pub series_id: Uuid,
+    pub index: u16,
 }
 
 /// A customer as stored; older rows may lack a phone.

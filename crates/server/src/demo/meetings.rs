@@ -340,6 +340,7 @@ pub(super) async fn seed(
                     span: meeting.span,
                     attending: Attending::Customer(&details),
                     co_hosts: &[],
+                    series: None,
                 };
                 tx.insert_booking(new, meeting.created).await?
             }
@@ -363,6 +364,7 @@ pub(super) async fn seed(
                         physical_location: None,
                     },
                     co_hosts: &[],
+                    series: None,
                 };
                 tx.insert_booking(new, meeting.created).await?
             }

@@ -3,23 +3,26 @@
 //! departments', members on their own; a booking someone may not see is a 404.
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use mm_api_types::{
     bookings::{
         Booking as WireBooking, BookingListQuery, BookingMessage, BookingUpdate, BulkCancelRequest,
         BulkCancelResult, BulkFailure, CancelRequest, CheckMoveRequest, CheckMoveResult,
-        InternalMeetingRequest, ReassignRequest, RejectRequest, RescheduleRequest,
-        StaffBookingRequest,
+        InternalMeetingRequest, ReassignRequest, RecurrenceRequest, RejectRequest,
+        RescheduleRequest, StaffBookingRequest,
     },
     error::ErrorBody,
 };
-use mm_app::bookings::{self, NewCustomerBooking, NewInternalMeeting, RequestGuard};
+use mm_app::bookings::{
+    self, NewCustomerBooking, NewCustomerSeries, NewInternalMeeting, RequestGuard,
+};
 use mm_domain::{
     FieldErrors, Principal,
     booking::{
         Attendees, Booking, BookingEdit, BookingEditDraft, BookingSource, CoHosts, Customer,
         CustomerDraft, HostChoice, Patch, StatusChange, parse_answers,
     },
+    recurrence::{Frequency, Recurrence},
 };
 use mm_store::{Acting, Actor, BookingFilter, BookingKey, CustomerDetails, Move, MovePolicy};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -219,6 +222,17 @@ pub(super) fn filter(query: &BookingListQuery, principal: &Principal) -> ApiResu
         from,
         to,
         search: query.q.clone(),
+        series_id: query
+            .series_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .and_then(|s| {
+                errors.check(
+                    "series_id",
+                    Uuid::parse_str(s).map_err(|_| "must be a series id"),
+                )
+            }),
         visible_to: (!principal.is_system_manager)
             .then(|| (principal.leads.iter().copied().collect(), principal.user_id)),
     };
@@ -495,6 +509,13 @@ async fn create_booking(
         _ => Vec::new(),
     };
     let zone = department.as_ref().map(|d| d.timezone).unwrap_or_default();
+    let (recurrence, skip_dates) = series_request(
+        body.recurrence.as_ref(),
+        &body.skip_dates,
+        start,
+        zone,
+        &mut errors,
+    );
     let customer = Customer::parse(
         CustomerDraft {
             name: &body.customer_name,
@@ -547,10 +568,77 @@ async fn create_booking(
         offer: None,
         co_hosts,
     };
+    if let Some(recurrence) = recurrence {
+        let meetings = (0..recurrence.count())
+            .map(|_| {
+                let id = Uuid::new_v4();
+                (id, state.links.hashes(id))
+            })
+            .collect();
+        let series = NewCustomerSeries {
+            first: new,
+            recurrence,
+            skip: skip_dates,
+            meetings,
+        };
+        let created = bookings::create_customer_series(&state.store, series, now).await;
+        telemetry::count_series(Channel::of_staff(&request), &created);
+        let first = created?.swap_remove(0);
+        return Ok(HttpResponse::Created().json(wire::booking(&first)));
+    }
     let created = bookings::create_customer_booking(&state.store, new, now).await;
     telemetry::count_booking(Channel::of_staff(&request), &created);
     let booking = created?.booking();
     Ok(HttpResponse::Created().json(wire::booking(&booking)))
+}
+
+/// A request's `recurrence` and `skip_dates`: a series' rule, and dates of its meetings (in
+/// the department's `zone`, from the first meeting at `start`) to leave out; each date must be
+/// one of its meetings', and at least one meeting must stay.
+fn series_request(
+    recurrence: Option<&RecurrenceRequest>,
+    skip_dates: &[String],
+    start: Option<DateTime<Utc>>,
+    zone: mm_domain::TimeZone,
+    errors: &mut FieldErrors,
+) -> (Option<Recurrence>, Vec<NaiveDate>) {
+    let Some(asked) = recurrence else {
+        if !skip_dates.is_empty() {
+            errors.add("skip_dates", "are taken with a recurrence only");
+        }
+        return (None, Vec::new());
+    };
+    let frequency = errors.check(
+        "recurrence.frequency",
+        asked
+            .frequency
+            .parse::<Frequency>()
+            .map_err(|_| "must be weekly, biweekly or monthly"),
+    );
+    let rule = frequency.and_then(|frequency| {
+        errors.check(
+            "recurrence.count",
+            Recurrence::new(frequency, asked.count, Recurrence::MAX_COUNT),
+        )
+    });
+    let skip: Vec<NaiveDate> = skip_dates
+        .iter()
+        .filter_map(|raw| {
+            errors.check(
+                "skip_dates",
+                NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| "must be dates"),
+            )
+        })
+        .collect();
+    if let (Some(rule), Some(start)) = (rule, start) {
+        let dates = rule.dates(zone.date_of(start));
+        if skip.iter().any(|d| !dates.contains(d)) {
+            errors.add("skip_dates", "must be dates of the series' meetings");
+        } else if dates.iter().all(|d| skip.contains(d)) {
+            errors.add("skip_dates", "must leave at least one meeting");
+        }
+    }
+    (rule, skip)
 }
 
 #[utoipa::path(

@@ -83,6 +83,7 @@ same_words! {
     mm_domain::meeting_type::QuestionKind => QuestionKind { Text, Textarea, Select, Checkbox }
     mm_domain::meeting_type::ReminderChannel => ReminderChannel { Email, Sms, Both }
     mm_domain::reminder::ReminderOutcome => ReminderOutcome { Sent, Skipped }
+    mm_domain::recurrence::Frequency => Frequency { Weekly, Biweekly, Monthly }
     mm_domain::external_calendar::IntegrationKind => IntegrationKind { Google, Outlook, Ical }
     mm_domain::external_calendar::SyncDirection => SyncDirection { ReadOnly, TwoWay }
     mm_domain::external_calendar::SyncStatus => SyncStatus { Pending, Success, Failed }
@@ -446,6 +447,8 @@ pub fn booking(b: &mm_domain::booking::Booking) -> api::bookings::Booking {
         external_calendar_link: b.calendar_event_link.clone(),
         calendar_sync_error: b.calendar_error.clone(),
         calendar_sync_status: b.calendar_write.to_wire(),
+        series_id: b.series.map(|s| s.series_id),
+        series_index: b.series.map(|s| u32::from(s.index)),
     }
 }
 
@@ -479,6 +482,21 @@ pub fn conflicts(
             kind: conflict_kind(&c.conflict),
             message: c.conflict.to_string(),
             user_id: c.user_id,
+        })
+        .collect()
+}
+
+/// A series' meetings that do not fit, as a 409 lists them.
+pub fn series_conflicts(
+    meetings: &[mm_domain::booking::MeetingConflicts],
+) -> Vec<api::bookings::SeriesMeetingConflict> {
+    meetings
+        .iter()
+        .map(|m| api::bookings::SeriesMeetingConflict {
+            index: u32::from(m.index),
+            start_utc: utc(m.start),
+            date: m.date.to_string(),
+            conflicts: conflicts(&m.conflicts),
         })
         .collect()
 }

@@ -9,7 +9,7 @@ use mm_domain::{
     Interval,
     booking::{
         Answers, AssignmentEntry, AttendanceStatus, Booking, BookingReference, BookingSource,
-        BookingStatus, CreationPlan, Customer,
+        BookingStatus, CreationPlan, Customer, SeriesPlace,
     },
     department::Department,
     meeting_type::MeetingType,
@@ -66,6 +66,8 @@ pub struct NewBooking<'a> {
     pub attending: Attending<'a>,
     /// Staff who host it with the primary host (`plan.host`), each once, not the primary.
     pub co_hosts: &'a [Uuid],
+    /// Its place in a series written before it ([`Transaction::insert_series`]).
+    pub series: Option<SeriesPlace>,
 }
 
 /// A request that an `Idempotency-Key` named before.
@@ -93,6 +95,10 @@ impl Transaction<'_> {
             },
             now,
         );
+        if let Some(place) = new.series {
+            row.series_id = Set(Some(place.series_id));
+            row.series_index = Set(Some(i32::from(place.index)));
+        }
         let (written, mut guests) = match new.attending {
             Attending::Customer(details) => {
                 customer_fields(&mut row, details);

@@ -17,6 +17,7 @@ mod internal;
 mod notices;
 mod privacy;
 mod read;
+mod series;
 mod transaction;
 
 pub use change::Placement;
@@ -181,6 +182,8 @@ fn new_row(row: NewRow<'_>, now: DateTime<Utc>) -> bookings::ActiveModel {
         calendar_integration_id: Set(None),
         calendar_pushed_utc: Set(None),
         calendar_push_claimed_until_utc: Set(None),
+        series_id: Set(None),
+        series_index: Set(None),
         calendar_push_retry_utc: Set(None),
         calendar_push_error: Set(None),
         video_meeting_id: Set(None),

@@ -11,7 +11,9 @@ use mm_domain::{
     booking::{ActorRole, Booking, BookingStatus},
     department::Department,
     meeting_type::{MeetingType, ReminderChannel},
-    notification::{self, BookingFacts, Message, MessageKind, Notice, Outgoing, Recipient},
+    notification::{
+        self, BookingFacts, Message, MessageKind, Notice, Outgoing, Recipient, SeriesFacts,
+    },
     user::StaffUser,
 };
 use sea_orm::{
@@ -21,7 +23,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::read;
+use super::{read, series::series_facts};
 use crate::{
     Result, Store, StoreError, corrupt,
     departments::load_department,
@@ -168,7 +170,8 @@ impl StoredNotice {
     }
 }
 
-/// The staff a change to a booking may concern, read together.
+/// The staff a change to a booking may concern, read together, and the series it is a
+/// meeting of, which its messages describe.
 #[derive(Debug, Clone)]
 struct Audience {
     host: StaffUser,
@@ -177,6 +180,7 @@ struct Audience {
     leader: Option<StaffUser>,
     admins: Vec<StaffUser>,
     approvers: Vec<StaffUser>,
+    series: Option<SeriesFacts>,
 }
 
 impl Audience {
@@ -236,6 +240,10 @@ impl Audience {
                 Vec::new()
             },
             approvers,
+            series: match booking.series {
+                Some(place) => Some(series_facts(db, place.series_id).await?),
+                None => None,
+            },
         })
     }
 
@@ -257,6 +265,7 @@ impl Audience {
             leader: self.leader.as_ref(),
             admins: &self.admins,
             approvers: &self.approvers,
+            series: self.series.as_ref(),
         }
     }
 }

@@ -8,6 +8,7 @@ use mm_domain::{
     booking::{
         self, Answer, Answers, AssignmentEntry, AssignmentMethod, Booking, BookingReference,
         BookingStatus, BookingType, CalendarWrite, CustomerRecord, HistoryEntry, Participant,
+        SeriesPlace,
     },
     reminder::ReminderRecord,
 };
@@ -271,6 +272,13 @@ pub(super) fn to_booking(row: bookings::Model, children: Children) -> Result<Boo
         participants: children.participants,
         assignment_history: children.assignment_history,
         history: children.history,
+        series: match (row.series_id, row.series_index) {
+            (Some(series_id), Some(index)) => Some(SeriesPlace {
+                series_id,
+                index: u16::try_from(index).map_err(corrupt)?,
+            }),
+            _ => None,
+        },
     })
 }
 
@@ -340,6 +348,8 @@ pub struct BookingFilter {
     /// What the reader may see: `None` for everything (a System Manager); otherwise bookings of
     /// these departments, hosted by this user, or with this user taking part.
     pub visible_to: Option<(Vec<Uuid>, Uuid)>,
+    /// The meetings of one recurring series.
+    pub series_id: Option<Uuid>,
 }
 
 impl Store {
@@ -380,6 +390,9 @@ fn filtered(filter: &BookingFilter) -> sea_orm::Select<bookings::Entity> {
     if !filter.meeting_type_ids.is_empty() {
         query =
             query.filter(bookings::Column::MeetingTypeId.is_in(filter.meeting_type_ids.clone()));
+    }
+    if let Some(series) = filter.series_id {
+        query = query.filter(bookings::Column::SeriesId.eq(series));
     }
     if let Some(from) = filter.from {
         query = query.filter(bookings::Column::EndUtc.gt(from));

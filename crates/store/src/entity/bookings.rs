@@ -92,6 +92,9 @@ pub struct Model {
     /// This booking's own buffers, over its meeting type's and its host's rule.
     pub buffer_before: Option<i32>,
     pub buffer_after: Option<i32>,
+    /// The recurring series this booking is a meeting of, and its place in it (1 for the first).
+    pub series_id: Option<Uuid>,
+    pub series_index: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -7,6 +7,7 @@ pub mod booking_assignment_history;
 pub mod booking_history;
 pub mod booking_participants;
 pub mod booking_reminders_sent;
+pub mod booking_series;
 pub mod bookings;
 pub mod calendar_event_syncs;
 pub mod calendar_integrations;

@@ -144,6 +144,8 @@ pub(super) fn CustomerForm() -> impl IntoView {
             answers: Default::default(),
             // Co-hosts are assigned on the booking's page, where each one is checked.
             co_hosts: Vec::new(),
+            recurrence: None,
+            skip_dates: Vec::new(),
         };
         send(
             async move { client.create_booking(&request).await },

@@ -1,0 +1,105 @@
+//! Recurring series: the row that keeps a series' rule. Its meetings are ordinary bookings that
+//! name it, written and changed like any other.
+
+use chrono::{DateTime, Utc};
+use mm_domain::{
+    Interval, TimeZone,
+    booking::BookingStatus,
+    notification::SeriesFacts,
+    recurrence::{Recurrence, Series},
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use uuid::Uuid;
+
+use super::Transaction;
+use crate::{
+    Result, Store, StoreError, corrupt,
+    entity::{Word, booking_series, bookings},
+};
+
+impl Transaction<'_> {
+    /// Writes a series' rule, before the meetings that name it.
+    pub async fn insert_series(&self, series: &Series, now: DateTime<Utc>) -> Result<()> {
+        booking_series::ActiveModel {
+            id: Set(series.id),
+            frequency: Set(Word(series.recurrence.frequency())),
+            meeting_count: Set(i32::from(series.recurrence.count())),
+            timezone: Set(series.zone.name().to_owned()),
+            first_start_utc: Set(series.first_start),
+            ics_sequence: Set(i32::try_from(series.ics_sequence).unwrap_or(i32::MAX)),
+            created_utc: Set(now),
+        }
+        .insert(&self.txn)
+        .await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// The series `id`.
+    pub async fn series(&self, id: Uuid) -> Result<Series> {
+        load_series(&self.db, id).await
+    }
+}
+
+pub(crate) async fn load_series(db: &impl ConnectionTrait, id: Uuid) -> Result<Series> {
+    let row = booking_series::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound("series"))?;
+    Ok(Series {
+        id: row.id,
+        recurrence: Recurrence::new(
+            row.frequency.0,
+            i64::from(row.meeting_count),
+            Recurrence::MAX_COUNT,
+        )
+        .map_err(corrupt)?,
+        zone: TimeZone::parse(&row.timezone).map_err(corrupt)?,
+        first_start: row.first_start_utc,
+        ics_sequence: u32::try_from(row.ics_sequence).map_err(corrupt)?,
+    })
+}
+
+/// A meeting of a series as its messages read it: index, start, end, status.
+type MeetingRow = (i32, DateTime<Utc>, DateTime<Utc>, Word<BookingStatus>);
+
+/// Series `id` with the meetings that take place and the starts of its rule that have none.
+pub(crate) async fn series_facts(db: &impl ConnectionTrait, id: Uuid) -> Result<SeriesFacts> {
+    let series = load_series(db, id).await?;
+    let meetings: Vec<MeetingRow> = bookings::Entity::find()
+        .select_only()
+        .column(bookings::Column::SeriesIndex)
+        .column(bookings::Column::StartUtc)
+        .column(bookings::Column::EndUtc)
+        .column(bookings::Column::Status)
+        .filter(bookings::Column::SeriesId.eq(id))
+        .order_by_asc(bookings::Column::SeriesIndex)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut held = Vec::new();
+    let mut held_indexes = Vec::new();
+    for (index, start, end, status) in meetings {
+        if status.0.holds_time() {
+            held.push(Interval::new(start, end).map_err(corrupt)?);
+            held_indexes.push(index);
+        }
+    }
+    held.sort_by_key(|span| span.start());
+    let excluded = series
+        .starts()
+        .into_iter()
+        .zip(1..)
+        .filter(|(_, index)| !held_indexes.contains(index))
+        .map(|(start, _)| start)
+        .collect();
+    Ok(SeriesFacts {
+        series,
+        held,
+        excluded,
+    })
+}

@@ -1,0 +1,229 @@
+//! Recurring series booked by staff: every meeting at the same local time across a DST change,
+//! a misfit named with its reasons and left out on request, one email with one invite whose
+//! rule calendar programs expand to the meetings held.
+
+use chrono::{Datelike, Days, NaiveDate, TimeZone as _, Utc, Weekday};
+use chrono_tz::Europe::Copenhagen;
+use mm_blackbox_tests::{
+    Db, TestApp, assert_error, at, invite, on_both_databases, smtp::MailCatcher, support,
+};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+on_both_databases!(
+    staff_book_a_weekly_series_that_keeps_nine_oclock_across_the_march_change,
+    a_series_with_a_taken_meeting_names_it_and_books_the_rest_when_told_to_skip_it,
+);
+
+/// The Tuesday two weeks before the next last Sunday of March at least a week away: a
+/// weekly series of six from it crosses Copenhagen's change to summer time after its second.
+fn tuesday_before_the_march_change() -> NaiveDate {
+    let today = Utc::now().with_timezone(&Copenhagen).date_naive();
+    let mut year = today.year();
+    loop {
+        let last_sunday = (1..=31)
+            .rev()
+            .filter_map(|day| NaiveDate::from_ymd_opt(year, 3, day))
+            .find(|d| d.weekday() == Weekday::Sun)
+            .expect("March has a Sunday");
+        let tuesday = last_sunday - Days::new(12);
+        if tuesday > today + Days::new(7) {
+            return tuesday;
+        }
+        year += 1;
+    }
+}
+
+fn series_request(call: &str, host: &str, first: NaiveDate, extra: Value) -> Value {
+    let mut body = json!({
+        "meeting_type_id": call, "assigned_to": host, "start_utc": at(first, 9, 0),
+        "customer_name": "Ann Smith", "customer_email": "ann@customer.com",
+        "customer_phone": "+45 12 34 56 78",
+        "recurrence": {"frequency": "weekly", "count": 6},
+    });
+    if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
+        body.extend(extra.clone());
+    }
+    body
+}
+
+/// The series' meetings as staff list them, by index.
+async fn meetings(app: &TestApp, token: &str, series: &str) -> Vec<Value> {
+    let (status, body) = app
+        .get(&format!("/bookings?series_id={series}&per_page=100"), token)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let mut items = body["items"].as_array().expect("items").clone();
+    items.sort_by_key(|b| b["series_index"].as_u64());
+    items
+}
+
+/// The local Copenhagen wall-clock time of a contract instant.
+fn local(instant: &Value) -> String {
+    let utc: chrono::DateTime<Utc> = instant.as_str().expect("an instant").parse().unwrap();
+    Copenhagen
+        .from_utc_datetime(&utc.naive_utc())
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+async fn staff_book_a_weekly_series_that_keeps_nine_oclock_across_the_march_change(db: Db) {
+    let mail = MailCatcher::start().await;
+    let app = TestApp::spawn_with(db, &[("MM_SMTP_URL", &mail.url())]).await;
+    let setup = support(&app, 1, json!({})).await;
+    let first = tuesday_before_the_march_change();
+    let (status, booked) = app
+        .post(
+            "/bookings",
+            &setup.admin,
+            series_request(&setup.call, &setup.members[0], first, json!({})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{booked}");
+    assert_eq!(booked["series_index"], 1);
+    let series = booked["series_id"].as_str().expect("a series id");
+
+    let meetings = meetings(&app, &setup.admin, series).await;
+    let when: Vec<String> = meetings.iter().map(|m| local(&m["start_utc"])).collect();
+    let expected: Vec<String> = (0..6)
+        .map(|week| format!("{} 09:00", first + Days::new(7 * week)))
+        .collect();
+    assert_eq!(
+        when, expected,
+        "nine o'clock local, before and after the change"
+    );
+    assert!(
+        meetings
+            .iter()
+            .all(|m| m["assigned_to"] == setup.members[0].as_str()),
+        "one host for the whole series"
+    );
+    let indexes: Vec<u64> = meetings
+        .iter()
+        .map(|m| m["series_index"].as_u64().unwrap())
+        .collect();
+    assert_eq!(indexes, [1, 2, 3, 4, 5, 6]);
+
+    // One confirmation for the customer, whose invite is the whole series.
+    let to_customer = || {
+        mail.messages()
+            .into_iter()
+            .filter(|m| m.rcpt_to.iter().any(|r| r == "ann@customer.com"))
+            .collect::<Vec<_>>()
+    };
+    let email =
+        mm_blackbox_tests::eventually("the series' confirmation", || async { to_customer().pop() })
+            .await;
+    // Whatever else was queued with it has had time to arrive.
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    assert_eq!(to_customer().len(), 1, "one email for the series");
+    assert!(
+        email.text.contains("every week, 6 meetings"),
+        "{}",
+        email.text
+    );
+    let invite = invite::parse(email.ics.as_deref().expect("an invite"));
+    assert_eq!(invite.rrule.as_deref(), Some("FREQ=WEEKLY;COUNT=6"));
+    assert_eq!(invite.dtstart_tzid.as_deref(), Some("Europe/Copenhagen"));
+    assert_eq!(invite.dtstart, format!("{}T090000", first.format("%Y%m%d")));
+    assert_eq!(invite.timezones, ["Europe/Copenhagen"]);
+    assert!(invite.exdates.is_empty(), "{invite:?}");
+    assert!(
+        invite.uid.starts_with(series),
+        "the series' UID: {invite:?}"
+    );
+}
+
+async fn a_series_with_a_taken_meeting_names_it_and_books_the_rest_when_told_to_skip_it(db: Db) {
+    let mail = MailCatcher::start().await;
+    let app = TestApp::spawn_with(db, &[("MM_SMTP_URL", &mail.url())]).await;
+    let setup = support(&app, 1, json!({})).await;
+    let host = &setup.members[0];
+    let first = tuesday_before_the_march_change();
+    let fourth = first + Days::new(21);
+    let (status, single) = app
+        .post(
+            "/bookings",
+            &setup.admin,
+            json!({
+                "meeting_type_id": setup.call, "assigned_to": host,
+                "start_utc": at(fourth, 9, 30),
+                "customer_name": "Bo Berg", "customer_email": "bo@customer.com",
+                "customer_phone": "+45 12 34 56 79",
+            }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{single}");
+
+    let (status, refused) = app
+        .post(
+            "/bookings",
+            &setup.admin,
+            series_request(&setup.call, host, first, json!({})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+    assert_error(&refused, "slot_unavailable");
+    let misfits = refused["error"]["details"]["meetings"]
+        .as_array()
+        .expect("the meetings that do not fit");
+    assert_eq!(misfits.len(), 1, "{refused}");
+    assert_eq!(misfits[0]["index"], 4);
+    assert_eq!(misfits[0]["date"], fourth.to_string());
+    assert_eq!(misfits[0]["conflicts"][0]["kind"], "booking");
+    assert_eq!(
+        app.db_count("SELECT COUNT(*) FROM booking_series").await,
+        0,
+        "nothing of a refused series is written"
+    );
+
+    let (status, wrong) = app
+        .post(
+            "/bookings",
+            &setup.admin,
+            series_request(
+                &setup.call,
+                host,
+                first,
+                json!({"skip_dates": [(fourth + Days::new(1)).to_string()]}),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{wrong}");
+    assert_eq!(mm_blackbox_tests::failing_fields(&wrong), ["skip_dates"]);
+
+    let (status, booked) = app
+        .post(
+            "/bookings",
+            &setup.admin,
+            series_request(
+                &setup.call,
+                host,
+                first,
+                json!({"skip_dates": [fourth.to_string()]}),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{booked}");
+    let series = booked["series_id"].as_str().expect("a series id");
+    let indexes: Vec<u64> = meetings(&app, &setup.admin, series)
+        .await
+        .iter()
+        .map(|m| m["series_index"].as_u64().unwrap())
+        .collect();
+    assert_eq!(indexes, [1, 2, 3, 5, 6]);
+
+    let email = mm_blackbox_tests::eventually("the series' confirmation", || async {
+        mail.messages()
+            .into_iter()
+            .find(|m| m.rcpt_to.iter().any(|r| r == "ann@customer.com"))
+    })
+    .await;
+    let invite = invite::parse(email.ics.as_deref().expect("an invite"));
+    assert_eq!(invite.rrule.as_deref(), Some("FREQ=WEEKLY;COUNT=6"));
+    assert_eq!(
+        invite.exdates,
+        [format!("{}T090000", fourth.format("%Y%m%d"))],
+        "the skipped meeting is excluded"
+    );
+}
