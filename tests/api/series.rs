@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 on_both_databases!(
     staff_book_a_weekly_series_that_keeps_nine_oclock_across_the_march_change,
     a_series_with_a_taken_meeting_names_it_and_books_the_rest_when_told_to_skip_it,
+    staff_cancel_one_meeting_then_the_following_then_the_whole_series_with_one_invite_each,
 );
 
 /// The Tuesday two weeks before the next last Sunday of March at least a week away: a
@@ -226,4 +227,156 @@ async fn a_series_with_a_taken_meeting_names_it_and_books_the_rest_when_told_to_
         [format!("{}T090000", fourth.format("%Y%m%d"))],
         "the skipped meeting is excluded"
     );
+}
+
+/// The emails to `address` so far.
+fn emails_to(mail: &MailCatcher, address: &str) -> Vec<mm_blackbox_tests::smtp::Received> {
+    mail.messages()
+        .into_iter()
+        .filter(|m| m.rcpt_to.iter().any(|r| r == address))
+        .collect()
+}
+
+/// The customer's inbox, read one change at a time.
+#[derive(Default)]
+struct Inbox {
+    seen: std::collections::HashSet<String>,
+}
+
+impl Inbox {
+    /// The invite of the one email to the customer that arrived since the last call.
+    async fn next_invite(&mut self, mail: &MailCatcher) -> invite::Invite {
+        let fresh = mm_blackbox_tests::eventually("the customer's next email", || async {
+            let fresh: Vec<_> = emails_to(mail, "ann@customer.com")
+                .into_iter()
+                .filter(|m| !self.seen.contains(&m.message_id))
+                .collect();
+            (!fresh.is_empty()).then_some(fresh)
+        })
+        .await;
+        assert_eq!(fresh.len(), 1, "one email per change: {fresh:?}");
+        self.seen.insert(fresh[0].message_id.clone());
+        invite::parse(fresh[0].ics.as_deref().expect("an invite"))
+    }
+}
+
+async fn staff_cancel_one_meeting_then_the_following_then_the_whole_series_with_one_invite_each(
+    db: Db,
+) {
+    let mail = MailCatcher::start().await;
+    let app = TestApp::spawn_with(db, &[("MM_SMTP_URL", &mail.url())]).await;
+    let setup = support(&app, 1, json!({})).await;
+    let first = tuesday_before_the_march_change();
+    let (status, booked) = app
+        .post(
+            "/bookings",
+            &setup.admin,
+            series_request(&setup.call, &setup.members[0], first, json!({})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{booked}");
+    let series = booked["series_id"].as_str().unwrap().to_owned();
+    let mut inbox = Inbox::default();
+    let booked_invite = inbox.next_invite(&mail).await;
+    let ids: Vec<String> = meetings(&app, &setup.admin, &series)
+        .await
+        .iter()
+        .map(|m| m["id"].as_str().unwrap().to_owned())
+        .collect();
+    let local_nine =
+        |week: u64| format!("{}T090000", (first + Days::new(7 * week)).format("%Y%m%d"));
+    let cancel = |id: &str, scope: Option<&str>| {
+        let mut body = json!({"reason": "Holiday"});
+        if let Some(scope) = scope {
+            body["scope"] = json!(scope);
+        }
+        let path = format!("/bookings/{id}/cancel");
+        let admin = setup.admin.clone();
+        let app = &app;
+        async move { app.post(&path, &admin, body).await }
+    };
+    let statuses = || async {
+        meetings(&app, &setup.admin, &series)
+            .await
+            .iter()
+            .map(|m| m["status"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+
+    // The fourth alone: its occurrence, by the start the rule gave it, is cancelled.
+    let (status, body) = cancel(&ids[3], None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let one = inbox.next_invite(&mail).await;
+    assert_eq!(one.method, "CANCEL");
+    assert_eq!(one.uid, booked_invite.uid, "the series' event");
+    assert_eq!(one.recurrence_id.as_deref(), Some(local_nine(3).as_str()));
+    assert!(one.rrule.is_none(), "{one:?}");
+    assert!(one.sequence > booked_invite.sequence);
+
+    // The fifth and after: the series now ends with the fourth's start, which stays excluded.
+    let (status, body) = cancel(&ids[4], Some("following")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        statuses().await,
+        [
+            "confirmed",
+            "confirmed",
+            "confirmed",
+            "cancelled",
+            "cancelled",
+            "cancelled"
+        ]
+    );
+    let tail = inbox.next_invite(&mail).await;
+    let fourth_utc = Copenhagen
+        .from_local_datetime(&(first + Days::new(21)).and_hms_opt(9, 0, 0).unwrap())
+        .unwrap()
+        .with_timezone(&Utc)
+        .format("%Y%m%dT%H%M%SZ")
+        .to_string();
+    assert_eq!(tail.method, "REQUEST");
+    assert_eq!(tail.uid, booked_invite.uid);
+    assert_eq!(
+        tail.rrule.as_deref(),
+        Some(format!("FREQ=WEEKLY;UNTIL={fourth_utc}").as_str())
+    );
+    assert_eq!(tail.exdates, [local_nine(3)]);
+    assert!(tail.recurrence_id.is_none());
+    assert!(tail.sequence > booked_invite.sequence);
+
+    // All of it, asked of the second: what is left goes, one cancellation of the whole event.
+    let (status, body) = cancel(&ids[1], Some("series")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(statuses().await.iter().all(|s| s == "cancelled"));
+    let whole = inbox.next_invite(&mail).await;
+    assert_eq!(whole.method, "CANCEL");
+    assert_eq!(whole.uid, booked_invite.uid);
+    assert!(whole.recurrence_id.is_none(), "{whole:?}");
+    assert!(whole.sequence > tail.sequence);
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    assert_eq!(
+        emails_to(&mail, "ann@customer.com").len(),
+        4,
+        "one email per change, never one per meeting"
+    );
+
+    // Nothing more to cancel; and a single booking takes no scope.
+    let (status, body) = cancel(&ids[0], Some("series")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (status, single) = app
+        .post(
+            "/bookings",
+            &setup.admin,
+            json!({
+                "meeting_type_id": setup.call, "assigned_to": setup.members[0],
+                "start_utc": at(first, 13, 0),
+                "customer_name": "Bo Berg", "customer_email": "bo@customer.com",
+                "customer_phone": "+45 12 34 56 79",
+            }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{single}");
+    let (status, body) = cancel(single["id"].as_str().unwrap(), Some("following")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(mm_blackbox_tests::failing_fields(&body), ["scope"]);
 }

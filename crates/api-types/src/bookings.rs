@@ -507,6 +507,11 @@ pub struct CancelRequest {
     pub reason: Option<String>,
     #[serde(default)]
     pub notes: Option<String>,
+    /// For a meeting of a series: `this` meeting (the default), it and the `following` ones,
+    /// or every meeting of the `series` (those that ended stay as they are).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::SeriesScope>))]
+    pub scope: Option<String>,
 }
 
 /// `POST /bookings/{id}/reject`.

@@ -80,6 +80,11 @@ vocabulary!(
     Frequency { Weekly = "weekly", Biweekly = "biweekly", Monthly = "monthly" }
 );
 vocabulary!(
+    /// Which meetings of a series a change applies to: the one asked of, it and the later
+    /// ones, or all of them.
+    SeriesScope { This = "this", Following = "following", Series = "series" }
+);
+vocabulary!(
     /// Where a booking that needs approval stands.
     ApprovalStatus { Pending = "pending", Approved = "approved", Rejected = "rejected" }
 );

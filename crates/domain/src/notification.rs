@@ -22,6 +22,8 @@ pub enum Notice {
     Cancelled {
         by: ActorRole,
         reason: Option<String>,
+        /// For a meeting of a series: the meetings of it cancelled with this one.
+        series: Option<crate::recurrence::SeriesCut>,
     },
     Rescheduled {
         previous: Interval,
@@ -634,6 +636,7 @@ mod matrix_tests {
         let by = |role| Notice::Cancelled {
             by: role,
             reason: None,
+            series: None,
         };
         assert_eq!(
             w.told(&by(ActorRole::Customer), &b, None),

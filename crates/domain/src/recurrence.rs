@@ -67,6 +67,53 @@ impl Series {
     }
 }
 
+/// Which meetings of a series a change applies to, counted from the meeting it is asked of.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Display,
+    EnumString,
+    AsRefStr,
+    IntoStaticStr,
+    VariantNames,
+    EnumIter,
+)]
+#[strum(serialize_all = "snake_case")]
+pub enum SeriesScope {
+    /// That meeting alone.
+    This,
+    /// That meeting and every later one.
+    Following,
+    /// Every meeting of the series.
+    Series,
+}
+
+impl SeriesScope {
+    /// Whether the meeting at `index` is in the scope of a change asked of the meeting at
+    /// `asked`.
+    pub fn covers(self, asked: u16, index: u16) -> bool {
+        match self {
+            Self::This => index == asked,
+            Self::Following => index >= asked,
+            Self::Series => true,
+        }
+    }
+}
+
+/// What a change of more than one meeting of a series took with it, as its messages tell it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SeriesCut {
+    /// Every meeting.
+    Whole,
+    /// The meeting announced and every later one: the series now ends before it.
+    Following,
+}
+
 /// How a series' `RRULE` ends: after its count, or (once its tail is cancelled) at the start of
 /// the last meeting kept. RFC 5545 never allows both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

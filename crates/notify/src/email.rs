@@ -6,7 +6,7 @@ use mm_domain::{
     Email, Interval, TimeZone,
     booking::{ActorRole, Answer, BookingStatus},
     notification::{BookingFacts, Message, MessageKind, Notice, OutgoingEmail, Recipient},
-    recurrence::{Frequency, RuleEnd},
+    recurrence::{Frequency, RuleEnd, SeriesCut},
     user::StaffUser,
 };
 
@@ -77,6 +77,15 @@ pub fn webhook_disabled(
     )
 }
 
+/// `text` with its first letter capital.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 /// ` Reason: …` when a reason was given.
 fn reason_phrase(reason: Option<&str>) -> String {
     reason.map(|r| format!(" Reason: {r}")).unwrap_or_default()
@@ -138,16 +147,26 @@ fn customer_email(
             )
         }
         (K::CustomerCancelled, notice) => {
-            let (by_customer, why) = match notice {
-                Notice::Cancelled { by, reason } => {
-                    (*by == ActorRole::Customer, reason_phrase(reason.as_deref()))
-                }
-                _ => (false, String::new()),
+            let (by_customer, why, cut) = match notice {
+                Notice::Cancelled { by, reason, series } => (
+                    *by == ActorRole::Customer,
+                    reason_phrase(reason.as_deref()),
+                    *series,
+                ),
+                _ => (false, String::new(), None),
+            };
+            let what = match cut {
+                None => "your booking has".to_owned(),
+                Some(SeriesCut::Whole) => "every meeting of your series has".to_owned(),
+                Some(SeriesCut::Following) => format!(
+                    "the meetings of your series from {} on have",
+                    span(booking.span, zone)
+                ),
             };
             let lead = if by_customer {
-                format!("Your booking has been cancelled as you asked.{why}")
+                format!("{} been cancelled as you asked.{why}", capitalised(&what))
             } else {
-                format!("We are sorry: your booking has been cancelled.{why}")
+                format!("We are sorry: {what} been cancelled.{why}")
             };
             (
                 format!("Booking cancelled: {title}"),
@@ -233,14 +252,19 @@ fn staff_email(
     let invite = || invite(facts, context);
     let acting_staff = facts.actor.filter(|a| a.id != facts.host.id);
     let cancelled_lead = || match facts.notice {
-        Notice::Cancelled { by, reason } if *by == ActorRole::Customer => format!(
-            "The customer cancelled this meeting.{}",
-            reason_phrase(reason.as_deref())
-        ),
-        Notice::Cancelled { reason, .. } => format!(
-            "This meeting has been cancelled.{}",
-            reason_phrase(reason.as_deref())
-        ),
+        Notice::Cancelled { by, reason, series } => {
+            let what = match series {
+                None => "this meeting",
+                Some(SeriesCut::Whole) => "every meeting of this series",
+                Some(SeriesCut::Following) => "this meeting and the later ones of its series",
+            };
+            let why = reason_phrase(reason.as_deref());
+            if *by == ActorRole::Customer {
+                format!("The customer cancelled {what}.{why}")
+            } else {
+                format!("{} has been cancelled.{why}", capitalised(what))
+            }
+        }
         _ => "This meeting has been cancelled.".to_owned(),
     };
     let reassigned_lead = || match facts.notice {
@@ -492,8 +516,9 @@ fn withdrawn_invite(facts: &BookingFacts<'_>, context: &Context<'_>) -> String {
 }
 
 /// What an invite about the booking describes: the booking; or, for a meeting of a series, the
-/// whole series when it was booked or approved (one invite for all of it), else that one
-/// meeting as calendar programs know it within the series.
+/// whole series when it was booked, approved or cancelled (one invite for all of it; cancelled
+/// from a meeting on, the rule now ends before it), else that one meeting as calendar programs
+/// know it within the series.
 fn invite_event(facts: &BookingFacts<'_>) -> ics::InviteEvent {
     let booking = facts.booking;
     let event = ics::InviteEvent::of(booking);
@@ -502,25 +527,52 @@ fn invite_event(facts: &BookingFacts<'_>) -> ics::InviteEvent {
     };
     let series = &series_facts.series;
     let starts = series.starts();
-    match facts.notice {
-        Notice::Created | Notice::Approved => {
-            let length = booking.span.length();
-            ics::InviteEvent {
-                sequence: series.ics_sequence,
-                span: Interval::new(series.first_start, series.first_start + length)
-                    .unwrap_or(booking.span),
-                series: Some(ics::SeriesPart::Whole {
-                    series_id: series.id,
-                    zone: series.zone,
-                    rule: series
-                        .recurrence
-                        .rule(series.zone, series.first_start, RuleEnd::Count),
-                    last: starts.last().copied().unwrap_or(series.first_start),
-                    excluded: series_facts.excluded.clone(),
-                }),
-                ..event
-            }
+    let whole = |end: RuleEnd, cancelled: bool| {
+        let length = booking.span.length();
+        let last = match end {
+            RuleEnd::Count => starts.last().copied().unwrap_or(series.first_start),
+            RuleEnd::Until(last) => last,
+        };
+        ics::InviteEvent {
+            sequence: series.ics_sequence,
+            span: Interval::new(series.first_start, series.first_start + length)
+                .unwrap_or(booking.span),
+            cancelled,
+            series: Some(ics::SeriesPart::Whole {
+                series_id: series.id,
+                zone: series.zone,
+                rule: series.recurrence.rule(series.zone, series.first_start, end),
+                last,
+                excluded: series_facts
+                    .excluded
+                    .iter()
+                    .copied()
+                    .filter(|start| *start <= last)
+                    .collect(),
+            }),
+            ..event.clone()
         }
+    };
+    // The meeting before the announced one, where a series cut from it now ends.
+    let before_cut = usize::from(place.index)
+        .checked_sub(2)
+        .and_then(|i| starts.get(i).copied());
+    match (facts.notice, before_cut) {
+        (Notice::Created | Notice::Approved, _) => whole(RuleEnd::Count, false),
+        (
+            Notice::Cancelled {
+                series: Some(SeriesCut::Following),
+                ..
+            },
+            Some(last),
+        ) => whole(RuleEnd::Until(last), false),
+        (
+            Notice::Cancelled {
+                series: Some(SeriesCut::Whole | SeriesCut::Following),
+                ..
+            },
+            _,
+        ) => whole(RuleEnd::Count, true),
         _ => ics::InviteEvent {
             // Above the series' own: a change to one meeting outranks the series' invite.
             sequence: series.ics_sequence + booking.ics_sequence,
@@ -597,10 +649,10 @@ pub fn span(span: Interval, zone: TimeZone) -> String {
     )
 }
 
-/// For a meeting of a series: how often it repeats and every meeting that takes place, in
-/// `zone`.
+/// For a meeting of a series: how often it repeats and every meeting that still takes place,
+/// in `zone` (nothing once none does).
 fn series_lines(body: Body, facts: &BookingFacts<'_>, zone: TimeZone) -> Body {
-    let Some(series) = facts.series else {
+    let Some(series) = facts.series.filter(|s| !s.held.is_empty()) else {
         return body;
     };
     let how_often = match series.series.recurrence.frequency() {

@@ -252,7 +252,7 @@ pub async fn move_booking(
 
 /// The booking `key` names, locked until the transaction ends, if the person acting may change
 /// it: judged on the booking as locked, so a host reassigned meanwhile is no longer its host.
-async fn lock_permitted(
+pub(super) async fn lock_permitted(
     tx: &Transaction<'_>,
     key: &BookingKey,
     by: &Acting<'_>,

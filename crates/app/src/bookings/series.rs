@@ -1,24 +1,27 @@
-//! Booking a recurring series for a named member: every meeting checked as a single booking by
-//! staff is (hours, overrides, buffers, limits, busy time), all in one transaction, then written
-//! as bookings that name the series, each counted toward the host's assignments. The series is
-//! announced once: its messages list every meeting and carry one invite with the series' rule.
+//! Recurring series. Booking one for a named member: every meeting checked as a single booking
+//! by staff is (hours, overrides, buffers, limits, busy time), all in one transaction, then
+//! written as bookings that name the series, each counted toward the host's assignments.
+//! Cancelling from a meeting on, or all of it: every meeting in scope in one transaction. Either
+//! is announced once: its messages speak for the series and carry one invite with its rule.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use mm_domain::{
     Interval,
     booking::{
-        AssignmentMethod, Booking, HostChoice, MeetingConflicts, SeriesPlace, Unavailable,
-        plan_customer_booking,
+        AssignmentMethod, Booking, HostChoice, MeetingConflicts, SeriesPlace, StatusChange,
+        Unavailable, plan_customer_booking, plan_status_change,
     },
     notification::Notice,
-    recurrence::{Recurrence, Series},
+    recurrence::{Recurrence, Series, SeriesCut, SeriesScope},
     scheduling::{AttendeeConflict, MeetingSpec},
 };
-use mm_store::{Announcement, Attending, CustomerDetails, LinkHashes, NewBooking, Store};
+use mm_store::{
+    Acting, Announcement, Attending, BookingKey, CustomerDetails, LinkHashes, NewBooking, Store,
+};
 use uuid::Uuid;
 
-use super::NewCustomerBooking;
-use crate::{AppError, AppResult};
+use super::{NewCustomerBooking, change::lock_permitted};
+use crate::{AppError, AppResult, announce};
 
 /// A series of customer meetings to book, as parsed from a request.
 #[derive(Debug, Clone)]
@@ -171,4 +174,74 @@ pub async fn create_customer_series(
     tx.commit().await?;
     tracing::info!(series = %series.id, meetings = booked.len(), "series booked");
     Ok(booked)
+}
+
+/// Cancels the meeting `key` names and, as `scope` says, the later meetings of its series
+/// (`following`) or all of them (`series`): each that can still be cancelled, with its own
+/// history entry, in one transaction; meetings that ended or were cancelled before are left as
+/// they are. The person acting must be allowed to cancel every one of them. One notice tells of
+/// all of it, and the series' invite takes a new sequence. Returns the meeting asked of.
+#[tracing::instrument(skip(store, by))]
+pub async fn cancel_in_series(
+    store: &Store,
+    key: &BookingKey,
+    scope: SeriesScope,
+    change: StatusChange,
+    by: Acting<'_>,
+    now: DateTime<Utc>,
+) -> AppResult<Booking> {
+    let StatusChange::Cancel { reason, .. } = &change else {
+        return Err(AppError::NotAllowed(
+            "only cancelling applies to several meetings of a series".into(),
+        ));
+    };
+    let reason = reason.clone();
+    let tx = store.transaction().await?;
+    let asked = lock_permitted(&tx, key, &by, now).await?;
+    let Some(place) = asked.series else {
+        return Err(AppError::NotAllowed(
+            "the booking is not a meeting of a series".into(),
+        ));
+    };
+    let others = tx.lock_series_meetings(place.series_id, asked.id).await?;
+    let in_scope = std::iter::once(asked.clone()).chain(
+        others
+            .into_iter()
+            .filter(|m| m.series.is_some_and(|p| scope.covers(place.index, p.index))),
+    );
+    let mut cancelled = 0;
+    let mut refusal = None;
+    for meeting in in_scope {
+        (by.permit)(&meeting).map_err(|why| AppError::NotAllowed(why.to_owned()))?;
+        match plan_status_change(&meeting, change.clone(), by.actor, now) {
+            Ok(plan) => {
+                tx.apply_status_change(&meeting, &plan, None, now).await?;
+                cancelled += 1;
+            }
+            Err(why) if meeting.id == asked.id => refusal = Some(why),
+            Err(_) => {}
+        }
+    }
+    if cancelled == 0 {
+        return Err(refusal.map_or_else(
+            || AppError::NotAllowed("no meeting in scope can be cancelled".into()),
+            AppError::from,
+        ));
+    }
+    tx.bump_series_sequence(place.series_id).await?;
+    let booking = tx.booking(asked.id).await?;
+    let cut = if scope == SeriesScope::Following && place.index > 1 {
+        SeriesCut::Following
+    } else {
+        SeriesCut::Whole
+    };
+    let notice = Notice::Cancelled {
+        by: by.actor.role,
+        reason,
+        series: Some(cut),
+    };
+    announce(&tx, &notice, &booking, by.actor.user_id, now).await?;
+    tx.commit().await?;
+    tracing::info!(series = %place.series_id, cancelled, ?scope, "series meetings cancelled");
+    Ok(booking)
 }

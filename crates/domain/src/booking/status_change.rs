@@ -134,6 +134,7 @@ pub fn plan_status_change(
                 notice: Some(Notice::Cancelled {
                     by: actor.role,
                     reason,
+                    series: None,
                 }),
             },
         ),
@@ -264,7 +265,8 @@ mod tests {
             plan.notice,
             Some(Notice::Cancelled {
                 by: ActorRole::Customer,
-                reason: Some("ill".to_owned())
+                reason: Some("ill".to_owned()),
+                series: None,
             })
         );
         assert_eq!(plan.history.action_by, None);

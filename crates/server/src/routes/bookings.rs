@@ -22,7 +22,7 @@ use mm_domain::{
         Attendees, Booking, BookingEdit, BookingEditDraft, BookingSource, CoHosts, Customer,
         CustomerDraft, HostChoice, Patch, StatusChange, parse_answers,
     },
-    recurrence::{Frequency, Recurrence},
+    recurrence::{Frequency, Recurrence, SeriesScope},
 };
 use mm_store::{Acting, Actor, BookingFilter, BookingKey, CustomerDetails, Move, MovePolicy};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -938,7 +938,44 @@ async fn cancel(
         reason: optional_text(body.reason.as_deref(), "reason", 2000)?,
         notes: optional_text(body.notes.as_deref(), "notes", 5000)?,
     };
-    apply(&state, &principal, &booking, change, Rule::Act).await
+    match series_scope(body.scope.as_deref(), &booking)? {
+        SeriesScope::This => apply(&state, &principal, &booking, change, Rule::Act).await,
+        scope => {
+            let rule = Rule::Act;
+            rule.check(&principal, &booking)?;
+            let changed = bookings::cancel_in_series(
+                &state.store,
+                &BookingKey::Id(booking.id),
+                scope,
+                change,
+                Acting {
+                    actor: actor(&principal, booking.department_id),
+                    permit: &|locked| rule.judge(&principal, locked),
+                },
+                Utc::now(),
+            )
+            .await?;
+            Ok(web::Json(wire::booking(&changed)))
+        }
+    }
+}
+
+/// A request's `scope`: `this` when absent; `following` and `series` only for a meeting of a
+/// series.
+fn series_scope(raw: Option<&str>, booking: &Booking) -> ApiResult<SeriesScope> {
+    let Some(raw) = raw.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(SeriesScope::This);
+    };
+    let scope = raw
+        .parse::<SeriesScope>()
+        .map_err(|_| ApiError::field("scope", "must be this, following or series"))?;
+    if scope != SeriesScope::This && booking.series.is_none() {
+        return Err(ApiError::field(
+            "scope",
+            "applies to meetings of a recurring series only",
+        ));
+    }
+    Ok(scope)
 }
 
 #[utoipa::path(

@@ -84,6 +84,7 @@ same_words! {
     mm_domain::meeting_type::ReminderChannel => ReminderChannel { Email, Sms, Both }
     mm_domain::reminder::ReminderOutcome => ReminderOutcome { Sent, Skipped }
     mm_domain::recurrence::Frequency => Frequency { Weekly, Biweekly, Monthly }
+    mm_domain::recurrence::SeriesScope => SeriesScope { This, Following, Series }
     mm_domain::external_calendar::IntegrationKind => IntegrationKind { Google, Outlook, Ical }
     mm_domain::external_calendar::SyncDirection => SyncDirection { ReadOnly, TwoWay }
     mm_domain::external_calendar::SyncStatus => SyncStatus { Pending, Success, Failed }

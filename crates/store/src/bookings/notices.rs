@@ -14,6 +14,7 @@ use mm_domain::{
     notification::{
         self, BookingFacts, Message, MessageKind, Notice, Outgoing, Recipient, SeriesFacts,
     },
+    recurrence::SeriesCut,
     user::StaffUser,
 };
 use sea_orm::{
@@ -57,6 +58,9 @@ enum StoredNotice {
     Cancelled {
         by: String,
         reason: Option<String>,
+        /// Rows queued before series existed have none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        series: Option<SeriesCut>,
     },
     Rescheduled {
         previous_start_utc: DateTime<Utc>,
@@ -92,9 +96,10 @@ impl From<&Notice> for StoredNotice {
             Notice::Rejected { reason } => Self::Rejected {
                 reason: reason.clone(),
             },
-            Notice::Cancelled { by, reason } => Self::Cancelled {
+            Notice::Cancelled { by, reason, series } => Self::Cancelled {
                 by: by.as_ref().to_owned(),
                 reason: reason.clone(),
+                series: *series,
             },
             Notice::Rescheduled { previous } => Self::Rescheduled {
                 previous_start_utc: previous.start(),
@@ -134,9 +139,10 @@ impl StoredNotice {
             Self::Created => Notice::Created,
             Self::Approved => Notice::Approved,
             Self::Rejected { reason } => Notice::Rejected { reason },
-            Self::Cancelled { by, reason } => Notice::Cancelled {
+            Self::Cancelled { by, reason, series } => Notice::Cancelled {
                 by: by.parse::<ActorRole>().map_err(corrupt)?,
                 reason,
+                series,
             },
             Self::Rescheduled {
                 previous_start_utc,
@@ -475,11 +481,23 @@ mod tests {
         let cancelled = StoredNotice::from(&Notice::Cancelled {
             by: ActorRole::Customer,
             reason: Some("ill".to_owned()),
+            series: None,
         });
         let json = serde_json::to_string(&cancelled).unwrap();
         assert_eq!(
             json,
             r#"{"notice":"cancelled","by":"customer","reason":"ill"}"#
         );
+        let tail = StoredNotice::from(&Notice::Cancelled {
+            by: ActorRole::Host,
+            reason: None,
+            series: Some(SeriesCut::Following),
+        });
+        let json = serde_json::to_string(&tail).unwrap();
+        assert_eq!(
+            json,
+            r#"{"notice":"cancelled","by":"host","reason":null,"series":"following"}"#
+        );
+        assert_eq!(serde_json::from_str::<StoredNotice>(&json).unwrap(), tail);
     }
 }

@@ -4,23 +4,50 @@
 use chrono::{DateTime, Utc};
 use mm_domain::{
     Interval, TimeZone,
-    booking::BookingStatus,
+    booking::{Booking, BookingStatus},
     notification::SeriesFacts,
     recurrence::{Recurrence, Series},
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+    sea_query::{Expr, ExprTrait},
 };
 use uuid::Uuid;
 
-use super::Transaction;
+use super::{Transaction, read};
 use crate::{
     Result, Store, StoreError, corrupt,
     entity::{Word, booking_series, bookings},
 };
 
 impl Transaction<'_> {
+    /// The other meetings of series `id` than `except`, by index, each locked until the
+    /// transaction ends (PostgreSQL; SQLite's one writer holds them all).
+    pub async fn lock_series_meetings(&self, id: Uuid, except: Uuid) -> Result<Vec<Booking>> {
+        let mut query = bookings::Entity::find()
+            .filter(bookings::Column::SeriesId.eq(id))
+            .filter(bookings::Column::Id.ne(except))
+            .order_by_asc(bookings::Column::SeriesIndex);
+        if self.txn.get_database_backend() == DbBackend::Postgres {
+            query = query.lock_exclusive();
+        }
+        read::assemble_all(&self.txn, query.all(&self.txn).await?).await
+    }
+
+    /// Raises the sequence of series `id`'s invite: a change to the series as a whole follows.
+    pub async fn bump_series_sequence(&self, id: Uuid) -> Result<()> {
+        booking_series::Entity::update_many()
+            .col_expr(
+                booking_series::Column::IcsSequence,
+                Expr::col(booking_series::Column::IcsSequence).add(1),
+            )
+            .filter(booking_series::Column::Id.eq(id))
+            .exec(&self.txn)
+            .await?;
+        Ok(())
+    }
+
     /// Writes a series' rule, before the meetings that name it.
     pub async fn insert_series(&self, series: &Series, now: DateTime<Utc>) -> Result<()> {
         booking_series::ActiveModel {
