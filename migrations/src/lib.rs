@@ -23,6 +23,7 @@ mod m20261130_000005_api_keys;
 mod m20261130_000006_webhooks;
 mod m20261201_000001_booking_funnel;
 mod m20261201_000002_booking_series;
+mod m20261201_000003_meeting_type_series;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000006_webhooks::Migration),
             Box::new(m20261201_000001_booking_funnel::Migration),
             Box::new(m20261201_000002_booking_series::Migration),
+            Box::new(m20261201_000003_meeting_type_series::Migration),
         ]
     }
 }

@@ -14,6 +14,7 @@ on_both_databases!(
     staff_book_a_weekly_series_that_keeps_nine_oclock_across_the_march_change,
     a_series_with_a_taken_meeting_names_it_and_books_the_rest_when_told_to_skip_it,
     staff_cancel_one_meeting_then_the_following_then_the_whole_series_with_one_invite_each,
+    a_customer_books_a_weekly_series_at_a_time_free_for_all_six_meetings_and_not_where_the_fourth_collides,
 );
 
 /// The Tuesday two weeks before the next last Sunday of March at least a week away: a
@@ -379,4 +380,146 @@ async fn staff_cancel_one_meeting_then_the_following_then_the_whole_series_with_
     let (status, body) = cancel(single["id"].as_str().unwrap(), Some("following")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(mm_blackbox_tests::failing_fields(&body), ["scope"]);
+}
+
+async fn a_customer_books_a_weekly_series_at_a_time_free_for_all_six_meetings_and_not_where_the_fourth_collides(
+    db: Db,
+) {
+    let app = TestApp::spawn_with(db, &[("MM_PUBLIC_BOOKING_RATE_LIMIT", "0")]).await;
+    let setup = support(&app, 1, json!({"max_series_count": 8})).await;
+    let first = tuesday_before_the_march_change();
+    let fourth = first + Days::new(21);
+    // The fourth Tuesday's 09:00 is taken.
+    let (status, single) = app
+        .post(
+            "/bookings",
+            &setup.admin,
+            json!({
+                "meeting_type_id": setup.call, "assigned_to": setup.members[0],
+                "start_utc": at(fourth, 9, 0),
+                "customer_name": "Bo Berg", "customer_email": "bo@customer.com",
+                "customer_phone": "+45 12 34 56 79",
+            }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{single}");
+
+    let slots_path = |query: &str| {
+        format!(
+            "/public/departments/support/meeting-types/call/slots?date={first}&timezone=Europe/Copenhagen{query}"
+        )
+    };
+    let starts = |body: &Value| -> Vec<String> {
+        body["slots"]
+            .as_array()
+            .expect("slots")
+            .iter()
+            .map(|s| s["start_local"].as_str().unwrap()[11..16].to_owned())
+            .collect()
+    };
+    let (status, single_day) = app
+        .call(reqwest::Method::GET, &slots_path(""), None, None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{single_day}");
+    assert!(
+        starts(&single_day).contains(&"09:00".to_owned()),
+        "one meeting may start at nine"
+    );
+    let (status, series_day) = app
+        .call(
+            reqwest::Method::GET,
+            &slots_path("&frequency=weekly&count=6"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{series_day}");
+    let series_starts = starts(&series_day);
+    assert!(
+        !series_starts.contains(&"09:00".to_owned()),
+        "{series_starts:?}"
+    );
+    assert!(
+        series_starts.contains(&"10:00".to_owned()),
+        "{series_starts:?}"
+    );
+    assert_eq!(
+        series_starts.len() + 1,
+        starts(&single_day).len(),
+        "only nine o'clock is gone"
+    );
+    let (status, dates) = app
+        .call(
+            reqwest::Method::GET,
+            &format!(
+                "/public/departments/support/meeting-types/call/available-dates?month={}&timezone=Europe/Copenhagen&frequency=weekly&count=6",
+                first.format("%Y-%m")
+            ),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{dates}");
+    assert!(
+        dates["available_dates"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(first.to_string())),
+        "{dates}"
+    );
+    let (status, too_many) = app
+        .call(
+            reqwest::Method::GET,
+            &slots_path("&frequency=weekly&count=9"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{too_many}");
+    assert_eq!(mm_blackbox_tests::failing_fields(&too_many), ["count"]);
+
+    let request = |hour: u32, count: u32| {
+        json!({
+            "department_slug": "support", "meeting_slug": "call", "start_utc": at(first, hour, 0),
+            "customer_name": "Ann Smith", "customer_email": "ann@customer.com",
+            "customer_phone": "+45 12 34 56 78", "customer_timezone": "Europe/Copenhagen",
+            "recurrence": {"frequency": "weekly", "count": count},
+        })
+    };
+    let (status, refused) = mm_blackbox_tests::book(&app, request(9, 6)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+    assert_error(&refused, "slot_unavailable");
+    let (status, refused) = mm_blackbox_tests::book(&app, request(10, 9)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+    assert_eq!(mm_blackbox_tests::failing_fields(&refused), ["recurrence"]);
+
+    let (status, booked) = mm_blackbox_tests::book(&app, request(10, 6)).await;
+    assert_eq!(status, StatusCode::CREATED, "{booked}");
+    assert!(
+        booked.get("assigned_to").is_none(),
+        "no host in a public answer"
+    );
+    let meetings = booked["series_meetings"]
+        .as_array()
+        .expect("the series' meetings");
+    let when: Vec<String> = meetings.iter().map(|m| local(&m["start_utc"])).collect();
+    let expected: Vec<String> = (0..6)
+        .map(|week| format!("{} 10:00", first + Days::new(7 * week)))
+        .collect();
+    assert_eq!(when, expected);
+    assert_eq!(
+        app.db_count("SELECT COUNT(*) FROM bookings WHERE series_id IS NOT NULL")
+            .await,
+        6
+    );
+    // Those times are taken now: the series' slots drop ten o'clock too.
+    let (_, after) = app
+        .call(
+            reqwest::Method::GET,
+            &slots_path("&frequency=weekly&count=6"),
+            None,
+            None,
+        )
+        .await;
+    assert!(!starts(&after).contains(&"10:00".to_owned()), "{after}");
 }

@@ -35,6 +35,20 @@ pub struct PublicBookingRequest {
     pub customer_notes: Option<String>,
     #[serde(default)]
     pub answers: BTreeMap<String, AnswerValue>,
+    /// Book a recurring series from `start_utc` (a start the slots offered for the same
+    /// recurrence), up to the meeting type's `max_series_count` meetings, all with one host.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recurrence: Option<RecurrenceRequest>,
+}
+
+/// One meeting of a customer's series.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicMeeting {
+    /// Its place in the series: 1 for the first.
+    pub series_index: u32,
+    pub start_utc: DateTime<Utc>,
+    pub end_utc: DateTime<Utc>,
 }
 
 /// A booking as the customer sees it: no host.
@@ -71,6 +85,9 @@ pub struct PublicBooking {
     /// leads to its current time, so an older email's link says it moved.
     #[serde(default)]
     pub moved_utc: Option<DateTime<Utc>>,
+    /// For a meeting of a recurring series: every meeting of it that takes place, first to last.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub series_meetings: Vec<PublicMeeting>,
 }
 
 /// Links that open the meeting as a new event in a web calendar: the same event as `ics_url`.

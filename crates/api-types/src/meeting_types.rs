@@ -62,6 +62,9 @@ pub struct MeetingType {
     pub buffer_after: Option<u32>,
     /// Minutes between slot starts; `null` is the duration.
     pub slot_interval: Option<u32>,
+    /// The most meetings a customer may book as one recurring series; `null`: single meetings.
+    #[serde(default)]
+    pub max_series_count: Option<u32>,
     pub custom_questions: Vec<CustomQuestion>,
     pub reminder_schedule: Vec<ReminderEntry>,
     /// Send the customer a thank-you email after the meeting.
@@ -121,6 +124,11 @@ pub struct CreateMeetingType {
     pub buffer_after: Option<i64>,
     #[serde(default)]
     pub slot_interval: Option<i64>,
+    /// Let customers book a recurring series of up to this many meetings (2–52); absent or
+    /// `null`: single meetings only.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 2, maximum = 52))]
+    pub max_series_count: Option<i64>,
     #[serde(default)]
     pub custom_questions: Vec<CustomQuestion>,
     /// Default: email reminders 24 hours and 1 hour before.
@@ -175,6 +183,9 @@ pub struct UpdateMeetingType {
     #[serde(default, deserialize_with = "crate::nullable")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub slot_interval: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "crate::nullable")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>, minimum = 2, maximum = 52))]
+    pub max_series_count: Option<Option<i64>>,
     pub custom_questions: Option<Vec<CustomQuestion>>,
     pub reminder_schedule: Option<Vec<ReminderEntry>>,
     pub thank_you_enabled: Option<bool>,

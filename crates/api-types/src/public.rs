@@ -31,6 +31,9 @@ pub struct PublicMeetingType {
     pub custom_questions: Vec<CustomQuestion>,
     /// Bookings of this type wait for a department leader's approval.
     pub requires_approval: bool,
+    /// Customers may book a recurring series of up to this many meetings; `null`: one meeting.
+    #[serde(default)]
+    pub max_series_count: Option<u32>,
 }
 
 /// `?month=YYYY-MM&timezone=ZONE`.
@@ -43,6 +46,11 @@ pub struct MonthQuery {
     pub month: String,
     /// The visitor's IANA zone; the department's when absent.
     pub timezone: Option<String>,
+    /// With `count`: the dates a recurring series can start on (see the slots' `frequency`).
+    #[cfg_attr(feature = "openapi", param(value_type = Option<crate::Frequency>))]
+    pub frequency: Option<String>,
+    #[cfg_attr(feature = "openapi", param(minimum = 2, maximum = 52))]
+    pub count: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -67,6 +75,13 @@ pub struct DayQuery {
     pub date: String,
     /// The visitor's IANA zone; the department's when absent.
     pub timezone: Option<String>,
+    /// With `count`: the starts of a recurring series, at which one member is free for every
+    /// meeting of it (`weekly`, `biweekly` or `monthly`).
+    #[cfg_attr(feature = "openapi", param(value_type = Option<crate::Frequency>))]
+    pub frequency: Option<String>,
+    /// With `frequency`: how many meetings, up to the meeting type's `max_series_count`.
+    #[cfg_attr(feature = "openapi", param(minimum = 2, maximum = 52))]
+    pub count: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

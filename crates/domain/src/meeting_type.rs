@@ -352,6 +352,9 @@ pub struct MeetingType {
     pub buffer_before: Option<crate::Minutes>,
     pub buffer_after: Option<crate::Minutes>,
     pub slot_interval: Option<crate::Minutes>,
+    /// The most meetings a customer may book as one recurring series (2 to
+    /// [`crate::recurrence::Recurrence::MAX_COUNT`]); `None`: customers book single meetings.
+    pub max_series_count: Option<u16>,
     pub questions: Vec<CustomQuestion>,
     pub reminders: Vec<Reminder>,
     pub follow_up: FollowUp,
@@ -385,6 +388,7 @@ impl MeetingType {
             buffer_before: None,
             buffer_after: None,
             slot_interval: None,
+            max_series_count: None,
             questions: Vec::new(),
             reminders: Vec::new(),
             follow_up: FollowUp::default(),

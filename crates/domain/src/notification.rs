@@ -89,8 +89,9 @@ pub struct BookingFacts<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SeriesFacts {
     pub series: crate::recurrence::Series,
-    /// The meetings that take place (pending or confirmed), first to last.
-    pub held: Vec<Interval>,
+    /// The meetings that take place (pending or confirmed), first to last, each with its place
+    /// in the series.
+    pub held: Vec<(u16, Interval)>,
     /// The starts the rule gives at which no meeting takes place (left out when booked, or
     /// cancelled alone): the invite's `EXDATE`s.
     pub excluded: Vec<chrono::DateTime<chrono::Utc>>,

@@ -660,7 +660,11 @@ fn series_lines(body: Body, facts: &BookingFacts<'_>, zone: TimeZone) -> Body {
         Frequency::Biweekly => "every other week",
         Frequency::Monthly => "every month, on the same weekday",
     };
-    let meetings: Vec<String> = series.held.iter().map(|m| span(*m, zone)).collect();
+    let meetings: Vec<String> = series
+        .held
+        .iter()
+        .map(|(_, meeting)| span(*meeting, zone))
+        .collect();
     body.line(
         "Repeats",
         &format!("{how_often}, {} meetings", series.held.len()),

@@ -51,6 +51,11 @@ fn to_meeting_type(
         buffer_before: minutes(row.buffer_before, Minutes::BUFFER)?,
         buffer_after: minutes(row.buffer_after, Minutes::BUFFER)?,
         slot_interval: minutes(row.slot_interval, Minutes::DURATION)?,
+        max_series_count: row
+            .max_series_count
+            .map(u16::try_from)
+            .transpose()
+            .map_err(corrupt)?,
         questions: questions
             .into_iter()
             .map(|q| {
@@ -107,6 +112,7 @@ fn meeting_type_row(t: &MeetingType, now: DateTime<Utc>) -> meeting_types::Activ
         buffer_before: Set(minutes(t.buffer_before)),
         buffer_after: Set(minutes(t.buffer_after)),
         slot_interval: Set(minutes(t.slot_interval)),
+        max_series_count: Set(t.max_series_count.map(i32::from)),
         thank_you_enabled: Set(t.follow_up.enabled),
         feedback_url: Set(t.follow_up.feedback_url.clone()),
         next_steps: Set(t.follow_up.next_steps.clone()),

@@ -620,6 +620,7 @@ impl StaffClient {
         let body = CancelRequest {
             reason,
             notes: None,
+            scope: None,
         };
         self.post(&format!("/bookings/{id}/cancel"), &body).await
     }

@@ -30,7 +30,7 @@ use uuid::Uuid;
 use crate::{AppError, AppResult};
 
 /// The idempotency scope of public booking creation.
-const PUBLIC_BOOKING_SCOPE: &str = "public_booking";
+pub(super) const PUBLIC_BOOKING_SCOPE: &str = "public_booking";
 
 /// What stands between a public request and a second booking: a replayed `Idempotency-Key`
 /// and the per-address hourly limit.
@@ -213,7 +213,7 @@ pub async fn create_customer_booking(
 
 /// The booking an earlier request with the same idempotency key made, as committed; an error
 /// when that request differed.
-async fn replay(store: &Store, guard: &RequestGuard) -> AppResult<Option<Created>> {
+pub(super) async fn replay(store: &Store, guard: &RequestGuard) -> AppResult<Option<Created>> {
     let Some((key, request_hash)) = &guard.idempotency else {
         return Ok(None);
     };
@@ -229,7 +229,7 @@ async fn replay(store: &Store, guard: &RequestGuard) -> AppResult<Option<Created
 }
 
 /// Whether the client made as many public bookings in the last hour as it may, as committed.
-async fn over_hourly_limit(
+pub(super) async fn over_hourly_limit(
     store: &Store,
     new: &NewCustomerBooking,
     now: DateTime<Utc>,

@@ -9,18 +9,24 @@ use mm_domain::{
     Interval,
     booking::{
         AssignmentMethod, Booking, HostChoice, MeetingConflicts, SeriesPlace, StatusChange,
-        Unavailable, plan_customer_booking, plan_status_change,
+        Unavailable, free_members_at, plan_customer_booking, plan_status_change, rank_free_members,
     },
+    department::Department,
     notification::Notice,
     recurrence::{Recurrence, Series, SeriesCut, SeriesScope},
     scheduling::{AttendeeConflict, MeetingSpec},
 };
 use mm_store::{
-    Acting, Announcement, Attending, BookingKey, CustomerDetails, LinkHashes, NewBooking, Store,
+    Acting, Announcement, Attending, BookingKey, CustomerDetails, EarlierRequest, LinkHashes,
+    NewBooking, Store, Transaction,
 };
 use uuid::Uuid;
 
-use super::{NewCustomerBooking, change::lock_permitted};
+use super::{
+    NewCustomerBooking,
+    change::lock_permitted,
+    create::{PUBLIC_BOOKING_SCOPE, over_hourly_limit, replay},
+};
 use crate::{AppError, AppResult, announce};
 
 /// A series of customer meetings to book, as parsed from a request.
@@ -35,9 +41,12 @@ pub struct NewCustomerSeries {
     pub meetings: Vec<(Uuid, LinkHashes)>,
 }
 
-/// Books every meeting of the series that is not skipped, with the named member, or none:
-/// a meeting that does not fit refuses the whole series, with each misfit and its reasons.
-/// Returns the meetings booked, first to last.
+/// Books every meeting of the series that is not skipped, or none. Staff name the member: a
+/// meeting that does not fit them (by the rules for staff) refuses the whole series, with each
+/// misfit and its reasons. A customer's series goes to the first member, in the department's
+/// algorithm's order, among those the offer showed free for every meeting, who is still free for
+/// every one of them (by the rules for customers) once checked inside the transaction.
+/// Returns the meetings booked, first to last (or, for a replayed request, the first).
 #[tracing::instrument(skip_all, fields(first_booking_id = %new.first.id))]
 pub async fn create_customer_series(
     store: &Store,
@@ -50,14 +59,29 @@ pub async fn create_customer_series(
         skip,
         meetings,
     } = new;
-    let HostChoice::Member(host) = first.host else {
-        return Err(AppError::NotAllowed(
-            "a series is booked for a named member".into(),
-        ));
-    };
+    if let Some(replayed) = replay(store, &first.guard).await? {
+        return Ok(vec![replayed.booking()]);
+    }
+    if over_hourly_limit(store, &first, now).await? {
+        return Err(AppError::RateLimited);
+    }
     let meeting_type = &first.meeting_type;
     let spec = MeetingSpec::of(meeting_type);
     let department = store.department(first.department_id).await?;
+    // Staff's member, or the customer's candidates in the order the algorithm prefers them.
+    let ranked: Vec<(Uuid, AssignmentMethod)> = match (first.host, &first.offer) {
+        (HostChoice::Member(member), _) => vec![(member, AssignmentMethod::Manual)],
+        (HostChoice::ByAlgorithm, Some(offer)) => {
+            let upcoming = store.upcoming_bookings(&department, now).await?;
+            rank_free_members(&department, &offer.free, |id| {
+                upcoming.get(&id).copied().unwrap_or(0)
+            })
+        }
+        (HostChoice::ByAlgorithm, None) => Vec::new(),
+    };
+    if ranked.is_empty() {
+        return Err(Unavailable::NobodyFree.into());
+    }
     let zone = department.timezone;
     let planned: Vec<(u16, Interval, Uuid, LinkHashes)> = recurrence
         .starts(zone, first.start)
@@ -85,41 +109,54 @@ pub async fn create_customer_series(
     }
 
     let tx = store.transaction().await?;
+    let mut named: Vec<Uuid> = ranked.iter().map(|(member, _)| *member).collect();
+    named.extend(&first.co_hosts);
+    let department = tx.department_for_booking(department, &named).await?;
+    if let (Some(limit), Some(network)) = (first.guard.hourly_limit, &first.details.client_network)
+        && tx
+            .public_bookings_from(network, now - chrono::Duration::hours(1))
+            .await?
+            >= u64::from(limit)
+    {
+        return Err(AppError::RateLimited);
+    }
+    let host = match first.host {
+        HostChoice::Member(member) => {
+            let misfits = staff_misfits(
+                &tx,
+                &department,
+                &spec,
+                member,
+                &first.co_hosts,
+                &planned,
+                now,
+            )
+            .await?;
+            if !misfits.is_empty() {
+                return Err(Unavailable::Series(misfits).into());
+            }
+            (member, AssignmentMethod::Manual)
+        }
+        HostChoice::ByAlgorithm => {
+            // Who is free for each meeting, by the customer's rules, read under the lock.
+            let mut free_throughout: Vec<(Uuid, AssignmentMethod)> = ranked;
+            for (_, span, ..) in &planned {
+                let schedule = tx.schedule(&department, &spec, *span, None).await?;
+                let free = free_members_at(&schedule, &spec, span.start(), now);
+                free_throughout.retain(|(member, _)| free.contains(member));
+            }
+            free_throughout
+                .first()
+                .copied()
+                .ok_or(Unavailable::NobodyFree)?
+        }
+    };
     let co_hosts: Vec<Uuid> = first
         .co_hosts
         .iter()
         .copied()
-        .filter(|id| *id != host)
+        .filter(|id| *id != host.0)
         .collect();
-    let mut named = vec![host];
-    named.extend(&co_hosts);
-    let department = tx.department_for_booking(department, &named).await?;
-    let mut misfits = Vec::new();
-    for (index, span, ..) in &planned {
-        let start = span.start();
-        let mut conflicts: Vec<AttendeeConflict> = tx
-            .schedule(&department, &spec, *span, None)
-            .await?
-            .member_conflicts(host, &spec, start, now);
-        if !co_hosts.is_empty() {
-            conflicts.extend(
-                tx.attendee_schedule(zone, &co_hosts, *span, None)
-                    .await?
-                    .everyone_conflicts(&co_hosts, &spec, start, now),
-            );
-        }
-        if !conflicts.is_empty() {
-            misfits.push(MeetingConflicts {
-                index: *index,
-                start,
-                date: zone.date_of(start),
-                conflicts,
-            });
-        }
-    }
-    if !misfits.is_empty() {
-        return Err(Unavailable::Series(misfits).into());
-    }
 
     let series = Series {
         id: Uuid::new_v4(),
@@ -132,7 +169,7 @@ pub async fn create_customer_series(
     let plan = plan_customer_booking(
         meeting_type,
         &first.details.customer.name,
-        (host, AssignmentMethod::Manual),
+        host,
         first.source,
         first.actor,
         now,
@@ -171,9 +208,60 @@ pub async fn create_customer_series(
         now,
     )
     .await?;
+    if let Some((key, request_hash)) = &first.guard.idempotency {
+        let request = EarlierRequest {
+            request_hash: request_hash.clone(),
+            booking_id: booked[0].id,
+        };
+        tx.remember_request(PUBLIC_BOOKING_SCOPE, key, &request, now)
+            .await?;
+    }
     tx.commit().await?;
     tracing::info!(series = %series.id, meetings = booked.len(), "series booked");
     Ok(booked)
+}
+
+/// The meetings of `planned` that `member` (with `co_hosts`) cannot take by the rules for staff,
+/// each with its reasons.
+async fn staff_misfits(
+    tx: &Transaction<'_>,
+    department: &Department,
+    spec: &MeetingSpec,
+    member: Uuid,
+    co_hosts: &[Uuid],
+    planned: &[(u16, Interval, Uuid, LinkHashes)],
+    now: DateTime<Utc>,
+) -> AppResult<Vec<MeetingConflicts>> {
+    let zone = department.timezone;
+    let co_hosts: Vec<Uuid> = co_hosts
+        .iter()
+        .copied()
+        .filter(|id| *id != member)
+        .collect();
+    let mut misfits = Vec::new();
+    for (index, span, ..) in planned {
+        let start = span.start();
+        let mut conflicts: Vec<AttendeeConflict> = tx
+            .schedule(department, spec, *span, None)
+            .await?
+            .member_conflicts(member, spec, start, now);
+        if !co_hosts.is_empty() {
+            conflicts.extend(
+                tx.attendee_schedule(zone, &co_hosts, *span, None)
+                    .await?
+                    .everyone_conflicts(&co_hosts, spec, start, now),
+            );
+        }
+        if !conflicts.is_empty() {
+            misfits.push(MeetingConflicts {
+                index: *index,
+                start,
+                date: zone.date_of(start),
+                conflicts,
+            });
+        }
+    }
+    Ok(misfits)
 }
 
 /// Cancels the meeting `key` names and, as `scope` says, the later meetings of its series

@@ -642,8 +642,17 @@ impl SlotTable {
 
     /// The slots someone can book at `now`, in order, each with the members free for it.
     pub fn bookable(&self, now: DateTime<Utc>) -> Vec<Slot> {
+        self.slots_of(&self.slots, now)
+    }
+
+    /// [`Self::bookable`] among the slots that start in `part` (a visitor's day).
+    pub fn bookable_in(&self, part: Interval, now: DateTime<Utc>) -> Vec<Slot> {
+        self.slots_of(self.starting_in(part), now)
+    }
+
+    fn slots_of(&self, slots: &[OpenSlot], now: DateTime<Utc>) -> Vec<Slot> {
         let today = self.zone.date_of(now);
-        self.slots
+        slots
             .iter()
             .filter_map(|slot| {
                 let free_members: Vec<Uuid> = self.free_members(slot, now, today).collect();

@@ -11,6 +11,7 @@ use mm_domain::{
     meeting_type::{
         self, CustomQuestion, FollowUp, LocationType, QuestionDraft, Reminder, VideoPlatform,
     },
+    recurrence::Recurrence,
     required_text,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -71,6 +72,15 @@ fn parse(
         ),
     );
     let grid = grid(input, &mut errors);
+    let max_series_count = input.max_series_count.and_then(|count| {
+        errors.check(
+            "max_series_count",
+            u16::try_from(count)
+                .ok()
+                .filter(|c| (2..=Recurrence::MAX_COUNT).contains(c))
+                .ok_or("must be between 2 and 52, or null for single meetings only"),
+        )
+    });
     let questions = questions(input, &mut errors);
     let reminders = reminders(input, &mut errors);
     let follow_up = follow_up(input, &mut errors);
@@ -105,6 +115,7 @@ fn parse(
             buffer_before,
             buffer_after,
             slot_interval,
+            max_series_count,
             questions,
             reminders,
             follow_up,
@@ -401,6 +412,7 @@ async fn update_meeting_type(
         buffer_before: p.buffer_before.unwrap_or(signed(now.buffer_before)),
         buffer_after: p.buffer_after.unwrap_or(signed(now.buffer_after)),
         slot_interval: p.slot_interval.unwrap_or(signed(now.slot_interval)),
+        max_series_count: p.max_series_count.unwrap_or(signed(now.max_series_count)),
         custom_questions: p.custom_questions.unwrap_or(now.custom_questions),
         reminder_schedule: Some(p.reminder_schedule.unwrap_or(now.reminder_schedule)),
         thank_you_enabled: p.thank_you_enabled.unwrap_or(now.thank_you_enabled),

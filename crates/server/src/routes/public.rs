@@ -13,8 +13,17 @@ use mm_api_types::{
         PublicMeetingType, PublicSlot,
     },
 };
-use mm_domain::{FieldErrors, Interval, Slug, TimeZone, funnel::FunnelStep};
-use std::sync::Arc;
+use mm_domain::{
+    FieldErrors, Interval, Slug, TimeZone,
+    funnel::FunnelStep,
+    meeting_type::MeetingType,
+    recurrence::{Frequency, Recurrence},
+    scheduling::{Slot, series_slots},
+};
+use std::{
+    collections::{BTreeSet, HashMap},
+    sync::Arc,
+};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::wire::{self, ToWire as _};
@@ -94,6 +103,73 @@ pub(crate) async fn offer(
         )
         .await?;
     Ok(Some(month))
+}
+
+/// The recurring series a public request asks for (`frequency` with `count`), as far as the
+/// meeting type lets customers book one; `None` for a single meeting.
+pub(crate) fn customer_recurrence(
+    frequency: Option<&str>,
+    count: Option<i64>,
+    meeting_type: &MeetingType,
+) -> ApiResult<Option<Recurrence>> {
+    let frequency = frequency.map(str::trim).filter(|f| !f.is_empty());
+    let (frequency, count) = match (frequency, count) {
+        (None, None) => return Ok(None),
+        (Some(frequency), Some(count)) => (frequency, count),
+        (Some(_), None) => return Err(ApiError::field("count", "is required with frequency")),
+        (None, Some(_)) => return Err(ApiError::field("frequency", "is required with count")),
+    };
+    let frequency = frequency
+        .parse::<Frequency>()
+        .map_err(|_| ApiError::field("frequency", "must be weekly, biweekly or monthly"))?;
+    let Some(max) = meeting_type.max_series_count else {
+        return Err(ApiError::field(
+            "frequency",
+            "this meeting type is booked one meeting at a time",
+        ));
+    };
+    Recurrence::new(frequency, count, max)
+        .map(Some)
+        .map_err(|e| ApiError::field("count", e.to_string()))
+}
+
+/// `first`'s slots (a day's, or one start's) narrowed to the members free for every meeting of
+/// a `recurrence` series begun at each, as the month tables say; a meeting in a month the
+/// public pages do not compute finds nobody free.
+pub(crate) async fn series_offer(
+    state: &AppState,
+    department: &Slug,
+    meeting: &Slug,
+    zone: TimeZone,
+    recurrence: Recurrence,
+    first: Vec<Slot>,
+    now: chrono::DateTime<Utc>,
+) -> ApiResult<Vec<Slot>> {
+    let months: BTreeSet<NaiveDate> = first
+        .iter()
+        .flat_map(|slot| {
+            recurrence
+                .starts(zone, slot.span.start())
+                .into_iter()
+                .skip(1)
+        })
+        .map(|start| month_of(start.date_naive()))
+        .collect();
+    let mut tables = HashMap::new();
+    for month in months.into_iter().filter(|m| month_served(*m, now)) {
+        let cover = month_cover(month)?;
+        let table = state
+            .slots
+            .availability(&state.store, department, meeting, cover, cover)
+            .await?;
+        tables.insert(month, table);
+    }
+    Ok(series_slots(first, recurrence, zone, |start| {
+        tables
+            .get(&month_of(start.date_naive()))
+            .map(|month| month.table.free_members_at(start, now))
+            .unwrap_or_default()
+    }))
 }
 
 /// A slug from the path; one that cannot be a slug names nothing.
@@ -195,6 +271,7 @@ async fn public_meeting_types(
                 location_type: t.location_type.to_wire(),
                 custom_questions: t.questions.iter().map(wire::question).collect(),
                 requires_approval: t.requires_approval,
+                max_series_count: t.max_series_count.map(u32::from),
             })
             .collect(),
     ))
@@ -237,11 +314,32 @@ async fn available_dates(
                 visitor_month,
             )
             .await?;
-        month
-            .table
-            .available_dates_in(visitor_month, now, zone)
-            .into_iter()
-            .collect()
+        let dates = month.table.available_dates_in(visitor_month, now, zone);
+        match customer_recurrence(query.frequency.as_deref(), query.count, &month.meeting_type)? {
+            None => dates,
+            Some(recurrence) => {
+                // The dates on which some start begins a whole series.
+                let mut series_dates = Vec::new();
+                for date in dates {
+                    let first_day = month.table.bookable_in(zone.day(date), now);
+                    let zone = month.department.timezone;
+                    let offer = series_offer(
+                        &state,
+                        &department,
+                        &meeting,
+                        zone,
+                        recurrence,
+                        first_day,
+                        now,
+                    )
+                    .await?;
+                    if !offer.is_empty() {
+                        series_dates.push(date);
+                    }
+                }
+                series_dates
+            }
+        }
     } else {
         Vec::new()
     };
@@ -324,17 +422,34 @@ async fn day_slots(
             visitor_day,
         )
         .await?;
-    let slots = day
-        .table
-        .bookable_counts_in(visitor_day, now)
-        .map(|(span, free)| PublicSlot {
-            start_utc: wire::utc(span.start()),
-            end_utc: wire::utc(span.end()),
-            start_local: wire::local(zone, span.start()),
-            end_local: wire::local(zone, span.end()),
-            available_members: u32::try_from(free).unwrap_or(u32::MAX),
-        })
-        .collect();
+    let slot = |span: Interval, free: usize| PublicSlot {
+        start_utc: wire::utc(span.start()),
+        end_utc: wire::utc(span.end()),
+        start_local: wire::local(zone, span.start()),
+        end_local: wire::local(zone, span.end()),
+        available_members: u32::try_from(free).unwrap_or(u32::MAX),
+    };
+    let slots =
+        match customer_recurrence(query.frequency.as_deref(), query.count, &day.meeting_type)? {
+            None => day
+                .table
+                .bookable_counts_in(visitor_day, now)
+                .map(|(span, free)| slot(span, free))
+                .collect(),
+            Some(recurrence) => series_offer(
+                &state,
+                &department,
+                &meeting,
+                day.department.timezone,
+                recurrence,
+                day.table.bookable_in(visitor_day, now),
+                now,
+            )
+            .await?
+            .into_iter()
+            .map(|offered| slot(offered.span, offered.free_members.len()))
+            .collect(),
+        };
     Ok(web::Json(DaySlots {
         date,
         timezone: zone.name().to_owned(),

@@ -6,17 +6,20 @@
 //! has been found. Changes through links are limited per network too, and a booking may be moved
 //! with its link only a few times, since every change emails the customer and the staff.
 
+use std::sync::Arc;
+
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::Utc;
 use mm_api_types::{
     bookings::{
-        AddToCalendar, PublicBooking, PublicBookingRequest, PublicCancel, PublicReschedule,
+        AddToCalendar, PublicBooking, PublicBookingRequest, PublicCancel, PublicMeeting,
+        PublicReschedule,
     },
     error::ErrorBody,
 };
-use mm_app::bookings::{self, Created, NewCustomerBooking, Offer, RequestGuard};
+use mm_app::bookings::{self, Created, NewCustomerBooking, NewCustomerSeries, Offer, RequestGuard};
 use mm_domain::{
-    FieldErrors, Slug,
+    FieldErrors, Interval, Slug,
     booking::{
         ActorRole, Booking, BookingSource, Customer, CustomerDraft, HostChoice, StatusChange,
         parse_answers,
@@ -25,6 +28,8 @@ use mm_domain::{
     funnel::FunnelStep,
     limits::CUSTOMER_RESCHEDULES,
     meeting_type::MeetingType,
+    recurrence::Recurrence,
+    scheduling::Slot,
 };
 use mm_notify::web_calendars;
 use mm_store::{Acting, Actor, BookingKey, CustomerDetails, Move, MovePolicy, StoreError};
@@ -39,6 +44,7 @@ use crate::{
     error::{ApiError, ApiResult},
     links::{self, Purpose},
     notices,
+    slot_cache::Availability,
     telemetry::{self, Channel},
     throttle,
 };
@@ -108,22 +114,42 @@ async fn public_view(
 ) -> ApiResult<PublicBooking> {
     let department = state.store.department(booking.department_id).await?;
     let meeting_type = state.store.meeting_type(booking.meeting_type_id).await?;
+    let series = series_meetings(state, booking).await?;
     Ok(public_view_of(
         state,
         booking,
         &department,
         &meeting_type,
         holder,
+        series,
     ))
 }
 
-/// [`public_view`] with the booking's department and meeting type at hand.
+/// The meetings of `booking`'s series that take place, if it is a meeting of one.
+async fn series_meetings(state: &AppState, booking: &Booking) -> ApiResult<Vec<PublicMeeting>> {
+    let Some(place) = booking.series else {
+        return Ok(Vec::new());
+    };
+    let facts = state.store.series_facts(place.series_id).await?;
+    Ok(facts
+        .held
+        .iter()
+        .map(|(index, span)| PublicMeeting {
+            series_index: u32::from(*index),
+            start_utc: wire::utc(span.start()),
+            end_utc: wire::utc(span.end()),
+        })
+        .collect())
+}
+
+/// [`public_view`] with the booking's department, meeting type and series at hand.
 fn public_view_of(
     state: &AppState,
     booking: &Booking,
     department: &Department,
     meeting_type: &MeetingType,
     holder: Purpose,
+    series_meetings: Vec<PublicMeeting>,
 ) -> PublicBooking {
     let urls = notices::customer_urls(state, booking.id);
     let open = booking.status.holds_time();
@@ -165,6 +191,7 @@ fn public_view_of(
         },
         cancellation_reason: booking.cancellation_reason.clone(),
         moved_utc: booking.moved_utc().map(wire::utc),
+        series_meetings,
     }
 }
 
@@ -310,6 +337,25 @@ async fn create_booking(
     let answers = parse_answers(&meeting_type.questions, &wire::answers(&body.answers))
         .map_err(|e| errors.merge(e))
         .ok();
+    let recurrence = match &body.recurrence {
+        Some(asked) => super::public::customer_recurrence(
+            Some(&asked.frequency),
+            Some(asked.count),
+            &meeting_type,
+        )
+        .map_err(|_| {
+            ApiError::field(
+                "recurrence",
+                match meeting_type.max_series_count {
+                    Some(max) => {
+                        format!("must be weekly, biweekly or monthly, with 2 to {max} meetings")
+                    }
+                    None => "this meeting type is booked one meeting at a time".to_owned(),
+                },
+            )
+        })?,
+        None => None,
+    };
     let (Some(start), Some(customer), Some(answers)) = (start, customer, answers) else {
         return Err(errors.into());
     };
@@ -338,12 +384,15 @@ async fn create_booking(
         },
         // Most losers of a rush for one time are turned away by it, without queueing for the
         // writer.
-        offer: table.map(|table| Offer {
+        offer: table.as_ref().map(|table| Offer {
             free: table.table.free_members_at(start, now),
             settings: table.settings.clone(),
         }),
         co_hosts: Vec::new(),
     };
+    if let Some(recurrence) = recurrence {
+        return book_series(&state, new, recurrence, table, now).await;
+    }
     let created = bookings::create_customer_booking(&state.store, new, now).await;
     telemetry::count_booking(Channel::PublicPage, &created);
     if let Ok(Created::New(_)) = &created {
@@ -361,6 +410,84 @@ async fn create_booking(
         &department,
         &meeting_type,
         Purpose::Cancel,
+        Vec::new(),
+    )))
+}
+
+/// Books a customer's series from `first`: its host is chosen among the members the month
+/// tables show free for every meeting (checked again in the transaction).
+async fn book_series(
+    state: &AppState,
+    mut first: NewCustomerBooking,
+    recurrence: Recurrence,
+    table: Option<Arc<Availability>>,
+    now: chrono::DateTime<Utc>,
+) -> ApiResult<HttpResponse> {
+    let (department, meeting_type) = match &table {
+        Some(table) => (table.department.clone(), table.meeting_type.clone()),
+        None => return Err(ApiError::SlotUnavailable(Vec::new())),
+    };
+    let start = first.start;
+    let offered = vec![Slot {
+        span: Interval::starting_at(start, meeting_type.duration),
+        free_members: table
+            .as_ref()
+            .map(|t| t.table.free_members_at(start, now))
+            .unwrap_or_default(),
+    }];
+    let free = super::public::series_offer(
+        state,
+        &department.slug,
+        &meeting_type.slug,
+        department.timezone,
+        recurrence,
+        offered,
+        now,
+    )
+    .await?
+    .pop()
+    .map(|slot| slot.free_members)
+    .unwrap_or_default();
+    if let Some(offer) = &mut first.offer {
+        offer.free = free;
+    }
+    let meetings = (0..recurrence.count())
+        .map(|i| {
+            // The first meeting keeps the id its links were made for.
+            let id = if i == 0 { first.id } else { Uuid::new_v4() };
+            (id, state.links.hashes(id))
+        })
+        .collect();
+    let series = NewCustomerSeries {
+        first,
+        recurrence,
+        skip: Vec::new(),
+        meetings,
+    };
+    let created = bookings::create_customer_series(&state.store, series, now).await;
+    telemetry::count_series(Channel::PublicPage, &created);
+    let booked = created?;
+    // A replayed request answers with its first meeting alone; a series booked now has two or
+    // more (customers skip none).
+    if booked.len() > 1 {
+        state.funnel.count(
+            (department.id, department.timezone),
+            Some(meeting_type.id),
+            FunnelStep::Booked,
+            now,
+        );
+    }
+    let first = booked
+        .first()
+        .ok_or(ApiError::SlotUnavailable(Vec::new()))?;
+    let series = series_meetings(state, first).await?;
+    Ok(HttpResponse::Created().json(public_view_of(
+        state,
+        first,
+        &department,
+        &meeting_type,
+        Purpose::Cancel,
+        series,
     )))
 }
 

@@ -264,6 +264,7 @@ pub fn meeting_type(
         buffer_before: t.buffer_before.map(|m| m.get()),
         buffer_after: t.buffer_after.map(|m| m.get()),
         slot_interval: t.slot_interval.map(|m| m.get()),
+        max_series_count: t.max_series_count.map(u32::from),
         custom_questions: t.questions.iter().map(question).collect(),
         reminder_schedule: t
             .reminders

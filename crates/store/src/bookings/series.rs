@@ -70,6 +70,11 @@ impl Store {
     pub async fn series(&self, id: Uuid) -> Result<Series> {
         load_series(&self.db, id).await
     }
+
+    /// Series `id` with the meetings that take place and the starts of its rule that have none.
+    pub async fn series_facts(&self, id: Uuid) -> Result<SeriesFacts> {
+        series_facts(&self.db, id).await
+    }
 }
 
 pub(crate) async fn load_series(db: &impl ConnectionTrait, id: Uuid) -> Result<Series> {
@@ -109,19 +114,18 @@ pub(crate) async fn series_facts(db: &impl ConnectionTrait, id: Uuid) -> Result<
         .all(db)
         .await?;
     let mut held = Vec::new();
-    let mut held_indexes = Vec::new();
     for (index, start, end, status) in meetings {
         if status.0.holds_time() {
-            held.push(Interval::new(start, end).map_err(corrupt)?);
-            held_indexes.push(index);
+            let index = u16::try_from(index).map_err(corrupt)?;
+            held.push((index, Interval::new(start, end).map_err(corrupt)?));
         }
     }
-    held.sort_by_key(|span| span.start());
+    held.sort_by_key(|(_, span)| span.start());
     let excluded = series
         .starts()
         .into_iter()
         .zip(1..)
-        .filter(|(_, index)| !held_indexes.contains(index))
+        .filter(|(_, index)| !held.iter().any(|(held, _)| held == index))
         .map(|(start, _)| start)
         .collect();
     Ok(SeriesFacts {

@@ -28,6 +28,8 @@ pub struct Model {
     pub buffer_before: Option<i32>,
     pub buffer_after: Option<i32>,
     pub slot_interval: Option<i32>,
+    /// The most meetings a customer may book as one series; `None`: single meetings only.
+    pub max_series_count: Option<i32>,
     pub thank_you_enabled: bool,
     pub feedback_url: Option<String>,
     #[sea_orm(column_type = "Text")]

@@ -78,7 +78,8 @@ pub fn MeetingTypeEditor() -> impl IntoView {
     }
 }
 
-fn minutes(text: &str) -> Option<i64> {
+/// A whole number typed into a field (minutes, a count); `None` when blank or not a number.
+fn whole_number(text: &str) -> Option<i64> {
     text.trim().parse().ok()
 }
 
@@ -126,6 +127,7 @@ fn TypeForm(found: Option<MeetingType>, department: Uuid) -> impl IntoView {
     let before = RwSignal::new(shown(t.as_ref().and_then(|t| t.buffer_before)));
     let after = RwSignal::new(shown(t.as_ref().and_then(|t| t.buffer_after)));
     let interval = RwSignal::new(shown(t.as_ref().and_then(|t| t.slot_interval)));
+    let series = RwSignal::new(shown(t.as_ref().and_then(|t| t.max_series_count)));
     let questions = RwSignal::new(
         t.as_ref()
             .map(|t| t.custom_questions.clone())
@@ -161,7 +163,7 @@ fn TypeForm(found: Option<MeetingType>, department: Uuid) -> impl IntoView {
             meeting_name: name.get_untracked().trim().to_owned(),
             meeting_slug: some(slug),
             description: some(description),
-            duration: minutes(&duration.get_untracked()).unwrap_or(0),
+            duration: whole_number(&duration.get_untracked()).unwrap_or(0),
             location_type: Some(location.get_untracked().to_string()),
             video_platform: video,
             custom_location: some(custom_location),
@@ -170,16 +172,17 @@ fn TypeForm(found: Option<MeetingType>, department: Uuid) -> impl IntoView {
             is_internal: is_internal.get_untracked(),
             is_active: Some(is_active.get_untracked()),
             color: Some(color.get_untracked()),
-            buffer_before: minutes(&before.get_untracked()),
-            buffer_after: minutes(&after.get_untracked()),
-            slot_interval: minutes(&interval.get_untracked()),
+            buffer_before: whole_number(&before.get_untracked()),
+            buffer_after: whole_number(&after.get_untracked()),
+            slot_interval: whole_number(&interval.get_untracked()),
+            max_series_count: whole_number(&series.get_untracked()),
             custom_questions: questions.get_untracked(),
             reminder_schedule: Some(reminders.get_untracked()),
             thank_you_enabled: thank_you.get_untracked(),
             feedback_url: some(feedback),
             next_steps: some(next_steps),
             no_show_follow_up: no_show_email.get_untracked(),
-            auto_no_show_minutes: minutes(&auto_no_show.get_untracked()),
+            auto_no_show_minutes: whole_number(&auto_no_show.get_untracked()),
         };
         let (found, navigate) = (found.clone(), navigate.clone());
         busy.set(true);
@@ -265,6 +268,7 @@ fn TypeForm(found: Option<MeetingType>, department: Uuid) -> impl IntoView {
                 {field("buffer_before", "Buffer before (minutes)", "number", "the member's rule", before)}
                 {field("buffer_after", "Buffer after (minutes)", "number", "the member's rule", after)}
                 {field("slot_interval", "Minutes between start times", "number", "the length", interval)}
+                {field("max_series_count", "Customers may book a weekly, fortnightly or monthly series of up to (2–52 meetings)", "number", "single meetings only", series)}
             </div>
             <QuestionsEditor questions />
             <RemindersEditor reminders />
@@ -299,6 +303,7 @@ fn changes(before: &MeetingType, create: CreateMeetingType) -> UpdateMeetingType
         buffer_before: Some(create.buffer_before),
         buffer_after: Some(create.buffer_after),
         slot_interval: Some(create.slot_interval),
+        max_series_count: Some(create.max_series_count),
         custom_questions: Some(create.custom_questions),
         reminder_schedule: create.reminder_schedule,
         thank_you_enabled: Some(create.thank_you_enabled),

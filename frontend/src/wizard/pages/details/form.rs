@@ -83,6 +83,7 @@ pub(super) fn CustomerForm(choice: Choice, chosen: PublicSlot) -> impl IntoView 
             }
             funnel::reached(&department_slug, Some(&meeting_slug), FunnelStep::Details);
             let request = PublicBookingRequest {
+                recurrence: None,
                 department_slug: department_slug.clone(),
                 meeting_slug: meeting_slug.clone(),
                 start_utc: zone::wire(start_utc),
