@@ -1656,3 +1656,83 @@ async fn a_leader_subscribes_a_webhook_sees_its_secret_once_and_tests_it() {
     browser.click(".webhook button.toggle").await;
     browser.find_text(".webhook .badge", "off").await;
 }
+
+#[tokio::test]
+async fn a_leader_cancels_a_meeting_and_the_following_ones_of_a_series_from_its_page() {
+    let (app, setup) = wizard_app(1, json!({})).await;
+    let first = next_monday();
+    let (status, booked) = app
+        .post(
+            "/bookings",
+            &setup.admin,
+            json!({
+                "meeting_type_id": setup.call, "assigned_to": setup.members[0],
+                "start_utc": at(first, 10, 0),
+                "customer_name": "Ann Smith", "customer_email": "ann@customer.com",
+                "customer_phone": "+45 12 34 56 78",
+                "recurrence": {"frequency": "weekly", "count": 4},
+            }),
+        )
+        .await;
+    assert_eq!(status, 201, "{booked}");
+    let series = id(&booked["series_id"]);
+    let second = id(&series_meetings(&app, &setup.admin, &series).await[1]["id"]);
+
+    let browser = Browser::open("Europe/Copenhagen", 1280, 900).await;
+    sign_in(
+        &browser,
+        &app,
+        mm_blackbox_tests::ADMIN_EMAIL,
+        mm_blackbox_tests::ADMIN_PASSWORD,
+        &format!("/admin/bookings/{second}"),
+    )
+    .await;
+    browser
+        .find_text(".series-link", "Meeting 2 of a recurring series")
+        .await;
+    browser
+        .find_text(".actions button", "Cancel…")
+        .await
+        .click()
+        .await
+        .expect("opening the cancel form");
+    browser
+        .find("#panel-scope")
+        .await
+        .select_by_value("following")
+        .await
+        .expect("choosing the meetings");
+    browser
+        .fill("#panel-reason", "The project ends early")
+        .await;
+    browser
+        .find_text("button[type=submit]", "Cancel meeting")
+        .await
+        .click()
+        .await
+        .expect("cancelling");
+    browser.find_text(".notice.success", "Cancelled.").await;
+    let statuses: Vec<String> = series_meetings(&app, &setup.admin, &series)
+        .await
+        .iter()
+        .map(|m| id(&m["status"]))
+        .collect();
+    assert_eq!(
+        statuses,
+        ["confirmed", "cancelled", "cancelled", "cancelled"]
+    );
+
+    // The page links to the series in the booking list.
+    browser.click(".series-link").await;
+    browser.wait_for_count("table.bookings tbody tr", 4).await;
+}
+
+/// The meetings of a series, by their place in it.
+async fn series_meetings(app: &TestApp, admin: &str, series: &str) -> Vec<Value> {
+    let (_, list) = app
+        .get(&format!("/bookings?series_id={series}"), admin)
+        .await;
+    let mut items = list["items"].as_array().expect("items").clone();
+    items.sort_by_key(|b| b["series_index"].as_u64());
+    items
+}

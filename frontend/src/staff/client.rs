@@ -5,7 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use gloo_net::http::Request;
 use mm_api_types::{
-    Page,
+    Page, SeriesScope,
     analytics::Summary,
     availability::{AvailabilityRule, CreateAvailabilityRule, UpdateAvailabilityRule},
     bookings::{
@@ -616,11 +616,18 @@ impl StaffClient {
             .await
     }
 
-    pub async fn cancel(&self, id: Uuid, reason: Option<String>) -> ApiResult<Booking> {
+    /// Cancels booking `id`; for a meeting of a series, `scope` (`this`, `following`,
+    /// `series`) says which of its meetings.
+    pub async fn cancel(
+        &self,
+        id: Uuid,
+        reason: Option<String>,
+        scope: Option<SeriesScope>,
+    ) -> ApiResult<Booking> {
         let body = CancelRequest {
             reason,
             notes: None,
-            scope: None,
+            scope: scope.map(|s| s.as_str().to_owned()),
         };
         self.post(&format!("/bookings/{id}/cancel"), &body).await
     }

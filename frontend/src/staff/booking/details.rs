@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use leptos::{ev, prelude::*};
 use mm_api_types::{
-    ApprovalStatus, AttendanceStatus, BookingStatus, BookingType, CalendarWrite,
+    ApprovalStatus, AttendanceStatus, BookingStatus, BookingType, CalendarWrite, SeriesScope,
     bookings::{AnswerValue, Booking},
     calendar::CalendarResource,
 };
@@ -93,6 +93,8 @@ where
     );
     let start_time = RwSignal::new(String::new());
     let new_host = RwSignal::new(hosts.first().map(|h| h.0));
+    let in_series = booking.series_id.is_some();
+    let scope = RwSignal::new(SeriesScope::This);
     let submit = {
         let (run, zone) = (run.clone(), zone.clone());
         move |ev: ev::SubmitEvent| {
@@ -100,7 +102,9 @@ where
             let reason_given =
                 Some(reason.get_untracked().trim().to_owned()).filter(|r| !r.is_empty());
             let action = match form.get_untracked() {
-                Some(Form::Cancel) => Action::Cancel(reason_given),
+                Some(Form::Cancel) => {
+                    Action::Cancel(reason_given, in_series.then(|| scope.get_untracked()))
+                }
                 Some(Form::Reject) => Action::Reject(reason_given.unwrap_or_default()),
                 Some(Form::Reassign) => match new_host.get_untracked() {
                     Some(host) => Action::Reassign(host, reason_given),
@@ -188,6 +192,10 @@ where
             {booking.meeting_notes.clone().map(|n| view! { <dt>"Internal notes"</dt><dd class="prose internal-notes">{n}</dd> })}
             {booking.meeting_minutes.clone().map(|m| view! { <dt>"Minutes"</dt><dd class="prose">{m}</dd> })}
             {booking.action_items.clone().map(|a| view! { <dt>"Action items"</dt><dd class="prose">{a}</dd> })}
+            {booking.series_id.zip(booking.series_index).map(|(series, index)| view! {
+                <dt>"Series"</dt>
+                <dd><a class="series-link" href=format!("/admin/bookings?series={series}")>{format!("Meeting {index} of a recurring series · all its meetings")}</a></dd>
+            })}
             {booking.requires_approval.then(|| view! { <dt>"Approval"</dt><dd>"Needed for this meeting type"</dd> })}
             {(booking.buffer_before.is_some() || booking.buffer_after.is_some()).then(|| {
                 let shown = |m: Option<u32>| m.map_or("the meeting type's".to_owned(), |m| format!("{m} min"));
@@ -265,6 +273,14 @@ where
                         <div class="field"><label for="panel-host">"New host"</label>
                             <select id="panel-host" on:change=move |e| new_host.set(event_target_value(&e).parse().ok())>
                                 {hosts.into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+                            </select></div>
+                    })}
+                    {(which == Form::Cancel && in_series).then(|| view! {
+                        <div class="field"><label for="panel-scope">"Which meetings"</label>
+                            <select id="panel-scope" on:change=move |e| scope.set(event_target_value(&e).parse().unwrap_or(SeriesScope::This))>
+                                <option value="this">"This meeting"</option>
+                                <option value="following">"This and the following meetings"</option>
+                                <option value="series">"Every meeting of the series"</option>
                             </select></div>
                     })}
                     {(which != Form::Reschedule).then(|| view! {

@@ -14,7 +14,7 @@ mod privacy;
 
 use chrono::{DateTime, Utc};
 use leptos::{prelude::*, task::spawn_local};
-use mm_api_types::bookings::Booking;
+use mm_api_types::{SeriesScope, bookings::Booking};
 use uuid::Uuid;
 
 use super::{Session, StaffClient, on_unauthorized};
@@ -28,7 +28,8 @@ pub use panel::BookingPanel;
 enum Action {
     Approve,
     Reject(String),
-    Cancel(Option<String>),
+    /// With which meetings of its series, when it is a meeting of one.
+    Cancel(Option<String>, Option<SeriesScope>),
     Reschedule(DateTime<Utc>),
     Reassign(Uuid, Option<String>),
     Complete,
@@ -42,7 +43,7 @@ impl Action {
         match self {
             Self::Approve => client.approve(id).await,
             Self::Reject(reason) => client.reject(id, reason).await,
-            Self::Cancel(reason) => client.cancel(id, reason).await,
+            Self::Cancel(reason, scope) => client.cancel(id, reason, scope).await,
             Self::Reschedule(start) => client.reschedule(id, start, None).await,
             Self::Reassign(host, reason) => client.reassign(id, host, reason).await,
             Self::Complete => client.complete(id).await,
@@ -55,7 +56,7 @@ impl Action {
         match self {
             Self::Approve => "Approved.",
             Self::Reject(_) => "Rejected.",
-            Self::Cancel(_) => "Cancelled.",
+            Self::Cancel(..) => "Cancelled.",
             Self::Reschedule(_) => "Rescheduled.",
             Self::Reassign(..) => "Reassigned.",
             Self::Complete => "Marked as completed.",

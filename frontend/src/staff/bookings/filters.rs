@@ -35,6 +35,8 @@ pub(super) struct Filters {
     department: Option<Uuid>,
     meeting_type: Option<Uuid>,
     assignee: Option<Uuid>,
+    /// The meetings of one recurring series (a booking's page links here).
+    series: Option<Uuid>,
     q: String,
     pub(super) page: u64,
 }
@@ -53,6 +55,7 @@ impl Filters {
             department: get("department").parse().ok(),
             meeting_type: get("meeting_type").parse().ok(),
             assignee: get("assignee").parse().ok(),
+            series: get("series").parse().ok(),
             q: get("q"),
             page: get("page").parse().unwrap_or(1).max(1),
         }
@@ -68,6 +71,7 @@ impl Filters {
             ("department", id(self.department)),
             ("meeting_type", id(self.meeting_type)),
             ("assignee", id(self.assignee)),
+            ("series", id(self.series)),
             ("q", self.q.clone()),
         ]
         .into_iter()
@@ -146,6 +150,7 @@ impl Filters {
             ("department_id", id(self.department)),
             ("meeting_type_id", id(self.meeting_type)),
             ("assigned_to", id(self.assignee)),
+            ("series_id", id(self.series)),
             ("q", Some(self.q.trim().to_owned())),
         ]
         .into_iter()
