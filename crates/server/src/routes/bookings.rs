@@ -919,7 +919,8 @@ async fn apply(
     request_body = CancelRequest,
     security(("bearer" = [])),
     responses(
-        (status = 200, body = WireBooking),
+        (status = 200, description = "The meeting asked of, as it now is (with `scope`, every meeting in scope is cancelled too)", body = WireBooking),
+        (status = 400, description = "A `scope` other than `this` for a booking outside a series; a reason or notes too long", body = ErrorBody),
         (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody),
         (status = 422, description = "Already cancelled, completed or over", body = ErrorBody)

@@ -282,7 +282,7 @@ async fn public_meeting_types(
     params(("department_slug" = String, Path), ("meeting_slug" = String, Path), MonthQuery),
     responses(
         (status = 200, body = AvailableDates),
-        (status = 400, description = "Malformed month or unknown time zone", body = ErrorBody),
+        (status = 400, description = "Malformed month or unknown time zone; `frequency` without `count` or a series the meeting type does not take", body = ErrorBody),
         (status = 404, body = ErrorBody)
     )
 )]
@@ -377,7 +377,7 @@ async fn available_dates(
     params(("department_slug" = String, Path), ("meeting_slug" = String, Path), DayQuery),
     responses(
         (status = 200, body = DaySlots),
-        (status = 400, description = "Malformed date or unknown time zone", body = ErrorBody),
+        (status = 400, description = "Malformed date or unknown time zone; `frequency` without `count` or a series the meeting type does not take", body = ErrorBody),
         (status = 404, body = ErrorBody)
     )
 )]
