@@ -5,6 +5,21 @@
 //! their input into these types at the edge and pass `now` in. Everything hard about the product
 //! (time zones, availability, assignment, booking transitions) lives here, tested beside the code.
 
+/// A closed set of words (a status, a kind, a frequency), spelled in snake_case on the wire and
+/// in the database.
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, strum::Display,
+            strum::EnumString, strum::AsRefStr, strum::IntoStaticStr, strum::VariantNames,
+            strum::EnumIter,
+        )]
+        #[strum(serialize_all = "snake_case")]
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
+    };
+}
+
 pub mod access;
 pub mod analytics;
 pub mod api_key;

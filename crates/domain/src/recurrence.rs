@@ -5,34 +5,16 @@
 //! bookings we hold and the events a customer's calendar shows are the same instants.
 
 use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc, Weekday};
-use strum::{AsRefStr, Display, EnumIter, EnumString, IntoStaticStr, VariantNames};
 use uuid::Uuid;
 
 use crate::time::TimeZone;
 
-/// How often a series repeats. Monthly means the same weekday of the month as the first
-/// meeting (the second Tuesday), which keeps every meeting on a day the department works: a
-/// first meeting on a fifth weekday repeats on the last one, as most months have no fifth.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Display,
-    EnumString,
-    AsRefStr,
-    IntoStaticStr,
-    VariantNames,
-    EnumIter,
-)]
-#[strum(serialize_all = "snake_case")]
-pub enum Frequency {
-    Weekly,
-    Biweekly,
-    Monthly,
-}
+vocabulary!(
+    /// How often a series repeats. Monthly means the same weekday of the month as the first
+    /// meeting (the second Tuesday), which keeps every meeting on a day the department works: a
+    /// first meeting on a fifth weekday repeats on the last one, as most months have no fifth.
+    Frequency { Weekly, Biweekly, Monthly }
+);
 
 /// A series' rule: its frequency and how many meetings it holds, 2 up to a limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -67,30 +49,17 @@ impl Series {
     }
 }
 
-/// Which meetings of a series a change applies to, counted from the meeting it is asked of.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Display,
-    EnumString,
-    AsRefStr,
-    IntoStaticStr,
-    VariantNames,
-    EnumIter,
-)]
-#[strum(serialize_all = "snake_case")]
-pub enum SeriesScope {
-    /// That meeting alone.
-    This,
-    /// That meeting and every later one.
-    Following,
-    /// Every meeting of the series.
-    Series,
-}
+vocabulary!(
+    /// Which meetings of a series a change applies to, counted from the meeting it is asked of.
+    SeriesScope {
+        /// That meeting alone.
+        This,
+        /// That meeting and every later one.
+        Following,
+        /// Every meeting of the series.
+        Series,
+    }
+);
 
 impl SeriesScope {
     /// Whether the meeting at `index` is in the scope of a change asked of the meeting at

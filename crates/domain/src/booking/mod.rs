@@ -37,17 +37,6 @@ pub use status_change::{
     Actor, Cancellation, Decision, StatusChange, StatusChangePlan, plan_status_change,
 };
 
-use strum::{AsRefStr, Display, EnumIter, EnumString, IntoStaticStr, VariantNames};
-
-macro_rules! vocabulary {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Display, EnumString, AsRefStr, IntoStaticStr, VariantNames, EnumIter)]
-        #[strum(serialize_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-    };
-}
-
 vocabulary!(
     /// A customer booking, or an internal meeting between staff.
     BookingType { Customer, Internal }
