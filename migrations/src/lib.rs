@@ -24,6 +24,7 @@ mod m20261130_000006_webhooks;
 mod m20261201_000001_booking_funnel;
 mod m20261201_000002_booking_series;
 mod m20261201_000003_meeting_type_series;
+mod m20261201_000004_series_links;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_booking_funnel::Migration),
             Box::new(m20261201_000002_booking_series::Migration),
             Box::new(m20261201_000003_meeting_type_series::Migration),
+            Box::new(m20261201_000004_series_links::Migration),
         ]
     }
 }

@@ -15,6 +15,7 @@ on_both_databases!(
     a_series_with_a_taken_meeting_names_it_and_books_the_rest_when_told_to_skip_it,
     staff_cancel_one_meeting_then_the_following_then_the_whole_series_with_one_invite_each,
     a_customer_books_a_weekly_series_at_a_time_free_for_all_six_meetings_and_not_where_the_fourth_collides,
+    the_customers_one_link_cancels_the_meeting_they_pick_and_keeps_serving_the_rest,
 );
 
 /// The Tuesday two weeks before the next last Sunday of March at least a week away: a
@@ -522,4 +523,137 @@ async fn a_customer_books_a_weekly_series_at_a_time_free_for_all_six_meetings_an
         )
         .await;
     assert!(!starts(&after).contains(&"10:00".to_owned()), "{after}");
+}
+
+async fn the_customers_one_link_cancels_the_meeting_they_pick_and_keeps_serving_the_rest(db: Db) {
+    let mail = MailCatcher::start().await;
+    let app = TestApp::spawn_with(
+        db,
+        &[
+            ("MM_SMTP_URL", &mail.url()),
+            ("MM_PUBLIC_BOOKING_RATE_LIMIT", "0"),
+        ],
+    )
+    .await;
+    support(&app, 1, json!({"max_series_count": 8})).await;
+    let first = tuesday_before_the_march_change();
+    let (status, booked) = mm_blackbox_tests::book(
+        &app,
+        json!({
+            "department_slug": "support", "meeting_slug": "call", "start_utc": at(first, 10, 0),
+            "customer_name": "Ann Smith", "customer_email": "ann@customer.com",
+            "customer_phone": "+45 12 34 56 78", "customer_timezone": "Europe/Copenhagen",
+            "recurrence": {"frequency": "weekly", "count": 5},
+        }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{booked}");
+    let mut inbox = Inbox::default();
+    let booked_invite = inbox.next_invite(&mail).await;
+    let link = booked["cancel_url"]
+        .as_str()
+        .and_then(|u| u.rsplit('/').next())
+        .expect("a cancel link")
+        .to_owned();
+    let cancel = |body: Value| {
+        let path = format!("/public/bookings/{link}/cancel");
+        let app = &app;
+        async move {
+            app.call(reqwest::Method::POST, &path, None, Some(body))
+                .await
+        }
+    };
+    let view = || {
+        let path = format!("/public/bookings/{link}");
+        let app = &app;
+        async move { app.call(reqwest::Method::GET, &path, None, None).await }
+    };
+    let statuses = || async {
+        let sql = "SELECT status FROM bookings ORDER BY series_index";
+        app.db_rows(sql, sql)
+            .await
+            .into_iter()
+            .map(|row| row[0].clone())
+            .collect::<Vec<_>>()
+    };
+    let ten_local = |week: u64| format!("{} 10:00", first + Days::new(7 * week));
+
+    // The third alone, picked on the page: that occurrence's cancellation.
+    let (status, body) = cancel(json!({"series_index": 3, "scope": "this"})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(local(&body["start_utc"]), ten_local(2));
+    assert_eq!(body["status"], "cancelled");
+    assert_eq!(
+        statuses().await,
+        [
+            "confirmed",
+            "confirmed",
+            "cancelled",
+            "confirmed",
+            "confirmed"
+        ]
+    );
+    let one = inbox.next_invite(&mail).await;
+    assert_eq!(one.method, "CANCEL");
+    assert_eq!(one.uid, booked_invite.uid);
+    assert!(one.recurrence_id.is_some(), "{one:?}");
+
+    // The link's own meeting (the first), then the link serves the next one still held.
+    let (status, body) = cancel(json!({"reason": "Ill"})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(local(&body["start_utc"]), ten_local(0));
+    inbox.next_invite(&mail).await;
+    let (status, now_serving) = view().await;
+    assert_eq!(status, StatusCode::OK, "{now_serving}");
+    assert_eq!(local(&now_serving["start_utc"]), ten_local(1));
+    assert!(now_serving["cancel_url"].is_string(), "{now_serving}");
+    let held: Vec<String> = now_serving["series_meetings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| local(&m["start_utc"]))
+        .collect();
+    assert_eq!(held, [ten_local(1), ten_local(3), ten_local(4)]);
+
+    // From the fourth on: the rest of the series, one email for both.
+    let (status, body) = cancel(json!({"series_index": 4, "scope": "following"})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        statuses().await,
+        [
+            "cancelled",
+            "confirmed",
+            "cancelled",
+            "cancelled",
+            "cancelled"
+        ]
+    );
+    let tail = inbox.next_invite(&mail).await;
+    assert_eq!(tail.method, "REQUEST");
+    assert!(
+        tail.rrule.as_deref().is_some_and(|r| r.contains("UNTIL=")),
+        "{tail:?}"
+    );
+
+    // A meeting the series does not have, and one already cancelled.
+    let (status, body) = cancel(json!({"series_index": 9})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    let (status, body) = cancel(json!({"series_index": 4})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (status, body) = cancel(json!({"scope": "sometimes"})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(mm_blackbox_tests::failing_fields(&body), ["scope"]);
+
+    // The last meeting held goes too; then the cancel link has nothing left to serve.
+    let (status, body) = cancel(json!({"scope": "series"})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(statuses().await.iter().all(|s| s == "cancelled"));
+    let (status, body) = cancel(json!({})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    assert_eq!(
+        emails_to(&mail, "ann@customer.com").len(),
+        5,
+        "one email per change"
+    );
 }

@@ -136,6 +136,15 @@ pub struct InvitationAnswer {
 pub struct PublicCancel {
     #[serde(default)]
     pub reason: Option<String>,
+    /// For a series (whose meetings share the link): the meeting to cancel, by its
+    /// `series_index`; the link's own meeting (the next that takes place) when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub series_index: Option<u32>,
+    /// For a series: that meeting alone (`this`, the default), it and the `following` ones, or
+    /// every meeting of the `series` that is still ahead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::SeriesScope>))]
+    pub scope: Option<String>,
 }
 
 /// `POST /public/bookings/{reschedule_token}/reschedule`.

@@ -16,8 +16,9 @@ pub struct CustomerUrls {
     pub ics: String,
 }
 
-pub fn customer_urls(state: &AppState, booking_id: Uuid) -> CustomerUrls {
-    state.notices.customer_urls(booking_id)
+/// `subject` is what the links are made from ([`mm_domain::booking::Booking::link_subject`]).
+pub fn customer_urls(state: &AppState, subject: Uuid) -> CustomerUrls {
+    state.notices.customer_urls(subject)
 }
 
 /// Writes queued notices' text with the server's links: the customer's working self-service
@@ -38,8 +39,8 @@ impl Writer {
         }
     }
 
-    fn customer_urls(&self, booking_id: Uuid) -> CustomerUrls {
-        let tokens = self.links.tokens(booking_id);
+    fn customer_urls(&self, subject: Uuid) -> CustomerUrls {
+        let tokens = self.links.tokens(subject);
         let base = &self.public_base_url;
         CustomerUrls {
             cancel: format!("{base}/book/cancel/{}", tokens.cancel),
@@ -58,7 +59,7 @@ impl Writer {
         let booking = &pending.booking;
         let message = pending.message();
         let mut links = if booking.status.holds_time() && booking.links_expire_utc.is_some() {
-            let urls = self.customer_urls(booking.id);
+            let urls = self.customer_urls(booking.link_subject());
             Links {
                 cancel_url: booking.cancel_link_live.then_some(urls.cancel),
                 reschedule_url: (booking.customer_reschedules_left() > 0)

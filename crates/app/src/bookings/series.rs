@@ -17,8 +17,8 @@ use mm_domain::{
     scheduling::{AttendeeConflict, MeetingSpec},
 };
 use mm_store::{
-    Acting, Announcement, Attending, BookingKey, CustomerDetails, EarlierRequest, LinkHashes,
-    NewBooking, Store, Transaction,
+    Acting, Announcement, Attending, BookingKey, EarlierRequest, NewBooking, Store, StoreError,
+    Transaction,
 };
 use uuid::Uuid;
 
@@ -32,13 +32,16 @@ use crate::{AppError, AppResult, announce};
 /// A series of customer meetings to book, as parsed from a request.
 #[derive(Debug, Clone)]
 pub struct NewCustomerSeries {
-    /// The first meeting: its start, host (a named member), customer and the rest.
+    /// The first meeting: its start, host (a named member), customer and the rest; its
+    /// `details.links` are the series' (made from `series_id`), which every meeting keeps.
     pub first: NewCustomerBooking,
     pub recurrence: Recurrence,
     /// Dates (in the department's zone) of meetings of the rule to leave out.
     pub skip: Vec<NaiveDate>,
-    /// An id and self-service link hashes for each meeting the rule gives, in order.
-    pub meetings: Vec<(Uuid, LinkHashes)>,
+    /// The series' id: the customer's links, shared by all its meetings, are made from it.
+    pub series_id: Uuid,
+    /// An id for each meeting the rule gives, in order (the first is `first.id`).
+    pub meeting_ids: Vec<Uuid>,
 }
 
 /// Books every meeting of the series that is not skipped, or none. Staff name the member: a
@@ -57,7 +60,8 @@ pub async fn create_customer_series(
         first,
         recurrence,
         skip,
-        meetings,
+        series_id,
+        meeting_ids,
     } = new;
     if let Some(replayed) = replay(store, &first.guard).await? {
         return Ok(vec![replayed.booking()]);
@@ -83,18 +87,17 @@ pub async fn create_customer_series(
         return Err(Unavailable::NobodyFree.into());
     }
     let zone = department.timezone;
-    let planned: Vec<(u16, Interval, Uuid, LinkHashes)> = recurrence
+    let planned: Vec<(u16, Interval, Uuid)> = recurrence
         .starts(zone, first.start)
         .into_iter()
         .zip(1u16..)
-        .zip(meetings)
+        .zip(meeting_ids)
         .filter(|((start, _), _)| !skip.contains(&zone.date_of(*start)))
-        .map(|((start, index), (id, links))| {
+        .map(|((start, index), id)| {
             (
                 index,
                 Interval::starting_at(start, meeting_type.duration),
                 id,
-                links,
             )
         })
         .collect();
@@ -159,7 +162,7 @@ pub async fn create_customer_series(
         .collect();
 
     let series = Series {
-        id: Uuid::new_v4(),
+        id: series_id,
         recurrence,
         zone,
         first_start: first.start,
@@ -175,11 +178,7 @@ pub async fn create_customer_series(
         now,
     );
     let mut booked = Vec::with_capacity(planned.len());
-    for ((index, span, id, links), reference) in planned.into_iter().zip(&references) {
-        let details = CustomerDetails {
-            links,
-            ..first.details.clone()
-        };
+    for ((index, span, id), reference) in planned.into_iter().zip(&references) {
         let written = NewBooking {
             id,
             reference,
@@ -187,7 +186,7 @@ pub async fn create_customer_series(
             department: &department,
             meeting_type,
             span,
-            attending: Attending::Customer(&details),
+            attending: Attending::Customer(&first.details),
             co_hosts: &co_hosts,
             series: Some(SeriesPlace {
                 series_id: series.id,
@@ -229,7 +228,7 @@ async fn staff_misfits(
     spec: &MeetingSpec,
     member: Uuid,
     co_hosts: &[Uuid],
-    planned: &[(u16, Interval, Uuid, LinkHashes)],
+    planned: &[(u16, Interval, Uuid)],
     now: DateTime<Utc>,
 ) -> AppResult<Vec<MeetingConflicts>> {
     let zone = department.timezone;
@@ -264,15 +263,18 @@ async fn staff_misfits(
     Ok(misfits)
 }
 
-/// Cancels the meeting `key` names and, as `scope` says, the later meetings of its series
+/// Cancels a meeting of a series and, as `scope` says, the later meetings of its series
 /// (`following`) or all of them (`series`): each that can still be cancelled, with its own
 /// history entry, in one transaction; meetings that ended or were cancelled before are left as
-/// they are. The person acting must be allowed to cancel every one of them. One notice tells of
-/// all of it, and the series' invite takes a new sequence. Returns the meeting asked of.
+/// they are. The meeting is the one `key` names, or the one at index `from` of the same series
+/// (a customer's link serves every meeting of theirs). The person acting must be allowed to
+/// cancel every one of them. One notice tells of all of it; a change to more than one meeting
+/// gives the series' invite a new sequence. Returns the meeting the scope starts from.
 #[tracing::instrument(skip(store, by))]
 pub async fn cancel_in_series(
     store: &Store,
     key: &BookingKey,
+    from: Option<u16>,
     scope: SeriesScope,
     change: StatusChange,
     by: Acting<'_>,
@@ -285,28 +287,37 @@ pub async fn cancel_in_series(
     };
     let reason = reason.clone();
     let tx = store.transaction().await?;
-    let asked = lock_permitted(&tx, key, &by, now).await?;
-    let Some(place) = asked.series else {
+    let named = lock_permitted(&tx, key, &by, now).await?;
+    let Some(place) = named.series else {
         return Err(AppError::NotAllowed(
             "the booking is not a meeting of a series".into(),
         ));
     };
-    let others = tx.lock_series_meetings(place.series_id, asked.id).await?;
-    let in_scope = std::iter::once(asked.clone()).chain(
-        others
-            .into_iter()
-            .filter(|m| m.series.is_some_and(|p| scope.covers(place.index, p.index))),
-    );
+    let mut meetings = tx.lock_series_meetings(place.series_id, named.id).await?;
+    meetings.push(named);
+    let pivot_index = from.unwrap_or(place.index);
+    let Some(pivot) = meetings
+        .iter()
+        .find(|m| m.series.is_some_and(|p| p.index == pivot_index))
+        .cloned()
+    else {
+        return Err(StoreError::NotFound("meeting of the series").into());
+    };
+    let in_scope = meetings
+        .into_iter()
+        .filter(|m| m.series.is_some_and(|p| scope.covers(pivot_index, p.index)));
     let mut cancelled = 0;
     let mut refusal = None;
+    let mut single_notice = None;
     for meeting in in_scope {
         (by.permit)(&meeting).map_err(|why| AppError::NotAllowed(why.to_owned()))?;
         match plan_status_change(&meeting, change.clone(), by.actor, now) {
             Ok(plan) => {
                 tx.apply_status_change(&meeting, &plan, None, now).await?;
                 cancelled += 1;
+                single_notice = plan.notice;
             }
-            Err(why) if meeting.id == asked.id => refusal = Some(why),
+            Err(why) if meeting.id == pivot.id => refusal = Some(why),
             Err(_) => {}
         }
     }
@@ -316,19 +327,26 @@ pub async fn cancel_in_series(
             AppError::from,
         ));
     }
-    tx.bump_series_sequence(place.series_id).await?;
-    let booking = tx.booking(asked.id).await?;
-    let cut = if scope == SeriesScope::Following && place.index > 1 {
-        SeriesCut::Following
+    let booking = tx.booking(pivot.id).await?;
+    let notice = if scope == SeriesScope::This {
+        // One meeting: its own notice and its own invite sequence, as for any booking.
+        single_notice
     } else {
-        SeriesCut::Whole
+        tx.bump_series_sequence(place.series_id).await?;
+        let cut = if scope == SeriesScope::Following && pivot_index > 1 {
+            SeriesCut::Following
+        } else {
+            SeriesCut::Whole
+        };
+        Some(Notice::Cancelled {
+            by: by.actor.role,
+            reason,
+            series: Some(cut),
+        })
     };
-    let notice = Notice::Cancelled {
-        by: by.actor.role,
-        reason,
-        series: Some(cut),
-    };
-    announce(&tx, &notice, &booking, by.actor.user_id, now).await?;
+    if let Some(notice) = &notice {
+        announce(&tx, notice, &booking, by.actor.user_id, now).await?;
+    }
     tx.commit().await?;
     tracing::info!(series = %place.series_id, cancelled, ?scope, "series meetings cancelled");
     Ok(booking)

@@ -149,6 +149,13 @@ impl Booking {
             .count()
     }
 
+    /// What the customer's self-service links are made from: the series for a meeting of one
+    /// (one pair of links serves all its meetings, so a link outlives the meeting it was sent
+    /// with), the booking itself otherwise.
+    pub fn link_subject(&self) -> Uuid {
+        self.series.map_or(self.id, |place| place.series_id)
+    }
+
     /// How many more times the reschedule link may move the meeting.
     pub fn customer_reschedules_left(&self) -> usize {
         CUSTOMER_RESCHEDULES.saturating_sub(self.customer_reschedules())

@@ -569,17 +569,18 @@ async fn create_booking(
         co_hosts,
     };
     if let Some(recurrence) = recurrence {
-        let meetings = (0..recurrence.count())
-            .map(|_| {
-                let id = Uuid::new_v4();
-                (id, state.links.hashes(id))
-            })
+        let series_id = Uuid::new_v4();
+        let mut first = new;
+        first.details.links = state.links.hashes(series_id);
+        let meeting_ids = std::iter::once(id)
+            .chain((1..recurrence.count()).map(|_| Uuid::new_v4()))
             .collect();
         let series = NewCustomerSeries {
-            first: new,
+            first,
             recurrence,
             skip: skip_dates,
-            meetings,
+            series_id,
+            meeting_ids,
         };
         let created = bookings::create_customer_series(&state.store, series, now).await;
         telemetry::count_series(Channel::of_staff(&request), &created);
@@ -897,7 +898,7 @@ async fn apply(
 ) -> ApiResult<web::Json<WireBooking>> {
     rule.check(principal, booking)?;
     let now = Utc::now();
-    let links = state.links.hashes(booking.id);
+    let links = state.links.hashes(booking.link_subject());
     let changed = bookings::change_status(
         &state.store,
         &BookingKey::Id(booking.id),
@@ -947,6 +948,7 @@ async fn cancel(
             let changed = bookings::cancel_in_series(
                 &state.store,
                 &BookingKey::Id(booking.id),
+                None,
                 scope,
                 change,
                 Acting {
@@ -963,7 +965,7 @@ async fn cancel(
 
 /// A request's `scope`: `this` when absent; `following` and `series` only for a meeting of a
 /// series.
-fn series_scope(raw: Option<&str>, booking: &Booking) -> ApiResult<SeriesScope> {
+pub(super) fn series_scope(raw: Option<&str>, booking: &Booking) -> ApiResult<SeriesScope> {
     let Some(raw) = raw.map(str::trim).filter(|s| !s.is_empty()) else {
         return Ok(SeriesScope::This);
     };
@@ -1137,7 +1139,7 @@ async fn move_to(
     let rule = Rule::MoveTo(host);
     rule.check(principal, booking)?;
     let now = Utc::now();
-    let links = state.links.hashes(booking.id);
+    let links = state.links.hashes(booking.link_subject());
     let to = Move {
         start,
         host,

@@ -28,7 +28,7 @@ use mm_domain::{
     funnel::FunnelStep,
     limits::CUSTOMER_RESCHEDULES,
     meeting_type::MeetingType,
-    recurrence::Recurrence,
+    recurrence::{Recurrence, SeriesScope},
     scheduling::Slot,
 };
 use mm_notify::web_calendars;
@@ -151,7 +151,7 @@ fn public_view_of(
     holder: Purpose,
     series_meetings: Vec<PublicMeeting>,
 ) -> PublicBooking {
-    let urls = notices::customer_urls(state, booking.id);
+    let urls = notices::customer_urls(state, booking.link_subject());
     let open = booking.status.holds_time();
     let customer = booking.customer.as_ref();
     let reschedules_left = booking.customer_reschedules_left();
@@ -268,7 +268,7 @@ async fn by_link(
         throttle::count_unknown_link(state, &network).await?;
         return Err(ApiError::NotFound("booking link"));
     };
-    let purpose = if state.links.hashes(booking.id).cancel == hash {
+    let purpose = if state.links.hashes(booking.link_subject()).cancel == hash {
         Purpose::Cancel
     } else {
         Purpose::Reschedule
@@ -451,18 +451,17 @@ async fn book_series(
     if let Some(offer) = &mut first.offer {
         offer.free = free;
     }
-    let meetings = (0..recurrence.count())
-        .map(|i| {
-            // The first meeting keeps the id its links were made for.
-            let id = if i == 0 { first.id } else { Uuid::new_v4() };
-            (id, state.links.hashes(id))
-        })
+    let series_id = Uuid::new_v4();
+    first.details.links = state.links.hashes(series_id);
+    let meeting_ids = std::iter::once(first.id)
+        .chain((1..recurrence.count()).map(|_| Uuid::new_v4()))
         .collect();
     let series = NewCustomerSeries {
         first,
         recurrence,
         skip: Vec::new(),
-        meetings,
+        series_id,
+        meeting_ids,
     };
     let created = bookings::create_customer_series(&state.store, series, now).await;
     telemetry::count_series(Channel::PublicPage, &created);
@@ -518,7 +517,8 @@ async fn view_booking(
     request_body = PublicCancel,
     responses(
         (status = 200, body = PublicBooking),
-        (status = 404, description = "Unknown, used or expired link", body = ErrorBody),
+        (status = 400, description = "A `scope` or `series_index` for a booking outside a series; a reason too long", body = ErrorBody),
+        (status = 404, description = "Unknown, used or expired link; no meeting of that `series_index` in the link's series", body = ErrorBody),
         (status = 422, description = "The booking can no longer be cancelled", body = ErrorBody),
         (status = 429, description = "`rate_limited`: too many unknown links or changes from this network; see `Retry-After`", body = ErrorBody)
     )
@@ -547,11 +547,29 @@ async fn cancel_booking(
         &client_network(&request, &state.config.trusted_proxies),
     )
     .await?;
+    let scope = super::bookings::series_scope(body.scope.as_deref(), &found.booking)?;
+    let from = match (body.series_index, found.booking.series) {
+        (None, _) => None,
+        (Some(index), Some(place)) if index != u32::from(place.index) => {
+            Some(u16::try_from(index).map_err(|_| ApiError::NotFound("meeting of the series"))?)
+        }
+        (Some(_), Some(_)) => None,
+        (Some(_), None) => {
+            return Err(ApiError::field(
+                "series_index",
+                "applies to meetings of a recurring series only",
+            ));
+        }
+    };
     let change = StatusChange::Cancel {
         reason,
         notes: None,
     };
-    let booking = bookings::change_status(&state.store, &key, change, CUSTOMER, None, now).await?;
+    let booking = if scope == SeriesScope::This && from.is_none() {
+        bookings::change_status(&state.store, &key, change, CUSTOMER, None, now).await?
+    } else {
+        bookings::cancel_in_series(&state.store, &key, from, scope, change, CUSTOMER, now).await?
+    };
     Ok(web::Json(
         public_view(&state, &booking, Purpose::Cancel).await?,
     ))
@@ -603,7 +621,7 @@ async fn reschedule_booking(
         reason: None,
         dragged: false,
     };
-    let links = state.links.hashes(booking.id);
+    let links = state.links.hashes(booking.link_subject());
     let booking =
         bookings::move_booking(&state.store, &key, to, CUSTOMER, Some(&links), now).await?;
     Ok(web::Json(
@@ -630,7 +648,7 @@ async fn booking_ics(
     let booking = by_link(&state, &request, &token, None).await?.booking;
     let department = state.store.department(booking.department_id).await?;
     let meeting_type = state.store.meeting_type(booking.meeting_type_id).await?;
-    let manage = notices::customer_urls(&state, booking.id).reschedule;
+    let manage = notices::customer_urls(&state, booking.link_subject()).reschedule;
     let entry = CustomerEntry::of(&booking, &department, &meeting_type, Some(&manage));
     let attendees: Vec<mm_notify::ics::Person<'_>> = booking
         .customer

@@ -37,38 +37,49 @@ impl Store {
 }
 
 /// The booking row `key` names. A customer link that is unknown, used up or expired names
-/// nothing, so the answer does not tell which.
+/// nothing, so the answer does not tell which. The meetings of a series share their links: a
+/// link names the first of them it still works for that takes place, or else the first it
+/// still works for.
 pub(super) async fn find_row(
     db: &impl ConnectionTrait,
     key: &BookingKey,
     now: DateTime<Utc>,
 ) -> Result<bookings::Model> {
     let query = bookings::Entity::find();
-    let query = match key {
-        BookingKey::Id(id) => query.filter(bookings::Column::Id.eq(*id)),
+    let hash = match key {
+        BookingKey::Id(id) => {
+            return query
+                .filter(bookings::Column::Id.eq(*id))
+                .one(db)
+                .await?
+                .ok_or(StoreError::NotFound("booking"));
+        }
         BookingKey::CancelLink(hash) => {
-            query.filter(bookings::Column::CancelTokenHash.eq(hash.as_str()))
+            Condition::all().add(bookings::Column::CancelTokenHash.eq(hash.as_str()))
         }
         BookingKey::RescheduleLink(hash) => {
-            query.filter(bookings::Column::RescheduleTokenHash.eq(hash.as_str()))
+            Condition::all().add(bookings::Column::RescheduleTokenHash.eq(hash.as_str()))
         }
-        BookingKey::AnyLink(hash) => query.filter(
-            Condition::any()
-                .add(bookings::Column::CancelTokenHash.eq(hash.as_str()))
-                .add(bookings::Column::RescheduleTokenHash.eq(hash.as_str())),
-        ),
+        BookingKey::AnyLink(hash) => Condition::any()
+            .add(bookings::Column::CancelTokenHash.eq(hash.as_str()))
+            .add(bookings::Column::RescheduleTokenHash.eq(hash.as_str())),
     };
-    let row = query
-        .one(db)
+    // At most a series' meetings share a link, and a series is short.
+    let working: Vec<bookings::Model> = query
+        .filter(hash)
+        .filter(bookings::Column::TokensExpireUtc.is_not_null())
+        .filter(bookings::Column::EndUtc.gt(now))
+        .order_by_asc(bookings::Column::SeriesIndex)
+        .all(db)
         .await?
-        .ok_or(StoreError::NotFound("booking"))?;
-    if !matches!(key, BookingKey::Id(_)) {
-        let open = row.tokens_expire_utc.is_some() && booking::self_service_open(row.end_utc, now);
-        if !open {
-            return Err(StoreError::NotFound("booking link"));
-        }
-    }
-    Ok(row)
+        .into_iter()
+        .filter(|row| booking::self_service_open(row.end_utc, now))
+        .collect();
+    let held = working.iter().position(|row| row.status.0.holds_time());
+    working
+        .into_iter()
+        .nth(held.unwrap_or(0))
+        .ok_or(StoreError::NotFound("booking link"))
 }
 
 pub(crate) async fn load_booking(db: &impl ConnectionTrait, id: Uuid) -> Result<Booking> {
