@@ -13,6 +13,7 @@ use mm_api_types::{
     error::ErrorBody,
     public::{AvailableDates, DaySlots, FunnelReport, PublicDepartment, PublicMeetingType},
 };
+use mm_domain::recurrence::Recurrence;
 use serde::{Serialize, de::DeserializeOwned};
 
 pub(crate) const BASE: &str = "/api/v1";
@@ -146,15 +147,22 @@ pub async fn available_dates(
     .await
 }
 
+/// A day's free times; for a `repeat`, those at which one member is free for every meeting.
 pub async fn slots(
     department: &str,
     meeting: &str,
     date: &str,
     timezone: &str,
+    repeat: Option<Recurrence>,
 ) -> ApiResult<DaySlots> {
+    let repeat = repeat.map(|r| (r.frequency().to_string(), r.count().to_string()));
+    let mut query = vec![("date", date), ("timezone", timezone)];
+    if let Some((frequency, count)) = &repeat {
+        query.extend([("frequency", frequency.as_str()), ("count", count.as_str())]);
+    }
     get(
         &format!("/public/departments/{department}/meeting-types/{meeting}/slots"),
-        &[("date", date), ("timezone", timezone)],
+        &query,
     )
     .await
 }
@@ -186,13 +194,9 @@ pub async fn booking(token: &str) -> ApiResult<PublicBooking> {
     get(&format!("/public/bookings/{token}"), &[]).await
 }
 
-pub async fn cancel(token: &str, reason: Option<String>) -> ApiResult<PublicBooking> {
-    post(
-        &format!("/public/bookings/{token}/cancel"),
-        &PublicCancel { reason },
-        &[],
-    )
-    .await
+/// Cancels through the link: its meeting, or for a series the meetings `request` picks.
+pub async fn cancel(token: &str, request: &PublicCancel) -> ApiResult<PublicBooking> {
+    post(&format!("/public/bookings/{token}/cancel"), request, &[]).await
 }
 
 pub async fn reschedule(token: &str, start_utc: String) -> ApiResult<PublicBooking> {

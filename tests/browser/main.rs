@@ -394,6 +394,107 @@ async fn customer_cancels_through_the_link_in_their_email() {
     browser.find_text("h1", "This link no longer works").await;
 }
 
+#[tokio::test]
+async fn customer_books_a_weekly_series_in_the_wizard_and_cancels_one_meeting_through_the_emailed_link()
+ {
+    let (app, setup) = wizard_app(1, json!({"max_series_count": 6})).await;
+    let monday = mm_blackbox_tests::next_monday();
+    let browser = Browser::open("Europe/Copenhagen", 1280, 900).await;
+
+    // The time step offers a repeat; choosing one keeps it in the address.
+    let day_path = format!("/book/support/call/{monday}");
+    browser.goto(&app.url(&day_path)).await;
+    browser.find("a.slot").await;
+    browser
+        .find("#repeat-frequency")
+        .await
+        .select_by_value("weekly")
+        .await
+        .expect("choosing weekly");
+    browser
+        .wait_for_path(&format!("{day_path}?frequency=weekly&count=4"))
+        .await;
+    browser
+        .find("#repeat-count")
+        .await
+        .select_by_value("3")
+        .await
+        .expect("choosing three meetings");
+    browser
+        .wait_for_path(&format!("{day_path}?frequency=weekly&count=3"))
+        .await;
+    browser
+        .find_text(".repeat .hint", "free for every meeting")
+        .await;
+    browser
+        .find_text("a.slot", "10:00")
+        .await
+        .click()
+        .await
+        .expect("click");
+
+    // The details step books the series, and the confirmation lists its meetings.
+    browser
+        .find_text(".summary-when", "Every week, 3 meetings")
+        .await;
+    browser
+        .fill_customer("Ada Lovelace", "ada@example.com", "+45 12 34 56 78")
+        .await;
+    browser
+        .find_text("button[type=submit]", "Book 3 meetings")
+        .await;
+    browser.click("button[type=submit]").await;
+    browser.find_text("h1", "Your meetings are booked").await;
+    browser.wait_for_count(".series-meetings li", 3).await;
+    let sql = "SELECT status FROM bookings WHERE series_id IS NOT NULL ORDER BY series_index";
+    let statuses = || async {
+        app.db_rows(sql, sql)
+            .await
+            .into_iter()
+            .map(|row| row[0].clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(statuses().await, ["confirmed", "confirmed", "confirmed"]);
+    let (_, listed) = app.get("/bookings?per_page=200", &setup.admin).await;
+    let mut starts: Vec<chrono::DateTime<Utc>> = listed["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|b| b["start_utc"].as_str().unwrap().parse().unwrap())
+        .collect();
+    starts.sort();
+    let mondays: Vec<_> = (0..3)
+        .map(|week| copenhagen(monday + Days::new(7 * week), 10))
+        .collect();
+    assert_eq!(starts, mondays, "every Monday at ten, one host");
+
+    // The emailed link asks which meetings; the second alone is cancelled.
+    let link = emailed_link(&app, &setup.admin, "ada@example.com", "cancel").await;
+    browser.goto(&link).await;
+    browser.find_text("h1", "Cancel your meetings?").await;
+    browser
+        .find("#series-meeting")
+        .await
+        .select_by_value("2")
+        .await
+        .expect("choosing the second meeting");
+    browser
+        .find_text("button[type=submit]", "Cancel meeting")
+        .await;
+    browser.click("button[type=submit]").await;
+    browser.find_text("h1", "Your meeting is cancelled").await;
+    assert_eq!(statuses().await, ["confirmed", "cancelled", "confirmed"]);
+
+    // The same link still serves the meetings left.
+    browser.goto(&link).await;
+    browser.find_text("h1", "Cancel your meetings?").await;
+    browser.find("#series-meeting option[value='3']").await;
+    let offered = browser
+        .script("return document.querySelectorAll('#series-meeting option').length")
+        .await;
+    assert_eq!(offered, json!(2), "a cancelled meeting is not offered");
+}
+
 /// The link of `kind` (`cancel` or `reschedule`) in the customer's confirmation email.
 async fn emailed_link(app: &TestApp, admin: &str, to: &str, kind: &str) -> String {
     let (_, outbox) = app

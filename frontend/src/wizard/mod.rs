@@ -4,6 +4,7 @@
 
 mod funnel;
 mod pages;
+pub(crate) mod repeat;
 
 use leptos::prelude::*;
 use leptos_router::{

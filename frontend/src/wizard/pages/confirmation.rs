@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use mm_api_types::{BookingStatus, bookings::PublicBooking};
 
-use super::{duration_label, location_label, param};
+use super::{duration_label, location_label, param, self_service::SeriesMeetings};
 use crate::{
     api,
     components::{Loading, Steps, set_title},
@@ -88,6 +88,8 @@ fn BookingConfirmed(booking: PublicBooking) -> impl IntoView {
         "This meeting is cancelled"
     } else if pending {
         "Request received"
+    } else if booking.series_meetings.len() > 1 {
+        "Your meetings are booked"
     } else {
         "You're booked"
     };
@@ -115,6 +117,7 @@ fn BookingConfirmed(booking: PublicBooking) -> impl IntoView {
                 <dt>"Reference"</dt>
                 <dd class="reference">{booking.booking_reference.clone()}</dd>
             </dl>
+            <SeriesMeetings booking=booking.clone() />
             {(!cancelled).then(|| view! {
                 <p class="email-note">"Check your email for the meeting details and the name of your host."</p>
                 <div class="add-to-calendar" role="group" aria-labelledby="add-to-calendar">

@@ -5,7 +5,11 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::hooks::{use_navigate, use_query_map};
-use mm_api_types::{BookingStatus, ErrorCode, bookings::PublicBooking};
+use mm_api_types::{
+    BookingStatus, ErrorCode,
+    bookings::{PublicBooking, PublicCancel},
+};
+use mm_domain::recurrence::SeriesScope;
 
 use super::{
     confirmation::when_in,
@@ -79,40 +83,136 @@ fn BookingFacts(booking: PublicBooking) -> impl IntoView {
     }
 }
 
+/// The meetings of a series that still take place, in the customer's zone.
+#[component]
+pub(super) fn SeriesMeetings(booking: PublicBooking) -> impl IntoView {
+    let zone = customer_zone(&booking);
+    let meetings = booking.series_meetings.clone();
+    (!meetings.is_empty()).then(|| {
+        view! {
+            <h2 class="section">"Your meetings"</h2>
+            <ol class="series-meetings">
+                {meetings.into_iter().map(|m| view! {
+                    <li data-index=m.series_index.to_string()>
+                        {format!("{}, {}", zone::instant(m.start_utc, &zone, Style::LongDate), zone::instant(m.start_utc, &zone, Style::Time))}
+                    </li>
+                }).collect_view()}
+            </ol>
+        }
+    })
+}
+
+/// Which meetings of a series to cancel: one picked from those still held, it and the later
+/// ones, or all. The link's own meeting (the next one) is picked at first.
+#[component]
+fn SeriesCancelChoice(
+    booking: PublicBooking,
+    index: RwSignal<Option<u32>>,
+    scope: RwSignal<SeriesScope>,
+) -> impl IntoView {
+    let zone = customer_zone(&booking);
+    let own = booking
+        .series_meetings
+        .iter()
+        .find(|m| m.start_utc == booking.start_utc)
+        .map(|m| m.series_index);
+    index.set(own);
+    let options: Vec<(u32, String)> = booking
+        .series_meetings
+        .iter()
+        .map(|m| {
+            let label = format!(
+                "{}, {}",
+                zone::instant(m.start_utc, &zone, Style::LongDate),
+                zone::instant(m.start_utc, &zone, Style::Time)
+            );
+            (m.series_index, label)
+        })
+        .collect();
+    let choice = move |value: SeriesScope, label: &'static str| {
+        view! {
+            <label class="choice">
+                <input type="radio" name="scope" value=value.to_string()
+                    prop:checked=move || scope.get() == value
+                    on:change=move |_| scope.set(value) />
+                " "{label}
+            </label>
+        }
+    };
+    view! {
+        <fieldset class="series-choice">
+            <legend>"This meeting is part of a series. Which meetings do you want to cancel?"</legend>
+            {choice(SeriesScope::This, "Only the meeting chosen below")}
+            {choice(SeriesScope::Following, "The meeting chosen below and all later ones")}
+            {choice(SeriesScope::Series, "Every meeting of the series")}
+            <Show when=move || scope.get() != SeriesScope::Series>
+                <div class="field">
+                    <label for="series-meeting">"Meeting"</label>
+                    <select id="series-meeting" on:change=move |ev| index.set(event_target_value(&ev).parse().ok())>
+                        {options.iter().cloned().map(|(value, label)| view! {
+                            <option value=value.to_string() selected=move || index.get_untracked() == Some(value)>{label}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+            </Show>
+        </fieldset>
+    }
+}
+
 #[component]
 pub fn SelfServiceCancel() -> impl IntoView {
     set_title("Cancel your meeting");
     let token = param("token");
     let booking = booking_by_link(token);
-    let cancelled = RwSignal::new(None::<PublicBooking>);
+    let cancelled = RwSignal::new(None::<(PublicBooking, SeriesScope)>);
     let reason = RwSignal::new(String::new());
+    let series_index = RwSignal::new(None::<u32>);
+    let scope = RwSignal::new(SeriesScope::This);
     let busy = RwSignal::new(false);
     let failure = RwSignal::new(None::<String>);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
-        let reason = Some(reason.get_untracked().trim().to_owned()).filter(|r| !r.is_empty());
-        spawn_local(async move {
-            match api::cancel(&token(), reason).await {
-                Ok(booking) => cancelled.set(Some(booking)),
-                Err(error) => failure.set(Some(error.to_string())),
+    let submit = move |in_series: bool| {
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            if busy.get_untracked() {
+                return;
             }
-            busy.set(false);
-        });
+            busy.set(true);
+            let scope = if in_series {
+                scope.get_untracked()
+            } else {
+                SeriesScope::This
+            };
+            let request = PublicCancel {
+                reason: Some(reason.get_untracked().trim().to_owned()).filter(|r| !r.is_empty()),
+                series_index: series_index
+                    .get_untracked()
+                    .filter(|_| in_series && scope != SeriesScope::Series),
+                scope: in_series.then(|| scope.to_string()),
+            };
+            spawn_local(async move {
+                match api::cancel(&token(), &request).await {
+                    Ok(booking) => cancelled.set(Some((booking, scope))),
+                    Err(error) => failure.set(Some(error.to_string())),
+                }
+                busy.set(false);
+            });
+        }
     };
     view! {
         {move || match cancelled.get() {
-            Some(booking) => {
+            Some((booking, scope)) => {
                 set_title("Meeting cancelled");
                 let again = format!("/book/{}/{}", booking.department_slug, booking.meeting_slug);
+                let heading = match scope {
+                    SeriesScope::This => "Your meeting is cancelled",
+                    SeriesScope::Following | SeriesScope::Series => "Your meetings are cancelled",
+                };
                 view! {
                     <section class="confirmation" data-status="cancelled">
-                        <h1>"Your meeting is cancelled"</h1>
+                        <h1>{heading}</h1>
                         <p>"We've let the team know, and you'll get an email confirming the cancellation."</p>
-                        <BookingFacts booking=booking />
+                        <BookingFacts booking=booking.clone() />
+                        <SeriesMeetings booking=booking />
                         <p><a class="button primary" href=again>"Book another time"</a></p>
                     </section>
                 }.into_any()
@@ -127,11 +227,14 @@ pub fn SelfServiceCancel() -> impl IntoView {
                                     <BookingFacts booking=booking />
                                 </section>
                             }.into_any(),
-                            Ok(booking) => view! {
+                            Ok(booking) => {
+                                let in_series = booking.series_meetings.len() > 1;
+                                view! {
                                 <section>
-                                    <h1>"Cancel your meeting?"</h1>
+                                    <h1>{if in_series { "Cancel your meetings?" } else { "Cancel your meeting?" }}</h1>
                                     <BookingFacts booking=booking.clone() />
-                                    <form class="details" on:submit=submit>
+                                    <form class="details" on:submit=submit(in_series)>
+                                        {in_series.then(|| view! { <SeriesCancelChoice booking=booking.clone() index=series_index scope=scope /> })}
                                         <div class="field">
                                             <label for="reason">"Reason (optional)"</label>
                                             <p class="hint">"It helps the team, and they see it in their email."</p>
@@ -141,13 +244,18 @@ pub fn SelfServiceCancel() -> impl IntoView {
                                         {move || failure.get().map(|f| view! { <div class="notice error" role="alert">{f}</div> })}
                                         <div class="actions">
                                             <button type="submit" class="button primary danger" disabled=move || busy.get()>
-                                                {move || if busy.get() { "Cancelling…" } else { "Cancel meeting" }}
+                                                {move || match (busy.get(), scope.get()) {
+                                                    (true, _) => "Cancelling…",
+                                                    (false, SeriesScope::This) => "Cancel meeting",
+                                                    (false, _) => "Cancel meetings",
+                                                }}
                                             </button>
                                             {booking.reschedule_url.clone().map(|url| view! { <a class="button secondary" href=url>"Reschedule instead"</a> })}
                                         </div>
                                     </form>
                                 </section>
-                            }.into_any(),
+                            }.into_any()
+                            }
                             Err(error) => view! { <LinkGone error=error /> }.into_any(),
                         }
                     })}

@@ -18,9 +18,13 @@ use crate::{
         Loading, MonthCalendar, NotFound, PassedNotice, Problem, SlotList, Steps, ZonePicker,
         month_key, parse_month, set_title, slot_key,
     },
-    wizard::{Frame, VisitorZone, funnel},
+    wizard::{
+        Frame, VisitorZone, funnel,
+        repeat::{self, RepeatChoice},
+    },
     zone::{self, Style},
 };
+use mm_domain::recurrence::Recurrence;
 
 /// Step 1: every department that takes bookings.
 #[component]
@@ -270,12 +274,20 @@ pub fn TimePicker(
     slot_href: Callback<(PublicSlot, Vec<PublicSlot>), String>,
     /// Back to the calendar, showing the day's month.
     calendar_href: Signal<String>,
+    /// A series to start on the day: only times free for all its meetings.
+    #[prop(optional, into)]
+    repeat: Signal<Option<Recurrence>>,
 ) -> impl IntoView {
     let visitor = expect_context::<VisitorZone>();
     let slots = LocalResource::new(move || {
-        let (department, meeting, date, zone) =
-            (department.get(), meeting.get(), date.get(), visitor.get());
-        async move { api::slots(&department, &meeting, &date, &zone).await }
+        let (department, meeting, date, zone, repeat) = (
+            department.get(),
+            meeting.get(),
+            date.get(),
+            visitor.get(),
+            repeat.get(),
+        );
+        async move { api::slots(&department, &meeting, &date, &zone, repeat).await }
     });
     let updating = RwSignal::new(false);
     view! {
@@ -287,8 +299,13 @@ pub fn TimePicker(
             {move || Suspend::new(async move {
                 match slots.await {
                     Ok(DaySlots { slots, .. }) if slots.is_empty() => {
+                        let why = if repeat.get_untracked().is_some() {
+                            "No time on this day is free for every meeting of the series. Try fewer meetings, another repeat or another date."
+                        } else {
+                            "No times are free on this day any more."
+                        };
                         view! {
-                            <p class="empty">"No times are free on this day any more."</p>
+                            <p class="empty">{why}</p>
                             <p><a class="button" href=calendar_href.get_untracked()>"Choose another date"</a></p>
                         }.into_any()
                     }
@@ -323,8 +340,14 @@ pub fn TimeStep() -> impl IntoView {
             None => base,
         }
     });
+    let repeat = repeat::from_address();
     let slot_href = Callback::new(move |(slot, all): (PublicSlot, Vec<PublicSlot>)| {
-        frame.path(&[&department(), &meeting(), &date(), &slot_key(&slot, &all)])
+        let path = frame.path(&[&department(), &meeting(), &date(), &slot_key(&slot, &all)]);
+        format!("{path}{}", repeat::query(repeat.get_untracked()))
+    });
+    let repeat_href = Callback::new(move |chosen: Option<Recurrence>| {
+        let path = frame.path(&[&department(), &meeting(), &date()]);
+        format!("{path}{}", repeat::query(chosen))
     });
     view! {
         <Steps current=4 />
@@ -335,12 +358,15 @@ pub fn TimeStep() -> impl IntoView {
                         let title = zone::day(day, Style::LongDate);
                         set_title(&format!("{}: choose a time", choice.meeting_type.meeting_name));
                         funnel::reached(&department(), Some(&meeting()), FunnelStep::Date);
+                        let series_max = choice.meeting_type.max_series_count.filter(|max| *max >= 2);
                         view! {
                             <ChoiceSummary choice=choice when=title.clone() />
                             <h1>"Choose a time"</h1>
                             <p class="lead">{title}</p>
+                            {series_max.map(|max| view! { <RepeatChoice max=max current=repeat href=repeat_href /> })}
                             <TimePicker department=Signal::derive(department) meeting=Signal::derive(meeting)
-                                date=Signal::derive(date) calendar_href=calendar_href slot_href=slot_href />
+                                date=Signal::derive(date) calendar_href=calendar_href slot_href=slot_href
+                                repeat=Signal::derive(move || repeat.get().filter(|_| series_max.is_some())) />
                         }.into_any()
                     }
                     (Ok(_), None) => view! { <NotFound what="date" /> }.into_any(),

@@ -14,22 +14,31 @@ use crate::{
     api::{self, Choice},
     components::set_title,
     storage,
-    wizard::{Frame, VisitorZone, funnel},
+    wizard::{Frame, VisitorZone, funnel, repeat},
     zone::{self, Style},
 };
+use mm_domain::recurrence::Recurrence;
 
 #[component]
-pub(super) fn CustomerForm(choice: Choice, chosen: PublicSlot) -> impl IntoView {
+pub(super) fn CustomerForm(
+    choice: Choice,
+    chosen: PublicSlot,
+    /// A series starting at `chosen`, if the customer asked to repeat the meeting.
+    repeat: Option<Recurrence>,
+) -> impl IntoView {
     let frame = expect_context::<Frame>();
     let visitor = expect_context::<VisitorZone>();
     let navigate = use_navigate();
     let slot = chosen;
     let zone = visitor.get_untracked();
-    let when = format!(
+    let mut when = format!(
         "{}, {}",
         zone::instant(slot.start_utc, &zone, Style::LongDate),
         zone::instant(slot.start_utc, &zone, Style::Time)
     );
+    if let Some(repeat) = repeat {
+        when = format!("{when} · {}", repeat::label(repeat));
+    }
     set_title(&format!(
         "{}: your details",
         choice.meeting_type.meeting_name
@@ -83,7 +92,7 @@ pub(super) fn CustomerForm(choice: Choice, chosen: PublicSlot) -> impl IntoView 
             }
             funnel::reached(&department_slug, Some(&meeting_slug), FunnelStep::Details);
             let request = PublicBookingRequest {
-                recurrence: None,
+                recurrence: repeat.map(repeat::request),
                 department_slug: department_slug.clone(),
                 meeting_slug: meeting_slug.clone(),
                 start_utc: zone::wire(start_utc),
@@ -102,11 +111,15 @@ pub(super) fn CustomerForm(choice: Choice, chosen: PublicSlot) -> impl IntoView 
             busy.set(true);
             failure.set(None);
             let navigate = navigate.clone();
-            let time_step = frame.path(&[
-                &department_slug,
-                &meeting_slug,
-                &slot_date(start_utc, &visitor.get_untracked()),
-            ]);
+            let time_step = format!(
+                "{}{}",
+                frame.path(&[
+                    &department_slug,
+                    &meeting_slug,
+                    &slot_date(start_utc, &visitor.get_untracked()),
+                ]),
+                repeat::query(repeat)
+            );
             spawn_local(async move {
                 match api::create_booking(&request, &key).await {
                     Ok(booking) => {
@@ -180,7 +193,11 @@ pub(super) fn CustomerForm(choice: Choice, chosen: PublicSlot) -> impl IntoView 
             </div>
             {move || failure.get().map(|f| view! { <div class="notice error" role="alert">{f}</div> })}
             <button type="submit" class="button primary" disabled=move || busy.get() aria-busy=move || busy.get().to_string()>
-                {move || if busy.get() { "Booking…" } else { "Confirm booking" }}
+                {move || match (busy.get(), repeat) {
+                    (true, _) => "Booking…".to_owned(),
+                    (false, Some(series)) => format!("Book {} meetings", series.count()),
+                    (false, None) => "Confirm booking".to_owned(),
+                }}
             </button>
         </form>
     }

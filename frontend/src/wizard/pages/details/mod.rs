@@ -20,7 +20,7 @@ use super::param;
 use crate::{
     api::{self, ApiError},
     components::{Loading, NotFound, Problem, Steps, find_slot},
-    wizard::{Frame, VisitorZone},
+    wizard::{Frame, VisitorZone, repeat},
 };
 use form::CustomerForm;
 
@@ -88,11 +88,13 @@ pub fn DetailsStep() -> impl IntoView {
         param("date"),
         param("time"),
     );
+    let repeat = repeat::from_address();
     let loaded = LocalResource::new(move || {
-        let (d, m, day, zone) = (department(), meeting(), date(), visitor.get());
+        let (d, m, day, zone, repeat) =
+            (department(), meeting(), date(), visitor.get(), repeat.get());
         async move {
             let (choice, slots) =
-                futures::join!(api::choice(&d, &m), api::slots(&d, &m, &day, &zone));
+                futures::join!(api::choice(&d, &m), api::slots(&d, &m, &day, &zone, repeat));
             Ok::<_, ApiError>((choice?, slots?.slots))
         }
     });
@@ -102,9 +104,13 @@ pub fn DetailsStep() -> impl IntoView {
             {move || Suspend::new(async move {
                 match loaded.await {
                     Ok((choice, slots)) => match find_slot(&time(), &slots) {
-                        Some(slot) => view! { <CustomerForm choice=choice chosen=slot.clone() /> }.into_any(),
+                        Some(slot) => view! { <CustomerForm choice=choice chosen=slot.clone() repeat=repeat.get_untracked() /> }.into_any(),
                         None => {
-                            let back = frame.path(&[&department(), &meeting(), &date()]);
+                            let back = format!(
+                                "{}{}",
+                                frame.path(&[&department(), &meeting(), &date()]),
+                                repeat::query(repeat.get_untracked())
+                            );
                             view! {
                                 <div class="notice warning" role="alert">
                                     <p>"That time is no longer available."</p>
