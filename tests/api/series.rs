@@ -16,6 +16,7 @@ on_both_databases!(
     staff_cancel_one_meeting_then_the_following_then_the_whole_series_with_one_invite_each,
     a_customer_books_a_weekly_series_at_a_time_free_for_all_six_meetings_and_not_where_the_fourth_collides,
     the_customers_one_link_cancels_the_meeting_they_pick_and_keeps_serving_the_rest,
+    a_series_waiting_for_approval_is_approved_or_rejected_as_one_with_one_email,
 );
 
 /// The Tuesday two weeks before the next last Sunday of March at least a week away: a
@@ -656,4 +657,145 @@ async fn the_customers_one_link_cancels_the_meeting_they_pick_and_keeps_serving_
         5,
         "one email per change"
     );
+}
+
+async fn a_series_waiting_for_approval_is_approved_or_rejected_as_one_with_one_email(db: Db) {
+    let mail = MailCatcher::start().await;
+    let app = TestApp::spawn_with(
+        db,
+        &[
+            ("MM_SMTP_URL", &mail.url()),
+            ("MM_PUBLIC_BOOKING_RATE_LIMIT", "0"),
+        ],
+    )
+    .await;
+    let setup = support(
+        &app,
+        1,
+        json!({"max_series_count": 8, "requires_approval": true}),
+    )
+    .await;
+    let first = tuesday_before_the_march_change();
+    let book_series = |hour: u32, email: &'static str| {
+        mm_blackbox_tests::book(
+            &app,
+            json!({
+                "department_slug": "support", "meeting_slug": "call",
+                "start_utc": at(first, hour, 0),
+                "customer_name": "Ann Smith", "customer_email": email,
+                "customer_phone": "+45 12 34 56 78", "customer_timezone": "Europe/Copenhagen",
+                "recurrence": {"frequency": "biweekly", "count": 3},
+            }),
+        )
+    };
+    let statuses = |email: &'static str| {
+        let sql = format!(
+            "SELECT status FROM bookings b JOIN booking_participants p ON p.booking_id = b.id \
+             WHERE p.email = '{email}' ORDER BY b.series_index"
+        );
+        let app = &app;
+        async move {
+            app.db_rows(&sql, &sql)
+                .await
+                .into_iter()
+                .map(|row| row[0].clone())
+                .collect::<Vec<_>>()
+        }
+    };
+    let ids = |series: String| {
+        let app = &app;
+        let admin = setup.admin.clone();
+        async move {
+            meetings(app, &admin, &series)
+                .await
+                .iter()
+                .map(|m| m["id"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    let series_of = |email: &'static str| {
+        let app = &app;
+        let admin = setup.admin.clone();
+        async move {
+            let (_, listed) = app.get("/bookings?per_page=100", &admin).await;
+            listed["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|b| b["customer_email"] == email)
+                .and_then(|b| b["series_id"].as_str())
+                .expect("a series")
+                .to_owned()
+        }
+    };
+
+    let (status, booked) = book_series(10, "ann@customer.com").await;
+    assert_eq!(status, StatusCode::CREATED, "{booked}");
+    assert_eq!(booked["status"], "pending");
+    assert_eq!(statuses("ann@customer.com").await, ["pending"; 3]);
+    let mut inbox = Inbox::default();
+    // The request's acknowledgement carries no invite yet.
+    mm_blackbox_tests::eventually("the request's email", || async {
+        (!emails_to(&mail, "ann@customer.com").is_empty()).then_some(())
+    })
+    .await;
+    inbox.seen.extend(
+        emails_to(&mail, "ann@customer.com")
+            .into_iter()
+            .map(|m| m.message_id),
+    );
+
+    // Approving the second meeting approves the series: one confirmation with the whole rule.
+    let ann = ids(series_of("ann@customer.com").await).await;
+    let (status, body) = app
+        .post(
+            &format!("/bookings/{}/approve", ann[1]),
+            &setup.admin,
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(statuses("ann@customer.com").await, ["confirmed"; 3]);
+    let approved = inbox.next_invite(&mail).await;
+    assert_eq!(approved.method, "REQUEST");
+    assert_eq!(
+        approved.rrule.as_deref(),
+        Some("FREQ=WEEKLY;INTERVAL=2;COUNT=3")
+    );
+    let (status, body) = app
+        .post(
+            &format!("/bookings/{}/approve", ann[0]),
+            &setup.admin,
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+
+    // Rejecting one meeting of another request rejects all of it, with one email.
+    let (status, booked) = book_series(13, "bo@customer.com").await;
+    assert_eq!(status, StatusCode::CREATED, "{booked}");
+    let bo = ids(series_of("bo@customer.com").await).await;
+    let (status, body) = app
+        .post(
+            &format!("/bookings/{}/reject", bo[2]),
+            &setup.admin,
+            json!({"reason": "We cannot hold this time every other week"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(statuses("bo@customer.com").await, ["cancelled"; 3]);
+    let sql = "SELECT approval_status FROM bookings WHERE customer_email = 'bo@customer.com'";
+    assert!(
+        app.db_rows(sql, sql)
+            .await
+            .iter()
+            .all(|row| row[0] == "rejected"),
+        "every meeting rejected"
+    );
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let declined: Vec<_> = emails_to(&mail, "bo@customer.com")
+        .into_iter()
+        .filter(|m| m.subject.starts_with("Booking request declined"))
+        .collect();
+    assert_eq!(declined.len(), 1, "one email for the series: {declined:?}");
 }

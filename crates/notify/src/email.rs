@@ -516,7 +516,7 @@ fn withdrawn_invite(facts: &BookingFacts<'_>, context: &Context<'_>) -> String {
 }
 
 /// What an invite about the booking describes: the booking; or, for a meeting of a series, the
-/// whole series when it was booked, approved or cancelled (one invite for all of it; cancelled
+/// whole series when it was booked, approved, rejected or cancelled (one invite for all of it; cancelled
 /// from a meeting on, the rule now ends before it), else that one meeting as calendar programs
 /// know it within the series.
 fn invite_event(facts: &BookingFacts<'_>) -> ics::InviteEvent {
@@ -559,6 +559,8 @@ fn invite_event(facts: &BookingFacts<'_>) -> ics::InviteEvent {
         .and_then(|i| starts.get(i).copied());
     match (facts.notice, before_cut) {
         (Notice::Created | Notice::Approved, _) => whole(RuleEnd::Count, false),
+        // A series is approved or rejected as one.
+        (Notice::Rejected { .. }, _) => whole(RuleEnd::Count, true),
         (
             Notice::Cancelled {
                 series: Some(SeriesCut::Following),

@@ -1,8 +1,9 @@
 //! Recurring series. Booking one for a named member: every meeting checked as a single booking
 //! by staff is (hours, overrides, buffers, limits, busy time), all in one transaction, then
 //! written as bookings that name the series, each counted toward the host's assignments.
-//! Cancelling from a meeting on, or all of it: every meeting in scope in one transaction. Either
-//! is announced once: its messages speak for the series and carry one invite with its rule.
+//! Cancelling from a meeting on, or all of it, and approving or rejecting the series as one:
+//! every meeting in scope in one transaction. Each is announced once: its messages speak for the
+//! series and carry one invite with its rule.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use mm_domain::{
@@ -263,15 +264,16 @@ async fn staff_misfits(
     Ok(misfits)
 }
 
-/// Cancels a meeting of a series and, as `scope` says, the later meetings of its series
-/// (`following`) or all of them (`series`): each that can still be cancelled, with its own
-/// history entry, in one transaction; meetings that ended or were cancelled before are left as
-/// they are. The meeting is the one `key` names, or the one at index `from` of the same series
-/// (a customer's link serves every meeting of theirs). The person acting must be allowed to
-/// cancel every one of them. One notice tells of all of it; a change to more than one meeting
-/// gives the series' invite a new sequence. Returns the meeting the scope starts from.
+/// Changes the status of meetings of a series in one transaction: cancels one meeting and, as
+/// `scope` says, the later ones (`following`) or all (`series`); approves or rejects the series
+/// as one (`scope` must be `series`). Each meeting in scope that the change still applies to
+/// gets its own history entry; meetings that ended or were cancelled before are left as they
+/// are. The meeting is the one `key` names, or the one at index `from` of the same series (a
+/// customer's link serves every meeting of theirs). The person acting must be allowed to change
+/// every one of them. One notice tells of all of it; a change to more than one meeting gives the
+/// series' invite a new sequence. Returns the meeting the scope starts from.
 #[tracing::instrument(skip(store, by))]
-pub async fn cancel_in_series(
+pub async fn change_in_series(
     store: &Store,
     key: &BookingKey,
     from: Option<u16>,
@@ -280,12 +282,16 @@ pub async fn cancel_in_series(
     by: Acting<'_>,
     now: DateTime<Utc>,
 ) -> AppResult<Booking> {
-    let StatusChange::Cancel { reason, .. } = &change else {
-        return Err(AppError::NotAllowed(
-            "only cancelling applies to several meetings of a series".into(),
-        ));
+    let applies = match &change {
+        StatusChange::Cancel { .. } => true,
+        StatusChange::Approve | StatusChange::Reject { .. } => scope == SeriesScope::Series,
+        _ => false,
     };
-    let reason = reason.clone();
+    if !applies {
+        return Err(AppError::NotAllowed(
+            "a series is cancelled by scope, and approved or rejected as a whole".into(),
+        ));
+    }
     let tx = store.transaction().await?;
     let named = lock_permitted(&tx, key, &by, now).await?;
     let Some(place) = named.series else {
@@ -306,48 +312,53 @@ pub async fn cancel_in_series(
     let in_scope = meetings
         .into_iter()
         .filter(|m| m.series.is_some_and(|p| scope.covers(pivot_index, p.index)));
-    let mut cancelled = 0;
+    let mut changed = 0;
     let mut refusal = None;
-    let mut single_notice = None;
+    // The notice each meeting's change gives; a series-wide change sends it once.
+    let mut planned_notice = None;
     for meeting in in_scope {
         (by.permit)(&meeting).map_err(|why| AppError::NotAllowed(why.to_owned()))?;
         match plan_status_change(&meeting, change.clone(), by.actor, now) {
             Ok(plan) => {
                 tx.apply_status_change(&meeting, &plan, None, now).await?;
-                cancelled += 1;
-                single_notice = plan.notice;
+                changed += 1;
+                planned_notice = plan.notice.or(planned_notice);
             }
             Err(why) if meeting.id == pivot.id => refusal = Some(why),
             Err(_) => {}
         }
     }
-    if cancelled == 0 {
+    if changed == 0 {
         return Err(refusal.map_or_else(
-            || AppError::NotAllowed("no meeting in scope can be cancelled".into()),
+            || AppError::NotAllowed("no meeting in scope can be changed so".into()),
             AppError::from,
         ));
     }
     let booking = tx.booking(pivot.id).await?;
-    let notice = if scope == SeriesScope::This {
-        // One meeting: its own notice and its own invite sequence, as for any booking.
-        single_notice
-    } else {
+    if scope != SeriesScope::This {
         tx.bump_series_sequence(place.series_id).await?;
-        let cut = if scope == SeriesScope::Following && pivot_index > 1 {
-            SeriesCut::Following
-        } else {
-            SeriesCut::Whole
-        };
-        Some(Notice::Cancelled {
-            by: by.actor.role,
-            reason,
-            series: Some(cut),
-        })
+    }
+    let notice = match (&change, scope) {
+        (StatusChange::Cancel { reason, .. }, SeriesScope::Following | SeriesScope::Series) => {
+            let cut = if scope == SeriesScope::Following && pivot_index > 1 {
+                SeriesCut::Following
+            } else {
+                SeriesCut::Whole
+            };
+            Some(Notice::Cancelled {
+                by: by.actor.role,
+                reason: reason.clone(),
+                series: Some(cut),
+            })
+        }
+        // One meeting's own notice and invite sequence, as for any booking; or the approval
+        // or rejection of the series, once.
+        _ => planned_notice,
     };
     if let Some(notice) = &notice {
         announce(&tx, notice, &booking, by.actor.user_id, now).await?;
     }
     tx.commit().await?;
-    tracing::info!(series = %place.series_id, cancelled, ?scope, "series meetings cancelled");
+    tracing::info!(series = %place.series_id, changed, ?scope, "series meetings changed");
     Ok(booking)
 }

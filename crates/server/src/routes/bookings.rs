@@ -942,24 +942,55 @@ async fn cancel(
     };
     match series_scope(body.scope.as_deref(), &booking)? {
         SeriesScope::This => apply(&state, &principal, &booking, change, Rule::Act).await,
-        scope => {
-            let rule = Rule::Act;
-            rule.check(&principal, &booking)?;
-            let changed = bookings::cancel_in_series(
-                &state.store,
-                &BookingKey::Id(booking.id),
-                None,
-                scope,
-                change,
-                Acting {
-                    actor: actor(&principal, booking.department_id),
-                    permit: &|locked| rule.judge(&principal, locked),
-                },
-                Utc::now(),
-            )
-            .await?;
-            Ok(web::Json(wire::booking(&changed)))
-        }
+        scope => apply_in_series(&state, &principal, &booking, change, scope, Rule::Act).await,
+    }
+}
+
+/// [`apply`] to the meetings of `booking`'s series that `scope` covers, in one transaction.
+async fn apply_in_series(
+    state: &AppState,
+    principal: &Principal,
+    booking: &Booking,
+    change: StatusChange,
+    scope: SeriesScope,
+    rule: Rule,
+) -> ApiResult<web::Json<WireBooking>> {
+    rule.check(principal, booking)?;
+    let changed = bookings::change_in_series(
+        &state.store,
+        &BookingKey::Id(booking.id),
+        None,
+        scope,
+        change,
+        Acting {
+            actor: actor(principal, booking.department_id),
+            permit: &|locked| rule.judge(principal, locked),
+        },
+        Utc::now(),
+    )
+    .await?;
+    Ok(web::Json(wire::booking(&changed)))
+}
+
+/// Approves or rejects `booking`, or, for a meeting of a series, the whole series as one.
+async fn decide(
+    state: &AppState,
+    principal: &Principal,
+    booking: &Booking,
+    change: StatusChange,
+) -> ApiResult<web::Json<WireBooking>> {
+    if booking.series.is_some() {
+        apply_in_series(
+            state,
+            principal,
+            booking,
+            change,
+            SeriesScope::Series,
+            Rule::Manage,
+        )
+        .await
+    } else {
+        apply(state, principal, booking, change, Rule::Manage).await
     }
 }
 
@@ -986,7 +1017,7 @@ pub(super) fn series_scope(raw: Option<&str>, booking: &Booking) -> ApiResult<Se
     params(("booking_id" = Uuid, Path)),
     security(("bearer" = [])),
     responses(
-        (status = 200, body = WireBooking),
+        (status = 200, description = "Approved; for a meeting of a series, every meeting of it waiting for approval, with one email", body = WireBooking),
         (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody),
         (status = 422, description = "Not waiting for approval", body = ErrorBody)
@@ -999,14 +1030,7 @@ async fn approve(
     path: web::Path<String>,
 ) -> ApiResult<web::Json<WireBooking>> {
     let booking = visible(&state, &principal, &path).await?;
-    apply(
-        &state,
-        &principal,
-        &booking,
-        StatusChange::Approve,
-        Rule::Manage,
-    )
-    .await
+    decide(&state, &principal, &booking, StatusChange::Approve).await
 }
 
 #[utoipa::path(
@@ -1015,7 +1039,7 @@ async fn approve(
     request_body = RejectRequest,
     security(("bearer" = [])),
     responses(
-        (status = 200, body = WireBooking),
+        (status = 200, description = "Rejected; for a meeting of a series, every meeting of it waiting for approval, with one email", body = WireBooking),
         (status = 400, description = "The reason is required", body = ErrorBody),
         (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody),
@@ -1034,7 +1058,7 @@ async fn reject(
     let reason = optional_text(Some(&body.reason), "reason", 2000)?
         .ok_or_else(|| ApiError::field("reason", "is required when rejecting a booking"))?;
     let change = StatusChange::Reject { reason };
-    apply(&state, &principal, &booking, change, Rule::Manage).await
+    decide(&state, &principal, &booking, change).await
 }
 
 #[utoipa::path(

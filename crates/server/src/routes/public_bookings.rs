@@ -568,7 +568,7 @@ async fn cancel_booking(
     let booking = if scope == SeriesScope::This && from.is_none() {
         bookings::change_status(&state.store, &key, change, CUSTOMER, None, now).await?
     } else {
-        bookings::cancel_in_series(&state.store, &key, from, scope, change, CUSTOMER, now).await?
+        bookings::change_in_series(&state.store, &key, from, scope, change, CUSTOMER, now).await?
     };
     Ok(web::Json(
         public_view(&state, &booking, Purpose::Cancel).await?,
