@@ -17,6 +17,7 @@ on_both_databases!(
     moving_an_internal_meeting_checks_every_participant,
     the_calendar_shows_columns_events_and_what_else_keeps_people_busy,
     internal_meetings_racing_customer_bookings_never_double_book_anyone,
+    a_fortnightly_review_names_the_meeting_someone_cannot_attend_then_books_the_rest_as_one_series,
 );
 
 /// A `support` department of three members with office hours (the first leads it), a public
@@ -672,4 +673,134 @@ async fn internal_meetings_racing_customer_bookings_never_double_book_anyone(db:
         "either the meeting of all three or three customers, never both: {won:?}"
     );
     assert_eq!(app.db_count(OVERLAPPING_COMMITMENTS).await, 0);
+}
+
+async fn a_fortnightly_review_names_the_meeting_someone_cannot_attend_then_books_the_rest_as_one_series(
+    db: Db,
+) {
+    let app = TestApp::spawn(db).await;
+    let team = team(&app).await;
+    let monday = next_monday();
+    let second = monday + chrono::Days::new(14);
+    // The third member meets a customer at ten on the second meeting's day.
+    let (status, taken) = app
+        .post(
+            "/bookings",
+            &team.admin,
+            json!({
+                "meeting_type_id": team.call, "assigned_to": team.members[2],
+                "start_utc": at(second, 10, 0),
+                "customer_name": "Bo Berg", "customer_email": "bo@customer.com",
+                "customer_phone": "+45 12 34 56 79",
+            }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{taken}");
+
+    let mut request = internal(&team, 0, &[1, 2], &at(monday, 10, 0));
+    request["recurrence"] = json!({"frequency": "biweekly", "count": 3});
+    let (status, refused) = app
+        .post("/bookings/internal", &team.leader, request.clone())
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+    assert_error(&refused, "slot_unavailable");
+    let misfits = refused["error"]["details"]["meetings"]
+        .as_array()
+        .expect("the meetings that do not fit");
+    assert_eq!(misfits.len(), 1, "{refused}");
+    assert_eq!(misfits[0]["index"], 2);
+    assert_eq!(misfits[0]["date"], second.to_string());
+    assert!(
+        misfits[0]["conflicts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["user_id"] == team.members[2].as_str()),
+        "{refused}"
+    );
+    assert_eq!(
+        app.db_count("SELECT COUNT(*) FROM booking_series").await,
+        0,
+        "nothing of a refused series is written"
+    );
+
+    request["skip_dates"] = json!([second.to_string()]);
+    let (status, first) = app.post("/bookings/internal", &team.leader, request).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let series = first["series_id"].as_str().expect("a series").to_owned();
+    let (_, listed) = app
+        .get(&format!("/bookings?series_id={series}"), &team.leader)
+        .await;
+    let mut meetings: Vec<(u64, String, usize)> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["series_index"].as_u64().unwrap(),
+                m["start_utc"].as_str().unwrap().to_owned(),
+                m["participants"].as_array().map_or(0, Vec::len),
+            )
+        })
+        .collect();
+    meetings.sort();
+    let third = monday + chrono::Days::new(28);
+    assert_eq!(
+        meetings,
+        [(1, at(monday, 10, 0), 2), (3, at(third, 10, 0), 2)],
+        "the skipped meeting is left out; everyone is in every other one"
+    );
+    // Everyone is invited once, to the series (its invite carries the rule).
+    let invitations = |id: String| {
+        let app = &app;
+        let leader = team.leader.clone();
+        async move {
+            let (_, messages) = app.get(&format!("/bookings/{id}/messages"), &leader).await;
+            messages
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|m| m["kind"] == "internal_invitation")
+                .count()
+        }
+    };
+    let ids: Vec<String> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap().to_owned())
+        .collect();
+    let mut counts = Vec::new();
+    for id in ids {
+        counts.push(invitations(id).await);
+    }
+    counts.sort();
+    assert_eq!(
+        counts,
+        [0, 3],
+        "the host and both participants, at the first meeting"
+    );
+
+    // Declining the series' invitation declines every meeting of it.
+    let m1 = app.login("m1@example.com", "member-password-1").await;
+    let (status, answered) = app
+        .post(
+            &format!("/bookings/{}/rsvp", first["id"].as_str().unwrap()),
+            &m1,
+            json!({"response": "declined"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answered}");
+    let (_, listed) = app
+        .get(&format!("/bookings?series_id={series}"), &team.leader)
+        .await;
+    let answers: Vec<String> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|m| m["participants"].as_array().unwrap().clone())
+        .filter(|p| p["user_id"] == team.members[1].as_str())
+        .map(|p| p["attendance_status"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(answers, ["declined", "declined"]);
 }

@@ -391,6 +391,15 @@ pub struct InternalMeetingRequest {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<uuid::Uuid>, max_items = 10))]
     pub co_hosts: Vec<String>,
+    /// Hold a recurring series from `start_utc` instead of one meeting: every meeting at the
+    /// same local time in the meeting type's department's zone, with the same people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recurrence: Option<RecurrenceRequest>,
+    /// Dates (`YYYY-MM-DD`, in that zone) of the series' meetings to leave out, e.g. those a
+    /// 409 named.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>, max_items = 52))]
+    pub skip_dates: Vec<String>,
 }
 
 /// A message queued about a booking (`GET /bookings/{id}/messages`): to whom, of what kind,

@@ -118,7 +118,8 @@ pub async fn edit_booking(
 
 /// Records `user`'s answer to the invitation to internal meeting `id`: their attendance and its
 /// time, a history entry, and for a decline the organiser's notice; a decline frees their time.
-/// The same answer again writes nothing. Returns the booking as it now is.
+/// An invitation to a series is one (its invite carries the rule): the answer holds for that
+/// meeting and every later one still ahead, each with its own history entry, with one notice.
 #[tracing::instrument(skip(store))]
 pub async fn answer_invitation(
     store: &Store,
@@ -129,28 +130,57 @@ pub async fn answer_invitation(
 ) -> AppResult<Booking> {
     let tx = store.transaction().await?;
     let booking = tx.lock_booking(&BookingKey::Id(id), now).await?;
-    let plan = plan_rsvp(&booking, user, rsvp, now)?;
-    if plan.history.is_none() {
+    let mut meetings = vec![booking.clone()];
+    if let Some(place) = booking.series {
+        meetings.extend(
+            tx.lock_series_meetings(place.series_id, booking.id)
+                .await?
+                .into_iter()
+                .filter(|m| {
+                    m.series.is_some_and(|p| p.index > place.index)
+                        && m.status.holds_time()
+                        && m.span.end() > now
+                }),
+        );
+    }
+    let mut notice = None;
+    let mut changed = false;
+    for meeting in &meetings {
+        let plan = match plan_rsvp(meeting, user, rsvp, now) {
+            Ok(plan) => plan,
+            // The later meetings take the answer where they can.
+            Err(_) if meeting.id != booking.id => continue,
+            Err(why) => return Err(why.into()),
+        };
+        if plan.history.is_none() {
+            continue;
+        }
+        if plan.frees_time == Some(false) {
+            // Back after a decline: only if no other meeting took the time meanwhile.
+            tx.lock_people(&[user]).await?;
+            let meeting_type = tx.meeting_type(meeting.meeting_type_id).await?;
+            let spec = MeetingSpec::for_booking(&meeting_type, meeting);
+            let conflicts = tx
+                .attendee_schedule(meeting.timezone, &[user], meeting.span, Some(meeting.id))
+                .await?
+                .everyone_conflicts(&[user], &spec, meeting.span.start(), now);
+            let clashes = clashes_on_return(conflicts);
+            if !clashes.is_empty() {
+                return Err(Unavailable::Conflicts(clashes).into());
+            }
+        }
+        tx.apply_rsvp(meeting, &plan, now).await?;
+        changed = true;
+        if meeting.id == booking.id {
+            notice = plan.notice;
+        }
+    }
+    if !changed {
         tx.rollback().await?;
         return Ok(booking);
     }
-    if plan.frees_time == Some(false) {
-        // Back after a decline: only if no other meeting took the time meanwhile.
-        tx.lock_people(&[user]).await?;
-        let meeting_type = tx.meeting_type(booking.meeting_type_id).await?;
-        let spec = MeetingSpec::for_booking(&meeting_type, &booking);
-        let conflicts = tx
-            .attendee_schedule(booking.timezone, &[user], booking.span, Some(booking.id))
-            .await?
-            .everyone_conflicts(&[user], &spec, booking.span.start(), now);
-        let clashes = clashes_on_return(conflicts);
-        if !clashes.is_empty() {
-            return Err(Unavailable::Conflicts(clashes).into());
-        }
-    }
-    tx.apply_rsvp(&booking, &plan, now).await?;
     let answered = tx.booking(id).await?;
-    if let Some(notice) = &plan.notice {
+    if let Some(notice) = &notice {
         announce(&tx, notice, &answered, Some(user), now).await?;
     }
     tx.commit().await?;

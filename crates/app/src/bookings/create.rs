@@ -8,17 +8,18 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use mm_domain::{
     Interval,
     booking::{
-        Actor, AssignmentMethod, Attendees, Booking, BookingSource, HostChoice, Unavailable,
-        free_members_at, host_candidates, plan_customer_booking, plan_internal_meeting,
-        rank_free_members,
+        Actor, AssignmentMethod, Attendees, Booking, BookingSource, HostChoice, MeetingConflicts,
+        SeriesPlace, Unavailable, free_members_at, host_candidates, plan_customer_booking,
+        plan_internal_meeting, rank_free_members,
     },
     department::Department,
     meeting_type::MeetingType,
     notification::Notice,
+    recurrence::{Recurrence, Series},
     scheduling::MeetingSpec,
 };
 use mm_store::{
@@ -404,52 +405,141 @@ pub struct NewInternalMeeting {
     pub agenda: Option<String>,
     pub physical_location: Option<String>,
     pub actor: Actor,
+    /// A recurring series from `start` instead of one meeting.
+    pub repeat: Option<InternalSeries>,
 }
 
-/// Books a confirmed internal meeting once the host and every participant, locked, are free;
-/// the rules are read in the meeting type's department's zone. Everyone is invited in the same
-/// transaction.
+/// The series an internal meeting repeats as.
+#[derive(Debug, Clone)]
+pub struct InternalSeries {
+    pub recurrence: Recurrence,
+    /// Dates (in the department's zone) of meetings of the rule to leave out.
+    pub skip: Vec<NaiveDate>,
+}
+
+/// Books a confirmed internal meeting, or a series of them, once the host and every
+/// participant, locked, are free for every meeting; the rules are read in the meeting type's
+/// department's zone, where a series keeps its wall-clock time. A series with a meeting someone
+/// cannot attend is refused whole, each misfit named. Everyone is invited in the same
+/// transaction, once (a series' invite carries its rule). Returns the first meeting.
 #[tracing::instrument(skip_all, fields(booking_id = %new.id))]
 pub async fn create_internal_meeting(
     store: &Store,
     new: NewInternalMeeting,
     now: DateTime<Utc>,
 ) -> AppResult<Booking> {
-    let reference = store.fresh_reference().await?;
+    let meeting_type = &new.meeting_type;
+    let department = store.department(meeting_type.department_id).await?;
+    let zone = department.timezone;
+    let planned: Vec<(u16, Interval, Uuid)> = match &new.repeat {
+        None => vec![(
+            1,
+            Interval::starting_at(new.start, meeting_type.duration),
+            new.id,
+        )],
+        Some(series) => series
+            .recurrence
+            .starts(zone, new.start)
+            .into_iter()
+            .zip(1u16..)
+            .filter(|(start, _)| !series.skip.contains(&zone.date_of(*start)))
+            .map(|(start, index)| {
+                let id = if index == 1 { new.id } else { Uuid::new_v4() };
+                (
+                    index,
+                    Interval::starting_at(start, meeting_type.duration),
+                    id,
+                )
+            })
+            .collect(),
+    };
+    if planned.is_empty() {
+        return Err(AppError::NotAllowed(
+            "every meeting of the series is skipped".into(),
+        ));
+    }
+    let mut references = Vec::with_capacity(planned.len());
+    for _ in &planned {
+        references.push(store.fresh_reference().await?);
+    }
     let tx = store.transaction().await?;
     let everyone = new.attendees.everyone();
     tx.lock_people(&everyone).await?;
-    let meeting_type = &new.meeting_type;
-    let department = tx.department(meeting_type.department_id).await?;
     let spec = MeetingSpec::of(meeting_type);
-    let span = Interval::starting_at(new.start, meeting_type.duration);
-    let schedule = tx
-        .attendee_schedule(department.timezone, &everyone, span, None)
-        .await?;
-    let conflicts = schedule.everyone_conflicts(&everyone, &spec, new.start, now);
-    if !conflicts.is_empty() {
-        return Err(Unavailable::Conflicts(conflicts).into());
+    let mut misfits = Vec::new();
+    for (index, span, _) in &planned {
+        let conflicts = tx
+            .attendee_schedule(zone, &everyone, *span, None)
+            .await?
+            .everyone_conflicts(&everyone, &spec, span.start(), now);
+        if conflicts.is_empty() {
+            continue;
+        }
+        if new.repeat.is_none() {
+            return Err(Unavailable::Conflicts(conflicts).into());
+        }
+        misfits.push(MeetingConflicts {
+            index: *index,
+            start: span.start(),
+            date: zone.date_of(span.start()),
+            conflicts,
+        });
     }
+    if !misfits.is_empty() {
+        return Err(Unavailable::Series(misfits).into());
+    }
+    let series = match &new.repeat {
+        Some(repeat) => {
+            let series = Series {
+                id: Uuid::new_v4(),
+                recurrence: repeat.recurrence,
+                zone,
+                first_start: new.start,
+                ics_sequence: 0,
+            };
+            tx.insert_series(&series, now).await?;
+            Some(series.id)
+        }
+        None => None,
+    };
     let plan = plan_internal_meeting(meeting_type, new.attendees.host(), new.actor, now);
-    let written = NewBooking {
-        id: new.id,
-        reference: &reference,
-        plan: &plan,
+    let mut booked = Vec::with_capacity(planned.len());
+    for ((index, span, id), reference) in planned.into_iter().zip(&references) {
+        let written = NewBooking {
+            id,
+            reference,
+            plan: &plan,
+            department: &department,
+            meeting_type,
+            span,
+            attending: Attending::Staff {
+                participants: new.attendees.participants(),
+                agenda: new.agenda.as_deref(),
+                physical_location: new.physical_location.as_deref(),
+            },
+            co_hosts: new.attendees.co_hosts(),
+            series: series.map(|series_id| SeriesPlace { series_id, index }),
+        };
+        booked.push(tx.insert_booking(written, now).await?);
+    }
+    // One announcement, of the first meeting: a series' invite describes all of it.
+    let first = booked.swap_remove(0);
+    let change = Announcement {
+        notice: &Notice::Created,
+        booking: &first,
         department: &department,
         meeting_type,
-        span,
-        attending: Attending::Staff {
-            participants: new.attendees.participants(),
-            agenda: new.agenda.as_deref(),
-            physical_location: new.physical_location.as_deref(),
-        },
-        co_hosts: new.attendees.co_hosts(),
-        series: None,
+        actor: new.actor.user_id,
     };
-    let booking = insert_and_announce(&tx, written, new.actor.user_id, now).await?;
+    tx.queue_notice(&change, now).await?;
     tx.commit().await?;
-    tracing::info!(reference = %booking.reference, people = everyone.len(), "internal meeting created");
-    Ok(booking)
+    tracing::info!(
+        reference = %first.reference,
+        people = everyone.len(),
+        meetings = booked.len() + 1,
+        "internal meeting created"
+    );
+    Ok(first)
 }
 
 /// Writes the planned booking, reads it back as stored, and queues the messages of its creation.

@@ -8,7 +8,7 @@ mod series;
 
 pub use change::{answer_invitation, change_status, edit_booking, move_booking};
 pub use create::{
-    Created, NewCustomerBooking, NewInternalMeeting, Offer, RequestGuard, create_customer_booking,
-    create_internal_meeting,
+    Created, InternalSeries, NewCustomerBooking, NewInternalMeeting, Offer, RequestGuard,
+    create_customer_booking, create_internal_meeting,
 };
 pub use series::{NewCustomerSeries, change_in_series, create_customer_series};

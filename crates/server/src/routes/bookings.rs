@@ -14,7 +14,7 @@ use mm_api_types::{
     error::ErrorBody,
 };
 use mm_app::bookings::{
-    self, NewCustomerBooking, NewCustomerSeries, NewInternalMeeting, RequestGuard,
+    self, InternalSeries, NewCustomerBooking, NewCustomerSeries, NewInternalMeeting, RequestGuard,
 };
 use mm_domain::{
     FieldErrors, Principal,
@@ -647,10 +647,10 @@ fn series_request(
     request_body = InternalMeetingRequest,
     security(("bearer" = [])),
     responses(
-        (status = 201, description = "The confirmed meeting; every participant is invited", body = WireBooking),
+        (status = 201, description = "The confirmed meeting (the first of a series); every participant is invited, once", body = WireBooking),
         (status = 400, description = "A malformed field, a public-only meeting type, a duplicate or unknown participant", body = ErrorBody),
         (status = 403, description = "Only System Managers and leaders of the meeting type's department", body = ErrorBody),
-        (status = 409, description = "`slot_unavailable`: each person's conflicts, with their `user_id`", body = ErrorBody)
+        (status = 409, description = "`slot_unavailable`: each person's conflicts, with their `user_id`; for a series, `details.meetings` lists each meeting that does not fit and why", body = ErrorBody)
     )
 )]
 #[post("/bookings/internal")]
@@ -695,6 +695,24 @@ async fn create_internal_meeting(
         };
         active_people(&state, &attendees.everyone(), field_of, &mut errors).await?;
     }
+    // A series keeps the wall-clock time of the meeting type's department.
+    let zone = match &meeting_type {
+        Some(meeting_type) if body.recurrence.is_some() => {
+            state
+                .store
+                .department(meeting_type.department_id)
+                .await?
+                .timezone
+        }
+        _ => mm_domain::TimeZone::UTC,
+    };
+    let (recurrence, skip) = series_request(
+        body.recurrence.as_ref(),
+        &body.skip_dates,
+        start,
+        zone,
+        &mut errors,
+    );
     let (Some(meeting_type), Some(attendees), Some(start), true) =
         (meeting_type, attendees, start, errors.is_empty())
     else {
@@ -709,6 +727,7 @@ async fn create_internal_meeting(
         agenda,
         physical_location: location,
         actor: actor(&principal, department_id),
+        repeat: recurrence.map(|recurrence| InternalSeries { recurrence, skip }),
     };
     let created = bookings::create_internal_meeting(&state.store, new, now).await;
     telemetry::count_internal_meeting(&created);

@@ -126,6 +126,8 @@ pub(super) fn InternalForm() -> impl IntoView {
             meeting_agenda: text_or_none(agenda.get_untracked()),
             physical_location: text_or_none(location.get_untracked()),
             co_hosts: Vec::new(),
+            recurrence: None,
+            skip_dates: Vec::new(),
         };
         send(
             async move { client.create_internal(&request).await },
