@@ -129,19 +129,14 @@ pub async fn answer_invitation(
     now: DateTime<Utc>,
 ) -> AppResult<Booking> {
     let tx = store.transaction().await?;
-    let booking = tx.lock_booking(&BookingKey::Id(id), now).await?;
+    let (booking, others) = tx.lock_with_series(&BookingKey::Id(id), now).await?;
     let mut meetings = vec![booking.clone()];
     if let Some(place) = booking.series {
-        meetings.extend(
-            tx.lock_series_meetings(place.series_id, booking.id)
-                .await?
-                .into_iter()
-                .filter(|m| {
-                    m.series.is_some_and(|p| p.index > place.index)
-                        && m.status.holds_time()
-                        && m.span.end() > now
-                }),
-        );
+        meetings.extend(others.into_iter().filter(|m| {
+            m.series.is_some_and(|p| p.index > place.index)
+                && m.status.holds_time()
+                && m.span.end() > now
+        }));
     }
     let mut notice = None;
     let mut changed = false;
@@ -282,7 +277,7 @@ pub async fn move_booking(
 
 /// The booking `key` names, locked until the transaction ends, if the person acting may change
 /// it: judged on the booking as locked, so a host reassigned meanwhile is no longer its host.
-pub(super) async fn lock_permitted(
+async fn lock_permitted(
     tx: &Transaction<'_>,
     key: &BookingKey,
     by: &Acting<'_>,

@@ -25,7 +25,6 @@ use uuid::Uuid;
 
 use super::{
     NewCustomerBooking,
-    change::lock_permitted,
     create::{PUBLIC_BOOKING_SCOPE, over_hourly_limit, replay},
 };
 use crate::{AppError, AppResult, announce};
@@ -293,13 +292,13 @@ pub async fn change_in_series(
         ));
     }
     let tx = store.transaction().await?;
-    let named = lock_permitted(&tx, key, &by, now).await?;
+    let (named, mut meetings) = tx.lock_with_series(key, now).await?;
+    (by.permit)(&named).map_err(|why| AppError::NotAllowed(why.to_owned()))?;
     let Some(place) = named.series else {
         return Err(AppError::NotAllowed(
             "the booking is not a meeting of a series".into(),
         ));
     };
-    let mut meetings = tx.lock_series_meetings(place.series_id, named.id).await?;
     meetings.push(named);
     let pivot_index = from.unwrap_or(place.index);
     let Some(pivot) = meetings

@@ -15,24 +15,42 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{Transaction, read};
+use super::{BookingKey, Transaction, read};
 use crate::{
     Result, Store, StoreError, corrupt,
     entity::{Word, booking_series, bookings},
 };
 
 impl Transaction<'_> {
-    /// The other meetings of series `id` than `except`, by index, each locked until the
-    /// transaction ends (PostgreSQL; SQLite's one writer holds them all).
-    pub async fn lock_series_meetings(&self, id: Uuid, except: Uuid) -> Result<Vec<Booking>> {
+    /// The booking `key` names and, if it is a meeting of a series, the other meetings of it by
+    /// index: all locked until the transaction ends (PostgreSQL; SQLite's one writer holds them
+    /// all). A series' meetings are always locked together and in index order, so two changes
+    /// to one series wait for each other instead of each holding a meeting the other needs.
+    pub async fn lock_with_series(
+        &self,
+        key: &BookingKey,
+        now: DateTime<Utc>,
+    ) -> Result<(Booking, Vec<Booking>)> {
+        let named = read::find_row(&self.txn, key, now).await?;
+        let Some(series_id) = named.series_id else {
+            return Ok((
+                self.lock_booking(&BookingKey::Id(named.id), now).await?,
+                Vec::new(),
+            ));
+        };
         let mut query = bookings::Entity::find()
-            .filter(bookings::Column::SeriesId.eq(id))
-            .filter(bookings::Column::Id.ne(except))
+            .filter(bookings::Column::SeriesId.eq(series_id))
             .order_by_asc(bookings::Column::SeriesIndex);
         if self.txn.get_database_backend() == DbBackend::Postgres {
             query = query.lock_exclusive();
         }
-        read::assemble_all(&self.txn, query.all(&self.txn).await?).await
+        let mut meetings = read::assemble_all(&self.txn, query.all(&self.txn).await?).await?;
+        let at = meetings
+            .iter()
+            .position(|m| m.id == named.id)
+            .ok_or(StoreError::NotFound("booking"))?;
+        let named = meetings.remove(at);
+        Ok((named, meetings))
     }
 
     /// Raises the sequence of series `id`'s invite: a change to the series as a whole follows.
