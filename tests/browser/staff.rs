@@ -651,6 +651,78 @@ async fn a_member_books_a_customer_meeting_for_themself() {
 }
 
 #[tokio::test]
+async fn a_member_books_a_weekly_series_and_leaves_out_the_week_they_are_taken() {
+    let (app, setup) = wizard_app(2, json!({})).await;
+    let monday = next_monday();
+    let start = at(monday, 14, 0);
+    // Two weeks on, Member 1 already meets someone at two.
+    let third = monday + Days::new(14);
+    let (status, taken) = app
+        .post(
+            "/bookings",
+            &setup.admin,
+            json!({
+                "meeting_type_id": setup.call, "assigned_to": setup.members[1],
+                "start_utc": at(third, 14, 0),
+                "customer_name": "Bo Berg", "customer_email": "bo@example.com",
+                "customer_phone": "+45 12 34 56 79",
+            }),
+        )
+        .await;
+    assert_eq!(status, 201, "{taken}");
+    let browser = Browser::open("Europe/Copenhagen", 1280, 900).await;
+    sign_in(
+        &browser,
+        &app,
+        "m1@example.com",
+        MEMBER_PASSWORD,
+        "/admin/meetings/new",
+    )
+    .await;
+    choose_date(&browser, "#date", monday).await;
+    browser
+        .find(&format!("button.slot[data-start-utc='{start}']"))
+        .await
+        .click()
+        .await
+        .expect("click");
+    browser
+        .find("#repeat-frequency")
+        .await
+        .select_by_value("weekly")
+        .await
+        .expect("choosing weekly");
+    browser.fill("#repeat-count", "3").await;
+    browser
+        .fill_customer("Grace Hopper", "grace@example.com", "+45 12 34 56 78")
+        .await;
+    browser.click(".meeting-form button[type=submit]").await;
+
+    // The third meeting is named with why; the others are booked on request.
+    browser
+        .find(&format!(".series-misfits li[data-date='{third}']"))
+        .await;
+    browser.wait_for_count(".series-misfits li", 1).await;
+    browser.click(".series-misfits button.skip-misfits").await;
+    browser.find_text(".notice.success", "booked").await;
+
+    let (_, page) = app.get("/bookings?q=grace", &setup.admin).await;
+    let mut starts: Vec<&str> = page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|b| b["start_utc"].as_str().unwrap())
+        .collect();
+    starts.sort();
+    let second = at(monday + Days::new(7), 14, 0);
+    assert_eq!(starts, [start.as_str(), second.as_str()], "{page}");
+    assert!(
+        page["items"][0]["series_id"].is_string(),
+        "one series: {page}"
+    );
+}
+
+#[tokio::test]
 async fn a_leader_changes_a_members_week_and_adds_a_day_off_which_the_member_then_reads() {
     let (app, setup) = wizard_app(2, json!({})).await;
     let member = setup.members[1].clone();

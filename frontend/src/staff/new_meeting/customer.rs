@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::{
     super::on_unauthorized,
     field_error,
-    parts::{Basics, Outcome, Times, chosen_id, default_to_first, send},
+    parts::{Basics, Outcome, Repeat, RepeatFields, Times, chosen_id, default_to_first, send},
     text_or_none,
 };
 use crate::{api::ApiResult, zone};
@@ -36,6 +36,12 @@ pub(super) fn CustomerForm() -> impl IntoView {
     let customer_zone = RwSignal::new(zone.clone());
     let outcome = RwSignal::new(None::<ApiResult<Booking>>);
     let busy = RwSignal::new(false);
+    let repeat = Repeat::new();
+    // Dates left out belong to the refused series at that time.
+    Effect::new(move |_| {
+        start.track();
+        repeat.skip.set(Vec::new());
+    });
     let types = basics.meeting_types(department);
     let usable_types = move || {
         types
@@ -144,8 +150,8 @@ pub(super) fn CustomerForm() -> impl IntoView {
             answers: Default::default(),
             // Co-hosts are assigned on the booking's page, where each one is checked.
             co_hosts: Vec::new(),
-            recurrence: None,
-            skip_dates: Vec::new(),
+            recurrence: repeat.request(),
+            skip_dates: repeat.skip_dates(),
         };
         send(
             async move { client.create_booking(&request).await },
@@ -180,6 +186,7 @@ pub(super) fn CustomerForm() -> impl IntoView {
                 <input id="date" type="date" required prop:value=move || date.get().map(|d| d.to_string()).unwrap_or_default()
                     on:change=move |e| date.set(event_target_value(&e).parse().ok()) /></div>
             <Times times start />
+            <RepeatFields repeat />
             <p class="meta">{format!("Times in {}", zone::label(&zone))}</p>
             <div class="field"><label for="customer_name">"Customer name"</label>
                 <input id="customer_name" type="text" required autocomplete="off" prop:value=move || name.get() on:input=move |e| name.set(event_target_value(&e)) /></div>
@@ -192,7 +199,7 @@ pub(super) fn CustomerForm() -> impl IntoView {
                 <datalist id="zones">{zone::all().into_iter().map(|z| view! { <option value=z></option> }).collect_view()}</datalist></div>
             <div class="field"><label for="customer_notes">"Notes"</label>
                 <textarea id="customer_notes" rows="3" prop:value=move || notes.get() on:input=move |e| notes.set(event_target_value(&e))></textarea></div>
-            <Outcome outcome zone=zone.clone() />
+            <Outcome outcome zone=zone.clone() repeat />
             <button type="submit" class="button primary" disabled=move || busy.get()>"Book the meeting"</button>
         </form>
     }

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::{
     super::on_unauthorized,
     field_error,
-    parts::{Basics, Outcome, Times, chosen_id, default_to_first, send},
+    parts::{Basics, Outcome, Repeat, RepeatFields, Times, chosen_id, default_to_first, send},
     text_or_none,
 };
 use crate::{api::ApiResult, zone};
@@ -31,6 +31,12 @@ pub(super) fn InternalForm() -> impl IntoView {
     let location = RwSignal::new(String::new());
     let outcome = RwSignal::new(None::<ApiResult<Booking>>);
     let busy = RwSignal::new(false);
+    let repeat = Repeat::new();
+    // Dates left out belong to the refused series at that time.
+    Effect::new(move |_| {
+        start.track();
+        repeat.skip.set(Vec::new());
+    });
     let types = basics.meeting_types(department);
     let planned = move || {
         basics
@@ -126,8 +132,8 @@ pub(super) fn InternalForm() -> impl IntoView {
             meeting_agenda: text_or_none(agenda.get_untracked()),
             physical_location: text_or_none(location.get_untracked()),
             co_hosts: Vec::new(),
-            recurrence: None,
-            skip_dates: Vec::new(),
+            recurrence: repeat.request(),
+            skip_dates: repeat.skip_dates(),
         };
         send(
             async move { client.create_internal(&request).await },
@@ -182,12 +188,13 @@ pub(super) fn InternalForm() -> impl IntoView {
                 <input id="date" type="date" required prop:value=move || date.get().map(|d| d.to_string()).unwrap_or_default()
                     on:change=move |e| date.set(event_target_value(&e).parse().ok()) /></div>
             <Times times start />
+            <RepeatFields repeat />
             <p class="meta">{format!("Times in {} at which everyone chosen is free", zone::label(&zone))}</p>
             <div class="field"><label for="agenda">"Agenda"</label>
                 <textarea id="agenda" rows="3" prop:value=move || agenda.get() on:input=move |e| agenda.set(event_target_value(&e))></textarea></div>
             <div class="field"><label for="location">"Where (optional)"</label>
                 <input id="location" type="text" prop:value=move || location.get() on:input=move |e| location.set(event_target_value(&e)) /></div>
-            <Outcome outcome zone=zone.clone() />
+            <Outcome outcome zone=zone.clone() repeat />
             <button type="submit" class="button primary" disabled=move || busy.get()>"Schedule the meeting"</button>
         </form>
     }

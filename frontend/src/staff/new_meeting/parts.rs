@@ -3,16 +3,18 @@
 use chrono::{DateTime, Utc};
 use leptos::{ev, prelude::*, task::spawn_local};
 use mm_api_types::{
-    bookings::Booking,
+    ErrorCode,
+    bookings::{Booking, RecurrenceRequest, SeriesMeetingConflict},
     calendar::{CalendarResource, CommonAvailability},
     departments::Department,
     meeting_types::MeetingType,
 };
+use mm_domain::recurrence::{Frequency, Recurrence};
 use uuid::Uuid;
 
 use super::super::{Session, on_unauthorized};
 use crate::{
-    api::ApiResult,
+    api::{ApiError, ApiResult},
     components::Loading,
     zone::{self, Style},
 };
@@ -134,6 +136,97 @@ pub(super) fn Times(
     }
 }
 
+/// A form's choice to repeat the meeting, and the dates of the series to leave out (those the
+/// server named as not fitting, once staff chose to book the rest).
+#[derive(Clone, Copy)]
+pub(super) struct Repeat {
+    frequency: RwSignal<Option<Frequency>>,
+    count: RwSignal<u16>,
+    pub(super) skip: RwSignal<Vec<String>>,
+}
+
+impl Repeat {
+    pub(super) fn new() -> Self {
+        Self {
+            frequency: RwSignal::new(None),
+            count: RwSignal::new(4),
+            skip: RwSignal::new(Vec::new()),
+        }
+    }
+
+    /// The request's `recurrence`, when the meeting repeats.
+    pub(super) fn request(self) -> Option<RecurrenceRequest> {
+        self.frequency.get_untracked().map(|f| RecurrenceRequest {
+            frequency: f.to_string(),
+            count: i64::from(self.count.get_untracked()),
+        })
+    }
+
+    /// The request's `skip_dates`.
+    pub(super) fn skip_dates(self) -> Vec<String> {
+        if self.frequency.get_untracked().is_some() {
+            self.skip.get_untracked()
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+/// "Repeat: every week, N meetings" on a staff form. A change forgets the dates left out.
+#[component]
+pub(super) fn RepeatFields(repeat: Repeat) -> impl IntoView {
+    let Repeat {
+        frequency,
+        count,
+        skip,
+    } = repeat;
+    let how_often = |f: Frequency| match f {
+        Frequency::Weekly => "Every week",
+        Frequency::Biweekly => "Every other week",
+        Frequency::Monthly => "Every month (same weekday)",
+    };
+    view! {
+        <fieldset class="repeat">
+            <legend>"Repeat"</legend>
+            <label for="repeat-frequency" class="visually-hidden">"How often"</label>
+            <select id="repeat-frequency" on:change=move |e| {
+                frequency.set(event_target_value(&e).parse().ok());
+                skip.set(Vec::new());
+            }>
+                <option value="" selected=move || frequency.get().is_none()>"Does not repeat"</option>
+                {[Frequency::Weekly, Frequency::Biweekly, Frequency::Monthly].into_iter().map(|f| view! {
+                    <option value=f.to_string() selected=move || frequency.get() == Some(f)>{how_often(f)}</option>
+                }).collect_view()}
+            </select>
+            <Show when=move || frequency.get().is_some()>
+                <label for="repeat-count">"Meetings"</label>
+                <input id="repeat-count" type="number" min="2" max=Recurrence::MAX_COUNT.to_string()
+                    prop:value=move || count.get().to_string()
+                    on:change=move |e| {
+                        if let Ok(n) = event_target_value(&e).parse() {
+                            count.set(n);
+                        }
+                        skip.set(Vec::new());
+                    } />
+            </Show>
+        </fieldset>
+    }
+}
+
+/// A 409's meetings of a series that do not fit.
+fn misfits(error: &ApiError) -> Vec<SeriesMeetingConflict> {
+    match error {
+        ApiError::Refused { body, .. } if body.error.code == ErrorCode::SlotUnavailable => body
+            .error
+            .details
+            .as_ref()
+            .and_then(|d| d.get("meetings"))
+            .and_then(|m| serde_json::from_value(m.clone()).ok())
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
 /// Sends a create and shows its outcome; a meeting created takes its time out of the times
 /// offered.
 pub(super) fn send(
@@ -155,13 +248,36 @@ pub(super) fn send(
 }
 
 /// The outcome of a create: the meeting, with the way to it, or what was wrong.
+///
+/// A series refused for meetings that do not fit lists them, each with why, and offers to book
+/// the others: the submit button it shows leaves those dates out.
 #[component]
 pub(super) fn Outcome(
     outcome: RwSignal<Option<ApiResult<Booking>>>,
     zone: String,
+    repeat: Repeat,
 ) -> impl IntoView {
     move || {
+        let zone = zone.clone();
         outcome.get().map(|result| match result {
+            Err(error) if !misfits(&error).is_empty() => {
+                let misfits = misfits(&error);
+                let dates: Vec<String> = misfits.iter().map(|m| m.date.clone()).collect();
+                view! {
+                    <div class="notice error series-misfits" role="alert">
+                        <p>{format!("{} of the series' meetings cannot be booked:", misfits.len())}</p>
+                        <ul>
+                            {misfits.into_iter().map(|m| {
+                                let why: Vec<String> = m.conflicts.iter().map(|c| c.message.clone()).collect();
+                                view! { <li data-date=m.date.clone()>{format!("{}: {}", zone::instant(m.start_utc, &zone, Style::LongDate), why.join("; "))}</li> }
+                            }).collect_view()}
+                        </ul>
+                        <button type="submit" class="button skip-misfits" on:click=move |_| {
+                            repeat.skip.update(|skip| skip.extend(dates.iter().cloned()));
+                        }>"Book the others, without these dates"</button>
+                    </div>
+                }.into_any()
+            }
             Ok(booking) => {
                 let date = zone::date_of(booking.start_utc, &zone).map(|d| d.to_string()).unwrap_or_default();
                 let href = format!("/admin/calendar?view=day&date={date}&member={}", booking.assigned_to);
