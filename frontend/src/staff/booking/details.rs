@@ -235,7 +235,7 @@ where
             };
             view! {
                 <div class="actions my-answer" role="group" aria-label="Your answer">
-                    <strong>"Your answer:"</strong>
+                    <strong>{if in_series { "Your answer (this and the later meetings of the series):" } else { "Your answer:" }}</strong>
                     {answer("Accept", "accepted", now == AttendanceStatus::Confirmed)}
                     {answer("Maybe", "tentative", now == AttendanceStatus::Tentative)}
                     {answer("Decline", "declined", now == AttendanceStatus::Declined)}
@@ -243,8 +243,9 @@ where
             }
         })}
         <div class="actions" role="group" aria-label="Actions">
-            {awaiting_approval.then(|| button("Approve", Action::Approve))}
-            {awaiting_approval.then(|| opener("Reject…", Form::Reject))}
+            // A series is approved or rejected as one.
+            {awaiting_approval.then(|| button(if in_series { "Approve the series" } else { "Approve" }, Action::Approve))}
+            {awaiting_approval.then(|| opener(if in_series { "Reject the series…" } else { "Reject…" }, Form::Reject))}
             {open.then(|| opener("Reschedule…", Form::Reschedule))}
             {(open && !hosts.is_empty()).then(|| opener("Reassign…", Form::Reassign))}
             {open.then(|| opener("Cancel…", Form::Cancel))}
