@@ -18,11 +18,13 @@ pub enum EmailError {
 
 impl Email {
     pub fn parse(s: &str) -> Result<Self, EmailError> {
+        // Counted as sent too, as the contract's `maxLength` counts.
+        let too_long = s.chars().count() > 254;
         let s = s.trim();
         if s.is_empty() {
             return Err(EmailError::Empty);
         }
-        if s.len() > 254 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        if too_long || s.len() > 254 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(EmailError::Invalid);
         }
         let (local, domain) = s.rsplit_once('@').ok_or(EmailError::Invalid)?;

@@ -60,10 +60,12 @@ pub use working_hours::{DayHours, TimeOfDay, TimeRange, WorkingWeek};
 /// Names travel into email headers, calendar invites and CSV files, where a line break or
 /// another control character could start a line of its own; no name needs one, so none is taken.
 pub fn required_text(value: &str, max: usize) -> Result<String, String> {
+    // The length counts what was sent, spaces included, as the contract's `maxLength` does.
+    let too_long = value.chars().count() > max;
     let value = value.trim();
     if value.is_empty() {
         Err("is required".into())
-    } else if value.chars().count() > max {
+    } else if too_long {
         Err(format!("must be at most {max} characters"))
     } else if value.chars().any(breaks_a_line) {
         Err("must not contain line breaks or other control characters".into())
@@ -100,6 +102,18 @@ mod tests {
         assert_eq!(
             required_text("  Søren \"Bob\" O'Neil  ", 200).as_deref(),
             Ok("Søren \"Bob\" O'Neil")
+        );
+    }
+
+    #[test]
+    fn a_name_is_as_long_as_it_was_sent_spaces_included() {
+        // The contract's `maxLength` counts what was sent; trimming must not sneak a longer
+        // value past it.
+        let padded = format!("\t\t{}", "a".repeat(99));
+        assert!(required_text(&padded, 100).is_err());
+        assert_eq!(
+            required_text(&"a".repeat(100), 100).map(|s| s.len()),
+            Ok(100)
         );
     }
 }

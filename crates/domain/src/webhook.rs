@@ -127,16 +127,18 @@ impl SubscriptionSpec {
         description: Option<&str>,
     ) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::new();
+        // Counted as sent, as the contract's `maxLength` counts.
+        let too_long = url.chars().count() > LONGEST_URL;
         let url = url.trim();
         if url.is_empty() {
             errors.add("url", "is required");
-        } else if url.chars().count() > LONGEST_URL {
+        } else if too_long {
             errors.add("url", format!("must be at most {LONGEST_URL} characters"));
         } else if !(url.starts_with("https://") || url.starts_with("http://")) {
             errors.add("url", "must be an https:// (or http://) URL");
         }
         let events = parse_events(events, &mut errors);
-        let description = match description.map(str::trim).filter(|d| !d.is_empty()) {
+        let description = match description.filter(|d| !d.trim().is_empty()) {
             None => None,
             Some(text) => errors.check("description", crate::required_text(text, 200)),
         };

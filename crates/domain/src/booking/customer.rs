@@ -43,8 +43,10 @@ impl Customer {
             None => Some(default_zone),
             Some(name) => errors.check("customer_timezone", TimeZone::parse(name)),
         };
+        // Counted as sent, as the contract's `maxLength` counts.
+        let too_long = draft.notes.is_some_and(|n| n.chars().count() > NOTES_MAX);
         let notes = draft.notes.map(str::trim).filter(|n| !n.is_empty());
-        if notes.is_some_and(|n| n.chars().count() > NOTES_MAX) {
+        if too_long {
             errors.add(
                 "customer_notes",
                 format!("must be at most {NOTES_MAX} characters"),

@@ -100,10 +100,12 @@ fn required<T, E: std::fmt::Display>(
 
 /// Free text of at most `max` characters; blank counts as cleared.
 fn optional_text(value: &str, max: usize) -> Result<Option<String>, String> {
+    // Counted as sent, as the contract's `maxLength` counts.
+    let too_long = value.chars().count() > max;
     let value = value.trim();
     if value.is_empty() {
         Ok(None)
-    } else if value.chars().count() > max {
+    } else if too_long {
         Err(format!("must be at most {max} characters"))
     } else {
         Ok(Some(value.to_owned()))

@@ -135,14 +135,17 @@ impl Rule {
 }
 
 fn optional_text(value: Option<&str>, field: &str, max: usize) -> ApiResult<Option<String>> {
-    let value = value.map(str::trim).filter(|v| !v.is_empty());
+    // Counted as sent, as the contract's `maxLength` counts.
     if value.is_some_and(|v| v.chars().count() > max) {
         return Err(ApiError::field(
             field,
             format!("must be at most {max} characters"),
         ));
     }
-    Ok(value.map(str::to_owned))
+    Ok(value
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned))
 }
 
 /// The `co_hosts` of a request as user ids, each once and at most ten; `None` after an error.

@@ -218,7 +218,7 @@ async fn change_integration(
     let name = body
         .integration_name
         .as_deref()
-        .and_then(|name| errors.check("integration_name", required_text(name.trim(), 140)));
+        .and_then(|name| errors.check("integration_name", required_text(name, 140)));
     let direction = match body.sync_direction.as_deref() {
         None => None,
         Some(raw) => match raw.parse::<SyncDirection>() {

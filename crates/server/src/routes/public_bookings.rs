@@ -533,15 +533,20 @@ async fn cancel_booking(
     let now = Utc::now();
     let found = by_link(&state, &request, &token, Some(Purpose::Cancel)).await?;
     let key = BookingKey::CancelLink(found.hash);
+    // Counted as sent, as the contract's `maxLength` counts.
+    if body
+        .reason
+        .as_ref()
+        .is_some_and(|r| r.chars().count() > 2000)
+    {
+        return Err(ApiError::field("reason", "must be at most 2000 characters"));
+    }
     let reason = body
         .reason
         .as_deref()
         .map(str::trim)
         .filter(|r| !r.is_empty())
         .map(str::to_owned);
-    if reason.as_ref().is_some_and(|r| r.chars().count() > 2000) {
-        return Err(ApiError::field("reason", "must be at most 2000 characters"));
-    }
     throttle::count_link_change(
         &state,
         &client_network(&request, &state.config.trusted_proxies),

@@ -70,10 +70,12 @@ fn optional_text(
     value: Option<String>,
     max: usize,
 ) -> Option<String> {
+    // Counted as sent, as the contract's `maxLength` counts.
+    let too_long = value.as_ref().is_some_and(|v| v.chars().count() > max);
     let value = value
         .map(|v| v.trim().to_owned())
         .filter(|v| !v.is_empty())?;
-    if value.chars().count() > max {
+    if too_long {
         errors.add(field, format!("must be at most {max} characters"));
     }
     Some(value)
