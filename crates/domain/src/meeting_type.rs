@@ -211,13 +211,15 @@ pub fn parse_auto_no_show(minutes: i64) -> Result<Minutes, crate::time::MinutesO
 /// A link for a customer to follow: an absolute `http(s)` URL with a host and no spaces.
 pub fn parse_web_link(value: &str) -> Result<String, &'static str> {
     const INVALID: &str = "must be an http:// or https:// address";
+    // Counted as sent too, as the contract's `maxLength` counts.
+    let too_long = value.chars().count() > 2000;
     let value = value.trim();
     let rest = value
         .strip_prefix("https://")
         .or_else(|| value.strip_prefix("http://"))
         .ok_or(INVALID)?;
     let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    if host.is_empty() || value.len() > 2000 || value.chars().any(char::is_whitespace) {
+    if host.is_empty() || too_long || value.len() > 2000 || value.chars().any(char::is_whitespace) {
         return Err(INVALID);
     }
     Ok(value.to_owned())
