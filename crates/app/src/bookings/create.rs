@@ -28,6 +28,7 @@ use mm_store::{
 };
 use uuid::Uuid;
 
+use super::series::planned_meetings;
 use crate::{AppError, AppResult};
 
 /// The idempotency scope of public booking creation.
@@ -437,21 +438,14 @@ pub async fn create_internal_meeting(
             Interval::starting_at(new.start, meeting_type.duration),
             new.id,
         )],
-        Some(series) => series
-            .recurrence
-            .starts(zone, new.start)
-            .into_iter()
-            .zip(1u16..)
-            .filter(|(start, _)| !series.skip.contains(&zone.date_of(*start)))
-            .map(|(start, index)| {
-                let id = if index == 1 { new.id } else { Uuid::new_v4() };
-                (
-                    index,
-                    Interval::starting_at(start, meeting_type.duration),
-                    id,
-                )
-            })
-            .collect(),
+        Some(series) => planned_meetings(
+            series.recurrence,
+            zone,
+            new.start,
+            meeting_type.duration,
+            &series.skip,
+            std::iter::once(new.id).chain(std::iter::repeat_with(Uuid::new_v4)),
+        ),
     };
     if planned.is_empty() {
         return Err(AppError::NotAllowed(

@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use mm_domain::{
-    Interval,
+    Interval, Minutes, TimeZone,
     booking::{
         AssignmentMethod, Booking, HostChoice, MeetingConflicts, SeriesPlace, StatusChange,
         Unavailable, free_members_at, plan_customer_booking, plan_status_change, rank_free_members,
@@ -87,20 +87,14 @@ pub async fn create_customer_series(
         return Err(Unavailable::NobodyFree.into());
     }
     let zone = department.timezone;
-    let planned: Vec<(u16, Interval, Uuid)> = recurrence
-        .starts(zone, first.start)
-        .into_iter()
-        .zip(1u16..)
-        .zip(meeting_ids)
-        .filter(|((start, _), _)| !skip.contains(&zone.date_of(*start)))
-        .map(|((start, index), id)| {
-            (
-                index,
-                Interval::starting_at(start, meeting_type.duration),
-                id,
-            )
-        })
-        .collect();
+    let planned = planned_meetings(
+        recurrence,
+        zone,
+        first.start,
+        meeting_type.duration,
+        &skip,
+        meeting_ids,
+    );
     if planned.is_empty() {
         return Err(AppError::NotAllowed(
             "every meeting of the series is skipped".into(),
@@ -218,6 +212,27 @@ pub async fn create_customer_series(
     tx.commit().await?;
     tracing::info!(series = %series.id, meetings = booked.len(), "series booked");
     Ok(booked)
+}
+
+/// The meetings the rule gives from `first_start` in `zone`, less those on a `skip` date: each
+/// with its index (1 for the first), its time and the next of `ids` (one per meeting of the rule,
+/// skipped ones included).
+pub(super) fn planned_meetings(
+    recurrence: Recurrence,
+    zone: TimeZone,
+    first_start: DateTime<Utc>,
+    duration: Minutes,
+    skip: &[NaiveDate],
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Vec<(u16, Interval, Uuid)> {
+    recurrence
+        .starts(zone, first_start)
+        .into_iter()
+        .zip(1u16..)
+        .zip(ids)
+        .filter(|((start, _), _)| !skip.contains(&zone.date_of(*start)))
+        .map(|((start, index), id)| (index, Interval::starting_at(start, duration), id))
+        .collect()
 }
 
 /// The meetings of `planned` that `member` (with `co_hosts`) cannot take by the rules for staff,
