@@ -51,6 +51,30 @@ fn series_request(call: &str, host: &str, first: NaiveDate, extra: Value) -> Val
     body
 }
 
+/// A customer's public request for a series of `count` meetings from `start_utc`.
+fn customer_series(start_utc: &str, email: &str, frequency: &str, count: u32) -> Value {
+    json!({
+        "department_slug": "support", "meeting_slug": "call", "start_utc": start_utc,
+        "customer_name": "Ann Smith", "customer_email": email,
+        "customer_phone": "+45 12 34 56 78", "customer_timezone": "Europe/Copenhagen",
+        "recurrence": {"frequency": frequency, "count": count},
+    })
+}
+
+/// A server sending its emails to a catcher, with no hourly limit on public bookings.
+async fn app_with_mail(db: Db) -> (MailCatcher, TestApp) {
+    let mail = MailCatcher::start().await;
+    let app = TestApp::spawn_with(
+        db,
+        &[
+            ("MM_SMTP_URL", &mail.url()),
+            ("MM_PUBLIC_BOOKING_RATE_LIMIT", "0"),
+        ],
+    )
+    .await;
+    (mail, app)
+}
+
 /// The series' meetings as staff list them, by index.
 async fn meetings(app: &TestApp, token: &str, series: &str) -> Vec<Value> {
     let (status, body) = app
@@ -481,12 +505,7 @@ async fn a_customer_books_a_weekly_series_at_a_time_free_for_all_six_meetings_an
     assert_eq!(mm_blackbox_tests::failing_fields(&too_many), ["count"]);
 
     let request = |hour: u32, count: u32| {
-        json!({
-            "department_slug": "support", "meeting_slug": "call", "start_utc": at(first, hour, 0),
-            "customer_name": "Ann Smith", "customer_email": "ann@customer.com",
-            "customer_phone": "+45 12 34 56 78", "customer_timezone": "Europe/Copenhagen",
-            "recurrence": {"frequency": "weekly", "count": count},
-        })
+        customer_series(&at(first, hour, 0), "ann@customer.com", "weekly", count)
     };
     let (status, refused) = mm_blackbox_tests::book(&app, request(9, 6)).await;
     assert_eq!(status, StatusCode::CONFLICT, "{refused}");
@@ -527,25 +546,12 @@ async fn a_customer_books_a_weekly_series_at_a_time_free_for_all_six_meetings_an
 }
 
 async fn the_customers_one_link_cancels_the_meeting_they_pick_and_keeps_serving_the_rest(db: Db) {
-    let mail = MailCatcher::start().await;
-    let app = TestApp::spawn_with(
-        db,
-        &[
-            ("MM_SMTP_URL", &mail.url()),
-            ("MM_PUBLIC_BOOKING_RATE_LIMIT", "0"),
-        ],
-    )
-    .await;
+    let (mail, app) = app_with_mail(db).await;
     support(&app, 1, json!({"max_series_count": 8})).await;
     let first = tuesday_before_the_march_change();
     let (status, booked) = mm_blackbox_tests::book(
         &app,
-        json!({
-            "department_slug": "support", "meeting_slug": "call", "start_utc": at(first, 10, 0),
-            "customer_name": "Ann Smith", "customer_email": "ann@customer.com",
-            "customer_phone": "+45 12 34 56 78", "customer_timezone": "Europe/Copenhagen",
-            "recurrence": {"frequency": "weekly", "count": 5},
-        }),
+        customer_series(&at(first, 10, 0), "ann@customer.com", "weekly", 5),
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{booked}");
@@ -660,15 +666,7 @@ async fn the_customers_one_link_cancels_the_meeting_they_pick_and_keeps_serving_
 }
 
 async fn a_series_waiting_for_approval_is_approved_or_rejected_as_one_with_one_email(db: Db) {
-    let mail = MailCatcher::start().await;
-    let app = TestApp::spawn_with(
-        db,
-        &[
-            ("MM_SMTP_URL", &mail.url()),
-            ("MM_PUBLIC_BOOKING_RATE_LIMIT", "0"),
-        ],
-    )
-    .await;
+    let (mail, app) = app_with_mail(db).await;
     let setup = support(
         &app,
         1,
@@ -679,13 +677,7 @@ async fn a_series_waiting_for_approval_is_approved_or_rejected_as_one_with_one_e
     let book_series = |hour: u32, email: &'static str| {
         mm_blackbox_tests::book(
             &app,
-            json!({
-                "department_slug": "support", "meeting_slug": "call",
-                "start_utc": at(first, hour, 0),
-                "customer_name": "Ann Smith", "customer_email": email,
-                "customer_phone": "+45 12 34 56 78", "customer_timezone": "Europe/Copenhagen",
-                "recurrence": {"frequency": "biweekly", "count": 3},
-            }),
+            customer_series(&at(first, hour, 0), email, "biweekly", 3),
         )
     };
     let statuses = |email: &'static str| {
