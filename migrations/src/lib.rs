@@ -25,6 +25,7 @@ mod m20261201_000001_booking_funnel;
 mod m20261201_000002_booking_series;
 mod m20261201_000003_meeting_type_series;
 mod m20261201_000004_series_links;
+mod m20261201_000005_series_calendar_events;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000002_booking_series::Migration),
             Box::new(m20261201_000003_meeting_type_series::Migration),
             Box::new(m20261201_000004_series_links::Migration),
+            Box::new(m20261201_000005_series_calendar_events::Migration),
         ]
     }
 }

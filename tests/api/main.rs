@@ -27,6 +27,7 @@ mod privacy;
 mod public;
 mod security;
 mod series;
+mod series_calendars;
 mod slot_cache;
 mod stress;
 mod system;

@@ -21,7 +21,7 @@ on_both_databases!(
 
 /// The Tuesday two weeks before the next last Sunday of March at least a week away: a
 /// weekly series of six from it crosses Copenhagen's change to summer time after its second.
-fn tuesday_before_the_march_change() -> NaiveDate {
+pub(super) fn tuesday_before_the_march_change() -> NaiveDate {
     let today = Utc::now().with_timezone(&Copenhagen).date_naive();
     let mut year = today.year();
     loop {
@@ -38,7 +38,7 @@ fn tuesday_before_the_march_change() -> NaiveDate {
     }
 }
 
-fn series_request(call: &str, host: &str, first: NaiveDate, extra: Value) -> Value {
+pub(super) fn series_request(call: &str, host: &str, first: NaiveDate, extra: Value) -> Value {
     let mut body = json!({
         "meeting_type_id": call, "assigned_to": host, "start_utc": at(first, 9, 0),
         "customer_name": "Ann Smith", "customer_email": "ann@customer.com",
@@ -76,7 +76,7 @@ async fn app_with_mail(db: Db) -> (MailCatcher, TestApp) {
 }
 
 /// The series' meetings as staff list them, by index.
-async fn meetings(app: &TestApp, token: &str, series: &str) -> Vec<Value> {
+pub(super) async fn meetings(app: &TestApp, token: &str, series: &str) -> Vec<Value> {
     let (status, body) = app
         .get(&format!("/bookings?series_id={series}&per_page=100"), token)
         .await;

@@ -1,8 +1,11 @@
 //! A local stand-in for Google's OAuth 2.0 endpoints and Calendar API v3, speaking their wire
 //! format: the consent page (which consents at once and redirects back with a code), the token
 //! endpoint (authorization code with PKCE, refresh), revocation, `calendars.get` and
-//! `events.list` with `timeMin`/`timeMax`, `syncToken`, paging and `410 Gone`. Tests change the
-//! calendar, expire tokens, ask for a `429` and read back every request the server made.
+//! `events.list` with `timeMin`/`timeMax`, `syncToken`, paging and `410 Gone`, and recurring
+//! events: an event with a `recurrence` is listed as its instances (`singleEvents=true`), each
+//! with the id `{event}_{original start}`, patched and deleted like an event of its own. Tests
+//! change the calendar, expire tokens, ask for a `429` and read back every request the server
+//! made.
 
 use std::sync::{Arc, Mutex};
 
@@ -10,7 +13,10 @@ use hyper::{Method, StatusCode};
 use serde_json::{Value, json};
 use tokio::task::JoinHandle;
 
-use crate::fake_http::{Answer, Call, FakeOAuth, empty_answer, json_answer as respond, serve};
+use crate::{
+    fake_http::{Answer, Call, FakeOAuth, empty_answer, json_answer as respond, serve},
+    recurring::{basic, occurrences},
+};
 
 pub const CLIENT_ID: &str = "1234-meeting-manager.apps.googleusercontent.com";
 pub const CLIENT_SECRET: &str = "GOCSPX-test-secret";
@@ -30,6 +36,10 @@ struct Event {
     description: String,
     status: String,
     meet_link: Option<String>,
+    /// A recurring event's `RRULE` lines and zone: it is listed only as its instances.
+    recurrence: Option<(Vec<String>, String)>,
+    /// An instance: the recurring event's id and the instance's original start.
+    instance_of: Option<(String, String)>,
 }
 
 #[derive(Debug)]
@@ -108,6 +118,8 @@ impl FakeGoogle {
             description: String::new(),
             status: "confirmed".to_owned(),
             meet_link: None,
+            recurrence: None,
+            instance_of: None,
         });
     }
 
@@ -156,7 +168,19 @@ impl FakeGoogle {
         calendar
             .events
             .iter()
-            .filter(|e| !e.cancelled && e.summary.contains(text))
+            .filter(|e| !e.cancelled && e.recurrence.is_none() && e.summary.contains(text))
+            .map(event_json)
+            .collect()
+    }
+
+    /// Live recurring events whose title contains `text`, as `events.list` without
+    /// `singleEvents` shows them.
+    pub fn recurring_events_titled(&self, text: &str) -> Vec<Value> {
+        let calendar = self.calendar.lock().unwrap();
+        calendar
+            .events
+            .iter()
+            .filter(|e| !e.cancelled && e.recurrence.is_some() && e.summary.contains(text))
             .map(event_json)
             .collect()
     }
@@ -264,6 +288,7 @@ fn events(calendar: &mut Calendar, query: &std::collections::HashMap<String, Str
     let mut listed: Vec<&Event> = calendar
         .events
         .iter()
+        .filter(|e| e.recurrence.is_none())
         .filter(|e| match since {
             Some(version) => e.version > version,
             None => {
@@ -307,6 +332,15 @@ fn event_json(e: &Event) -> Value {
         "start": {"dateTime": e.start, "timeZone": "Europe/Copenhagen"},
         "end": {"dateTime": e.end, "timeZone": "Europe/Copenhagen"},
         "eventType": "default"});
+    if let Some((rules, zone)) = &e.recurrence {
+        event["recurrence"] = json!(rules);
+        event["start"]["timeZone"] = json!(zone);
+        event["end"]["timeZone"] = json!(zone);
+    }
+    if let Some((recurring, original)) = &e.instance_of {
+        event["recurringEventId"] = json!(recurring);
+        event["originalStartTime"] = json!({"dateTime": original, "timeZone": "Europe/Copenhagen"});
+    }
     if let Some(link) = &e.meet_link {
         event["hangoutLink"] = json!(link);
         event["conferenceData"] = json!({"entryPoints": [{"entryPointType": "video", "uri": link}],
@@ -351,8 +385,18 @@ fn write(calendar: &mut Calendar, method: Method, event_id: &str, body: &Value) 
                 meet_link: body["conferenceData"]["createRequest"]["requestId"]
                     .as_str()
                     .map(|_| format!("https://meet.google.com/abc-defg-{version:03}")),
+                recurrence: None,
+                instance_of: None,
             };
             field(&mut event, body);
+            if let Some(rules) = body["recurrence"].as_array() {
+                match recurring(&mut event, rules, body) {
+                    Ok(instances) => calendar.events.extend(instances),
+                    Err(message) => {
+                        return api_error(StatusCode::BAD_REQUEST, "invalid", &message);
+                    }
+                }
+            }
             let answer = event_json(&event);
             calendar.events.push(event);
             respond(StatusCode::OK, &answer)
@@ -374,9 +418,14 @@ fn write(calendar: &mut Calendar, method: Method, event_id: &str, body: &Value) 
             Some(event) if event.cancelled => {
                 api_error(StatusCode::GONE, "deleted", "Resource has been deleted")
             }
-            Some(event) => {
-                event.cancelled = true;
-                event.version = version;
+            Some(_) => {
+                // A recurring event goes with its instances.
+                for event in calendar.events.iter_mut().filter(|e| {
+                    e.id == id || e.instance_of.as_ref().is_some_and(|(of, _)| of == id)
+                }) {
+                    event.cancelled = true;
+                    event.version = version;
+                }
                 empty_answer(StatusCode::NO_CONTENT)
             }
             None => api_error(StatusCode::NOT_FOUND, "notFound", "Not Found"),
@@ -387,4 +436,43 @@ fn write(calendar: &mut Calendar, method: Method, event_id: &str, body: &Value) 
             "Method Not Allowed",
         ),
     }
+}
+
+/// Makes `event` recurring by `rules` and returns its instances, as Google expands them in the
+/// event's `timeZone`.
+fn recurring(event: &mut Event, rules: &[Value], body: &Value) -> Result<Vec<Event>, String> {
+    let Some(zone) = body["start"]["timeZone"].as_str() else {
+        return Err("Missing time zone definition for start time.".to_owned());
+    };
+    let rules: Vec<String> = rules
+        .iter()
+        .filter_map(|r| r.as_str().map(str::to_owned))
+        .collect();
+    let [rule] = rules.as_slice() else {
+        return Err("Invalid recurrence rule.".to_owned());
+    };
+    let Some(rule) = rule.strip_prefix("RRULE:") else {
+        return Err("Invalid recurrence rule.".to_owned());
+    };
+    let instant = |s: &str| {
+        chrono::DateTime::parse_from_rfc3339(s)
+            .unwrap()
+            .with_timezone(&chrono::Utc)
+    };
+    let (first, last) = (instant(&event.start), instant(&event.end));
+    let instances = occurrences(rule, zone, first)
+        .into_iter()
+        .map(|start| {
+            let original = start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            Event {
+                id: format!("{}_{}", event.id, basic(start)),
+                start: original.clone(),
+                end: (start + (last - first)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                instance_of: Some((event.id.clone(), original)),
+                ..event.clone()
+            }
+        })
+        .collect();
+    event.recurrence = Some((rules.clone(), zone.to_owned()));
+    Ok(instances)
 }

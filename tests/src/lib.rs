@@ -11,6 +11,7 @@ pub mod google;
 pub mod invite;
 pub mod microsoft;
 pub mod own_postgres;
+pub mod recurring;
 pub mod smtp;
 pub mod twilio;
 pub mod webhooks;

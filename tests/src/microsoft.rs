@@ -2,7 +2,10 @@
 //! Graph v1.0's calendar, speaking their wire format: `GET /me/calendar`, `calendarView/delta`
 //! with `@odata.nextLink` pages, an `@odata.deltaLink` for changes (`@removed` for deletions)
 //! and `410 Gone` when the delta state is lost, and `POST`/`PATCH`/`DELETE /me/events` with Teams
-//! meetings. Times are written as Graph writes them under `Prefer: outlook.timezone="UTC"`.
+//! meetings, and recurring events: a `seriesMaster` with a `recurrence` pattern is listed as
+//! its occurrences, found through `/instances` by their original start and patched (becoming
+//! exceptions) or deleted like events of their own. Times are written as Graph writes them under
+//! `Prefer: outlook.timezone="UTC"`.
 
 use std::sync::{Arc, Mutex};
 
@@ -10,7 +13,10 @@ use hyper::{Method, StatusCode};
 use serde_json::{Value, json};
 use tokio::task::JoinHandle;
 
-use crate::fake_http::{Answer, Call, FakeOAuth, empty_answer, json_answer, serve};
+use crate::{
+    fake_http::{Answer, Call, FakeOAuth, empty_answer, json_answer, serve},
+    recurring::{basic, occurrences},
+};
 
 pub const CLIENT_ID: &str = "6731de76-14a6-49ae-97bc-6eba6914391e";
 pub const CLIENT_SECRET: &str = "qWgdYAmab0YSkuL1qKv5bPX";
@@ -28,6 +34,12 @@ struct Event {
     join_url: Option<String>,
     deleted: bool,
     version: u64,
+    /// A series master's `recurrence`: it is listed only as its occurrences.
+    recurrence: Option<Value>,
+    /// An occurrence: its master's id and its original start (RFC 3339, UTC).
+    occurrence_of: Option<(String, String)>,
+    /// An occurrence changed on its own.
+    exception: bool,
 }
 
 #[derive(Debug)]
@@ -114,6 +126,9 @@ impl FakeGraph {
             join_url: None,
             deleted: false,
             version,
+            recurrence: None,
+            occurrence_of: None,
+            exception: false,
         });
     }
 
@@ -145,7 +160,18 @@ impl FakeGraph {
         mailbox
             .events
             .iter()
-            .filter(|e| !e.deleted && e.subject.contains(text))
+            .filter(|e| !e.deleted && e.recurrence.is_none() && e.subject.contains(text))
+            .map(|e| event_json(&mailbox.base, e))
+            .collect()
+    }
+
+    /// Live series masters whose subject contains `text`.
+    pub fn series_masters_titled(&self, text: &str) -> Vec<Value> {
+        let mailbox = self.mailbox.lock().unwrap();
+        mailbox
+            .events
+            .iter()
+            .filter(|e| !e.deleted && e.recurrence.is_some() && e.subject.contains(text))
             .map(|e| event_json(&mailbox.base, e))
             .collect()
     }
@@ -191,6 +217,19 @@ fn event_json(base: &str, e: &Event) -> Value {
         "isOnlineMeeting": e.join_url.is_some(),
         "onlineMeeting": null,
     });
+    event["type"] = json!(match (&e.recurrence, &e.occurrence_of, e.exception) {
+        (Some(_), _, _) => "seriesMaster",
+        (None, Some(_), false) => "occurrence",
+        (None, Some(_), true) => "exception",
+        (None, None, _) => "singleInstance",
+    });
+    if let Some(recurrence) = &e.recurrence {
+        event["recurrence"] = recurrence.clone();
+    }
+    if let Some((master, original)) = &e.occurrence_of {
+        event["seriesMasterId"] = json!(master);
+        event["originalStart"] = json!(original);
+    }
     if let Some(url) = &e.join_url {
         event["onlineMeetingProvider"] = json!("teamsForBusiness");
         event["onlineMeeting"] = json!({"joinUrl": url});
@@ -237,11 +276,31 @@ fn answer(mailbox: &mut Mailbox, call: &Call) -> Answer {
                 }),
                 deleted: false,
                 version,
+                recurrence: None,
+                occurrence_of: None,
+                exception: false,
             };
             apply(&mut event, &body);
+            if body["recurrence"].is_object() {
+                match series(&mut event, &body) {
+                    Ok(occurrences) => mailbox.events.extend(occurrences),
+                    Err(message) => {
+                        return graph_error(
+                            StatusCode::BAD_REQUEST,
+                            "ErrorInvalidRequest",
+                            &message,
+                        );
+                    }
+                }
+            }
             let answer = event_json(&mailbox.base, &event);
             mailbox.events.push(event);
             json_answer(StatusCode::CREATED, &answer)
+        }
+        (&Method::GET, path)
+            if path.starts_with("/v1.0/me/events/") && path.ends_with("/instances") =>
+        {
+            instances(mailbox, call)
         }
         (method, path) if path.starts_with("/v1.0/me/events/") => {
             let id = path.trim_start_matches("/v1.0/me/events/").to_owned();
@@ -259,10 +318,17 @@ fn answer(mailbox: &mut Mailbox, call: &Call) -> Answer {
             match *method {
                 Method::PATCH => {
                     apply(event, &call.json());
+                    event.exception = event.occurrence_of.is_some();
                     json_answer(StatusCode::OK, &event_json(&base, event))
                 }
                 Method::DELETE => {
-                    event.deleted = true;
+                    // A series master goes with its occurrences.
+                    for event in mailbox.events.iter_mut().filter(|e| {
+                        e.id == id || e.occurrence_of.as_ref().is_some_and(|(of, _)| *of == id)
+                    }) {
+                        event.deleted = true;
+                        event.version = version;
+                    }
                     empty_answer(StatusCode::NO_CONTENT)
                 }
                 _ => graph_error(StatusCode::METHOD_NOT_ALLOWED, "BadRequest", "Not allowed"),
@@ -288,10 +354,145 @@ fn apply(event: &mut Event, body: &Value) {
     }
     for (field, slot) in [("start", &mut event.start), ("end", &mut event.end)] {
         if let Some(at) = body[field]["dateTime"].as_str() {
-            assert_eq!(body[field]["timeZone"], "UTC", "{body}");
-            *slot = format!("{at}.0000000");
+            let zone = body[field]["timeZone"].as_str().expect("a time zone");
+            *slot = utc_of(at, zone);
         }
     }
+}
+
+/// A local time in a Graph zone (a Windows name, or `UTC`) as Graph writes it in UTC.
+fn utc_of(local: &str, zone: &str) -> String {
+    let local = chrono::NaiveDateTime::parse_from_str(local, "%Y-%m-%dT%H:%M:%S")
+        .unwrap_or_else(|e| panic!("a Graph dateTime: {local}: {e}"));
+    let utc = match zone {
+        "UTC" => local.and_utc(),
+        windows => {
+            use chrono::TimeZone as _;
+            let zone: windows_timezones::WindowsTimezone = windows
+                .parse()
+                .unwrap_or_else(|_| panic!("a Windows zone name: {windows}"));
+            let tz: chrono_tz::Tz = zone.into();
+            tz.from_local_datetime(&local)
+                .earliest()
+                .expect("a local time that exists")
+                .with_timezone(&chrono::Utc)
+        }
+    };
+    utc.format("%Y-%m-%dT%H:%M:%S.0000000").to_string()
+}
+
+/// Makes `event` a series master by its `recurrence` and returns its occurrences, expanded as
+/// Outlook does in the range's `recurrenceTimeZone`.
+fn series(event: &mut Event, body: &Value) -> Result<Vec<Event>, String> {
+    let recurrence = &body["recurrence"];
+    let (pattern, range) = (&recurrence["pattern"], &recurrence["range"]);
+    let zone = range["recurrenceTimeZone"].as_str().unwrap_or("UTC");
+    if body["start"]["timeZone"].as_str() != Some(zone) {
+        return Err("The start time zone differs from the recurrence's.".to_owned());
+    }
+    let days: Vec<String> = pattern["daysOfWeek"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d.as_str().map(|d| d[..2].to_uppercase()))
+        .collect();
+    let [day] = days.as_slice() else {
+        return Err("One day of the week expected.".to_owned());
+    };
+    let interval = pattern["interval"].as_u64().unwrap_or(1);
+    let rule = match pattern["type"].as_str() {
+        Some("weekly") => format!("FREQ=WEEKLY;INTERVAL={interval};BYDAY={day}"),
+        Some("relativeMonthly") => {
+            let ordinal = match pattern["index"].as_str() {
+                Some("first") => 1,
+                Some("second") => 2,
+                Some("third") => 3,
+                Some("fourth") => 4,
+                Some("last") => -1,
+                _ => return Err("A week index expected.".to_owned()),
+            };
+            format!("FREQ=MONTHLY;INTERVAL={interval};BYDAY={ordinal}{day}")
+        }
+        other => return Err(format!("Pattern type {other:?} not supported here.")),
+    };
+    let (Some("numbered"), Some(count)) = (
+        range["type"].as_str(),
+        range["numberOfOccurrences"].as_u64(),
+    ) else {
+        return Err("A numbered range expected.".to_owned());
+    };
+    let zone: windows_timezones::WindowsTimezone = zone
+        .parse()
+        .map_err(|_| format!("Unknown time zone {zone}"))?;
+    let tz: chrono_tz::Tz = zone.into();
+    let instant = |s: &str| {
+        chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S.0000000")
+            .unwrap()
+            .and_utc()
+    };
+    let (first, last) = (instant(&event.start), instant(&event.end));
+    if range["startDate"].as_str() != Some(&first.with_timezone(&tz).format("%Y-%m-%d").to_string())
+    {
+        return Err("The range starts on another day than the event.".to_owned());
+    }
+    let occurrences = occurrences(&format!("{rule};COUNT={count}"), tz.name(), first)
+        .into_iter()
+        .map(|start| Event {
+            id: format!("{}_{}", event.id.trim_end_matches('='), basic(start)),
+            start: start.format("%Y-%m-%dT%H:%M:%S.0000000").to_string(),
+            end: (start + (last - first))
+                .format("%Y-%m-%dT%H:%M:%S.0000000")
+                .to_string(),
+            occurrence_of: Some((
+                event.id.clone(),
+                start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            )),
+            ..event.clone()
+        })
+        .collect();
+    event.recurrence = Some(body["recurrence"].clone());
+    Ok(occurrences)
+}
+
+/// `GET /me/events/{id}/instances`: the live occurrences of a series master that overlap the
+/// window.
+fn instances(mailbox: &Mailbox, call: &Call) -> Answer {
+    let path = call.path();
+    let master = path
+        .trim_start_matches("/v1.0/me/events/")
+        .trim_end_matches("/instances");
+    if !mailbox
+        .events
+        .iter()
+        .any(|e| e.id == master && !e.deleted && e.recurrence.is_some())
+    {
+        return graph_error(
+            StatusCode::NOT_FOUND,
+            "ErrorItemNotFound",
+            "The specified object was not found in the store.",
+        );
+    }
+    let query = call.query();
+    let (Some(from), Some(to)) = (query.get("startDateTime"), query.get("endDateTime")) else {
+        return graph_error(
+            StatusCode::BAD_REQUEST,
+            "ErrorInvalidParameter",
+            "startDateTime and endDateTime are required",
+        );
+    };
+    let (from, to) = (graph_time(from), graph_time(to));
+    let value: Vec<Value> = mailbox
+        .events
+        .iter()
+        .filter(|e| {
+            !e.deleted
+                && e.occurrence_of.as_ref().is_some_and(|(of, _)| of == master)
+                && e.start < to
+                && from < e.end
+        })
+        .map(|e| event_json(&mailbox.base, e))
+        .collect();
+    json_answer(StatusCode::OK, &json!({"value": value}))
 }
 
 /// `calendarView/delta`: a window read (`startDateTime`/`endDateTime`) or a delta read
@@ -365,6 +566,7 @@ fn delta(mailbox: &mut Mailbox, call: &Call) -> Answer {
     let mut listed: Vec<&Event> = mailbox
         .events
         .iter()
+        .filter(|e| e.recurrence.is_none())
         .filter(|e| match since {
             Some(version) => e.version > version,
             None => !e.deleted && e.start < window.1 && window.0 < e.end,

@@ -1,6 +1,8 @@
 //! One calendar API, whichever provider holds the calendar: callers read and write events
 //! without caring whether Google or Microsoft answers.
 
+use chrono::{DateTime, Utc};
+
 use crate::{
     google::GoogleCalendar,
     outlook::OutlookCalendar,
@@ -74,6 +76,25 @@ impl CalendarApi {
             Self::Outlook(outlook) => {
                 outlook
                     .patch_event(http, access_token, event_id, draft)
+                    .await
+            }
+        }
+    }
+
+    /// The id of the occurrence of recurring event `event_id` that the rule starts at
+    /// `original_start`: patched or deleted like an event of its own.
+    pub async fn occurrence_id(
+        &self,
+        http: &reqwest::Client,
+        access_token: &str,
+        event_id: &str,
+        original_start: DateTime<Utc>,
+    ) -> Result<String, ProviderError> {
+        match self {
+            Self::Google(_) => Ok(GoogleCalendar::occurrence_id(event_id, original_start)),
+            Self::Outlook(outlook) => {
+                outlook
+                    .occurrence_id(http, access_token, event_id, original_start)
                     .await
             }
         }

@@ -2,7 +2,9 @@
 //! (`singleEvents=true`), a full read of the window that ends in a `nextSyncToken`, then
 //! incremental reads with that token; `410 Gone` means the token is stale and a full read is due.
 //! Pages are followed. Writes: `events.insert`/`patch`/`delete` of our bookings, with a Google
-//! Meet conference when asked, and without Google emailing anyone.
+//! Meet conference when asked, and without Google emailing anyone. A series is one event with an
+//! `RRULE` in its zone; a meeting of it is that event's instance, whose id Google derives from
+//! the event's and the occurrence's original start.
 
 use std::time::Duration;
 
@@ -10,6 +12,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use mm_domain::{
     Interval,
     external_calendar::SyncedEvent,
+    recurrence::RuleEnd,
     scheduling::{BusyStatus, EventTime, ExternalEvent},
 };
 use serde::Deserialize;
@@ -185,6 +188,12 @@ impl GoogleCalendar {
         }
     }
 
+    /// The id Google gives the instance of recurring event `event_id` originally starting at
+    /// `original_start`: `{event}_{start in UTC, basic format}`.
+    pub fn occurrence_id(event_id: &str, original_start: DateTime<Utc>) -> String {
+        format!("{event_id}_{}", original_start.format("%Y%m%dT%H%M%SZ"))
+    }
+
     fn events_url(&self, calendar_id: &str, event_id: Option<&str>) -> Result<Url, ProviderError> {
         let mut url = self.api_base.clone();
         {
@@ -216,6 +225,13 @@ fn event_body(draft: &EventDraft) -> serde_json::Value {
     });
     if let Some(location) = &draft.location {
         body["location"] = serde_json::json!(location);
+    }
+    if let Some(repeat) = draft.repeat {
+        // Google expands the rule in `timeZone`: the wall-clock time holds across DST changes.
+        let rule = repeat
+            .recurrence
+            .rule(repeat.zone, draft.start, RuleEnd::Count);
+        body["recurrence"] = serde_json::json!([format!("RRULE:{rule}")]);
     }
     if draft.video {
         body["conferenceData"] = serde_json::json!({

@@ -3,20 +3,24 @@
 //! `@odata.nextLink` pages to an `@odata.deltaLink`, which the next sync calls for changes only;
 //! `410 Gone` means the delta state is lost and a full read is due. Times are asked for in UTC.
 //! Writes: `POST`/`PATCH`/`DELETE /me/events` of our bookings, with a Teams meeting when asked.
+//! A series is one event with a `recurrence` pattern in its zone (by its Windows name, which
+//! Graph knows for every zone); a meeting of it is that event's occurrence, found through
+//! `/instances` by its original start.
 
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone as _, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone as _, Utc, Weekday};
 use mm_domain::{
-    Interval,
+    Interval, TimeZone,
     external_calendar::SyncedEvent,
+    recurrence::{Frequency, weekday_ordinal},
     scheduling::{BusyStatus, EventTime, ExternalEvent},
 };
 use serde::Deserialize;
 use url::Url;
 
 use crate::provider::{
-    CalendarInfo, Changes, EventDraft, ProviderError, Read, ReadFrom, WrittenEvent, send,
+    CalendarInfo, Changes, EventDraft, ProviderError, Read, ReadFrom, Repeat, WrittenEvent, send,
 };
 
 /// Graph at `api_base` (`https://graph.microsoft.com/v1.0`).
@@ -161,6 +165,45 @@ impl OutlookCalendar {
         written(response).await
     }
 
+    /// The id of the occurrence of series master `event_id` originally starting at
+    /// `original_start`.
+    pub async fn occurrence_id(
+        &self,
+        http: &reqwest::Client,
+        access_token: &str,
+        event_id: &str,
+        original_start: DateTime<Utc>,
+    ) -> Result<String, ProviderError> {
+        let mut url = self.url(&["me", "events", event_id, "instances"])?;
+        url.query_pairs_mut()
+            .append_pair("startDateTime", &utc(original_start))
+            .append_pair(
+                "endDateTime",
+                &utc(original_start + chrono::Duration::minutes(1)),
+            )
+            .append_pair("$select", "id,originalStart");
+        let response = send(self.max_wait, || {
+            http.get(url.clone())
+                .bearer_auth(access_token)
+                .header("Prefer", PREFER)
+        })
+        .await?;
+        match response.status().as_u16() {
+            200 => {}
+            404 | 410 => return Err(ProviderError::NotFound),
+            status => return Err(ProviderError::Status(status)),
+        }
+        let page: Instances = response
+            .json()
+            .await
+            .map_err(|_| ProviderError::Unreadable)?;
+        page.value
+            .into_iter()
+            .find(|o| o.original_start == Some(original_start))
+            .map(|o| o.id)
+            .ok_or(ProviderError::NotFound)
+    }
+
     /// Deletes an event; one already gone counts as deleted.
     pub async fn delete_event(
         &self,
@@ -185,7 +228,17 @@ fn utc(at: DateTime<Utc>) -> String {
 }
 
 fn event_body(draft: &EventDraft) -> serde_json::Value {
-    let when = |at: DateTime<Utc>| serde_json::json!({"dateTime": at.format("%Y-%m-%dT%H:%M:%S").to_string(), "timeZone": "UTC"});
+    let zone = draft.repeat.map(|r| r.zone);
+    // A recurring event keeps its wall-clock time in its own zone; a single one is an instant.
+    let when = |at: DateTime<Utc>| match zone {
+        Some(zone) => serde_json::json!({
+            "dateTime": zone.local(at).format("%Y-%m-%dT%H:%M:%S").to_string(),
+            "timeZone": windows_zone(zone),
+        }),
+        None => {
+            serde_json::json!({"dateTime": at.format("%Y-%m-%dT%H:%M:%S").to_string(), "timeZone": "UTC"})
+        }
+    };
     let mut body = serde_json::json!({
         "subject": draft.summary,
         "body": {"contentType": "text", "content": draft.description},
@@ -197,11 +250,66 @@ fn event_body(draft: &EventDraft) -> serde_json::Value {
     if let Some(location) = &draft.location {
         body["location"] = serde_json::json!({"displayName": location});
     }
+    if let Some(repeat) = draft.repeat {
+        body["recurrence"] = recurrence(repeat, draft.start);
+    }
     if draft.video {
         body["isOnlineMeeting"] = serde_json::json!(true);
         body["onlineMeetingProvider"] = serde_json::json!("teamsForBusiness");
     }
     body
+}
+
+/// Graph's name for `zone`: its Windows zone, which every Graph calendar accepts (IANA names
+/// only for some zones); the IANA name where Windows has none.
+fn windows_zone(zone: TimeZone) -> String {
+    windows_timezones::WindowsTimezone::try_from(zone.tz()).map_or_else(
+        |_| zone.name().to_owned(),
+        |windows| windows.name().to_owned(),
+    )
+}
+
+/// Graph's `patternedRecurrence` of a series whose first meeting starts at `first`.
+fn recurrence(repeat: Repeat, first: DateTime<Utc>) -> serde_json::Value {
+    let date = repeat.zone.date_of(first);
+    let day = match date.weekday() {
+        Weekday::Mon => "monday",
+        Weekday::Tue => "tuesday",
+        Weekday::Wed => "wednesday",
+        Weekday::Thu => "thursday",
+        Weekday::Fri => "friday",
+        Weekday::Sat => "saturday",
+        Weekday::Sun => "sunday",
+    };
+    let pattern = match repeat.recurrence.frequency() {
+        Frequency::Weekly | Frequency::Biweekly => serde_json::json!({
+            "type": "weekly",
+            "interval": if repeat.recurrence.frequency() == Frequency::Biweekly { 2 } else { 1 },
+            "daysOfWeek": [day],
+            "firstDayOfWeek": "monday",
+        }),
+        Frequency::Monthly => serde_json::json!({
+            "type": "relativeMonthly",
+            "interval": 1,
+            "daysOfWeek": [day],
+            "index": match weekday_ordinal(date) {
+                1 => "first",
+                2 => "second",
+                3 => "third",
+                4 => "fourth",
+                _ => "last",
+            },
+        }),
+    };
+    serde_json::json!({
+        "pattern": pattern,
+        "range": {
+            "type": "numbered",
+            "startDate": date.format("%Y-%m-%d").to_string(),
+            "numberOfOccurrences": repeat.recurrence.count(),
+            "recurrenceTimeZone": windows_zone(repeat.zone),
+        },
+    })
 }
 
 async fn written(response: reqwest::Response) -> Result<WrittenEvent, ProviderError> {
@@ -233,6 +341,19 @@ struct GraphWritten {
 #[serde(rename_all = "camelCase")]
 struct OnlineMeeting {
     join_url: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Instances {
+    #[serde(default)]
+    value: Vec<Occurrence>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Occurrence {
+    id: String,
+    original_start: Option<DateTime<Utc>>,
 }
 
 #[derive(Deserialize)]
@@ -336,7 +457,55 @@ impl GraphEvent {
 
 #[cfg(test)]
 mod tests {
+    use mm_domain::recurrence::{Frequency, Recurrence};
+
     use super::*;
+
+    fn series_draft(frequency: Frequency, start: &str) -> EventDraft {
+        let start: DateTime<Utc> = start.parse().unwrap();
+        EventDraft {
+            summary: "Call: Ann Smith".into(),
+            description: "Booking MM-1".into(),
+            start,
+            end: start + chrono::Duration::hours(1),
+            time_zone: "Europe/Copenhagen".into(),
+            tentative: false,
+            location: None,
+            video: false,
+            idempotency_key: "k".into(),
+            repeat: Some(Repeat {
+                recurrence: Recurrence::new(frequency, 3, 52).unwrap(),
+                zone: TimeZone::parse("Europe/Copenhagen").unwrap(),
+            }),
+        }
+    }
+
+    #[test]
+    fn a_series_is_written_in_local_time_of_its_zones_windows_name() {
+        let body = event_body(&series_draft(Frequency::Biweekly, "2027-03-16T08:00:00Z"));
+        assert_eq!(
+            body["start"],
+            serde_json::json!({"dateTime": "2027-03-16T09:00:00", "timeZone": "Romance Standard Time"})
+        );
+        assert_eq!(
+            body["recurrence"],
+            serde_json::json!({
+                "pattern": {"type": "weekly", "interval": 2, "daysOfWeek": ["tuesday"],
+                            "firstDayOfWeek": "monday"},
+                "range": {"type": "numbered", "startDate": "2027-03-16", "numberOfOccurrences": 3,
+                          "recurrenceTimeZone": "Romance Standard Time"},
+            })
+        );
+    }
+
+    #[test]
+    fn a_monthly_series_from_a_fifth_weekday_repeats_on_the_last() {
+        // Tuesday 30 March 2027 is its month's fifth Tuesday.
+        let body = event_body(&series_draft(Frequency::Monthly, "2027-03-30T07:00:00Z"));
+        assert_eq!(body["recurrence"]["pattern"]["type"], "relativeMonthly");
+        assert_eq!(body["recurrence"]["pattern"]["index"], "last");
+        assert_eq!(body["start"]["dateTime"], "2027-03-30T09:00:00");
+    }
 
     #[test]
     fn delta_items_become_busy_free_tentative_all_day_or_removed() {

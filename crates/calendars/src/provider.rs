@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use mm_domain::external_calendar::SyncedEvent;
+use mm_domain::{TimeZone, external_calendar::SyncedEvent, recurrence::Recurrence};
 use serde::Deserialize;
 
 use crate::oauth::without_url;
@@ -66,6 +66,15 @@ pub struct EventDraft {
     pub video: bool,
     /// Unique per version of the booking written: a retried write is not made twice.
     pub idempotency_key: String,
+    /// The event of a whole series: `start`..`end` is its first occurrence.
+    pub repeat: Option<Repeat>,
+}
+
+/// A recurring event's rule, and the zone whose wall-clock time its occurrences keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Repeat {
+    pub recurrence: Recurrence,
+    pub zone: TimeZone,
 }
 
 /// An event as the provider answered after a write.

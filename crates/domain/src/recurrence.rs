@@ -162,12 +162,9 @@ impl Recurrence {
             Frequency::Biweekly => "FREQ=WEEKLY;INTERVAL=2".to_owned(),
             Frequency::Monthly => {
                 let date = zone.date_of(first);
-                let ordinal = match week_of_month(date) {
-                    WeekOfMonth::Nth(n) => n.to_string(),
-                    WeekOfMonth::Last => "-1".to_owned(),
-                };
                 format!(
-                    "FREQ=MONTHLY;BYDAY={ordinal}{}",
+                    "FREQ=MONTHLY;BYDAY={}{}",
+                    weekday_ordinal(date),
                     weekday_code(date.weekday())
                 )
             }
@@ -180,6 +177,15 @@ impl Recurrence {
             }
         }
         rule
+    }
+}
+
+/// Which of its weekday `date` is in its month, as `BYDAY` counts it: 1 to 4, or -1 for the
+/// last (a fifth weekday repeats on the last one). A monthly series repeats on that one.
+pub fn weekday_ordinal(date: NaiveDate) -> i8 {
+    match week_of_month(date) {
+        WeekOfMonth::Nth(n) => n as i8,
+        WeekOfMonth::Last => -1,
     }
 }
 

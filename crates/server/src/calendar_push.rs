@@ -4,6 +4,13 @@
 //! type asks for one and the host's calendar is with that provider; a Zoom meeting is made, moved
 //! and deleted through Zoom's API when the meeting type asks for Zoom and Zoom is configured.
 //!
+//! A series is one recurring event in its host's calendar (Google's `RRULE`, Graph's
+//! `recurrence` pattern, in the department's zone), and each of its meetings that event's
+//! occurrence: a moved or changed meeting patches its occurrence (an exception), a cancelled one
+//! or one given to another member deletes it, and the event goes when no meeting is left in it.
+//! A series has one Zoom meeting per meeting: each has its own join link, made, moved and
+//! deleted with it, so a single meeting can be cancelled or moved in Zoom as everywhere else.
+//!
 //! The store says which bookings changed since their calendar last reflected them; every process
 //! runs this loop and each booking is claimed by one of them at a time. A failed write is retried
 //! with a growing pause and never holds up the others.
@@ -13,7 +20,7 @@ use std::time::Duration;
 use actix_web::web;
 use chrono::Utc;
 use mm_calendars::{
-    provider::{EventDraft, ProviderError, WrittenEvent},
+    provider::{EventDraft, ProviderError, Repeat, WrittenEvent},
     zoom::MeetingDraft,
 };
 use mm_domain::{
@@ -21,7 +28,9 @@ use mm_domain::{
     external_calendar::IntegrationKind,
     meeting_type::{MeetingType, VideoPlatform},
 };
-use mm_store::{CalendarPush, PlacedEvent, PushedEvent, VideoMeeting};
+use mm_store::{
+    CalendarPush, PlacedEvent, PushCalendar, PushedEvent, SeriesEvent, SeriesPush, VideoMeeting,
+};
 use tokio::time::MissedTickBehavior;
 
 use crate::{
@@ -92,66 +101,28 @@ async fn push(state: &AppState, claim: &CalendarPush) -> Result<(), SyncError> {
         booking.meeting_link.clone_from(&zoom_link);
     }
     let target = claim.target.as_ref().filter(|_| wanted);
-    if let Some((holder, event_id)) = &claim.holder {
-        let stays = target.is_some_and(|t| t.integration_id == holder.integration_id);
-        if !stays {
-            with_access(
-                state,
-                holder.integration_id,
-                Some(&holder.tokens),
-                holder.kind,
-                |api, http, token| async move {
-                    api.delete_event(&http, &token, &holder.calendar_id, event_id)
-                        .await
-                },
-            )
-            .await?;
-        }
-    }
-    let mut pushed = PushedEvent {
-        meeting_link: zoom_link,
-        video_meeting,
-        placed: None,
-    };
-    if let Some(target) = target {
-        let staff_link = format!("{}/admin/bookings/{}", state.public_base_url, booking.id);
-        let draft = event_draft(
+    let staff_link = format!("{}/admin/bookings/{}", state.public_base_url, booking.id);
+    let draft = target.map(|target| {
+        event_draft(
             &booking,
             &meeting_type,
             target.kind,
             claim.version,
             &staff_link,
-        );
-        let existing = claim
-            .holder
-            .as_ref()
-            .filter(|(h, _)| h.integration_id == target.integration_id)
-            .map(|(_, event)| event.as_str());
-        let written: WrittenEvent = with_access(
-            state,
-            target.integration_id,
-            Some(&target.tokens),
-            target.kind,
-            |api, http, token| {
-                let draft = &draft;
-                async move {
-                    let calendar = &target.calendar_id;
-                    match existing {
-                        Some(event) => {
-                            match api.patch_event(&http, &token, calendar, event, draft).await {
-                                // The host deleted it: a booking that holds time gets it back.
-                                Err(ProviderError::NotFound) => {
-                                    api.insert_event(&http, &token, calendar, draft).await
-                                }
-                                other => other,
-                            }
-                        }
-                        None => api.insert_event(&http, &token, calendar, draft).await,
-                    }
-                }
-            },
         )
-        .await?;
+    });
+    let mut pushed = PushedEvent {
+        meeting_link: zoom_link,
+        video_meeting,
+        ..PushedEvent::default()
+    };
+    let written = match (&claim.series, target.zip(draft.as_ref())) {
+        (Some(series), wanted) => {
+            place_in_series(state, claim, series, wanted, &mut pushed).await?
+        }
+        (None, wanted) => place_alone(state, claim, wanted).await?,
+    };
+    if let Some((target, written, occurrence)) = written {
         if let Some(link) = written
             .video_link
             .filter(|_| booking.meeting_link.is_none())
@@ -162,11 +133,274 @@ async fn push(state: &AppState, claim: &CalendarPush) -> Result<(), SyncError> {
             integration_id: target.integration_id,
             event_id: written.id,
             web_link: written.web_link,
+            occurrence,
         });
     }
     let now = Utc::now();
     mm_app::calendars::record_calendar_push(&state.store, claim, &pushed, now).await?;
     Ok(())
+}
+
+/// Where a booking's event was written: the calendar, the event, and whether it is an
+/// occurrence of its series' recurring event.
+type Written<'a> = Option<(&'a PushCalendar, WrittenEvent, bool)>;
+
+/// A booking of its own: its event goes where it is wanted (`draft` for `target`), leaving any
+/// other calendar that holds it.
+async fn place_alone<'a>(
+    state: &AppState,
+    claim: &CalendarPush,
+    wanted: Option<(&'a PushCalendar, &EventDraft)>,
+) -> Result<Written<'a>, SyncError> {
+    let existing = claim.holder.as_ref().and_then(|(holder, event)| {
+        let stays = wanted.is_some_and(|(t, _)| t.integration_id == holder.integration_id);
+        Some(event.as_str()).filter(|_| stays)
+    });
+    if let Some((holder, event)) = claim.holder.as_ref().filter(|_| existing.is_none()) {
+        delete_event(state, holder, event).await?;
+    }
+    let Some((target, draft)) = wanted else {
+        return Ok(None);
+    };
+    let written = write_event(state, target, existing, draft).await?;
+    Ok(Some((target, written, false)))
+}
+
+/// A meeting of a series: an occurrence of the series' one recurring event when it belongs in
+/// the calendar holding that event (the event is made by the first meeting written); an event
+/// of its own in another member's calendar. Its occurrence leaves the recurring event when it is
+/// cancelled or given to another member, and the event goes when no meeting is left in it.
+async fn place_in_series<'a>(
+    state: &AppState,
+    claim: &CalendarPush,
+    series: &SeriesPush,
+    wanted: Option<(&'a PushCalendar, &EventDraft)>,
+    pushed: &mut PushedEvent,
+) -> Result<Written<'a>, SyncError> {
+    let starts = series.series.starts();
+    let original_start = |place: u16| starts.get(usize::from(place).saturating_sub(1)).copied();
+    let in_event = wanted.filter(|(target, _)| {
+        series
+            .event
+            .as_ref()
+            .is_none_or(|(calendar, _)| calendar.integration_id == target.integration_id)
+    });
+    let (occurrence_held, own_held) = match &claim.holder {
+        Some(held) if series.holds_occurrence => (Some(held), None),
+        held => (None, held.as_ref()),
+    };
+    // The meeting's occurrence, as the event's calendar names it.
+    let occurrence_of = async |calendar: &PushCalendar, event: &str| {
+        if let Some((holder, id)) = occurrence_held
+            && holder.integration_id == calendar.integration_id
+        {
+            return Ok(Some(id.clone()));
+        }
+        match original_start(series.index) {
+            Some(start) => occurrence_id(state, calendar, event, start).await,
+            None => Ok(None),
+        }
+    };
+
+    // An event of its own it will not keep.
+    let own_kept = own_held.is_some_and(|(holder, _)| {
+        in_event.is_none()
+            && wanted.is_some_and(|(target, _)| target.integration_id == holder.integration_id)
+    });
+    if let Some((holder, event)) = own_held.filter(|_| !own_kept) {
+        delete_event(state, holder, event).await?;
+    }
+    // Its place in the recurring event, when it no longer belongs there.
+    if let Some((calendar, event)) = series.event.as_ref().filter(|_| in_event.is_none()) {
+        if series.others_in_event {
+            if let Some(occurrence) = occurrence_of(calendar, event).await? {
+                delete_event(state, calendar, &occurrence).await?;
+            }
+        } else {
+            delete_event(state, calendar, event).await?;
+            pushed.series_event = SeriesEvent::Deleted;
+        }
+    }
+
+    let Some((target, draft)) = in_event else {
+        let Some((target, draft)) = wanted else {
+            return Ok(None);
+        };
+        let existing = own_held
+            .filter(|_| own_kept)
+            .map(|(_, event)| event.as_str());
+        let written = write_event(state, target, existing, draft).await?;
+        return Ok(Some((target, written, false)));
+    };
+    // Patched as an occurrence, the meeting keeps the video meeting of the recurring event.
+    let occurrence_draft = EventDraft {
+        video: false,
+        ..draft.clone()
+    };
+    let (event, made) = match &series.event {
+        Some((_, event)) => (event.clone(), None),
+        None => {
+            let Some(first) = original_start(1) else {
+                return Err(SyncError::Provider(target.kind, ProviderError::Unreadable));
+            };
+            let whole = EventDraft {
+                start: first,
+                end: first + (draft.end - draft.start),
+                repeat: Some(Repeat {
+                    recurrence: series.series.recurrence,
+                    zone: series.series.zone,
+                }),
+                idempotency_key: format!("{}-series", draft.idempotency_key),
+                ..draft.clone()
+            };
+            let made = insert_event(state, target, &whole).await?;
+            pushed.series_event = SeriesEvent::Made {
+                integration_id: target.integration_id,
+                event_id: made.id.clone(),
+            };
+            for place in &series.outside {
+                if let Some(start) = original_start(*place)
+                    && let Some(occurrence) = occurrence_id(state, target, &made.id, start).await?
+                {
+                    delete_event(state, target, &occurrence).await?;
+                }
+            }
+            (made.id.clone(), Some(made))
+        }
+    };
+    let Some(occurrence) = occurrence_of(target, &event).await? else {
+        // The host deleted this occurrence: the meeting gets an event of its own.
+        let written = insert_event(state, target, draft).await?;
+        return Ok(Some((target, written, false)));
+    };
+    // The event just made already shows its first meeting, if that is this one, unmoved.
+    if let Some(made) =
+        made.filter(|_| Some(draft.start) == original_start(series.index) && series.index == 1)
+    {
+        let written = WrittenEvent {
+            id: occurrence,
+            ..made
+        };
+        return Ok(Some((target, written, true)));
+    }
+    match patch_event(state, target, &occurrence, &occurrence_draft).await? {
+        Some(written) => Ok(Some((target, written, true))),
+        None => {
+            let written = insert_event(state, target, draft).await?;
+            Ok(Some((target, written, false)))
+        }
+    }
+}
+
+async fn insert_event(
+    state: &AppState,
+    calendar: &PushCalendar,
+    draft: &EventDraft,
+) -> Result<WrittenEvent, SyncError> {
+    with_access(
+        state,
+        calendar.integration_id,
+        Some(&calendar.tokens),
+        calendar.kind,
+        |api, http, token| async move {
+            api.insert_event(&http, &token, &calendar.calendar_id, draft)
+                .await
+        },
+    )
+    .await
+}
+
+/// Rewrites an event; `None` when its owner deleted it.
+async fn patch_event(
+    state: &AppState,
+    calendar: &PushCalendar,
+    event: &str,
+    draft: &EventDraft,
+) -> Result<Option<WrittenEvent>, SyncError> {
+    with_access(
+        state,
+        calendar.integration_id,
+        Some(&calendar.tokens),
+        calendar.kind,
+        |api, http, token| async move {
+            match api
+                .patch_event(&http, &token, &calendar.calendar_id, event, draft)
+                .await
+            {
+                Ok(written) => Ok(Some(written)),
+                Err(ProviderError::NotFound) => Ok(None),
+                Err(other) => Err(other),
+            }
+        },
+    )
+    .await
+}
+
+/// Rewrites the booking's `existing` event, or writes a new one (also when its owner deleted it:
+/// a booking that holds time gets it back).
+async fn write_event(
+    state: &AppState,
+    calendar: &PushCalendar,
+    existing: Option<&str>,
+    draft: &EventDraft,
+) -> Result<WrittenEvent, SyncError> {
+    if let Some(event) = existing
+        && let Some(written) = patch_event(state, calendar, event, draft).await?
+    {
+        return Ok(written);
+    }
+    insert_event(state, calendar, draft).await
+}
+
+/// Deletes an event; one already gone counts as deleted.
+async fn delete_event(
+    state: &AppState,
+    calendar: &PushCalendar,
+    event: &str,
+) -> Result<(), SyncError> {
+    with_access(
+        state,
+        calendar.integration_id,
+        Some(&calendar.tokens),
+        calendar.kind,
+        |api, http, token| async move {
+            match api
+                .delete_event(&http, &token, &calendar.calendar_id, event)
+                .await
+            {
+                Err(ProviderError::NotFound) => Ok(()),
+                other => other,
+            }
+        },
+    )
+    .await
+}
+
+/// The occurrence of recurring `event` that the rule starts at `original_start`; `None` when
+/// the calendar no longer has it.
+async fn occurrence_id(
+    state: &AppState,
+    calendar: &PushCalendar,
+    event: &str,
+    original_start: chrono::DateTime<Utc>,
+) -> Result<Option<String>, SyncError> {
+    with_access(
+        state,
+        calendar.integration_id,
+        Some(&calendar.tokens),
+        calendar.kind,
+        |api, http, token| async move {
+            match api
+                .occurrence_id(&http, &token, event, original_start)
+                .await
+            {
+                Ok(id) => Ok(Some(id)),
+                Err(ProviderError::NotFound) => Ok(None),
+                Err(other) => Err(other),
+            }
+        },
+    )
+    .await
 }
 
 /// Removes what a booking left outside the database — its event in a connected calendar, its
@@ -315,5 +549,6 @@ fn event_draft(
             .or_else(|| booking.meeting_link.clone()),
         video,
         idempotency_key: format!("{}-{}", booking.id, version.timestamp_micros()),
+        repeat: None,
     }
 }

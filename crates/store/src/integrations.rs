@@ -24,7 +24,8 @@ use crate::{
     changes::{Change, Touch},
     corrupt,
     entity::{
-        Word, bookings, calendar_event_syncs, calendar_integrations, oauth_states, user_settings,
+        Word, booking_series, bookings, calendar_event_syncs, calendar_integrations, oauth_states,
+        user_settings,
     },
 };
 
@@ -423,7 +424,23 @@ impl Store {
                 bookings::Column::ExternalEventId,
                 Expr::val(Option::<String>::None),
             )
+            .col_expr(
+                bookings::Column::ExternalEventIsOccurrence,
+                Expr::val(false),
+            )
             .filter(bookings::Column::CalendarIntegrationId.eq(id))
+            .exec(&txn)
+            .await?;
+        booking_series::Entity::update_many()
+            .col_expr(
+                booking_series::Column::CalendarIntegrationId,
+                Expr::val(Option::<Uuid>::None),
+            )
+            .col_expr(
+                booking_series::Column::ExternalEventId,
+                Expr::val(Option::<String>::None),
+            )
+            .filter(booking_series::Column::CalendarIntegrationId.eq(id))
             .exec(&txn)
             .await?;
         let deleted = calendar_integrations::Entity::delete_by_id(id)

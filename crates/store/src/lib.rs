@@ -35,7 +35,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 pub use bookings::calendar_push::{
-    CalendarPush, PlacedEvent, PushCalendar, PushedEvent, VideoMeeting,
+    CalendarPush, PlacedEvent, PushCalendar, PushedEvent, SeriesEvent, SeriesPush, VideoMeeting,
 };
 pub use bookings::{
     Acting, Actor, Announcement, Attending, AuditAction, BookingFilter, BookingKey, CustomerData,

@@ -3,11 +3,16 @@
 //! (`calendar_pushed_utc`) and either its host has a two-way calendar or a calendar still holds
 //! its event, or it has a meeting at a video provider (Zoom). Writes are claimed like outbox emails, so several processes never write the same
 //! booking at once, and a failed write is retried later without holding up the others.
+//!
+//! A series is one recurring event in its host's calendar, its meetings that event's occurrences:
+//! the meetings of one series are written one at a time, so the recurring event is made once.
 
 use chrono::{DateTime, Duration, Utc};
 use mm_domain::{
+    booking::BookingStatus,
     external_calendar::{IntegrationKind, SyncDirection},
     meeting_type::VideoPlatform,
+    recurrence::Series,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait,
@@ -19,7 +24,9 @@ use uuid::Uuid;
 use super::Transaction;
 use crate::{
     Result, SealedTokens, Store,
-    entity::{Word, bookings, calendar_integrations},
+    bookings::series::load_series,
+    corrupt,
+    entity::{Word, booking_series, bookings, calendar_integrations},
 };
 
 /// A connected calendar a write goes to, with what it takes to call its provider.
@@ -43,6 +50,26 @@ pub struct CalendarPush {
     pub target: Option<PushCalendar>,
     /// The booking's meeting at the video provider, if one was made.
     pub video_meeting_id: Option<String>,
+    /// The booking is a meeting of this series.
+    pub series: Option<SeriesPush>,
+}
+
+/// What a write of a meeting of a series needs to know of the series.
+#[derive(Debug, Clone)]
+pub struct SeriesPush {
+    pub series: Series,
+    /// The meeting's place in the series (1 for the first).
+    pub index: u16,
+    /// The series' recurring event: the calendar holding it, and its id there.
+    pub event: Option<(PushCalendar, String)>,
+    /// The booking's own event (`holder`) is its occurrence of the recurring event.
+    pub holds_occurrence: bool,
+    /// Another meeting of the series belongs in the recurring event: it takes place, and its
+    /// host writes to the calendar holding the event.
+    pub others_in_event: bool,
+    /// The places of the rule whose occurrence no meeting of this booking's host fills: dates
+    /// skipped when the series was booked, meetings cancelled or given to another member.
+    pub outside: Vec<u16>,
 }
 
 /// What a write left in the calendars.
@@ -54,6 +81,7 @@ pub struct PushedEvent {
     pub meeting_link: Option<String>,
     /// The booking's meeting at the video provider now.
     pub video_meeting: VideoMeeting,
+    pub series_event: SeriesEvent,
 }
 
 /// What a write did to the booking's video meeting.
@@ -70,6 +98,22 @@ pub struct PlacedEvent {
     pub integration_id: Uuid,
     pub event_id: String,
     pub web_link: Option<String>,
+    /// The event is the booking's occurrence of its series' recurring event.
+    pub occurrence: bool,
+}
+
+/// What a write did to the recurring event of the booking's series.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum SeriesEvent {
+    #[default]
+    Unchanged,
+    /// Made in the calendar `integration_id` as `event_id`.
+    Made {
+        integration_id: Uuid,
+        event_id: String,
+    },
+    /// Deleted: no meeting of the series belongs in it any more.
+    Deleted,
 }
 
 /// Bookings that ended more than this long ago are history: never written.
@@ -132,6 +176,11 @@ impl Store {
                     .add(bookings::Column::CalendarPushRetryUtc.is_null())
                     .add(bookings::Column::CalendarPushRetryUtc.lte(now)),
             )
+            .filter(
+                Condition::any()
+                    .add(bookings::Column::SeriesId.is_null())
+                    .add(bookings::Column::SeriesId.not_in_subquery(series_being_written(now))),
+            )
             .order_by_asc(bookings::Column::UpdatedUtc)
             .limit(1);
         if txn.get_database_backend() == DbBackend::Postgres {
@@ -146,16 +195,33 @@ impl Store {
                 .map(|calendar| (calendar, event.clone())),
             _ => None,
         };
-        let target = match calendar_integrations::Entity::find()
-            .filter(calendar_integrations::Column::UserId.eq(row.assigned_to))
-            .filter(calendar_integrations::Column::IsActive.eq(true))
-            .filter(calendar_integrations::Column::SyncDirection.eq(Word(SyncDirection::TwoWay)))
-            .order_by_asc(calendar_integrations::Column::CreatedUtc)
-            .one(&txn)
-            .await?
-        {
-            Some(calendar) => push_calendar(&txn, calendar.id).await?,
+        let target = match two_way_calendar_of(&txn, row.assigned_to).await? {
+            Some(calendar) => push_calendar(&txn, calendar).await?,
             None => None,
+        };
+        let series = match (row.series_id, row.series_index) {
+            (Some(series_id), Some(index)) => {
+                // Another process may have claimed a meeting of the series meanwhile (the
+                // series row serialises the claims of its meetings on PostgreSQL).
+                let mut lock = booking_series::Entity::find_by_id(series_id);
+                if txn.get_database_backend() == DbBackend::Postgres {
+                    lock = lock.lock_exclusive();
+                }
+                lock.one(&txn).await?;
+                let busy = bookings::Entity::find()
+                    .filter(bookings::Column::SeriesId.eq(series_id))
+                    .filter(bookings::Column::CalendarPushClaimedUntilUtc.gt(now))
+                    .one(&txn)
+                    .await?;
+                if busy.is_some() {
+                    txn.rollback().await?;
+                    return Ok(None);
+                }
+                let index = u16::try_from(index).map_err(corrupt)?;
+                let meeting = (row.id, index, row.assigned_to);
+                Some(series_push(&txn, series_id, meeting, row.external_event_is_occurrence).await?)
+            }
+            _ => None,
         };
         let (booking_id, version, video_meeting_id) =
             (row.id, row.updated_utc, row.video_meeting_id.clone());
@@ -170,6 +236,7 @@ impl Store {
             holder,
             target,
             video_meeting_id,
+            series,
         }))
     }
 
@@ -231,6 +298,88 @@ impl Store {
     }
 }
 
+/// The series of which a meeting is being written now.
+fn series_being_written(now: DateTime<Utc>) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(bookings::Column::SeriesId)
+        .from(bookings::Entity)
+        .and_where(bookings::Column::SeriesId.is_not_null())
+        .and_where(bookings::Column::CalendarPushClaimedUntilUtc.gt(now))
+        .to_owned()
+}
+
+/// The host's calendar our events go to: their first active two-way connection.
+async fn two_way_calendar_of(db: &impl ConnectionTrait, user: Uuid) -> Result<Option<Uuid>> {
+    Ok(calendar_integrations::Entity::find()
+        .filter(calendar_integrations::Column::UserId.eq(user))
+        .filter(calendar_integrations::Column::IsActive.eq(true))
+        .filter(calendar_integrations::Column::SyncDirection.eq(Word(SyncDirection::TwoWay)))
+        .order_by_asc(calendar_integrations::Column::CreatedUtc)
+        .one(db)
+        .await?
+        .map(|calendar| calendar.id))
+}
+
+/// What writing `meeting` (its id, place and host) needs to know of series `series_id`.
+async fn series_push(
+    db: &impl ConnectionTrait,
+    series_id: Uuid,
+    meeting: (Uuid, u16, Uuid),
+    holds_occurrence: bool,
+) -> Result<SeriesPush> {
+    let (booking, index, host) = meeting;
+    let series = load_series(db, series_id).await?;
+    let row = booking_series::Entity::find_by_id(series_id)
+        .one(db)
+        .await?
+        .ok_or(crate::StoreError::NotFound("series"))?;
+    let event = match (row.calendar_integration_id, row.external_event_id) {
+        (Some(integration), Some(event)) => push_calendar(db, integration)
+            .await?
+            .map(|calendar| (calendar, event)),
+        _ => None,
+    };
+    let meetings: Vec<(Uuid, i32, Word<BookingStatus>, Uuid)> = bookings::Entity::find()
+        .select_only()
+        .column(bookings::Column::Id)
+        .column(bookings::Column::SeriesIndex)
+        .column(bookings::Column::Status)
+        .column(bookings::Column::AssignedTo)
+        .filter(bookings::Column::SeriesId.eq(series_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut others_in_event = false;
+    if let Some((calendar, _)) = &event {
+        let owner = calendar_integrations::Entity::find_by_id(calendar.integration_id)
+            .one(db)
+            .await?
+            .map(|c| c.user_id);
+        if let Some(owner) = owner
+            && two_way_calendar_of(db, owner).await? == Some(calendar.integration_id)
+        {
+            others_in_event = meetings.iter().any(|(id, _, status, host)| {
+                *id != booking && status.0.holds_time() && *host == owner
+            });
+        }
+    }
+    let outside = (1..=series.recurrence.count())
+        .filter(|place| {
+            !meetings.iter().any(|(_, i, status, their_host)| {
+                *i == i32::from(*place) && status.0.holds_time() && *their_host == host
+            })
+        })
+        .collect();
+    Ok(SeriesPush {
+        series,
+        index,
+        event,
+        holds_occurrence,
+        others_in_event,
+        outside,
+    })
+}
+
 async fn push_calendar(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<PushCalendar>> {
     let Some(row) = calendar_integrations::Entity::find_by_id(id)
         .one(db)
@@ -271,7 +420,7 @@ impl Transaction<'_> {
         else {
             return Ok(false);
         };
-        let sequence = row.ics_sequence;
+        let (sequence, series_id) = (row.ics_sequence, row.series_id);
         let mut done = row.into_active_model();
         if new_invite {
             done.ics_sequence = Set(sequence + 1);
@@ -281,12 +430,33 @@ impl Transaction<'_> {
                 done.calendar_integration_id = Set(Some(placed.integration_id));
                 done.external_event_id = Set(Some(placed.event_id.clone()));
                 done.external_calendar_link = Set(placed.web_link.clone());
+                done.external_event_is_occurrence = Set(placed.occurrence);
             }
             None => {
                 done.calendar_integration_id = Set(None);
                 done.external_event_id = Set(None);
                 done.external_calendar_link = Set(None);
+                done.external_event_is_occurrence = Set(false);
             }
+        }
+        let series_event = match &pushed.series_event {
+            SeriesEvent::Unchanged => None,
+            SeriesEvent::Made {
+                integration_id,
+                event_id,
+            } => Some((Some(*integration_id), Some(event_id.clone()))),
+            SeriesEvent::Deleted => Some((None, None)),
+        };
+        if let (Some((integration, event)), Some(series_id)) = (series_event, series_id) {
+            booking_series::Entity::update_many()
+                .col_expr(
+                    booking_series::Column::CalendarIntegrationId,
+                    Expr::val(integration),
+                )
+                .col_expr(booking_series::Column::ExternalEventId, Expr::val(event))
+                .filter(booking_series::Column::Id.eq(series_id))
+                .exec(&self.txn)
+                .await?;
         }
         if let Some(link) = &pushed.meeting_link {
             done.meeting_link = Set(Some(link.clone()));

@@ -17,7 +17,7 @@ mod internal;
 mod notices;
 mod privacy;
 mod read;
-mod series;
+pub(crate) mod series;
 mod transaction;
 
 pub use change::Placement;
@@ -184,6 +184,7 @@ fn new_row(row: NewRow<'_>, now: DateTime<Utc>) -> bookings::ActiveModel {
         calendar_push_claimed_until_utc: Set(None),
         series_id: Set(None),
         series_index: Set(None),
+        external_event_is_occurrence: Set(false),
         calendar_push_retry_utc: Set(None),
         calendar_push_error: Set(None),
         video_meeting_id: Set(None),

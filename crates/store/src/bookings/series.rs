@@ -76,6 +76,8 @@ impl Transaction<'_> {
             first_start_utc: Set(series.first_start),
             ics_sequence: Set(i32::try_from(series.ics_sequence).unwrap_or(i32::MAX)),
             created_utc: Set(now),
+            calendar_integration_id: Set(None),
+            external_event_id: Set(None),
         }
         .insert(&self.txn)
         .await?;

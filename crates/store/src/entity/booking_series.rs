@@ -18,6 +18,10 @@ pub struct Model {
     pub first_start_utc: DateTimeUtc,
     pub ics_sequence: i32,
     pub created_utc: DateTimeUtc,
+    /// The series' recurring event in its host's calendar: the connected calendar and the
+    /// event's id there.
+    pub calendar_integration_id: Option<Uuid>,
+    pub external_event_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

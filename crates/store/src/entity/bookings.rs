@@ -95,6 +95,9 @@ pub struct Model {
     /// The recurring series this booking is a meeting of, and its place in it (1 for the first).
     pub series_id: Option<Uuid>,
     pub series_index: Option<i32>,
+    /// The booking's event (`external_event_id`) is its occurrence of its series' recurring
+    /// event, not an event of its own.
+    pub external_event_is_occurrence: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
