@@ -17,6 +17,7 @@ on_both_databases!(
     a_customer_books_a_weekly_series_at_a_time_free_for_all_six_meetings_and_not_where_the_fourth_collides,
     the_customers_one_link_cancels_the_meeting_they_pick_and_keeps_serving_the_rest,
     a_series_waiting_for_approval_is_approved_or_rejected_as_one_with_one_email,
+    staff_move_a_series_from_its_third_meeting_to_thursdays_at_ten_then_give_it_all_to_another_member,
 );
 
 /// The Tuesday two weeks before the next last Sunday of March at least a week away: a
@@ -790,4 +791,130 @@ async fn a_series_waiting_for_approval_is_approved_or_rejected_as_one_with_one_e
         .filter(|m| m.subject.starts_with("Booking request declined"))
         .collect();
     assert_eq!(declined.len(), 1, "one email for the series: {declined:?}");
+}
+
+async fn staff_move_a_series_from_its_third_meeting_to_thursdays_at_ten_then_give_it_all_to_another_member(
+    db: Db,
+) {
+    let (mail, app) = app_with_mail(db).await;
+    let setup = support(&app, 2, json!({})).await;
+    let (host, other) = (&setup.members[0], &setup.members[1]);
+    let first = tuesday_before_the_march_change();
+    let (status, booked) = app
+        .post(
+            "/bookings",
+            &setup.admin,
+            series_request(&setup.call, host, first, json!({})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{booked}");
+    let series = booked["series_id"].as_str().unwrap().to_owned();
+    let ids: Vec<String> = meetings(&app, &setup.admin, &series)
+        .await
+        .iter()
+        .map(|m| m["id"].as_str().unwrap().to_owned())
+        .collect();
+    let mut inbox = Inbox::default();
+    let booked_invite = inbox.next_invite(&mail).await;
+    let tuesday = |week: u64| first + Days::new(7 * week);
+    let thursday = |week: u64| first + Days::new(7 * week + 2);
+    let when = || async {
+        meetings(&app, &setup.admin, &series)
+            .await
+            .iter()
+            .map(|m| local(&m["start_utc"]))
+            .collect::<Vec<_>>()
+    };
+    let as_booked: Vec<String> = (0..6).map(|w| format!("{} 09:00", tuesday(w))).collect();
+
+    // The fifth week's Thursday at 10:00 is taken: moving from the third meeting on to
+    // Thursdays at 10:00 names that one, and nothing moves.
+    let (status, blocker) = app
+        .post(
+            "/bookings",
+            &setup.admin,
+            json!({"meeting_type_id": setup.call, "assigned_to": host,
+                   "start_utc": at(thursday(4), 10, 0),
+                   "customer_name": "Bo Berg", "customer_email": "bo@customer.com",
+                   "customer_phone": "+45 87 65 43 21"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{blocker}");
+    let blocker = blocker["id"].as_str().unwrap().to_owned();
+    let reschedule = |id: &str, body: Value| {
+        let path = format!("/bookings/{id}/reschedule");
+        let admin = setup.admin.clone();
+        let app = &app;
+        async move { app.post(&path, &admin, body).await }
+    };
+    let to_thursdays = json!({"start_utc": at(thursday(2), 10, 0), "scope": "following"});
+    let (status, refused) = reschedule(&ids[2], to_thursdays.clone()).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+    let misfits = refused["error"]["details"]["meetings"]
+        .as_array()
+        .expect("the meetings that do not fit");
+    assert_eq!(misfits.len(), 1, "{refused}");
+    assert_eq!(misfits[0]["index"], 5);
+    assert_eq!(misfits[0]["date"], thursday(4).to_string());
+    assert_eq!(when().await, as_booked, "nothing moved");
+
+    // Free again: the third to the sixth move, across the change to summer time; the first two
+    // stay. One email, whose invite is the series with its four moved meetings.
+    let (status, body) = app
+        .post(
+            &format!("/bookings/{blocker}/cancel"),
+            &setup.admin,
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, moved) = reschedule(&ids[2], to_thursdays).await;
+    assert_eq!(status, StatusCode::OK, "{moved}");
+    let expected: Vec<String> = (0..6)
+        .map(|w| match w {
+            0 | 1 => format!("{} 09:00", tuesday(w)),
+            _ => format!("{} 10:00", thursday(w)),
+        })
+        .collect();
+    assert_eq!(when().await, expected);
+    let invite = inbox.next_invite(&mail).await;
+    assert_eq!(invite.method, "REQUEST");
+    assert_eq!(invite.uid, booked_invite.uid, "the same series");
+    assert_eq!(invite.rrule.as_deref(), Some("FREQ=WEEKLY;COUNT=6"));
+    assert!(invite.sequence > booked_invite.sequence);
+    let ical = |date: NaiveDate, hour: u32| format!("{}T{hour:02}0000", date.format("%Y%m%d"));
+    let overrides: Vec<(String, String)> = (2..6)
+        .map(|w| (ical(tuesday(w), 9), ical(thursday(w), 10)))
+        .collect();
+    assert_eq!(invite.moved, overrides);
+
+    // The whole series, asked of its first meeting, goes to the other member; the meetings
+    // keep their times.
+    let (status, body) = app
+        .post(
+            &format!("/bookings/{}/reassign", ids[0]),
+            &setup.admin,
+            json!({"assigned_to": other, "reason": "Holiday", "scope": "series"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let now = meetings(&app, &setup.admin, &series).await;
+    assert!(
+        now.iter().all(|m| m["assigned_to"] == other.as_str()),
+        "{now:?}"
+    );
+    assert_eq!(when().await, expected);
+    let reassigned = inbox.next_invite(&mail).await;
+    assert_eq!(reassigned.uid, booked_invite.uid);
+    assert!(reassigned.sequence > invite.sequence);
+    assert_eq!(reassigned.moved, overrides);
+
+    // A booking of its own takes no scope.
+    let (status, body) = reschedule(
+        &blocker,
+        json!({"start_utc": at(thursday(4), 11, 0), "scope": "series"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(mm_blackbox_tests::failing_fields(&body), ["scope"]);
 }

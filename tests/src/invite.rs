@@ -29,22 +29,51 @@ pub struct Invite {
     pub recurrence_id: Option<String>,
     /// The `TZID`s of the calendar's `VTIMEZONE`s.
     pub timezones: Vec<String>,
+    /// A series' meetings held elsewhere than its rule says, from the events of the same `UID`
+    /// beside the rule's: each one's `RECURRENCE-ID` and `DTSTART`, as written.
+    pub moved: Vec<(String, String)>,
 }
 
-/// Parses `ics`, which must hold exactly one calendar with exactly one event.
+/// Parses `ics`, which must hold exactly one calendar with one event, or, for a series, the
+/// event with its rule and an event of the same `UID` for each meeting moved from it.
 pub fn parse(ics: &str) -> Invite {
     let calendars: Vec<IcalCalendar> = IcalParser::new(ics.as_bytes())
         .collect::<Result<_, _>>()
         .unwrap_or_else(|e| panic!("an invite a calendar program can read: {e}\n{ics}"));
     assert_eq!(calendars.len(), 1, "one calendar: {ics}");
     let calendar = &calendars[0];
-    assert_eq!(calendar.events.len(), 1, "one event: {ics}");
-    let event = &calendar.events[0];
     let value = |props: &[Property], name: &str| {
         props
             .iter()
             .find(|p| p.name == name)
             .and_then(|p| p.value.clone())
+    };
+    let (ruled, moved): (Vec<_>, Vec<_>) = calendar
+        .events
+        .iter()
+        .partition(|e| value(&e.properties, "RECURRENCE-ID").is_none());
+    let event = match (ruled.as_slice(), moved.as_slice()) {
+        ([event], _) => *event,
+        ([], [event]) => *event,
+        _ => panic!("one event, or a series' with its moved meetings: {ics}"),
+    };
+    let moved: Vec<(String, String)> = if ruled.is_empty() {
+        Vec::new()
+    } else {
+        moved
+            .iter()
+            .map(|e| {
+                assert_eq!(
+                    value(&e.properties, "UID"),
+                    value(&event.properties, "UID"),
+                    "a moved meeting of the same series: {ics}"
+                );
+                (
+                    value(&e.properties, "RECURRENCE-ID").unwrap_or_default(),
+                    value(&e.properties, "DTSTART").expect("DTSTART"),
+                )
+            })
+            .collect()
     };
     let required = |name: &str| {
         value(&event.properties, name).unwrap_or_else(|| panic!("the event has {name}: {ics}"))
@@ -87,6 +116,7 @@ pub fn parse(ics: &str) -> Invite {
             .iter()
             .filter_map(|zone| value(&zone.properties, "TZID"))
             .collect(),
+        moved,
     }
 }
 

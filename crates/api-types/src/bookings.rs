@@ -566,6 +566,11 @@ pub struct ReassignRequest {
     pub assigned_to: String,
     #[serde(default)]
     pub reason: Option<String>,
+    /// For a meeting of a series: `this` meeting (the default), it and the `following` ones,
+    /// or every meeting of the `series` still ahead, each given to the new host.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::SeriesScope>))]
+    pub scope: Option<String>,
 }
 
 /// `POST /bookings/{id}/reschedule`; with `assigned_to`, also to another host (a drag onto
@@ -580,6 +585,12 @@ pub struct RescheduleRequest {
     pub assigned_to: Option<String>,
     #[serde(default)]
     pub reason: Option<String>,
+    /// For a meeting of a series: `this` meeting (the default), it and the `following` ones,
+    /// or every meeting of the `series` still ahead, each moved by as many days as this one to
+    /// its new time of day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::SeriesScope>))]
+    pub scope: Option<String>,
 }
 
 /// `POST /bookings/{id}/check-move`.

@@ -27,9 +27,14 @@ pub enum Notice {
     },
     Rescheduled {
         previous: Interval,
+        /// For a meeting of a series: the meetings of it moved with this one, by the same
+        /// number of days to the same new time of day.
+        series: Option<crate::recurrence::SeriesCut>,
     },
     Reassigned {
         previous_host: StaffUser,
+        /// For a meeting of a series: the meetings of it given to the new host with this one.
+        series: Option<crate::recurrence::SeriesCut>,
     },
     /// An entry of the meeting type's reminder schedule has come due.
     Reminder {
@@ -297,7 +302,7 @@ pub fn messages<'a>(facts: &BookingFacts<'a>) -> Vec<Message<'a>> {
                 );
             }
         }
-        Notice::Reassigned { previous_host } => {
+        Notice::Reassigned { previous_host, .. } => {
             customer(K::CustomerReassigned);
             staff(K::OldHostReassigned, previous_host);
             staff(K::NewHostReassigned, facts.host);
@@ -663,6 +668,7 @@ mod matrix_tests {
         let b = booking(&w.host, BookingStatus::Confirmed, false);
         let notice = Notice::Reassigned {
             previous_host: w.leader.clone(),
+            series: None,
         };
         assert_eq!(
             w.told(&notice, &b, None),

@@ -73,6 +73,21 @@ impl SeriesScope {
     }
 }
 
+/// Where a meeting of a series starting at `meeting` goes when the series moves with one of its
+/// meetings from `pivot` to `to`: as many days later (or earlier) as that one, at its new
+/// wall-clock time in `zone`. A weekly 09:00 moved to Wednesday 10:00 is every Wednesday at
+/// 10:00, before and after a DST change.
+pub fn moved_with(
+    zone: TimeZone,
+    pivot: DateTime<Utc>,
+    to: DateTime<Utc>,
+    meeting: DateTime<Utc>,
+) -> DateTime<Utc> {
+    let days = zone.date_of(to) - zone.date_of(pivot);
+    let date = zone.date_of(meeting) + days;
+    zone.recurring_instant(date.and_time(zone.local(to).time()))
+}
+
 /// What a change of more than one meeting of a series took with it, as its messages tell it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -519,5 +534,25 @@ mod tests {
         let starts = series(Frequency::Weekly, 2).starts(lord_howe, first);
         let second = lord_howe.local(starts[1]);
         assert_eq!((second.hour(), second.minute()), (2, 45));
+    }
+
+    #[test]
+    fn a_series_moved_from_monday_nine_to_wednesday_ten_keeps_ten_across_the_march_change() {
+        let copenhagen = zone("Europe/Copenhagen");
+        let at = |date: &str, time: &str| {
+            copenhagen.recurring_instant(
+                NaiveDateTime::parse_from_str(&format!("{date} {time}"), "%Y-%m-%d %H:%M").unwrap(),
+            )
+        };
+        let (pivot, to) = (at("2027-03-15", "09:00"), at("2027-03-17", "10:00"));
+        // Two weeks later, after clocks went forward on 28 March.
+        let later = moved_with(copenhagen, pivot, to, at("2027-03-29", "09:00"));
+        assert_eq!(later, at("2027-03-31", "10:00"));
+        assert_eq!(
+            copenhagen.local(later).time(),
+            NaiveTime::from_hms_opt(10, 0, 0).unwrap()
+        );
+        // The meeting asked of lands where asked.
+        assert_eq!(moved_with(copenhagen, pivot, to, pivot), to);
     }
 }

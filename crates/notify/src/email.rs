@@ -268,9 +268,18 @@ fn staff_email(
         _ => "This meeting has been cancelled.".to_owned(),
     };
     let reassigned_lead = || match facts.notice {
-        Notice::Reassigned { previous_host } => format!(
-            "This meeting has been reassigned from {} to {}.",
-            previous_host.full_name, facts.host.full_name
+        Notice::Reassigned {
+            previous_host,
+            series,
+        } => format!(
+            "This meeting has been reassigned from {} to {}{}.",
+            previous_host.full_name,
+            facts.host.full_name,
+            match series {
+                None => "",
+                Some(SeriesCut::Whole) => ", with every other meeting of its series",
+                Some(SeriesCut::Following) => ", with the later meetings of its series",
+            }
         ),
         _ => format!(
             "This meeting has been reassigned to {}.",
@@ -430,8 +439,16 @@ fn staff_email(
 /// `This meeting has moved from …` in `zone`, for a reschedule.
 fn moved(notice: &Notice, zone: TimeZone) -> String {
     match notice {
-        Notice::Rescheduled { previous } => {
-            format!("This meeting has moved from {}.", span(*previous, zone))
+        Notice::Rescheduled { previous, series } => {
+            let with = match series {
+                None => "",
+                Some(SeriesCut::Whole) => ", and every other meeting of its series with it",
+                Some(SeriesCut::Following) => ", and the later meetings of its series with it",
+            };
+            format!(
+                "This meeting has moved from {}{with}.",
+                span(*previous, zone)
+            )
         }
         _ => "This meeting has moved.".to_owned(),
     }
@@ -549,6 +566,15 @@ fn invite_event(facts: &BookingFacts<'_>) -> ics::InviteEvent {
                     .copied()
                     .filter(|start| *start <= last)
                     .collect(),
+                moved: series_facts
+                    .held
+                    .iter()
+                    .filter_map(|(index, held)| {
+                        let original = *starts.get(usize::from(*index).checked_sub(1)?)?;
+                        let moved = held.start() != original || held.length() != length;
+                        (moved && original <= last).then_some((original, *held))
+                    })
+                    .collect(),
             }),
             ..event.clone()
         }
@@ -558,7 +584,17 @@ fn invite_event(facts: &BookingFacts<'_>) -> ics::InviteEvent {
         .checked_sub(2)
         .and_then(|i| starts.get(i).copied());
     match (facts.notice, before_cut) {
-        (Notice::Created | Notice::Approved, _) => whole(RuleEnd::Count, false),
+        (
+            Notice::Created
+            | Notice::Approved
+            | Notice::Rescheduled {
+                series: Some(_), ..
+            }
+            | Notice::Reassigned {
+                series: Some(_), ..
+            },
+            _,
+        ) => whole(RuleEnd::Count, false),
         // A series is approved or rejected as one.
         (Notice::Rejected { .. }, _) => whole(RuleEnd::Count, true),
         (

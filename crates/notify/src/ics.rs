@@ -4,8 +4,10 @@
 //!
 //! A recurring series is one `VEVENT` whose `UID` is the series': its first meeting's times in
 //! the series' zone (`TZID`, with that zone's `VTIMEZONE`), its `RRULE`, and an `EXDATE` for each
-//! meeting cancelled on its own. One meeting moved or cancelled on its own is that `UID` with a
-//! `RECURRENCE-ID` naming the start the rule gave it, so calendar programs change only that one.
+//! meeting cancelled on its own, followed by one `VEVENT` of the same `UID` for each meeting that
+//! is no longer where the rule puts it (its `RECURRENCE-ID` naming the start the rule gave it).
+//! One meeting moved or cancelled on its own is that `UID` with a `RECURRENCE-ID` alone, so
+//! calendar programs change only that one.
 //!
 //! Every value that people typed (names, titles, agendas, places, links) is made safe here before
 //! it is written: an invite goes into hosts' and customers' calendars, and a line break smuggled
@@ -41,13 +43,16 @@ pub struct InviteEvent {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SeriesPart {
     /// The whole series: the event's span is its first meeting's, `rule` its `RRULE` value,
-    /// `last` the start of its last meeting, `excluded` the starts of meetings cancelled alone.
+    /// `last` the start of its last meeting, `excluded` the starts of meetings cancelled alone,
+    /// `moved` the meetings held elsewhere than the rule says (the start the rule gave each, and
+    /// when it is now).
     Whole {
         series_id: Uuid,
         zone: TimeZone,
         rule: String,
         last: DateTime<Utc>,
         excluded: Vec<DateTime<Utc>>,
+        moved: Vec<(DateTime<Utc>, Interval)>,
     },
     /// One meeting of the series, changed or cancelled alone: `original` is the start the rule
     /// gave it, which calendar programs know it by.
@@ -108,12 +113,41 @@ pub fn render(invite: &Invite<'_>) -> String {
         series,
     } = &invite.event;
     let summary = text(invite.summary);
-    let mut event = icalendar::Event::new();
     let uid = series.as_ref().map_or(*booking_id, SeriesPart::series_id);
-    event
-        .uid(&format!("{uid}@{}", invite.uid_domain))
-        .sequence(*sequence)
-        .timestamp(invite.stamp);
+    // What every component of the invite says besides its times.
+    let described = |event: &mut icalendar::Event| {
+        event
+            .uid(&format!("{uid}@{}", invite.uid_domain))
+            .sequence(*sequence)
+            .timestamp(invite.stamp)
+            .summary(&summary)
+            .description(&text(invite.description))
+            .add_property("STATUS", if *cancelled { "CANCELLED" } else { "CONFIRMED" });
+        if let Some(location) = invite.location {
+            event.location(&text(location));
+            if let Some(link) = web_link(location) {
+                event.url(link);
+            }
+        }
+        if let Some(organizer) = &invite.organizer {
+            event.append_property(person("ORGANIZER", organizer));
+        }
+        for attendee in &invite.attendees {
+            let mut property = person("ATTENDEE", attendee);
+            property
+                .add_parameter("ROLE", "REQ-PARTICIPANT")
+                .add_parameter("RSVP", "FALSE");
+            event.append_multi_property(property.done());
+        }
+        if !cancelled {
+            event.alarm(Alarm::display(
+                &summary,
+                Trigger::before_start(chrono::Duration::minutes(15)),
+            ));
+        }
+    };
+    let mut event = icalendar::Event::new();
+    let mut overrides = Vec::new();
     match series {
         None => {
             event.starts(span.start()).ends(span.end());
@@ -124,10 +158,24 @@ pub fn render(invite: &Invite<'_>) -> String {
                 .append_property(zoned("DTSTART", zone, &[span.start()]))
                 .append_property(zoned("DTEND", zone, &[span.end()]));
             match part {
-                SeriesPart::Whole { rule, excluded, .. } => {
+                SeriesPart::Whole {
+                    rule,
+                    excluded,
+                    moved,
+                    ..
+                } => {
                     event.add_property("RRULE", rule);
                     if !excluded.is_empty() {
                         event.append_property(zoned("EXDATE", zone, excluded));
+                    }
+                    for (original, now) in moved {
+                        let mut moved = icalendar::Event::new();
+                        moved
+                            .append_property(zoned("RECURRENCE-ID", zone, &[*original]))
+                            .append_property(zoned("DTSTART", zone, &[now.start()]))
+                            .append_property(zoned("DTEND", zone, &[now.end()]));
+                        described(&mut moved);
+                        overrides.push(moved.done());
                     }
                 }
                 SeriesPart::Meeting { original, .. } => {
@@ -136,32 +184,7 @@ pub fn render(invite: &Invite<'_>) -> String {
             }
         }
     }
-    event
-        .summary(&summary)
-        .description(&text(invite.description))
-        .add_property("STATUS", if *cancelled { "CANCELLED" } else { "CONFIRMED" });
-    if let Some(location) = invite.location {
-        event.location(&text(location));
-        if let Some(link) = web_link(location) {
-            event.url(link);
-        }
-    }
-    if let Some(organizer) = &invite.organizer {
-        event.append_property(person("ORGANIZER", organizer));
-    }
-    for attendee in &invite.attendees {
-        let mut property = person("ATTENDEE", attendee);
-        property
-            .add_parameter("ROLE", "REQ-PARTICIPANT")
-            .add_parameter("RSVP", "FALSE");
-        event.append_multi_property(property.done());
-    }
-    if !cancelled {
-        event.alarm(Alarm::display(
-            &summary,
-            Trigger::before_start(chrono::Duration::minutes(15)),
-        ));
-    }
+    described(&mut event);
     let mut calendar = Calendar::new();
     calendar
         .append_property(Property::new(
@@ -169,17 +192,21 @@ pub fn render(invite: &Invite<'_>) -> String {
             if *cancelled { "CANCEL" } else { "REQUEST" },
         ))
         .push(event.done());
+    for moved in overrides {
+        calendar.push(moved);
+    }
     let text = calendar.done().to_string();
     match series {
         // The crate writes no VTIMEZONE: it goes before the event that names it.
         Some(part) => {
-            let last = match part {
-                SeriesPart::Whole { last, .. } => (*last).max(span.end()),
-                SeriesPart::Meeting { original, .. } => (*original).max(span.end()),
-            };
-            let first = match part {
-                SeriesPart::Whole { .. } => span.start(),
-                SeriesPart::Meeting { original, .. } => (*original).min(span.start()),
+            let (first, last) = match part {
+                SeriesPart::Whole { last, moved, .. } => moved.iter().fold(
+                    (span.start(), (*last).max(span.end())),
+                    |(first, last), (_, now)| (first.min(now.start()), last.max(now.end())),
+                ),
+                SeriesPart::Meeting { original, .. } => {
+                    ((*original).min(span.start()), (*original).max(span.end()))
+                }
             };
             let zone = vtimezone(part.zone(), first, last);
             text.replacen("BEGIN:VEVENT\r\n", &format!("{zone}BEGIN:VEVENT\r\n"), 1)
@@ -505,6 +532,7 @@ mod tests {
                     rule: recurrence.rule(zone, first, RuleEnd::Count),
                     last: starts[5],
                     excluded: vec![starts[3]],
+                    moved: vec![],
                 },
                 span,
                 false,
@@ -551,6 +579,49 @@ mod tests {
                 assert_eq!(by_vtimezone(&calendar, &local), *start, "{local}: {ics}");
             }
             assert_eq!(by_vtimezone(&calendar, &dtstart), first);
+        }
+
+        #[test]
+        fn a_whole_series_invite_carries_each_moved_meeting_as_its_own_event_of_the_same_uid() {
+            let zone = copenhagen();
+            let first = zone
+                .instant("2027-03-16T09:00:00".parse().unwrap())
+                .unwrap();
+            let recurrence = Recurrence::new(Frequency::Weekly, 3, 52).unwrap();
+            let starts = recurrence.starts(zone, first);
+            let length = mm_domain::Minutes::duration(45).unwrap();
+            // The third meeting, after the change to summer time, moved to Thursday 10:00.
+            let thursday = zone
+                .instant("2027-04-01T10:00:00".parse().unwrap())
+                .unwrap();
+            let ics = series_invite(
+                SeriesPart::Whole {
+                    series_id: Uuid::from_u128(42),
+                    zone,
+                    rule: recurrence.rule(zone, first, RuleEnd::Count),
+                    last: starts[2],
+                    excluded: vec![],
+                    moved: vec![(starts[2], Interval::starting_at(thursday, length))],
+                },
+                Interval::starting_at(first, length),
+                false,
+            );
+            let calendar = parsed(&ics);
+            assert_eq!(calendar.events.len(), 2, "{ics}");
+            let (ruled, moved) = (&calendar.events[0], &calendar.events[1]);
+            assert_eq!(
+                value(&moved.properties, "UID"),
+                value(&ruled.properties, "UID")
+            );
+            assert!(property(&moved.properties, "RRULE").is_none());
+            let recurrence_id = property(&moved.properties, "RECURRENCE-ID").unwrap();
+            assert_eq!(recurrence_id.value.as_deref(), Some("20270330T090000"));
+            assert_eq!(tzid(recurrence_id).as_deref(), Some("Europe/Copenhagen"));
+            assert_eq!(
+                value(&moved.properties, "DTSTART").as_deref(),
+                Some("20270401T100000")
+            );
+            assert_eq!(by_vtimezone(&calendar, "20270401T100000"), thursday);
         }
 
         #[test]

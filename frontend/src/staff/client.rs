@@ -593,10 +593,12 @@ impl StaffClient {
         id: Uuid,
         assigned_to: Uuid,
         reason: Option<String>,
+        scope: Option<SeriesScope>,
     ) -> ApiResult<Booking> {
         let body = ReassignRequest {
             assigned_to: assigned_to.to_string(),
             reason,
+            scope: scope.map(|s| s.as_str().to_owned()),
         };
         self.post(&format!("/bookings/{id}/reassign"), &body).await
     }
@@ -606,11 +608,13 @@ impl StaffClient {
         id: Uuid,
         start_utc: DateTime<Utc>,
         assigned_to: Option<Uuid>,
+        scope: Option<SeriesScope>,
     ) -> ApiResult<Booking> {
         let body = RescheduleRequest {
             start_utc: crate::zone::wire(start_utc),
             assigned_to: assigned_to.map(|a| a.to_string()),
             reason: None,
+            scope: scope.map(|s| s.as_str().to_owned()),
         };
         self.post(&format!("/bookings/{id}/reschedule"), &body)
             .await

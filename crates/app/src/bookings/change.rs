@@ -255,11 +255,15 @@ pub async fn move_booking(
     if plan.moved {
         notices.push(Notice::Rescheduled {
             previous: before.span,
+            series: None,
         });
     }
     if plan.reassigned {
         let previous_host = tx.staff_user(before.assigned_to).await?;
-        notices.push(Notice::Reassigned { previous_host });
+        notices.push(Notice::Reassigned {
+            previous_host,
+            series: None,
+        });
     }
     for notice in &notices {
         let change = Announcement {

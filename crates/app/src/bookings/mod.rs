@@ -11,4 +11,4 @@ pub use create::{
     Created, InternalSeries, NewCustomerBooking, NewInternalMeeting, Offer, RequestGuard,
     create_customer_booking, create_internal_meeting,
 };
-pub use series::{NewCustomerSeries, change_in_series, create_customer_series};
+pub use series::{NewCustomerSeries, change_in_series, create_customer_series, move_in_series};

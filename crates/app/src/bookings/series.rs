@@ -10,16 +10,17 @@ use mm_domain::{
     Interval, Minutes, TimeZone,
     booking::{
         AssignmentMethod, Booking, HostChoice, MeetingConflicts, SeriesPlace, StatusChange,
-        Unavailable, free_members_at, plan_customer_booking, plan_status_change, rank_free_members,
+        Unavailable, free_members_at, plan_customer_booking, plan_move, plan_status_change,
+        rank_free_members,
     },
     department::Department,
     notification::Notice,
-    recurrence::{Recurrence, Series, SeriesCut, SeriesScope},
+    recurrence::{Recurrence, Series, SeriesCut, SeriesScope, moved_with},
     scheduling::{AttendeeConflict, MeetingSpec},
 };
 use mm_store::{
-    Acting, Announcement, Attending, BookingKey, EarlierRequest, NewBooking, Store, StoreError,
-    Transaction,
+    Acting, Announcement, Attending, BookingKey, EarlierRequest, LinkHashes, Move, NewBooking,
+    Placement, Store, StoreError, Transaction,
 };
 use uuid::Uuid;
 
@@ -374,5 +375,129 @@ pub async fn change_in_series(
     }
     tx.commit().await?;
     tracing::info!(series = %place.series_id, changed, ?scope, "series meetings changed");
+    Ok(booking)
+}
+
+/// Moves meetings of a series in one transaction: the meeting `key` names goes where `to` says
+/// (a new time, a new host, or both), and, as `scope` says, the later ones (`following`) or all
+/// that are still ahead (`series`) move with it: each by the same number of days, to the same new
+/// wall-clock time in the department's zone, to the new host if one is named. Every meeting is
+/// checked as a staff move; if any does not fit, nothing moves and each misfit is named with its
+/// reasons. Meetings over or cancelled stay as they are. One message tells the change, with an
+/// invite of the whole series.
+#[tracing::instrument(skip_all, fields(?scope))]
+pub async fn move_in_series(
+    store: &Store,
+    key: &BookingKey,
+    to: Move,
+    scope: SeriesScope,
+    by: Acting<'_>,
+    links: Option<&LinkHashes>,
+    now: DateTime<Utc>,
+) -> AppResult<Booking> {
+    let tx = store.transaction().await?;
+    let (named, others) = tx.lock_with_series(key, now).await?;
+    (by.permit)(&named).map_err(|why| AppError::NotAllowed(why.to_owned()))?;
+    let Some(place) = named.series else {
+        return Err(AppError::NotAllowed(
+            "the booking is not a meeting of a series".into(),
+        ));
+    };
+    to.check_allowed(&named, now)?;
+    let mut in_scope: Vec<Booking> = others
+        .into_iter()
+        .filter(|m| {
+            m.series.is_some_and(|p| scope.covers(place.index, p.index))
+                && m.status.holds_time()
+                && m.span.end() > now
+        })
+        .collect();
+    in_scope.push(named.clone());
+    in_scope.sort_by_key(|m| m.series.map(|p| p.index));
+    let mut department = None;
+    for meeting in &in_scope {
+        (by.permit)(meeting).map_err(|why| AppError::NotAllowed(why.to_owned()))?;
+        department = Some(tx.lock_for_move(meeting, to.host).await?);
+    }
+    let department = department.ok_or(StoreError::NotFound("department"))?;
+    let meeting_type = tx.meeting_type(named.meeting_type_id).await?;
+    let zone = department.timezone;
+
+    let mut planned = Vec::with_capacity(in_scope.len());
+    let mut misfits = Vec::new();
+    for meeting in &in_scope {
+        // Given to another host only, every meeting keeps its own time.
+        let start = if to.start == named.span.start() {
+            meeting.span.start()
+        } else {
+            moved_with(zone, named.span.start(), to.start, meeting.span.start())
+        };
+        let host = to.host.unwrap_or(meeting.assigned_to);
+        let spec = MeetingSpec::for_booking(&meeting_type, meeting);
+        let conflicts = tx
+            .move_conflicts(&department, meeting, &spec, Placement { host, start }, now)
+            .await?;
+        if !conflicts.is_empty() {
+            misfits.push(MeetingConflicts {
+                index: meeting.series.map_or(0, |p| p.index),
+                start,
+                date: zone.date_of(start),
+                conflicts,
+            });
+        }
+        planned.push((meeting, Interval::starting_at(start, spec.duration), host));
+    }
+    if !misfits.is_empty() {
+        return Err(Unavailable::Series(misfits).into());
+    }
+    let mut moved = 0;
+    for (meeting, span, host) in planned {
+        let this_move = Move {
+            start: span.start(),
+            ..to.clone()
+        };
+        match plan_move(
+            meeting,
+            &this_move,
+            span,
+            host,
+            meeting.assignment_method,
+            by.actor,
+            now,
+        ) {
+            Ok(plan) => {
+                tx.apply_move(meeting, &plan, links, now).await?;
+                moved += 1;
+            }
+            // Another meeting already where the series goes stays as it is.
+            Err(_) if meeting.id != named.id => {}
+            Err(already) => return Err(already.into()),
+        }
+    }
+    tx.bump_series_sequence(place.series_id).await?;
+    let booking = tx.booking(named.id).await?;
+    let cut = if scope == SeriesScope::Following && place.index > 1 {
+        SeriesCut::Following
+    } else {
+        SeriesCut::Whole
+    };
+    let mut notices = Vec::new();
+    if booking.span != named.span {
+        notices.push(Notice::Rescheduled {
+            previous: named.span,
+            series: Some(cut),
+        });
+    }
+    if booking.assigned_to != named.assigned_to {
+        notices.push(Notice::Reassigned {
+            previous_host: tx.staff_user(named.assigned_to).await?,
+            series: Some(cut),
+        });
+    }
+    for notice in &notices {
+        announce(&tx, notice, &booking, by.actor.user_id, now).await?;
+    }
+    tx.commit().await?;
+    tracing::info!(series = %place.series_id, moved, "series meetings moved");
     Ok(booking)
 }

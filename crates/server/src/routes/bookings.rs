@@ -1172,39 +1172,32 @@ async fn check_move(
     }))
 }
 
-/// Moves a booking as [`Rule::MoveTo`] allows: another host needs a leader or System Manager.
+/// Moves a booking as [`Rule::MoveTo`] allows (another host needs a leader or System
+/// Manager), and the meetings of its series that `scope` covers with it.
 async fn move_to(
     state: &AppState,
     principal: &Principal,
     booking: &Booking,
-    start: DateTime<Utc>,
-    host: Option<Uuid>,
-    reason: Option<String>,
-    dragged: bool,
+    to: Move,
+    scope: SeriesScope,
 ) -> ApiResult<web::Json<WireBooking>> {
-    let rule = Rule::MoveTo(host);
+    let rule = Rule::MoveTo(to.host);
     rule.check(principal, booking)?;
     let now = Utc::now();
     let links = state.links.hashes(booking.link_subject());
-    let to = Move {
-        start,
-        host,
-        policy: MovePolicy::Staff,
-        reason,
-        dragged,
+    let key = BookingKey::Id(booking.id);
+    let by = Acting {
+        actor: actor(principal, booking.department_id),
+        permit: &|locked| rule.judge(principal, locked),
     };
-    let moved = bookings::move_booking(
-        &state.store,
-        &BookingKey::Id(booking.id),
-        to,
-        Acting {
-            actor: actor(principal, booking.department_id),
-            permit: &|locked| rule.judge(principal, locked),
-        },
-        Some(&links),
-        now,
-    )
-    .await?;
+    let moved = match scope {
+        SeriesScope::This => {
+            bookings::move_booking(&state.store, &key, to, by, Some(&links), now).await?
+        }
+        scope => {
+            bookings::move_in_series(&state.store, &key, to, scope, by, Some(&links), now).await?
+        }
+    };
     Ok(web::Json(wire::booking(&moved)))
 }
 
@@ -1215,10 +1208,10 @@ async fn move_to(
     security(("bearer" = [])),
     responses(
         (status = 200, body = WireBooking),
-        (status = 400, body = ErrorBody),
+        (status = 400, description = "A `scope` other than `this` for a booking outside a series; a reason too long", body = ErrorBody),
         (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody),
-        (status = 409, description = "`slot_unavailable` with the conflicts: the new host is not free or not an active member", body = ErrorBody),
+        (status = 409, description = "`slot_unavailable` with the conflicts: the new host is not free or not an active member (with a `scope`, `details.meetings` names each meeting that does not fit, and nothing moves)", body = ErrorBody),
         (status = 422, description = "The booking can no longer be moved", body = ErrorBody)
     )
 )]
@@ -1233,17 +1226,15 @@ async fn reassign(
     Rule::Manage.check(&principal, &booking)?;
     let host = user_id(&body.assigned_to, "assigned_to")?;
     let reason = optional_text(body.reason.as_deref(), "reason", 2000)?;
-    let start = booking.span.start();
-    move_to(
-        &state,
-        &principal,
-        &booking,
-        start,
-        Some(host),
+    let scope = series_scope(body.scope.as_deref(), &booking)?;
+    let to = Move {
+        start: booking.span.start(),
+        host: Some(host),
+        policy: MovePolicy::Staff,
         reason,
-        false,
-    )
-    .await
+        dragged: false,
+    };
+    move_to(&state, &principal, &booking, to, scope).await
 }
 
 #[utoipa::path(
@@ -1253,10 +1244,10 @@ async fn reassign(
     security(("bearer" = [])),
     responses(
         (status = 200, body = WireBooking),
-        (status = 400, body = ErrorBody),
+        (status = 400, description = "A start or host that is not one; a `scope` other than `this` for a booking outside a series", body = ErrorBody),
         (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody),
-        (status = 409, description = "`slot_unavailable` with the conflicts", body = ErrorBody),
+        (status = 409, description = "`slot_unavailable` with the conflicts (with a `scope`, `details.meetings` names each meeting that does not fit, and nothing moves)", body = ErrorBody),
         (status = 422, description = "The booking can no longer be moved", body = ErrorBody)
     )
 )]
@@ -1275,6 +1266,13 @@ async fn reschedule(
         .map(|raw| user_id(raw, "assigned_to"))
         .transpose()?;
     let reason = optional_text(body.reason.as_deref(), "reason", 2000)?;
-    let dragged = host.is_some();
-    move_to(&state, &principal, &booking, start, host, reason, dragged).await
+    let scope = series_scope(body.scope.as_deref(), &booking)?;
+    let to = Move {
+        start,
+        host,
+        policy: MovePolicy::Staff,
+        reason,
+        dragged: host.is_some(),
+    };
+    move_to(&state, &principal, &booking, to, scope).await
 }

@@ -65,9 +65,15 @@ enum StoredNotice {
     Rescheduled {
         previous_start_utc: DateTime<Utc>,
         previous_end_utc: DateTime<Utc>,
+        /// Rows queued before series moved together have none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        series: Option<SeriesCut>,
     },
     Reassigned {
         previous_host: Uuid,
+        /// Rows queued before series were reassigned together have none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        series: Option<SeriesCut>,
     },
     Reminder {
         hours_before: u32,
@@ -101,12 +107,17 @@ impl From<&Notice> for StoredNotice {
                 reason: reason.clone(),
                 series: *series,
             },
-            Notice::Rescheduled { previous } => Self::Rescheduled {
+            Notice::Rescheduled { previous, series } => Self::Rescheduled {
                 previous_start_utc: previous.start(),
                 previous_end_utc: previous.end(),
+                series: *series,
             },
-            Notice::Reassigned { previous_host } => Self::Reassigned {
+            Notice::Reassigned {
+                previous_host,
+                series,
+            } => Self::Reassigned {
                 previous_host: previous_host.id,
+                series: *series,
             },
             Notice::Reminder {
                 hours_before,
@@ -147,14 +158,20 @@ impl StoredNotice {
             Self::Rescheduled {
                 previous_start_utc,
                 previous_end_utc,
+                series,
             } => Notice::Rescheduled {
                 previous: Interval::new(previous_start_utc, previous_end_utc).map_err(corrupt)?,
+                series,
             },
-            Self::Reassigned { previous_host } => Notice::Reassigned {
+            Self::Reassigned {
+                previous_host,
+                series,
+            } => Notice::Reassigned {
                 previous_host: load_users(db, &[previous_host])
                     .await?
                     .pop()
                     .ok_or(StoreError::NotFound("previous host"))?,
+                series,
             },
             Self::Reminder {
                 hours_before,
@@ -470,7 +487,10 @@ mod tests {
     fn every_notice_is_kept_with_the_details_its_messages_need() {
         let start = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
         let previous = Interval::new(start, start + chrono::Duration::minutes(30)).unwrap();
-        let stored = StoredNotice::from(&Notice::Rescheduled { previous });
+        let stored = StoredNotice::from(&Notice::Rescheduled {
+            previous,
+            series: None,
+        });
         let json = serde_json::to_string(&stored).unwrap();
         assert_eq!(
             json,

@@ -107,7 +107,11 @@ where
                 }
                 Some(Form::Reject) => Action::Reject(reason_given.unwrap_or_default()),
                 Some(Form::Reassign) => match new_host.get_untracked() {
-                    Some(host) => Action::Reassign(host, reason_given),
+                    Some(host) => Action::Reassign(
+                        host,
+                        reason_given,
+                        in_series.then(|| scope.get_untracked()),
+                    ),
                     None => return,
                 },
                 Some(Form::Reschedule) => {
@@ -117,7 +121,9 @@ where
                         &zone,
                     );
                     match start {
-                        Some(start) => Action::Reschedule(start),
+                        Some(start) => {
+                            Action::Reschedule(start, in_series.then(|| scope.get_untracked()))
+                        }
                         None => {
                             outcome.set(Some((false, "Choose a date and a time.".to_owned())));
                             return;
@@ -139,7 +145,7 @@ where
     let opener = move |label: &'static str, which: Form| {
         view! {
             <button type="button" class="button" aria-expanded=move || (form.get() == Some(which)).to_string()
-                on:click=move |_| { reason.set(String::new()); outcome.set(None); form.set(Some(which)); }>{label}</button>
+                on:click=move |_| { reason.set(String::new()); scope.set(SeriesScope::This); outcome.set(None); form.set(Some(which)); }>{label}</button>
         }
     };
     // The signed-in person's own answer, when they are invited to this internal meeting.
@@ -276,7 +282,7 @@ where
                                 {hosts.into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
                             </select></div>
                     })}
-                    {(which == Form::Cancel && in_series).then(|| view! {
+                    {(which != Form::Reject && in_series).then(|| view! {
                         <div class="field"><label for="panel-scope">"Which meetings"</label>
                             <select id="panel-scope" on:change=move |e| scope.set(event_target_value(&e).parse().unwrap_or(SeriesScope::This))>
                                 <option value="this">"This meeting"</option>

@@ -30,8 +30,9 @@ enum Action {
     Reject(String),
     /// With which meetings of its series, when it is a meeting of one.
     Cancel(Option<String>, Option<SeriesScope>),
-    Reschedule(DateTime<Utc>),
-    Reassign(Uuid, Option<String>),
+    /// With which meetings of its series, when it is a meeting of one.
+    Reschedule(DateTime<Utc>, Option<SeriesScope>),
+    Reassign(Uuid, Option<String>, Option<SeriesScope>),
     Complete,
     NoShow,
     /// The signed-in participant's answer: `accepted`, `tentative` or `declined`.
@@ -44,8 +45,8 @@ impl Action {
             Self::Approve => client.approve(id).await,
             Self::Reject(reason) => client.reject(id, reason).await,
             Self::Cancel(reason, scope) => client.cancel(id, reason, scope).await,
-            Self::Reschedule(start) => client.reschedule(id, start, None).await,
-            Self::Reassign(host, reason) => client.reassign(id, host, reason).await,
+            Self::Reschedule(start, scope) => client.reschedule(id, start, None, scope).await,
+            Self::Reassign(host, reason, scope) => client.reassign(id, host, reason, scope).await,
             Self::Complete => client.complete(id).await,
             Self::NoShow => client.no_show(id).await,
             Self::Answer(response) => client.answer_invitation(id, response).await,
@@ -57,7 +58,7 @@ impl Action {
             Self::Approve => "Approved.",
             Self::Reject(_) => "Rejected.",
             Self::Cancel(..) => "Cancelled.",
-            Self::Reschedule(_) => "Rescheduled.",
+            Self::Reschedule(..) => "Rescheduled.",
             Self::Reassign(..) => "Reassigned.",
             Self::Complete => "Marked as completed.",
             Self::NoShow => "Marked as no-show.",

@@ -84,7 +84,7 @@ pub(super) fn Rows(
                         let Ok(to) = event_target_value(&e).parse::<Uuid>() else { return };
                         let Some(client) = session.client() else { return };
                         spawn_local(async move {
-                            match client.reassign(id, to, None).await {
+                            match client.reassign(id, to, None, None).await {
                                 Ok(moved) => notice.set(Some((true, format!("{} reassigned.", moved.booking_reference)))),
                                 Err(error) => { on_unauthorized(&error); notice.set(Some((false, error.to_string()))); }
                             }

@@ -260,10 +260,12 @@ fn drop_meeting(board: Board, drag: Drag) {
     spawn_local(async move {
         let answer = if moved_in_time {
             client
-                .reschedule(drag.booking_id, zone::at(start), new_host)
+                .reschedule(drag.booking_id, zone::at(start), new_host, None)
                 .await
         } else {
-            client.reassign(drag.booking_id, target.member, None).await
+            client
+                .reassign(drag.booking_id, target.member, None, None)
+                .await
         };
         let when = zone::instant(zone::at(start), &zone, Style::Time);
         board.notice.set(Some(match answer {
