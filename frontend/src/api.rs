@@ -8,7 +8,7 @@ use mm_api_types::{
     ErrorCode,
     bookings::{
         Invitation, InvitationAnswer, PublicBooking, PublicBookingRequest, PublicCancel,
-        PublicReschedule,
+        PublicReschedule, SeriesMeetingConflict,
     },
     error::ErrorBody,
     public::{AvailableDates, DaySlots, FunnelReport, PublicDepartment, PublicMeetingType},
@@ -45,6 +45,21 @@ impl ApiError {
         match self {
             Self::Refused { body, .. } => Some(body.error.code),
             _ => None,
+        }
+    }
+
+    /// The meetings of a series a `slot_unavailable` names as not fitting (none for any other
+    /// error).
+    pub fn series_misfits(&self) -> Vec<SeriesMeetingConflict> {
+        match self {
+            Self::Refused { body, .. } if body.error.code == ErrorCode::SlotUnavailable => body
+                .error
+                .details
+                .as_ref()
+                .and_then(|d| d.get("meetings"))
+                .and_then(|m| serde_json::from_value(m.clone()).ok())
+                .unwrap_or_default(),
+            _ => Vec::new(),
         }
     }
 
@@ -199,10 +214,11 @@ pub async fn cancel(token: &str, request: &PublicCancel) -> ApiResult<PublicBook
     post(&format!("/public/bookings/{token}/cancel"), request, &[]).await
 }
 
-pub async fn reschedule(token: &str, start_utc: String) -> ApiResult<PublicBooking> {
+/// Moves through the link: its meeting, or for a series the meetings `request` picks.
+pub async fn reschedule(token: &str, request: &PublicReschedule) -> ApiResult<PublicBooking> {
     post(
         &format!("/public/bookings/{token}/reschedule"),
-        &PublicReschedule { start_utc },
+        request,
         &[],
     )
     .await

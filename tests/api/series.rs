@@ -18,6 +18,7 @@ on_both_databases!(
     the_customers_one_link_cancels_the_meeting_they_pick_and_keeps_serving_the_rest,
     a_series_waiting_for_approval_is_approved_or_rejected_as_one_with_one_email,
     staff_move_a_series_from_its_third_meeting_to_thursdays_at_ten_then_give_it_all_to_another_member,
+    the_customers_link_moves_their_series_from_the_second_meeting_on_and_names_one_that_cannot_move,
 );
 
 /// The Tuesday two weeks before the next last Sunday of March at least a week away: a
@@ -917,4 +918,104 @@ async fn staff_move_a_series_from_its_third_meeting_to_thursdays_at_ten_then_giv
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(mm_blackbox_tests::failing_fields(&body), ["scope"]);
+}
+
+async fn the_customers_link_moves_their_series_from_the_second_meeting_on_and_names_one_that_cannot_move(
+    db: Db,
+) {
+    let (mail, app) = app_with_mail(db).await;
+    let setup = support(&app, 1, json!({"max_series_count": 8})).await;
+    let first = tuesday_before_the_march_change();
+    let (status, booked) = mm_blackbox_tests::book(
+        &app,
+        customer_series(&at(first, 10, 0), "ann@customer.com", "weekly", 4),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{booked}");
+    let (status, listed) = app.get("/bookings?per_page=10", &setup.admin).await;
+    assert_eq!(status, StatusCode::OK, "{listed}");
+    let series = listed["items"][0]["series_id"]
+        .as_str()
+        .expect("a series")
+        .to_owned();
+    let mut inbox = Inbox::default();
+    let booked_invite = inbox.next_invite(&mail).await;
+    let link = booked["reschedule_url"]
+        .as_str()
+        .and_then(|u| u.rsplit('/').next())
+        .expect("a reschedule link")
+        .to_owned();
+    let reschedule = |body: Value| {
+        let path = format!("/public/bookings/{link}/reschedule");
+        let app = &app;
+        async move {
+            app.call(reqwest::Method::POST, &path, None, Some(body))
+                .await
+        }
+    };
+    let week = |w: u64| first + Days::new(7 * w);
+    let when = || async {
+        meetings(&app, &setup.admin, &series)
+            .await
+            .iter()
+            .map(|m| local(&m["start_utc"]))
+            .collect::<Vec<_>>()
+    };
+
+    // The fourth week's 11:00 is taken: moving from the second meeting on to 11:00 names it,
+    // and nothing moves.
+    let (status, taken) = app
+        .post(
+            "/bookings",
+            &setup.admin,
+            json!({"meeting_type_id": setup.call, "assigned_to": setup.members[0],
+                   "start_utc": at(week(3), 11, 0),
+                   "customer_name": "Bo Berg", "customer_email": "bo@customer.com",
+                   "customer_phone": "+45 87 65 43 21"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{taken}");
+    let to_eleven =
+        json!({"start_utc": at(week(1), 11, 0), "series_index": 2, "scope": "following"});
+    let (status, refused) = reschedule(to_eleven.clone()).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+    let misfits = refused["error"]["details"]["meetings"].as_array().unwrap();
+    assert_eq!(misfits.len(), 1, "{refused}");
+    assert_eq!(misfits[0]["index"], 4);
+    assert_eq!(misfits[0]["conflicts"][0]["kind"], "booking");
+    let as_booked: Vec<String> = (0..4).map(|w| format!("{} 10:00", week(w))).collect();
+    assert_eq!(when().await, as_booked, "nothing moved");
+
+    // Free again: the second to the fourth move to 11:00, across the change; one email, whose
+    // invite is the series with its three moved meetings.
+    let (status, body) = app
+        .post(
+            &format!("/bookings/{}/cancel", taken["id"].as_str().unwrap()),
+            &setup.admin,
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, moved) = reschedule(to_eleven).await;
+    assert_eq!(status, StatusCode::OK, "{moved}");
+    assert_eq!(local(&moved["start_utc"]), format!("{} 11:00", week(1)));
+    let expected: Vec<String> = (0..4)
+        .map(|w| format!("{} {}", week(w), if w == 0 { "10:00" } else { "11:00" }))
+        .collect();
+    assert_eq!(when().await, expected);
+    let invite = inbox.next_invite(&mail).await;
+    assert_eq!(invite.uid, booked_invite.uid);
+    assert_eq!(invite.rrule.as_deref(), Some("FREQ=WEEKLY;COUNT=4"));
+    let ical = |date: NaiveDate, hour: u32| format!("{}T{hour:02}0000", date.format("%Y%m%d"));
+    let overrides: Vec<(String, String)> = (1..4)
+        .map(|w| (ical(week(w), 10), ical(week(w), 11)))
+        .collect();
+    assert_eq!(invite.moved, overrides);
+    assert!(invite.sequence > booked_invite.sequence);
+
+    // A meeting the series does not have is not found.
+    let (status, body) =
+        reschedule(json!({"start_utc": at(week(1), 12, 0), "series_index": 9, "scope": "this"}))
+            .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
 }

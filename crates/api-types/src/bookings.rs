@@ -154,6 +154,16 @@ pub struct PublicReschedule {
     /// An offered slot's `start_utc`.
     #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub start_utc: String,
+    /// For a series (whose meetings share the link): the meeting to move, by its
+    /// `series_index`; the link's own meeting (the next that takes place) when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub series_index: Option<u32>,
+    /// For a series: that meeting alone (`this`, the default), it and the `following` ones, or
+    /// every meeting of the `series` still ahead, each moved by as many days as this one to its
+    /// new time of day, with the same host.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::SeriesScope>))]
+    pub scope: Option<String>,
 }
 
 /// A participant of a booking: a staff user or an external guest.

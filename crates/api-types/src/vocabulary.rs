@@ -298,6 +298,7 @@ vocabulary!(
         DepartmentDailyLimit = "department_daily_limit",
         Booking = "booking",
         ExternalBusy = "external_busy",
+        NotOffered = "not_offered",
     }
 );
 vocabulary!(

@@ -11,4 +11,6 @@ pub use create::{
     Created, InternalSeries, NewCustomerBooking, NewInternalMeeting, Offer, RequestGuard,
     create_customer_booking, create_internal_meeting,
 };
-pub use series::{NewCustomerSeries, change_in_series, create_customer_series, move_in_series};
+pub use series::{
+    NewCustomerSeries, SeriesSelection, change_in_series, create_customer_series, move_in_series,
+};

@@ -16,11 +16,11 @@ use mm_domain::{
     department::Department,
     notification::Notice,
     recurrence::{Recurrence, Series, SeriesCut, SeriesScope, moved_with},
-    scheduling::{AttendeeConflict, MeetingSpec},
+    scheduling::{AttendeeConflict, Conflict, MeetingSpec},
 };
 use mm_store::{
-    Acting, Announcement, Attending, BookingKey, EarlierRequest, LinkHashes, Move, NewBooking,
-    Placement, Store, StoreError, Transaction,
+    Acting, Announcement, Attending, BookingKey, EarlierRequest, LinkHashes, Move, MovePolicy,
+    NewBooking, Placement, Store, StoreError, Transaction,
 };
 use uuid::Uuid;
 
@@ -378,30 +378,53 @@ pub async fn change_in_series(
     Ok(booking)
 }
 
-/// Moves meetings of a series in one transaction: the meeting `key` names goes where `to` says
-/// (a new time, a new host, or both), and, as `scope` says, the later ones (`following`) or all
-/// that are still ahead (`series`) move with it: each by the same number of days, to the same new
-/// wall-clock time in the department's zone, to the new host if one is named. Every meeting is
-/// checked as a staff move; if any does not fit, nothing moves and each misfit is named with its
-/// reasons. Meetings over or cancelled stay as they are. One message tells the change, with an
-/// invite of the whole series.
-#[tracing::instrument(skip_all, fields(?scope))]
+/// Which meetings of a series a change is asked of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeriesSelection {
+    /// The meeting the scope counts from, by its place; `None`: the one the key names.
+    pub from: Option<u16>,
+    pub scope: SeriesScope,
+}
+
+/// Moves meetings of a series in one transaction: the meeting `key` names (or the one at index
+/// `from` of its series) goes where `to` says (a new time, a new host, or both), and, as `scope`
+/// says, the later ones (`following`) or all that are still ahead (`series`) move with it: each
+/// by the same number of days, to the same new wall-clock time in the department's zone, to the
+/// new host if one is named. Every meeting is checked by `to`'s rules (staff's, or the customer's:
+/// offered times of the same host); if any does not fit, nothing moves and each misfit is named
+/// with its reasons. Meetings over or cancelled stay as they are. One message tells the change,
+/// with an invite of the whole series (of the one meeting, for `this`).
+#[tracing::instrument(skip_all, fields(scope = ?which.scope))]
 pub async fn move_in_series(
     store: &Store,
     key: &BookingKey,
+    which: SeriesSelection,
     to: Move,
-    scope: SeriesScope,
     by: Acting<'_>,
     links: Option<&LinkHashes>,
     now: DateTime<Utc>,
 ) -> AppResult<Booking> {
+    let SeriesSelection { from, scope } = which;
     let tx = store.transaction().await?;
-    let (named, others) = tx.lock_with_series(key, now).await?;
-    (by.permit)(&named).map_err(|why| AppError::NotAllowed(why.to_owned()))?;
-    let Some(place) = named.series else {
+    let (linked, mut meetings) = tx.lock_with_series(key, now).await?;
+    (by.permit)(&linked).map_err(|why| AppError::NotAllowed(why.to_owned()))?;
+    if linked.series.is_none() {
         return Err(AppError::NotAllowed(
             "the booking is not a meeting of a series".into(),
         ));
+    }
+    meetings.push(linked);
+    let at = match from {
+        Some(index) => meetings
+            .iter()
+            .position(|m| m.series.is_some_and(|p| p.index == index)),
+        None => Some(meetings.len() - 1),
+    }
+    .ok_or(StoreError::NotFound("meeting of the series"))?;
+    let named = meetings.remove(at);
+    let others = meetings;
+    let Some(place) = named.series else {
+        return Err(StoreError::NotFound("meeting of the series").into());
     };
     to.check_allowed(&named, now)?;
     let mut in_scope: Vec<Booking> = others
@@ -434,9 +457,34 @@ pub async fn move_in_series(
         };
         let host = to.host.unwrap_or(meeting.assigned_to);
         let spec = MeetingSpec::for_booking(&meeting_type, meeting);
-        let conflicts = tx
-            .move_conflicts(&department, meeting, &spec, Placement { host, start }, now)
-            .await?;
+        let placed = Placement { host, start };
+        let conflicts = match to.policy {
+            MovePolicy::Staff => {
+                tx.move_conflicts(&department, meeting, &spec, placed, now)
+                    .await?
+            }
+            // Offered times only, with the host the series has.
+            MovePolicy::Customer => {
+                let window = Interval::starting_at(start, Minutes::ONE);
+                let schedule = tx
+                    .schedule(&department, &spec, window, Some(meeting.id))
+                    .await?;
+                let mut conflicts = schedule.member_conflicts(host, &spec, start, now);
+                if conflicts.is_empty()
+                    && !free_members_at(&schedule, &spec, start, now).contains(&host)
+                {
+                    conflicts.push(AttendeeConflict {
+                        user_id: host,
+                        conflict: Conflict::NotOffered,
+                    });
+                }
+                conflicts.extend(
+                    tx.co_host_conflicts(&department, meeting, &spec, placed, now)
+                        .await?,
+                );
+                conflicts
+            }
+        };
         if !conflicts.is_empty() {
             misfits.push(MeetingConflicts {
                 index: meeting.series.map_or(0, |p| p.index),
@@ -474,24 +522,26 @@ pub async fn move_in_series(
             Err(already) => return Err(already.into()),
         }
     }
-    tx.bump_series_sequence(place.series_id).await?;
-    let booking = tx.booking(named.id).await?;
-    let cut = if scope == SeriesScope::Following && place.index > 1 {
-        SeriesCut::Following
-    } else {
-        SeriesCut::Whole
+    let cut = match scope {
+        SeriesScope::This => None,
+        SeriesScope::Following if place.index > 1 => Some(SeriesCut::Following),
+        _ => Some(SeriesCut::Whole),
     };
+    if cut.is_some() {
+        tx.bump_series_sequence(place.series_id).await?;
+    }
+    let booking = tx.booking(named.id).await?;
     let mut notices = Vec::new();
     if booking.span != named.span {
         notices.push(Notice::Rescheduled {
             previous: named.span,
-            series: Some(cut),
+            series: cut,
         });
     }
     if booking.assigned_to != named.assigned_to {
         notices.push(Notice::Reassigned {
             previous_host: tx.staff_user(named.assigned_to).await?,
-            series: Some(cut),
+            series: cut,
         });
     }
     for notice in &notices {

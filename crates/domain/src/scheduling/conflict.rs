@@ -35,6 +35,10 @@ pub enum Conflict {
     Booking { booking_id: Uuid },
     #[error("the member is busy in their external calendar")]
     ExternalBusy,
+    /// Free by the rules staff place meetings by, but not a time customers are offered (off
+    /// the meeting type's grid of starts).
+    #[error("not a time customers are offered")]
+    NotOffered,
 }
 
 impl Conflict {
@@ -54,6 +58,7 @@ impl Conflict {
             Self::DepartmentDailyLimit { .. } => "department_daily_limit",
             Self::Booking { .. } => "booking",
             Self::ExternalBusy => "external_busy",
+            Self::NotOffered => "not_offered",
         }
     }
 }

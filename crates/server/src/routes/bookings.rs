@@ -1195,7 +1195,8 @@ async fn move_to(
             bookings::move_booking(&state.store, &key, to, by, Some(&links), now).await?
         }
         scope => {
-            bookings::move_in_series(&state.store, &key, to, scope, by, Some(&links), now).await?
+            let which = bookings::SeriesSelection { from: None, scope };
+            bookings::move_in_series(&state.store, &key, which, to, by, Some(&links), now).await?
         }
     };
     Ok(web::Json(wire::booking(&moved)))

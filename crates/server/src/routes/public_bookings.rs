@@ -553,19 +553,7 @@ async fn cancel_booking(
     )
     .await?;
     let scope = super::bookings::series_scope(body.scope.as_deref(), &found.booking)?;
-    let from = match (body.series_index, found.booking.series) {
-        (None, _) => None,
-        (Some(index), Some(place)) if index != u32::from(place.index) => {
-            Some(u16::try_from(index).map_err(|_| ApiError::NotFound("meeting of the series"))?)
-        }
-        (Some(_), Some(_)) => None,
-        (Some(_), None) => {
-            return Err(ApiError::field(
-                "series_index",
-                "applies to meetings of a recurring series only",
-            ));
-        }
-    };
+    let from = series_index(body.series_index, &found.booking)?;
     let change = StatusChange::Cancel {
         reason,
         notes: None,
@@ -580,15 +568,31 @@ async fn cancel_booking(
     ))
 }
 
+/// The meeting of the link's series a request names by `series_index`: `None` for the link's own
+/// meeting.
+fn series_index(asked: Option<u32>, booking: &Booking) -> ApiResult<Option<u16>> {
+    match (asked, booking.series) {
+        (None, _) => Ok(None),
+        (Some(index), Some(place)) if index != u32::from(place.index) => u16::try_from(index)
+            .map(Some)
+            .map_err(|_| ApiError::NotFound("meeting of the series")),
+        (Some(_), Some(_)) => Ok(None),
+        (Some(_), None) => Err(ApiError::field(
+            "series_index",
+            "applies to meetings of a recurring series only",
+        )),
+    }
+}
+
 #[utoipa::path(
     tag = "public",
     params(("reschedule_token" = String, Path)),
     request_body = PublicReschedule,
     responses(
         (status = 200, body = PublicBooking),
-        (status = 400, body = ErrorBody),
-        (status = 404, description = "Unknown or expired link", body = ErrorBody),
-        (status = 409, description = "`slot_unavailable`", body = ErrorBody),
+        (status = 400, description = "A start that is not one; a `scope` or `series_index` for a booking outside a series", body = ErrorBody),
+        (status = 404, description = "Unknown or expired link; no meeting of that `series_index` in the link's series", body = ErrorBody),
+        (status = 409, description = "`slot_unavailable` (with a `scope`, `details.meetings` names each meeting that cannot move with it, and nothing moves)", body = ErrorBody),
         (status = 422, description = "The booking can no longer be moved; `reschedule_limit_reached` once the link has moved it as often as it may", body = ErrorBody),
         (status = 429, description = "`rate_limited`: too many unknown links or changes from this network; see `Retry-After`", body = ErrorBody)
     )
@@ -619,6 +623,8 @@ async fn reschedule_booking(
         &client_network(&request, &state.config.trusted_proxies),
     )
     .await?;
+    let scope = super::bookings::series_scope(body.scope.as_deref(), &booking)?;
+    let from = series_index(body.series_index, &booking)?;
     let to = Move {
         start,
         host: None,
@@ -627,8 +633,12 @@ async fn reschedule_booking(
         dragged: false,
     };
     let links = state.links.hashes(booking.link_subject());
-    let booking =
-        bookings::move_booking(&state.store, &key, to, CUSTOMER, Some(&links), now).await?;
+    let booking = if scope == SeriesScope::This && from.is_none() {
+        bookings::move_booking(&state.store, &key, to, CUSTOMER, Some(&links), now).await?
+    } else {
+        let which = bookings::SeriesSelection { from, scope };
+        bookings::move_in_series(&state.store, &key, which, to, CUSTOMER, Some(&links), now).await?
+    };
     Ok(web::Json(
         public_view(&state, &booking, Purpose::Reschedule).await?,
     ))

@@ -472,6 +472,7 @@ fn conflict_kind(conflict: &Conflict) -> api::ConflictKind {
         Conflict::DepartmentDailyLimit { .. } => Kind::DepartmentDailyLimit,
         Conflict::Booking { .. } => Kind::Booking,
         Conflict::ExternalBusy => Kind::ExternalBusy,
+        Conflict::NotOffered => Kind::NotOffered,
     }
 }
 
@@ -530,6 +531,7 @@ mod tests {
                 booking_id: uuid::Uuid::nil(),
             },
             Conflict::ExternalBusy,
+            Conflict::NotOffered,
         ] {
             assert_eq!(conflict_kind(&conflict).as_str(), conflict.kind());
         }

@@ -3,8 +3,7 @@
 use chrono::{DateTime, Utc};
 use leptos::{ev, prelude::*, task::spawn_local};
 use mm_api_types::{
-    ErrorCode,
-    bookings::{Booking, RecurrenceRequest, SeriesMeetingConflict},
+    bookings::{Booking, RecurrenceRequest},
     calendar::{CalendarResource, CommonAvailability},
     departments::Department,
     meeting_types::MeetingType,
@@ -14,7 +13,7 @@ use uuid::Uuid;
 
 use super::super::{Session, on_unauthorized};
 use crate::{
-    api::{ApiError, ApiResult},
+    api::ApiResult,
     components::Loading,
     zone::{self, Style},
 };
@@ -213,20 +212,6 @@ pub(super) fn RepeatFields(repeat: Repeat) -> impl IntoView {
     }
 }
 
-/// A 409's meetings of a series that do not fit.
-fn misfits(error: &ApiError) -> Vec<SeriesMeetingConflict> {
-    match error {
-        ApiError::Refused { body, .. } if body.error.code == ErrorCode::SlotUnavailable => body
-            .error
-            .details
-            .as_ref()
-            .and_then(|d| d.get("meetings"))
-            .and_then(|m| serde_json::from_value(m.clone()).ok())
-            .unwrap_or_default(),
-        _ => Vec::new(),
-    }
-}
-
 /// Sends a create and shows its outcome; a meeting created takes its time out of the times
 /// offered.
 pub(super) fn send(
@@ -260,8 +245,8 @@ pub(super) fn Outcome(
     move || {
         let zone = zone.clone();
         outcome.get().map(|result| match result {
-            Err(error) if !misfits(&error).is_empty() => {
-                let misfits = misfits(&error);
+            Err(error) if !error.series_misfits().is_empty() => {
+                let misfits = error.series_misfits();
                 let dates: Vec<String> = misfits.iter().map(|m| m.date.clone()).collect();
                 view! {
                     <div class="notice error series-misfits" role="alert">

@@ -7,7 +7,7 @@ use leptos::{prelude::*, task::spawn_local};
 use leptos_router::hooks::{use_navigate, use_query_map};
 use mm_api_types::{
     BookingStatus, ErrorCode,
-    bookings::{PublicBooking, PublicCancel},
+    bookings::{PublicBooking, PublicCancel, PublicReschedule},
 };
 use mm_domain::recurrence::SeriesScope;
 
@@ -102,14 +102,17 @@ pub(super) fn SeriesMeetings(booking: PublicBooking) -> impl IntoView {
     })
 }
 
-/// Which meetings of a series to cancel: one picked from those still held, it and the later
-/// ones, or all. The link's own meeting (the next one) is picked at first.
+/// Which meetings of a series to cancel or move (`verb`): one picked from those still held, it
+/// and the later ones, or all. The link's own meeting (the next one) is picked at first. A move
+/// takes the picked meeting to the new time, and the others by as many days to the same time.
 #[component]
-fn SeriesCancelChoice(
+fn SeriesChoice(
     booking: PublicBooking,
     index: RwSignal<Option<u32>>,
     scope: RwSignal<SeriesScope>,
+    verb: &'static str,
 ) -> impl IntoView {
+    let moving = verb == "move";
     let zone = customer_zone(&booking);
     let own = booking
         .series_meetings
@@ -141,11 +144,12 @@ fn SeriesCancelChoice(
     };
     view! {
         <fieldset class="series-choice">
-            <legend>"This meeting is part of a series. Which meetings do you want to cancel?"</legend>
+            <legend>{format!("This meeting is part of a series. Which meetings do you want to {verb}?")}</legend>
             {choice(SeriesScope::This, "Only the meeting chosen below")}
             {choice(SeriesScope::Following, "The meeting chosen below and all later ones")}
             {choice(SeriesScope::Series, "Every meeting of the series")}
-            <Show when=move || scope.get() != SeriesScope::Series>
+            {moving.then(|| view! { <p class="hint">"The meeting chosen below goes to the new time; the others move by as many days, to the same time of day."</p> })}
+            <Show when=move || moving || scope.get() != SeriesScope::Series>
                 <div class="field">
                     <label for="series-meeting">"Meeting"</label>
                     <select id="series-meeting" on:change=move |ev| index.set(event_target_value(&ev).parse().ok())>
@@ -234,7 +238,7 @@ pub fn SelfServiceCancel() -> impl IntoView {
                                     <h1>{if in_series { "Cancel your meetings?" } else { "Cancel your meeting?" }}</h1>
                                     <BookingFacts booking=booking.clone() />
                                     <form class="details" on:submit=submit(in_series)>
-                                        {in_series.then(|| view! { <SeriesCancelChoice booking=booking.clone() index=series_index scope=scope /> })}
+                                        {in_series.then(|| view! { <SeriesChoice booking=booking.clone() index=series_index scope=scope verb="cancel" /> })}
                                         <div class="field">
                                             <label for="reason">"Reason (optional)"</label>
                                             <p class="hint">"It helps the team, and they see it in their email."</p>
@@ -322,18 +326,40 @@ pub fn RescheduleTime() -> impl IntoView {
             .get("start")
             .filter(|s| s.parse::<DateTime<Utc>>().is_ok())
     });
-    let moved = RwSignal::new(None::<PublicBooking>);
+    let moved = RwSignal::new(None::<(PublicBooking, SeriesScope)>);
     let busy = RwSignal::new(false);
+    // For a series: which meetings move.
+    let series_index = RwSignal::new(None::<u32>);
+    let scope = RwSignal::new(SeriesScope::This);
+    let in_series = RwSignal::new(false);
     let navigate = use_navigate();
     let here = move || format!("/book/reschedule/{}/{}", token(), date());
     let confirm = move |start_utc: String| {
         busy.set(true);
         let navigate = navigate.clone();
+        let series = in_series.get_untracked();
+        let scope = if series {
+            scope.get_untracked()
+        } else {
+            SeriesScope::This
+        };
+        let request = PublicReschedule {
+            start_utc,
+            series_index: series_index.get_untracked().filter(|_| series),
+            scope: series.then(|| scope.to_string()),
+        };
         spawn_local(async move {
-            match api::reschedule(&token(), start_utc).await {
-                Ok(booking) => moved.set(Some(booking)),
+            match api::reschedule(&token(), &request).await {
+                Ok(booking) => moved.set(Some((booking, scope))),
                 Err(error) => {
-                    let text = if error.code() == Some(ErrorCode::SlotUnavailable) {
+                    let misfits = error.series_misfits();
+                    let text = if !misfits.is_empty() {
+                        let dates: Vec<String> = misfits.iter().map(|m| m.date.clone()).collect();
+                        format!(
+                            "These meetings of your series cannot move with it: {}. Please choose another time, or move fewer meetings.",
+                            dates.join(", ")
+                        )
+                    } else if error.code() == Some(ErrorCode::SlotUnavailable) {
                         "Sorry, someone booked that time a moment ago. Please choose another time."
                             .to_owned()
                     } else {
@@ -357,13 +383,14 @@ pub fn RescheduleTime() -> impl IntoView {
         {move || {
             let confirm = confirm.clone();
             match moved.get() {
-            Some(booking) => {
+            Some((booking, scope)) => {
                 set_title("Meeting moved");
                 view! {
                     <section class="confirmation" data-status=booking.status.as_str()>
-                        <h1>"Your meeting is moved"</h1>
+                        <h1>{if scope == SeriesScope::This { "Your meeting is moved" } else { "Your meetings are moved" }}</h1>
                         <p>"We've sent you an updated invitation by email."</p>
                         <BookingFacts booking=booking.clone() />
+                        <SeriesMeetings booking=booking.clone() />
                         <div class="actions">
                             <a class="button primary" href=booking.ics_url.clone()>"Add to calendar"</a>
                         </div>
@@ -379,9 +406,12 @@ pub fn RescheduleTime() -> impl IntoView {
                             (Ok(booking), Ok(day)) => {
                                 let (department, meeting) = (booking.department_slug.clone(), booking.meeting_slug.clone());
                                 let zone = customer_zone(&booking);
+                                let series = booking.series_meetings.len() > 1;
+                                in_series.set(series);
                                 view! {
                                     <h1>"Reschedule your meeting"</h1>
-                                    <BookingFacts booking=booking />
+                                    <BookingFacts booking=booking.clone() />
+                                    {series.then(|| view! { <SeriesChoice booking=booking.clone() index=series_index scope=scope verb="move" /> })}
                                     <h2 class="section">{format!("New time on {}", zone::day(day, Style::LongDate))}</h2>
                                     {move || chosen.get().map(|start| {
                                         let confirm = confirm.clone();
@@ -389,10 +419,14 @@ pub fn RescheduleTime() -> impl IntoView {
                                         let text = format!("{}, {}", zone::instant(at, &zone, Style::LongDate), zone::instant(at, &zone, Style::Time));
                                         view! {
                                             <div class="notice confirm-move">
-                                                <p>"Move your meeting to "<strong>{text}</strong>"?"</p>
+                                                <p>{move || if scope.get() == SeriesScope::This { "Move your meeting to " } else { "Move your meetings from " }}<strong>{text}</strong>"?"</p>
                                                 <button type="button" class="button primary" disabled=move || busy.get()
                                                     on:click=move |_| confirm(start.clone())>
-                                                    {move || if busy.get() { "Moving…" } else { "Move my meeting" }}
+                                                    {move || match (busy.get(), scope.get()) {
+                                                        (true, _) => "Moving…",
+                                                        (false, SeriesScope::This) => "Move my meeting",
+                                                        (false, _) => "Move my meetings",
+                                                    }}
                                                 </button>
                                             </div>
                                         }
