@@ -495,6 +495,63 @@ async fn customer_books_a_weekly_series_in_the_wizard_and_cancels_one_meeting_th
     assert_eq!(offered, json!(2), "a cancelled meeting is not offered");
 }
 
+#[tokio::test]
+async fn customer_moves_the_later_meetings_of_their_series_through_the_emailed_link() {
+    let (app, setup) = wizard_app(1, json!({"max_series_count": 6})).await;
+    let monday = mm_blackbox_tests::next_monday();
+    let mut series = request(&mm_blackbox_tests::at(monday, 10, 0), "series@example.com");
+    series["customer_timezone"] = json!("Europe/Copenhagen");
+    series["recurrence"] = json!({"frequency": "weekly", "count": 3});
+    let (status, booked) = book(&app, series).await;
+    assert_eq!(status, 201, "{booked}");
+    let link = emailed_link(&app, &setup.admin, "series@example.com", "reschedule").await;
+
+    // The second week's Tuesday at ten; then which meetings: the second and the later ones.
+    let tuesday = monday + Days::new(8);
+    let browser = Browser::open("Europe/Copenhagen", 1280, 900).await;
+    browser.goto(&format!("{link}/{tuesday}")).await;
+    browser.find_text("h1", "Reschedule your meeting").await;
+    browser
+        .find_text("a.slot", "10:00")
+        .await
+        .click()
+        .await
+        .expect("click");
+    browser.find(".confirm-move").await;
+    browser
+        .find("#series-meeting")
+        .await
+        .select_by_value("2")
+        .await
+        .expect("choosing the second meeting");
+    browser.click("input[name=scope][value=following]").await;
+    browser
+        .find_text("button", "Move my meetings")
+        .await
+        .click()
+        .await
+        .expect("click");
+    browser.find_text("h1", "Your meetings are moved").await;
+
+    let (_, listed) = app.get("/bookings?per_page=200", &setup.admin).await;
+    let mut starts: Vec<chrono::DateTime<Utc>> = listed["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|b| b["start_utc"].as_str().unwrap().parse().unwrap())
+        .collect();
+    starts.sort();
+    let expected = vec![
+        copenhagen(monday, 10),
+        copenhagen(tuesday, 10),
+        copenhagen(tuesday + Days::new(7), 10),
+    ];
+    assert_eq!(
+        starts, expected,
+        "the first stays; the later ones move to Tuesdays"
+    );
+}
+
 /// The link of `kind` (`cancel` or `reschedule`) in the customer's confirmation email.
 async fn emailed_link(app: &TestApp, admin: &str, to: &str, kind: &str) -> String {
     let (_, outbox) = app
