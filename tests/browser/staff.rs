@@ -1808,3 +1808,74 @@ async fn series_meetings(app: &TestApp, admin: &str, series: &str) -> Vec<Value>
     items.sort_by_key(|b| b["series_index"].as_u64());
     items
 }
+
+#[tokio::test]
+async fn staff_move_a_series_from_its_second_meeting_to_eleven_on_its_page() {
+    let (app, setup) = wizard_app(1, json!({})).await;
+    let first = next_monday();
+    let (status, booked) = app
+        .post(
+            "/bookings",
+            &setup.admin,
+            json!({
+                "meeting_type_id": setup.call, "assigned_to": setup.members[0],
+                "start_utc": at(first, 10, 0),
+                "customer_name": "Ann Smith", "customer_email": "ann@customer.com",
+                "customer_phone": "+45 12 34 56 78",
+                "recurrence": {"frequency": "weekly", "count": 3},
+            }),
+        )
+        .await;
+    assert_eq!(status, 201, "{booked}");
+    let series = id(&booked["series_id"]);
+    let second = id(&series_meetings(&app, &setup.admin, &series).await[1]["id"]);
+
+    let browser = Browser::open("Europe/Copenhagen", 1280, 900).await;
+    sign_in(
+        &browser,
+        &app,
+        mm_blackbox_tests::ADMIN_EMAIL,
+        mm_blackbox_tests::ADMIN_PASSWORD,
+        &format!("/admin/bookings/{second}"),
+    )
+    .await;
+    browser
+        .find_text(".actions button", "Reschedule…")
+        .await
+        .click()
+        .await
+        .expect("opening the reschedule form");
+    browser.find("#panel-time").await;
+    browser
+        .script(
+            "const time = document.querySelector('#panel-time'); time.value = '11:00'; \
+             time.dispatchEvent(new Event('input', {bubbles: true}));",
+        )
+        .await;
+    browser
+        .find("#panel-scope")
+        .await
+        .select_by_value("following")
+        .await
+        .expect("choosing the meetings");
+    browser
+        .find_text("button[type=submit]", "Reschedule")
+        .await
+        .click()
+        .await
+        .expect("moving");
+    browser.find_text(".notice.success", "Rescheduled.").await;
+    let starts: Vec<String> = series_meetings(&app, &setup.admin, &series)
+        .await
+        .iter()
+        .map(|m| id(&m["start_utc"]))
+        .collect();
+    // The form reads times in the signed-in person's zone: the System Manager's is UTC.
+    let expected: Vec<String> = (0..3)
+        .map(|week| match week {
+            0 => at(first, 10, 0),
+            _ => format!("{}T11:00:00Z", first + Days::new(7 * week)),
+        })
+        .collect();
+    assert_eq!(starts, expected, "the second and third move to eleven");
+}

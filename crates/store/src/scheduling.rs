@@ -819,7 +819,8 @@ mod tests {
             .unwrap();
         let mut internal: bookings::ActiveModel = internal.into();
         internal.booking_type = Set(Word(mm_domain::booking::BookingType::Internal));
-        let internal = internal.update(&store.db).await.unwrap();
+        // Every write goes through the one writer, as in the store itself.
+        let internal = internal.update(&store.writer).await.unwrap();
         booking_participants::ActiveModel {
             id: Set(Uuid::new_v4()),
             booking_id: Set(internal.id),
