@@ -943,10 +943,10 @@ async fn apply(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The meeting asked of, as it now is (with `scope`, every meeting in scope is cancelled too)", body = WireBooking),
-        (status = 400, description = "A `scope` other than `this` for a booking outside a series; a reason or notes too long", body = ErrorBody),
+        (status = 400, description = "A reason or notes too long; a `scope` that is none of `this`, `following`, `series`", body = ErrorBody),
         (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody),
-        (status = 422, description = "Already cancelled, completed or over", body = ErrorBody)
+        (status = 422, description = "Already cancelled, completed or over; a `scope` other than `this` for a single meeting", body = ErrorBody)
     )
 )]
 #[post("/bookings/{booking_id}/cancel")]
@@ -1017,7 +1017,7 @@ async fn decide(
 }
 
 /// A request's `scope`: `this` when absent; `following` and `series` only for a meeting of a
-/// series.
+/// series (a well-formed request the booking cannot take: 422).
 pub(super) fn series_scope(raw: Option<&str>, booking: &Booking) -> ApiResult<SeriesScope> {
     let Some(raw) = raw.map(str::trim).filter(|s| !s.is_empty()) else {
         return Ok(SeriesScope::This);
@@ -1026,10 +1026,9 @@ pub(super) fn series_scope(raw: Option<&str>, booking: &Booking) -> ApiResult<Se
         .parse::<SeriesScope>()
         .map_err(|_| ApiError::field("scope", "must be this, following or series"))?;
     if scope != SeriesScope::This && booking.series.is_none() {
-        return Err(ApiError::field(
-            "scope",
-            "applies to meetings of a recurring series only",
-        ));
+        return Err(ApiError::InvalidTransition(format!(
+            "the scope {scope} applies to meetings of a recurring series only; this booking is a single meeting"
+        )));
     }
     Ok(scope)
 }
@@ -1209,11 +1208,11 @@ async fn move_to(
     security(("bearer" = [])),
     responses(
         (status = 200, body = WireBooking),
-        (status = 400, description = "A `scope` other than `this` for a booking outside a series; a reason too long", body = ErrorBody),
+        (status = 400, description = "A reason too long; a `scope` that is none of `this`, `following`, `series`", body = ErrorBody),
         (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody),
         (status = 409, description = "`slot_unavailable` with the conflicts: the new host is not free or not an active member (with a `scope`, `details.meetings` names each meeting that does not fit, and nothing moves)", body = ErrorBody),
-        (status = 422, description = "The booking can no longer be moved", body = ErrorBody)
+        (status = 422, description = "The booking can no longer be moved; a `scope` other than `this` for a single meeting", body = ErrorBody)
     )
 )]
 #[post("/bookings/{booking_id}/reassign")]
@@ -1245,11 +1244,11 @@ async fn reassign(
     security(("bearer" = [])),
     responses(
         (status = 200, body = WireBooking),
-        (status = 400, description = "A start or host that is not one; a `scope` other than `this` for a booking outside a series", body = ErrorBody),
+        (status = 400, description = "A start or host that is not one; a `scope` that is none of `this`, `following`, `series`", body = ErrorBody),
         (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody),
         (status = 409, description = "`slot_unavailable` with the conflicts (with a `scope`, `details.meetings` names each meeting that does not fit, and nothing moves)", body = ErrorBody),
-        (status = 422, description = "The booking can no longer be moved", body = ErrorBody)
+        (status = 422, description = "The booking can no longer be moved; a `scope` other than `this` for a single meeting", body = ErrorBody)
     )
 )]
 #[post("/bookings/{booking_id}/reschedule")]

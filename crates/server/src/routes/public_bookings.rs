@@ -517,9 +517,9 @@ async fn view_booking(
     request_body = PublicCancel,
     responses(
         (status = 200, body = PublicBooking),
-        (status = 400, description = "A `scope` or `series_index` for a booking outside a series; a reason too long", body = ErrorBody),
+        (status = 400, description = "A reason too long; a `scope` that is none of `this`, `following`, `series`", body = ErrorBody),
         (status = 404, description = "Unknown, used or expired link; no meeting of that `series_index` in the link's series", body = ErrorBody),
-        (status = 422, description = "The booking can no longer be cancelled", body = ErrorBody),
+        (status = 422, description = "The booking can no longer be cancelled; a `scope` other than `this`, or a `series_index`, for a single meeting", body = ErrorBody),
         (status = 429, description = "`rate_limited`: too many unknown links or changes from this network; see `Retry-After`", body = ErrorBody)
     )
 )]
@@ -577,9 +577,8 @@ fn series_index(asked: Option<u32>, booking: &Booking) -> ApiResult<Option<u16>>
             .map(Some)
             .map_err(|_| ApiError::NotFound("meeting of the series")),
         (Some(_), Some(_)) => Ok(None),
-        (Some(_), None) => Err(ApiError::field(
-            "series_index",
-            "applies to meetings of a recurring series only",
+        (Some(_), None) => Err(ApiError::InvalidTransition(
+            "series_index applies to meetings of a recurring series only; this booking is a single meeting".into(),
         )),
     }
 }
@@ -590,10 +589,10 @@ fn series_index(asked: Option<u32>, booking: &Booking) -> ApiResult<Option<u16>>
     request_body = PublicReschedule,
     responses(
         (status = 200, body = PublicBooking),
-        (status = 400, description = "A start that is not one; a `scope` or `series_index` for a booking outside a series", body = ErrorBody),
+        (status = 400, description = "A start that is not one; a `scope` that is none of `this`, `following`, `series`", body = ErrorBody),
         (status = 404, description = "Unknown or expired link; no meeting of that `series_index` in the link's series", body = ErrorBody),
         (status = 409, description = "`slot_unavailable` (with a `scope`, `details.meetings` names each meeting that cannot move with it, and nothing moves)", body = ErrorBody),
-        (status = 422, description = "The booking can no longer be moved; `reschedule_limit_reached` once the link has moved it as often as it may", body = ErrorBody),
+        (status = 422, description = "The booking can no longer be moved (also: a `scope` other than `this`, or a `series_index`, for a single meeting); `reschedule_limit_reached` once the link has moved it as often as it may", body = ErrorBody),
         (status = 429, description = "`rate_limited`: too many unknown links or changes from this network; see `Retry-After`", body = ErrorBody)
     )
 )]
