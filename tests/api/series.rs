@@ -19,6 +19,7 @@ on_both_databases!(
     a_series_waiting_for_approval_is_approved_or_rejected_as_one_with_one_email,
     staff_move_a_series_from_its_third_meeting_to_thursdays_at_ten_then_give_it_all_to_another_member,
     the_customers_link_moves_their_series_from_the_second_meeting_on_and_names_one_that_cannot_move,
+    a_repeat_asked_of_a_month_too_far_ahead_to_offer_is_still_checked,
 );
 
 /// The Tuesday two weeks before the next last Sunday of March at least a week away: a
@@ -1018,4 +1019,44 @@ async fn the_customers_link_moves_their_series_from_the_second_meeting_on_and_na
         reschedule(json!({"start_utc": at(week(1), 12, 0), "series_index": 9, "scope": "this"}))
             .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+}
+
+async fn a_repeat_asked_of_a_month_too_far_ahead_to_offer_is_still_checked(db: Db) {
+    let app = TestApp::spawn(db).await;
+    support(&app, 1, json!({"max_series_count": 4})).await;
+    let base = "/public/departments/support/meeting-types/call";
+    for path in [
+        format!("{base}/slots?date=2042-02-11"),
+        format!("{base}/available-dates?month=2042-02"),
+    ] {
+        let (status, offered) = app
+            .call(
+                reqwest::Method::GET,
+                &format!("{path}&frequency=weekly&count=3"),
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{path}: {offered}");
+        let (status, body) = app
+            .call(
+                reqwest::Method::GET,
+                &format!("{path}&frequency=-9.0&count=3"),
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {body}");
+        assert_eq!(mm_blackbox_tests::failing_fields(&body), ["frequency"]);
+        let (status, body) = app
+            .call(
+                reqwest::Method::GET,
+                &format!("{path}&frequency=weekly&count=40"),
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {body}");
+        assert_eq!(mm_blackbox_tests::failing_fields(&body), ["count"]);
+    }
 }

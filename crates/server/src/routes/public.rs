@@ -341,6 +341,12 @@ async fn available_dates(
             }
         }
     } else {
+        // Nothing is offered so far ahead, but a repeat asked for is still checked.
+        let (_, meeting_type) = state
+            .store
+            .public_meeting_type(&department, &meeting)
+            .await?;
+        customer_recurrence(query.frequency.as_deref(), query.count, &meeting_type)?;
         Vec::new()
     };
 
@@ -403,6 +409,8 @@ async fn day_slots(
             .store
             .public_meeting_type(&department, &meeting)
             .await?;
+        // Nothing is offered so far ahead, but a repeat asked for is still checked.
+        customer_recurrence(query.frequency.as_deref(), query.count, &meeting_type)?;
         return Ok(web::Json(DaySlots {
             date,
             timezone: zone.name().to_owned(),
