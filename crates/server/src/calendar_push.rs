@@ -20,6 +20,7 @@ use std::time::Duration;
 use actix_web::web;
 use chrono::Utc;
 use mm_calendars::{
+    CalendarApi,
     provider::{EventDraft, ProviderError, Repeat, WrittenEvent},
     zoom::MeetingDraft,
 };
@@ -292,21 +293,43 @@ async fn place_in_series<'a>(
     }
 }
 
-async fn insert_event(
+/// Calls `calendar`'s provider with a fresh access token.
+async fn on_calendar<'a, T, F, Fut>(
     state: &AppState,
-    calendar: &PushCalendar,
-    draft: &EventDraft,
-) -> Result<WrittenEvent, SyncError> {
+    calendar: &'a PushCalendar,
+    call: F,
+) -> Result<T, SyncError>
+where
+    F: Fn(CalendarApi, reqwest::Client, String, &'a str) -> Fut,
+    Fut: Future<Output = Result<T, ProviderError>>,
+{
     with_access(
         state,
         calendar.integration_id,
         Some(&calendar.tokens),
         calendar.kind,
-        |api, http, token| async move {
-            api.insert_event(&http, &token, &calendar.calendar_id, draft)
-                .await
-        },
+        |api, http, token| call(api, http, token, &calendar.calendar_id),
     )
+    .await
+}
+
+/// `Ok(None)` for what the calendar no longer has.
+fn unless_gone<T>(answer: Result<T, ProviderError>) -> Result<Option<T>, ProviderError> {
+    match answer {
+        Ok(found) => Ok(Some(found)),
+        Err(ProviderError::NotFound) => Ok(None),
+        Err(other) => Err(other),
+    }
+}
+
+async fn insert_event(
+    state: &AppState,
+    calendar: &PushCalendar,
+    draft: &EventDraft,
+) -> Result<WrittenEvent, SyncError> {
+    on_calendar(state, calendar, |api, http, token, id| async move {
+        api.insert_event(&http, &token, id, draft).await
+    })
     .await
 }
 
@@ -317,22 +340,9 @@ async fn patch_event(
     event: &str,
     draft: &EventDraft,
 ) -> Result<Option<WrittenEvent>, SyncError> {
-    with_access(
-        state,
-        calendar.integration_id,
-        Some(&calendar.tokens),
-        calendar.kind,
-        |api, http, token| async move {
-            match api
-                .patch_event(&http, &token, &calendar.calendar_id, event, draft)
-                .await
-            {
-                Ok(written) => Ok(Some(written)),
-                Err(ProviderError::NotFound) => Ok(None),
-                Err(other) => Err(other),
-            }
-        },
-    )
+    on_calendar(state, calendar, |api, http, token, id| async move {
+        unless_gone(api.patch_event(&http, &token, id, event, draft).await)
+    })
     .await
 }
 
@@ -352,27 +362,15 @@ async fn write_event(
     insert_event(state, calendar, draft).await
 }
 
-/// Deletes an event; one already gone counts as deleted.
+/// Deletes an event; one already gone counts as deleted (the providers' `delete_event` says so).
 async fn delete_event(
     state: &AppState,
     calendar: &PushCalendar,
     event: &str,
 ) -> Result<(), SyncError> {
-    with_access(
-        state,
-        calendar.integration_id,
-        Some(&calendar.tokens),
-        calendar.kind,
-        |api, http, token| async move {
-            match api
-                .delete_event(&http, &token, &calendar.calendar_id, event)
-                .await
-            {
-                Err(ProviderError::NotFound) => Ok(()),
-                other => other,
-            }
-        },
-    )
+    on_calendar(state, calendar, |api, http, token, id| async move {
+        api.delete_event(&http, &token, id, event).await
+    })
     .await
 }
 
@@ -384,22 +382,12 @@ async fn occurrence_id(
     event: &str,
     original_start: chrono::DateTime<Utc>,
 ) -> Result<Option<String>, SyncError> {
-    with_access(
-        state,
-        calendar.integration_id,
-        Some(&calendar.tokens),
-        calendar.kind,
-        |api, http, token| async move {
-            match api
-                .occurrence_id(&http, &token, event, original_start)
-                .await
-            {
-                Ok(id) => Ok(Some(id)),
-                Err(ProviderError::NotFound) => Ok(None),
-                Err(other) => Err(other),
-            }
-        },
-    )
+    on_calendar(state, calendar, |api, http, token, _| async move {
+        unless_gone(
+            api.occurrence_id(&http, &token, event, original_start)
+                .await,
+        )
+    })
     .await
 }
 
@@ -408,22 +396,7 @@ async fn occurrence_id(
 pub async fn remove_outside(state: &AppState, booking_id: uuid::Uuid) -> Result<(), SyncError> {
     let (event, video_meeting) = state.store.held_outside(booking_id).await?;
     if let Some((holder, event_id)) = &event {
-        with_access(
-            state,
-            holder.integration_id,
-            Some(&holder.tokens),
-            holder.kind,
-            |api, http, token| async move {
-                match api
-                    .delete_event(&http, &token, &holder.calendar_id, event_id)
-                    .await
-                {
-                    Err(ProviderError::NotFound) => Ok(()),
-                    other => other,
-                }
-            },
-        )
-        .await?;
+        delete_event(state, holder, event_id).await?;
     }
     if let (Some(id), Some(zoom)) = (&video_meeting, state.providers.zoom.as_deref()) {
         match zoom

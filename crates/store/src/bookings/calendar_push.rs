@@ -24,7 +24,7 @@ use uuid::Uuid;
 use super::Transaction;
 use crate::{
     Result, SealedTokens, Store,
-    bookings::series::load_series,
+    bookings::series::series_of,
     corrupt,
     entity::{Word, booking_series, bookings, calendar_integrations},
 };
@@ -207,7 +207,10 @@ impl Store {
                 if txn.get_database_backend() == DbBackend::Postgres {
                     lock = lock.lock_exclusive();
                 }
-                lock.one(&txn).await?;
+                let series = lock
+                    .one(&txn)
+                    .await?
+                    .ok_or(crate::StoreError::NotFound("series"))?;
                 let busy = bookings::Entity::find()
                     .filter(bookings::Column::SeriesId.eq(series_id))
                     .filter(bookings::Column::CalendarPushClaimedUntilUtc.gt(now))
@@ -219,7 +222,7 @@ impl Store {
                 }
                 let index = u16::try_from(index).map_err(corrupt)?;
                 let meeting = (row.id, index, row.assigned_to);
-                Some(series_push(&txn, series_id, meeting, row.external_event_is_occurrence).await?)
+                Some(series_push(&txn, series, meeting, row.external_event_is_occurrence).await?)
             }
             _ => None,
         };
@@ -320,25 +323,22 @@ async fn two_way_calendar_of(db: &impl ConnectionTrait, user: Uuid) -> Result<Op
         .map(|calendar| calendar.id))
 }
 
-/// What writing `meeting` (its id, place and host) needs to know of series `series_id`.
+/// What writing `meeting` (its id, place and host) needs to know of its series, kept in `row`.
 async fn series_push(
     db: &impl ConnectionTrait,
-    series_id: Uuid,
+    row: booking_series::Model,
     meeting: (Uuid, u16, Uuid),
     holds_occurrence: bool,
 ) -> Result<SeriesPush> {
     let (booking, index, host) = meeting;
-    let series = load_series(db, series_id).await?;
-    let row = booking_series::Entity::find_by_id(series_id)
-        .one(db)
-        .await?
-        .ok_or(crate::StoreError::NotFound("series"))?;
-    let event = match (row.calendar_integration_id, row.external_event_id) {
+    let series_id = row.id;
+    let event = match (row.calendar_integration_id, row.external_event_id.clone()) {
         (Some(integration), Some(event)) => push_calendar(db, integration)
             .await?
             .map(|calendar| (calendar, event)),
         _ => None,
     };
+    let series = series_of(row)?;
     let meetings: Vec<(Uuid, i32, Word<BookingStatus>, Uuid)> = bookings::Entity::find()
         .select_only()
         .column(bookings::Column::Id)

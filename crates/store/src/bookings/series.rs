@@ -102,6 +102,11 @@ pub(crate) async fn load_series(db: &impl ConnectionTrait, id: Uuid) -> Result<S
         .one(db)
         .await?
         .ok_or(StoreError::NotFound("series"))?;
+    series_of(row)
+}
+
+/// The series a `booking_series` row keeps.
+pub(crate) fn series_of(row: booking_series::Model) -> Result<Series> {
     Ok(Series {
         id: row.id,
         recurrence: Recurrence::new(
