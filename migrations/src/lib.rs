@@ -26,6 +26,7 @@ mod m20261201_000002_booking_series;
 mod m20261201_000003_meeting_type_series;
 mod m20261201_000004_series_links;
 mod m20261201_000005_series_calendar_events;
+mod m20261202_000001_languages;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000003_meeting_type_series::Migration),
             Box::new(m20261201_000004_series_links::Migration),
             Box::new(m20261201_000005_series_calendar_events::Migration),
+            Box::new(m20261202_000001_languages::Migration),
         ]
     }
 }

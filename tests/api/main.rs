@@ -16,6 +16,7 @@ mod funnel;
 mod google;
 mod internal;
 mod invitations;
+mod languages;
 mod meeting_types;
 mod metrics;
 mod no_shows;

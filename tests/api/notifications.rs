@@ -27,6 +27,7 @@ on_both_databases!(
     a_meeting_booked_inside_its_reminder_windows_records_them_as_skipped,
     a_meeting_that_ended_gets_one_thank_you_with_feedback_link_and_next_steps,
     an_sms_reminder_reaches_the_provider_as_twilio_expects_it,
+    a_danish_customer_and_an_english_host_each_read_the_booking_in_their_own_language,
 );
 
 /// Delivers over SMTP, looks for due reminders every second, allows many public bookings.
@@ -148,7 +149,7 @@ fn invite_of(mail: &Received) -> invite::Invite {
 fn assert_both_parts(delivered: &[Delivered]) {
     for d in delivered {
         assert!(!d.mail.text.is_empty(), "{} has text", d.kind);
-        assert!(d.mail.html.contains("<html>"), "{} has HTML", d.kind);
+        assert!(d.mail.html.contains("<html lang="), "{} has HTML", d.kind);
     }
 }
 
@@ -1123,4 +1124,130 @@ async fn an_sms_reminder_reaches_the_provider_as_twilio_expects_it(db: Db) {
     assert_eq!(rows[0]["channel"], "sms");
     assert_eq!(rows[0]["kind"], "customer_reminder_sms");
     assert_eq!(rows[0]["status"], "sent");
+}
+
+async fn a_danish_customer_and_an_english_host_each_read_the_booking_in_their_own_language(db: Db) {
+    let (app, mail) = app_with_mail(db).await;
+    let setup = support(&app, 2, json!({})).await;
+    no_hours(&app, &setup.admin, &setup.members[0]).await;
+    let host = &setup.members[1];
+    let mut mailroom = Mailroom::new(&app, &mail).await;
+
+    // The browser says Danish; the booking keeps it for every later email.
+    let start = at(next_monday(), 10, 0);
+    let response = app
+        .client
+        .post(app.url("/api/v1/public/bookings"))
+        .header("Accept-Language", "da-DK,da;q=0.9,en;q=0.5")
+        .json(&request(&start, "sofie@kunde.dk"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let booking: Value = response.json().await.unwrap();
+    assert_eq!(booking["customer_language"], "da", "{booking}");
+
+    let sent = mailroom.next().await;
+    let to_customer = find(&sent, "customer_confirmation", "sofie@kunde.dk");
+    assert_eq!(to_customer.subject, "Booking bekræftet: Call med support");
+    assert_eq!(to_customer.content_language, "da");
+    assert!(
+        to_customer.html.contains("<html lang=\"da\">"),
+        "{}",
+        to_customer.html
+    );
+    let text = &to_customer.text;
+    assert!(
+        text.contains("Dit møde bliver med Member 1 fra support."),
+        "{text}"
+    );
+    assert!(
+        text.contains("Tidspunkt: mandag den "),
+        "a Danish date: {text}"
+    );
+    assert!(
+        text.contains(" kl. ") && text.contains("(America/New_York)"),
+        "{text}"
+    );
+    assert!(text.contains("Aflys: http"), "{text}");
+    // The invite's own text is the customer's language too.
+    let description = invite_of(to_customer).description.unwrap_or_default();
+    assert!(description.contains("Aflys: http"), "{description}");
+    assert!(description.contains("Flyt mødet: http"), "{description}");
+
+    let to_host = find(&sent, "host_new_booking", "m1@example.com");
+    assert_eq!(to_host.subject, "New booking: Call with support");
+    assert_eq!(to_host.content_language, "en");
+    assert!(
+        to_host.text.contains("A new booking is assigned to you."),
+        "{}",
+        to_host.text
+    );
+    assert!(to_host.text.contains("When: Monday "), "{}", to_host.text);
+    let description = invite_of(to_host).description.unwrap_or_default();
+    assert!(description.contains("Reference: "), "{description}");
+    assert!(
+        !description.contains("Aflys"),
+        "no customer link for the host: {description}"
+    );
+
+    // The host turns to Danish on their profile; the customer, who cancels, stays Danish.
+    let (status, user) = app
+        .patch(
+            &format!("/users/{host}"),
+            &setup.admin,
+            json!({"language": "da"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{user}");
+    assert_eq!(user["language"], "da");
+    let id = booking_id(&app, "sofie@kunde.dk").await;
+    let (status, body) = app
+        .post(
+            &format!("/bookings/{id}/cancel"),
+            &setup.admin,
+            json!({"reason": "Sygdom"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let sent = mailroom.next().await;
+    let to_customer = find(&sent, "customer_cancelled", "sofie@kunde.dk");
+    assert_eq!(to_customer.subject, "Booking aflyst: Call med support");
+    assert!(
+        to_customer
+            .text
+            .contains("Vi beklager: din booking er aflyst. Begrundelse: Sygdom"),
+        "{}",
+        to_customer.text
+    );
+    let to_host = find(&sent, "host_cancelled", "m1@example.com");
+    assert_eq!(to_host.content_language, "da");
+    assert!(
+        to_host.subject.starts_with("Aflyst: "),
+        "{}",
+        to_host.subject
+    );
+
+    // Back to the organisation's default (English here).
+    let (status, user) = app
+        .patch(
+            &format!("/users/{host}"),
+            &setup.admin,
+            json!({"language": null}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{user}");
+    assert_eq!(user["language"], Value::Null);
+    let (status, body) = app
+        .patch(
+            &format!("/users/{host}"),
+            &setup.admin,
+            json!({"language": "fr"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(
+        body["error"]["details"]["fields"]["language"],
+        "must be one of en, da"
+    );
 }

@@ -14,6 +14,8 @@ pub struct Invite {
     pub dtend: String,
     pub status: String,
     pub summary: String,
+    /// As written: line breaks are `\n`.
+    pub description: Option<String>,
     pub location: Option<String>,
     /// `mailto:` addresses.
     pub organizer: Option<String>,
@@ -86,6 +88,7 @@ pub fn parse(ics: &str) -> Invite {
         dtend: required("DTEND"),
         status: required("STATUS"),
         summary: required("SUMMARY"),
+        description: value(&event.properties, "DESCRIPTION"),
         location: value(&event.properties, "LOCATION"),
         organizer: value(&event.properties, "ORGANIZER"),
         attendees: event

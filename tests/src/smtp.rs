@@ -30,6 +30,8 @@ pub struct Received {
     pub part_types: Vec<String>,
     /// The `text/calendar` part, when there is one.
     pub ics: Option<String>,
+    /// `Content-Language`, empty when absent.
+    pub content_language: String,
 }
 
 /// A port nobody listens on right now.
@@ -151,5 +153,6 @@ fn parse(raw: &[u8]) -> Received {
             .unwrap_or_default(),
         part_types,
         ics,
+        content_language: header("Content-Language"),
     }
 }

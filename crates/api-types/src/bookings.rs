@@ -31,6 +31,10 @@ pub struct PublicBookingRequest {
     /// The customer's IANA zone; the department's when absent.
     #[serde(default)]
     pub customer_timezone: Option<String>,
+    /// The language of every email to the customer (`da`, `en`); when absent, the request's
+    /// `Accept-Language`, else the organisation's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_language: Option<String>,
     #[serde(default)]
     pub customer_notes: Option<String>,
     #[serde(default)]
@@ -69,6 +73,10 @@ pub struct PublicBooking {
     pub department_timezone: String,
     pub customer_name: String,
     pub customer_timezone: String,
+    /// What the customer's emails are written in (`da`, `en`); `null` for a booking made
+    /// before languages were kept (the organisation's default).
+    #[serde(default)]
+    pub customer_language: Option<String>,
     pub location_type: crate::LocationType,
     /// Present while the cancel link works, and only to whoever holds the cancel link (the
     /// reschedule link does not lead to it).
@@ -247,6 +255,10 @@ pub struct Booking {
     pub customer_email: Option<String>,
     pub customer_phone: Option<String>,
     pub customer_timezone: Option<String>,
+    /// What the customer's emails are written in (`da`, `en`); `null` for an internal meeting
+    /// or a booking made before languages were kept (the organisation's default).
+    #[serde(default)]
+    pub customer_language: Option<String>,
     pub customer_notes: Option<String>,
     /// When the customer's personal data was erased: the customer fields are then empty.
     #[serde(default)]
@@ -344,6 +356,10 @@ pub struct StaffBookingRequest {
     pub customer_phone: String,
     #[serde(default)]
     pub customer_timezone: Option<String>,
+    /// The language of every email to the customer (`da`, `en`); the organisation's default
+    /// when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_language: Option<String>,
     #[serde(default)]
     pub customer_notes: Option<String>,
     #[serde(default)]

@@ -34,6 +34,10 @@ pub struct User {
     pub timezone: String,
     pub bio: Option<String>,
     pub profile_picture_url: Option<String>,
+    /// What they read the staff app and their emails in (`da`, `en`); `null`: the
+    /// organisation's default (`MM_DEFAULT_LANGUAGE`).
+    #[serde(default)]
+    pub language: Option<String>,
 }
 
 /// `GET /auth/me`: the user and what they lead and belong to.
@@ -46,6 +50,9 @@ pub struct Me {
     pub roles: Vec<crate::StaffRole>,
     pub leads_department_ids: Vec<Uuid>,
     pub member_department_ids: Vec<Uuid>,
+    /// The organisation's language (`MM_DEFAULT_LANGUAGE`), for whoever has chosen none.
+    #[serde(default)]
+    pub default_language: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -66,6 +73,9 @@ pub struct CreateUser {
     pub bio: Option<String>,
     #[serde(default)]
     pub profile_picture_url: Option<String>,
+    /// `da` or `en`; absent or `null`: the organisation's default.
+    #[serde(default)]
+    pub language: Option<String>,
 }
 
 fn yes() -> bool {
@@ -103,6 +113,14 @@ pub struct UpdateUser {
     )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub profile_picture_url: Option<Option<String>>,
+    /// `da` or `en`; `null`: back to the organisation's default.
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub language: Option<Option<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

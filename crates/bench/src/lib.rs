@@ -224,6 +224,7 @@ async fn seed_department(
             timezone: zone,
             bio: None,
             profile_picture_url: None,
+            language: None,
         };
         store
             .create_user(

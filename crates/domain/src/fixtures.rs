@@ -24,6 +24,7 @@ pub(crate) fn person(n: u128, name: &str) -> StaffUser {
         timezone: TimeZone::default(),
         bio: None,
         profile_picture_url: None,
+        language: None,
     }
 }
 
@@ -79,6 +80,7 @@ pub(crate) fn booking(host: &StaffUser, status: BookingStatus, phone: bool) -> B
             phone: phone.then(|| Phone::parse("+4512345678").unwrap()),
             timezone: TimeZone::default(),
             notes: None,
+            language: None,
         }),
         customer_erased_utc: None,
         answers: Default::default(),

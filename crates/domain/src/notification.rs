@@ -389,6 +389,8 @@ pub struct OutgoingEmail {
     pub html: String,
     /// A calendar invite (`text/calendar`) to attach.
     pub ics: Option<String>,
+    /// What it is written in (its `Content-Language`).
+    pub language: mm_i18n::Language,
 }
 
 /// One text message, ready for the outbox.

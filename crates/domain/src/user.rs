@@ -15,6 +15,8 @@ pub struct StaffUser {
     pub timezone: TimeZone,
     pub bio: Option<String>,
     pub profile_picture_url: Option<String>,
+    /// What they read the staff app and their emails in; `None`: the organisation's default.
+    pub language: Option<mm_i18n::Language>,
 }
 
 /// Passwords are at least 10 and at most 200 characters; the hash is made elsewhere.

@@ -9,6 +9,7 @@ use mm_domain::{
     recurrence::{Frequency, RuleEnd, SeriesCut},
     user::StaffUser,
 };
+use mm_i18n::{Language, Texts};
 
 use crate::ics::{self, Invite, Person};
 
@@ -29,6 +30,8 @@ pub struct Context<'a> {
     pub public_base_url: &'a str,
     pub uid_domain: &'a str,
     pub now: DateTime<Utc>,
+    /// The language of whoever has chosen none: the organisation's.
+    pub default_language: Language,
 }
 
 /// One message of the matrix as an email to its recipient.
@@ -37,16 +40,22 @@ pub(crate) fn email(
     context: &Context<'_>,
     message: Message<'_>,
 ) -> Option<OutgoingEmail> {
-    let (to, to_name, zone) = match message.to {
+    let (to, to_name, zone, language) = match message.to {
         Recipient::Customer => {
             let c = facts.booking.customer.as_ref()?;
-            (&c.email, c.name.as_str(), c.timezone)
+            (&c.email, c.name.as_str(), c.timezone, c.language)
         }
-        Recipient::Staff(person) => (&person.email, person.full_name.as_str(), person.timezone),
+        Recipient::Staff(person) => (
+            &person.email,
+            person.full_name.as_str(),
+            person.timezone,
+            person.language,
+        ),
     };
+    let t = language.unwrap_or(context.default_language).texts();
     let (subject, body) = match message.to {
-        Recipient::Customer => customer_email(facts, context, message.kind, zone),
-        Recipient::Staff(person) => staff_email(facts, context, message.kind, person),
+        Recipient::Customer => customer_email(t, facts, context, message.kind, zone),
+        Recipient::Staff(person) => staff_email(t, facts, context, message.kind, person),
     };
     Some(body.into_email(message.kind, to, Some(to_name), subject))
 }
@@ -55,44 +64,45 @@ pub(crate) fn email(
 /// turned on again at `manage_url`.
 pub fn webhook_disabled(
     owner: &StaffUser,
+    default_language: Language,
     url: &str,
     description: Option<&str>,
     reason: &str,
     manage_url: &str,
 ) -> OutgoingEmail {
-    let mut body = Body::new(&format!(
-        "Meeting Manager stopped sending booking events to one of your webhooks: {reason}. \
-         Events that were waiting stay queued; turn the webhook on again once its receiver \
-         works, and they go out."
-    ))
-    .line("Receiver", url);
+    let t = owner.language.unwrap_or(default_language).texts();
+    let mut body = Body::new(t, &t.lead_webhook_disabled(reason)).line(t.label_receiver(), url);
     if let Some(description) = description {
-        body = body.line("Description", description);
+        body = body.line(t.label_description(), description);
     }
-    body.link("Open your webhooks", manage_url).into_email(
+    body.link(t.link_open_webhooks(), manage_url).into_email(
         MessageKind::WebhookDisabled,
         &owner.email,
         Some(&owner.full_name),
-        "Webhook disabled".to_owned(),
+        t.subject_webhook_disabled().to_owned(),
     )
 }
 
-/// `text` with its first letter capital.
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
+/// `lead`, and ` Reason: …` after it when a reason was given.
+fn with_reason(t: Texts, lead: String, reason: Option<&str>) -> String {
+    match reason {
+        Some(reason) => format!("{lead} {}", t.reason_given(reason)),
+        None => lead,
+    }
 }
 
-/// ` Reason: …` when a reason was given.
-fn reason_phrase(reason: Option<&str>) -> String {
-    reason.map(|r| format!(" Reason: {r}")).unwrap_or_default()
+/// How a series change reads in a select: `one`, `following` or `series`.
+fn scope(cut: Option<SeriesCut>) -> &'static str {
+    match cut {
+        None => "one",
+        Some(SeriesCut::Following) => "following",
+        Some(SeriesCut::Whole) => "series",
+    }
 }
 
-/// What the customer reads for `kind`, in their zone.
+/// What the customer reads for `kind`, in their zone and language.
 fn customer_email(
+    t: Texts,
     facts: &BookingFacts<'_>,
     context: &Context<'_>,
     kind: MessageKind,
@@ -100,32 +110,25 @@ fn customer_email(
 ) -> (String, Body) {
     use MessageKind as K;
     let booking = facts.booking;
-    let title = format!("{} with {}", facts.meeting_type.name, facts.department.name);
-    let summary = |lead: &str| customer_summary(facts, zone, lead, &context.links);
-    let invite = || invite(facts, context);
+    let (host, department) = (
+        facts.host.full_name.as_str(),
+        facts.department.name.as_str(),
+    );
+    let title = t.meeting_with_department(&facts.meeting_type.name, department);
+    let summary = |lead: &str| customer_summary(t, facts, zone, lead, &context.links);
+    let invite = || invite(t, facts, context);
     match (kind, facts.notice) {
         (K::CustomerPending, _) => (
-            format!("Booking request received: {title}"),
-            summary(
-                "We have received your booking request. It needs approval; we will write again \
-                 as soon as it is confirmed.",
-            ),
+            t.subject_request_received(&title),
+            summary(t.lead_request_received()),
         ),
         (K::CustomerConfirmation, Notice::Approved) => (
-            format!("Booking confirmed: {title}"),
-            summary(&format!(
-                "Your booking is confirmed. Your meeting will be with {} from {}.",
-                facts.host.full_name, facts.department.name
-            ))
-            .invite(invite()),
+            t.subject_booking_confirmed(&title),
+            summary(&t.lead_booking_approved(host, department)).invite(invite()),
         ),
         (K::CustomerConfirmation, _) => (
-            format!("Booking confirmed: {title}"),
-            summary(&format!(
-                "Your meeting will be with {} from {}.",
-                facts.host.full_name, facts.department.name
-            ))
-            .invite(invite()),
+            t.subject_booking_confirmed(&title),
+            summary(&t.lead_booking_confirmed(host, department)).invite(invite()),
         ),
         (K::CustomerRejected, notice) => {
             let reason = match notice {
@@ -133,112 +136,95 @@ fn customer_email(
                 _ => "",
             };
             (
-                format!("Booking request declined: {title}"),
+                t.subject_request_declined(&title),
                 customer_summary(
+                    t,
                     facts,
                     zone,
-                    &format!(
-                        "We are sorry: your booking request could not be accepted. Reason: \
-                         {reason}"
-                    ),
+                    &t.lead_request_declined(reason),
                     &Links::none(),
                 )
-                .link("Choose another time", &book_again(facts, context)),
+                .link(t.link_choose_another_time(), &book_again(facts, context)),
             )
         }
         (K::CustomerCancelled, notice) => {
-            let (by_customer, why, cut) = match notice {
-                Notice::Cancelled { by, reason, series } => (
-                    *by == ActorRole::Customer,
-                    reason_phrase(reason.as_deref()),
-                    *series,
-                ),
-                _ => (false, String::new(), None),
+            let (by_customer, reason, cut) = match notice {
+                Notice::Cancelled { by, reason, series } => {
+                    (*by == ActorRole::Customer, reason.as_deref(), *series)
+                }
+                _ => (false, None, None),
             };
-            let what = match cut {
-                None => "your booking has".to_owned(),
-                Some(SeriesCut::Whole) => "every meeting of your series has".to_owned(),
-                Some(SeriesCut::Following) => format!(
-                    "the meetings of your series from {} on have",
-                    span(booking.span, zone)
-                ),
-            };
+            let from = span(t, booking.span, zone);
             let lead = if by_customer {
-                format!("{} been cancelled as you asked.{why}", capitalised(&what))
+                t.lead_cancelled_as_asked(scope(cut), &from)
             } else {
-                format!("We are sorry: {what} been cancelled.{why}")
+                t.lead_cancelled_for_customer(scope(cut), &from)
             };
             (
-                format!("Booking cancelled: {title}"),
-                customer_summary(facts, zone, &lead, &Links::none())
-                    .link("Book a new time", &book_again(facts, context))
-                    .invite(invite()),
+                t.subject_booking_cancelled(&title),
+                customer_summary(
+                    t,
+                    facts,
+                    zone,
+                    &with_reason(t, lead, reason),
+                    &Links::none(),
+                )
+                .link(t.link_book_new_time(), &book_again(facts, context))
+                .invite(invite()),
             )
         }
         (K::CustomerRescheduled, notice) => (
-            format!("Booking rescheduled: {title}"),
-            summary(&moved(notice, zone)).invite(invite()),
+            t.subject_booking_rescheduled(&title),
+            summary(&moved(t, notice, zone)).invite(invite()),
         ),
         (K::CustomerReassigned, _) => (
-            format!("New host for your meeting: {title}"),
-            summary(&format!(
-                "Your meeting host has been changed: your meeting will now be with {} from {}.",
-                facts.host.full_name, facts.department.name
-            ))
-            .invite(invite()),
+            t.subject_new_host(&title),
+            summary(&t.lead_new_host(host, department)).invite(invite()),
         ),
         (K::CustomerVideoLink, _) => (
-            format!("Video link for your meeting: {title}"),
-            summary(&video_lead(facts)).invite(invite()),
+            t.subject_video_link_for_customer(&title),
+            summary(&video_lead(t, facts)).invite(invite()),
         ),
         (K::CustomerUpdated, notice) => (
-            format!("Booking updated: {title}"),
-            summary(&updated_lead(notice)).invite(invite()),
+            t.subject_booking_updated(&title),
+            summary(&updated_lead(t, notice)).invite(invite()),
         ),
         (K::CustomerNoShow, _) => (
-            format!("We missed you: {title}"),
-            customer_summary(
-                facts,
-                zone,
-                "We are sorry we missed you at your meeting. If you would still like to meet, \
-                 choose a new time that suits you.",
-                &Links::none(),
-            )
-            .link("Book a new time", &book_again(facts, context)),
+            t.subject_no_show(&title),
+            customer_summary(t, facts, zone, t.lead_no_show(), &Links::none())
+                .link(t.link_book_new_time(), &book_again(facts, context)),
         ),
         (K::CustomerThankYou, _) => {
             let follow_up = &facts.meeting_type.follow_up;
-            let mut body = Body::new(&format!(
-                "Thank you for meeting with {} from {}.",
-                facts.host.full_name, facts.department.name
-            ))
-            .line("Reference", booking.reference.as_str())
-            .line("Meeting", &facts.meeting_type.name)
-            .line("When", &span(booking.span, zone));
+            let mut body = Body::new(t, &t.lead_thank_you(host, department))
+                .line(t.label_reference(), booking.reference.as_str())
+                .line(t.label_meeting(), &facts.meeting_type.name)
+                .line(t.label_when(), &span(t, booking.span, zone));
             if let Some(next) = &follow_up.next_steps {
-                body = body.line("Next steps", next);
+                body = body.line(t.label_next_steps(), next);
             }
             if let Some(url) = &follow_up.feedback_url {
-                body = body.link("Tell us how it went", url);
+                body = body.link(t.link_feedback(), url);
             }
             (
-                format!("Thank you for your meeting with {}", facts.department.name),
-                body.link("Book another meeting", &book_again(facts, context)),
+                t.subject_thank_you(department),
+                body.link(t.link_book_another(), &book_again(facts, context)),
             )
         }
         // Reminders, and any kind the matrix might one day send a customer.
         _ => {
-            let when = until(booking.span.start() - context.now);
+            let when = until(t, booking.span.start() - context.now);
             (
-                format!("Reminder: {title} {when}"),
-                summary(&format!("A reminder: your meeting starts {when}.")),
+                t.subject_reminder(&title, &when),
+                summary(&t.lead_reminder_customer(&when)),
             )
         }
     }
 }
 
-/// What a staff member reads for `kind`, in their zone.
+/// What a staff member reads for `kind`, in their zone and language.
 fn staff_email(
+    t: Texts,
     facts: &BookingFacts<'_>,
     context: &Context<'_>,
     kind: MessageKind,
@@ -247,61 +233,41 @@ fn staff_email(
     use MessageKind as K;
     let booking = facts.booking;
     let zone = person.timezone;
-    let title = format!("{} with {}", facts.meeting_type.name, facts.department.name);
-    let summary = |lead: &str| staff_summary(context, facts, zone, lead);
-    let invite = || invite(facts, context);
+    let host = facts.host.full_name.as_str();
+    let meeting = booking.title.as_str();
+    let title = t.meeting_with_department(&facts.meeting_type.name, &facts.department.name);
+    let summary = |lead: &str| staff_summary(t, context, facts, zone, lead);
+    let invite = || invite(t, facts, context);
     let acting_staff = facts.actor.filter(|a| a.id != facts.host.id);
     let cancelled_lead = || match facts.notice {
         Notice::Cancelled { by, reason, series } => {
-            let what = match series {
-                None => "this meeting",
-                Some(SeriesCut::Whole) => "every meeting of this series",
-                Some(SeriesCut::Following) => "this meeting and the later ones of its series",
-            };
-            let why = reason_phrase(reason.as_deref());
-            if *by == ActorRole::Customer {
-                format!("The customer cancelled {what}.{why}")
+            let lead = if *by == ActorRole::Customer {
+                t.lead_customer_cancelled(scope(*series))
             } else {
-                format!("{} has been cancelled.{why}", capitalised(what))
-            }
+                t.lead_meeting_cancelled(scope(*series))
+            };
+            with_reason(t, lead, reason.as_deref())
         }
-        _ => "This meeting has been cancelled.".to_owned(),
+        _ => t.lead_meeting_cancelled(scope(None)),
     };
     let reassigned_lead = || match facts.notice {
         Notice::Reassigned {
             previous_host,
             series,
-        } => format!(
-            "This meeting has been reassigned from {} to {}{}.",
-            previous_host.full_name,
-            facts.host.full_name,
-            match series {
-                None => "",
-                Some(SeriesCut::Whole) => ", with every other meeting of its series",
-                Some(SeriesCut::Following) => ", with the later meetings of its series",
-            }
-        ),
-        _ => format!(
-            "This meeting has been reassigned to {}.",
-            facts.host.full_name
-        ),
+        } => t.lead_reassigned(scope(*series), &previous_host.full_name, host),
+        _ => t.lead_reassigned_to(host),
     };
     match kind {
         K::InternalInvitation => {
             let lead = match facts.actor {
-                Some(creator) if creator.id != person.id => {
-                    format!("{} invites you to a meeting.", creator.full_name)
-                }
-                _ => "You are invited to a meeting.".to_owned(),
+                Some(creator) if creator.id != person.id => t.lead_invites_you(&creator.full_name),
+                _ => t.lead_you_are_invited().to_owned(),
             };
             let mut body = summary(&lead);
             if let Some(url) = &context.links.answer_url {
-                body = body.link("Accept, decline or say maybe", url);
+                body = body.link(t.link_answer_invitation(), url);
             }
-            (
-                format!("Invitation: {}", booking.title),
-                body.invite(invite()),
-            )
+            (t.subject_invitation(meeting), body.invite(invite()))
         }
         K::ParticipantDeclined => {
             let who = match facts.notice {
@@ -309,153 +275,122 @@ fn staff_email(
                     .participants
                     .iter()
                     .find(|p| p.id == *participant)
-                    .map_or("A participant", |p| p.full_name.as_str()),
-                _ => "A participant",
+                    .map_or(t.a_participant(), |p| p.full_name.as_str()),
+                _ => t.a_participant(),
             };
-            (
-                format!("Declined: {}", booking.title),
-                summary(&format!("{who} declined this meeting.")),
-            )
+            (t.subject_declined(meeting), summary(&t.lead_declined(who)))
         }
         K::InternalCreated => (
-            format!("Meeting created: {}", booking.title),
-            summary("The meeting is created and everyone is invited."),
+            t.subject_meeting_created(meeting),
+            summary(t.lead_meeting_created()),
         ),
         K::HostNewBooking if booking.status == BookingStatus::Pending => (
-            format!("New booking: {title}"),
-            summary("A new booking is assigned to you and waits for approval."),
+            t.subject_new_booking(&title),
+            summary(t.lead_new_booking_awaits_approval()),
         ),
         K::HostNewBooking if person.id != facts.host.id => (
-            format!("New booking: {title}"),
-            summary(&format!(
-                "You co-host this meeting with {}.",
-                facts.host.full_name
-            ))
-            .invite(invite()),
+            t.subject_new_booking(&title),
+            summary(&t.lead_you_co_host(host)).invite(invite()),
         ),
         K::HostNewBooking => {
             let lead = match acting_staff {
-                Some(actor) => format!("{} booked this meeting for you.", actor.full_name),
-                None => "A new booking is assigned to you.".to_owned(),
+                Some(actor) => t.lead_booked_for_you(&actor.full_name),
+                None => t.lead_new_booking().to_owned(),
             };
             (
-                format!("New booking: {title}"),
+                t.subject_new_booking(&title),
                 summary(&lead).invite(invite()),
             )
         }
         K::ApprovalRequest => (
-            format!("Approval needed: {title}"),
-            summary("A booking waits for your approval."),
+            t.subject_approval_needed(&title),
+            summary(t.lead_approval_needed()),
         ),
         K::BookingCreated => (
-            format!("Booking created: {title}"),
-            summary(&format!(
-                "You booked this meeting for {}; the customer has been told.",
-                facts.host.full_name
-            )),
+            t.subject_booking_created(&title),
+            summary(&t.lead_booking_created(host)),
         ),
         K::LeaderNewBooking | K::AdminNewBooking => (
-            format!("New booking: {title}"),
-            summary(&format!(
-                "A new booking in {} is assigned to {}.",
-                facts.department.name, facts.host.full_name
-            )),
+            t.subject_new_booking(&title),
+            summary(&t.lead_department_new_booking(&facts.department.name, host)),
         ),
         K::HostBookingApproved => (
-            format!("Booking approved: {title}"),
-            summary("A booking assigned to you was approved.").invite(invite()),
+            t.subject_booking_approved(&title),
+            summary(t.lead_booking_approved_host()).invite(invite()),
         ),
         K::HostCancelled => (
-            format!("Cancelled: {}", booking.title),
+            t.subject_cancelled(meeting),
             summary(&cancelled_lead()).invite(invite()),
         ),
-        K::LeaderCancelled | K::AdminCancelled => (
-            format!("Cancelled: {}", booking.title),
-            summary(&cancelled_lead()),
-        ),
+        K::LeaderCancelled | K::AdminCancelled => {
+            (t.subject_cancelled(meeting), summary(&cancelled_lead()))
+        }
         K::HostRescheduled => (
-            format!("Rescheduled: {}", booking.title),
-            summary(&moved(facts.notice, zone)).invite(invite()),
+            t.subject_rescheduled(meeting),
+            summary(&moved(t, facts.notice, zone)).invite(invite()),
         ),
         K::LeaderRescheduled | K::AdminRescheduled => (
-            format!("Rescheduled: {}", booking.title),
-            summary(&moved(facts.notice, zone)),
+            t.subject_rescheduled(meeting),
+            summary(&moved(t, facts.notice, zone)),
         ),
         K::OldHostReassigned => (
-            format!("Reassigned away from you: {}", booking.title),
-            summary(&format!(
-                "This meeting has been reassigned to {}; you no longer host it.",
-                facts.host.full_name
-            )),
+            t.subject_reassigned_away(meeting),
+            summary(&t.lead_reassigned_away(host)),
         ),
         K::NewHostReassigned => (
-            format!("Assigned to you: {}", booking.title),
-            summary("This meeting has been assigned to you.").invite(invite()),
+            t.subject_assigned_to_you(meeting),
+            summary(t.lead_assigned_to_you()).invite(invite()),
         ),
-        K::LeaderReassigned | K::AdminReassigned => (
-            format!("Reassigned: {}", booking.title),
-            summary(&reassigned_lead()),
-        ),
+        K::LeaderReassigned | K::AdminReassigned => {
+            (t.subject_reassigned(meeting), summary(&reassigned_lead()))
+        }
         K::CoHostAdded => {
             let lead = match facts.actor {
-                Some(actor) if actor.id != person.id => format!(
-                    "{} added you as a co-host of this meeting, with {}.",
-                    actor.full_name, facts.host.full_name
-                ),
-                _ => format!("You co-host this meeting with {}.", facts.host.full_name),
+                Some(actor) if actor.id != person.id => {
+                    t.lead_added_as_co_host(&actor.full_name, host)
+                }
+                _ => t.lead_you_co_host(host),
             };
             (
-                format!("Co-hosting: {}", booking.title),
+                t.subject_co_hosting(meeting),
                 summary(&lead).invite(invite()),
             )
         }
         K::CoHostRemoved => (
-            format!("No longer co-hosting: {}", booking.title),
-            summary(&format!(
-                "You no longer co-host this meeting; {} hosts it.",
-                facts.host.full_name
-            ))
-            .invite(withdrawn_invite(facts, context)),
+            t.subject_no_longer_co_hosting(meeting),
+            summary(&t.lead_no_longer_co_hosting(host)).invite(withdrawn_invite(t, facts, context)),
         ),
         K::HostUpdated => (
-            format!("Updated: {}", booking.title),
-            summary(&updated_lead(facts.notice)).invite(invite()),
+            t.subject_updated(meeting),
+            summary(&updated_lead(t, facts.notice)).invite(invite()),
         ),
         K::HostVideoLink => (
-            format!("Video link: {}", booking.title),
-            summary(&video_lead(facts)).invite(invite()),
+            t.subject_video_link(meeting),
+            summary(&video_lead(t, facts)).invite(invite()),
         ),
         // Reminders, and the customer kinds, which never go to staff.
         _ => {
-            let when = until(booking.span.start() - context.now);
+            let when = until(t, booking.span.start() - context.now);
             (
-                format!("Reminder: {} {when}", booking.title),
-                summary(&format!("This meeting starts {when}.")),
+                t.subject_reminder(meeting, &when),
+                summary(&t.lead_reminder_staff(&when)),
             )
         }
     }
 }
 
 /// `This meeting has moved from …` in `zone`, for a reschedule.
-fn moved(notice: &Notice, zone: TimeZone) -> String {
+fn moved(t: Texts, notice: &Notice, zone: TimeZone) -> String {
     match notice {
         Notice::Rescheduled { previous, series } => {
-            let with = match series {
-                None => "",
-                Some(SeriesCut::Whole) => ", and every other meeting of its series with it",
-                Some(SeriesCut::Following) => ", and the later meetings of its series with it",
-            };
-            format!(
-                "This meeting has moved from {}{with}.",
-                span(*previous, zone)
-            )
+            t.lead_moved(scope(*series), &span(t, *previous, zone))
         }
-        _ => "This meeting has moved.".to_owned(),
+        _ => t.lead_moved_somewhere().to_owned(),
     }
 }
 
 /// What an edit changed, as the people in the meeting read it.
-fn updated_lead(notice: &Notice) -> String {
+fn updated_lead(t: Texts, notice: &Notice) -> String {
     let fields: &[String] = match notice {
         Notice::Updated { fields } => fields,
         _ => &[],
@@ -463,41 +398,35 @@ fn updated_lead(notice: &Notice) -> String {
     let mut what: Vec<&str> = Vec::new();
     for field in fields {
         let phrase = match field.as_str() {
-            "title" => "the title",
-            "physical_location" => "the place",
-            "meeting_link" => "the meeting link",
-            _ => "the contact details",
+            "title" => t.updated_title(),
+            "physical_location" => t.updated_place(),
+            "meeting_link" => t.updated_meeting_link(),
+            _ => t.updated_contact_details(),
         };
         if !what.contains(&phrase) {
             what.push(phrase);
         }
     }
     match what.as_slice() {
-        [] => "The meeting's details have been updated; the new invite replaces the old one."
-            .to_owned(),
-        [one] => format!("We have updated {one}; the new invite replaces the old one."),
-        [rest @ .., last] => format!(
-            "We have updated {} and {last}; the new invite replaces the old one.",
-            rest.join(", ")
-        ),
+        [] => t.lead_updated_details().to_owned(),
+        [one] => t.lead_updated(one),
+        [rest @ .., last] => t.lead_updated(&t.list_last_two(&rest.join(", "), last)),
     }
 }
 
-fn video_lead(facts: &BookingFacts<'_>) -> String {
-    let link = facts.booking.meeting_link.as_deref().unwrap_or_default();
-    format!("Your meeting now has a video link: {link}")
+fn video_lead(t: Texts, facts: &BookingFacts<'_>) -> String {
+    t.lead_video_link(facts.booking.meeting_link.as_deref().unwrap_or_default())
 }
 
 /// How long until the meeting: `in 24 hours`, `in 1 hour`, `in 45 minutes`.
-pub(crate) fn until(left: chrono::Duration) -> String {
+pub(crate) fn until(t: Texts, left: chrono::Duration) -> String {
     let minutes = (left.num_seconds() + 59).div_euclid(60).max(1);
     // A reminder a few minutes late still reads as its round hour.
     let hours = (minutes + 5) / 60;
-    match (hours, minutes) {
-        (0, 1) => "in 1 minute".to_owned(),
-        (0, m) => format!("in {m} minutes"),
-        (1, _) => "in 1 hour".to_owned(),
-        (h, _) => format!("in {h} hours"),
+    let count = |n: i64| u64::try_from(n).unwrap_or_default();
+    match hours {
+        0 => t.until_minutes(count(minutes)),
+        h => t.until_hours(count(h)),
     }
 }
 
@@ -519,17 +448,17 @@ impl Links {
     }
 }
 
-fn invite(facts: &BookingFacts<'_>, context: &Context<'_>) -> String {
-    render_invite(facts, context, invite_event(facts))
+fn invite(t: Texts, facts: &BookingFacts<'_>, context: &Context<'_>) -> String {
+    render_invite(t, facts, context, invite_event(facts))
 }
 
 /// The invite's cancellation for someone no longer in the meeting, which goes on without them.
-fn withdrawn_invite(facts: &BookingFacts<'_>, context: &Context<'_>) -> String {
+fn withdrawn_invite(t: Texts, facts: &BookingFacts<'_>, context: &Context<'_>) -> String {
     let event = ics::InviteEvent {
         cancelled: true,
         ..invite_event(facts)
     };
-    render_invite(facts, context, event)
+    render_invite(t, facts, context, event)
 }
 
 /// What an invite about the booking describes: the booking; or, for a meeting of a series, the
@@ -628,6 +557,7 @@ fn invite_event(facts: &BookingFacts<'_>) -> ics::InviteEvent {
 }
 
 fn render_invite(
+    t: Texts,
     facts: &BookingFacts<'_>,
     context: &Context<'_>,
     event: ics::InviteEvent,
@@ -645,15 +575,31 @@ fn render_invite(
         name: &p.full_name,
         email: p.email.as_str(),
     }));
-    let description = booking
+    // What the meeting is about, then its reference and the reader's own links, in their
+    // language: a calendar keeps the invite long after the email is gone.
+    let mut description: Vec<String> = booking
         .meeting_agenda
         .as_deref()
         .or(facts.meeting_type.description.as_deref())
+        .map(|about| vec![about.to_owned(), String::new()])
         .unwrap_or_default();
+    description.push(format!(
+        "{}: {}",
+        t.label_reference(),
+        booking.reference.as_str()
+    ));
+    for (label, url) in [
+        (t.link_reschedule(), &context.links.reschedule_url),
+        (t.link_cancel(), &context.links.cancel_url),
+    ] {
+        if let Some(url) = url {
+            description.push(format!("{label}: {url}"));
+        }
+    }
     ics::render(&Invite {
         event,
         summary: &booking.title,
-        description,
+        description: &description.join("\n"),
         location: location(facts),
         organizer: Some(Person {
             name: &facts.host.full_name,
@@ -674,92 +620,100 @@ pub(crate) fn location<'a>(facts: &BookingFacts<'a>) -> Option<&'a str> {
         .or(facts.meeting_type.custom_location.as_deref())
 }
 
-/// `Monday 29 March 2027, 09:00–10:00 (Europe/Copenhagen)`.
-pub fn span(span: Interval, zone: TimeZone) -> String {
+/// `Monday 29 March 2027, 09:00–10:00 (Europe/Copenhagen)` / `mandag den 29. marts 2027 kl.
+/// 09:00–10:00 (Europe/Copenhagen)`.
+pub fn span(t: Texts, span: Interval, zone: TimeZone) -> String {
     let start = zone.local(span.start());
     let end = zone.local(span.end());
-    format!(
-        "{}, {}–{} ({})",
-        start.format("%A %-d %B %Y"),
-        start.format("%H:%M"),
-        end.format("%H:%M"),
-        zone.name()
+    t.time_span(
+        &t.long_date(start.date_naive()),
+        &t.time(start.time()),
+        &t.time(end.time()),
+        zone.name(),
     )
 }
 
 /// For a meeting of a series: how often it repeats and every meeting that still takes place,
 /// in `zone` (nothing once none does).
-fn series_lines(body: Body, facts: &BookingFacts<'_>, zone: TimeZone) -> Body {
+fn series_lines(t: Texts, body: Body, facts: &BookingFacts<'_>, zone: TimeZone) -> Body {
     let Some(series) = facts.series.filter(|s| !s.held.is_empty()) else {
         return body;
     };
     let how_often = match series.series.recurrence.frequency() {
-        Frequency::Weekly => "every week",
-        Frequency::Biweekly => "every other week",
-        Frequency::Monthly => "every month, on the same weekday",
+        Frequency::Weekly => t.repeats_weekly(),
+        Frequency::Biweekly => t.repeats_biweekly(),
+        Frequency::Monthly => t.repeats_monthly(),
     };
     let meetings: Vec<String> = series
         .held
         .iter()
-        .map(|(_, meeting)| span(*meeting, zone))
+        .map(|(_, meeting)| span(t, *meeting, zone))
         .collect();
-    body.line(
-        "Repeats",
-        &format!("{how_often}, {} meetings", series.held.len()),
-    )
-    .line("Meetings", &meetings.join("; "))
+    let count = u64::try_from(series.held.len()).unwrap_or(u64::MAX);
+    body.line(t.label_repeats(), &t.repeats_line(how_often, count))
+        .line(t.label_meetings(), &meetings.join("; "))
 }
 
 /// The customer's view: what, when in their zone and the department's, and their links.
-fn customer_summary(facts: &BookingFacts<'_>, zone: TimeZone, lead: &str, links: &Links) -> Body {
+fn customer_summary(
+    t: Texts,
+    facts: &BookingFacts<'_>,
+    zone: TimeZone,
+    lead: &str,
+    links: &Links,
+) -> Body {
     let booking = facts.booking;
-    let mut body = Body::new(lead)
-        .line("Reference", booking.reference.as_str())
-        .line("Department", &facts.department.name)
-        .line("Meeting", &facts.meeting_type.name)
-        .line("When", &span(booking.span, zone));
+    let mut body = Body::new(t, lead)
+        .line(t.label_reference(), booking.reference.as_str())
+        .line(t.label_department(), &facts.department.name)
+        .line(t.label_meeting(), &facts.meeting_type.name)
+        .line(t.label_when(), &span(t, booking.span, zone));
     if zone != booking.timezone {
-        body = body.line("Department time", &span(booking.span, booking.timezone));
+        body = body.line(
+            t.label_department_time(),
+            &span(t, booking.span, booking.timezone),
+        );
     }
-    body = series_lines(body, facts, zone);
+    body = series_lines(t, body, facts, zone);
     if let Some(place) = location(facts) {
-        body = body.line("Where", place);
+        body = body.line(t.label_where(), place);
     }
     if let Some(url) = &links.reschedule_url {
-        body = body.link("Reschedule", url);
+        body = body.link(t.link_reschedule(), url);
     }
     if let Some(url) = &links.cancel_url {
-        body = body.link("Cancel", url);
+        body = body.link(t.link_cancel(), url);
     }
     body
 }
 
 /// The staff view: the customer's details and answers, in the staff member's zone.
 fn staff_summary(
+    t: Texts,
     context: &Context<'_>,
     facts: &BookingFacts<'_>,
     zone: TimeZone,
     lead: &str,
 ) -> Body {
     let booking = facts.booking;
-    let mut body = Body::new(lead)
-        .line("Reference", booking.reference.as_str())
-        .line("Meeting", &booking.title)
-        .line("When", &span(booking.span, zone));
-    body = series_lines(body, facts, zone).line("Host", &facts.host.full_name);
+    let mut body = Body::new(t, lead)
+        .line(t.label_reference(), booking.reference.as_str())
+        .line(t.label_meeting(), &booking.title)
+        .line(t.label_when(), &span(t, booking.span, zone));
+    body = series_lines(t, body, facts, zone).line(t.label_host(), &facts.host.full_name);
     let co_hosts: Vec<&str> = booking.co_hosts().map(|p| p.name.as_str()).collect();
     if !co_hosts.is_empty() {
-        body = body.line("Co-hosts", &co_hosts.join(", "));
+        body = body.line(t.label_co_hosts(), &co_hosts.join(", "));
     }
     if let Some(c) = &booking.customer {
         body = body
-            .line("Customer", &c.name)
-            .line("Email", c.email.as_str());
+            .line(t.label_customer(), &c.name)
+            .line(t.label_email(), c.email.as_str());
         if let Some(phone) = &c.phone {
-            body = body.line("Phone", phone.as_str());
+            body = body.line(t.label_phone(), phone.as_str());
         }
         if let Some(notes) = &c.notes {
-            body = body.line("Notes", notes);
+            body = body.line(t.label_notes(), notes);
         }
     }
     for (key, answer) in &booking.answers {
@@ -771,19 +725,19 @@ fn staff_summary(
             .map_or(key.as_str(), |q| q.label.as_str());
         let value = match answer {
             Answer::Text(text) => text.clone(),
-            Answer::Checked(true) => "yes".to_owned(),
-            Answer::Checked(false) => "no".to_owned(),
+            Answer::Checked(true) => t.yes().to_owned(),
+            Answer::Checked(false) => t.no().to_owned(),
         };
         body = body.line(label, &value);
     }
     if let Some(agenda) = &booking.meeting_agenda {
-        body = body.line("Agenda", agenda);
+        body = body.line(t.label_agenda(), agenda);
     }
     if let Some(place) = location(facts) {
-        body = body.line("Where", place);
+        body = body.line(t.label_where(), place);
     }
     body.link(
-        "Open in Meeting Manager (reschedule, reassign or cancel)",
+        t.link_open_booking(),
         &format!("{}/admin/bookings/{}", context.public_base_url, booking.id),
     )
 }
@@ -791,6 +745,7 @@ fn staff_summary(
 /// A message as a lead sentence and labelled lines, rendered twice: as text and as HTML.
 #[derive(Debug, Clone)]
 struct Body {
+    language: Language,
     lead: String,
     lines: Vec<(String, String)>,
     links: Vec<(String, String)>,
@@ -798,8 +753,9 @@ struct Body {
 }
 
 impl Body {
-    fn new(lead: &str) -> Self {
+    fn new(t: Texts, lead: &str) -> Self {
         Self {
+            language: t.language(),
             lead: lead.to_owned(),
             lines: Vec::new(),
             links: Vec::new(),
@@ -831,7 +787,8 @@ impl Body {
     ) -> OutgoingEmail {
         let mut text = format!("{}\n\n", self.lead);
         let mut html = format!(
-            "<!doctype html><html><body><p>{}</p><table>",
+            "<!doctype html><html lang=\"{}\"><body><p>{}</p><table>",
+            self.language.code(),
             escape(&self.lead)
         );
         for (label, value) in &self.lines {
@@ -865,6 +822,7 @@ impl Body {
             text,
             html,
             ics: self.ics,
+            language: self.language,
         }
     }
 }
@@ -892,13 +850,18 @@ mod tests {
     #[test]
     fn time_until_a_meeting_reads_in_round_hours_or_minutes() {
         use chrono::Duration;
+        let en = Language::En.texts();
         assert_eq!(
-            until(Duration::hours(24) + Duration::seconds(20)),
+            until(en, Duration::hours(24) + Duration::seconds(20)),
             "in 24 hours"
         );
-        assert_eq!(until(Duration::minutes(58)), "in 1 hour");
-        assert_eq!(until(Duration::minutes(45)), "in 45 minutes");
-        assert_eq!(until(Duration::seconds(30)), "in 1 minute");
+        assert_eq!(until(en, Duration::minutes(58)), "in 1 hour");
+        assert_eq!(until(en, Duration::minutes(45)), "in 45 minutes");
+        assert_eq!(until(en, Duration::seconds(30)), "in 1 minute");
+        let da = Language::Da.texts();
+        assert_eq!(until(da, Duration::hours(24)), "om 24 timer");
+        assert_eq!(until(da, Duration::minutes(58)), "om 1 time");
+        assert_eq!(until(da, Duration::minutes(45)), "om 45 minutter");
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod email;
 pub mod ics;
 pub mod sms;
 pub mod smtp;
+pub mod twilio;
 pub mod web_calendars;
 
 use mm_domain::notification::{BookingFacts, Message, Outgoing};

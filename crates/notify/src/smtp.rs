@@ -23,6 +23,8 @@ pub struct Letter<'a> {
     pub text: &'a str,
     pub html: &'a str,
     pub ics: Option<&'a str>,
+    /// Its `Content-Language` (RFC 3282), when known.
+    pub language: Option<&'a str>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -121,12 +123,17 @@ impl Composer {
                 )
             }
         };
-        Message::builder()
+        let mut message = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(letter.subject)
             .message_id(Some(format!("<{}@{}>", letter.id, self.domain)))
-            .header(AutoSubmitted)
+            .header(AutoSubmitted);
+        // A stored code is one of ours; anything else is left out rather than sent as a header.
+        if let Some(language) = letter.language.and_then(|l| l.parse().ok()) {
+            message = message.header(ContentLanguage(language));
+        }
+        message
             .multipart(body)
             .map_err(|e| MailError::Message(e.to_string()))
     }
@@ -159,6 +166,24 @@ impl lettre::message::header::Header for AutoSubmitted {
     }
 }
 
+/// `Content-Language: da` (RFC 3282): what the message is written in.
+#[derive(Debug, Clone, Copy)]
+struct ContentLanguage(mm_i18n::Language);
+
+impl lettre::message::header::Header for ContentLanguage {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Content-Language")
+    }
+
+    fn parse(value: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self(value.trim().parse()?))
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), self.0.code().to_owned())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,6 +204,7 @@ mod tests {
         text: "Hello",
         html: "<p>Hello</p>",
         ics: None,
+        language: Some("da"),
     };
 
     #[test]
@@ -196,6 +222,7 @@ mod tests {
             "the name is encoded: {to}"
         );
         assert!(raw.contains("Auto-Submitted: auto-generated"), "{raw}");
+        assert!(raw.contains("Content-Language: da\r\n"), "{raw}");
         assert!(!raw.contains("text/calendar"));
     }
 

@@ -3,6 +3,7 @@
 use std::{fmt, path::PathBuf};
 
 use anyhow::{Context, bail};
+use mm_i18n::Language;
 
 /// A secret that never prints.
 #[derive(Clone, PartialEq, Eq)]
@@ -51,6 +52,10 @@ pub struct Config {
     /// The SMS provider (Twilio's Messages API); `None`: text messages stay in the outbox.
     pub twilio: Option<TwilioConfig>,
     pub demo: bool,
+    /// The language of customers and staff who have chosen none, and of API messages to
+    /// clients that send no `Accept-Language` (`MM_DEFAULT_LANGUAGE`: `en` or `da`; default
+    /// `en`).
+    pub default_language: Language,
     pub static_dir: PathBuf,
     pub public_booking_rate_limit: u32,
     /// Requests one API key may make per minute, per server process; 0: no limit.
@@ -321,6 +326,12 @@ impl Config {
                 ),
             },
             demo: flag("MM_DEMO")?,
+            default_language: match get("MM_DEFAULT_LANGUAGE") {
+                None => Language::En,
+                Some(code) => code
+                    .parse()
+                    .map_err(|e| anyhow::anyhow!("MM_DEFAULT_LANGUAGE {e}"))?,
+            },
             customer_retention_days: match number("MM_CUSTOMER_RETENTION_DAYS", 0)? {
                 0 => None,
                 days @ 1..=36_500 => Some(days as u32),

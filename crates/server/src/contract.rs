@@ -293,6 +293,16 @@ fn named(name: &str, property: &mut Value) {
         "customer_phone" => {
             object.insert("pattern".to_owned(), json!(PHONE));
         }
+        "language" | "customer_language" => {
+            let mut codes: Vec<serde_json::Value> = mm_i18n::Language::ALL
+                .iter()
+                .map(|language| json!(language.code()))
+                .collect();
+            if nullable(object) {
+                codes.push(serde_json::Value::Null);
+            }
+            object.insert("enum".to_owned(), json!(codes));
+        }
         _ => {}
     }
 }

@@ -10,6 +10,7 @@ use mm_domain::{
     booking::{EditError, MeetingConflicts, RsvpError, Unavailable},
     scheduling::AttendeeConflict,
 };
+use mm_i18n::{Language, Texts};
 use mm_store::StoreError;
 use serde_json::json;
 
@@ -49,6 +50,9 @@ pub enum ApiError {
     /// A limit was reached; the client may try again after `retry_after` seconds.
     #[error("{message}")]
     RateLimited { message: String, retry_after: u64 },
+    /// The public booking limit per address and hour was reached.
+    #[error("too many bookings from this address in the last hour; try again later")]
+    TooManyBookings,
     /// The customer moved the meeting as often as their link allows.
     #[error("{0}")]
     RescheduleLimit(String),
@@ -90,12 +94,53 @@ impl ApiError {
         Self::Validation(errors)
     }
 
-    /// The error as the contract's body carries it.
-    pub fn detail(&self) -> ErrorDetail {
+    /// The error as the contract's body carries it, its message in `language`.
+    pub fn detail(&self, language: Language) -> ErrorDetail {
         ErrorDetail {
             code: self.code(),
-            message: self.to_string(),
+            message: self.message(language.texts()),
             details: self.details(),
+        }
+    }
+
+    /// The message a client reads. Errors whose text comes from below (a store refusal, a
+    /// booking's state) keep that text until those layers speak more than English.
+    fn message(&self, t: Texts) -> String {
+        match self {
+            Self::Validation(errors) => {
+                t.error_fields_invalid(u64::try_from(errors.iter().count()).unwrap_or(u64::MAX))
+            }
+            Self::Unauthorized => t.error_unauthorized().to_owned(),
+            Self::InvalidCredentials => t.error_invalid_credentials().to_owned(),
+            Self::NotFound(what) => t.error_not_found(&what.to_lowercase().replace(' ', "-")),
+            Self::MethodNotAllowed { allow } => t.error_method_not_allowed(&allow.join(", ")),
+            Self::SlotUnavailable(conflicts) => match conflicts.first() {
+                None => t.error_time_taken().to_owned(),
+                Some(first) if conflicts.len() == 1 => {
+                    t.error_time_unavailable(&first.conflict.to_string())
+                }
+                Some(first) => t.error_time_unavailable_more(
+                    &first.conflict.to_string(),
+                    &(conflicts.len() - 1).to_string(),
+                ),
+            },
+            Self::SeriesUnavailable(meetings) => {
+                t.error_series_unavailable(u64::try_from(meetings.len()).unwrap_or(u64::MAX))
+            }
+            Self::Busy => t.error_busy().to_owned(),
+            Self::DatabaseUnreachable => t.error_database_unreachable().to_owned(),
+            Self::IdempotencyKeyReused => t.error_idempotency_key_reused().to_owned(),
+            Self::Internal(_) => t.error_internal().to_owned(),
+            Self::TooManyBookings => t.error_too_many_bookings().to_owned(),
+            Self::BadRequest(_)
+            | Self::Forbidden(_)
+            | Self::NotAllowed(_)
+            | Self::Conflict { .. }
+            | Self::InUse(_)
+            | Self::InvalidTransition(_)
+            | Self::RateLimited { .. }
+            | Self::RescheduleLimit(_)
+            | Self::Upstream(_) => self.to_string(),
         }
     }
 
@@ -112,7 +157,7 @@ impl ApiError {
             Self::InUse(_) => ErrorCode::InUse,
             Self::SlotUnavailable(_) | Self::SeriesUnavailable(_) => ErrorCode::SlotUnavailable,
             Self::InvalidTransition(_) => ErrorCode::InvalidTransition,
-            Self::RateLimited { .. } => ErrorCode::RateLimited,
+            Self::RateLimited { .. } | Self::TooManyBookings => ErrorCode::RateLimited,
             Self::RescheduleLimit(_) => ErrorCode::RescheduleLimitReached,
             Self::Busy | Self::DatabaseUnreachable => ErrorCode::Busy,
             Self::IdempotencyKeyReused => ErrorCode::IdempotencyKeyReused,
@@ -184,11 +229,7 @@ impl From<mm_app::AppError> for ApiError {
             mm_app::AppError::Unavailable(Unavailable::Series(meetings)) => {
                 Self::SeriesUnavailable(meetings)
             }
-            mm_app::AppError::RateLimited => Self::RateLimited {
-                message: mm_app::AppError::RateLimited.to_string(),
-                // The limit counts the last hour; a booking leaves it within it.
-                retry_after: 600,
-            },
+            mm_app::AppError::RateLimited => Self::TooManyBookings,
             mm_app::AppError::IdempotencyKeyReused => Self::IdempotencyKeyReused,
             mm_app::AppError::Store(error) => error.into(),
         }
@@ -231,20 +272,28 @@ impl ResponseError for ApiError {
             Self::InvalidTransition(_) | Self::RescheduleLimit(_) => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
-            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::RateLimited { .. } | Self::TooManyBookings => StatusCode::TOO_MANY_REQUESTS,
             Self::Busy | Self::DatabaseUnreachable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Upstream(_) => StatusCode::BAD_GATEWAY,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
+    /// In English; [`crate::language::localise_errors`] renders it again in the reader's.
     fn error_response(&self) -> HttpResponse {
+        self.response_in(Language::En)
+    }
+}
+
+impl ApiError {
+    /// The response, its message in `language`.
+    pub fn response_in(&self, language: Language) -> HttpResponse {
         if let Self::Internal(error) = self {
             // The chain goes to the log; the client gets an opaque message.
             tracing::error!(error = format!("{error:#}"), "request failed");
         }
         let body = ErrorBody {
-            error: self.detail(),
+            error: self.detail(language),
         };
         let mut response = HttpResponse::build(self.status_code());
         if matches!(self, Self::Unauthorized | Self::InvalidCredentials) {
@@ -253,6 +302,10 @@ impl ResponseError for ApiError {
         match self {
             Self::RateLimited { retry_after, .. } => {
                 response.insert_header(("Retry-After", retry_after.to_string()));
+            }
+            // The limit counts the last hour; a booking leaves it within it.
+            Self::TooManyBookings => {
+                response.insert_header(("Retry-After", "600"));
             }
             Self::Busy | Self::DatabaseUnreachable => {
                 response.insert_header(("Retry-After", "5"));

@@ -17,6 +17,7 @@ mod error;
 mod funnel;
 mod http_policy;
 mod json;
+mod language;
 mod links;
 mod logging;
 mod notices;
@@ -238,7 +239,12 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     if config.demo {
         demo::seed(&store, &links).await?;
     }
-    let writer = notices::Writer::new(links.clone(), &public_base_url, &uid_domain);
+    let writer = notices::Writer::new(
+        links.clone(),
+        &public_base_url,
+        &uid_domain,
+        config.default_language,
+    );
     let mut workers = shutdown::Workers::default();
     match &config.smtp_url {
         Some(url) => {
@@ -261,7 +267,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     }
     match &config.twilio {
         Some(twilio) => {
-            let sms = mm_notify::sms::TwilioSms::new(
+            let sms = mm_notify::twilio::TwilioSms::new(
                 &twilio.api_url,
                 &twilio.account_sid,
                 twilio.auth_token.expose(),
@@ -311,6 +317,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         store: state.store.clone(),
         sender: state.webhooks.clone(),
         manage_url: format!("{public_base_url}/admin/webhooks"),
+        default_language: config.default_language,
     };
     workers.spawn(|stopping| webhook_worker.run(stopping));
     let sync_every = std::time::Duration::from_secs(config.calendar_sync_interval_seconds);
@@ -353,6 +360,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         app.wrap(actix_web::middleware::from_fn(
             routes::refuse_undescribed_methods,
         ))
+        .wrap(actix_web::middleware::from_fn(language::localise_errors))
         .wrap(actix_web::middleware::Compress::default())
         .wrap(actix_web::middleware::from_fn(http_policy::apply))
         .wrap(TracingLogger::<logging::RedactedSpans>::new())

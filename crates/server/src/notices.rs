@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use mm_domain::notification::{MessageKind, Outgoing, Recipient};
+use mm_i18n::Language;
 use mm_notify::email::{Context, Links};
 use mm_store::PendingNotice;
 use uuid::Uuid;
@@ -28,14 +29,21 @@ pub struct Writer {
     links: LinkKeys,
     public_base_url: String,
     uid_domain: String,
+    default_language: Language,
 }
 
 impl Writer {
-    pub fn new(links: LinkKeys, public_base_url: &str, uid_domain: &str) -> Self {
+    pub fn new(
+        links: LinkKeys,
+        public_base_url: &str,
+        uid_domain: &str,
+        default_language: Language,
+    ) -> Self {
         Self {
             links,
             public_base_url: public_base_url.to_owned(),
             uid_domain: uid_domain.to_owned(),
+            default_language,
         }
     }
 
@@ -85,6 +93,7 @@ impl Writer {
             public_base_url: &self.public_base_url,
             uid_domain: &self.uid_domain,
             now,
+            default_language: self.default_language,
         };
         mm_notify::write(&pending.facts(), &context, message)
     }

@@ -8,8 +8,8 @@ use std::{sync::Arc, time::Duration};
 use chrono::Utc;
 use mm_domain::notification::RetryPolicy;
 use mm_notify::{
-    sms::TwilioSms,
     smtp::{Letter, SmtpMailer},
+    twilio::TwilioSms,
 };
 use mm_store::{OutboxEmail, Store, StoreError};
 
@@ -45,6 +45,7 @@ impl Courier {
                     text: &message.body_text,
                     html: &message.body_html,
                     ics: message.ics.as_deref(),
+                    language: message.language.as_deref(),
                 };
                 mailer.send(&letter).await.map_err(|e| e.to_string())
             }
@@ -140,7 +141,7 @@ impl OutboxWorker {
 
     /// Why a text message must not go to its number, if it must not.
     async fn sms_refusal(&self, message: &OutboxEmail) -> mm_store::Result<Option<String>> {
-        let country = mm_notify::sms::country_of(&message.to_address);
+        let country = mm_notify::twilio::country_of(&message.to_address);
         let allowed = match &self.sms_countries {
             SmsCountries::Listed(countries) => countries.clone(),
             SmsCountries::OfDepartments => self

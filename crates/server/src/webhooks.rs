@@ -192,6 +192,8 @@ pub struct WebhookWorker {
     pub sender: WebhookSender,
     /// Where an owner turns their webhooks on again, for the email saying one was disabled.
     pub manage_url: String,
+    /// That email's language for an owner who has chosen none.
+    pub default_language: mm_i18n::Language,
 }
 
 impl WebhookWorker {
@@ -257,6 +259,7 @@ impl WebhookWorker {
                 .record_webhook_attempt(delivery.delivery.id, &attempt, now, |disabled| {
                     mm_notify::email::webhook_disabled(
                         disabled.owner,
+                        self.default_language,
                         &disabled.subscription.spec.url,
                         disabled.subscription.spec.description.as_deref(),
                         disabled.reason,

@@ -64,6 +64,8 @@ pub struct OutboxEmail {
     pub body_text: String,
     pub body_html: String,
     pub ics: Option<String>,
+    /// What it is written in: the email's `Content-Language`.
+    pub language: Option<String>,
     pub status: String,
     pub attempts: u32,
     pub last_error: Option<String>,
@@ -86,6 +88,7 @@ impl From<email_outbox::Model> for OutboxEmail {
             body_text: row.body_text,
             body_html: row.body_html,
             ics: row.ics,
+            language: row.language,
             status: row.status,
             attempts: u32::try_from(row.attempts).unwrap_or(0),
             last_error: row.last_error,

@@ -725,6 +725,7 @@ mod tests {
             timezone: cph(),
             bio: None,
             profile_picture_url: None,
+            language: None,
         };
         let week = WorkingWeek::office_hours();
         store
@@ -965,6 +966,7 @@ mod tests {
                 timezone: zone,
                 bio: None,
                 profile_picture_url: None,
+                language: None,
             };
             let new = NewUser {
                 user: &user,

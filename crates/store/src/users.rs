@@ -116,6 +116,10 @@ fn to_user(user: users::Model, settings: Option<user_settings::Model>) -> Result
         is_active: user.is_active,
         timezone,
         bio: settings.as_ref().and_then(|s| s.bio.clone()),
+        language: settings
+            .as_ref()
+            .and_then(|s| s.language.as_deref())
+            .and_then(|code| code.parse().ok()),
         profile_picture_url: settings.and_then(|s| s.profile_picture_url),
     })
 }
@@ -146,6 +150,7 @@ impl Store {
             timezone: Set(user.timezone.name().to_owned()),
             bio: Set(user.bio.clone()),
             profile_picture_url: Set(user.profile_picture_url.clone()),
+            language: Set(user.language.map(|l| l.code().to_owned())),
             working_hours: Set(encode_week(new.working_hours)),
             updated_utc: Set(now),
         }
@@ -269,6 +274,7 @@ impl Store {
         settings.timezone = Set(user.timezone.name().to_owned());
         settings.bio = Set(user.bio.clone());
         settings.profile_picture_url = Set(user.profile_picture_url.clone());
+        settings.language = Set(user.language.map(|l| l.code().to_owned()));
         settings.updated_utc = Set(now);
         settings.update(&txn).await?;
         self.commit(txn, Change::new([Touch::person(user.id)]))

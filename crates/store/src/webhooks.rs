@@ -711,6 +711,7 @@ async fn queue_written_email(
         body_text: Set(email.text.clone()),
         body_html: Set(email.html.clone()),
         ics: Set(email.ics.clone()),
+        language: Set(Some(email.language.code().to_owned())),
         notice: Set(None),
         recipient_user_id: Set(recipient),
         actor_id: Set(None),

@@ -4,6 +4,7 @@
 
 use leptos::{ev, prelude::*, task::spawn_local};
 use mm_api_types::users::{CreateUser, UpdateUser, User};
+use mm_i18n::Language;
 
 use super::{Said, Session, api_keys::ApiKeys, on_unauthorized};
 use crate::{
@@ -26,6 +27,10 @@ pub fn Profile() -> impl IntoView {
     let name = RwSignal::new(me.user.full_name.clone());
     let timezone = RwSignal::new(me.user.timezone.clone());
     let bio = RwSignal::new(me.user.bio.clone().unwrap_or_default());
+    // Empty: the organisation's default.
+    let language = RwSignal::new(me.user.language.clone().unwrap_or_default());
+    let default_language = Language::from_tag(&me.default_language)
+        .map_or_else(String::new, |l| l.own_name().to_owned());
     let password = RwSignal::new(String::new());
     let current_password = RwSignal::new(String::new());
     let outcome = RwSignal::new(None::<Result<String, ApiError>>);
@@ -49,6 +54,7 @@ pub fn Profile() -> impl IntoView {
             timezone: Some(timezone.get_untracked().trim().to_owned()),
             bio: Some(Some(bio.get_untracked().trim().to_owned()).filter(|b| !b.is_empty())),
             profile_picture_url: None,
+            language: Some(Some(language.get_untracked()).filter(|l| !l.is_empty())),
         };
         let id = id;
         busy.set(true);
@@ -86,6 +92,11 @@ pub fn Profile() -> impl IntoView {
             <div class="field"><label for="timezone">"Time zone (the staff app shows times in it)"</label>
                 <input id="timezone" type="text" list="zones" required prop:value=move || timezone.get() on:input=move |e| timezone.set(event_target_value(&e)) />
                 {zone_list()}</div>
+            <div class="field"><label for="language">"Language of your emails"</label>
+                <select id="language" prop:value=move || language.get() on:change=move |e| language.set(event_target_value(&e))>
+                    <option value="">{format!("The organisation's ({default_language})")}</option>
+                    {Language::ALL.into_iter().map(|l| view! { <option value=l.code()>{l.own_name()}</option> }).collect_view()}
+                </select></div>
             <div class="field"><label for="bio">"About you"</label>
                 <textarea id="bio" rows="3" prop:value=move || bio.get() on:input=move |e| bio.set(event_target_value(&e))></textarea></div>
             <div class="field"><label for="new_password">"New password (at least 10 characters; leave empty to keep yours)"</label>
@@ -202,6 +213,7 @@ fn NewUser(reload: RwSignal<u32>) -> impl IntoView {
             timezone: Some(timezone.get_untracked().trim().to_owned()),
             bio: None,
             profile_picture_url: None,
+            language: None,
         };
         spawn_local(async move {
             match client.create_user(&create).await {

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use mm_i18n::Language;
+
 use crate::{
     Email, FieldErrors, Phone, TimeZone,
     meeting_type::{CustomQuestion, QuestionKind},
@@ -16,6 +18,7 @@ pub struct Customer {
     pub phone: Phone,
     pub timezone: TimeZone,
     pub notes: Option<String>,
+    pub language: Language,
 }
 
 /// The customer fields as submitted.
@@ -27,6 +30,8 @@ pub struct CustomerDraft<'a> {
     /// `None`: the department's zone.
     pub timezone: Option<&'a str>,
     pub notes: Option<&'a str>,
+    /// A language code (`da`, `en`); `None`: the default given to [`Customer::parse`].
+    pub language: Option<&'a str>,
 }
 
 const NOTES_MAX: usize = 5000;
@@ -34,7 +39,11 @@ const ANSWER_MAX: usize = 5000;
 
 impl Customer {
     /// Parses a draft; failures are reported under the contract's `customer_*` field names.
-    pub fn parse(draft: CustomerDraft<'_>, default_zone: TimeZone) -> Result<Self, FieldErrors> {
+    pub fn parse(
+        draft: CustomerDraft<'_>,
+        default_zone: TimeZone,
+        default_language: Language,
+    ) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::new();
         let name = errors.check("customer_name", crate::required_text(draft.name, 200));
         let email = errors.check("customer_email", Email::parse(draft.email));
@@ -42,6 +51,10 @@ impl Customer {
         let timezone = match draft.timezone.map(str::trim).filter(|z| !z.is_empty()) {
             None => Some(default_zone),
             Some(name) => errors.check("customer_timezone", TimeZone::parse(name)),
+        };
+        let language = match draft.language.map(str::trim).filter(|l| !l.is_empty()) {
+            None => Some(default_language),
+            Some(code) => errors.check("customer_language", code.parse::<Language>()),
         };
         // Counted as sent, as the contract's `maxLength` counts.
         let too_long = draft.notes.is_some_and(|n| n.chars().count() > NOTES_MAX);
@@ -52,14 +65,17 @@ impl Customer {
                 format!("must be at most {NOTES_MAX} characters"),
             );
         }
-        match (name, email, phone, timezone) {
-            (Some(name), Some(email), Some(phone), Some(timezone)) if errors.is_empty() => {
+        match (name, email, phone, timezone, language) {
+            (Some(name), Some(email), Some(phone), Some(timezone), Some(language))
+                if errors.is_empty() =>
+            {
                 Ok(Self {
                     name,
                     email,
                     phone,
                     timezone,
                     notes: notes.map(str::to_owned),
+                    language,
                 })
             }
             _ => Err(errors),
@@ -159,6 +175,7 @@ mod tests {
             phone: "+1-555-123-4567",
             timezone: Some("America/New_York"),
             notes: Some("  Prefer email follow-up  "),
+            language: Some("da"),
         }
     }
 
@@ -178,9 +195,24 @@ mod tests {
 
     #[test]
     fn a_complete_customer_parses_with_trimmed_notes() {
-        let customer = Customer::parse(draft(), TimeZone::default()).unwrap();
+        let customer = Customer::parse(draft(), TimeZone::default(), Language::En).unwrap();
         assert_eq!(customer.timezone.name(), "America/New_York");
         assert_eq!(customer.notes.as_deref(), Some("Prefer email follow-up"));
+        assert_eq!(customer.language, Language::Da);
+    }
+
+    #[test]
+    fn without_a_language_the_customer_reads_the_default() {
+        let customer = Customer::parse(
+            CustomerDraft {
+                language: None,
+                ..draft()
+            },
+            TimeZone::default(),
+            Language::Da,
+        )
+        .unwrap();
+        assert_eq!(customer.language, Language::Da);
     }
 
     #[test]
@@ -191,13 +223,15 @@ mod tests {
             phone: "123-456",
             timezone: Some("Mars/Olympus"),
             notes: None,
+            language: Some("fr"),
         };
-        let errors = Customer::parse(bad, TimeZone::default()).unwrap_err();
+        let errors = Customer::parse(bad, TimeZone::default(), Language::En).unwrap_err();
         for field in [
             "customer_name",
             "customer_email",
             "customer_phone",
             "customer_timezone",
+            "customer_language",
         ] {
             assert!(errors.contains(field), "{field}: {errors}");
         }
@@ -211,6 +245,7 @@ mod tests {
                 ..draft()
             },
             TimeZone::default(),
+            Language::En,
         )
         .unwrap_err();
         assert!(errors.contains("customer_phone"));
@@ -225,6 +260,7 @@ mod tests {
                 ..draft()
             },
             copenhagen,
+            Language::En,
         )
         .unwrap();
         assert_eq!(customer.timezone, copenhagen);

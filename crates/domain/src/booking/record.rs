@@ -104,6 +104,9 @@ pub struct CustomerRecord {
     pub phone: Option<Phone>,
     pub timezone: TimeZone,
     pub notes: Option<String>,
+    /// Every email to them is in it; `None` for bookings from before languages were kept:
+    /// the organisation's default.
+    pub language: Option<mm_i18n::Language>,
 }
 
 impl Booking {

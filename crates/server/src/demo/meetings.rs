@@ -431,8 +431,11 @@ fn customer_details(
             phone,
             timezone: None,
             notes,
+            // Every fourth demo customer reads Danish, so both languages show in the outbox.
+            language: Some(if c % 4 == 1 { "da" } else { "en" }),
         },
         department.timezone,
+        mm_i18n::Language::En,
     )
     .map_err(|e| anyhow::anyhow!("demo customer {name}: {e:?}"))?;
     let given: Answers = meeting_type

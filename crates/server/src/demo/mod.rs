@@ -49,6 +49,7 @@ pub async fn bootstrap_admin(store: &Store, config: &Config) -> anyhow::Result<(
         timezone: TimeZone::parse("UTC")?,
         bio: None,
         profile_picture_url: None,
+        language: None,
     };
     let hash = hash_password(password.expose().to_owned()).await?;
     store
@@ -256,6 +257,7 @@ pub async fn seed(store: &Store, links: &LinkKeys) -> anyhow::Result<()> {
                 timezone: copenhagen,
                 bio: None,
                 profile_picture_url: None,
+                language: None,
             };
             store
                 .create_user(

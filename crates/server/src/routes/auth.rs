@@ -153,5 +153,6 @@ async fn me(state: web::Data<AppState>, Staff(principal): Staff) -> ApiResult<we
         roles,
         leads_department_ids: principal.leads.iter().copied().collect(),
         member_department_ids: principal.member_of.iter().copied().collect(),
+        default_language: state.config.default_language.code().to_owned(),
     }))
 }

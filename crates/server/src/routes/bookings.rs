@@ -404,8 +404,10 @@ fn spreadsheet_safe(cell: String) -> String {
 async fn bulk_cancel(
     state: web::Data<AppState>,
     Staff(principal): Staff,
+    request: actix_web::HttpRequest,
     body: crate::json::Json<BulkCancelRequest>,
 ) -> ApiResult<web::Json<BulkCancelResult>> {
+    let language = crate::language::of_request(&request, state.config.default_language);
     if body.ids.len() > 500 {
         return Err(ApiError::field("ids", "at most 500 bookings at once"));
     }
@@ -429,7 +431,7 @@ async fn bulk_cancel(
             Ok(_) => result.cancelled.push(raw.clone()),
             Err(error) => result.failed.push(BulkFailure {
                 id: raw.clone(),
-                error: error.detail(),
+                error: error.detail(language),
             }),
         }
     }
@@ -526,8 +528,10 @@ async fn create_booking(
             phone: &body.customer_phone,
             timezone: body.customer_timezone.as_deref(),
             notes: body.customer_notes.as_deref(),
+            language: body.customer_language.as_deref(),
         },
         zone,
+        state.config.default_language,
     )
     .map_err(|e| errors.merge(e))
     .ok();

@@ -178,6 +178,9 @@ fn public_view_of(
             .map_or(booking.timezone, |c| c.timezone)
             .name()
             .to_owned(),
+        customer_language: customer
+            .and_then(|c| c.language)
+            .map(|l| l.code().to_owned()),
         location_type: booking.location_type.to_wire(),
         cancel_url: (open && booking.cancel_link_live && holder == Purpose::Cancel)
             .then_some(urls.cancel),
@@ -329,8 +332,10 @@ async fn create_booking(
             phone: &body.customer_phone,
             timezone: body.customer_timezone.as_deref(),
             notes: body.customer_notes.as_deref(),
+            language: body.customer_language.as_deref(),
         },
         department.timezone,
+        crate::language::of_request(&request, state.config.default_language),
     )
     .map_err(|e| errors.merge(e))
     .ok();

@@ -4,7 +4,7 @@
 use std::sync::LazyLock;
 
 use actix_web::{
-    HttpResponse, Responder, ResponseError as _,
+    HttpResponse, Responder,
     body::{EitherBody, MessageBody},
     dev::{ServiceRequest, ServiceResponse},
     get,
@@ -57,8 +57,11 @@ pub async fn refuse_undescribed_methods(
         && let Some(allow) = allowed_methods(req.path())
         && !allow.contains(&req.method().as_str())
     {
-        let refusal = ApiError::MethodNotAllowed { allow }.error_response();
-        return Ok(req.into_response(refusal).map_into_right_body());
+        // Carrying the error, so that its message is put in the reader's language.
+        let refusal = HttpResponse::from_error(ApiError::MethodNotAllowed { allow });
+        // `into_response` would drop the error the response carries.
+        let (request, _) = req.into_parts();
+        return Ok(ServiceResponse::new(request, refusal).map_into_right_body());
     }
     Ok(next.call(req).await?.map_into_left_body())
 }

@@ -7,6 +7,7 @@ use mm_api_types::{
     users::{CreateUser, UpdateUser, User, WorkingHours},
 };
 use mm_domain::{Email, FieldErrors, TimeZone, WorkingWeek, required_text, user::StaffUser};
+use mm_i18n::Language;
 use mm_store::EndSessions;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -118,8 +119,12 @@ async fn create_user(
         body.profile_picture_url,
         500,
     );
-    let (Some(email), Some(full_name), Some(timezone), true) =
-        (email, full_name, timezone, errors.is_empty())
+    let language = match body.language.as_deref() {
+        None => Some(None),
+        Some(code) => errors.check("language", code.parse::<Language>()).map(Some),
+    };
+    let (Some(email), Some(full_name), Some(timezone), Some(language), true) =
+        (email, full_name, timezone, language, errors.is_empty())
     else {
         return Err(errors.into());
     };
@@ -132,6 +137,7 @@ async fn create_user(
         timezone,
         bio,
         profile_picture_url: picture,
+        language,
     };
     let hash = hash_password(body.password).await?;
     let new = mm_store::NewUser {
@@ -230,6 +236,15 @@ async fn update_user(
     }
     if let Some(picture) = body.profile_picture_url {
         user.profile_picture_url = optional_text(&mut errors, "profile_picture_url", picture, 500);
+    }
+    match body.language.as_ref().map(Option::as_deref) {
+        None => {}
+        Some(None) => user.language = None,
+        Some(Some(code)) => {
+            if let Some(language) = errors.check("language", code.parse::<Language>()) {
+                user.language = Some(language);
+            }
+        }
     }
     if let Some(password) = &body.password {
         errors.check("password", mm_domain::user::check_password(password));

@@ -122,6 +122,7 @@ pub fn user(u: &StaffUser) -> api::users::User {
         timezone: u.timezone.to_string(),
         bio: u.bio.clone(),
         profile_picture_url: u.profile_picture_url.clone(),
+        language: u.language.map(|l| l.code().to_owned()),
     }
 }
 
@@ -373,6 +374,9 @@ pub fn booking(b: &mm_domain::booking::Booking) -> api::bookings::Booking {
         customer_email: customer.map(|c| c.email.to_string()),
         customer_phone: customer.and_then(|c| c.phone.as_ref().map(|p| p.as_str().to_owned())),
         customer_timezone: customer.map(|c| c.timezone.name().to_owned()),
+        customer_language: customer
+            .and_then(|c| c.language)
+            .map(|l| l.code().to_owned()),
         customer_notes: customer.and_then(|c| c.notes.clone()),
         customer_erased_utc: b.customer_erased_utc.map(utc),
         answers: answer_values(&b.answers),

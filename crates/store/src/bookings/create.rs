@@ -230,6 +230,7 @@ fn customer_fields(row: &mut bookings::ActiveModel, details: &CustomerDetails) {
     row.customer_email = Set(Some(customer.email.as_str().to_owned()));
     row.customer_phone = Set(Some(customer.phone.as_str().to_owned()));
     row.customer_timezone = Set(Some(customer.timezone.name().to_owned()));
+    row.customer_language = Set(Some(customer.language.code().to_owned()));
     row.customer_notes = Set(customer.notes.clone());
     row.answers = Set(read::encode_answers(&details.answers));
     row.cancel_token_hash = Set(Some(details.links.cancel.clone()));

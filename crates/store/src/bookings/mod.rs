@@ -145,6 +145,7 @@ fn new_row(row: NewRow<'_>, now: DateTime<Utc>) -> bookings::ActiveModel {
         customer_email: Set(None),
         customer_phone: Set(None),
         customer_timezone: Set(None),
+        customer_language: Set(None),
         customer_notes: Set(None),
         answers: Set(read::encode_answers(&Answers::default())),
         meeting_title: Set(plan.title.clone()),

@@ -326,6 +326,7 @@ pub(super) async fn notify(
             body_text: Set(String::new()),
             body_html: Set(String::new()),
             ics: Set(None),
+            language: Set(None),
             notice: Set(Some(notice.clone())),
             recipient_user_id: Set(match message.to {
                 Recipient::Customer => None,
@@ -471,6 +472,7 @@ impl Store {
                 rendered.body_text = Set(email.text.clone());
                 rendered.body_html = Set(email.html.clone());
                 rendered.ics = Set(email.ics.clone());
+                rendered.language = Set(Some(email.language.code().to_owned()));
             }
             Outgoing::Sms(sms) => rendered.body_text = Set(sms.text.clone()),
         }

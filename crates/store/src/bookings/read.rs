@@ -229,6 +229,11 @@ pub(super) fn to_booking(row: bookings::Model, children: Children) -> Result<Boo
                 .map_err(corrupt)?
                 .unwrap_or_default(),
             notes: row.customer_notes,
+            // A code this build no longer speaks falls back to the default, like none.
+            language: row
+                .customer_language
+                .as_deref()
+                .and_then(|code| code.parse().ok()),
         }),
         _ => None,
     };

@@ -32,6 +32,8 @@ pub struct Model {
     pub customer_email: Option<String>,
     pub customer_phone: Option<String>,
     pub customer_timezone: Option<String>,
+    /// The customer's language (`da`, `en`…), for every email to them.
+    pub customer_language: Option<String>,
     #[sea_orm(column_type = "Text")]
     pub customer_notes: Option<String>,
     pub answers: Json,

@@ -20,6 +20,8 @@ pub struct Model {
     pub body_text: String,
     #[sea_orm(column_type = "Text")]
     pub body_html: String,
+    /// What the message is written in (`da`, `en`…), once written.
+    pub language: Option<String>,
     #[sea_orm(column_type = "Text")]
     pub ics: Option<String>,
     pub status: String,

@@ -11,6 +11,8 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub bio: Option<String>,
     pub profile_picture_url: Option<String>,
+    /// `da`, `en`…; none: the organisation's default.
+    pub language: Option<String>,
     pub working_hours: Json,
     pub updated_utc: DateTimeUtc,
 }

@@ -146,6 +146,8 @@ pub(super) fn CustomerForm() -> impl IntoView {
             customer_email: email.get_untracked().trim().to_owned(),
             customer_phone: phone.get_untracked().trim().to_owned(),
             customer_timezone: text_or_none(customer_zone.get_untracked()),
+            // The organisation's default language.
+            customer_language: None,
             customer_notes: text_or_none(notes.get_untracked()),
             answers: Default::default(),
             // Co-hosts are assigned on the booking's page, where each one is checked.

@@ -100,6 +100,8 @@ pub(super) fn CustomerForm(
                 customer_email: current.email.trim().to_owned(),
                 customer_phone: current.phone.trim().to_owned(),
                 customer_timezone: Some(visitor.get_untracked()),
+                // The server takes the browser's `Accept-Language`.
+                customer_language: None,
                 customer_notes: Some(current.notes.trim().to_owned()).filter(|n| !n.is_empty()),
                 answers: current.answers.clone(),
             };
